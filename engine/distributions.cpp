@@ -1,0 +1,209 @@
+#include "engine/distributions.hpp"
+
+#include <numeric>
+#include <stdexcept>
+
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/poisson.hpp>
+
+namespace vestsim::engine {
+
+// Parameters by kind:
+//   constant a = value; uniform a = low, b = high; normal a = mean, b = sd;
+//   lognormal a = mu, b = sigma; triangular / pert a = low, b = mode, c = high;
+//   exponential a = rate; weibull a = shape, b = scale; discrete: values_, cumulative_.
+
+Sampler Sampler::constant(double value) {
+  Sampler s;
+  s.a_ = value;
+  return s;
+}
+
+Sampler Sampler::uniform(double low, double high) {
+  if (high <= low) return constant(low);
+  Sampler s;
+  s.kind_ = DistKind::kUniform;
+  s.a_ = low;
+  s.b_ = high;
+  return s;
+}
+
+Sampler Sampler::normal(double mean, double sd) {
+  if (sd <= 0) return constant(mean);
+  Sampler s;
+  s.kind_ = DistKind::kNormal;
+  s.a_ = mean;
+  s.b_ = sd;
+  return s;
+}
+
+Sampler Sampler::lognormal(double mu, double sigma) {
+  if (sigma <= 0) return constant(std::exp(mu));
+  Sampler s;
+  s.kind_ = DistKind::kLognormal;
+  s.a_ = mu;
+  s.b_ = sigma;
+  return s;
+}
+
+Sampler Sampler::lognormal_median(double median, double sigma) {
+  return lognormal(std::log(median), sigma);
+}
+
+Sampler Sampler::lognormal_mean_sd(double mean, double sd) {
+  // E[X] = exp(mu + sigma^2/2), Var[X] = (exp(sigma^2) - 1) E[X]^2.
+  const double s2 = std::log1p((sd * sd) / (mean * mean));
+  return lognormal(std::log(mean) - 0.5 * s2, std::sqrt(s2));
+}
+
+Sampler Sampler::lognormal_quantiles(double q1, double x1, double q2, double x2) {
+  const double z1 = normal_quantile(q1), z2 = normal_quantile(q2);
+  const double sigma = (std::log(x2) - std::log(x1)) / (z2 - z1);
+  return lognormal(std::log(x1) - sigma * z1, sigma);
+}
+
+Sampler Sampler::triangular(double low, double mode, double high) {
+  if (high <= low) return constant(low);
+  Sampler s;
+  s.kind_ = DistKind::kTriangular;
+  s.a_ = low;
+  s.b_ = mode;
+  s.c_ = high;
+  return s;
+}
+
+Sampler Sampler::pert(double low, double mode, double high) {
+  if (high <= low) return constant(low);
+  Sampler s;
+  s.kind_ = DistKind::kPert;
+  s.a_ = low;
+  s.b_ = mode;
+  s.c_ = high;
+  return s;
+}
+
+Sampler Sampler::exponential(double rate) {
+  Sampler s;
+  s.kind_ = DistKind::kExponential;
+  s.a_ = rate;
+  return s;
+}
+
+Sampler Sampler::weibull(double shape, double scale) {
+  Sampler s;
+  s.kind_ = DistKind::kWeibull;
+  s.a_ = shape;
+  s.b_ = scale;
+  return s;
+}
+
+Sampler Sampler::discrete(const std::vector<double>& values, const std::vector<double>& weights) {
+  if (values.empty() || values.size() != weights.size())
+    throw std::invalid_argument("discrete: values and weights must be non-empty and equal length");
+  std::vector<std::size_t> order(values.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t i, std::size_t j) { return values[i] < values[j]; });
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  Sampler s;
+  s.kind_ = DistKind::kDiscrete;
+  double cum = 0;
+  for (std::size_t i : order) {
+    if (weights[i] <= 0) continue;
+    cum += weights[i] / total;
+    s.values_.push_back(values[i]);
+    s.cumulative_.push_back(cum);
+  }
+  s.cumulative_.back() = 1.0;
+  if (s.values_.size() == 1) return constant(s.values_[0]);
+  return s;
+}
+
+bool Sampler::truncate(double min, double max) {
+  if (kind_ == DistKind::kConstant) return a_ >= min && a_ <= max;
+  double lo, hi;
+  if (kind_ == DistKind::kDiscrete) {
+    // Inclusive bounds: lo = P(X < min), hi = P(X <= max).
+    auto below = std::lower_bound(values_.begin(), values_.end(), min);
+    lo = below == values_.begin() ? 0.0 : cumulative_[below - values_.begin() - 1];
+    auto upto = std::upper_bound(values_.begin(), values_.end(), max);
+    hi = upto == values_.begin() ? 0.0 : cumulative_[upto - values_.begin() - 1];
+  } else {
+    lo = std::isfinite(min) ? cdf(min) : 0.0;
+    hi = std::isfinite(max) ? cdf(max) : 1.0;
+  }
+  if (!(hi > lo)) return false;
+  lo_ = lo;
+  hi_ = hi;
+  min_ = min;
+  max_ = max;
+  return true;
+}
+
+double Sampler::cdf(double x) const {
+  switch (kind_) {
+    case DistKind::kConstant: return x >= a_ ? 1.0 : 0.0;
+    case DistKind::kUniform: return std::clamp((x - a_) / (b_ - a_), 0.0, 1.0);
+    case DistKind::kNormal: return 0.5 * std::erfc(-(x - a_) / (b_ * M_SQRT2));
+    case DistKind::kLognormal:
+      return x <= 0 ? 0.0 : 0.5 * std::erfc(-(std::log(x) - a_) / (b_ * M_SQRT2));
+    case DistKind::kTriangular:
+      if (x <= a_) return 0.0;
+      if (x >= c_) return 1.0;
+      if (x <= b_) return (x - a_) * (x - a_) / ((c_ - a_) * (b_ - a_));
+      return 1.0 - (c_ - x) * (c_ - x) / ((c_ - a_) * (c_ - b_));
+    case DistKind::kPert: {
+      if (x <= a_) return 0.0;
+      if (x >= c_) return 1.0;
+      const double alpha = 1 + 4 * (b_ - a_) / (c_ - a_), beta = 1 + 4 * (c_ - b_) / (c_ - a_);
+      return boost::math::cdf(boost::math::beta_distribution<>(alpha, beta),
+                              (x - a_) / (c_ - a_));
+    }
+    case DistKind::kExponential: return x <= 0 ? 0.0 : -std::expm1(-a_ * x);
+    case DistKind::kWeibull: return x <= 0 ? 0.0 : -std::expm1(-std::pow(x / b_, a_));
+    case DistKind::kDiscrete: {
+      auto it = std::upper_bound(values_.begin(), values_.end(), x);
+      return it == values_.begin() ? 0.0 : cumulative_[it - values_.begin() - 1];
+    }
+  }
+  return 0.0;
+}
+
+double Sampler::triangular_quantile(double p) const {
+  const double fc = (b_ - a_) / (c_ - a_);
+  if (p < fc) return a_ + std::sqrt(p * (c_ - a_) * (b_ - a_));
+  return c_ - std::sqrt((1 - p) * (c_ - a_) * (c_ - b_));
+}
+
+double Sampler::discrete_quantile(double p) const {
+  // Smallest value whose cumulative weight reaches p.
+  auto it = std::lower_bound(cumulative_.begin(), cumulative_.end(), p);
+  if (it == cumulative_.end()) --it;
+  return values_[it - cumulative_.begin()];
+}
+
+std::uint32_t poisson_quantile(double mean, double u) {
+  if (!(mean > 0)) return 0;
+  if (mean > 100) {
+    namespace bm = boost::math;
+    using Policy = bm::policies::policy<bm::policies::discrete_quantile<bm::policies::integer_round_up>>;
+    return static_cast<std::uint32_t>(bm::quantile(bm::poisson_distribution<double, Policy>(mean), u));
+  }
+  double p = std::exp(-mean), cdf = p;
+  std::uint32_t k = 0;
+  while (cdf < u && k < 10000) {
+    ++k;
+    p *= mean / k;
+    cdf += p;
+    if (p == 0) break;  // u within rounding of 1: stop at the last representable term
+  }
+  return k;
+}
+
+double Sampler::pert_quantile(double p) const {
+  const double alpha = 1 + 4 * (b_ - a_) / (c_ - a_), beta = 1 + 4 * (c_ - b_) / (c_ - a_);
+  return a_ + (c_ - a_) * boost::math::quantile(boost::math::beta_distribution<>(alpha, beta), p);
+}
+
+}  // namespace vestsim::engine

@@ -1,0 +1,103 @@
+// Compiled samplers for the distributions of SCENARIO_FORMAT.md.
+//
+// A sampler is a pure function of one uniform u in (0, 1): x = F^-1(lo + u (hi - lo)),
+// where [lo, hi] = [F(min), F(max)] is the quantile range left by truncation
+// (STYLE.md lesson 2). Every sampler consumes exactly one uniform, so
+// quasi-random points can replace the uniforms without touching a model.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "engine/normal.hpp"
+
+namespace vestsim::engine {
+
+enum class DistKind : std::uint8_t {
+  kConstant,
+  kUniform,
+  kNormal,
+  kLognormal,
+  kTriangular,
+  kPert,
+  kExponential,
+  kWeibull,
+  kDiscrete,
+};
+
+class Sampler {
+ public:
+  Sampler() = default;  // the constant 0
+
+  static Sampler constant(double value);
+  static Sampler uniform(double low, double high);
+  static Sampler normal(double mean, double sd);
+  // Lognormal with log-space parameters: X = exp(mu + sigma Z).
+  static Sampler lognormal(double mu, double sigma);
+  static Sampler lognormal_median(double median, double sigma);
+  static Sampler lognormal_mean_sd(double mean, double sd);
+  // The lognormal whose quantiles at probabilities q1 < q2 are x1 < x2.
+  static Sampler lognormal_quantiles(double q1, double x1, double q2, double x2);
+  static Sampler triangular(double low, double mode, double high);
+  // Beta-PERT with lambda = 4: alpha = 1 + 4 (mode - low) / (high - low).
+  static Sampler pert(double low, double mode, double high);
+  static Sampler exponential(double rate);
+  static Sampler weibull(double shape, double scale);
+  // Values with weights (normalised); values need not be sorted.
+  static Sampler discrete(const std::vector<double>& values, const std::vector<double>& weights);
+
+  // Restricts the distribution to [min, max] (inclusive for discrete) by the
+  // quantile range. Returns false, leaving the sampler unchanged, when the
+  // range carries zero probability.
+  bool truncate(double min, double max);
+
+  DistKind kind() const { return kind_; }
+  bool is_constant() const { return kind_ == DistKind::kConstant; }
+
+  // Untruncated distribution: F(x) and F^-1(p).
+  double cdf(double x) const;
+  double quantile(double p) const {
+    switch (kind_) {
+      case DistKind::kConstant: return a_;
+      case DistKind::kUniform: return a_ + p * (b_ - a_);
+      case DistKind::kNormal: return a_ + b_ * normal_quantile(p);
+      case DistKind::kLognormal: return std::exp(a_ + b_ * normal_quantile(p));
+      case DistKind::kTriangular: return triangular_quantile(p);
+      case DistKind::kExponential: return -std::log1p(-p) / a_;
+      case DistKind::kWeibull: return b_ * std::pow(-std::log1p(-p), 1.0 / a_);
+      case DistKind::kDiscrete: return discrete_quantile(p);
+      case DistKind::kPert: return pert_quantile(p);
+    }
+    return a_;
+  }
+
+  // The sample for uniform u in (0, 1), inside the truncation range.
+  double operator()(double u) const {
+    if (kind_ == DistKind::kConstant) return a_;
+    const double x = quantile(lo_ + u * (hi_ - lo_));
+    return std::clamp(x, min_, max_);
+  }
+
+ private:
+  double triangular_quantile(double p) const;
+  double discrete_quantile(double p) const;
+  double pert_quantile(double p) const;  // Boost.Math ibeta_inv, out of line
+
+  DistKind kind_ = DistKind::kConstant;
+  double a_ = 0, b_ = 0, c_ = 0;  // parameters, by kind (see distributions.cpp)
+  double lo_ = 0, hi_ = 1;        // quantile range after truncation
+  double min_ = -std::numeric_limits<double>::infinity();
+  double max_ = std::numeric_limits<double>::infinity();
+  std::vector<double> values_, cumulative_;  // discrete only: sorted values, CDF
+};
+
+// Inverse CDF of Poisson(mean) at u: the smallest k with P(K <= k) >= u.
+// Sequential search from 0 for mean <= 100 (a handful of steps for the
+// dilution rounds it drives); Boost.Math beyond, where exp(-mean) would
+// lose precision.
+std::uint32_t poisson_quantile(double mean, double u);
+
+}  // namespace vestsim::engine

@@ -1,0 +1,121 @@
+#include "models/breakeven.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include <boost/math/distributions/students_t.hpp>
+#include <boost/math/tools/roots.hpp>
+
+#include "engine/statistics.hpp"
+#include "models/summary.hpp"
+
+namespace vestsim::models {
+
+namespace {
+
+double median_of(std::vector<double>& v) {
+  const double q[] = {50};
+  return engine::select_percentiles(v, q)[0];
+}
+
+double metric_of(std::span<const double> x, Metric m, double gamma, double wealth,
+                 std::vector<double>& scratch) {
+  switch (m) {
+    case Metric::kP50:
+      scratch.assign(x.begin(), x.end());
+      return median_of(scratch);
+    case Metric::kMean: return engine::stable_sum(x) / static_cast<double>(x.size());
+    case Metric::kCe: return certainty_equivalent(x, gamma, wealth, scratch);
+    case Metric::kWin: return 0;  // handled on the difference
+  }
+  return 0;
+}
+
+BreakevenResult solve_once(const BreakevenInput& in, Metric m) {
+  BreakevenResult r;
+  if (in.fixed_a.empty()) {
+    r.reason = "no paths";
+    return r;
+  }
+  auto gap = [&](double k) { return breakeven_gap(in, m, k); };
+  if (gap(0) >= 0) {
+    r.found = true;
+    r.k = 0;
+    r.reason = "matches even at zero";
+    return r;
+  }
+  double hi = 2;
+  while (gap(hi) < 0) {
+    hi *= 2;
+    if (hi > 1e4) {
+      r.reason = "no value up to 10,000 times today's figure matches";
+      return r;
+    }
+  }
+  const double tol_k = 0.5 / std::max(in.unit_value, 1e-9);
+  auto tol = [&](double a, double b) { return std::fabs(b - a) <= tol_k; };
+  std::uintmax_t iterations = 200;
+  const auto [lo, up] = boost::math::tools::bisect(
+      [&](double k) { return gap(k) >= 0 ? 1.0 : -1.0; }, 0.0, hi, tol, iterations);
+  (void)lo;
+  r.found = true;
+  r.k = up;  // the smallest multiplier known to match
+  return r;
+}
+
+}  // namespace
+
+const char* metric_name(Metric m) {
+  switch (m) {
+    case Metric::kP50: return "p50";
+    case Metric::kMean: return "mean";
+    case Metric::kCe: return "ce";
+    case Metric::kWin: return "win";
+  }
+  return "?";
+}
+
+double breakeven_gap(const BreakevenInput& in, Metric m, double k) {
+  const std::size_t n = in.fixed_a.size();
+  std::vector<double> a(n);
+  for (std::size_t i = 0; i < n; ++i) a[i] = in.fixed_a[i] + k * in.scaled_a[i];
+  if (m == Metric::kWin) {
+    std::size_t wins = 0;
+    for (std::size_t i = 0; i < n; ++i) wins += a[i] - in.total_b[i] > 0;
+    return static_cast<double>(wins) / static_cast<double>(n) - 0.5;
+  }
+  std::vector<double> scratch;
+  const double ma = metric_of(a, m, in.risk_aversion, in.wealth, scratch);
+  const double mb = metric_of(in.total_b, m, in.risk_aversion, in.wealth, scratch);
+  return ma - mb;
+}
+
+BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches) {
+  BreakevenResult r = solve_once(in, m);
+  r.ci_lo = r.ci_hi = std::nan("");
+  const std::size_t n = in.fixed_a.size();
+  if (!r.found || batches < 2 || n < static_cast<std::size_t>(batches) * 50) return r;
+  std::vector<double> ks;
+  const std::size_t size = n / batches;
+  for (int b = 0; b < batches; ++b) {
+    BreakevenInput part = in;
+    part.fixed_a = in.fixed_a.subspan(b * size, size);
+    part.scaled_a = in.scaled_a.subspan(b * size, size);
+    part.total_b = in.total_b.subspan(b * size, size);
+    const BreakevenResult rb = solve_once(part, m);
+    if (!rb.found) return r;  // a batch with no answer: the interval is not available
+    ks.push_back(rb.k);
+  }
+  double mean = 0, ss = 0;
+  for (double k : ks) mean += k / ks.size();
+  for (double k : ks) ss += (k - mean) * (k - mean);
+  const double se = std::sqrt(ss / (ks.size() - 1)) / std::sqrt(static_cast<double>(ks.size()));
+  const double t = boost::math::quantile(
+      boost::math::complement(boost::math::students_t_distribution<>(ks.size() - 1), 0.025));
+  r.ci_lo = std::max(0.0, r.k - t * se);
+  r.ci_hi = r.k + t * se;
+  return r;
+}
+
+}  // namespace vestsim::models

@@ -1,0 +1,42 @@
+// Break-even asks (issue: negotiation analytics). Every payout of an offer's
+// grants is proportional to their units, so scaling all of offer A's grants by
+// k scales its equity column by k on every path: A's total is
+// fixed + k * scaled, path by path, on the same futures (common random
+// numbers). The break-even solves metric(A(k)) = metric(B) on the stored
+// columns without re-simulating. Salary and bonus scale with base the same way.
+#pragma once
+
+#include <span>
+#include <string>
+
+namespace vestsim::models {
+
+enum class Metric { kP50, kMean, kCe, kWin };
+
+struct BreakevenInput {
+  std::span<const double> fixed_a;   // A's total minus the part that scales
+  std::span<const double> scaled_a;  // the part that scales (k = 1 is today's offer)
+  std::span<const double> total_b;
+  double risk_aversion = 2, wealth = 100000;
+  double unit_value = 1;             // value of k = 1 (first grant's value, or the base)
+};
+
+struct BreakevenResult {
+  bool found = false;
+  double k = 0;                      // multiplier of today's figure
+  double ci_lo = 0, ci_hi = 0;       // 95% interval on k from batch means (NaN if unavailable)
+  std::string reason;                // why nothing was found
+};
+
+// metric(A(k)) - metric(B): non-decreasing in k because scaled_a >= 0.
+double breakeven_gap(const BreakevenInput& in, Metric m, double k);
+
+// The smallest k >= 0 with gap >= 0, to within 1 currency unit of k * unit_value,
+// by bisection (Boost.Math) on a bracket doubled from [0, 2]. The interval comes
+// from `batches` contiguous batches of paths, each solved alone:
+// k +- t(batches - 1, 0.975) * sd(k_batch) / sqrt(batches).
+BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches = 20);
+
+const char* metric_name(Metric m);
+
+}  // namespace vestsim::models

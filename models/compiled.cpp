@@ -1,0 +1,147 @@
+#include "models/compiled.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+namespace vestsim::models {
+
+int months_of(double years) { return static_cast<int>(std::floor(12.0 * years + 0.5)); }
+
+namespace {
+
+// Tranches of one grant (MODEL.md §4), restricted to v <= H (later ones never vest).
+void add_tranches(const Grant& g, double value_cc, int H, std::vector<CompiledTranche>& out) {
+  const int per_year = 12 / g.every_months;
+  const int count = g.years * per_year;
+  const int cliff_at = g.start_month + g.cliff_months;
+  std::map<int, double> by_month;  // compile time only
+  for (int k = 1; k <= count; ++k) {
+    int v = g.start_month + k * g.every_months;
+    const int year = (k * g.every_months + 11) / 12;  // ceil(k * every / 12)
+    const double amount = value_cc * g.weights[year - 1] / per_year;
+    if (v < cliff_at) v = cliff_at;
+    if (v <= H) by_month[v] += amount;
+  }
+  for (const auto& [month, amount] : by_month) out.push_back({month, amount});
+}
+
+}  // namespace
+
+CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
+  CompiledScenario c;
+  c.H = months_of(s.horizon_years);
+  c.L = months_of(s.liquidity_horizon_years);
+  c.departure_rate = s.departure_rate;
+  c.departure_key = engine::make_stream_key(seed, "departure");
+  c.compare = s.compare;
+
+  int max_lockup = 0;
+  for (const Company& co : s.companies) {
+    CompiledCompany cc;
+    cc.is_public = co.is_public;
+    cc.fx = s.fx_of(co.currency);
+    const std::string& id = co.id;
+    if (co.is_public) {
+      cc.pub.drift = co.pub.drift;
+      cc.pub.volatility = co.pub.volatility;
+      cc.pub.key = engine::make_stream_key(seed, "stock/" + id);
+    } else {
+      const PrivateCompany& p = co.priv;
+      CompiledPrivate& q = cc.priv;
+      q.valuation = p.valuation;
+      q.p_ipo = p.p_ipo;
+      q.p_acquisition = p.p_acquisition;
+      q.p_failure = p.p_failure;
+      q.exit_time = p.exit_time;
+      q.ipo_multiple = p.ipo_multiple;
+      q.ipo_dilution = p.ipo_dilution;
+      q.acquisition_multiple = p.acquisition_multiple;
+      q.per_round = p.per_round;
+      q.lockup_months = p.lockup_months;
+      q.has_preference = p.has_preference;
+      q.preference_amount = p.preference_amount;
+      q.preferred_fraction = p.preferred_fraction;
+      q.growth_drift = p.growth_drift;
+      q.growth_volatility = p.growth_volatility;
+      q.rounds_per_year = p.rounds_per_year;
+      q.post_drift = p.post_ipo_drift;
+      q.post_volatility = p.post_ipo_volatility;
+      q.max_post_months = std::max(p.lockup_months, c.H);
+      q.exit_key = engine::make_stream_key(seed, "exit_time/" + id);
+      q.outcome_key = engine::make_stream_key(seed, "outcome/" + id);
+      q.growth_key = engine::make_stream_key(seed, "growth/" + id);
+      q.ipo_multiple_key = engine::make_stream_key(seed, "ipo_multiple/" + id);
+      q.acquisition_multiple_key = engine::make_stream_key(seed, "acquisition_multiple/" + id);
+      q.rounds_key = engine::make_stream_key(seed, "dilution_rounds/" + id);
+      q.per_round_key = engine::make_stream_key(seed, "dilution/" + id);
+      q.ipo_dilution_key = engine::make_stream_key(seed, "ipo_dilution/" + id);
+      q.post_ipo_key = engine::make_stream_key(seed, "post_ipo/" + id);
+      max_lockup = std::max(max_lockup, p.lockup_months);
+    }
+    c.companies.push_back(std::move(cc));
+  }
+
+  c.max_month = std::max(c.H, c.L + max_lockup);
+  c.df.resize(c.max_month + 1);
+  for (int m = 0; m <= c.max_month; ++m) c.df[m] = std::pow(1.0 + s.discount_rate, -m / 12.0);
+  c.timeline_years = (c.max_month + 11) / 12;
+
+  for (const Offer& o : s.offers) {
+    CompiledOffer co;
+    const double fx = s.fx_of(o.currency);
+    const std::string& id = o.id;
+    co.salary_pv.assign(c.H + 1, 0.0);
+    for (int m = 1; m <= c.H; ++m) {
+      const int y = (m + 11) / 12;
+      const double annual = o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1);
+      co.salary_pv[m] = co.salary_pv[m - 1] + annual / 12.0 * c.df[m] * fx;
+    }
+    for (int y = 1; 12 * y <= c.H; ++y) {
+      const double annual = o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1);
+      co.bonus_pv.push_back(o.bonus_target * annual * c.df[12 * y] * fx);
+    }
+    co.bonus_multiplier = o.bonus_multiplier;
+    co.bonus_key = engine::make_stream_key(seed, "bonus/" + id);
+    co.signing = o.signing_amount * fx;
+    co.clawback_months = o.clawback_months;
+    co.let_go_probability.assign(s.companies.size(), -1.0);
+    for (std::size_t k = 0; k < s.companies.size(); ++k)
+      co.let_go_key.push_back(engine::make_stream_key(seed, "let_go/" + id + "/" + s.companies[k].id));
+
+    co.first_grant = static_cast<std::uint32_t>(c.grants.size());
+    for (const Grant& g : o.grants) {
+      const CompiledCompany& company = c.companies[g.company];
+      CompiledGrant cg;
+      cg.company = g.company;
+      cg.type = g.type;
+      cg.start = g.start_month;
+      cg.expiry_month = g.start_month + 12.0 * g.expiry_years;
+      cg.trigger = g.trigger;
+      cg.accel_fraction = g.accel_fraction;
+      cg.strike = g.strike;
+      cg.first_tranche = static_cast<std::uint32_t>(c.tranches.size());
+      add_tranches(g, g.value * fx / company.fx, c.H, c.tranches);
+      cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;
+      if (g.trigger == Trigger::kDouble) co.let_go_probability[g.company] = g.accel_probability;
+      if (!company.is_public && co.first_private_company < 0) co.first_private_company = g.company;
+      if (company.is_public) {
+        auto& months = c.companies[g.company].pub.months;
+        if (g.start_month > 0) months.push_back(g.start_month);
+        for (std::uint32_t t = cg.first_tranche; t < cg.first_tranche + cg.tranche_count; ++t)
+          months.push_back(c.tranches[t].month);
+      }
+      c.grants.push_back(cg);
+    }
+    co.grant_count = static_cast<std::uint32_t>(c.grants.size()) - co.first_grant;
+    c.offers.push_back(std::move(co));
+  }
+  for (CompiledCompany& cc : c.companies) {
+    auto& m = cc.pub.months;
+    std::sort(m.begin(), m.end());
+    m.erase(std::unique(m.begin(), m.end()), m.end());
+  }
+  return c;
+}
+
+}  // namespace vestsim::models

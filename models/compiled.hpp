@@ -1,0 +1,109 @@
+// A scenario compiled into the flat tables the path loop reads
+// (STYLE.md lesson 3): tranche tables, discount factors, salary prefix sums,
+// stream keys. Everything that depends only on the scenario and the seed is
+// computed here once; the per-path loop does no string, map or allocation work.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "engine/distributions.hpp"
+#include "engine/rng.hpp"
+#include "models/scenario.hpp"
+
+namespace vestsim::models {
+
+using engine::StreamKey;
+
+enum class Outcome : std::uint8_t { kNone = 0, kIpo = 1, kAcquisition = 2, kFailure = 3 };
+
+// Sensitivity analysis pins a random driver at one of its quantiles
+// (NaN = not pinned, the driver stays random).
+inline constexpr double kNotPinned = std::numeric_limits<double>::quiet_NaN();
+
+struct CompiledTranche {
+  int month = 0;       // vest month v
+  double amount = 0;   // grant value vesting here, in the company's currency
+};
+
+struct CompiledGrant {
+  int company = 0;
+  GrantType type = GrantType::kPrivateRsu;
+  int start = 0;                                    // grant month s
+  double expiry_month = std::numeric_limits<double>::infinity();  // s + 12 expiry_years
+  Trigger trigger = Trigger::kNone;
+  double accel_fraction = 1;
+  double strike = 1;                                // options: fraction of the grant price
+  std::uint32_t first_tranche = 0, tranche_count = 0;
+};
+
+struct CompiledOffer {
+  // salary_pv[m] = sum over months 1..m of salary * df * fx, m = 0..H.
+  std::vector<double> salary_pv;
+  // bonus_pv[y - 1] = target * salary of year y * df(12y) * fx, for 12y <= H.
+  std::vector<double> bonus_pv;
+  Sampler bonus_multiplier;
+  StreamKey bonus_key;
+  double signing = 0;            // report currency, paid at month 0
+  int clawback_months = 0;
+  std::uint32_t first_grant = 0, grant_count = 0;
+  int first_private_company = -1;
+  // Per company: the let-go probability of the offer's double-trigger grants
+  // there (-1: none), and the stream of its one uniform per path.
+  std::vector<double> let_go_probability;
+  std::vector<StreamKey> let_go_key;
+};
+
+struct CompiledPublic {
+  double drift = 0, volatility = 0;
+  std::vector<int> months;  // months where a payout needs S(m), ascending, > 0
+  StreamKey key;
+  double pinned_z = kNotPinned;  // sensitivity: every step's Z fixed
+};
+
+struct CompiledPrivate {
+  double valuation = 0;
+  double p_ipo = 0, p_acquisition = 0, p_failure = 0;
+  Sampler exit_time, ipo_multiple, ipo_dilution, acquisition_multiple, per_round;
+  int lockup_months = 6;
+  bool has_preference = false;
+  double preference_amount = 0, preferred_fraction = 0.5;
+  double growth_drift = 0, growth_volatility = 0;
+  double rounds_per_year = 0;
+  double post_drift = 0, post_volatility = 0;
+  int max_post_months = 0;  // length of the post-IPO price table after E
+  StreamKey exit_key, outcome_key, growth_key, ipo_multiple_key, acquisition_multiple_key,
+      rounds_key, per_round_key, ipo_dilution_key, post_ipo_key;
+  double pinned_growth_z = kNotPinned, pinned_post_z = kNotPinned;
+};
+
+struct CompiledCompany {
+  bool is_public = false;
+  double fx = 1;  // company currency -> report currency
+  CompiledPublic pub;
+  CompiledPrivate priv;
+};
+
+struct CompiledScenario {
+  int H = 48, L = 120;
+  int max_month = 0;             // last month a cash flow can land on
+  std::vector<double> df;        // df[m] = (1 + r)^(-m/12), m = 0..max_month
+  double departure_rate = 0;
+  StreamKey departure_key;
+  double pinned_departure_years = kNotPinned;
+  std::vector<CompiledCompany> companies;
+  std::vector<CompiledOffer> offers;
+  std::vector<CompiledGrant> grants;
+  std::vector<CompiledTranche> tranches;
+  std::vector<Comparison> compare;
+  int timeline_years = 0;        // fan-chart buckets: years 1 .. timeline_years
+};
+
+CompiledScenario compile(const Scenario& s, std::uint64_t seed);
+
+// Month conventions of MODEL.md §10: H = 12 * years rounded half up.
+int months_of(double years);
+
+}  // namespace vestsim::models

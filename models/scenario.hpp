@@ -1,0 +1,93 @@
+// A scenario as the user wrote it, validated (SCENARIO_FORMAT.md). Plain data:
+// compile() turns it into the flat tables the path loop reads.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/distributions.hpp"
+
+namespace vestsim::models {
+
+using engine::Sampler;
+
+struct PublicCompany {
+  double price = 0, drift = 0, volatility = 0;
+};
+
+struct PrivateCompany {
+  double valuation = 0;
+  Sampler exit_time;
+  double p_ipo = 0, p_acquisition = 0, p_failure = 0;
+  Sampler ipo_multiple, ipo_dilution;
+  int lockup_months = 6;
+  Sampler acquisition_multiple;
+  bool has_preference = false;
+  double preference_amount = 0, preferred_fraction = 0.5;
+  double growth_drift = 0, growth_volatility = 0;  // G = 1 when both 0
+  double rounds_per_year = 0;
+  Sampler per_round;
+  double post_ipo_drift = 0, post_ipo_volatility = 0;
+};
+
+struct Company {
+  std::string id;
+  bool is_public = false;
+  std::string currency;
+  PublicCompany pub;
+  PrivateCompany priv;
+};
+
+enum class GrantType { kPrivateRsu, kOption, kPublicRsu };
+enum class Trigger { kNone, kSingle, kDouble };
+
+struct Grant {
+  int company = -1;  // index into Scenario::companies
+  GrantType type = GrantType::kPrivateRsu;
+  double value = 0;  // offer currency, at grant
+  int start_month = 0;
+  int years = 4, cliff_months = 0, every_months = 1;
+  std::vector<double> weights;  // one per year, sums to 1
+  Trigger trigger = Trigger::kNone;
+  double accel_fraction = 1, accel_probability = 1;
+  double expiry_years = std::numeric_limits<double>::infinity();
+  double strike = 1;
+};
+
+struct Offer {
+  std::string id, label, currency;
+  double base = 0, geo_band = 1, raise = 0;
+  double bonus_target = 0;
+  Sampler bonus_multiplier = Sampler::constant(1);
+  double signing_amount = 0;
+  int clawback_months = 0;
+  std::vector<Grant> grants;
+};
+
+struct Comparison {
+  int a = 0, b = 1;  // indices into Scenario::offers
+};
+
+struct Scenario {
+  std::string name, currency;
+  std::map<std::string, double> fx;  // value of 1 unit in the report currency
+  double horizon_years = 4, liquidity_horizon_years = 10, discount_rate = 0;
+  std::uint64_t paths = 100000, seed = 1;
+  int threads = 0;
+  std::uint32_t block = 4096;
+  double departure_rate = 0;
+  std::vector<Company> companies;
+  std::vector<Offer> offers;
+  std::vector<Comparison> compare;
+  std::vector<double> percentiles = {5, 10, 25, 50, 75, 90, 95};
+  double risk_aversion = 2, wealth = 100000;
+
+  double fx_of(const std::string& code) const {
+    return code == currency ? 1.0 : fx.at(code);
+  }
+};
+
+}  // namespace vestsim::models

@@ -1,0 +1,53 @@
+// Runs the futures of a compiled scenario (MODEL.md §2-7) into per-path
+// columns. Memory: 8 bytes per path for each of cash, equity and total per
+// offer and diff per comparison, 1 byte per path per private company, plus
+// (with `timeline`) 4 bytes per path per offer per year.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "models/compiled.hpp"
+
+namespace vestsim::models {
+
+struct SimOptions {
+  std::uint64_t paths = 100000;
+  int threads = 0;              // 0 = all cores
+  std::uint32_t block = 4096;   // never changes results
+  bool timeline = false;        // cumulative realised compensation by year (fan chart)
+  bool salary_column = false;   // salary + bonus per offer (break-even on base)
+  std::atomic<std::uint64_t>* progress = nullptr;  // counts finished paths
+};
+
+struct SimResult {
+  std::uint64_t paths = 0;
+  // [offer][path], report currency, present values.
+  std::vector<std::vector<double>> cash, equity, total, salary_bonus;
+  std::vector<std::vector<double>> diff;                   // [comparison][path]
+  std::vector<std::vector<std::uint8_t>> outcome;          // [company][path] (Outcome)
+  // [offer * timeline_years + y - 1][path]: PV realised by the end of year y.
+  std::vector<std::vector<float>> timeline;
+  int timeline_years = 0;
+  double seconds = 0;           // wall time of the path loop
+};
+
+SimResult simulate(const CompiledScenario& cs, const SimOptions& options);
+
+// One path, for tests and benchmarks (allocates: not for the hot loop).
+struct PathValues {
+  std::vector<double> cash, equity, salary_bonus;
+  std::vector<Outcome> outcome;  // per company
+  std::uint64_t draws = 0;       // uniforms consumed
+};
+PathValues simulate_path(const CompiledScenario& cs, std::uint64_t path);
+
+// Mean uniforms consumed per path over the first `sample` paths, and how many
+// of them went through the inverse normal.
+struct DrawCounts {
+  double uniforms = 0, normals = 0;
+};
+DrawCounts count_draws(const CompiledScenario& cs, std::uint64_t sample);
+
+}  // namespace vestsim::models

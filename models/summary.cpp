@@ -1,0 +1,121 @@
+#include "models/summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include "engine/block_runner.hpp"
+
+namespace vestsim::models {
+
+double certainty_equivalent(std::span<const double> total, double gamma, double wealth,
+                            std::vector<double>& scratch) {
+  const std::size_t n = total.size();
+  if (n == 0) return 0;
+  if (gamma == 0) return engine::stable_sum(total) / static_cast<double>(n);
+  scratch.resize(n);
+  // Work in units of `scale` so that w^(1 - gamma) stays representable.
+  const double scale = std::max(1.0, wealth);
+  bool nonpositive = false;
+  for (std::size_t i = 0; i < n; ++i) {
+    double w = (wealth + total[i]) / scale;
+    if (w <= 0) {
+      nonpositive = true;
+      w = 0;  // for 0 < gamma < 1 such wealth counts as 0
+    }
+    scratch[i] = gamma == 1 ? std::log(w) : std::pow(w, 1 - gamma);
+  }
+  if (nonpositive && gamma >= 1) return -wealth;
+  const double m = engine::stable_sum(scratch) / static_cast<double>(n);
+  const double w = gamma == 1 ? std::exp(m) : std::pow(m, 1 / (1 - gamma));
+  return w * scale - wealth;
+}
+
+RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
+                         int threads, std::uint64_t seed) {
+  RunSummary out;
+  out.scenario = s.name;
+  out.currency = s.currency;
+  out.paths = r.paths;
+  out.seed = seed;
+  out.threads = engine::resolve_threads(threads);
+  out.seconds = r.seconds;
+  out.percentiles = s.percentiles;
+  out.risk_aversion = s.risk_aversion;
+  out.wealth = s.wealth;
+  out.horizon_years = s.horizon_years;
+  out.liquidity_horizon_years = s.liquidity_horizon_years;
+  const double n = static_cast<double>(r.paths);
+  const std::size_t n_offers = s.offers.size();
+  out.offers.resize(n_offers);
+  out.comparisons.resize(s.compare.size());
+
+  // One task per column; each has its own scratch. Results land in fixed slots.
+  struct Job {
+    std::span<const double> column;
+    engine::Summary* into;
+  };
+  std::vector<Job> jobs;
+  for (std::size_t o = 0; o < n_offers; ++o) {
+    OfferSummary& os = out.offers[o];
+    os.id = s.offers[o].id;
+    os.label = s.offers[o].label;
+    jobs.push_back({r.total[o], &os.total});
+    jobs.push_back({r.cash[o], &os.cash});
+    jobs.push_back({r.equity[o], &os.equity});
+  }
+  for (std::size_t k = 0; k < s.compare.size(); ++k) jobs.push_back({r.diff[k], &out.comparisons[k].diff});
+  std::vector<double> ce(2 * s.compare.size());
+  tbb::task_arena arena(engine::resolve_threads(threads));
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, jobs.size() + ce.size(), [&](std::size_t j) {
+      std::vector<double> scratch;
+      if (j < jobs.size()) {
+        *jobs[j].into = engine::summarize(jobs[j].column, s.percentiles, scratch);
+      } else {
+        const std::size_t k = (j - jobs.size()) / 2;
+        const int offer = (j - jobs.size()) % 2 == 0 ? s.compare[k].a : s.compare[k].b;
+        ce[j - jobs.size()] = certainty_equivalent(r.total[offer], s.risk_aversion, s.wealth, scratch);
+      }
+    });
+  });
+
+  for (std::size_t o = 0; o < n_offers; ++o) {
+    OfferSummary& os = out.offers[o];
+    os.p_equity_zero = os.equity.p_zero;
+    const int c = cs.offers[o].first_private_company;
+    os.has_private = c >= 0;
+    if (c >= 0) {
+      std::array<std::uint64_t, 4> counts{};
+      for (std::uint8_t v : r.outcome[c]) ++counts[v];
+      // Outcome enum: none 0, ipo 1, acquisition 2, failure 3; reported as ipo, acq, failure, none.
+      out.offers[o].outcomes = {counts[1] / n, counts[2] / n, counts[3] / n, counts[0] / n};
+    }
+  }
+  for (std::size_t k = 0; k < s.compare.size(); ++k) {
+    ComparisonSummary& c = out.comparisons[k];
+    c.a = s.offers[s.compare[k].a].id;
+    c.b = s.offers[s.compare[k].b].id;
+    c.p_a_beats_b = c.diff.p_positive;
+    c.ce_a = ce[2 * k];
+    c.ce_b = ce[2 * k + 1];
+  }
+
+  if (!r.timeline.empty()) {
+    const int years = r.timeline_years;
+    out.fan.assign(n_offers, std::vector<std::array<double, 5>>(years));
+    const std::vector<double> q = {10, 25, 50, 75, 90};
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, r.timeline.size(), [&](std::size_t j) {
+        std::vector<double> col(r.timeline[j].begin(), r.timeline[j].end());
+        const std::vector<double> v = engine::select_percentiles(col, q);
+        std::copy(v.begin(), v.end(), out.fan[j / years][j % years].begin());
+      });
+    });
+  }
+  return out;
+}
+
+}  // namespace vestsim::models

@@ -1,0 +1,53 @@
+// Summaries of a run over paths (MODEL.md §8): what every report prints.
+#pragma once
+
+#include <array>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "engine/statistics.hpp"
+#include "models/compiled.hpp"
+#include "models/scenario.hpp"
+#include "models/simulate.hpp"
+
+namespace vestsim::models {
+
+struct OfferSummary {
+  std::string id, label;
+  engine::Summary total, cash, equity;
+  double p_equity_zero = 0;
+  bool has_private = false;
+  std::array<double, 4> outcomes{};  // share of paths: ipo, acquisition, failure, none
+};
+
+struct ComparisonSummary {
+  std::string a, b;
+  double p_a_beats_b = 0;  // P(diff > 0), ties lose
+  engine::Summary diff;
+  double ce_a = 0, ce_b = 0;
+};
+
+struct RunSummary {
+  std::string scenario, currency;
+  std::uint64_t paths = 0, seed = 0;
+  int threads = 0;
+  double seconds = 0;
+  std::vector<double> percentiles;
+  double risk_aversion = 0, wealth = 0;
+  double horizon_years = 0, liquidity_horizon_years = 0;
+  std::vector<OfferSummary> offers;
+  std::vector<ComparisonSummary> comparisons;
+  // Fan chart: per offer, per year 1..Y, percentiles 10, 25, 50, 75, 90 of
+  // the PV realised by the end of that year (empty unless the run kept a timeline).
+  std::vector<std::vector<std::array<double, 5>>> fan;
+};
+
+// CRRA certainty equivalent of `total` (MODEL.md §8): u^-1(E[u(wealth + total)]) - wealth.
+double certainty_equivalent(std::span<const double> total, double gamma, double wealth,
+                            std::vector<double>& scratch);
+
+RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
+                         int threads, std::uint64_t seed);
+
+}  // namespace vestsim::models

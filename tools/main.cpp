@@ -1,0 +1,3 @@
+#include "tools/cli.hpp"
+
+int main(int argc, char** argv) { return vestsim::tools::run_cli(argc, argv); }

@@ -1,0 +1,102 @@
+// The terminal report: aligned tables that fit in 100 columns.
+#include <fmt/format.h>
+
+#include "tools/report.hpp"
+
+namespace vestsim::tools {
+
+using models::RunSummary;
+
+namespace {
+
+constexpr std::size_t kColumnsPerRow = 8;  // 7 + 8 * 11 = 95 characters
+
+struct Table {
+  std::vector<std::string> heads;
+  std::vector<std::pair<std::string, std::vector<std::string>>> rows;
+
+  std::string render() const {
+    std::string out;
+    for (std::size_t first = 0; first < heads.size(); first += kColumnsPerRow) {
+      const std::size_t last = std::min(heads.size(), first + kColumnsPerRow);
+      out += fmt::format("  {:<7}", "");
+      for (std::size_t c = first; c < last; ++c) out += fmt::format("{:>11}", heads[c]);
+      out += "\n";
+      for (const auto& [name, cells] : rows) {
+        out += fmt::format("  {:<7}", name);
+        for (std::size_t c = first; c < last; ++c) out += fmt::format("{:>11}", cells[c]);
+        out += "\n";
+      }
+    }
+    return out;
+  }
+};
+
+Table stats_table(const RunSummary& s) {
+  Table t;
+  t.heads.push_back("mean");
+  for (double q : s.percentiles) t.heads.push_back("P" + percentile_key(q));
+  return t;
+}
+
+std::vector<std::string> cells(const engine::Summary& x, const std::string& cur) {
+  std::vector<std::string> c{money(x.mean, cur)};
+  for (double p : x.percentiles) c.push_back(money(p, cur));
+  return c;
+}
+
+std::string count(std::uint64_t n) {
+  std::string s = std::to_string(n), out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i > 0 && (s.size() - i) % 3 == 0) out += ',';
+    out += s[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string to_text(const RunSummary& s) {
+  const std::string& cur = s.currency;
+  std::string out = fmt::format("{}\n", s.scenario);
+  out += fmt::format("{} · {}-year horizon, equity counted if liquid within {} years · present values\n\n",
+                     cur, s.horizon_years, s.liquidity_horizon_years);
+  for (const auto& o : s.offers) {
+    out += fmt::format("{}  [{}]\n", o.label, o.id);
+    Table t = stats_table(s);
+    t.rows.push_back({"total", cells(o.total, cur)});
+    t.rows.push_back({"cash", cells(o.cash, cur)});
+    t.rows.push_back({"equity", cells(o.equity, cur)});
+    out += t.render();
+    out += fmt::format("  P(equity = 0) {}", percent(o.p_equity_zero));
+    if (o.has_private)
+      out += fmt::format("   outcomes: IPO {} · acquisition {} · failure {} · none {}",
+                         percent(o.outcomes[0]), percent(o.outcomes[1]), percent(o.outcomes[2]),
+                         percent(o.outcomes[3]));
+    out += "\n\n";
+  }
+  for (const auto& c : s.comparisons) {
+    out += fmt::format("{} vs {}\n", c.a, c.b);
+    out += fmt::format("  P({} beats {}) = {}\n", c.a, c.b, percent(c.p_a_beats_b));
+    Table t = stats_table(s);
+    t.rows.push_back({"diff", cells(c.diff, cur)});
+    out += t.render();
+    out += fmt::format("  certainty equivalent (CRRA γ = {}, wealth {}): {} {} · {} {}\n\n",
+                       s.risk_aversion, money(s.wealth, cur), c.a, money(c.ce_a, cur), c.b,
+                       money(c.ce_b, cur));
+  }
+  out += fmt::format("{} paths · seed {} · {} threads · {:.2f} s ({} paths/s)\n", count(s.paths),
+                     s.seed, s.threads, s.seconds,
+                     count(static_cast<std::uint64_t>(s.seconds > 0 ? s.paths / s.seconds : 0)));
+  out += "standard error of each mean:";
+  for (const auto& o : s.offers)
+    out += fmt::format("\n  {:<18} total {} · cash {} · equity {}", o.id,
+                       money(o.total.std_error, cur), money(o.cash.std_error, cur),
+                       money(o.equity.std_error, cur));
+  for (const auto& c : s.comparisons)
+    out += fmt::format("\n  {:<18} diff {}", c.a + " - " + c.b, money(c.diff.std_error, cur));
+  out += "\n";
+  return out;
+}
+
+}  // namespace vestsim::tools
