@@ -143,9 +143,12 @@ bool Sampler::truncate(double min, double max) {
 
 double Sampler::cdf(double x) const {
   switch (kind_) {
-    case DistKind::kConstant: return x >= a_ ? 1.0 : 0.0;
-    case DistKind::kUniform: return std::clamp((x - a_) / (b_ - a_), 0.0, 1.0);
-    case DistKind::kNormal: return 0.5 * std::erfc(-(x - a_) / (b_ * M_SQRT2));
+    case DistKind::kConstant:
+      return x >= a_ ? 1.0 : 0.0;
+    case DistKind::kUniform:
+      return std::clamp((x - a_) / (b_ - a_), 0.0, 1.0);
+    case DistKind::kNormal:
+      return 0.5 * std::erfc(-(x - a_) / (b_ * M_SQRT2));
     case DistKind::kLognormal:
       return x <= 0 ? 0.0 : 0.5 * std::erfc(-(std::log(x) - a_) / (b_ * M_SQRT2));
     case DistKind::kTriangular:
@@ -157,11 +160,12 @@ double Sampler::cdf(double x) const {
       if (x <= a_) return 0.0;
       if (x >= c_) return 1.0;
       const double alpha = 1 + 4 * (b_ - a_) / (c_ - a_), beta = 1 + 4 * (c_ - b_) / (c_ - a_);
-      return boost::math::cdf(boost::math::beta_distribution<>(alpha, beta),
-                              (x - a_) / (c_ - a_));
+      return boost::math::cdf(boost::math::beta_distribution<>(alpha, beta), (x - a_) / (c_ - a_));
     }
-    case DistKind::kExponential: return x <= 0 ? 0.0 : -std::expm1(-a_ * x);
-    case DistKind::kWeibull: return x <= 0 ? 0.0 : -std::expm1(-std::pow(x / b_, a_));
+    case DistKind::kExponential:
+      return x <= 0 ? 0.0 : -std::expm1(-a_ * x);
+    case DistKind::kWeibull:
+      return x <= 0 ? 0.0 : -std::expm1(-std::pow(x / b_, a_));
     case DistKind::kDiscrete: {
       auto it = std::upper_bound(values_.begin(), values_.end(), x);
       return it == values_.begin() ? 0.0 : cumulative_[it - values_.begin() - 1];
@@ -187,8 +191,10 @@ std::uint32_t poisson_quantile(double mean, double u) {
   if (!(mean > 0)) return 0;
   if (mean > 100) {
     namespace bm = boost::math;
-    using Policy = bm::policies::policy<bm::policies::discrete_quantile<bm::policies::integer_round_up>>;
-    return static_cast<std::uint32_t>(bm::quantile(bm::poisson_distribution<double, Policy>(mean), u));
+    using Policy =
+        bm::policies::policy<bm::policies::discrete_quantile<bm::policies::integer_round_up>>;
+    return static_cast<std::uint32_t>(
+        bm::quantile(bm::poisson_distribution<double, Policy>(mean), u));
   }
   double p = std::exp(-mean), cdf = p;
   std::uint32_t k = 0;

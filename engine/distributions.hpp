@@ -61,15 +61,24 @@ class Sampler {
   double cdf(double x) const;
   double quantile(double p) const {
     switch (kind_) {
-      case DistKind::kConstant: return a_;
-      case DistKind::kUniform: return a_ + p * (b_ - a_);
-      case DistKind::kNormal: return a_ + b_ * normal_quantile(p);
-      case DistKind::kLognormal: return std::exp(a_ + b_ * normal_quantile(p));
-      case DistKind::kTriangular: return triangular_quantile(p);
-      case DistKind::kExponential: return -std::log1p(-p) / a_;
-      case DistKind::kWeibull: return b_ * std::pow(-std::log1p(-p), 1.0 / a_);
-      case DistKind::kDiscrete: return discrete_quantile(p);
-      case DistKind::kPert: return pert_quantile(p);
+      case DistKind::kConstant:
+        return a_;
+      case DistKind::kUniform:
+        return a_ + p * (b_ - a_);
+      case DistKind::kNormal:
+        return a_ + b_ * normal_quantile(p);
+      case DistKind::kLognormal:
+        return std::exp(a_ + b_ * normal_quantile(p));
+      case DistKind::kTriangular:
+        return triangular_quantile(p);
+      case DistKind::kExponential:
+        return -std::log1p(-p) / a_;
+      case DistKind::kWeibull:
+        return b_ * std::pow(-std::log1p(-p), 1.0 / a_);
+      case DistKind::kDiscrete:
+        return discrete_quantile(p);
+      case DistKind::kPert:
+        return pert_quantile(p);
     }
     return a_;
   }

@@ -13,7 +13,8 @@ namespace vestsim::engine {
 double rng_only_seconds(std::uint64_t paths, double uniforms_per_path, double normals_per_path,
                         int threads, std::uint32_t block) {
   const auto n_uniform = static_cast<std::uint32_t>(std::lround(uniforms_per_path));
-  const auto n_normal = std::min(n_uniform, static_cast<std::uint32_t>(std::lround(normals_per_path)));
+  const auto n_normal =
+      std::min(n_uniform, static_cast<std::uint32_t>(std::lround(normals_per_path)));
   const StreamKey key = make_stream_key(1, "rng_bound");
   const BlockPlan plan{paths, block};
   std::vector<double> sink(plan.blocks(), 0.0);  // keeps the work observable
@@ -26,7 +27,8 @@ double rng_only_seconds(std::uint64_t paths, double uniforms_per_path, double no
     }
     sink[b] = acc;
   });
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   volatile double keep = 0;
   for (double x : sink) keep = keep + x;
   return seconds;

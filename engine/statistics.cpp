@@ -27,8 +27,10 @@ std::uint64_t binomial_quantile(std::uint64_t n, double prob, double p) {
   std::uint64_t lo = 0, hi = n;  // cdf(n) = 1 >= p, so the answer is in [lo, hi]
   while (lo < hi) {
     const std::uint64_t mid = lo + (hi - lo) / 2;
-    if (boost::math::cdf(b, static_cast<double>(mid)) >= p) hi = mid;
-    else lo = mid + 1;
+    if (boost::math::cdf(b, static_cast<double>(mid)) >= p)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   return lo;
 }

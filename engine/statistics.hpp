@@ -16,11 +16,11 @@ namespace vestsim::engine {
 struct Summary {
   std::uint64_t n = 0;
   double mean = 0, sd = 0, std_error = 0, min = 0, max = 0;
-  double cvar5 = 0;        // mean of the ceil(n/20) lowest values
-  double p_positive = 0;   // share of values > 0
-  double p_zero = 0;       // share of values == 0 exactly
-  std::vector<double> percentiles;                  // one per requested q
-  std::vector<std::pair<double, double>> ci95;      // [X(l), X(u)] per q
+  double cvar5 = 0;                             // mean of the ceil(n/20) lowest values
+  double p_positive = 0;                        // share of values > 0
+  double p_zero = 0;                            // share of values == 0 exactly
+  std::vector<double> percentiles;              // one per requested q
+  std::vector<std::pair<double, double>> ci95;  // [X(l), X(u)] per q
 };
 
 // Summarises x for percentiles q (in [0, 100]). `scratch` is reused storage.

@@ -25,9 +25,12 @@ double metric_of(std::span<const double> x, Metric m, double gamma, double wealt
     case Metric::kP50:
       scratch.assign(x.begin(), x.end());
       return median_of(scratch);
-    case Metric::kMean: return engine::stable_sum(x) / static_cast<double>(x.size());
-    case Metric::kCe: return certainty_equivalent(x, gamma, wealth, scratch);
-    case Metric::kWin: return 0;  // handled on the difference
+    case Metric::kMean:
+      return engine::stable_sum(x) / static_cast<double>(x.size());
+    case Metric::kCe:
+      return certainty_equivalent(x, gamma, wealth, scratch);
+    case Metric::kWin:
+      return 0;  // handled on the difference
   }
   return 0;
 }
@@ -68,10 +71,14 @@ BreakevenResult solve_once(const BreakevenInput& in, Metric m) {
 
 const char* metric_name(Metric m) {
   switch (m) {
-    case Metric::kP50: return "p50";
-    case Metric::kMean: return "mean";
-    case Metric::kCe: return "ce";
-    case Metric::kWin: return "win";
+    case Metric::kP50:
+      return "p50";
+    case Metric::kMean:
+      return "mean";
+    case Metric::kCe:
+      return "ce";
+    case Metric::kWin:
+      return "win";
   }
   return "?";
 }

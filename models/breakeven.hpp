@@ -18,14 +18,14 @@ struct BreakevenInput {
   std::span<const double> scaled_a;  // the part that scales (k = 1 is today's offer)
   std::span<const double> total_b;
   double risk_aversion = 2, wealth = 100000;
-  double unit_value = 1;             // value of k = 1 (first grant's value, or the base)
+  double unit_value = 1;  // value of k = 1 (first grant's value, or the base)
 };
 
 struct BreakevenResult {
   bool found = false;
-  double k = 0;                      // multiplier of today's figure
-  double ci_lo = 0, ci_hi = 0;       // 95% interval on k from batch means (NaN if unavailable)
-  std::string reason;                // why nothing was found
+  double k = 0;                 // multiplier of today's figure
+  double ci_lo = 0, ci_hi = 0;  // 95% interval on k from batch means (NaN if unavailable)
+  std::string reason;           // why nothing was found
 };
 
 // metric(A(k)) - metric(B): non-decreasing in k because scaled_a >= 0.

@@ -6,7 +6,9 @@
 
 namespace vestsim::models {
 
-int months_of(double years) { return static_cast<int>(std::floor(12.0 * years + 0.5)); }
+int months_of(double years) {
+  return static_cast<int>(std::floor(12.0 * years + 0.5));
+}
 
 namespace {
 
@@ -107,7 +109,8 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     co.clawback_months = o.clawback_months;
     co.let_go_probability.assign(s.companies.size(), -1.0);
     for (std::size_t k = 0; k < s.companies.size(); ++k)
-      co.let_go_key.push_back(engine::make_stream_key(seed, "let_go/" + id + "/" + s.companies[k].id));
+      co.let_go_key.push_back(
+          engine::make_stream_key(seed, "let_go/" + id + "/" + s.companies[k].id));
 
     co.first_grant = static_cast<std::uint32_t>(c.grants.size());
     for (const Grant& g : o.grants) {

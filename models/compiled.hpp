@@ -24,18 +24,18 @@ enum class Outcome : std::uint8_t { kNone = 0, kIpo = 1, kAcquisition = 2, kFail
 inline constexpr double kNotPinned = std::numeric_limits<double>::quiet_NaN();
 
 struct CompiledTranche {
-  int month = 0;       // vest month v
-  double amount = 0;   // grant value vesting here, in the company's currency
+  int month = 0;      // vest month v
+  double amount = 0;  // grant value vesting here, in the company's currency
 };
 
 struct CompiledGrant {
   int company = 0;
   GrantType type = GrantType::kPrivateRsu;
-  int start = 0;                                    // grant month s
+  int start = 0;                                                  // grant month s
   double expiry_month = std::numeric_limits<double>::infinity();  // s + 12 expiry_years
   Trigger trigger = Trigger::kNone;
   double accel_fraction = 1;
-  double strike = 1;                                // options: fraction of the grant price
+  double strike = 1;  // options: fraction of the grant price
   std::uint32_t first_tranche = 0, tranche_count = 0;
 };
 
@@ -46,7 +46,7 @@ struct CompiledOffer {
   std::vector<double> bonus_pv;
   Sampler bonus_multiplier;
   StreamKey bonus_key;
-  double signing = 0;            // report currency, paid at month 0
+  double signing = 0;  // report currency, paid at month 0
   int clawback_months = 0;
   std::uint32_t first_grant = 0, grant_count = 0;
   int first_private_company = -1;
@@ -88,8 +88,8 @@ struct CompiledCompany {
 
 struct CompiledScenario {
   int H = 48, L = 120;
-  int max_month = 0;             // last month a cash flow can land on
-  std::vector<double> df;        // df[m] = (1 + r)^(-m/12), m = 0..max_month
+  int max_month = 0;       // last month a cash flow can land on
+  std::vector<double> df;  // df[m] = (1 + r)^(-m/12), m = 0..max_month
   double departure_rate = 0;
   StreamKey departure_key;
   double pinned_departure_years = kNotPinned;
@@ -98,7 +98,7 @@ struct CompiledScenario {
   std::vector<CompiledGrant> grants;
   std::vector<CompiledTranche> tranches;
   std::vector<Comparison> compare;
-  int timeline_years = 0;        // fan-chart buckets: years 1 .. timeline_years
+  int timeline_years = 0;  // fan-chart buckets: years 1 .. timeline_years
 };
 
 CompiledScenario compile(const Scenario& s, std::uint64_t seed);

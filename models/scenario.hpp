@@ -85,9 +85,7 @@ struct Scenario {
   std::vector<double> percentiles = {5, 10, 25, 50, 75, 90, 95};
   double risk_aversion = 2, wealth = 100000;
 
-  double fx_of(const std::string& code) const {
-    return code == currency ? 1.0 : fx.at(code);
-  }
+  double fx_of(const std::string& code) const { return code == currency ? 1.0 : fx.at(code); }
 };
 
 }  // namespace vestsim::models

@@ -21,10 +21,10 @@ namespace {
 using Keys = std::vector<std::string_view>;
 
 // Every map the format has, with the keys it takes (SCENARIO_FORMAT.md).
-const Keys kTopKeys = {"name",          "currency",   "fx",       "horizon_years",
-                       "liquidity_horizon_years",     "discount_rate",
-                       "simulation",    "employee",   "companies", "offers",
-                       "compare",       "report"};
+const Keys kTopKeys = {
+    "name",          "currency",   "fx",       "horizon_years", "liquidity_horizon_years",
+    "discount_rate", "simulation", "employee", "companies",     "offers",
+    "compare",       "report"};
 const Keys kSimulationKeys = {"paths", "seed", "threads", "block"};
 const Keys kEmployeeKeys = {"departure"};
 const Keys kDepartureKeys = {"annual_rate"};
@@ -40,12 +40,12 @@ const Keys kAcquisitionKeys = {"multiple", "preference"};
 const Keys kPreferenceKeys = {"amount", "preferred_fraction"};
 const Keys kGbmKeys = {"drift", "volatility"};
 const Keys kDilutionKeys = {"rounds_per_year", "per_round"};
-const Keys kOfferKeys = {"label",         "currency", "base",  "geo_band", "raise", "bonus",
-                         "signing_bonus", "grants"};
+const Keys kOfferKeys = {"label", "currency", "base",          "geo_band",
+                         "raise", "bonus",    "signing_bonus", "grants"};
 const Keys kBonusKeys = {"target", "multiplier"};
 const Keys kSigningKeys = {"amount", "clawback_months"};
-const Keys kGrantKeys = {"company",      "type",         "value",  "start_month", "vesting",
-                         "acceleration", "expiry_years", "strike"};
+const Keys kGrantKeys = {"company", "type",         "value",        "start_month",
+                         "vesting", "acceleration", "expiry_years", "strike"};
 const Keys kVestingKeys = {"years", "cliff_months", "every_months", "weights"};
 const Keys kAccelerationKeys = {"trigger", "fraction", "probability"};
 const Keys kDistKeys = {"dist", "min", "max"};
@@ -87,11 +87,21 @@ struct Range {
   static std::string fmt_num(double x) { return fmt::format("{}", x); }
 };
 
-Range any() { return {}; }
-Range at_least(double lo) { return {lo, kInf}; }
-Range above(double lo) { return {lo, kInf, true}; }
-Range between(double lo, double hi) { return {lo, hi}; }
-Range whole(double lo, double hi) { return {lo, hi, false, false, true}; }
+Range any() {
+  return {};
+}
+Range at_least(double lo) {
+  return {lo, kInf};
+}
+Range above(double lo) {
+  return {lo, kInf, true};
+}
+Range between(double lo, double hi) {
+  return {lo, hi};
+}
+Range whole(double lo, double hi) {
+  return {lo, hi, false, false, true};
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -116,7 +126,9 @@ bool is_percentile_key(std::string_view k) {
   return std::regex_match(k.begin(), k.end(), re);
 }
 
-int line_of(const YAML::Node& n) { return n.Mark().is_null() ? 0 : n.Mark().line + 1; }
+int line_of(const YAML::Node& n) {
+  return n.Mark().is_null() ? 0 : n.Mark().line + 1;
+}
 
 std::string kind_of(const YAML::Node& n) {
   if (n.IsMap()) return "a map";
@@ -132,8 +144,11 @@ class Loader {
   std::vector<Diagnostic>& errors() { return errors_; }
 
   void error(const YAML::Node& at, const std::string& path, std::string msg) {
-    errors_.push_back({file_, line_of(at), path, std::move(msg)});
+    // A value set on the command line is reported as --set, not at the file's line.
+    const bool from_set = overridden_.count(path) != 0;
+    errors_.push_back({file_, from_set ? 0 : line_of(at), path, std::move(msg)});
   }
+  void mark_overridden(const std::string& path) { overridden_.insert(path); }
   void error_line(int line, const std::string& path, std::string msg) {
     errors_.push_back({file_, line, path, std::move(msg)});
   }
@@ -174,6 +189,9 @@ class Loader {
       const std::size_t d = edit_distance(key, k);
       if (d < best_d) best_d = d, best = k;
     }
+    for (std::string_view k : allowed)  // "horizon" for "horizon_years"
+      if (key.size() >= 3 && k.size() > key.size() && k.substr(0, key.size()) == key && best_d > 2)
+        best = k, best_d = 0;
     if (!best.empty() && best_d <= std::max<std::size_t>(2, key.size() / 3))
       error(at, path, fmt::format("unknown key; did you mean '{}'?", best));
     else
@@ -204,8 +222,8 @@ class Loader {
     std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
     if (lower == ".nan" || lower == "nan" || lower.find(".inf") != std::string::npos ||
         lower == "inf" || lower == "-inf" || lower == "+inf" || lower == "infinity") {
-      error(n, p, fmt::format("must be a finite number (expected {}), got '{}'", range.describe(),
-                              text));
+      error(n, p,
+            fmt::format("must be a finite number (expected {}), got '{}'", range.describe(), text));
       return nan;
     }
     std::string_view s = text;
@@ -263,8 +281,9 @@ class Loader {
   std::string currency_code(const YAML::Node& n, const std::string& p) {
     static const std::regex iso("[A-Z]{3}");
     if (!n.IsScalar() || !std::regex_match(n.Scalar(), iso)) {
-      error(n, p, fmt::format("expected a three-letter ISO currency code such as EUR or USD, got {}",
-                              kind_of(n)));
+      error(n, p,
+            fmt::format("expected a three-letter ISO currency code such as EUR or USD, got {}",
+                        kind_of(n)));
       return {};
     }
     return n.Scalar();
@@ -281,6 +300,7 @@ class Loader {
 
   std::string file_;
   std::vector<Diagnostic> errors_;
+  std::set<std::string> overridden_;
 };
 
 Sampler Loader::distribution(const YAML::Node& parent, std::string_view key,
@@ -328,7 +348,8 @@ Sampler Loader::distribution_map(const YAML::Node& n, const std::string& p) {
     std::vector<std::pair<double, std::string>> quantile_keys;
     for (auto it = n.begin(); it != n.end(); ++it)
       if (is_percentile_key(it->first.Scalar()))
-        quantile_keys.push_back({std::stod(it->first.Scalar().substr(1)) / 100, it->first.Scalar()});
+        quantile_keys.push_back(
+            {std::stod(it->first.Scalar().substr(1)) / 100, it->first.Scalar()});
     if (has("sigma")) {
       if (has("mean") || has("sd") || !quantile_keys.empty())
         error(n, p, "give one of: median and sigma; mean and sd; or two percentiles");
@@ -475,8 +496,8 @@ void Loader::company(const YAML::Node& n, const std::string& p, Company& c) {
       if (map(ipo, sub(ep, "ipo"), kIpoKeys)) {
         if (ipo["multiple"]) v.ipo_multiple = distribution(ipo, "multiple", sub(ep, "ipo"), {});
         v.ipo_dilution = distribution(ipo, "dilution", sub(ep, "ipo"), 0.0);
-        v.lockup_months = static_cast<int>(
-            number(ipo, "lockup_months", sub(ep, "ipo"), 6.0, whole(0, 120)));
+        v.lockup_months =
+            static_cast<int>(number(ipo, "lockup_months", sub(ep, "ipo"), 6.0, whole(0, 120)));
       }
     }
     if (v.p_ipo > 0 && !(ipo && ipo.IsMap() && ipo["multiple"]))
@@ -490,8 +511,8 @@ void Loader::company(const YAML::Node& n, const std::string& p, Company& c) {
         const YAML::Node pref = acq["preference"];
         if (pref && map(pref, sub(ap, "preference"), kPreferenceKeys)) {
           v.has_preference = true;
-          v.preference_amount = number(pref, "amount", sub(ap, "preference"), std::nullopt,
-                                       at_least(0));
+          v.preference_amount =
+              number(pref, "amount", sub(ap, "preference"), std::nullopt, at_least(0));
           v.preferred_fraction = number(pref, "preferred_fraction", sub(ap, "preference"),
                                         std::nullopt, {0, 1, true, true});
         }
@@ -509,8 +530,8 @@ void Loader::company(const YAML::Node& n, const std::string& p, Company& c) {
     v.growth_volatility = number(g, "volatility", sub(p, "growth"), 0.0, between(0, 3));
   }
   if (const YAML::Node d = n["dilution"]; d && map(d, sub(p, "dilution"), kDilutionKeys)) {
-    v.rounds_per_year = number(d, "rounds_per_year", sub(p, "dilution"), std::nullopt,
-                               between(0, 12));
+    v.rounds_per_year =
+        number(d, "rounds_per_year", sub(p, "dilution"), std::nullopt, between(0, 12));
     v.per_round = distribution(d, "per_round", sub(p, "dilution"), std::nullopt);
   }
   if (const YAML::Node g = n["post_ipo"]; g && map(g, sub(p, "post_ipo"), kGbmKeys)) {
@@ -657,8 +678,10 @@ Scenario Loader::load(const YAML::Node& root, const std::string& stem) {
   Scenario s;
   if (!map(root, "", kTopKeys)) return s;
   s.name = string(root, "name", "", stem);
-  if (root["currency"]) s.currency = currency_code(root["currency"], "currency");
-  else error(root, "currency", "missing required key (the report currency, e.g. EUR)");
+  if (root["currency"])
+    s.currency = currency_code(root["currency"], "currency");
+  else
+    error(root, "currency", "missing required key (the report currency, e.g. EUR)");
 
   if (const YAML::Node fx = root["fx"]) {
     if (!fx.IsMap()) {
@@ -683,10 +706,13 @@ Scenario Loader::load(const YAML::Node& root, const std::string& stem) {
   s.discount_rate = number(root, "discount_rate", "", 0.0, {-1, 1, true});
 
   if (const YAML::Node sim = root["simulation"]; sim && map(sim, "simulation", kSimulationKeys)) {
-    s.paths = static_cast<std::uint64_t>(number(sim, "paths", "simulation", 100000.0, whole(1, 1e9)));
-    s.seed = static_cast<std::uint64_t>(number(sim, "seed", "simulation", 1.0, whole(0, 9.007199254740992e15)));
+    s.paths =
+        static_cast<std::uint64_t>(number(sim, "paths", "simulation", 100000.0, whole(1, 1e9)));
+    s.seed = static_cast<std::uint64_t>(
+        number(sim, "seed", "simulation", 1.0, whole(0, 9.007199254740992e15)));
     s.threads = static_cast<int>(number(sim, "threads", "simulation", 0.0, whole(0, 1024)));
-    s.block = static_cast<std::uint32_t>(number(sim, "block", "simulation", 4096.0, whole(1, 1 << 24)));
+    s.block =
+        static_cast<std::uint32_t>(number(sim, "block", "simulation", 4096.0, whole(1, 1 << 24)));
   }
   if (const YAML::Node e = root["employee"]; e && map(e, "employee", kEmployeeKeys)) {
     if (const YAML::Node d = e["departure"]; d && map(d, "employee.departure", kDepartureKeys))
@@ -699,7 +725,8 @@ Scenario Loader::load(const YAML::Node& root, const std::string& stem) {
       } else {
         s.percentiles.clear();
         for (std::size_t i = 0; i < q.size(); ++i)
-          s.percentiles.push_back(value(q[i], fmt::format("report.percentiles[{}]", i), between(0, 100)));
+          s.percentiles.push_back(
+              value(q[i], fmt::format("report.percentiles[{}]", i), between(0, 100)));
       }
     }
     s.risk_aversion = number(r, "risk_aversion", "report", 2.0, between(0, 20));
@@ -710,15 +737,17 @@ Scenario Loader::load(const YAML::Node& root, const std::string& stem) {
   if (!companies) {
     error(root, "companies", "missing required key (a map of company id to company)");
   } else if (!companies.IsMap()) {
-    error(companies, "companies", fmt::format("expected a map of company id to company, got {}",
-                                              kind_of(companies)));
+    error(companies, "companies",
+          fmt::format("expected a map of company id to company, got {}", kind_of(companies)));
   } else {
     for (auto it = companies.begin(); it != companies.end(); ++it) {
       Company c;
       c.id = it->first.Scalar();
       company(it->second, "companies." + c.id, c);
-      if (c.currency.empty()) c.currency = s.currency;
-      else require_currency(s, c.currency, it->second["currency"], "companies." + c.id + ".currency");
+      if (c.currency.empty())
+        c.currency = s.currency;
+      else
+        require_currency(s, c.currency, it->second["currency"], "companies." + c.id + ".currency");
       s.companies.push_back(std::move(c));
     }
   }
@@ -727,7 +756,8 @@ Scenario Loader::load(const YAML::Node& root, const std::string& stem) {
   if (!offers) {
     error(root, "offers", "missing required key (a map of offer id to offer, at least one)");
   } else if (!offers.IsMap() || offers.size() == 0) {
-    error(offers, "offers", fmt::format("expected a map of at least one offer, got {}", kind_of(offers)));
+    error(offers, "offers",
+          fmt::format("expected a map of at least one offer, got {}", kind_of(offers)));
   } else {
     for (auto it = offers.begin(); it != offers.end(); ++it) {
       Offer o;
@@ -810,10 +840,10 @@ std::string apply_override(YAML::Node root, const Override& o) {
     const Segment& s = (*segments)[i];
     const bool last = i + 1 == segments->size();
     if (s.index >= 0) {
-      if (!cur.IsSequence())
-        return fmt::format("[{}]: the value there is not a list", s.index);
+      if (!cur.IsSequence()) return fmt::format("[{}]: the value there is not a list", s.index);
       if (static_cast<std::size_t>(s.index) >= cur.size())
-        return fmt::format("[{}]: index out of range (the list has {} entries)", s.index, cur.size());
+        return fmt::format("[{}]: index out of range (the list has {} entries)", s.index,
+                           cur.size());
       if (last) {
         cur[s.index] = o.value;
         return {};
@@ -821,7 +851,7 @@ std::string apply_override(YAML::Node root, const Override& o) {
       YAML::Node next = cur[s.index];
       cur.reset(next);
     } else {
-      if (!cur.IsMap() && !cur.IsNull())
+      if (cur.IsDefined() && !cur.IsMap() && !cur.IsNull())
         return fmt::format("'{}': the value before it is not a map", s.key);
       if (last) {
         const YAML::Node existing = cur[s.key];
@@ -841,7 +871,11 @@ bool valid_utf8_text(std::string_view s, std::size_t& bad_at) {
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c == 0) return bad_at = i, false;
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    std::size_t len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 0;
     if (len == 0 || i + len > s.size()) return bad_at = i, false;
     for (std::size_t k = 1; k < len; ++k)
       if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return bad_at = i, false;
@@ -880,8 +914,8 @@ LoadResult load_scenario_text(std::string_view text, const std::string& file,
   };
   std::size_t bad_at = 0;
   if (!valid_utf8_text(text, bad_at))
-    return fail(0, fmt::format("not a UTF-8 text file (byte {} is binary); a scenario is YAML",
-                               bad_at));
+    return fail(
+        0, fmt::format("not a UTF-8 text file (byte {} is binary); a scenario is YAML", bad_at));
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
@@ -895,12 +929,14 @@ LoadResult load_scenario_text(std::string_view text, const std::string& file,
   for (const Override& o : overrides) {
     const std::string err = apply_override(root, o);
     if (!err.empty()) loader.errors().push_back({file, 0, o.path, err});
+    loader.mark_overridden(o.path);
   }
   try {
     Scenario s = loader.load(root, stem_of(file));
     if (loader.errors().empty()) result.scenario = std::move(s);
   } catch (const std::exception& e) {
-    loader.errors().push_back({file, 0, "", std::string("could not read the scenario: ") + e.what()});
+    loader.errors().push_back(
+        {file, 0, "", std::string("could not read the scenario: ") + e.what()});
   }
   result.errors = std::move(loader.errors());
   std::stable_sort(result.errors.begin(), result.errors.end(),
@@ -934,11 +970,12 @@ LoadResult load_scenario_file(const std::string& path, const std::vector<Overrid
 
 std::vector<std::string> accepted_keys() {
   std::set<std::string> keys;
-  for (const Keys* k : {&kTopKeys, &kSimulationKeys, &kEmployeeKeys, &kDepartureKeys, &kReportKeys,
-                        &kCompareKeys, &kPublicKeys, &kPrivateKeys, &kExitKeys, &kOutcomeKeys,
-                        &kIpoKeys, &kAcquisitionKeys, &kPreferenceKeys, &kGbmKeys, &kDilutionKeys,
-                        &kOfferKeys, &kBonusKeys, &kSigningKeys, &kGrantKeys, &kVestingKeys,
-                        &kAccelerationKeys, &kDistKeys})
+  for (const Keys* k :
+       {&kTopKeys,          &kSimulationKeys,  &kEmployeeKeys,   &kDepartureKeys, &kReportKeys,
+        &kCompareKeys,      &kPublicKeys,      &kPrivateKeys,    &kExitKeys,      &kOutcomeKeys,
+        &kIpoKeys,          &kAcquisitionKeys, &kPreferenceKeys, &kGbmKeys,       &kDilutionKeys,
+        &kOfferKeys,        &kBonusKeys,       &kSigningKeys,    &kGrantKeys,     &kVestingKeys,
+        &kAccelerationKeys, &kDistKeys})
     for (std::string_view s : *k) keys.insert(std::string(s));
   for (const auto& [name, params] : kDistParams) {
     keys.insert(std::string(name));

@@ -18,9 +18,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 // Per-path state of one company, shared by every grant and offer naming it (MODEL.md §10).
 struct CompanyState {
   Outcome outcome = Outcome::kNone;
-  int E = 0;       // event month
-  double R = 0;    // value per unit at E over value per unit at grant: G X D C
-  double* price;   // public: S(m)/S(0) at needed months; private IPO: Q(E + j) = P(E + j)/P(E)
+  int E = 0;      // event month
+  double R = 0;   // value per unit at E over value per unit at grant: G X D C
+  double* price;  // public: S(m)/S(0) at needed months; private IPO: Q(E + j) = P(E + j)/P(E)
 };
 
 // Where one path's results go. A column sink for the run; a vector sink for one path.
@@ -63,8 +63,10 @@ class PathKernel {
     const double tau_m = departure_months();
     for (std::size_t c = 0; c < cs_.companies.size(); ++c) {
       const CompiledCompany& company = cs_.companies[c];
-      if (company.is_public) public_path(company.pub, state_[c]);
-      else private_path(company.priv, state_[c]);
+      if (company.is_public)
+        public_path(company.pub, state_[c]);
+      else
+        private_path(company.priv, state_[c]);
       out.outcome[c] = state_[c].outcome;
     }
     const int years = cs_.timeline_years;
@@ -153,7 +155,8 @@ class PathKernel {
     if (!ipo && p.has_preference) {
       // 1x non-participating preference, evaluated on V before dilution.
       const double V = p.valuation * G * X;
-      if (V <= 0) C = 0;
+      if (V <= 0)
+        C = 0;
       else if (V < p.preference_amount / p.preferred_fraction)
         C = std::max(0.0, V - p.preference_amount) / ((1.0 - p.preferred_fraction) * V);
     }
@@ -169,10 +172,9 @@ class PathKernel {
     for (int j = 0; j < steps; ++j) {
       double shock = 0;
       if (p.post_volatility > 0)
-        shock = std::isnan(p.pinned_post_z)
-                    ? sd * z(p.post_ipo_key, static_cast<std::uint32_t>(j))
-                    : p.post_volatility * p.pinned_post_z *
-                          (std::sqrt((j + 1) / 12.0) - std::sqrt(j / 12.0));
+        shock = std::isnan(p.pinned_post_z) ? sd * z(p.post_ipo_key, static_cast<std::uint32_t>(j))
+                                            : p.post_volatility * p.pinned_post_z *
+                                                  (std::sqrt((j + 1) / 12.0) - std::sqrt(j / 12.0));
       log_q += mu + shock;
       st.price[j + 1] = std::exp(log_q);
     }
@@ -263,10 +265,10 @@ class PathKernel {
         const bool expired = E > g.expiry_month;
         const double unit = option_or_rsu(g.type, st.R, g.strike);
         const bool accel_ok = employed(E) && E <= cs_.H;
-        const double acc = accel_ok && (g.trigger == Trigger::kSingle ||
-                                        (g.trigger == Trigger::kDouble && let_go))
-                               ? g.accel_fraction
-                               : 0.0;
+        const double acc =
+            accel_ok && (g.trigger == Trigger::kSingle || (g.trigger == Trigger::kDouble && let_go))
+                ? g.accel_fraction
+                : 0.0;
         for (; t != t_end; ++t) {
           const int v = t->month;
           if (v <= E) {
@@ -303,7 +305,8 @@ void run_all(const CompiledScenario& cs, const SimOptions& opt, SimResult& r) {
         std::vector<double> cash(n_offers), equity(n_offers), salary(n_offers);
         std::vector<Outcome> outcome(n_companies);
         std::vector<double> buckets(kTimeline ? n_offers * (years + 1) : 0);
-        const Outputs out{cash.data(), equity.data(), salary.data(), outcome.data(), buckets.data()};
+        const Outputs out{cash.data(), equity.data(), salary.data(), outcome.data(),
+                          buckets.data()};
         for (std::uint64_t i = begin; i < end; ++i) {
           kernel.run(i, out);
           for (std::size_t o = 0; o < n_offers; ++o) {
@@ -346,11 +349,14 @@ SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {
   for (const CompiledCompany& c : cs.companies) r.outcome.emplace_back(c.is_public ? 0 : n);
   if (opt.timeline) {
     r.timeline_years = cs.timeline_years;
-    for (std::size_t k = 0; k < cs.offers.size() * cs.timeline_years; ++k) r.timeline.emplace_back(n);
+    for (std::size_t k = 0; k < cs.offers.size() * cs.timeline_years; ++k)
+      r.timeline.emplace_back(n);
   }
   const auto start = std::chrono::steady_clock::now();
-  if (opt.timeline) run_all<true>(cs, opt, r);
-  else run_all<false>(cs, opt, r);
+  if (opt.timeline)
+    run_all<true>(cs, opt, r);
+  else
+    run_all<false>(cs, opt, r);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

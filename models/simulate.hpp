@@ -14,10 +14,10 @@ namespace vestsim::models {
 
 struct SimOptions {
   std::uint64_t paths = 100000;
-  int threads = 0;              // 0 = all cores
-  std::uint32_t block = 4096;   // never changes results
-  bool timeline = false;        // cumulative realised compensation by year (fan chart)
-  bool salary_column = false;   // salary + bonus per offer (break-even on base)
+  int threads = 0;             // 0 = all cores
+  std::uint32_t block = 4096;  // never changes results
+  bool timeline = false;       // cumulative realised compensation by year (fan chart)
+  bool salary_column = false;  // salary + bonus per offer (break-even on base)
   std::atomic<std::uint64_t>* progress = nullptr;  // counts finished paths
 };
 
@@ -25,12 +25,12 @@ struct SimResult {
   std::uint64_t paths = 0;
   // [offer][path], report currency, present values.
   std::vector<std::vector<double>> cash, equity, total, salary_bonus;
-  std::vector<std::vector<double>> diff;                   // [comparison][path]
-  std::vector<std::vector<std::uint8_t>> outcome;          // [company][path] (Outcome)
+  std::vector<std::vector<double>> diff;           // [comparison][path]
+  std::vector<std::vector<std::uint8_t>> outcome;  // [company][path] (Outcome)
   // [offer * timeline_years + y - 1][path]: PV realised by the end of year y.
   std::vector<std::vector<float>> timeline;
   int timeline_years = 0;
-  double seconds = 0;           // wall time of the path loop
+  double seconds = 0;  // wall time of the path loop
 };
 
 SimResult simulate(const CompiledScenario& cs, const SimOptions& options);

@@ -66,7 +66,8 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
     jobs.push_back({r.cash[o], &os.cash});
     jobs.push_back({r.equity[o], &os.equity});
   }
-  for (std::size_t k = 0; k < s.compare.size(); ++k) jobs.push_back({r.diff[k], &out.comparisons[k].diff});
+  for (std::size_t k = 0; k < s.compare.size(); ++k)
+    jobs.push_back({r.diff[k], &out.comparisons[k].diff});
   std::vector<double> ce(2 * s.compare.size());
   tbb::task_arena arena(engine::resolve_threads(threads));
   arena.execute([&] {
@@ -77,7 +78,8 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
       } else {
         const std::size_t k = (j - jobs.size()) / 2;
         const int offer = (j - jobs.size()) % 2 == 0 ? s.compare[k].a : s.compare[k].b;
-        ce[j - jobs.size()] = certainty_equivalent(r.total[offer], s.risk_aversion, s.wealth, scratch);
+        ce[j - jobs.size()] =
+            certainty_equivalent(r.total[offer], s.risk_aversion, s.wealth, scratch);
       }
     });
   });

@@ -13,8 +13,8 @@
 #include <iostream>
 #include <thread>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include "engine/block_runner.hpp"
@@ -51,14 +51,19 @@ struct Common {
 };
 
 void add_common(CLI::App* app, Common& c, bool with_formats = true) {
-  app->add_option("--paths", c.paths, "Number of simulated futures (e.g. 1e6); default from the scenario");
-  app->add_option("--seed", c.seed, "Run seed; the same seed gives the same report on any thread count");
+  app->add_option("--paths", c.paths,
+                  "Number of simulated futures (e.g. 1e6); default from the scenario");
+  app->add_option("--seed", c.seed,
+                  "Run seed; the same seed gives the same report on any thread count");
   app->add_option("--threads", c.threads, "Worker threads (0 = all cores)");
-  app->add_option("--set", c.sets, "Override a scenario value: PATH=VALUE, e.g. offers.hf.base=140000 (repeatable)");
+  app->add_option("--set", c.sets,
+                  "Override a scenario value: PATH=VALUE, e.g. offers.hf.base=140000 (repeatable)");
   if (with_formats) {
-    app->add_option("--format", c.formats, "Report format: text, json, csv, markdown, html (repeatable with --out)")
+    app->add_option("--format", c.formats,
+                    "Report format: text, json, csv, markdown, html (repeatable with --out)")
         ->check(CLI::IsMember({"text", "json", "csv", "markdown", "html"}));
-    app->add_option("--out", c.out, "Write reports here: a file, or a folder for several formats or scenarios");
+    app->add_option("--out", c.out,
+                    "Write reports here: a file, or a folder for several formats or scenarios");
   }
   app->add_flag("--quiet,-q", c.quiet, "No progress bar");
 }
@@ -82,7 +87,8 @@ std::vector<Override> overrides_of(const Common& c) {
   std::vector<std::string> texts = c.sets;
   if (!c.paths.empty()) texts.push_back(count_override("--paths", c.paths, "simulation.paths", 1));
   if (!c.seed.empty()) texts.push_back(count_override("--seed", c.seed, "simulation.seed", 0));
-  if (!c.threads.empty()) texts.push_back(count_override("--threads", c.threads, "simulation.threads", 0));
+  if (!c.threads.empty())
+    texts.push_back(count_override("--threads", c.threads, "simulation.threads", 0));
   std::vector<Override> out;
   for (const std::string& t : texts) {
     Override o;
@@ -96,9 +102,9 @@ std::vector<Override> overrides_of(const Common& c) {
 // Loads a scenario file ("" = the built-in default); prints every problem and
 // throws UsageError if there is any.
 Scenario load_or_throw(const std::string& file, const std::vector<Override>& overrides) {
-  const LoadResult r = file.empty()
-                           ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, overrides)
-                           : load_scenario_file(file, overrides);
+  const LoadResult r =
+      file.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, overrides)
+                   : load_scenario_file(file, overrides);
   if (!r.ok()) {
     for (const Diagnostic& d : r.errors) std::cerr << d.to_string() << "\n";
     throw UsageError(fmt::format("{}: {} problem{}; nothing was run",
@@ -117,7 +123,8 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
       std::vector<std::string> found;
       for (const auto& e : fs::directory_iterator(in)) {
         const std::string ext = e.path().extension().string();
-        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) found.push_back(e.path().string());
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml"))
+          found.push_back(e.path().string());
       }
       std::sort(found.begin(), found.end());
       if (found.empty()) throw UsageError(in + ": no .yaml scenario files in this folder");
@@ -150,9 +157,11 @@ class Progress {
     bool shown = false;
     while (!stopping_) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double t =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (t < 1.0) continue;
-      const double f = std::min(1.0, static_cast<double>(done_.load()) / static_cast<double>(total_));
+      const double f =
+          std::min(1.0, static_cast<double>(done_.load()) / static_cast<double>(total_));
       const int width = 30, filled = static_cast<int>(f * width);
       const double eta = f > 0 ? t * (1 - f) / f : 0;
       std::fprintf(stderr, "\r[%s%s] %3.0f%%  %llu/%llu %s  %.1fs, ~%.0fs left ",
@@ -178,9 +187,10 @@ void check_memory(const CompiledScenario& cs, std::uint64_t paths, bool timeline
   const double need = per_path * static_cast<double>(paths);
   const double have = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
   if (have > 0 && need > 0.8 * have)
-    throw RunError(fmt::format("{} paths need about {:.1f} GB for the per-path columns; this machine has "
-                               "{:.1f} GB. Use fewer --paths.",
-                               paths, need / 1e9, have / 1e9));
+    throw RunError(
+        fmt::format("{} paths need about {:.1f} GB for the per-path columns; this machine has "
+                    "{:.1f} GB. Use fewer --paths.",
+                    paths, need / 1e9, have / 1e9));
 }
 
 struct Run {
@@ -254,8 +264,9 @@ void write_paths(const Run& run, const std::string& file) {
   std::ofstream out(file, std::ios::binary);
   if (!out) throw RunError("cannot write " + file);
   if (fs::path(file).extension() == ".npy") {
-    std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}",
-                                     run.result.paths, cols.size());
+    std::string header =
+        fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}",
+                    run.result.paths, cols.size());
     while ((10 + header.size() + 1) % 64 != 0) header += ' ';
     header += '\n';
     out.write("\x93NUMPY\x01\x00", 8);
@@ -289,8 +300,10 @@ std::string stem_of(const std::string& file) {
 
 int cmd_run(const std::vector<std::string>& inputs, const Common& c, const std::string& paths_out) {
   const std::vector<Override> overrides = overrides_of(c);
-  std::vector<std::string> files = inputs.empty() ? std::vector<std::string>{""} : expand_inputs(inputs);
-  std::vector<std::string> formats = c.formats.empty() ? std::vector<std::string>{"text"} : c.formats;
+  std::vector<std::string> files =
+      inputs.empty() ? std::vector<std::string>{""} : expand_inputs(inputs);
+  std::vector<std::string> formats =
+      c.formats.empty() ? std::vector<std::string>{"text"} : c.formats;
   std::sort(formats.begin(), formats.end());
   formats.erase(std::unique(formats.begin(), formats.end()), formats.end());
   const bool batch = files.size() > 1;
@@ -339,19 +352,23 @@ int cmd_run(const std::vector<std::string>& inputs, const Common& c, const std::
         std::string links;
         for (const std::string& f : files)
           links += fmt::format("<li><a href=\"{0}.html\">{0}</a></li>\n", stem_of(f));
-        table = "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><meta charset=\"utf-8\"/>"
-                "<title>vestsim batch</title><style>body{font-family:sans-serif;max-width:900px;margin:2em auto}"
-                "td,th{padding:3px 8px;border-bottom:1px solid #eee}</style></head><body>\n"
-                "<h1>Batch summary</h1>\n<ul>\n" + links + "</ul>\n<pre>\n" + batch_table(rows, "markdown") +
-                "</pre>\n</body></html>\n";
+        table =
+            "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><meta "
+            "charset=\"utf-8\"/>"
+            "<title>vestsim "
+            "batch</title><style>body{font-family:sans-serif;max-width:900px;margin:2em auto}"
+            "td,th{padding:3px 8px;border-bottom:1px solid #eee}</style></head><body>\n"
+            "<h1>Batch summary</h1>\n<ul>\n" +
+            links + "</ul>\n<pre>\n" + batch_table(rows, "markdown") + "</pre>\n</body></html>\n";
       }
       if (c.out.empty()) {
         if (fmt_name == "text") std::cout << "Batch summary\n";
         std::cout << table;
       } else {
-        write_file(fs::path(c.out) / (fmt_name == "html" ? std::string("index.html")
-                                                         : "summary." + std::string(extension(fmt_name))),
-                   table);
+        write_file(
+            fs::path(c.out) / (fmt_name == "html" ? std::string("index.html")
+                                                  : "summary." + std::string(extension(fmt_name))),
+            table);
       }
     }
   }
@@ -370,7 +387,8 @@ int cmd_validate(const std::vector<std::string>& inputs, const std::vector<std::
       std::cout << f << ": ok\n";
     } else {
       for (const Diagnostic& d : r.errors) std::cerr << d.to_string() << "\n";
-      std::cerr << fmt::format("{}: {} problem{}\n", f, r.errors.size(), r.errors.size() == 1 ? "" : "s");
+      std::cerr << fmt::format("{}: {} problem{}\n", f, r.errors.size(),
+                               r.errors.size() == 1 ? "" : "s");
       ++bad;
     }
   }
@@ -382,7 +400,8 @@ int offer_index(const Scenario& s, const std::string& id, const char* flag) {
     if (s.offers[i].id == id) return static_cast<int>(i);
   std::string ids;
   for (const auto& o : s.offers) ids += (ids.empty() ? "" : ", ") + o.id;
-  throw UsageError(fmt::format("{} '{}': no such offer; offers in this scenario: {}", flag, id, ids));
+  throw UsageError(
+      fmt::format("{} '{}': no such offer; offers in this scenario: {}", flag, id, ids));
 }
 
 int cmd_breakeven(const std::string& file, const std::string& offer, const std::string& against,
@@ -397,7 +416,8 @@ int cmd_breakeven(const std::string& file, const std::string& offer, const std::
   const bool base = solve == "base";
   const Offer& oa = s.offers[a];
   if (!base && oa.grants.empty())
-    throw UsageError(fmt::format("offer '{}' has no equity grant to solve for; try --solve base", offer));
+    throw UsageError(
+        fmt::format("offer '{}' has no equity grant to solve for; try --solve base", offer));
   const double current = base ? oa.base : oa.grants[0].value;
   if (!(current > 0))
     throw UsageError(fmt::format("offer '{}': today's {} is 0, so there is nothing to scale", offer,
@@ -410,8 +430,12 @@ int cmd_breakeven(const std::string& file, const std::string& offer, const std::
   BreakevenInput in{fixed, scaled, r.total[b], s.risk_aversion, s.wealth, current};
 
   std::vector<Metric> metrics;
-  for (const std::string& m : metrics_in.empty() ? std::vector<std::string>{"p50", "mean", "ce", "win"} : metrics_in)
-    metrics.push_back(m == "p50" ? Metric::kP50 : m == "mean" ? Metric::kMean : m == "ce" ? Metric::kCe : Metric::kWin);
+  for (const std::string& m :
+       metrics_in.empty() ? std::vector<std::string>{"p50", "mean", "ce", "win"} : metrics_in)
+    metrics.push_back(m == "p50"    ? Metric::kP50
+                      : m == "mean" ? Metric::kMean
+                      : m == "ce"   ? Metric::kCe
+                                    : Metric::kWin);
   std::vector<BreakevenResult> results;
   for (Metric m : metrics) results.push_back(solve_breakeven(in, m));
 
@@ -431,15 +455,19 @@ int cmd_breakeven(const std::string& file, const std::string& offer, const std::
     j["paths"] = s.paths;
     j["seed"] = s.seed;
     j["current"] = current;
-    j["ci_method"] = "batch means: 20 contiguous batches of paths, each solved alone; value +- t(19, 0.975) * sd / sqrt(20)";
+    j["ci_method"] =
+        "batch means: 20 contiguous batches of paths, each solved alone; value +- t(19, 0.975) * "
+        "sd / sqrt(20)";
     nlohmann::ordered_json res = nlohmann::ordered_json::object();
     for (std::size_t k = 0; k < metrics.size(); ++k) {
       const BreakevenResult& br = results[k];
       nlohmann::ordered_json e;
       if (br.found) {
         e["value"] = br.k * current;
-        if (std::isnan(br.ci_lo)) e["ci95"] = nullptr;
-        else e["ci95"] = {br.ci_lo * current, br.ci_hi * current};
+        if (std::isnan(br.ci_lo))
+          e["ci95"] = nullptr;
+        else
+          e["ci95"] = {br.ci_lo * current, br.ci_hi * current};
       } else {
         e["value"] = nullptr;
         e["ci95"] = nullptr;
@@ -453,19 +481,25 @@ int cmd_breakeven(const std::string& file, const std::string& offer, const std::
     const bool md = format == "markdown";
     out += md ? fmt::format("# Break-even: {} vs {}\n\n", oa.label, label_b)
               : fmt::format("Break-even {} for {} against {}\n", what, oa.label, label_b);
-    out += fmt::format("{}today: {} ({} paths, seed {}){}\n", md ? "" : "  ", money(current, cur), s.paths,
-                       s.seed, md ? "\n" : "");
+    out += fmt::format("{}today: {} ({} paths, seed {}){}\n", md ? "" : "  ", money(current, cur),
+                       s.paths, s.seed, md ? "\n" : "");
     for (std::size_t k = 0; k < metrics.size(); ++k) {
       const BreakevenResult& br = results[k];
       std::string goal;
       switch (metrics[k]) {
-        case Metric::kP50: goal = "to match " + label_b + " at the median"; break;
-        case Metric::kMean: goal = "to match " + label_b + " on average"; break;
+        case Metric::kP50:
+          goal = "to match " + label_b + " at the median";
+          break;
+        case Metric::kMean:
+          goal = "to match " + label_b + " on average";
+          break;
         case Metric::kCe:
           goal = fmt::format("for a risk-averse candidate (γ = {:g}, wealth {})", s.risk_aversion,
                              money(s.wealth, s.currency));
           break;
-        case Metric::kWin: goal = "to be ahead of " + label_b + " with 50% probability"; break;
+        case Metric::kWin:
+          goal = "to be ahead of " + label_b + " with 50% probability";
+          break;
       }
       std::string answer;
       if (!br.found) {
@@ -474,18 +508,22 @@ int cmd_breakeven(const std::string& file, const std::string& offer, const std::
         answer = fmt::format("≥ {}{}", money(br.k * current, cur),
                              base ? " base" : " in equity over " + horizon + " years");
         if (!std::isnan(br.ci_lo))
-          answer += fmt::format(" (95% CI {} – {})", money(br.ci_lo * current, cur), money(br.ci_hi * current, cur));
+          answer += fmt::format(" (95% CI {} – {})", money(br.ci_lo * current, cur),
+                                money(br.ci_hi * current, cur));
       }
       out += fmt::format("{}{} you need {}\n", md ? "- " : "  ", goal, answer);
     }
     out += md ? "\n" : "";
   }
-  if (c.out.empty()) std::cout << out;
-  else write_file(c.out, out);
+  if (c.out.empty())
+    std::cout << out;
+  else
+    write_file(c.out, out);
   return 0;
 }
 
-int cmd_bench(const std::string& paths_text, const std::string& threads_text, const std::string& format) {
+int cmd_bench(const std::string& paths_text, const std::string& threads_text,
+              const std::string& format) {
   Common c;
   c.paths = paths_text.empty() ? "1000000" : paths_text;
   c.threads = threads_text;
@@ -501,24 +539,31 @@ int cmd_bench(const std::string& paths_text, const std::string& threads_text, co
   const SimResult r = simulate(cs, opt);
   const RunSummary summary = summarize_run(s, cs, r, threads, s.seed);
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double rng = engine::rng_only_seconds(s.paths, draws.uniforms, draws.normals, threads, s.block);
+  const double rng =
+      engine::rng_only_seconds(s.paths, draws.uniforms, draws.normals, threads, s.block);
   const double ratio = r.seconds / rng;
   if (format == "json") {
-    nlohmann::ordered_json j{{"scenario", s.name}, {"paths", s.paths}, {"threads", threads},
+    nlohmann::ordered_json j{{"scenario", s.name},
+                             {"paths", s.paths},
+                             {"threads", threads},
                              {"cores", static_cast<int>(std::thread::hardware_concurrency())},
-                             {"seconds", r.seconds}, {"paths_per_second", s.paths / r.seconds},
-                             {"draws_per_path", draws.uniforms}, {"normals_per_path", draws.normals},
-                             {"rng_seconds", rng}, {"rng_bound_ratio", ratio},
+                             {"seconds", r.seconds},
+                             {"paths_per_second", s.paths / r.seconds},
+                             {"draws_per_path", draws.uniforms},
+                             {"normals_per_path", draws.normals},
+                             {"rng_seconds", rng},
+                             {"rng_bound_ratio", ratio},
                              {"end_to_end_seconds", total}};
     std::cout << j.dump(2) << "\n";
   } else {
     std::cout << fmt::format(
-        "{}\n  cores {} · threads {} · {} paths\n  simulate {:.3f} s = {:.0f} paths/s (end to end with "
+        "{}\n  cores {} · threads {} · {} paths\n  simulate {:.3f} s = {:.0f} paths/s (end to end "
+        "with "
         "compile and statistics {:.3f} s)\n  draws per path {:.1f} ({:.1f} through the normal "
         "transform)\n  RNG alone {:.3f} s for the same draws\n  RNG-bound ratio {:.2f} (1.0 is the "
         "limit; the budget is <= 2.0)\n",
-        s.name, std::thread::hardware_concurrency(), threads, s.paths, r.seconds, s.paths / r.seconds,
-        total, draws.uniforms, draws.normals, rng, ratio);
+        s.name, std::thread::hardware_concurrency(), threads, s.paths, r.seconds,
+        s.paths / r.seconds, total, draws.uniforms, draws.normals, rng, ratio);
   }
   (void)summary;
   return 0;
@@ -529,18 +574,22 @@ int cmd_bench(const std::string& paths_text, const std::string& threads_text, co
 int run_cli(int argc, char** argv) {
   CLI::App app{"vestsim: Monte Carlo comparison of job offers with private and public equity"};
   app.require_subcommand(1);
-  app.footer("Run 'vestsim COMMAND --help' for a command's options.\n"
-             "Example: vestsim run                      # the built-in Hugging Face vs Google Paris case");
+  app.footer(
+      "Run 'vestsim COMMAND --help' for a command's options.\n"
+      "Example: vestsim run                      # the built-in Hugging Face vs Google Paris case");
 
   Common run_common;
   std::vector<std::string> run_inputs;
   std::string paths_out;
   CLI::App* run = app.add_subcommand("run", "Simulate scenarios and print percentile reports");
-  run->add_option("scenarios", run_inputs, "Scenario files or folders (default: the built-in scenario)");
+  run->add_option("scenarios", run_inputs,
+                  "Scenario files or folders (default: the built-in scenario)");
   add_common(run, run_common);
-  run->add_option("--paths-out", paths_out, "Also write the per-path columns (.csv, or .npy for numpy)");
-  run->footer("Examples:\n  vestsim run\n  vestsim run scenarios/hf-nyc-vs-anthropic.yaml --paths 1e6\n"
-              "  vestsim run scenarios/ --format html --format json --out report/");
+  run->add_option("--paths-out", paths_out,
+                  "Also write the per-path columns (.csv, or .npy for numpy)");
+  run->footer(
+      "Examples:\n  vestsim run\n  vestsim run scenarios/hf-nyc-vs-anthropic.yaml --paths 1e6\n"
+      "  vestsim run scenarios/ --format html --format json --out report/");
 
   std::vector<std::string> validate_inputs, validate_sets;
   CLI::App* validate = app.add_subcommand("validate", "Check scenario files; list every problem");
@@ -551,24 +600,32 @@ int run_cli(int argc, char** argv) {
   Common be_common;
   std::string be_file, be_offer, be_against, be_solve = "equity", be_gamma, be_wealth;
   std::vector<std::string> be_metrics;
-  CLI::App* be = app.add_subcommand("breakeven", "The equity grant (or base) at which one offer matches another");
+  CLI::App* be = app.add_subcommand(
+      "breakeven", "The equity grant (or base) at which one offer matches another");
   be->add_option("scenario", be_file, "Scenario file (default: the built-in scenario)");
   be->add_option("--offer", be_offer, "The offer whose grant is solved for")->required();
   be->add_option("--against", be_against, "The offer to match")->required();
   be->add_option("--metric", be_metrics, "p50, mean, ce or win (default: all four)")
       ->check(CLI::IsMember({"p50", "mean", "ce", "win"}));
-  be->add_option("--solve", be_solve, "What to solve for: equity (all grants scaled together) or base")
+  be->add_option("--solve", be_solve,
+                 "What to solve for: equity (all grants scaled together) or base")
       ->check(CLI::IsMember({"equity", "base"}));
-  be->add_option("--risk-aversion", be_gamma, "CRRA gamma for the ce metric (default: the scenario's)");
-  be->add_option("--wealth", be_wealth, "Starting wealth for the ce metric (default: the scenario's)");
+  be->add_option("--risk-aversion", be_gamma,
+                 "CRRA gamma for the ce metric (default: the scenario's)");
+  be->add_option("--wealth", be_wealth,
+                 "Starting wealth for the ce metric (default: the scenario's)");
   add_common(be, be_common);
-  be->footer("Example:\n  vestsim breakeven scenarios/hf-paris-vs-google-l5.yaml --offer hf_ask --against google");
+  be->footer(
+      "Example:\n  vestsim breakeven scenarios/hf-paris-vs-google-l5.yaml --offer hf_ask --against "
+      "google");
 
   std::string bench_paths, bench_threads, bench_format = "text";
-  CLI::App* bench = app.add_subcommand("bench", "Paths per second and the RNG-bound ratio on the built-in scenario");
+  CLI::App* bench = app.add_subcommand(
+      "bench", "Paths per second and the RNG-bound ratio on the built-in scenario");
   bench->add_option("--paths", bench_paths, "Paths to simulate (default 1e6)");
   bench->add_option("--threads", bench_threads, "Worker threads (0 = all cores)");
-  bench->add_option("--format", bench_format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  bench->add_option("--format", bench_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   bench->footer("Example:\n  vestsim bench --paths 1e7 --threads 2 --format json");
 
   try {
@@ -580,7 +637,9 @@ int run_cli(int argc, char** argv) {
   try {
     if (*run) return cmd_run(run_inputs, run_common, paths_out);
     if (*validate) return cmd_validate(validate_inputs, validate_sets);
-    if (*be) return cmd_breakeven(be_file, be_offer, be_against, be_metrics, be_solve, be_gamma, be_wealth, be_common);
+    if (*be)
+      return cmd_breakeven(be_file, be_offer, be_against, be_metrics, be_solve, be_gamma, be_wealth,
+                           be_common);
     if (*bench) return cmd_bench(bench_paths, bench_threads, bench_format);
   } catch (const UsageError& e) {
     std::cerr << "vestsim: " << e.what() << "\n";

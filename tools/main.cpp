@@ -1,3 +1,5 @@
 #include "tools/cli.hpp"
 
-int main(int argc, char** argv) { return vestsim::tools::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  return vestsim::tools::run_cli(argc, argv);
+}

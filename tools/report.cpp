@@ -59,7 +59,8 @@ std::string csv_field(const std::string& s) {
 }
 
 void csv_summary(std::string& out, const std::string& kind, const std::string& id,
-                 const std::string& output, const engine::Summary& s, const std::vector<double>& q) {
+                 const std::string& output, const engine::Summary& s,
+                 const std::vector<double>& q) {
   auto row = [&](const std::string& stat, double v) {
     out += fmt::format("{},{},{},{},{:.17g}\n", kind, csv_field(id), output, stat, v);
   };
@@ -86,7 +87,9 @@ std::string money(double v, const std::string& currency) {
   return sign + currency + " " + group_thousands(r);
 }
 
-std::string percent(double p) { return fmt::format("{:.1f}%", 100.0 * p); }
+std::string percent(double p) {
+  return fmt::format("{:.1f}%", 100.0 * p);
+}
 
 std::string percentile_key(double q) {
   if (q == std::floor(q)) return fmt::format("{}", static_cast<long long>(q));
@@ -175,7 +178,8 @@ std::string to_csv(const RunSummary& s) {
     if (o.has_private) {
       const char* names[] = {"ipo", "acquisition", "failure", "none"};
       for (int k = 0; k < 4; ++k)
-        out += fmt::format("offer,{},outcome,{},{:.17g}\n", csv_field(o.id), names[k], o.outcomes[k]);
+        out +=
+            fmt::format("offer,{},outcome,{},{:.17g}\n", csv_field(o.id), names[k], o.outcomes[k]);
     }
   }
   for (const auto& c : s.comparisons) {
@@ -197,14 +201,14 @@ std::string to_markdown(const RunSummary& s) {
   auto header = [&] {
     std::string h = "| | mean |", sep = "|---|---:|";
     for (double q : s.percentiles) {
-      h += " P" + percentile_key(q) + " |";
+      h += fmt::format(" P{} |", percentile_key(q));
       sep += "---:|";
     }
     return h + "\n" + sep + "\n";
   };
   auto row = [&](const std::string& name, const engine::Summary& x) {
-    std::string r = "| " + name + " | " + money(x.mean, cur) + " |";
-    for (double p : x.percentiles) r += " " + money(p, cur) + " |";
+    std::string r = fmt::format("| {} | {} |", name, money(x.mean, cur));
+    for (double p : x.percentiles) r += fmt::format(" {} |", money(p, cur));
     return r + "\n";
   };
   for (const auto& o : s.offers) {
@@ -221,9 +225,9 @@ std::string to_markdown(const RunSummary& s) {
     out += fmt::format("## {} vs {}\n\n", c.a, c.b);
     out += fmt::format("**P({} beats {}) = {}**\n\n", c.a, c.b, percent(c.p_a_beats_b));
     out += header() + row("difference", c.diff);
-    out += fmt::format(
-        "\nCertainty equivalents (CRRA γ = {}, wealth {}): {} {}, {} {}.\n\n", s.risk_aversion,
-        money(s.wealth, cur), c.a, money(c.ce_a, cur), c.b, money(c.ce_b, cur));
+    out += fmt::format("\nCertainty equivalents (CRRA γ = {}, wealth {}): {} {}, {} {}.\n\n",
+                       s.risk_aversion, money(s.wealth, cur), c.a, money(c.ce_a, cur), c.b,
+                       money(c.ce_b, cur));
   }
   return out;
 }
@@ -232,8 +236,8 @@ std::vector<BatchRow> batch_rows(const RunSummary& s) {
   std::vector<BatchRow> rows;
   for (const auto& c : s.comparisons) {
     BatchRow r{s.scenario, s.currency, c.a, c.b, c.p_a_beats_b, 0, 0, 0};
-    const std::size_t mid = std::find(s.percentiles.begin(), s.percentiles.end(), 50.0) -
-                            s.percentiles.begin();
+    const std::size_t mid =
+        std::find(s.percentiles.begin(), s.percentiles.end(), 50.0) - s.percentiles.begin();
     for (const auto& o : s.offers) {
       const double p50 = mid < s.percentiles.size() ? o.total.percentiles[mid] : NAN;
       if (o.id == c.a) r.p50_a = p50;
@@ -249,8 +253,13 @@ std::string batch_table(const std::vector<BatchRow>& rows, const std::string& fo
   if (format == "json") {
     ordered_json j = ordered_json::array();
     for (const auto& r : rows)
-      j.push_back({{"scenario", r.scenario}, {"currency", r.currency}, {"a", r.a}, {"b", r.b},
-                   {"p_a_beats_b", r.p_a_beats_b}, {"p50_a", r.p50_a}, {"p50_b", r.p50_b},
+      j.push_back({{"scenario", r.scenario},
+                   {"currency", r.currency},
+                   {"a", r.a},
+                   {"b", r.b},
+                   {"p_a_beats_b", r.p_a_beats_b},
+                   {"p50_a", r.p50_a},
+                   {"p50_b", r.p50_b},
                    {"p50_diff", r.p50_diff}});
     return j.dump(2) + "\n";
   }

@@ -18,10 +18,10 @@ std::string percentile_key(double q);
 
 // Chart inputs for the HTML report, read from the per-path columns.
 struct ChartData {
-  double lo = 0, hi = 0;                      // histogram range (common to all offers)
-  std::vector<std::vector<double>> density;   // [offer][bin]: share of paths per bin
-  std::vector<double> cdf_p;                  // probability levels
-  std::vector<std::vector<double>> cdf_x;     // [offer][level]: quantile of total
+  double lo = 0, hi = 0;                     // histogram range (common to all offers)
+  std::vector<std::vector<double>> density;  // [offer][bin]: share of paths per bin
+  std::vector<double> cdf_p;                 // probability levels
+  std::vector<std::vector<double>> cdf_x;    // [offer][level]: quantile of total
 };
 ChartData chart_data(const models::SimResult& r);
 

@@ -15,17 +15,28 @@ using models::RunSummary;
 namespace {
 
 const char* kColors[] = {"#1f6fb4", "#d1495b", "#2e933c", "#8e5ea2", "#e08a00", "#5c5c5c"};
-const char* color(std::size_t i) { return kColors[i % 6]; }
+const char* color(std::size_t i) {
+  return kColors[i % 6];
+}
 
 std::string esc(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -77,23 +88,28 @@ struct Frame {
                    const std::string& ylabel) const {
     std::string s;
     for (const auto& [y, label] : yt) {
-      s += fmt::format("<line class=\"grid\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
-                       left, w - right, py(y), py(y));
-      s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-                       left - 6, py(y) + 4, esc(label));
+      s += fmt::format(
+          "<line class=\"grid\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>\n", left,
+          w - right, py(y), py(y));
+      s += fmt::format(
+          "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
+          left - 6, py(y) + 4, esc(label));
     }
     for (const auto& [x, label] : xt) {
-      s += fmt::format("<line class=\"tickmark\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
-                       px(x), px(x), h - bottom, h - bottom + 5);
-      s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
-                       px(x), h - bottom + 18, esc(label));
+      s += fmt::format(
+          "<line class=\"tickmark\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
+          px(x), px(x), h - bottom, h - bottom + 5);
+      s += fmt::format(
+          "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
+          px(x), h - bottom + 18, esc(label));
     }
     s += fmt::format("<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>\n", left,
                      w - right, h - bottom, h - bottom);
     s += fmt::format("<line class=\"axis\" x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\"/>\n", left, left,
                      top, h - bottom);
-    s += fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
-                     left + (w - left - right) / 2, h - 8, esc(xlabel));
+    s += fmt::format(
+        "<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
+        left + (w - left - right) / 2, h - 8, esc(xlabel));
     s += fmt::format(
         "<text class=\"label\" transform=\"translate(16 {:.1f}) rotate(-90)\" "
         "text-anchor=\"middle\">{}</text>\n",
@@ -115,7 +131,8 @@ struct Frame {
   }
 };
 
-std::vector<std::pair<double, std::string>> money_ticks(double lo, double hi, const std::string& cur) {
+std::vector<std::pair<double, std::string>> money_ticks(double lo, double hi,
+                                                        const std::string& cur) {
   std::vector<std::pair<double, std::string>> t;
   for (double x : ticks(lo, hi)) t.push_back({x, short_money(x, cur)});
   return t;
@@ -148,7 +165,8 @@ std::string distribution_chart(const RunSummary& s, const ChartData& c) {
     }
     pts += fmt::format(" {:.1f},{:.1f}", f.px(c.hi), f.py(0));
     svg += fmt::format(
-        "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"{}\" stroke-width=\"1.5\"/>\n",
+        "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"{}\" "
+        "stroke-width=\"1.5\"/>\n",
         pts, color(o), color(o));
     legend.push_back({color(o), s.offers[o].label});
   }
@@ -166,13 +184,13 @@ std::string cdf_chart(const RunSummary& s, const ChartData& c) {
   std::vector<std::pair<double, std::string>> yt;
   for (double y : {0.0, 25.0, 50.0, 75.0, 100.0}) yt.push_back({y, fmt::format("{:g}%", y)});
   svg += f.axes(money_ticks(f.x0, f.x1, s.currency), yt,
-                "total over the horizon (" + s.currency + ", present value)",
-                "P(total ≤ x)");
+                "total over the horizon (" + s.currency + ", present value)", "P(total ≤ x)");
   std::vector<std::pair<std::string, std::string>> legend;
   for (std::size_t o = 0; o < c.cdf_x.size(); ++o) {
     std::string pts;
     for (std::size_t k = 0; k < c.cdf_p.size(); ++k)
-      pts += fmt::format("{}{:.1f},{:.1f}", k ? " " : "", f.px(c.cdf_x[o][k]), f.py(100 * c.cdf_p[k]));
+      pts +=
+          fmt::format("{}{:.1f},{:.1f}", k ? " " : "", f.px(c.cdf_x[o][k]), f.py(100 * c.cdf_p[k]));
     svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n",
                        pts, color(o));
     legend.push_back({color(o), s.offers[o].label});
@@ -199,14 +217,17 @@ std::string fan_chart(const RunSummary& s, std::size_t o, double ymax) {
   // Year 0 starts at 0 for every band.
   auto band = [&](int lo, int hi, double opacity) {
     std::string pts = fmt::format("{:.1f},{:.1f}", f.px(0), f.py(0));
-    for (int y = 0; y < years; ++y) pts += fmt::format(" {:.1f},{:.1f}", f.px(y + 1), f.py(fan[y][hi]));
-    for (int y = years - 1; y >= 0; --y) pts += fmt::format(" {:.1f},{:.1f}", f.px(y + 1), f.py(fan[y][lo]));
+    for (int y = 0; y < years; ++y)
+      pts += fmt::format(" {:.1f},{:.1f}", f.px(y + 1), f.py(fan[y][hi]));
+    for (int y = years - 1; y >= 0; --y)
+      pts += fmt::format(" {:.1f},{:.1f}", f.px(y + 1), f.py(fan[y][lo]));
     return fmt::format("<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"{}\" stroke=\"none\"/>\n",
                        pts, color(o), opacity);
   };
   svg += band(0, 4, 0.15) + band(1, 3, 0.3);
   std::string line = fmt::format("{:.1f},{:.1f}", f.px(0), f.py(0));
-  for (int y = 0; y < years; ++y) line += fmt::format(" {:.1f},{:.1f}", f.px(y + 1), f.py(fan[y][2]));
+  for (int y = 0; y < years; ++y)
+    line += fmt::format(" {:.1f},{:.1f}", f.px(y + 1), f.py(fan[y][2]));
   svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"/>\n",
                      line, color(o));
   const double hx = f.px(s.horizon_years);
@@ -214,7 +235,9 @@ std::string fan_chart(const RunSummary& s, std::size_t o, double ymax) {
       "<line class=\"marker\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{}\" y2=\"{}\"/>\n"
       "<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">end of horizon</text>\n",
       hx, hx, f.top, f.h - f.bottom, hx + 4, f.top + 12);
-  svg += f.legend({{color(o), "P50"}, {"rgba(0,0,0,0.35)", "P25–P75 band"}, {"rgba(0,0,0,0.15)", "P10–P90 band"}});
+  svg += f.legend({{color(o), "P50"},
+                   {"rgba(0,0,0,0.35)", "P25–P75 band"},
+                   {"rgba(0,0,0,0.15)", "P10–P90 band"}});
   return svg + "</svg>\n";
 }
 
@@ -259,7 +282,8 @@ section { page-break-inside: avoid; }
 
 std::string to_html(const RunSummary& s, const ChartData& c) {
   const std::string& cur = s.currency;
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n";
+  std::string h =
+      "<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n";
   h += "<meta charset=\"utf-8\"/>\n<title>" + esc(s.scenario) + "</title>\n";
   h += std::string("<style>") + kStyle + "</style>\n</head>\n<body>\n";
   h += "<h1>" + esc(s.scenario) + "</h1>\n";
@@ -273,30 +297,36 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
       if (o.id == cmp.a) la = o.label;
       if (o.id == cmp.b) lb = o.label;
     }
-    h += fmt::format("<p class=\"headline\"><b>{}</b> beats <b>{}</b> in <b>{}</b> of futures.</p>\n",
-                     esc(la), esc(lb), percent(cmp.p_a_beats_b));
+    h += fmt::format(
+        "<p class=\"headline\"><b>{}</b> beats <b>{}</b> in <b>{}</b> of futures.</p>\n", esc(la),
+        esc(lb), percent(cmp.p_a_beats_b));
   }
   h += "<section>\n<h2>Total compensation: distribution</h2>\n" + distribution_chart(s, c);
-  h += "<p class=\"note\">Shown between the 0.5th and 99.5th percentiles of all offers.</p>\n</section>\n";
-  h += "<section>\n<h2>Total compensation: cumulative distribution</h2>\n" + cdf_chart(s, c) + "</section>\n";
+  h += "<p class=\"note\">Shown between the 0.5th and 99.5th percentiles of all "
+       "offers.</p>\n</section>\n";
+  h += "<section>\n<h2>Total compensation: cumulative distribution</h2>\n" + cdf_chart(s, c) +
+       "</section>\n";
 
   for (const auto& o : s.offers) {
     h += "<section>\n<h2>" + esc(o.label) + " <small>(" + esc(o.id) + ")</small></h2>\n";
     h += stats_table(s, {{"total", &o.total}, {"cash", &o.cash}, {"equity", &o.equity}});
     h += "<p>P(equity = 0): " + percent(o.p_equity_zero);
     if (o.has_private)
-      h += fmt::format(". Outcome of the private company: IPO {}, acquisition {}, failure {}, none {}",
-                       percent(o.outcomes[0]), percent(o.outcomes[1]), percent(o.outcomes[2]),
-                       percent(o.outcomes[3]));
+      h += fmt::format(
+          ". Outcome of the private company: IPO {}, acquisition {}, failure {}, none {}",
+          percent(o.outcomes[0]), percent(o.outcomes[1]), percent(o.outcomes[2]),
+          percent(o.outcomes[3]));
     h += ".</p>\n</section>\n";
   }
   for (const auto& cmp : s.comparisons) {
     h += "<section>\n<h2>" + esc(cmp.a) + " vs " + esc(cmp.b) + "</h2>\n";
-    h += "<p>P(" + esc(cmp.a) + " beats " + esc(cmp.b) + ") = <b>" + percent(cmp.p_a_beats_b) + "</b></p>\n";
+    h += "<p>P(" + esc(cmp.a) + " beats " + esc(cmp.b) + ") = <b>" + percent(cmp.p_a_beats_b) +
+         "</b></p>\n";
     h += stats_table(s, {{"difference", &cmp.diff}});
-    h += fmt::format("<p>Certainty equivalents (CRRA γ = {}, starting wealth {}): {} {}, {} {}.</p>\n",
-                     s.risk_aversion, esc(money(s.wealth, cur)), esc(cmp.a), esc(money(cmp.ce_a, cur)),
-                     esc(cmp.b), esc(money(cmp.ce_b, cur)));
+    h += fmt::format(
+        "<p>Certainty equivalents (CRRA γ = {}, starting wealth {}): {} {}, {} {}.</p>\n",
+        s.risk_aversion, esc(money(s.wealth, cur)), esc(cmp.a), esc(money(cmp.ce_a, cur)),
+        esc(cmp.b), esc(money(cmp.ce_b, cur)));
     h += "</section>\n";
   }
   if (!s.fan.empty()) {

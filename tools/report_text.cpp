@@ -35,7 +35,7 @@ struct Table {
 Table stats_table(const RunSummary& s) {
   Table t;
   t.heads.push_back("mean");
-  for (double q : s.percentiles) t.heads.push_back("P" + percentile_key(q));
+  for (double q : s.percentiles) t.heads.push_back(fmt::format("P{}", percentile_key(q)));
   return t;
 }
 
@@ -59,8 +59,9 @@ std::string count(std::uint64_t n) {
 std::string to_text(const RunSummary& s) {
   const std::string& cur = s.currency;
   std::string out = fmt::format("{}\n", s.scenario);
-  out += fmt::format("{} · {}-year horizon, equity counted if liquid within {} years · present values\n\n",
-                     cur, s.horizon_years, s.liquidity_horizon_years);
+  out += fmt::format(
+      "{} · {}-year horizon, equity counted if liquid within {} years · present values\n\n", cur,
+      s.horizon_years, s.liquidity_horizon_years);
   for (const auto& o : s.offers) {
     out += fmt::format("{}  [{}]\n", o.label, o.id);
     Table t = stats_table(s);

@@ -1,0 +1,121 @@
+// Break-even asks: a closed-form case, monotonicity, and agreement with a re-run.
+#include <cmath>
+#include <string>
+
+#include <fmt/format.h>
+#include <catch2/catch.hpp>
+
+#include "models/breakeven.hpp"
+#include "models/compiled.hpp"
+#include "models/scenario_loader.hpp"
+#include "models/simulate.hpp"
+#include "models/summary.hpp"
+
+using namespace vestsim::models;
+
+namespace {
+
+struct Solved {
+  Scenario s;
+  SimResult r;
+  std::vector<double> fixed;
+};
+
+Solved simulate_text(const std::string& text, const std::vector<Override>& overrides = {}) {
+  const LoadResult l = load_scenario_text(text, "be.yaml", overrides);
+  REQUIRE(l.ok());
+  Solved out{*l.scenario, {}, {}};
+  SimOptions o;
+  o.paths = out.s.paths;
+  out.r = simulate(compile(out.s, out.s.seed), o);
+  out.fixed.resize(out.r.paths);
+  for (std::size_t i = 0; i < out.r.paths; ++i) out.fixed[i] = out.r.cash[0][i];
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("break-even of a certain IPO is a division", "[breakeven]") {
+  // A: base 50,000 (200,000 over 4 years) + a grant of V at a certain 2x IPO: total 200,000 + 2V.
+  // B: base 250,000: 1,000,000. Equal when 2V = 800,000: V = 400,000, on every metric.
+  const std::string text = R"(currency: EUR
+simulation: {paths: 2000}
+companies:
+  priv:
+    kind: private
+    valuation: 1.0e9
+    exit: {time_years: 1, outcomes: {ipo: 1}, ipo: {multiple: 2, lockup_months: 0}}
+offers:
+  a:
+    base: 50000
+    grants:
+      - {company: priv, type: private_rsu, value: 100000, vesting: {years: 4}}
+  b:
+    base: 250000
+)";
+  const Solved s = simulate_text(text);
+  const BreakevenInput in{s.fixed, s.r.equity[0], s.r.total[1], 2, 100000, 100000};
+  for (Metric m : {Metric::kP50, Metric::kMean, Metric::kCe, Metric::kWin}) {
+    INFO(metric_name(m));
+    const BreakevenResult r = solve_breakeven(in, m);
+    REQUIRE(r.found);
+    // Tolerance EUR 1 on the grant value. Ties lose, so "win" lands just above 400,000.
+    CHECK(std::fabs(r.k * 100000 - 400000) <= 1.0);
+    CHECK(r.ci_lo * 100000 == Approx(r.k * 100000).margin(1.0));  // no randomness: no spread
+  }
+  // B's own grant can never be matched by an offer with no equity at all.
+  const BreakevenInput none{s.r.total[1], std::vector<double>(2000, 0.0), s.r.total[0], 2, 1e5, 1};
+  CHECK(solve_breakeven(none, Metric::kP50).found);  // B already beats A at k = 0: answer 0
+  const BreakevenInput never{s.fixed, std::vector<double>(2000, 0.0), s.r.total[1], 2, 1e5, 1};
+  const BreakevenResult nr = solve_breakeven(never, Metric::kMean);
+  CHECK_FALSE(nr.found);
+  CHECK_FALSE(nr.reason.empty());
+}
+
+TEST_CASE("more equity never lowers P(A beats B)", "[breakeven]") {
+  const Solved s =
+      simulate_text(std::string(default_scenario_text()), {{"simulation.paths", "20000"}});
+  const BreakevenInput in{s.fixed, s.r.equity[0], s.r.total[2], 2, 100000, 300000};
+  double last = -1;
+  for (double k = 0; k <= 6; k += 0.25) {
+    const double g = breakeven_gap(in, Metric::kWin, k);
+    CHECK(g >= last);
+    last = g;
+  }
+  CHECK(last > 0);  // enough equity does win more often than not
+}
+
+TEST_CASE("the solved grant, re-run, matches the other offer within the metric's standard error",
+          "[breakeven]") {
+  const std::string text(default_scenario_text());
+  const Solved s = simulate_text(text, {{"simulation.paths", "40000"}});
+  const BreakevenInput in{s.fixed, s.r.equity[0], s.r.total[2], 2, 100000, 300000};
+  for (Metric m : {Metric::kP50, Metric::kMean}) {
+    INFO(metric_name(m));
+    const BreakevenResult r = solve_breakeven(in, m);
+    REQUIRE(r.found);
+    CHECK(r.ci_lo <= r.k);
+    CHECK(r.ci_hi >= r.k);
+    // Re-run with both of hf_ask's grants scaled by k.
+    const std::vector<Override> scaled = {
+        {"simulation.paths", "40000"},
+        {"offers.hf_ask.grants[0].value", fmt::format("{:.17g}", 300000 * r.k)},
+        {"offers.hf_ask.grants[1].value", fmt::format("{:.17g}", 150000 * r.k)}};
+    const LoadResult l = load_scenario_text(text, "be.yaml", scaled);
+    REQUIRE(l.ok());
+    const CompiledScenario c = compile(*l.scenario, 1);
+    SimOptions o;
+    o.paths = 40000;
+    const SimResult rr = simulate(c, o);
+    const RunSummary sum = summarize_run(*l.scenario, c, rr, 0, 1);
+    const auto& a = sum.offers[0].total;
+    const auto& b = sum.offers[2].total;
+    if (m == Metric::kMean) {
+      CHECK(std::fabs(a.mean - b.mean) <= a.std_error);
+    } else {
+      // The median's standard error, from its 95% order-statistic interval (width / 3.92).
+      const double se = (b.ci95[3].second - b.ci95[3].first) / 3.92;
+      CHECK(std::fabs(a.percentiles[3] - b.percentiles[3]) <= se);
+    }
+  }
+}

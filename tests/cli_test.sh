@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# End-to-end tests of the vestsim binary: exit codes, formats, batch, --set.
+# usage: cli_test.sh VESTSIM SOURCE_DIR WORK_DIR
+set -u
+vestsim=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0 passed=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
+}
+expect_exit() {  # expect_exit CODE CMD...
+  local want=$1; shift
+  "$@" >out.txt 2>err.txt; local got=$?
+  [ "$got" = "$want" ] || { echo "  exit $got, wanted $want: $*"; sed 's/^/  | /' err.txt | head -5; return 1; }
+}
+contains() { grep -qF -- "$2" "$1" || { echo "  '$2' not in $1:"; head -5 "$1" | sed 's/^/  | /'; return 1; }; }
+
+# The built-in default, from any directory.
+check "default run" expect_exit 0 "$vestsim" run --paths 2000
+check "default mentions the comparison" contains out.txt "P(hf_ask beats google)"
+check "no progress bar when stderr is not a terminal" test ! -s err.txt
+
+# --help on every subcommand, with an example; bad usage exits 2.
+for cmd in run validate breakeven bench; do
+  check "$cmd --help" expect_exit 0 "$vestsim" "$cmd" --help
+  check "$cmd --help has an example" contains out.txt "Example"
+done
+check "no subcommand" expect_exit 2 "$vestsim"
+check "unknown flag" expect_exit 2 "$vestsim" run --frobnicate
+check "unknown flag names it" contains err.txt "frobnicate"
+check "bad --paths" expect_exit 2 "$vestsim" run --paths lots
+check "bad --paths message" contains err.txt "--paths: expected a whole number"
+check "bad format" expect_exit 2 "$vestsim" run --format pdf
+
+# validate: shipped scenarios are clean; a bad one lists its problems and exits 2.
+check "validate shipped" expect_exit 0 "$vestsim" validate "$src"/scenarios
+printf 'currency: EUR\ncompanies: {}\noffers:\n  a: {base: -1, bonus: {targt: 0.1}}\n' > bad.yaml
+check "validate bad" expect_exit 2 "$vestsim" validate bad.yaml
+check "bad: negative base" contains err.txt "bad.yaml:4: offers.a.base: must be a number >= 0"
+check "bad: typo" contains err.txt "did you mean 'target'?"
+check "run bad" expect_exit 2 "$vestsim" run bad.yaml
+check "missing file" expect_exit 2 "$vestsim" run no-such-file.yaml
+check "missing file message" contains err.txt "cannot open"
+
+# Formats to files; every format written.
+check "all formats" expect_exit 0 "$vestsim" run --paths 2000 --quiet --format json --format csv \
+  --format markdown --format html --format text --out rep/
+for ext in json csv md html txt; do
+  check "wrote $ext" test -s "rep/hf-paris-vs-google-l5.$ext"
+done
+check "csv has five columns" bash -c "awk -F, 'NF != 5 { bad = 1 } END { exit bad }' rep/hf-paris-vs-google-l5.csv"
+check "json has the contract's keys" contains rep/hf-paris-vs-google-l5.json '"p_a_beats_b"'
+
+# Same seed, same bytes (timing aside) on 1 and 2 threads.
+"$vestsim" run --paths 3000 --threads 1 --format json > t1.json
+"$vestsim" run --paths 3000 --threads 2 --format json > t2.json
+check "json identical across threads" bash -c "diff <(sed '/timing/,\$d' t1.json) <(sed '/timing/,\$d' t2.json)"
+"$vestsim" run --paths 3000 --seed 2 --format json > s2.json
+check "another seed differs" bash -c "! diff -q <(sed '/timing/,\$d' t1.json) <(sed '/timing/,\$d' s2.json) >/dev/null"
+
+# --set moves the result the expected way: a smaller ask lowers P(hf_ask beats google).
+"$vestsim" run --paths 5000 --format csv > base.csv
+"$vestsim" run --paths 5000 --format csv --set offers.hf_ask.grants[0].value=100000 > less.csv
+p() { grep '^comparison,hf_ask:google,diff,p_a_beats_b,' "$1" | cut -d, -f5; }
+check "--set lowers P(a beats b)" awk -v a="$(p less.csv)" -v b="$(p base.csv)" 'BEGIN { exit !(a < b) }'
+check "--set bad path" expect_exit 2 "$vestsim" run --set offers.hf_ask.bse=1
+check "--set bad path message" contains err.txt "did you mean 'base'?"
+
+# Batch: a folder runs every scenario and adds a summary with one row per comparison.
+check "batch" expect_exit 0 "$vestsim" run "$src"/scenarios --paths 2000 --quiet --format csv --out batch/
+check "batch summary" test -s batch/summary.csv
+rows=$(($(wc -l < batch/summary.csv) - 1))
+check "batch summary rows (2 + 2 + 3 + 1 comparisons)" test "$rows" = 8
+check "batch to stdout" expect_exit 0 "$vestsim" run "$src"/scenarios/hf-paris-vs-criteo.yaml \
+  "$src"/scenarios/hf-nyc-vs-anthropic.yaml --paths 1000
+check "batch stdout summary" contains out.txt "Batch summary"
+
+# Per-path columns for one's own analysis.
+check "paths-out csv" expect_exit 0 "$vestsim" run --paths 100 --paths-out paths.csv --quiet
+check "paths-out rows" test "$(wc -l < paths.csv)" = 101
+check "paths-out npy" expect_exit 0 "$vestsim" run --paths 100 --paths-out paths.npy --quiet
+check "npy magic" bash -c "head -c 6 paths.npy | grep -q NUMPY"
+check "npy size" test "$(stat -c %s paths.npy)" = $((128 + 100 * 11 * 8))
+
+# Break-even sheet and bench.
+check "breakeven" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against google --paths 20000
+check "breakeven sheet" contains out.txt "to match Google L5, Paris at the median you need"
+check "breakeven json" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against google --paths 20000 --format json
+check "breakeven json keys" contains out.txt '"results"'
+check "breakeven unknown offer" expect_exit 2 "$vestsim" breakeven --offer nope --against google
+check "breakeven unknown offer message" contains err.txt "offers in this scenario: hf_ask, hf_floor, google"
+check "bench" expect_exit 0 "$vestsim" bench --paths 20000 --format json
+check "bench json" contains out.txt '"rng_bound_ratio"'
+
+echo "$passed passed, $failures failed"
+[ "$failures" = 0 ]

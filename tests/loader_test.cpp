@@ -1,0 +1,293 @@
+// The strict loader: each malformed scenario gives a precise message.
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario_loader.hpp"
+
+using namespace vestsim::models;
+
+namespace {
+
+// A small valid scenario; each case edits one line of it.
+const std::string kValid = R"(currency: EUR
+companies:
+  hf:
+    kind: private
+    valuation: 4.5e9
+    exit:
+      time_years: 3
+      outcomes: {ipo: 1}
+      ipo: {multiple: 4}
+  goog:
+    kind: public
+    price: 100
+    drift: 0
+    volatility: 0
+offers:
+  a:
+    base: 100000
+    grants:
+      - company: hf
+        type: private_rsu
+        value: 300000
+        vesting: {years: 4, cliff_months: 12, every_months: 1}
+  b:
+    base: 120000
+    grants:
+      - company: goog
+        type: public_rsu
+        value: 400000
+        vesting: {years: 4}
+)";
+
+std::string edit(const std::string& find, const std::string& replace) {
+  std::string s = kValid;
+  const auto at = s.find(find);
+  REQUIRE(at != std::string::npos);
+  s.replace(at, find.size(), replace);
+  return s;
+}
+
+std::string all_messages(const LoadResult& r) {
+  std::string s;
+  for (const auto& d : r.errors) s += d.to_string() + "\n";
+  return s;
+}
+
+struct Case {
+  const char* name;
+  std::string text;
+  const char* expect;  // a substring of some diagnostic
+  int line;            // that diagnostic's line (0: not checked)
+};
+
+}  // namespace
+
+TEST_CASE("the valid base scenario loads", "[loader]") {
+  const LoadResult r = load_scenario_text(kValid, "base.yaml");
+  INFO(all_messages(r));
+  REQUIRE(r.ok());
+  CHECK(r.scenario->name == "base");
+  CHECK(r.scenario->offers.size() == 2);
+  CHECK(r.scenario->compare.size() == 1);  // every pair in file order
+  CHECK(r.scenario->paths == 100000);
+  CHECK(r.scenario->percentiles == std::vector<double>{5, 10, 25, 50, 75, 90, 95});
+}
+
+TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") {
+  const std::vector<Case> cases = {
+      {"typo in a grant key",
+       edit("        vesting: {years: 4, cliff", "        vestng: {years: 4, cliff"),
+       "offers.a.grants[0].vestng: unknown key; did you mean 'vesting'?", 22},
+      {"negative salary", edit("base: 100000", "base: -5"), "offers.a.base: must be a number >= 0",
+       17},
+      {"probabilities above 1", edit("outcomes: {ipo: 1}", "outcomes: {ipo: 0.7, failure: 0.5}"),
+       "probabilities sum to 1.2", 8},
+      {"cliff not a multiple",
+       edit("cliff_months: 12, every_months: 1", "cliff_months: 4, every_months: 3"),
+       "must be a multiple of every_months (3), got 4", 22},
+      {"weights not summing to 1",
+       edit("vesting: {years: 4}", "vesting: {years: 4, weights: [0.5, 0.5, 0.5, 0.5]}"),
+       "weights: must sum to 1, sum to 2", 29},
+      {"weights of the wrong count",
+       edit("vesting: {years: 4}", "vesting: {years: 4, weights: [0.5, 0.5]}"),
+       "needs one weight per vesting year (4), got 2", 29},
+      {"public_rsu on a private company",
+       edit("        type: private_rsu", "        type: public_rsu"),
+       "a public_rsu must name a public company; 'hf' is private", 20},
+      {"private_rsu on a public company",
+       edit("        type: public_rsu", "        type: private_rsu"),
+       "must name a private company; 'goog' is public", 27},
+      {"unknown company", edit("      - company: hf", "      - company: nope"),
+       "unknown company 'nope'; defined companies: hf, goog", 19},
+      {"YAML syntax error", edit("base: 100000", "base: [100000"), "YAML syntax error", 0},
+      {"empty file", "", "the scenario is empty", 0},
+      {"only a comment", "# nothing here\n", "the scenario is empty", 0},
+      {"binary file", std::string("currency: EUR\n\x00\x01\x02\xff", 18), "not a UTF-8 text file",
+       0},
+      {"huge number", edit("base: 100000", "base: 1e400"), "'1e400' is too large", 17},
+      {"number beyond its range", edit("base: 100000", "base: 1e15"),
+       "offers.a.base: must be a number >= 0 and <= 1000000000", 17},
+      {"NaN", edit("base: 100000", "base: .nan"), "must be a finite number", 17},
+      {"infinity", edit("price: 100", "price: .inf"),
+       "companies.goog.price: must be a finite number", 12},
+      {"missing currency", edit("currency: EUR\n", ""), "currency: missing required key", 0},
+      {"missing offers", kValid.substr(0, kValid.find("offers:")), "offers: missing required key",
+       1},
+      {"wrong type", edit("base: 100000", "base: [1, 2]"),
+       "offers.a.base: expected a number >= 0 and <= 1000000000, got a list", 17},
+      {"string for a number", edit("base: 100000", "base: lots"),
+       "expected a number >= 0 and <= 1000000000, got 'lots'", 17},
+      {"unknown top-level key", "horizon: 4\n" + kValid,
+       "horizon: unknown key; did you mean 'horizon_years'?", 1},
+      {"unknown key, no near match", "zzzzzzzz: 4\n" + kValid, "valid keys here: name, currency",
+       1},
+      {"currency without fx", edit("  a:\n    base", "  a:\n    currency: USD\n    base"),
+       "currency USD has no fx entry", 17},
+      {"report currency in fx", "fx: {EUR: 0.9}\n" + kValid,
+       "EUR is the report currency; its fx is 1", 1},
+      {"liquidity before horizon", "horizon_years: 4\nliquidity_horizon_years: 2\n" + kValid,
+       "liquidity_horizon_years: must be >= horizon_years (4)", 2},
+      {"every_months not dividing 12", edit("every_months: 1}", "every_months: 5}"),
+       "must divide 12", 22},
+      {"unknown distribution", edit("time_years: 3", "time_years: {dist: gamma, shape: 2}"),
+       "must be one of constant, uniform, normal, lognormal, triangular, pert, exponential, "
+       "weibull, discrete",
+       7},
+      {"lognormal with one percentile",
+       edit("time_years: 3", "time_years: {dist: lognormal, p10: 1}"),
+       "exactly two of median, p1 ... p99 (got 1", 7},
+      {"lognormal percentiles out of order",
+       edit("time_years: 3", "time_years: {dist: lognormal, p10: 5, p90: 2}"),
+       "p90: must be greater than p10 (5)", 7},
+      {"lognormal bad percentile key",
+       edit("time_years: 3", "time_years: {dist: lognormal, p10: 1, p100: 5}"), "p100: unknown key",
+       7},
+      {"constant outside min/max",
+       edit("time_years: 3", "time_years: {dist: constant, value: 5, max: 3}"),
+       "the constant lies outside its own [min, max]", 7},
+      {"truncation with no mass",
+       edit("time_years: 3", "time_years: {dist: uniform, low: 1, high: 2, min: 5}"),
+       "has zero probability", 7},
+      {"triangular out of order",
+       edit("time_years: 3", "time_years: {dist: triangular, low: 3, mode: 1, high: 5}"),
+       "needs low <= mode <= high", 7},
+      {"acceleration on a public grant",
+       edit("        vesting: {years: 4}\n",
+            "        vesting: {years: 4}\n        acceleration: {trigger: single}\n"),
+       "only private grants (private_rsu, option) accelerate", 30},
+      {"expiry on a public grant",
+       edit("        vesting: {years: 4}\n",
+            "        vesting: {years: 4}\n        expiry_years: 7\n"),
+       "only private grants (private_rsu, option) expire", 30},
+      {"strike on an RSU",
+       edit("        value: 300000\n", "        value: 300000\n        strike: 1\n"),
+       "only an option has a strike", 22},
+      {"compare an unknown offer", kValid + "compare: [{a: a, b: zzz}]\n",
+       "unknown offer 'zzz'; defined offers: a, b", 30},
+      {"compare an offer with itself", kValid + "compare: [{a: a, b: a}]\n",
+       "compares an offer with itself", 30},
+      {"duplicate key", edit("base: 100000", "base: 100000\n    base: 200000"),
+       "offers.a.base: duplicate key", 18},
+      {"IPO without multiple", edit("ipo: {multiple: 4}", "ipo: {lockup_months: 6}"),
+       "an IPO with probability > 0 needs a multiple", 9},
+      {"percentile out of range", "report: {percentiles: [50, 150]}\n" + kValid,
+       "report.percentiles[1]: must be a number >= 0 and <= 100", 1},
+      {"zero paths", "simulation: {paths: 0}\n" + kValid,
+       "simulation.paths: must be a whole number >= 1", 1},
+      {"fractional paths", "simulation: {paths: 10.5}\n" + kValid,
+       "simulation.paths: must be a whole number", 1},
+      {"preferred fraction of 1",
+       edit("ipo: {multiple: 4}",
+            "ipo: {multiple: 4}\n      acquisition: {multiple: 1, preference: {amount: 1e8, "
+            "preferred_fraction: 1}}"),
+       "preferred_fraction: must be a number > 0 and < 1", 10},
+      {"bad currency code", edit("currency: EUR", "currency: euro"),
+       "three-letter ISO currency code", 1},
+      {"scalar root", "just a string\n", "a scenario is a YAML map", 1},
+      {"kind misspelt", edit("kind: private", "kind: privat"),
+       "must be one of private, public, got 'privat'", 4},
+      {"double triggers disagree",
+       edit("        vesting: {years: 4, cliff_months: 12, every_months: 1}\n",
+            "        vesting: {years: 4, cliff_months: 12, every_months: 1}\n"
+            "        acceleration: {trigger: double, probability: 0.5}\n"
+            "      - company: hf\n        type: private_rsu\n        value: 1\n"
+            "        vesting: {years: 1}\n        acceleration: {trigger: double, probability: "
+            "0.7}\n"),
+       "double-trigger grants on one company must share one probability", 24},
+      {"missing vesting",
+       edit("        vesting: {years: 4, cliff_months: 12, every_months: 1}\n", ""),
+       "offers.a.grants[0].vesting: missing required key", 19},
+      {"negative discount beyond -1", "discount_rate: -1\n" + kValid,
+       "discount_rate: must be a number > -1", 1},
+      {"failure with keys",
+       edit("ipo: {multiple: 4}", "ipo: {multiple: 4}\n      failure: {multiple: 0}"),
+       "failure pays nothing and takes no keys", 10},
+  };
+  for (const Case& c : cases) {
+    INFO("case: " << c.name);
+    const LoadResult r = load_scenario_text(c.text, "bad.yaml");
+    const std::string messages = all_messages(r);
+    INFO(messages);
+    CHECK_FALSE(r.ok());
+    bool found = false;
+    for (const Diagnostic& d : r.errors) {
+      if (d.to_string().find(c.expect) == std::string::npos) continue;
+      found = true;
+      CHECK(d.file == "bad.yaml");
+      if (c.line > 0) CHECK(d.line == c.line);
+    }
+    CHECK(found);
+  }
+  CHECK(cases.size() >= 30);
+}
+
+TEST_CASE("every problem in a file is listed, not just the first", "[loader]") {
+  std::string s = kValid;
+  s.replace(s.find("base: 100000"), 12, "base: -1");
+  s.replace(s.find("price: 100"), 10, "price: 0");
+  s.replace(s.find("vesting: {years: 4}"), 19, "vestin: {years: 4}");
+  const LoadResult r = load_scenario_text(s, "many.yaml");
+  CHECK_FALSE(r.ok());
+  CHECK(r.errors.size() >= 3);
+  // Sorted by line.
+  for (std::size_t i = 1; i < r.errors.size(); ++i) CHECK(r.errors[i - 1].line <= r.errors[i].line);
+}
+
+TEST_CASE("overrides (--set) go through the same validation", "[loader]") {
+  SECTION("a valid override changes the value") {
+    const LoadResult r =
+        load_scenario_text(kValid, "s.yaml", {{"offers.a.grants[0].value", "250000"}});
+    REQUIRE(r.ok());
+    CHECK(r.scenario->offers[0].grants[0].value == 250000);
+  }
+  SECTION("a key the file leaves out can be set") {
+    const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"simulation.paths", "1e6"}});
+    REQUIRE(r.ok());
+    CHECK(r.scenario->paths == 1000000);
+  }
+  SECTION("a distribution can be replaced by a number") {
+    std::string s = kValid;
+    s.replace(s.find("time_years: 3"), 13, "time_years: {dist: lognormal, p10: 1, p90: 8}");
+    const LoadResult r = load_scenario_text(s, "s.yaml", {{"companies.hf.exit.time_years", "5"}});
+    REQUIRE(r.ok());
+    CHECK(r.scenario->companies[0].priv.exit_time.is_constant());
+  }
+  SECTION("an unknown key is an error naming --set") {
+    const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"offers.a.bse", "1"}});
+    REQUIRE_FALSE(r.ok());
+    CHECK(all_messages(r).find("s.yaml: --set offers.a.bse: unknown key; did you mean 'base'?") !=
+          std::string::npos);
+  }
+  SECTION("an out-of-range value is an error naming --set") {
+    const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"offers.a.base", "-3"}});
+    REQUIRE_FALSE(r.ok());
+    CHECK(all_messages(r).find("--set offers.a.base: must be a number >= 0") != std::string::npos);
+  }
+  SECTION("an index out of range") {
+    const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"offers.a.grants[3].value", "1"}});
+    REQUIRE_FALSE(r.ok());
+    CHECK(all_messages(r).find("index out of range (the list has 1 entries)") != std::string::npos);
+  }
+  SECTION("a malformed PATH=VALUE") {
+    Override o;
+    CHECK_FALSE(parse_override("offers.a.base", o).empty());
+    CHECK(parse_override("offers.a.base=5", o).empty());
+    CHECK(o.path == "offers.a.base");
+    CHECK(o.value == "5");
+  }
+}
+
+TEST_CASE("every shipped scenario validates", "[loader]") {
+  for (const char* f : {"hf-paris-vs-google-l5.yaml", "hf-nyc-vs-anthropic.yaml",
+                        "hf-remote-vs-meta-e6.yaml", "hf-paris-vs-criteo.yaml"}) {
+    const LoadResult r = load_scenario_file(std::string(VESTSIM_SOURCE_DIR) + "/scenarios/" + f);
+    INFO(f << "\n" << all_messages(r));
+    CHECK(r.ok());
+  }
+  const LoadResult d = load_scenario_text(default_scenario_text(), kDefaultScenarioFile);
+  REQUIRE(d.ok());
+  CHECK(d.scenario->name == "Hugging Face Staff (Paris) vs Google L5 (Paris)");
+}

@@ -1,0 +1,410 @@
+// Golden tests of MODEL.md: deterministic scenarios whose totals are computed
+// by hand in the comments, checked to the cent.
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "models/compiled.hpp"
+#include "models/scenario_loader.hpp"
+#include "models/simulate.hpp"
+
+using namespace vestsim::models;
+
+namespace {
+
+constexpr double kCent = 0.005;
+constexpr double kStays = std::numeric_limits<double>::quiet_NaN();
+
+Scenario load_ok(const std::string& text) {
+  const LoadResult r = load_scenario_text(text, "golden.yaml");
+  std::string messages;
+  for (const auto& d : r.errors) messages += d.to_string() + "\n";
+  INFO(messages);
+  REQUIRE(r.ok());
+  return *r.scenario;
+}
+
+// One path of a deterministic scenario; `departure_years` pins 12 tau (NaN: never leaves
+// unless the scenario's departure rate says so).
+PathValues one_path(const std::string& text, double departure_years = kStays) {
+  const Scenario s = load_ok(text);
+  CompiledScenario c = compile(s, 1);
+  c.pinned_departure_years = departure_years;
+  return simulate_path(c, 0);
+}
+
+// A public company with a flat price (no drift, no volatility).
+const std::string kFlatPublic = R"(
+  pub:
+    kind: public
+    price: 50
+    drift: 0
+    volatility: 0
+)";
+
+// A private company with a certain outcome at a fixed time.
+std::string certain_private(const std::string& outcome, double years, double multiple,
+                            const std::string& extra_exit = "", const std::string& extra = "") {
+  std::string s =
+      "  priv:\n    kind: private\n    valuation: 1.0e9\n    exit:\n      time_years: " +
+      std::to_string(years) + "\n      outcomes: {" + outcome + ": 1}\n";
+  if (outcome != "failure")  // failure pays nothing and takes no keys
+    s += "      " + outcome + ": {multiple: " + std::to_string(multiple) + extra_exit + "}\n";
+  return s + extra;
+}
+
+std::string scenario(const std::string& companies, const std::string& offers,
+                     const std::string& top = "") {
+  return "currency: EUR\n" + top + "companies:\n" + companies + "offers:\n" + offers;
+}
+
+}  // namespace
+
+TEST_CASE("Google L5 Paris over four years: 4 x 145,000 + 480,000 = 1,060,000", "[golden]") {
+  const std::string text = scenario(kFlatPublic, R"(
+  google:
+    base: 145000
+    grants:
+      - {company: pub, type: public_rsu, value: 480000, vesting: {years: 4}}
+)");
+  const PathValues v = one_path(text);
+  CHECK(v.cash[0] == Approx(580000).margin(kCent));
+  CHECK(v.equity[0] == Approx(480000).margin(kCent));
+  CHECK(v.cash[0] + v.equity[0] == Approx(1060000).margin(kCent));
+  // The seed's "EUR625K guaranteed over four years" is one year of base plus four
+  // years of RSUs (145,000 + 4 x 120,000): it leaves out three years of salary.
+  CHECK(145000 + v.equity[0] == Approx(625000).margin(kCent));
+  CHECK(v.cash[0] + v.equity[0] - 625000 == Approx(3 * 145000).margin(kCent));
+}
+
+TEST_CASE("private RSU of EUR300,000 at a certain 4x IPO at month 36 pays EUR1,200,000",
+          "[golden]") {
+  // $4.5B valuation, company in USD, offer in EUR at 0.86 EUR/USD: units = 300,000 / 0.86 / 4.5e9
+  // of the company; each is sold at 4x (no dilution, lockup 6, flat post-IPO price) and
+  // converted back at 0.86: 300,000 x 4 = 1,200,000.
+  const std::string text = R"(currency: EUR
+fx: {USD: 0.86}
+companies:
+  hf:
+    kind: private
+    currency: USD
+    valuation: 4.5e9
+    exit:
+      time_years: 3
+      outcomes: {ipo: 1}
+      ipo: {multiple: 4, lockup_months: 6}
+offers:
+  hf:
+    base: 0
+    grants:
+      - {company: hf, type: private_rsu, value: 300000, vesting: {years: 4, cliff_months: 12}}
+)";
+  CHECK(one_path(text).equity[0] == Approx(1200000).margin(kCent));
+}
+
+TEST_CASE("cliff: nothing vests before it, everything held back vests at it", "[golden]") {
+  const std::string text = scenario(kFlatPublic, R"(
+  o:
+    base: 0
+    grants:
+      - {company: pub, type: public_rsu, value: 480000, vesting: {years: 4, cliff_months: 12}}
+)");
+  // Monthly tranches of 10,000. Leaving at month 11.5: employed through month 11, before the cliff.
+  CHECK(one_path(text, 11.5 / 12).equity[0] == 0);
+  // Leaving at month 12 exactly: employed iff m < 12, so not at the cliff.
+  CHECK(one_path(text, 1.0).equity[0] == 0);
+  // Leaving at month 12.5: the 12 held-back tranches vest at month 12.
+  CHECK(one_path(text, 12.5 / 12).equity[0] == Approx(120000).margin(kCent));
+  // Leaving at month 30.5: months 1..30 vested.
+  CHECK(one_path(text, 30.5 / 12).equity[0] == Approx(300000).margin(kCent));
+}
+
+TEST_CASE("a refresh grant is made only if employed at its start month", "[golden]") {
+  const std::string text = scenario(kFlatPublic, R"(
+  o:
+    base: 0
+    grants:
+      - {company: pub, type: public_rsu, value: 480000, start_month: 24, vesting: {years: 4}}
+)");
+  CHECK(one_path(text, 2.0).equity[0] == 0);                                   // gone at 24
+  CHECK(one_path(text, 36.5 / 12).equity[0] == Approx(120000).margin(kCent));  // 25..36
+  CHECK(one_path(text).equity[0] == Approx(240000).margin(kCent));             // 25..48 within H
+}
+
+TEST_CASE("per-year weights front-load the schedule; tranches after the horizon are ignored",
+          "[golden]") {
+  const std::string offers = R"(
+  o:
+    base: 0
+    grants:
+      - company: pub
+        type: public_rsu
+        value: 1000000
+        vesting: {years: 4, every_months: 12, weights: [0.4, 0.3, 0.2, 0.1]}
+)";
+  // Annual tranches of 400,000, 300,000, 200,000, 100,000 at months 12, 24, 36, 48.
+  CHECK(one_path(scenario(kFlatPublic, offers)).equity[0] == Approx(1000000).margin(kCent));
+  // A 2-year horizon keeps months 12 and 24: 700,000.
+  CHECK(one_path(scenario(kFlatPublic, offers, "horizon_years: 2\n")).equity[0] ==
+        Approx(700000).margin(kCent));
+  // Monthly vesting with weights: year 1 pays 400,000 / 12 a month; leave at month 6.5.
+  const std::string monthly = R"(
+  o:
+    base: 0
+    grants:
+      - company: pub
+        type: public_rsu
+        value: 1000000
+        vesting: {years: 4, weights: [0.4, 0.3, 0.2, 0.1]}
+)";
+  CHECK(one_path(scenario(kFlatPublic, monthly), 6.5 / 12).equity[0] ==
+        Approx(6 * 400000.0 / 12).margin(kCent));
+}
+
+TEST_CASE("time-vested units expire before a late IPO; later tranches do not", "[golden]") {
+  // IPO at month 36 at 1x, expiry 2 years after grant (month 24 < 36): the 36 tranches
+  // vested by 36 expire; months 37..48 vest after the IPO and pay 12 x 10,000.
+  const std::string with_expiry = scenario(certain_private("ipo", 3, 1.0, ", lockup_months: 0"), R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}, expiry_years: 2}
+)");
+  CHECK(one_path(with_expiry).equity[0] == Approx(120000).margin(kCent));
+  const std::string no_expiry = scenario(certain_private("ipo", 3, 1.0, ", lockup_months: 0"), R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}, expiry_years: 4}
+)");
+  CHECK(one_path(no_expiry).equity[0] == Approx(480000).margin(kCent));
+}
+
+TEST_CASE("acceleration: single vs double trigger, let go or not", "[golden]") {
+  // Acquisition at month 12 at 1x (R = 1); grant 480,000 monthly over 4 years (10,000 a month).
+  // The employee would leave at month 24 (employed through 23).
+  auto offer = [](const std::string& accel) {
+    return scenario(certain_private("acquisition", 1, 1.0), R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}, acceleration: )" +
+                                                                accel + "}\n");
+  };
+  const double leave = 2.0;
+  // Double trigger, always let go: 120,000 vested by E + all 360,000 unvested accelerate.
+  CHECK(one_path(offer("{trigger: double, fraction: 1.0, probability: 1}"), leave).equity[0] ==
+        Approx(480000).margin(kCent));
+  // Double trigger, half accelerates when let go; the rest is forfeited: 120,000 + 180,000.
+  CHECK(one_path(offer("{trigger: double, fraction: 0.5, probability: 1}"), leave).equity[0] ==
+        Approx(300000).margin(kCent));
+  // Double trigger, never let go: nothing accelerates; vesting goes on through month 23:
+  // 120,000 + 11 x 10,000.
+  CHECK(one_path(offer("{trigger: double, fraction: 1.0, probability: 0}"), leave).equity[0] ==
+        Approx(230000).margin(kCent));
+  // Single trigger, half: 120,000 + 180,000 at E, then half of months 13..23 keeps vesting.
+  CHECK(one_path(offer("{trigger: single, fraction: 0.5}"), leave).equity[0] ==
+        Approx(120000 + 180000 + 11 * 5000).margin(kCent));
+  // No acceleration: as if never let go.
+  CHECK(one_path(offer("{trigger: none}"), leave).equity[0] == Approx(230000).margin(kCent));
+  // Acceleration needs employment at E: leaving at month 11.5 (before E = 12, before no cliff):
+  // 11 tranches vested and paid at E; nothing accelerates.
+  CHECK(one_path(offer("{trigger: double, fraction: 1.0, probability: 1}"), 11.5 / 12).equity[0] ==
+        Approx(110000).margin(kCent));
+}
+
+TEST_CASE("liquidation preference: the breakpoint V = A / f on both sides", "[golden]") {
+  // valuation 1e9, A = 4e8, f = 0.4: breakpoint V = 1e9. Acquisition at month 48, all
+  // 600,000 vested by then and paid at E.
+  auto equity_at = [](double multiple) {
+    const std::string text =
+        scenario(certain_private("acquisition", 4, multiple,
+                                 ", preference: {amount: 4.0e8, preferred_fraction: 0.4}"),
+                 R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 600000, vesting: {years: 4}}
+)");
+    return one_path(text).equity[0];
+  };
+  // Above: V = 1.5e9 >= 1e9, C = 1: 600,000 x 1.5.
+  CHECK(equity_at(1.5) == Approx(900000).margin(kCent));
+  // At the breakpoint C = (1e9 - 4e8) / (0.6 x 1e9) = 1: continuous.
+  CHECK(equity_at(1.0) == Approx(600000).margin(kCent));
+  // Below: V = 8e8, C = (8e8 - 4e8) / (0.6 x 8e8) = 5/6; payout 600,000 x 0.8 x 5/6 = 400,000.
+  CHECK(equity_at(0.8) == Approx(400000).margin(kCent));
+  // Below the preference itself: C = 0.
+  CHECK(equity_at(0.3) == 0);
+}
+
+TEST_CASE("options pay max(0, P - strike) per unit", "[golden]") {
+  // IPO at month 12 at 3x, no lockup, flat after: each unit worth 3x its grant price.
+  auto equity = [](const std::string& strike) {
+    const std::string text =
+        scenario(certain_private("ipo", 1, 3.0, ", lockup_months: 0"), R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: option, value: 400000, vesting: {years: 4}, strike: )" +
+                                                                           strike + "}\n");
+    return one_path(text).equity[0];
+  };
+  CHECK(equity("1") == Approx(400000 * 2).margin(kCent));  // (3 - 1) per unit of grant value
+  CHECK(equity("0.5") == Approx(400000 * 2.5).margin(kCent));
+  CHECK(equity("4") == 0);  // under water
+}
+
+TEST_CASE("discounting: a flow at month m counts CF (1 + r)^(-m/12)", "[golden]") {
+  const std::string text = scenario(kFlatPublic, R"(
+  o:
+    base: 120000
+    signing_bonus: {amount: 10000}
+    grants:
+      - {company: pub, type: public_rsu, value: 100000, vesting: {years: 1, every_months: 12}}
+)",
+                                    "horizon_years: 1\ndiscount_rate: 0.05\n");
+  const PathValues v = one_path(text);
+  // Salary 10,000 at months 1..12: 10,000 * sum q^m, q = 1.05^(-1/12) = 10,000 q (1 - q^12) / (1 -
+  // q).
+  const double q = std::pow(1.05, -1.0 / 12);
+  const double salary = 10000 * q * (1 - std::pow(q, 12)) / (1 - q);
+  CHECK(v.cash[0] ==
+        Approx(10000 + salary).margin(kCent));  // signing bonus at month 0, undiscounted
+  CHECK(v.equity[0] == Approx(100000 / 1.05).margin(kCent));
+}
+
+TEST_CASE("fx converts every output into the report currency", "[golden]") {
+  const std::string text = R"(currency: EUR
+fx: {USD: 0.9}
+horizon_years: 1
+companies:
+  pub: {kind: public, currency: USD, price: 10, drift: 0, volatility: 0}
+offers:
+  o:
+    currency: USD
+    base: 100000
+    grants:
+      - {company: pub, type: public_rsu, value: 50000, vesting: {years: 1}}
+)";
+  const PathValues v = one_path(text);
+  CHECK(v.cash[0] == Approx(90000).margin(kCent));
+  CHECK(v.equity[0] == Approx(45000).margin(kCent));
+}
+
+TEST_CASE("lockup: shares vested by E sell at E + lockup, later ones at max(v, E + lockup)",
+          "[golden]") {
+  // IPO at month 12 at 1x; after it the price grows exp(0.12 (m - 12) / 12) (drift 0.12, no
+  // volatility). Annual tranches of 120,000 at months 12, 24, 36, 48 sell at 18, 24, 36, 48.
+  const std::string text = scenario(certain_private("ipo", 1, 1.0, ", lockup_months: 6",
+                                                    "    post_ipo: {drift: 0.12, volatility: 0}\n"),
+                                    R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4, every_months: 12}}
+)");
+  const double expected =
+      120000 * (std::exp(0.06) + std::exp(0.12) + std::exp(0.24) + std::exp(0.36));
+  CHECK(one_path(text).equity[0] == Approx(expected).margin(kCent));
+}
+
+TEST_CASE("liquidity after the horizon counts, up to the liquidity horizon", "[golden]") {
+  // IPO at year 6 (month 72 > H = 48) at 2x: everything vested by 48 sells at 72 + 6.
+  const std::string offers = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}}
+)";
+  CHECK(one_path(scenario(certain_private("ipo", 6, 2.0), offers)).equity[0] ==
+        Approx(960000).margin(kCent));
+  // With a 5-year liquidity horizon (L = 60 < 72) there is no event: nothing.
+  const PathValues none =
+      one_path(scenario(certain_private("ipo", 6, 2.0), offers, "liquidity_horizon_years: 5\n"));
+  CHECK(none.equity[0] == 0);
+  CHECK(none.outcome[0] == Outcome::kNone);
+}
+
+TEST_CASE("cash: raises, anniversary bonuses while employed, clawed-back signing bonus, geo band",
+          "[golden]") {
+  const std::string text = scenario(kFlatPublic, R"(
+  o:
+    base: 100000
+    geo_band: 0.8
+    raise: 0.05
+    bonus: {target: 0.10}
+    signing_bonus: {amount: 20000, clawback_months: 12}
+)");
+  // Banded salary 80,000 then 84,000, 88,200, 92,610; bonus 10% of each year's salary at 12y.
+  const double years[] = {80000, 84000, 88200, 92610};
+  double full = 20000;
+  for (double y : years) full += y * 1.10;
+  CHECK(one_path(text).cash[0] == Approx(full).margin(kCent));
+  // Leaving at month 12 exactly: 11 months of salary, no bonus at 12, signing bonus kept
+  // (12 tau = 12 is not below the 12-month clawback).
+  CHECK(one_path(text, 1.0).cash[0] == Approx(20000 + 11 * 80000.0 / 12).margin(kCent));
+  // Leaving at month 6.5: 6 months of salary, signing bonus paid back.
+  CHECK(one_path(text, 6.5 / 12).cash[0] == Approx(6 * 80000.0 / 12).margin(kCent));
+  // Leaving at month 24.5: two years of salary and both bonuses.
+  CHECK(one_path(text, 24.5 / 12).cash[0] == Approx(20000 + (80000 + 84000) * 1.10).margin(kCent));
+}
+
+TEST_CASE("grants made after the event", "[golden]") {
+  // A refresh at month 24 of 240,000 over 2 years (10,000 a month), event at month 12.
+  const std::string refresh = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 240000, start_month: 24, vesting: {years: 2}}
+)";
+  // After an acquisition: honoured in cash, each vesting tranche its own amount (months 25..48).
+  CHECK(one_path(scenario(certain_private("acquisition", 1, 3.0), refresh)).equity[0] ==
+        Approx(240000).margin(kCent));
+  // After an IPO it is priced at P(24): with the price growing exp(0.12 (m - 12) / 12), the
+  // tranche at v sells at max(v, 18) = v for Q(v) / Q(24) = exp(0.01 (v - 24)).
+  const PathValues ipo = one_path(scenario(
+      certain_private("ipo", 1, 3.0, "", "    post_ipo: {drift: 0.12, volatility: 0}\n"), refresh));
+  double expected = 0;
+  for (int v = 25; v <= 48; ++v) expected += 10000 * std::exp(0.01 * (v - 24));
+  CHECK(ipo.equity[0] == Approx(expected).margin(kCent));
+  // An option made after an acquisition pays nothing.
+  const std::string option = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: option, value: 240000, start_month: 24, vesting: {years: 2}}
+)";
+  CHECK(one_path(scenario(certain_private("acquisition", 1, 3.0), option)).equity[0] == 0);
+}
+
+TEST_CASE("failure pays nothing; IPO dilution scales the payout", "[golden]") {
+  const std::string offers = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}}
+)";
+  const PathValues f = one_path(scenario(certain_private("failure", 2, 0), offers));
+  CHECK(f.equity[0] == 0);
+  CHECK(f.outcome[0] == Outcome::kFailure);
+  // 10% of new shares at the IPO: 480,000 x 2 x 0.9.
+  CHECK(one_path(scenario(certain_private("ipo", 2, 2.0, ", dilution: 0.1"), offers)).equity[0] ==
+        Approx(864000).margin(kCent));
+}
+
+TEST_CASE("an event at T <= 0 happens at month 1; a negative multiple counts as 0", "[golden]") {
+  const std::string offers = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}}
+)";
+  // Acquisition at T = -1 -> E = 1: the tranche at month 1 is vested by E (10,000 x 2 paid);
+  // the rest keeps vesting at P_E: 47 x 10,000 x 2.
+  CHECK(one_path(scenario(certain_private("acquisition", -1, 2.0), offers)).equity[0] ==
+        Approx(960000).margin(kCent));
+  CHECK(one_path(scenario(certain_private("acquisition", 2, -1.0), offers)).equity[0] == 0);
+}

@@ -1,0 +1,219 @@
+// Report writers: the JSON contract of CLI.md, and every format agreeing with it.
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "models/compiled.hpp"
+#include "models/scenario_loader.hpp"
+#include "models/simulate.hpp"
+#include "models/summary.hpp"
+#include "tools/report.hpp"
+
+using namespace vestsim::models;
+using namespace vestsim::tools;
+using nlohmann::json;
+
+namespace {
+
+struct Fixture {
+  Scenario s;
+  SimResult r;
+  RunSummary sum;
+  Fixture() {
+    const LoadResult l =
+        load_scenario_text(default_scenario_text(), "default.yaml",
+                           {{"simulation.paths", "4000"}, {"report.percentiles[0]", "2.5"}});
+    REQUIRE(l.ok());
+    s = *l.scenario;
+    const CompiledScenario c = compile(s, s.seed);
+    SimOptions o;
+    o.paths = s.paths;
+    o.timeline = true;
+    r = simulate(c, o);
+    sum = summarize_run(s, c, r, 0, s.seed);
+  }
+};
+
+void check_summary_shape(const json& j, const std::vector<std::string>& keys) {
+  for (const char* k : {"mean", "sd", "stderr", "min", "max", "cvar5"}) {
+    INFO(k);
+    REQUIRE(j.contains(k));
+    CHECK(j[k].is_number());
+  }
+  REQUIRE(j["percentiles"].is_object());
+  REQUIRE(j["percentile_ci95"].is_object());
+  CHECK(j["percentiles"].size() == keys.size());
+  for (const auto& k : keys) {
+    INFO(k);
+    CHECK(j["percentiles"][k].is_number());
+    REQUIRE(j["percentile_ci95"][k].is_array());
+    CHECK(j["percentile_ci95"][k].size() == 2);
+    CHECK(j["percentile_ci95"][k][0].get<double>() <= j["percentiles"][k].get<double>());
+    CHECK(j["percentile_ci95"][k][1].get<double>() >= j["percentiles"][k].get<double>());
+  }
+}
+
+// A minimal XML well-formedness check: every tag closes in order, no stray '&'.
+bool well_formed(const std::string& doc, std::string& why) {
+  std::vector<std::string> stack;
+  std::size_t i = doc.find("<html");
+  while (i < doc.size()) {
+    const std::size_t lt = doc.find('<', i);
+    const std::string text = doc.substr(i, lt == std::string::npos ? std::string::npos : lt - i);
+    for (std::size_t a = text.find('&'); a != std::string::npos; a = text.find('&', a + 1))
+      if (text.find(';', a) == std::string::npos || text.find(';', a) - a > 8)
+        return why = "bare & in text", false;
+    if (lt == std::string::npos) break;
+    const std::size_t gt = doc.find('>', lt);
+    if (gt == std::string::npos) return why = "unterminated tag", false;
+    std::string tag = doc.substr(lt + 1, gt - lt - 1);
+    if (tag.rfind("!--", 0) == 0) {
+      i = doc.find("-->", lt) + 3;
+      continue;
+    }
+    if (tag.front() == '/') {
+      const std::string name = tag.substr(1);
+      if (stack.empty() || stack.back() != name)
+        return why = "closing </" + name + "> does not match <" +
+                     (stack.empty() ? "" : stack.back()) + ">",
+               false;
+      stack.pop_back();
+    } else if (tag.back() != '/') {
+      stack.push_back(tag.substr(0, tag.find_first_of(" \n")));
+    }
+    if (tag.rfind("style", 0) == 0) {  // CSS text may contain '>' and '&'-free text
+      i = doc.find("</style>", gt);
+      continue;
+    }
+    i = gt + 1;
+  }
+  if (!stack.empty()) return why = "unclosed <" + stack.back() + ">", false;
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("JSON report follows the CLI.md contract", "[report]") {
+  Fixture f;
+  const json j = json::parse(to_json(f.sum));
+  CHECK(j["scenario"] == f.s.name);
+  CHECK(j["currency"] == "EUR");
+  CHECK(j["paths"] == 4000);
+  CHECK(j["seed"] == 1);
+  const std::vector<std::string> keys = {"2.5", "10", "25", "50", "75", "90", "95"};
+  REQUIRE(j["offers"].is_object());
+  CHECK(j["offers"].size() == 3);
+  for (const char* id : {"hf_ask", "hf_floor", "google"}) {
+    INFO(id);
+    const json& o = j["offers"][id];
+    CHECK(o["label"].is_string());
+    for (const char* out : {"total", "cash", "equity"}) check_summary_shape(o[out], keys);
+    CHECK(o["p_equity_zero"].is_number());
+  }
+  // outcomes only for offers with a private grant, shares summing to 1
+  CHECK_FALSE(j["offers"]["google"].contains("outcomes"));
+  const json& oc = j["offers"]["hf_ask"]["outcomes"];
+  CHECK(oc["ipo"].get<double>() + oc["acquisition"].get<double>() + oc["failure"].get<double>() +
+            oc["none"].get<double>() ==
+        Approx(1.0));
+  REQUIRE(j["comparisons"].size() == 2);
+  const json& c = j["comparisons"][0];
+  CHECK(c["a"] == "hf_ask");
+  CHECK(c["b"] == "google");
+  CHECK(c["p_a_beats_b"].is_number());
+  check_summary_shape(c["diff"], keys);
+  CHECK(c["certainty_equivalent"]["a"].is_number());
+  CHECK(c["certainty_equivalent"]["b"].is_number());
+  CHECK(j["timing"]["seconds"].is_number());
+  CHECK(j["timing"]["paths_per_second"].is_number());
+  CHECK(j["timing"]["threads"].is_number_integer());
+  // Values are the summary's, unrounded.
+  CHECK(j["offers"]["google"]["total"]["mean"].get<double>() == f.sum.offers[2].total.mean);
+}
+
+TEST_CASE("text, markdown and csv carry the JSON's numbers", "[report]") {
+  Fixture f;
+  const json j = json::parse(to_json(f.sum));
+  const std::string text = to_text(f.sum), md = to_markdown(f.sum), csv = to_csv(f.sum);
+  for (const char* id : {"hf_ask", "google"}) {
+    const json& t = j["offers"][id]["total"];
+    const std::string mean = money(t["mean"].get<double>(), "EUR");
+    const std::string p50 = money(t["percentiles"]["50"].get<double>(), "EUR");
+    INFO(id << " " << mean << " " << p50);
+    CHECK(text.find(mean) != std::string::npos);
+    CHECK(text.find(p50) != std::string::npos);
+    CHECK(md.find(mean) != std::string::npos);
+  }
+  const std::string p = percent(j["comparisons"][0]["p_a_beats_b"].get<double>());
+  CHECK(text.find("P(hf_ask beats google) = " + p) != std::string::npos);
+  CHECK(md.find("P(hf_ask beats google) = " + p) != std::string::npos);
+  CHECK(text.find("P2.5") != std::string::npos);
+  // Text fits in 100 columns (counting UTF-8 code points).
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    std::size_t width = 0;
+    for (unsigned char ch : line) width += (ch & 0xC0) != 0x80;
+    INFO(line);
+    CHECK(width <= 100);
+  }
+  // CSV: five columns everywhere, and the JSON's mean in full precision.
+  std::istringstream rows(csv);
+  std::string row;
+  std::getline(rows, row);
+  CHECK(row == "kind,id,output,statistic,value");
+  int n = 0;
+  bool found_mean = false;
+  for (; std::getline(rows, row); ++n) {
+    CHECK(std::count(row.begin(), row.end(), ',') == 4);
+    if (row.rfind("offer,google,total,mean,", 0) == 0)
+      found_mean = std::stod(row.substr(row.rfind(',') + 1)) ==
+                   j["offers"]["google"]["total"]["mean"].get<double>();
+  }
+  CHECK(found_mean);
+  CHECK(n > 100);
+}
+
+TEST_CASE("money and percentile keys print for reading", "[report]") {
+  CHECK(money(1234000.4, "EUR") == "€1,234,000");
+  CHECK(money(-12500, "USD") == "-$12,500");
+  CHECK(money(999.5, "GBP") == "£1,000");
+  CHECK(money(3000, "CHF") == "CHF 3,000");
+  CHECK(money(0, "EUR") == "€0");
+  CHECK(percentile_key(5.0) == "5");
+  CHECK(percentile_key(97.5) == "97.5");
+  CHECK(percent(0.4134) == "41.3%");
+}
+
+TEST_CASE("HTML report is self-contained, well-formed, and has its charts", "[report]") {
+  Fixture f;
+  const std::string html = to_html(f.sum, chart_data(f.r));
+  std::string why;
+  CHECK(well_formed(html, why));
+  INFO(why);
+  CHECK(html.find("http://") == html.find("http://www.w3.org"));  // only XML namespaces
+  CHECK(html.find("https://") == std::string::npos);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("id=\"chart-distribution\"") != std::string::npos);
+  CHECK(html.find("id=\"chart-cdf\"") != std::string::npos);
+  for (int o = 0; o < 3; ++o)
+    CHECK(html.find("id=\"chart-fan-" + std::to_string(o) + "\"") != std::string::npos);
+  // Fan chart bands are ordered: P10 <= P25 <= P50 <= P75 <= P90 in every year.
+  for (const auto& fan : f.sum.fan)
+    for (const auto& y : fan)
+      for (int k = 1; k < 5; ++k) CHECK(y[k - 1] <= y[k]);
+}
+
+TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
+  Fixture f;
+  const auto rows = batch_rows(f.sum);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].a == "hf_ask");
+  CHECK(rows[0].p_a_beats_b == f.sum.comparisons[0].p_a_beats_b);
+  CHECK(rows[0].p50_diff == f.sum.comparisons[0].diff.percentiles[3]);
+  const std::string csv = batch_table(rows, "csv");
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);
+  CHECK(json::parse(batch_table(rows, "json")).size() == 2);
+}

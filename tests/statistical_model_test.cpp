@@ -1,0 +1,193 @@
+// Statistical checks of the model against closed forms (tolerances from the
+// run's own standard error), and reproducibility of whole scenarios.
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "models/compiled.hpp"
+#include "models/scenario_loader.hpp"
+#include "models/simulate.hpp"
+#include "models/summary.hpp"
+#include "tools/report.hpp"
+
+using namespace vestsim::models;
+
+namespace {
+
+Scenario load_ok(const std::string& text) {
+  const LoadResult r = load_scenario_text(text, "stat.yaml");
+  std::string messages;
+  for (const auto& d : r.errors) messages += d.to_string() + "\n";
+  INFO(messages);
+  REQUIRE(r.ok());
+  return *r.scenario;
+}
+
+SimResult run(const Scenario& s, std::uint64_t paths, int threads = 2, std::uint32_t block = 4096) {
+  const CompiledScenario c = compile(s, s.seed);
+  SimOptions o;
+  o.paths = paths;
+  o.threads = threads;
+  o.block = block;
+  o.timeline = true;
+  return simulate(c, o);
+}
+
+}  // namespace
+
+TEST_CASE("mean public RSU payout under GBM matches sum of amount x exp(mu v / 12)", "[stat]") {
+  const Scenario s = load_ok(R"(currency: EUR
+companies:
+  pub: {kind: public, price: 100, drift: 0.07, volatility: 0.3}
+offers:
+  o:
+    base: 0
+    grants:
+      - {company: pub, type: public_rsu, value: 480000, vesting: {years: 4}}
+)");
+  const SimResult r = run(s, 200000);
+  const RunSummary sum = summarize_run(s, compile(s, 1), r, 2, 1);
+  double expected = 0;  // E[S(v) / S(0)] = exp(mu v / 12) for GBM
+  for (int v = 1; v <= 48; ++v) expected += 10000 * std::exp(0.07 * v / 12);
+  const double se = sum.offers[0].equity.std_error;
+  CHECK(se > 0);
+  CHECK(std::fabs(sum.offers[0].equity.mean - expected) < 4 * se);
+}
+
+TEST_CASE("P(equity = 0) under departure before the cliff is 1 - exp(-rate)", "[stat]") {
+  const Scenario s = load_ok(R"(currency: EUR
+employee: {departure: {annual_rate: 0.3}}
+companies:
+  pub: {kind: public, price: 100, drift: 0, volatility: 0}
+offers:
+  o:
+    base: 100000
+    grants:
+      - {company: pub, type: public_rsu, value: 480000, vesting: {years: 4, cliff_months: 12}}
+)");
+  constexpr std::uint64_t n = 100000;
+  const SimResult r = run(s, n);
+  const RunSummary sum = summarize_run(s, compile(s, 1), r, 2, 1);
+  // Nothing vests iff the employee is gone by month 12: 12 tau <= 12, P = 1 - exp(-0.3).
+  const double p = 1 - std::exp(-0.3);
+  CHECK(std::fabs(sum.offers[0].p_equity_zero - p) < 4 * std::sqrt(p * (1 - p) / n));
+  // Full salary iff still employed after month 48: P(12 tau > 48) = exp(-1.2).
+  const double full = std::exp(-1.2);
+  std::uint64_t count = 0;
+  for (double c : r.cash[0]) count += std::fabs(c - 400000) < 1e-6;
+  CHECK(std::fabs(count / double(n) - full) < 4 * std::sqrt(full * (1 - full) / n));
+}
+
+TEST_CASE("Poisson dilution: mean ownership factor exp(-rate T E[d]) for a fixed T", "[stat]") {
+  const Scenario s = load_ok(R"(currency: EUR
+companies:
+  priv:
+    kind: private
+    valuation: 1.0e9
+    exit:
+      time_years: 3
+      outcomes: {ipo: 1}
+      ipo: {multiple: 1, lockup_months: 6}
+    dilution: {rounds_per_year: 0.4, per_round: {dist: uniform, low: 0.05, high: 0.20}}
+offers:
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}}
+)");
+  const SimResult r = run(s, 200000);
+  const RunSummary sum = summarize_run(s, compile(s, 1), r, 2, 1);
+  // K ~ Poisson(0.4 x 3), d ~ U(0.05, 0.20) with E[d] = 0.125:
+  // E[prod (1 - d_k)] = sum_k P(K = k) (1 - E d)^k = exp(-1.2 x 0.125).
+  const double expected = 480000 * std::exp(-0.4 * 3 * 0.125);
+  CHECK(std::fabs(sum.offers[0].equity.mean - expected) < 4 * sum.offers[0].equity.std_error);
+  // With no round the factor is exactly 1: P(K = 0) = exp(-1.2) of paths pay the full 480,000.
+  std::uint64_t whole = 0;
+  for (double e : r.equity[0]) whole += std::fabs(e - 480000) < 1e-6;
+  const double p0 = std::exp(-1.2);
+  CHECK(std::fabs(whole / 200000.0 - p0) < 4 * std::sqrt(p0 * (1 - p0) / 200000));
+}
+
+TEST_CASE("certainty equivalents match CRRA closed forms", "[stat]") {
+  std::vector<double> scratch;
+  const std::vector<double> x = {0, 200000};
+  // gamma = 0: the mean.
+  CHECK(certainty_equivalent(x, 0, 100000, scratch) == Approx(100000));
+  // gamma = 1: geometric mean of wealth: sqrt(1e5 x 3e5) - 1e5.
+  CHECK(certainty_equivalent(x, 1, 100000, scratch) ==
+        Approx(std::sqrt(1e5 * 3e5) - 1e5).epsilon(1e-12));
+  // gamma = 2: harmonic mean of wealth: 2 / (1/1e5 + 1/3e5) = 150,000, minus 1e5.
+  CHECK(certainty_equivalent(x, 2, 100000, scratch) == Approx(50000).epsilon(1e-12));
+  // A deterministic total is its own certainty equivalent.
+  const std::vector<double> sure = {123456, 123456, 123456};
+  CHECK(certainty_equivalent(sure, 3, 50000, scratch) == Approx(123456).epsilon(1e-12));
+  // Ruin with gamma >= 1: the CE is -wealth.
+  const std::vector<double> ruin = {-200000, 200000};
+  CHECK(certainty_equivalent(ruin, 2, 100000, scratch) == -100000);
+  // 0 < gamma < 1: ruined wealth counts as 0: ((0 + sqrt(3e5)) / 2)^2 - 1e5 = -25,000.
+  CHECK(certainty_equivalent(ruin, 0.5, 100000, scratch) == Approx(-25000).epsilon(1e-12));
+}
+
+TEST_CASE("a scenario's outputs are bitwise identical on 1, 2 and 7 threads and two block sizes",
+          "[determinism]") {
+  const Scenario s = load_ok(std::string(default_scenario_text()));
+  const SimResult ref = run(s, 30000, 1, 4096);
+  auto same = [](const auto& a, const auto& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k)
+      if (a[k].size() != b[k].size() ||
+          std::memcmp(a[k].data(), b[k].data(), a[k].size() * sizeof(a[k][0])) != 0)
+        return false;
+    return true;
+  };
+  const CompiledScenario c = compile(s, s.seed);
+  const std::string ref_json = vestsim::tools::to_json(summarize_run(s, c, ref, 1, s.seed));
+  auto strip_timing = [](const std::string& j) { return j.substr(0, j.find("\"timing\"")); };
+  for (int threads : {2, 7}) {
+    for (std::uint32_t block : {4096u, 1000u}) {
+      INFO("threads " << threads << " block " << block);
+      const SimResult r = run(s, 30000, threads, block);
+      CHECK(same(r.cash, ref.cash));
+      CHECK(same(r.equity, ref.equity));
+      CHECK(same(r.total, ref.total));
+      CHECK(same(r.diff, ref.diff));
+      CHECK(same(r.outcome, ref.outcome));
+      CHECK(same(r.timeline, ref.timeline));
+      const std::string json = vestsim::tools::to_json(summarize_run(s, c, r, threads, s.seed));
+      CHECK(strip_timing(json) == strip_timing(ref_json));
+    }
+  }
+}
+
+TEST_CASE("common random numbers: doubling a grant doubles its equity on every path",
+          "[determinism]") {
+  const std::string text(default_scenario_text());
+  const LoadResult one = load_scenario_text(text, "d.yaml", {{"simulation.paths", "20000"}});
+  const LoadResult two = load_scenario_text(text, "d.yaml",
+                                            {{"simulation.paths", "20000"},
+                                             {"offers.hf_ask.grants[0].value", "600000"},
+                                             {"offers.hf_ask.grants[1].value", "300000"}});
+  REQUIRE(one.ok());
+  REQUIRE(two.ok());
+  const SimResult a = run(*one.scenario, 20000), b = run(*two.scenario, 20000);
+  // x2 is exact in binary floating point, so the futures are the same to the bit.
+  for (std::size_t i = 0; i < 20000; ++i) {
+    REQUIRE(b.equity[0][i] == 2 * a.equity[0][i]);
+    REQUIRE(b.total[2][i] == a.total[2][i]);  // the other offers do not move
+  }
+}
+
+TEST_CASE("the timeline's last year equals the total realised; it never decreases", "[stat]") {
+  const Scenario s = load_ok(std::string(default_scenario_text()));
+  const SimResult r = run(s, 5000);
+  const int years = r.timeline_years;
+  for (std::size_t o = 0; o < r.total.size(); ++o)
+    for (std::size_t i = 0; i < 5000; ++i) {
+      for (int y = 1; y < years; ++y)
+        REQUIRE(r.timeline[o * years + y][i] >= r.timeline[o * years + y - 1][i]);
+      REQUIRE(r.timeline[o * years + years - 1][i] ==
+              Approx(r.total[o][i]).epsilon(1e-6));  // stored as float
+    }
+}

@@ -1,0 +1,117 @@
+#include <cmath>
+#include <vector>
+
+#include <boost/math/distributions/binomial.hpp>
+#include <catch2/catch.hpp>
+
+#include "engine/normal.hpp"
+#include "engine/rng.hpp"
+#include "engine/statistics.hpp"
+
+using namespace vestsim::engine;
+
+TEST_CASE("summary of 1..10 matches numpy's linear percentiles", "[stats]") {
+  const std::vector<double> x = {7, 1, 10, 4, 2, 9, 3, 8, 6, 5};
+  const std::vector<double> q = {5, 25, 50, 90, 100};
+  std::vector<double> scratch;
+  const Summary s = summarize(x, q, scratch);
+  CHECK(s.n == 10);
+  CHECK(s.mean == 5.5);
+  // sd with n - 1: sqrt(82.5 / 9).
+  CHECK(s.sd == Approx(std::sqrt(82.5 / 9)).epsilon(1e-15));
+  CHECK(s.std_error == Approx(std::sqrt(82.5 / 9) / std::sqrt(10.0)).epsilon(1e-15));
+  CHECK(s.min == 1);
+  CHECK(s.max == 10);
+  // numpy.percentile(range(1, 11), [5, 25, 50, 90, 100]) = [1.45, 3.25, 5.5, 9.1, 10]:
+  // h = 9 q / 100, x[floor h] + frac(h) (x[floor h + 1] - x[floor h]).
+  CHECK(s.percentiles[0] == Approx(1.45).epsilon(1e-15));
+  CHECK(s.percentiles[1] == Approx(3.25).epsilon(1e-15));
+  CHECK(s.percentiles[2] == Approx(5.5).epsilon(1e-15));
+  CHECK(s.percentiles[3] == Approx(9.1).epsilon(1e-15));
+  CHECK(s.percentiles[4] == 10);
+  // CVaR5: mean of the ceil(10/20) = 1 lowest value.
+  CHECK(s.cvar5 == 1);
+  // Median CI for n = 10: B ~ Bin(10, 0.5); P(B <= 1) = 11/1024 < 0.025 <= P(B <= 2) = 56/1024,
+  // so l = 2; P(B <= 7) = 968/1024 < 0.975 <= P(B <= 8) = 1013/1024, so u = 8 + 1 = 9.
+  CHECK(s.ci95[2].first == 2);
+  CHECK(s.ci95[2].second == 9);
+}
+
+TEST_CASE("ties, zeros and negatives", "[stats]") {
+  const std::vector<double> x = {3, -1, 0, 0, 7};
+  const std::vector<double> q = {10, 50, 75};
+  std::vector<double> scratch;
+  const Summary s = summarize(x, q, scratch);
+  // sorted: -1 0 0 3 7; h = 4 q / 100.
+  CHECK(s.percentiles[0] == Approx(-0.6).epsilon(1e-15));  // h = 0.4: -1 + 0.4 * 1
+  CHECK(s.percentiles[1] == 0);                            // h = 2
+  CHECK(s.percentiles[2] == 3);                            // h = 3
+  CHECK(s.p_zero == 0.4);
+  CHECK(s.p_positive == 0.4);
+  CHECK(s.cvar5 == -1);
+}
+
+TEST_CASE("single value: sd is 0 and every statistic is the value", "[stats]") {
+  const std::vector<double> x = {42};
+  const std::vector<double> q = {5, 95};
+  std::vector<double> scratch;
+  const Summary s = summarize(x, q, scratch);
+  CHECK(s.sd == 0);
+  CHECK(s.percentiles[0] == 42);
+  CHECK(s.ci95[1].first == 42);
+  CHECK(s.ci95[1].second == 42);
+}
+
+TEST_CASE("CVaR5 averages the ceil(n/20) lowest values", "[stats]") {
+  std::vector<double> x;
+  for (int i = 1; i <= 41; ++i) x.push_back(i);  // ceil(41/20) = 3 lowest: 1, 2, 3
+  std::vector<double> scratch;
+  const std::vector<double> q = {50};
+  CHECK(summarize(x, q, scratch).cvar5 == 2);
+}
+
+TEST_CASE("binomial quantile is the smallest k with CDF >= p", "[stats]") {
+  CHECK(binomial_quantile(10, 0.5, 0.025) == 2);
+  CHECK(binomial_quantile(10, 0.5, 0.975) == 8);
+  CHECK(binomial_quantile(10, 0.0, 0.975) == 0);
+  CHECK(binomial_quantile(10, 1.0, 0.025) == 10);
+  const auto r = percentile_ci_ranks(10, 100);  // u = 10 + 1 clipped to 10
+  CHECK(r.first == 10);
+  CHECK(r.second == 10);
+}
+
+TEST_CASE("order-statistic CI for the median covers the true median ~95% of the time", "[stats]") {
+  // Exact coverage of [X(l), X(u)] is P(l <= B <= u - 1), B ~ Bin(n, 1/2), which
+  // is the value the simulated coverage must match within 4 standard errors.
+  constexpr std::uint64_t n = 101;
+  constexpr int reps = 4000;
+  const auto [l, u] = percentile_ci_ranks(n, 50);
+  const boost::math::binomial_distribution<> b(n, 0.5);
+  const double exact = boost::math::cdf(b, static_cast<double>(u - 1)) -
+                       boost::math::cdf(b, static_cast<double>(l - 1));
+  CHECK(exact >= 0.95);
+  const StreamKey key = make_stream_key(7, "coverage");
+  std::vector<double> x(n), scratch;
+  const std::vector<double> q = {50};
+  int covered = 0;
+  for (int r = 0; r < reps; ++r) {
+    for (std::uint64_t i = 0; i < n; ++i)
+      x[i] = normal_quantile(
+          uniform(key, static_cast<std::uint64_t>(r), static_cast<std::uint32_t>(i)));
+    const Summary s = summarize(x, q, scratch);
+    covered += s.ci95[0].first <= 0.0 && 0.0 <= s.ci95[0].second;
+  }
+  const double se = std::sqrt(exact * (1 - exact) / reps);
+  CHECK(std::fabs(covered / double(reps) - exact) < 4 * se);
+}
+
+TEST_CASE("select_percentiles agrees with the summary's percentiles", "[stats]") {
+  std::vector<double> x = {7, 1, 10, 4, 2, 9, 3, 8, 6, 5};
+  const std::vector<double> q = {5, 25, 50, 90};
+  const auto p = select_percentiles(x, q);
+  REQUIRE(p.size() == 4);
+  CHECK(p[0] == Approx(1.45).epsilon(1e-15));
+  CHECK(p[1] == Approx(3.25).epsilon(1e-15));
+  CHECK(p[2] == Approx(5.5).epsilon(1e-15));
+  CHECK(p[3] == Approx(9.1).epsilon(1e-15));
+}
