@@ -117,14 +117,30 @@ struct Frame {
     return s;
   }
 
-  std::string legend(const std::vector<std::pair<std::string, std::string>>& items) const {
+  struct LegendItem {
+    std::string color;
+    double opacity;
+    std::string label;
+  };
+  enum class Corner { kTopLeft, kTopRight, kBottomRight };
+
+  // A legend in a corner of the plot area that the chart's data leaves free.
+  std::string legend(const std::vector<LegendItem>& items, Corner corner) const {
     std::string s;
-    double y = top + 8;
-    for (const auto& [col, label] : items) {
-      s += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"4\" fill=\"{}\"/>\n",
-                       w - right - 260, y - 4, col);
-      s += fmt::format("<text class=\"legend\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n",
-                       w - right - 240, y + 1, esc(label));
+    const double x = corner == Corner::kTopLeft ? left + 16 : w - right - 260;
+    double y =
+        corner == Corner::kBottomRight ? h - bottom - 12 - 16.0 * (items.size() - 1) : top + 8;
+    s += fmt::format(
+        "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"250\" height=\"{}\" fill=\"white\" "
+        "fill-opacity=\"0.85\"/>\n",
+        x - 6, y - 12, 16 * items.size() + 6);
+    for (const auto& item : items) {
+      s += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"14\" height=\"8\" fill=\"{}\" "
+          "fill-opacity=\"{}\"/>\n",
+          x, y - 7, item.color, item.opacity);
+      s += fmt::format("<text class=\"legend\" x=\"{:.1f}\" y=\"{:.1f}\">{}</text>\n", x + 20,
+                       y + 1, esc(item.label));
       y += 16;
     }
     return s;
@@ -155,7 +171,7 @@ std::string distribution_chart(const RunSummary& s, const ChartData& c) {
                 "total over the horizon (" + s.currency + ", present value)",
                 "share of paths per bin");
   const double width = (c.hi - c.lo) / static_cast<double>(bins);
-  std::vector<std::pair<std::string, std::string>> legend;
+  std::vector<Frame::LegendItem> legend;
   for (std::size_t o = 0; o < c.density.size(); ++o) {
     std::string pts = fmt::format("{:.1f},{:.1f}", f.px(c.lo), f.py(0));
     for (std::size_t b = 0; b < bins; ++b) {
@@ -168,9 +184,9 @@ std::string distribution_chart(const RunSummary& s, const ChartData& c) {
         "<polygon points=\"{}\" fill=\"{}\" fill-opacity=\"0.18\" stroke=\"{}\" "
         "stroke-width=\"1.5\"/>\n",
         pts, color(o), color(o));
-    legend.push_back({color(o), s.offers[o].label});
+    legend.push_back({color(o), 1.0, s.offers[o].label});
   }
-  svg += f.legend(legend);
+  svg += f.legend(legend, Frame::Corner::kTopRight);
   return svg + "</svg>\n";
 }
 
@@ -185,7 +201,7 @@ std::string cdf_chart(const RunSummary& s, const ChartData& c) {
   for (double y : {0.0, 25.0, 50.0, 75.0, 100.0}) yt.push_back({y, fmt::format("{:g}%", y)});
   svg += f.axes(money_ticks(f.x0, f.x1, s.currency), yt,
                 "total over the horizon (" + s.currency + ", present value)", "P(total ≤ x)");
-  std::vector<std::pair<std::string, std::string>> legend;
+  std::vector<Frame::LegendItem> legend;
   for (std::size_t o = 0; o < c.cdf_x.size(); ++o) {
     std::string pts;
     for (std::size_t k = 0; k < c.cdf_p.size(); ++k)
@@ -193,9 +209,9 @@ std::string cdf_chart(const RunSummary& s, const ChartData& c) {
           fmt::format("{}{:.1f},{:.1f}", k ? " " : "", f.px(c.cdf_x[o][k]), f.py(100 * c.cdf_p[k]));
     svg += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2\"/>\n",
                        pts, color(o));
-    legend.push_back({color(o), s.offers[o].label});
+    legend.push_back({color(o), 1.0, s.offers[o].label});
   }
-  svg += f.legend(legend);
+  svg += f.legend(legend, Frame::Corner::kBottomRight);
   return svg + "</svg>\n";
 }
 
@@ -207,7 +223,7 @@ std::string fan_chart(const RunSummary& s, std::size_t o, double ymax) {
   f.x0 = 0;
   f.x1 = years;
   f.y0 = 0;
-  f.y1 = std::max(ymax, 1.0);
+  f.y1 = std::max(ymax * 1.05, 1.0);
   std::string svg = f.open(fmt::format("chart-fan-{}", o),
                            "Cumulative realised compensation by year: " + s.offers[o].label);
   std::vector<std::pair<double, std::string>> xt;
@@ -235,9 +251,10 @@ std::string fan_chart(const RunSummary& s, std::size_t o, double ymax) {
       "<line class=\"marker\" x1=\"{:.1f}\" x2=\"{:.1f}\" y1=\"{}\" y2=\"{}\"/>\n"
       "<text class=\"tick\" x=\"{:.1f}\" y=\"{}\">end of horizon</text>\n",
       hx, hx, f.top, f.h - f.bottom, hx + 4, f.top + 12);
-  svg += f.legend({{color(o), "P50"},
-                   {"rgba(0,0,0,0.35)", "P25–P75 band"},
-                   {"rgba(0,0,0,0.15)", "P10–P90 band"}});
+  svg += f.legend({{color(o), 1.0, "median (P50)"},
+                   {color(o), 0.45, "middle 50% of futures (P25–P75)"},
+                   {color(o), 0.15, "middle 80% of futures (P10–P90)"}},
+                  Frame::Corner::kTopLeft);
   return svg + "</svg>\n";
 }
 
