@@ -95,6 +95,39 @@ std::vector<double> select_percentiles(std::span<double> v, std::span<const doub
   return out;
 }
 
+namespace {
+// Ranks 1..n, ties sharing their average rank.
+std::vector<double> ranks_of(std::span<const double> x) {
+  std::vector<std::size_t> order(x.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return x[a] < x[b]; });
+  std::vector<double> r(x.size());
+  for (std::size_t i = 0; i < order.size();) {
+    std::size_t j = i;
+    while (j + 1 < order.size() && x[order[j + 1]] == x[order[i]]) ++j;
+    const double avg = (static_cast<double>(i) + static_cast<double>(j)) / 2 + 1;
+    for (std::size_t k = i; k <= j; ++k) r[order[k]] = avg;
+    i = j + 1;
+  }
+  return r;
+}
+}  // namespace
+
+double spearman(std::span<const double> x, std::span<const double> y) {
+  const std::size_t n = std::min(x.size(), y.size());
+  if (n < 2) return 0;
+  const std::vector<double> rx = ranks_of(x.first(n)), ry = ranks_of(y.first(n));
+  const double mean = (static_cast<double>(n) + 1) / 2;  // of ranks 1..n, ties included
+  double sxy = 0, sxx = 0, syy = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    sxy += (rx[i] - mean) * (ry[i] - mean);
+    sxx += (rx[i] - mean) * (rx[i] - mean);
+    syy += (ry[i] - mean) * (ry[i] - mean);
+  }
+  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0.0;
+}
+
 Summary summarize(std::span<const double> x, std::span<const double> q,
                   std::vector<double>& scratch) {
   Summary s;

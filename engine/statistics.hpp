@@ -44,6 +44,10 @@ void select_ranks(std::span<double> v, std::span<const std::uint64_t> ranks);
 // Type-7 percentiles q of v, partially reordering v in place (no copy).
 std::vector<double> select_percentiles(std::span<double> v, std::span<const double> q);
 
+// Spearman's rank correlation of x and y (average ranks for ties; 0 when
+// either is constant).
+double spearman(std::span<const double> x, std::span<const double> y);
+
 // Sum of x in path order, in fixed chunks: the same bits for the same column.
 double stable_sum(std::span<const double> x);
 

@@ -25,11 +25,12 @@ struct CompanyState {
 
 // Where one path's results go. A column sink for the run; a vector sink for one path.
 struct Outputs {
-  double* cash;          // [offer]
-  double* equity;        // [offer]
-  double* salary_bonus;  // [offer]
-  Outcome* outcome;      // [company]
-  double* buckets;       // [offer * (years + 1) + year] realised in that year (year 0: month 0)
+  double* cash;              // [offer]
+  double* equity;            // [offer]
+  double* salary_bonus;      // [offer]
+  Outcome* outcome;          // [company]
+  double* buckets;           // [offer * (years + 1) + year] realised in that year (year 0: month 0)
+  double* inputs = nullptr;  // input_slots(); null unless recording
 };
 
 inline double option_or_rsu(GrantType type, double x, double strike) {
@@ -60,13 +61,15 @@ class PathKernel {
 
   void run(std::uint64_t i, const Outputs& out) {
     i_ = i;
+    rec_ = out.inputs;
     const double tau_m = departure_months();
+    if (rec_) rec_[input_slot_departure()] = tau_m / 12.0;
     for (std::size_t c = 0; c < cs_.companies.size(); ++c) {
       const CompiledCompany& company = cs_.companies[c];
       if (company.is_public)
-        public_path(company.pub, state_[c]);
+        public_path(company.pub, state_[c], static_cast<int>(c));
       else
-        private_path(company.priv, state_[c]);
+        private_path(company.priv, state_[c], static_cast<int>(c));
       out.outcome[c] = state_[c].outcome;
     }
     const int years = cs_.timeline_years;
@@ -74,6 +77,7 @@ class PathKernel {
       double* buckets = kTimeline ? out.buckets + o * (years + 1) : nullptr;
       if constexpr (kTimeline) std::fill(buckets, buckets + years + 1, 0.0);
       double salary_bonus = 0;
+      offer_index_ = static_cast<int>(o);
       out.cash[o] = cash(cs_.offers[o], tau_m, buckets, salary_bonus);
       out.salary_bonus[o] = salary_bonus;
       out.equity[o] = equity(cs_.offers[o], o, tau_m, buckets);
@@ -100,7 +104,7 @@ class PathKernel {
 
   // Monthly GBM (MODEL.md §5) stepped straight from one needed month to the
   // next: the step ending at m uses draw m - 1 of the company's stream.
-  void public_path(const CompiledPublic& p, CompanyState& st) {
+  void public_path(const CompiledPublic& p, CompanyState& st, int c) {
     double log_s = 0;
     int prev = 0;
     const double mu = p.drift - 0.5 * p.volatility * p.volatility;
@@ -116,11 +120,35 @@ class PathKernel {
       st.price[m] = std::exp(log_s);
       prev = m;
     }
+    if (rec_) rec_[input_slot(c, InputField::kStock)] = log_s;
+  }
+
+  // Every private input drawn whatever the outcome, for rank correlations.
+  void record_private(const CompiledPrivate& p, int c, double T) {
+    rec_[input_slot(c, InputField::kExitTime)] = T;
+    rec_[input_slot(c, InputField::kIpoMultiple)] = p.ipo_multiple(u(p.ipo_multiple_key, 0));
+    rec_[input_slot(c, InputField::kIpoDilution)] = p.ipo_dilution(u(p.ipo_dilution_key, 0));
+    rec_[input_slot(c, InputField::kAcquisitionMultiple)] =
+        p.acquisition_multiple(u(p.acquisition_multiple_key, 0));
+    double D = 1;
+    if (p.rounds_per_year > 0) {
+      const std::uint32_t K =
+          engine::poisson_quantile(p.rounds_per_year * std::max(T, 0.0), u(p.rounds_key, 0));
+      for (std::uint32_t k = 0; k < K; ++k)
+        D *= 1.0 - std::clamp(p.per_round(u(p.per_round_key, k)), 0.0, 1.0);
+    }
+    rec_[input_slot(c, InputField::kRounds)] = 1.0 - D;  // share lost to the rounds
+    rec_[input_slot(c, InputField::kGrowth)] = p.growth_volatility > 0 ? z(p.growth_key, 0) : 0.0;
+    double w = 0;
+    if (p.post_volatility > 0)
+      for (std::uint32_t j = 0; j < 12; ++j) w += z(p.post_ipo_key, j) / std::sqrt(12.0);
+    rec_[input_slot(c, InputField::kPostIpo)] = w;
   }
 
   // One liquidity draw per path per private company (MODEL.md §6).
-  void private_path(const CompiledPrivate& p, CompanyState& st) {
+  void private_path(const CompiledPrivate& p, CompanyState& st, int c) {
     const double T = p.exit_time(u(p.exit_key, 0));
+    if (rec_) record_private(p, c, T);
     const double Tc = std::max(T, 0.0);
     st.E = std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));
     const double uo = u(p.outcome_key, 0);
@@ -191,6 +219,13 @@ class PathKernel {
     if constexpr (kTimeline) {
       for (int y = 1; 12 * (y - 1) < last; ++y)
         buckets[y] += o.salary_pv[std::min(12 * y, last)] - o.salary_pv[12 * (y - 1)];
+    }
+    if (rec_) {
+      double m = 0;
+      for (std::size_t y = 1; y <= o.bonus_pv.size(); ++y)
+        m += o.bonus_multiplier(u(o.bonus_key, static_cast<std::uint32_t>(y - 1)));
+      rec_[input_slot_bonus(static_cast<int>(cs_.companies.size()), offer_index_)] =
+          o.bonus_pv.empty() ? 1.0 : m / o.bonus_pv.size();
     }
     for (std::size_t y = 1; y <= o.bonus_pv.size() && 12 * static_cast<int>(y) <= last; ++y) {
       const double b =
@@ -291,6 +326,8 @@ class PathKernel {
   std::vector<double> prices_;
   std::vector<std::uint8_t> let_go_;
   std::uint64_t i_ = 0;
+  double* rec_ = nullptr;
+  int offer_index_ = 0;
   std::uint64_t draws_ = 0, normals_ = 0;
 };
 
@@ -305,8 +342,11 @@ void run_all(const CompiledScenario& cs, const SimOptions& opt, SimResult& r) {
         std::vector<double> cash(n_offers), equity(n_offers), salary(n_offers);
         std::vector<Outcome> outcome(n_companies);
         std::vector<double> buckets(kTimeline ? n_offers * (years + 1) : 0);
-        const Outputs out{cash.data(), equity.data(), salary.data(), outcome.data(),
-                          buckets.data()};
+        const int slots = input_slots(static_cast<int>(n_companies), static_cast<int>(n_offers));
+        std::vector<double> inputs(opt.record_inputs ? slots : 0);
+        const Outputs out{cash.data(),    equity.data(),
+                          salary.data(),  outcome.data(),
+                          buckets.data(), opt.record_inputs ? inputs.data() : nullptr};
         for (std::uint64_t i = begin; i < end; ++i) {
           kernel.run(i, out);
           for (std::size_t o = 0; o < n_offers; ++o) {
@@ -328,6 +368,8 @@ void run_all(const CompiledScenario& cs, const SimOptions& opt, SimResult& r) {
             if (!r.outcome[c].empty()) r.outcome[c][i] = static_cast<std::uint8_t>(outcome[c]);
           for (std::size_t k = 0; k < cs.compare.size(); ++k)
             r.diff[k][i] = r.total[cs.compare[k].a][i] - r.total[cs.compare[k].b][i];
+          if (opt.record_inputs)
+            for (int k = 0; k < slots; ++k) r.inputs[k][i] = inputs[k];
         }
       },
       opt.progress);
@@ -352,6 +394,10 @@ SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {
     for (std::size_t k = 0; k < cs.offers.size() * cs.timeline_years; ++k)
       r.timeline.emplace_back(n);
   }
+  if (opt.record_inputs)
+    r.inputs.assign(
+        input_slots(static_cast<int>(cs.companies.size()), static_cast<int>(cs.offers.size())),
+        std::vector<double>(n));
   const auto start = std::chrono::steady_clock::now();
   if (opt.timeline)
     run_all<true>(cs, opt, r);

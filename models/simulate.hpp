@@ -18,6 +18,7 @@ struct SimOptions {
   std::uint32_t block = 4096;  // never changes results
   bool timeline = false;       // cumulative realised compensation by year (fan chart)
   bool salary_column = false;  // salary + bonus per offer (break-even on base)
+  bool record_inputs = false;  // the sampled inputs per path (rank correlations)
   std::atomic<std::uint64_t>* progress = nullptr;  // counts finished paths
 };
 
@@ -30,10 +31,42 @@ struct SimResult {
   // [offer * timeline_years + y - 1][path]: PV realised by the end of year y.
   std::vector<std::vector<float>> timeline;
   int timeline_years = 0;
+  // With record_inputs: [input_slot][path], layout of input_slot() below.
+  std::vector<std::vector<double>> inputs;
   double seconds = 0;  // wall time of the path loop
 };
 
 SimResult simulate(const CompiledScenario& cs, const SimOptions& options);
+
+// Where each sampled input lands when recording (SimOptions::record_inputs):
+// slot 0 the departure time in years; per company c, 7 slots from 1 + 7c
+// (public: the log return of the share price to its last needed month;
+// private: exit years T, IPO multiple, IPO dilution, acquisition multiple,
+// the share of the company lost to dilution rounds (1 - D), growth shock Z, post-IPO 12-month
+// shock); then per offer the mean bonus multiplier. Every value is drawn whatever the outcome, from
+// the same streams, so recording never changes a result.
+enum class InputField {
+  kStock = 0,
+  kExitTime = 0,
+  kIpoMultiple,
+  kIpoDilution,
+  kAcquisitionMultiple,
+  kRounds,
+  kGrowth,
+  kPostIpo
+};
+inline int input_slot_departure() {
+  return 0;
+}
+inline int input_slot(int company, InputField f) {
+  return 1 + 7 * company + static_cast<int>(f);
+}
+inline int input_slot_bonus(int companies, int offer) {
+  return 1 + 7 * companies + offer;
+}
+inline int input_slots(int companies, int offers) {
+  return 1 + 7 * companies + offers;
+}
 
 // One path, for tests and benchmarks (allocates: not for the hot loop).
 struct PathValues {

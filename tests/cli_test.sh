@@ -22,7 +22,7 @@ check "default mentions the comparison" contains out.txt "P(hf_ask beats google)
 check "no progress bar when stderr is not a terminal" test ! -s err.txt
 
 # --help on every subcommand, with an example; bad usage exits 2.
-for cmd in run validate breakeven bench; do
+for cmd in run validate breakeven sweep sensitivity bench; do
   check "$cmd --help" expect_exit 0 "$vestsim" "$cmd" --help
   check "$cmd --help has an example" contains out.txt "Example"
 done
@@ -92,6 +92,33 @@ check "breakeven unknown offer" expect_exit 2 "$vestsim" breakeven --offer nope 
 check "breakeven unknown offer message" contains err.txt "offers in this scenario: hf_ask, hf_floor, google"
 check "bench" expect_exit 0 "$vestsim" bench --paths 20000 --format json
 check "bench json" contains out.txt '"rng_bound_ratio"'
+
+# Sweep over the grant: P(hf_floor beats google) rises through the win break-even.
+# (hf_floor has a single grant; break-even scales all of an offer's grants together.)
+"$vestsim" breakeven --offer hf_floor --against google --metric win --paths 20000 --format json > be.json
+win=$(grep -A1 '"win"' be.json | grep -o '"value": [0-9.e+]*' | grep -o '[0-9.e+]*$')
+check "win break-even found" test -n "$win"
+lo=$(awk -v w="$win" 'BEGIN { printf "%.0f", w * 0.8 }') hi=$(awk -v w="$win" 'BEGIN { printf "%.0f", w * 1.2 }')
+step=$(awk -v w="$win" 'BEGIN { printf "%.0f", w * 0.05 }')
+check "sweep" expect_exit 0 "$vestsim" sweep --vary "offers.hf_floor.grants[0].value=$lo:$hi:$step" \
+  --compare hf_floor:google --paths 20000 --format csv
+check "sweep rises through 50% at the break-even" awk -F, -v w="$win" 'NR > 1 {
+    if ($2 > prev + 1e-12 || NR == 2) {} else bad = 1
+    if ($1 < w * 0.999 && $2 >= 0.5) bad = 1
+    if ($1 > w * 1.001 && $2 < 0.5) bad = 1
+    prev = $2 }
+  END { exit bad }' out.txt
+check "sweep 2-D html" expect_exit 0 "$vestsim" sweep --vary offers.hf_ask.base=115000:155000:20000 \
+  --vary "offers.hf_ask.grants[0].value=200000:400000:100000" --paths 5000 --format html --out sweep.html
+check "sweep heat map" contains sweep.html 'id="chart-sweep"'
+check "sweep bad vary" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.base=5:1:1
+check "sweep bad path" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.bse=1:2:1
+check "sensitivity" expect_exit 0 "$vestsim" sensitivity --paths 5000
+check "sensitivity names inputs" contains out.txt "huggingface IPO multiple"
+check "sensitivity rank view" contains out.txt "Rank correlation (Spearman)"
+check "sensitivity json" expect_exit 0 "$vestsim" sensitivity --paths 5000 --format json --compare hf_floor:google
+check "sensitivity json bars" contains out.txt '"median_swing"'
+check "sensitivity bad compare" expect_exit 2 "$vestsim" sensitivity --compare hf_ask:nobody
 
 echo "$passed passed, $failures failed"
 [ "$failures" = 0 ]

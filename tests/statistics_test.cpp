@@ -115,3 +115,14 @@ TEST_CASE("select_percentiles agrees with the summary's percentiles", "[stats]")
   CHECK(p[2] == Approx(5.5).epsilon(1e-15));
   CHECK(p[3] == Approx(9.1).epsilon(1e-15));
 }
+
+TEST_CASE("Spearman rank correlation with ties", "[stats]") {
+  // x ranks 1..5; y = 5 6 7 8 7 ranks 1 2 3.5 5 3.5 (mean 3 for both).
+  // cov = 4 + 1 + 0 + 2 + 1 = 8; var_x = 10; var_y = 4 + 1 + 0.25 + 4 + 0.25 = 9.5.
+  const std::vector<double> x = {1, 2, 3, 4, 5}, y = {5, 6, 7, 8, 7};
+  CHECK(spearman(x, y) == Approx(8 / std::sqrt(95.0)).epsilon(1e-14));
+  const std::vector<double> down = {9, 7, 5, 3, 1};
+  CHECK(spearman(x, down) == Approx(-1.0).epsilon(1e-14));
+  const std::vector<double> flat = {2, 2, 2, 2, 2};
+  CHECK(spearman(x, flat) == 0);
+}

@@ -11,9 +11,12 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -22,8 +25,10 @@
 #include "engine/rng_bound.hpp"
 #include "models/breakeven.hpp"
 #include "models/scenario_loader.hpp"
+#include "models/sensitivity.hpp"
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
+#include "tools/analysis_report.hpp"
 #include "tools/report.hpp"
 
 namespace vestsim::tools {
@@ -522,6 +527,121 @@ int cmd_breakeven(const std::string& file, const std::string& offer, const std::
   return 0;
 }
 
+// "A:B" (or the scenario's first comparison when empty).
+Comparison resolve_comparison(const Scenario& s, const std::string& text) {
+  if (text.empty()) {
+    if (s.compare.empty()) throw UsageError("the scenario compares nothing; give --compare A:B");
+    return s.compare.front();
+  }
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos) throw UsageError("--compare: expected A:B, e.g. hf_ask:google");
+  const int a = offer_index(s, text.substr(0, colon), "--compare");
+  const int b = offer_index(s, text.substr(colon + 1), "--compare");
+  if (a == b) throw UsageError("--compare: A and B are the same offer");
+  return {a, b};
+}
+
+std::string output_format(const Common& c) {
+  if (c.formats.size() > 1) throw UsageError("this command writes one --format at a time");
+  return c.formats.empty() ? "text" : c.formats.front();
+}
+
+void emit(const Common& c, const std::string& content) {
+  if (c.out.empty())
+    std::cout << content;
+  else
+    write_file(c.out, content);
+}
+
+int cmd_sweep(const std::string& file, const std::vector<std::string>& varies,
+              const std::string& compare, const Common& c) {
+  const std::string format = output_format(c);
+  const std::vector<Override> base = overrides_of(c);
+  SweepResult res;
+  for (const std::string& v : varies) {
+    const std::size_t eq = v.find('=');
+    double from = 0, to = 0, step = 0;
+    char c1 = 0, c2 = 0;
+    std::istringstream in(eq == std::string::npos ? "" : v.substr(eq + 1));
+    if (eq == std::string::npos || !(in >> from >> c1 >> to >> c2 >> step) || c1 != ':' ||
+        c2 != ':' || !in.eof() || !(step > 0) || to < from)
+      throw UsageError(
+          fmt::format("--vary '{}': expected PATH=FROM:TO:STEP with FROM <= TO and STEP > 0, "
+                      "e.g. offers.hf_ask.grants[0].value=200000:500000:25000",
+                      v));
+    std::vector<double> grid;
+    for (int k = 0; from + k * step <= to + 1e-9 * step; ++k) grid.push_back(from + k * step);
+    if (grid.size() > 400)
+      throw UsageError(fmt::format("--vary '{}': {} points; at most 400", v, grid.size()));
+    res.params.push_back(v.substr(0, eq));
+    res.grids.push_back(grid);
+  }
+  if (res.params.empty() || res.params.size() > 2)
+    throw UsageError("give one or two --vary parameters");
+  // Every grid point is a scenario of its own: validate them all before running any.
+  std::vector<std::vector<double>> combos;
+  for (double x : res.grids[0]) {
+    if (res.grids.size() == 1)
+      combos.push_back({x});
+    else
+      for (double y : res.grids[1]) combos.push_back({x, y});
+  }
+  std::vector<Scenario> scenarios;
+  for (const auto& combo : combos) {
+    std::vector<Override> o = base;
+    for (std::size_t k = 0; k < combo.size(); ++k)
+      o.push_back({res.params[k], fmt::format("{:.17g}", combo[k])});
+    scenarios.push_back(load_or_throw(file, o));
+  }
+  const Comparison cmp = resolve_comparison(scenarios[0], compare);
+  const Scenario& first = scenarios[0];
+  res.scenario = first.name;
+  res.currency = first.currency;
+  res.a = first.offers[cmp.a].id;
+  res.b = first.offers[cmp.b].id;
+  res.paths = first.paths;
+  res.seed = first.seed;
+  res.points.resize(combos.size());
+  Progress progress(combos.size(), c.quiet, "grid points");
+  // Grid points in parallel, each simulated on one thread: results do not depend on threads.
+  tbb::task_arena arena(engine::resolve_threads(first.threads));
+  arena.execute([&] {
+    tbb::parallel_for(std::size_t{0}, combos.size(), [&](std::size_t k) {
+      Scenario s = scenarios[k];
+      s.compare = {cmp};
+      const CompiledScenario cs = compile(s, s.seed);
+      SimOptions o;
+      o.paths = s.paths;
+      o.threads = 1;
+      o.block = s.block;
+      const SimResult r = simulate(cs, o);
+      const double q[] = {50};
+      std::vector<double> a = r.total[cmp.a], b = r.total[cmp.b], d = r.diff[0];
+      std::size_t wins = 0;
+      for (double x : d) wins += x > 0;
+      res.points[k] = {combos[k], static_cast<double>(wins) / static_cast<double>(s.paths),
+                       engine::select_percentiles(a, q)[0], engine::select_percentiles(b, q)[0],
+                       engine::select_percentiles(d, q)[0]};
+      progress.counter()->fetch_add(1);
+    });
+  });
+  progress.stop();
+  emit(c, sweep_report(res, format));
+  return 0;
+}
+
+int cmd_sensitivity(const std::string& file, const std::string& compare, const Common& c) {
+  const std::string format = output_format(c);
+  const Scenario s = load_or_throw(file, overrides_of(c));
+  const Comparison cmp = resolve_comparison(s, compare);
+  const std::size_t runs = 1 + 2 * uncertain_inputs(s).size();
+  Progress progress(runs, c.quiet, "runs");
+  const TornadoResult t = run_sensitivity(s, cmp, s.paths, s.threads, 0.1, 0.9, progress.counter());
+  progress.stop();
+  emit(c, tornado_report(t, s.name, s.paths, s.seed, format));
+  return 0;
+}
+
 int cmd_bench(const std::string& paths_text, const std::string& threads_text,
               const std::string& format) {
   Common c;
@@ -619,6 +739,36 @@ int run_cli(int argc, char** argv) {
       "Example:\n  vestsim breakeven scenarios/hf-paris-vs-google-l5.yaml --offer hf_ask --against "
       "google");
 
+  Common sweep_common;
+  std::string sweep_file, sweep_compare;
+  std::vector<std::string> sweep_varies;
+  CLI::App* sweep =
+      app.add_subcommand("sweep", "P(a beats b) and medians over a grid of one or two parameters");
+  sweep->add_option("scenario", sweep_file, "Scenario file (default: the built-in scenario)");
+  sweep
+      ->add_option("--vary", sweep_varies,
+                   "PATH=FROM:TO:STEP, any scalar path as for --set (once or twice)")
+      ->required();
+  sweep->add_option("--compare", sweep_compare,
+                    "A:B, the comparison to report (default: the scenario's first)");
+  add_common(sweep, sweep_common);
+  sweep->footer(
+      "Example:\n  vestsim sweep --vary offers.hf_ask.grants[0].value=200000:600000:50000\n"
+      "  vestsim sweep --vary offers.hf_ask.base=115000:155000:10000 "
+      "--vary offers.hf_ask.grants[0].value=200000:500000:100000 --format html --out sweep.html");
+
+  Common sens_common;
+  std::string sens_file, sens_compare;
+  CLI::App* sens =
+      app.add_subcommand("sensitivity", "Tornado bars: which uncertain inputs move the comparison");
+  sens->add_option("scenario", sens_file, "Scenario file (default: the built-in scenario)");
+  sens->add_option("--compare", sens_compare,
+                   "A:B, the comparison (default: the scenario's first)");
+  add_common(sens, sens_common);
+  sens->footer(
+      "Example:\n  vestsim sensitivity scenarios/hf-paris-vs-google-l5.yaml --compare "
+      "hf_ask:google");
+
   std::string bench_paths, bench_threads, bench_format = "text";
   CLI::App* bench = app.add_subcommand(
       "bench", "Paths per second and the RNG-bound ratio on the built-in scenario");
@@ -640,6 +790,8 @@ int run_cli(int argc, char** argv) {
     if (*be)
       return cmd_breakeven(be_file, be_offer, be_against, be_metrics, be_solve, be_gamma, be_wealth,
                            be_common);
+    if (*sweep) return cmd_sweep(sweep_file, sweep_varies, sweep_compare, sweep_common);
+    if (*sens) return cmd_sensitivity(sens_file, sens_compare, sens_common);
     if (*bench) return cmd_bench(bench_paths, bench_threads, bench_format);
   } catch (const UsageError& e) {
     std::cerr << "vestsim: " << e.what() << "\n";

@@ -1,0 +1,98 @@
+// Tornado bars: zero swing for inputs that cannot matter, sign flips with the
+// quantiles, and the ordering a closed form predicts.
+#include <cmath>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+#include "models/scenario_loader.hpp"
+#include "models/sensitivity.hpp"
+
+using namespace vestsim::models;
+
+namespace {
+Scenario load_ok(const std::string& text) {
+  const LoadResult r = load_scenario_text(text, "sens.yaml");
+  REQUIRE(r.ok());
+  return *r.scenario;
+}
+const TornadoBar& bar(const TornadoResult& t, const std::string& name) {
+  for (const auto& b : t.bars)
+    if (b.input == name) return b;
+  FAIL("no bar " << name);
+  return t.bars.front();
+}
+}  // namespace
+
+TEST_CASE("an input that does not touch the comparison has zero swing", "[sensitivity]") {
+  // hf_ask vs hf_floor: Google's share price and bonus enter neither offer.
+  const Scenario s = load_ok(std::string(default_scenario_text()));
+  const TornadoResult t = run_sensitivity(s, {0, 1}, 5000, 2);
+  CHECK(bar(t, "google share price (Z)").swing() == 0);
+  CHECK(bar(t, "google bonus multiplier").swing() == 0);
+  CHECK(bar(t, "google share price (Z)").win_high == bar(t, "google share price (Z)").win_low);
+  CHECK(std::fabs(bar(t, "huggingface IPO multiple").swing()) > 0);
+}
+
+TEST_CASE("swapping an input's P10 and P90 flips its bar", "[sensitivity]") {
+  const Scenario s = load_ok(std::string(default_scenario_text()));
+  const TornadoResult t = run_sensitivity(s, {0, 2}, 5000, 2, 0.1, 0.9);
+  const TornadoResult f = run_sensitivity(s, {0, 2}, 5000, 2, 0.9, 0.1);
+  REQUIRE(t.bars.size() == f.bars.size());
+  for (const auto& b : t.bars) {
+    INFO(b.input);
+    CHECK(bar(f, b.input).swing() == -b.swing());
+    CHECK(bar(f, b.input).low_value == b.high_value);
+  }
+  // Sorted by the size of the swing, largest first.
+  for (std::size_t i = 1; i < t.bars.size(); ++i)
+    CHECK(std::fabs(t.bars[i - 1].swing()) >= std::fabs(t.bars[i].swing()));
+}
+
+TEST_CASE("the tornado's order and size follow the closed form", "[sensitivity]") {
+  // A: a grant of 100,000 at a certain 1-year IPO, multiple X ~ lognormal(median 2, sigma 0.8),
+  // IPO dilution d ~ U(0, 0.1); B: nothing. diff = 100,000 X (1 - d) on every path.
+  // Holding X at x, the median difference is 100,000 x median(1 - d) = 95,000 x.
+  // Holding d at its P10 / P90 (0.01 / 0.09), it is 100,000 x 2 x (1 - d).
+  const Scenario s = load_ok(R"(currency: EUR
+companies:
+  priv:
+    kind: private
+    valuation: 1.0e9
+    exit:
+      time_years: 1
+      outcomes: {ipo: 1}
+      ipo:
+        multiple: {dist: lognormal, median: 2, sigma: 0.8}
+        dilution: {dist: uniform, low: 0, high: 0.1}
+        lockup_months: 0
+offers:
+  a:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 100000, vesting: {years: 1}}
+  b:
+    base: 0
+)");
+  constexpr std::uint64_t n = 40000;
+  const TornadoResult t = run_sensitivity(s, {0, 1}, n, 2);
+  REQUIRE(t.bars.size() == 2);
+  CHECK(t.bars[0].input == "priv IPO multiple");
+  CHECK(t.bars[1].input == "priv IPO dilution");
+  const double z = 1.2815515655446004;  // Phi^-1(0.9)
+  const double x10 = 2 * std::exp(-0.8 * z), x90 = 2 * std::exp(0.8 * z);
+  CHECK(t.bars[0].low_value == Approx(x10).epsilon(1e-12));
+  CHECK(t.bars[0].high_value == Approx(x90).epsilon(1e-12));
+  // The sample median of 1 - d (density 10 on [0.9, 1]) has standard error 1 / (2 x 10 x sqrt(n)).
+  const double se_median = 1 / (20 * std::sqrt(double(n)));
+  CHECK(std::fabs(t.bars[0].swing() - 100000 * (x90 - x10) * 0.95) <
+        4 * 100000 * (x90 - x10) * se_median);
+  // For d, the median of X is 2 up to its own sampling error: median of a lognormal has
+  // standard error median x sigma x sqrt(pi / 2) / sqrt(n).
+  const double se_x = 2 * 0.8 * std::sqrt(M_PI / 2) / std::sqrt(double(n));
+  CHECK(std::fabs(t.bars[1].swing() - 100000 * 2 * (0.01 - 0.09)) <
+        4 * 100000 * 0.08 * se_x + 1e-6);
+  // Spearman: the multiple drives the difference; dilution pushes it down.
+  CHECK(t.bars[0].spearman > 0.9);
+  CHECK(t.bars[1].spearman < 0);
+}
