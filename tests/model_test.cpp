@@ -9,22 +9,15 @@
 #include "models/compiled.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/simulate.hpp"
+#include "tests/test_support.hpp"
 
 using namespace vestsim::models;
+using vestsim::test::load_ok;
 
 namespace {
 
 constexpr double kCent = 0.005;
 constexpr double kStays = std::numeric_limits<double>::quiet_NaN();
-
-Scenario load_ok(const std::string& text) {
-  const LoadResult r = load_scenario_text(text, "golden.yaml");
-  std::string messages;
-  for (const auto& d : r.errors) messages += d.to_string() + "\n";
-  INFO(messages);
-  REQUIRE(r.ok());
-  return *r.scenario;
-}
 
 // One path of a deterministic scenario; `departure_years` pins 12 tau (NaN: never leaves
 // unless the scenario's departure rate says so).

@@ -7,15 +7,12 @@
 
 #include "models/scenario_loader.hpp"
 #include "models/sensitivity.hpp"
+#include "tests/test_support.hpp"
 
 using namespace vestsim::models;
+using vestsim::test::load_ok;
 
 namespace {
-Scenario load_ok(const std::string& text) {
-  const LoadResult r = load_scenario_text(text, "sens.yaml");
-  REQUIRE(r.ok());
-  return *r.scenario;
-}
 const TornadoBar& bar(const TornadoResult& t, const std::string& name) {
   for (const auto& b : t.bars)
     if (b.input == name) return b;

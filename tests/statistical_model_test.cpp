@@ -10,20 +10,13 @@
 #include "models/scenario_loader.hpp"
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
+#include "tests/test_support.hpp"
 #include "tools/report.hpp"
 
 using namespace vestsim::models;
+using vestsim::test::load_ok;
 
 namespace {
-
-Scenario load_ok(const std::string& text) {
-  const LoadResult r = load_scenario_text(text, "stat.yaml");
-  std::string messages;
-  for (const auto& d : r.errors) messages += d.to_string() + "\n";
-  INFO(messages);
-  REQUIRE(r.ok());
-  return *r.scenario;
-}
 
 SimResult run(const Scenario& s, std::uint64_t paths, int threads = 2, std::uint32_t block = 4096) {
   const CompiledScenario c = compile(s, s.seed);

@@ -15,10 +15,7 @@ using nlohmann::ordered_json;
 namespace {
 
 std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s)
-    out += c == '&' ? "&amp;" : c == '<' ? "&lt;" : c == '>' ? "&gt;" : std::string(1, c);
-  return out;
+  return html_escape(s);
 }
 
 std::string html_page(const std::string& title, const std::string& body) {

@@ -15,23 +15,6 @@ using nlohmann::ordered_json;
 
 namespace {
 
-std::string group_thousands(long long v) {
-  std::string digits = std::to_string(v < 0 ? -v : v);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
-const char* symbol(const std::string& currency) {
-  if (currency == "EUR") return "€";
-  if (currency == "USD") return "$";
-  if (currency == "GBP") return "£";
-  return nullptr;
-}
-
 // The statistics of one output in CLI.md's shape.
 ordered_json summary_json(const engine::Summary& s, const std::vector<double>& q) {
   ordered_json j;
@@ -80,11 +63,52 @@ void csv_summary(std::string& out, const std::string& kind, const std::string& i
 
 }  // namespace
 
+std::string grouped(long long v) {
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out = v < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string currency_prefix(const std::string& currency) {
+  if (currency == "EUR") return "€";
+  if (currency == "USD") return "$";
+  if (currency == "GBP") return "£";
+  return currency + " ";
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string money(double v, const std::string& currency) {
   const long long r = std::llround(v);
-  const std::string sign = r < 0 ? "-" : "";
-  if (const char* sym = symbol(currency)) return sign + sym + group_thousands(r);
-  return sign + currency + " " + group_thousands(r);
+  std::string out = r < 0 ? "-" : "";
+  out += currency_prefix(currency);
+  out += grouped(r < 0 ? -r : r);
+  return out;
 }
 
 std::string percent(double p) {
@@ -196,8 +220,8 @@ std::string to_markdown(const RunSummary& s) {
   const std::string& cur = s.currency;
   std::string out = fmt::format("# {}\n\n", s.scenario);
   out += fmt::format("{} paths, seed {}, {} over {} years (equity liquid up to {} years).\n\n",
-                     group_thousands(static_cast<long long>(s.paths)), s.seed, s.currency,
-                     s.horizon_years, s.liquidity_horizon_years);
+                     grouped(static_cast<long long>(s.paths)), s.seed, s.currency, s.horizon_years,
+                     s.liquidity_horizon_years);
   auto header = [&] {
     std::string h = "| | mean |", sep = "|---|---:|";
     for (double q : s.percentiles) {

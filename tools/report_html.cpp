@@ -20,31 +20,12 @@ const char* color(std::size_t i) {
 }
 
 std::string esc(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return html_escape(s);
 }
 
 // Axis labels: "€1.2M", "€350K", "-$40K".
 std::string short_money(double v, const std::string& cur) {
-  const std::string sym = cur == "EUR" ? "€" : cur == "USD" ? "$" : cur == "GBP" ? "£" : cur + " ";
+  const std::string sym = currency_prefix(cur);
   const std::string sign = v < 0 ? "-" : "";
   const double a = std::fabs(v);
   if (a >= 1e6) return sign + sym + fmt::format("{:g}M", std::round(a / 1e4) / 100);

@@ -45,15 +45,6 @@ std::vector<std::string> cells(const engine::Summary& x, const std::string& cur)
   return c;
 }
 
-std::string count(std::uint64_t n) {
-  std::string s = std::to_string(n), out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (i > 0 && (s.size() - i) % 3 == 0) out += ',';
-    out += s[i];
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string to_text(const RunSummary& s) {
@@ -86,9 +77,9 @@ std::string to_text(const RunSummary& s) {
                        s.risk_aversion, money(s.wealth, cur), c.a, money(c.ce_a, cur), c.b,
                        money(c.ce_b, cur));
   }
-  out += fmt::format("{} paths · seed {} · {} threads · {:.2f} s ({} paths/s)\n", count(s.paths),
-                     s.seed, s.threads, s.seconds,
-                     count(static_cast<std::uint64_t>(s.seconds > 0 ? s.paths / s.seconds : 0)));
+  out += fmt::format("{} paths · seed {} · {} threads · {:.2f} s ({} paths/s)\n",
+                     grouped(static_cast<long long>(s.paths)), s.seed, s.threads, s.seconds,
+                     grouped(static_cast<long long>(s.seconds > 0 ? s.paths / s.seconds : 0)));
   out += "standard error of each mean:";
   for (const auto& o : s.offers)
     out += fmt::format("\n  {:<18} total {} · cash {} · equity {}", o.id,
