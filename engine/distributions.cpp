@@ -9,6 +9,14 @@
 
 namespace vestsim::engine {
 
+namespace {
+// Boost.Math promotes double to long double internally by default; for the
+// beta quantile that costs 10x (16 us vs 1.6 us a draw) and changes results by
+// under 1e-15, so samplers stay in double.
+using DoublePolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
+using Beta = boost::math::beta_distribution<double, DoublePolicy>;
+}  // namespace
+
 // Parameters by kind:
 //   constant a = value; uniform a = low, b = high; normal a = mean, b = sd;
 //   lognormal a = mu, b = sigma; triangular / pert a = low, b = mode, c = high;
@@ -160,7 +168,7 @@ double Sampler::cdf(double x) const {
       if (x <= a_) return 0.0;
       if (x >= c_) return 1.0;
       const double alpha = 1 + 4 * (b_ - a_) / (c_ - a_), beta = 1 + 4 * (c_ - b_) / (c_ - a_);
-      return boost::math::cdf(boost::math::beta_distribution<>(alpha, beta), (x - a_) / (c_ - a_));
+      return boost::math::cdf(Beta(alpha, beta), (x - a_) / (c_ - a_));
     }
     case DistKind::kExponential:
       return x <= 0 ? 0.0 : -std::expm1(-a_ * x);
@@ -209,7 +217,7 @@ std::uint32_t poisson_quantile(double mean, double u) {
 
 double Sampler::pert_quantile(double p) const {
   const double alpha = 1 + 4 * (b_ - a_) / (c_ - a_), beta = 1 + 4 * (c_ - b_) / (c_ - a_);
-  return a_ + (c_ - a_) * boost::math::quantile(boost::math::beta_distribution<>(alpha, beta), p);
+  return a_ + (c_ - a_) * boost::math::quantile(Beta(alpha, beta), p);
 }
 
 }  // namespace vestsim::engine
