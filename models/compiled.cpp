@@ -128,7 +128,7 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;
       if (g.trigger == Trigger::kDouble) co.let_go_probability[g.company] = g.accel_probability;
       if (!company.is_public && co.first_private_company < 0) co.first_private_company = g.company;
-      if (company.is_public) {
+      if (company.is_public && cg.tranche_count > 0) {
         auto& months = c.companies[g.company].pub.months;
         if (g.start_month > 0) months.push_back(g.start_month);
         for (std::uint32_t t = cg.first_tranche; t < cg.first_tranche + cg.tranche_count; ++t)

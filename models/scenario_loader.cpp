@@ -211,6 +211,13 @@ class Loader {
     return value(n, p, range);
   }
 
+  // A whole number (range.integer set); 0 after an error, never a cast of NaN.
+  long long integer(const YAML::Node& parent, std::string_view key, const std::string& path,
+                    std::optional<double> def, const Range& range) {
+    const double x = number(parent, key, path, def, range);
+    return std::isfinite(x) ? static_cast<long long>(x) : 0;
+  }
+
   double value(const YAML::Node& n, const std::string& p, const Range& range) {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     if (!n.IsScalar()) {
@@ -497,7 +504,7 @@ void Loader::company(const YAML::Node& n, const std::string& p, Company& c) {
         if (ipo["multiple"]) v.ipo_multiple = distribution(ipo, "multiple", sub(ep, "ipo"), {});
         v.ipo_dilution = distribution(ipo, "dilution", sub(ep, "ipo"), 0.0);
         v.lockup_months =
-            static_cast<int>(number(ipo, "lockup_months", sub(ep, "ipo"), 6.0, whole(0, 120)));
+            static_cast<int>(integer(ipo, "lockup_months", sub(ep, "ipo"), 6.0, whole(0, 120)));
       }
     }
     if (v.p_ipo > 0 && !(ipo && ipo.IsMap() && ipo["multiple"]))
@@ -566,20 +573,20 @@ void Loader::grant(const YAML::Node& n, const std::string& p, Grant& g, const Sc
                         type == 0 ? "private_rsu" : "option", company));
   }
   g.value = number(n, "value", p, std::nullopt, between(0, 1e12));
-  g.start_month = static_cast<int>(number(n, "start_month", p, 0.0, whole(0, 1200)));
+  g.start_month = static_cast<int>(integer(n, "start_month", p, 0.0, whole(0, 1200)));
   const YAML::Node vest = n["vesting"];
   const std::string vp = sub(p, "vesting");
   if (!vest) {
     error(n, vp, "missing required key (a map with years, cliff_months, every_months)");
   } else if (map(vest, vp, kVestingKeys)) {
-    g.years = static_cast<int>(number(vest, "years", vp, std::nullopt, whole(1, 20)));
-    g.every_months = static_cast<int>(number(vest, "every_months", vp, 1.0, whole(1, 12)));
+    g.years = static_cast<int>(integer(vest, "years", vp, std::nullopt, whole(1, 20)));
+    g.every_months = static_cast<int>(integer(vest, "every_months", vp, 1.0, whole(1, 12)));
     if (g.every_months > 0 && 12 % g.every_months != 0) {
       error(vest["every_months"], sub(vp, "every_months"),
             fmt::format("must divide 12 (1, 2, 3, 4, 6 or 12), got {}", g.every_months));
       g.every_months = 1;
     }
-    g.cliff_months = static_cast<int>(number(vest, "cliff_months", vp, 0.0, whole(0, 240)));
+    g.cliff_months = static_cast<int>(integer(vest, "cliff_months", vp, 0.0, whole(0, 240)));
     if (g.every_months > 0 && g.cliff_months % g.every_months != 0)
       error(vest["cliff_months"], sub(vp, "cliff_months"),
             fmt::format("must be a multiple of every_months ({}), got {}", g.every_months,
@@ -648,8 +655,8 @@ void Loader::offer(const YAML::Node& n, const std::string& p, Offer& o, const Sc
   }
   if (const YAML::Node b = n["signing_bonus"]; b && map(b, sub(p, "signing_bonus"), kSigningKeys)) {
     o.signing_amount = number(b, "amount", sub(p, "signing_bonus"), std::nullopt, between(0, 1e9));
-    o.clawback_months =
-        static_cast<int>(number(b, "clawback_months", sub(p, "signing_bonus"), 0.0, whole(0, 120)));
+    o.clawback_months = static_cast<int>(
+        integer(b, "clawback_months", sub(p, "signing_bonus"), 0.0, whole(0, 120)));
   }
   if (const YAML::Node gs = n["grants"]) {
     if (!gs.IsSequence()) {
@@ -707,12 +714,12 @@ Scenario Loader::load(const YAML::Node& root, const std::string& stem) {
 
   if (const YAML::Node sim = root["simulation"]; sim && map(sim, "simulation", kSimulationKeys)) {
     s.paths =
-        static_cast<std::uint64_t>(number(sim, "paths", "simulation", 100000.0, whole(1, 1e9)));
+        static_cast<std::uint64_t>(integer(sim, "paths", "simulation", 100000.0, whole(1, 1e9)));
     s.seed = static_cast<std::uint64_t>(
-        number(sim, "seed", "simulation", 1.0, whole(0, 9.007199254740992e15)));
-    s.threads = static_cast<int>(number(sim, "threads", "simulation", 0.0, whole(0, 1024)));
+        integer(sim, "seed", "simulation", 1.0, whole(0, 9.007199254740992e15)));
+    s.threads = static_cast<int>(integer(sim, "threads", "simulation", 0.0, whole(0, 1024)));
     s.block =
-        static_cast<std::uint32_t>(number(sim, "block", "simulation", 4096.0, whole(1, 1 << 24)));
+        static_cast<std::uint32_t>(integer(sim, "block", "simulation", 4096.0, whole(1, 1 << 24)));
   }
   if (const YAML::Node e = root["employee"]; e && map(e, "employee", kEmployeeKeys)) {
     if (const YAML::Node d = e["departure"]; d && map(d, "employee.departure", kDepartureKeys))

@@ -262,7 +262,8 @@ class PathKernel {
       const CompanyState& st = state_[g.company];
       const CompiledTranche* t = cs_.tranches.data() + g.first_tranche;
       const CompiledTranche* t_end = t + g.tranche_count;
-      if (!employed(g.start)) continue;  // a grant is made only if employed at s
+      if (g.tranche_count == 0) continue;  // nothing of it vests within the horizon
+      if (!employed(g.start)) continue;    // a grant is made only if employed at s
       const double fx = company.fx;
 
       if (company.is_public) {

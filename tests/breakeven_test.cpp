@@ -119,3 +119,36 @@ TEST_CASE("the solved grant, re-run, matches the other offer within the metric's
     }
   }
 }
+
+TEST_CASE("break-even base salary is a division too", "[breakeven]") {
+  // A: base 100,000 + a 10% bonus + 100,000 of flat public RSUs; B: base 150,000, nothing else.
+  // A's total over 4 years is 4 x 1.1 x base + 100,000; B's is 600,000.
+  // Equal at base = 500,000 / 4.4 = 113,636.36.
+  const std::string text = R"(currency: EUR
+simulation: {paths: 1000}
+companies:
+  pub: {kind: public, price: 10, drift: 0, volatility: 0}
+offers:
+  a:
+    base: 100000
+    bonus: {target: 0.1}
+    grants:
+      - {company: pub, type: public_rsu, value: 100000, vesting: {years: 4}}
+  b:
+    base: 150000
+)";
+  const LoadResult l = load_scenario_text(text, "base.yaml");
+  REQUIRE(l.ok());
+  SimOptions o;
+  o.paths = 1000;
+  o.salary_column = true;
+  const SimResult r = simulate(compile(*l.scenario, 1), o);
+  std::vector<double> fixed(1000);
+  for (std::size_t i = 0; i < 1000; ++i) fixed[i] = r.total[0][i] - r.salary_bonus[0][i];
+  const BreakevenInput in{fixed, r.salary_bonus[0], r.total[1], 2, 100000, 100000};
+  for (Metric m : {Metric::kP50, Metric::kMean, Metric::kCe}) {
+    const BreakevenResult res = solve_breakeven(in, m);
+    REQUIRE(res.found);
+    CHECK(std::fabs(res.k * 100000 - 500000 / 4.4) <= 1.0);
+  }
+}

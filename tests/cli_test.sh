@@ -88,6 +88,10 @@ check "breakeven" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against go
 check "breakeven sheet" contains out.txt "to match Google L5, Paris at the median you need"
 check "breakeven json" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against google --paths 20000 --format json
 check "breakeven json keys" contains out.txt '"results"'
+check "breakeven base" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against google --solve base --metric mean --paths 5000
+check "breakeven base sheet" contains out.txt "base (95% CI"
+check "breakeven markdown" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against google --paths 5000 --format markdown
+check "breakeven markdown title" contains out.txt "# Break-even"
 check "breakeven unknown offer" expect_exit 2 "$vestsim" breakeven --offer nope --against google
 check "breakeven unknown offer message" contains err.txt "offers in this scenario: hf_ask, hf_floor, google"
 check "bench" expect_exit 0 "$vestsim" bench --paths 20000 --format json

@@ -401,3 +401,17 @@ TEST_CASE("an event at T <= 0 happens at month 1; a negative multiple counts as 
         Approx(960000).margin(kCent));
   CHECK(one_path(scenario(certain_private("acquisition", 2, -1.0), offers)).equity[0] == 0);
 }
+
+TEST_CASE("a grant starting after the horizon pays nothing and reads no price it lacks",
+          "[golden]") {
+  // start_month 60 > H = 48: no tranche can vest, so the grant is skipped whole.
+  const std::string text = scenario(kFlatPublic + certain_private("ipo", 1, 2.0), R"(
+  o:
+    base: 0
+    grants:
+      - {company: pub, type: public_rsu, value: 480000, start_month: 60, vesting: {years: 4}}
+      - {company: priv, type: private_rsu, value: 480000, start_month: 60, vesting: {years: 4}}
+)");
+  const PathValues v = one_path(text);
+  CHECK(v.equity[0] == 0);
+}
