@@ -123,6 +123,31 @@ BENCHMARK(BM_EndToEnd)
     ->UseRealTime()
     ->Iterations(1);
 
+// Scaling efficiency: 1 thread and all threads timed back to back in one
+// iteration (a ratio from one run, as shared machines are noisy).
+void BM_ScalingEfficiency(benchmark::State& state) {
+  const models::Scenario s = load("");
+  const models::CompiledScenario c = models::compile(s, s.seed);
+  const int all = static_cast<int>(std::thread::hardware_concurrency());
+  double t1 = 0, tn = 0;
+  for (auto _ : state) {
+    models::SimOptions o;
+    o.paths = static_cast<std::uint64_t>(state.range(0));
+    o.threads = 1;
+    t1 = models::simulate(c, o).seconds;
+    o.threads = all;
+    tn = models::simulate(c, o).seconds;
+  }
+  state.counters["threads"] = all;
+  state.counters["speedup"] = t1 / tn;
+  state.counters["efficiency"] = t1 / tn / all;
+}
+BENCHMARK(BM_ScalingEfficiency)
+    ->Arg(1000000)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -64,9 +64,10 @@ offers:
     CHECK(r.ci_lo * 100000 == Approx(r.k * 100000).margin(1.0));  // no randomness: no spread
   }
   // B's own grant can never be matched by an offer with no equity at all.
-  const BreakevenInput none{s.r.total[1], std::vector<double>(2000, 0.0), s.r.total[0], 2, 1e5, 1};
+  const std::vector<double> zeros(2000, 0.0);
+  const BreakevenInput none{s.r.total[1], zeros, s.r.total[0], 2, 1e5, 1};
   CHECK(solve_breakeven(none, Metric::kP50).found);  // B already beats A at k = 0: answer 0
-  const BreakevenInput never{s.fixed, std::vector<double>(2000, 0.0), s.r.total[1], 2, 1e5, 1};
+  const BreakevenInput never{s.fixed, zeros, s.r.total[1], 2, 1e5, 1};
   const BreakevenResult nr = solve_breakeven(never, Metric::kMean);
   CHECK_FALSE(nr.found);
   CHECK_FALSE(nr.reason.empty());

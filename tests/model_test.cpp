@@ -126,7 +126,7 @@ TEST_CASE("a refresh grant is made only if employed at its start month", "[golde
   CHECK(one_path(text).equity[0] == Approx(240000).margin(kCent));             // 25..48 within H
 }
 
-TEST_CASE("per-year weights front-load the schedule; tranches after the horizon are ignored",
+TEST_CASE("per-year weights front-load the schedule, tranches after the horizon are ignored",
           "[golden]") {
   const std::string offers = R"(
   o:
@@ -156,7 +156,7 @@ TEST_CASE("per-year weights front-load the schedule; tranches after the horizon 
         Approx(6 * 400000.0 / 12).margin(kCent));
 }
 
-TEST_CASE("time-vested units expire before a late IPO; later tranches do not", "[golden]") {
+TEST_CASE("time-vested units expire before a late IPO, later tranches do not", "[golden]") {
   // IPO at month 36 at 1x, expiry 2 years after grant (month 24 < 36): the 36 tranches
   // vested by 36 expire; months 37..48 vest after the IPO and pay 12 x 10,000.
   const std::string with_expiry = scenario(certain_private("ipo", 3, 1.0, ", lockup_months: 0"), R"(
@@ -373,7 +373,7 @@ TEST_CASE("grants made after the event", "[golden]") {
   CHECK(one_path(scenario(certain_private("acquisition", 1, 3.0), option)).equity[0] == 0);
 }
 
-TEST_CASE("failure pays nothing; IPO dilution scales the payout", "[golden]") {
+TEST_CASE("failure pays nothing, IPO dilution scales the payout", "[golden]") {
   const std::string offers = R"(
   o:
     base: 0
@@ -388,7 +388,7 @@ TEST_CASE("failure pays nothing; IPO dilution scales the payout", "[golden]") {
         Approx(864000).margin(kCent));
 }
 
-TEST_CASE("an event at T <= 0 happens at month 1; a negative multiple counts as 0", "[golden]") {
+TEST_CASE("an event at T <= 0 happens at month 1, a negative multiple counts as 0", "[golden]") {
   const std::string offers = R"(
   o:
     base: 0

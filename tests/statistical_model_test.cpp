@@ -129,10 +129,12 @@ TEST_CASE("a scenario's outputs are bitwise identical on 1, 2 and 7 threads and 
   const SimResult ref = run(s, 30000, 1, 4096);
   auto same = [](const auto& a, const auto& b) {
     if (a.size() != b.size()) return false;
-    for (std::size_t k = 0; k < a.size(); ++k)
-      if (a[k].size() != b[k].size() ||
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      if (a[k].size() != b[k].size()) return false;
+      if (!a[k].empty() &&
           std::memcmp(a[k].data(), b[k].data(), a[k].size() * sizeof(a[k][0])) != 0)
         return false;
+    }
     return true;
   };
   const CompiledScenario c = compile(s, s.seed);
@@ -172,7 +174,7 @@ TEST_CASE("common random numbers: doubling a grant doubles its equity on every p
   }
 }
 
-TEST_CASE("the timeline's last year equals the total realised; it never decreases", "[stat]") {
+TEST_CASE("the timeline's last year equals the total realised, it never decreases", "[stat]") {
   const Scenario s = load_ok(std::string(default_scenario_text()));
   const SimResult r = run(s, 5000);
   const int years = r.timeline_years;
