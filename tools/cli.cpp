@@ -486,37 +486,48 @@ int cmd_breakeven(const std::string& file, const std::string& offer, const std::
     const bool md = format == "markdown";
     out += md ? fmt::format("# Break-even: {} vs {}\n\n", oa.label, label_b)
               : fmt::format("Break-even {} for {} against {}\n", what, oa.label, label_b);
-    out += fmt::format("{}today: {} ({} paths, seed {}){}\n", md ? "" : "  ", money(current, cur),
-                       s.paths, s.seed, md ? "\n" : "");
+    std::string today =
+        fmt::format("today {} ({} paths, seed {}; 95% CI by batch means)", money(current, cur),
+                    grouped(static_cast<long long>(s.paths)), s.seed);
+    if (!base && oa.grants.size() > 1)
+      today += fmt::format(
+          ";\n{}figures are the first grant's value, the other {} grant{} scaled in proportion",
+          md ? "" : "  ", oa.grants.size() - 1, oa.grants.size() > 2 ? "s" : "");
+    out += (md ? "" : "  ") + today + (md ? ".\n\n" : "\n");
     for (std::size_t k = 0; k < metrics.size(); ++k) {
       const BreakevenResult& br = results[k];
       std::string goal;
       switch (metrics[k]) {
         case Metric::kP50:
-          goal = "to match " + label_b + " at the median";
+          goal = "To match " + label_b + " at the median";
           break;
         case Metric::kMean:
-          goal = "to match " + label_b + " on average";
+          goal = "To match " + label_b + " on average";
           break;
         case Metric::kCe:
-          goal = fmt::format("for a risk-averse candidate (γ = {:g}, wealth {})", s.risk_aversion,
+          goal = fmt::format("For a risk-averse candidate (γ = {:g}, wealth {})", s.risk_aversion,
                              money(s.wealth, s.currency));
           break;
         case Metric::kWin:
-          goal = "to be ahead of " + label_b + " with 50% probability";
+          goal = "To be ahead of " + label_b + " with 50% probability";
           break;
       }
-      std::string answer;
+      std::string answer, ci;
       if (!br.found) {
-        answer = "no amount does (" + br.reason + ")";
+        answer = "no amount is enough (" + br.reason + ")";
       } else {
         answer = fmt::format("≥ {}{}", money(br.k * current, cur),
                              base ? " base" : " in equity over " + horizon + " years");
         if (!std::isnan(br.ci_lo))
-          answer += fmt::format(" (95% CI {} – {})", money(br.ci_lo * current, cur),
-                                money(br.ci_hi * current, cur));
+          ci = fmt::format("95% CI {} – {}", money(br.ci_lo * current, cur),
+                           money(br.ci_hi * current, cur));
       }
-      out += fmt::format("{}{} you need {}\n", md ? "- " : "  ", goal, answer);
+      if (md)
+        out += fmt::format("- {} you need **{}**{}\n", goal, answer,
+                           ci.empty() ? "" : " (" + ci + ")");
+      else
+        out += fmt::format("  {} you need {}\n{}", goal, answer,
+                           ci.empty() ? "" : "      " + ci + "\n");
     }
     out += md ? "\n" : "";
   }

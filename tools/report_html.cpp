@@ -259,7 +259,7 @@ h1 { font-size: 1.5em; margin-bottom: 0.2em; }
 h2 { font-size: 1.15em; margin-top: 1.6em; border-bottom: 1px solid #ccc; }
 p.meta { color: #555; margin-top: 0; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
-th, td { padding: 3px 8px; text-align: right; border-bottom: 1px solid #eee; }
+th, td { padding: 3px 8px; text-align: right; border-bottom: 1px solid #eee; white-space: nowrap; }
 thead th { border-bottom: 1px solid #999; }
 tbody th { text-align: left; }
 .headline { font-size: 1.1em; }
