@@ -25,7 +25,8 @@ std::string html_page(const std::string& title, const std::string& body) {
          "</title>\n<style>body{font-family:\"DejaVu Sans\",Helvetica,Arial,sans-serif;color:#222;"
          "max-width:900px;margin:2em auto;padding:0 "
          "1em}table{border-collapse:collapse;font-size:0.85em}"
-         "th,td{padding:3px 8px;text-align:right;border-bottom:1px solid #eee;white-space:nowrap}svg "
+         "th,td{padding:3px 8px;text-align:right;border-bottom:1px solid "
+         "#eee;white-space:nowrap}svg "
          "text{font-size:11px;"
          "fill:#333}.label{font-size:12px}</style>\n</head>\n<body>\n<h1>" +
          esc(title) + "</h1>\n" + body + "</body>\n</html>\n";
