@@ -76,6 +76,11 @@ check "batch to stdout" expect_exit 0 "$vestsim" run "$src"/scenarios/hf-paris-v
   "$src"/scenarios/hf-nyc-vs-anthropic.yaml --paths 1000
 check "batch stdout summary" contains out.txt "Batch summary"
 
+# A run that cannot fit in memory is refused at run time (exit 1), before allocating.
+check "too many paths" expect_exit 1 "$vestsim" run --paths 1e9
+check "too many paths message" contains err.txt "Use fewer --paths"
+check "unwritable output" expect_exit 1 "$vestsim" run --paths 100 --out /proc/vestsim-report.txt
+
 # Per-path columns for one's own analysis.
 check "paths-out csv" expect_exit 0 "$vestsim" run --paths 100 --paths-out paths.csv --quiet
 check "paths-out rows" test "$(wc -l < paths.csv)" = 101
