@@ -12,8 +12,9 @@ int months_of(double years) {
 
 namespace {
 
-// Tranches of one grant (MODEL.md §4), restricted to v <= H (later ones never vest).
-void add_tranches(const Grant& g, double value_cc, int H, std::vector<CompiledTranche>& out) {
+// Tranches of one grant (MODEL.md §4). Tranches after H never vest on schedule, but they
+// stay in the table: acceleration at an acquisition (E <= H) vests unvested units too.
+void add_tranches(const Grant& g, double value_cc, std::vector<CompiledTranche>& out) {
   const int per_year = 12 / g.every_months;
   const int count = g.years * per_year;
   const int cliff_at = g.start_month + g.cliff_months;
@@ -23,7 +24,7 @@ void add_tranches(const Grant& g, double value_cc, int H, std::vector<CompiledTr
     const int year = (k * g.every_months + 11) / 12;  // ceil(k * every / 12)
     const double amount = value_cc * g.weights[year - 1] / per_year;
     if (v < cliff_at) v = cliff_at;
-    if (v <= H) by_month[v] += amount;
+    by_month[v] += amount;
   }
   for (const auto& [month, amount] : by_month) out.push_back({month, amount});
 }
@@ -124,15 +125,16 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       cg.accel_fraction = g.accel_fraction;
       cg.strike = g.strike;
       cg.first_tranche = static_cast<std::uint32_t>(c.tranches.size());
-      add_tranches(g, g.value * fx / company.fx, c.H, c.tranches);
+      add_tranches(g, g.value * fx / company.fx, c.tranches);
       cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;
       if (g.trigger == Trigger::kDouble) co.let_go_probability[g.company] = g.accel_probability;
       if (!company.is_public && co.first_private_company < 0) co.first_private_company = g.company;
-      if (company.is_public && cg.tranche_count > 0) {
+      if (company.is_public) {  // S(m) is needed at the grant month and each vest month <= H
         auto& months = c.companies[g.company].pub.months;
-        if (g.start_month > 0) months.push_back(g.start_month);
+        bool any = false;
         for (std::uint32_t t = cg.first_tranche; t < cg.first_tranche + cg.tranche_count; ++t)
-          months.push_back(c.tranches[t].month);
+          if (c.tranches[t].month <= c.H) months.push_back(c.tranches[t].month), any = true;
+        if (any && g.start_month > 0) months.push_back(g.start_month);
       }
       c.grants.push_back(cg);
     }

@@ -244,6 +244,9 @@ class PathKernel {
   double equity(const CompiledOffer& o, std::size_t offer_index, double tau_m, double* buckets) {
     (void)offer_index;
     auto employed = [tau_m](int m) { return m < tau_m; };
+    // A tranche vests on schedule iff v <= H and the employee is still there (MODEL.md §4).
+    const int H = cs_.H;
+    auto vests = [&](int v) { return v <= H && employed(v); };
     const double* df = cs_.df.data();
     double total = 0;
     auto pay = [&](int month, double amount_cc, double fx) {
@@ -262,13 +265,14 @@ class PathKernel {
       const CompanyState& st = state_[g.company];
       const CompiledTranche* t = cs_.tranches.data() + g.first_tranche;
       const CompiledTranche* t_end = t + g.tranche_count;
-      if (g.tranche_count == 0) continue;  // nothing of it vests within the horizon
-      if (!employed(g.start)) continue;    // a grant is made only if employed at s
+      if (g.start > cs_.H) continue;     // made after the horizon: nothing of it is earned
+      if (!employed(g.start)) continue;  // a grant is made only if employed at s
       const double fx = company.fx;
 
       if (company.is_public) {
+        if (t == t_end || !vests(t->month)) continue;
         const double s0 = st.price[g.start];
-        for (; t != t_end && employed(t->month); ++t)
+        for (; t != t_end && vests(t->month); ++t)
           pay(t->month, t->amount * st.price[t->month] / s0, fx);
         continue;
       }
@@ -280,7 +284,7 @@ class PathKernel {
         const int lock = E + company.priv.lockup_months;
         if (g.start <= E) {
           const bool expired = E > g.expiry_month;
-          for (; t != t_end && employed(t->month); ++t) {
+          for (; t != t_end && vests(t->month); ++t) {
             const int v = t->month;
             if (v <= E && expired) continue;  // time-vested units expired before the event
             const int sale = v <= E ? lock : std::max(v, lock);
@@ -288,7 +292,7 @@ class PathKernel {
           }
         } else if (st.R > 0) {  // granted after the IPO at P(s)
           const double qs = st.price[g.start - E];
-          for (; t != t_end && employed(t->month); ++t) {
+          for (; t != t_end && vests(t->month); ++t) {
             const int sale = std::max(t->month, lock);
             pay(sale, t->amount * option_or_rsu(g.type, st.price[sale - E] / qs, g.strike), fx);
           }
@@ -308,15 +312,15 @@ class PathKernel {
         for (; t != t_end; ++t) {
           const int v = t->month;
           if (v <= E) {
-            if (employed(v) && !expired) pay(E, t->amount * unit, fx);
+            if (vests(v) && !expired) pay(E, t->amount * unit, fx);
           } else {
             if (acc > 0) pay(E, t->amount * acc * unit, fx);
-            if (!let_go && employed(v) && acc < 1) pay(v, t->amount * (1.0 - acc) * unit, fx);
+            if (!let_go && vests(v) && acc < 1) pay(v, t->amount * (1.0 - acc) * unit, fx);
           }
         }
       } else if (!let_go && g.type == GrantType::kPrivateRsu) {
         // Made after the deal: honoured in cash, each vesting tranche its own amount.
-        for (; t != t_end && employed(t->month); ++t) pay(t->month, t->amount, fx);
+        for (; t != t_end && vests(t->month); ++t) pay(t->month, t->amount, fx);
       }
     }
     return total;

@@ -415,3 +415,28 @@ TEST_CASE("a grant starting after the horizon pays nothing and reads no price it
   const PathValues v = one_path(text);
   CHECK(v.equity[0] == 0);
 }
+
+TEST_CASE("acceleration at an acquisition within the horizon vests units scheduled after it",
+          "[golden]") {
+  // Horizon 2 years; a 4-year grant of 480,000 (10,000 a month); acquisition at month 12 at 1x.
+  auto equity = [](const std::string& accel) {
+    const std::string text = scenario(certain_private("acquisition", 1, 1.0),
+                                      R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}, acceleration: )" +
+                                          accel + "}\n",
+                                      "horizon_years: 2\n");
+    return one_path(text).equity[0];
+  };
+  // Single trigger, all: 120,000 vested by E + all 360,000 unvested (240,000 of it scheduled
+  // after H = 24) vest at E.
+  CHECK(equity("{trigger: single, fraction: 1.0}") == Approx(480000).margin(kCent));
+  // Single trigger, half: 120,000 + 180,000 at E, then half of months 13..24 on schedule;
+  // the half of months 25..48 left unaccelerated never vests within the horizon.
+  CHECK(equity("{trigger: single, fraction: 0.5}") ==
+        Approx(120000 + 180000 + 12 * 5000).margin(kCent));
+  // No acceleration: months 1..24 only.
+  CHECK(equity("{trigger: none}") == Approx(240000).margin(kCent));
+}
