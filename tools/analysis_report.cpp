@@ -18,17 +18,19 @@ std::string esc(const std::string& s) {
   return html_escape(s);
 }
 
+constexpr const char* kPageStyle =
+    "body{font-family:\"DejaVu Sans\",Helvetica,Arial,sans-serif;color:#222;max-width:900px;"
+    "margin:2em auto;padding:0 1em}"
+    "h1{font-size:1.4em}"
+    "table{border-collapse:collapse;font-size:0.8em}"
+    "th,td{padding:3px 6px;text-align:right;border-bottom:1px solid #eee;white-space:nowrap}"
+    "tr th:first-child{text-align:left}"
+    "svg text{font-size:11px;fill:#333}.label{font-size:12px}";
+
 std::string html_page(const std::string& title, const std::string& body) {
   return "<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n"
          "<meta charset=\"utf-8\"/>\n<title>" +
-         esc(title) +
-         "</title>\n<style>body{font-family:\"DejaVu Sans\",Helvetica,Arial,sans-serif;color:#222;"
-         "max-width:900px;margin:2em auto;padding:0 "
-         "1em}table{border-collapse:collapse;font-size:0.85em}"
-         "th,td{padding:3px 8px;text-align:right;border-bottom:1px solid "
-         "#eee;white-space:nowrap}svg "
-         "text{font-size:11px;"
-         "fill:#333}.label{font-size:12px}</style>\n</head>\n<body>\n<h1>" +
+         esc(title) + "</title>\n<style>" + kPageStyle + "</style>\n</head>\n<body>\n<h1>" +
          esc(title) + "</h1>\n" + body + "</body>\n</html>\n";
 }
 
@@ -166,7 +168,7 @@ std::string sweep_report(const SweepResult& r, const std::string& format) {
     std::string body = fmt::format(
         "<p>{} paths per point, seed {} (the same futures at every point).</p>\n", r.paths, r.seed);
     body += r.params.size() == 1 ? line_chart(r) : heat_map(r);
-    body += "<pre>" + esc(md) + "</pre>\n";
+    body += markdown_table_html(md);
     return html_page(title, body);
   }
   std::string out = title + fmt::format("\n{} paths per point, seed {}; varying", r.paths, r.seed);
@@ -240,9 +242,9 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
         lo, hi, lo, hi, lo, hi);
     for (const auto& b : t.bars)
       md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {:+.2f} |\n", b.input,
-                        num(b.low_value), num(b.high_value), money(b.median_low, cur),
-                        money(b.median_high, cur), money(b.swing(), cur), percent(b.win_low),
-                        percent(b.win_high), b.spearman);
+                        fmt::format("{:.3g}", b.low_value), fmt::format("{:.3g}", b.high_value),
+                        money(b.median_low, cur), money(b.median_high, cur), money(b.swing(), cur),
+                        percent(b.win_low), percent(b.win_high), b.spearman);
     if (format == "markdown") return "# " + title + "\n\n" + intro + "\n" + md;
     // SVG tornado: bars from the base median to each end, sorted by swing.
     const double w = 860, rowh = 24, l = 260, r = 20, top = 30;
@@ -279,7 +281,7 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
     svg += fmt::format("<text x=\"{}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n", w - r, h - 28,
                        esc(money(t.median_base + scale, cur)));
     svg += "</svg>\n";
-    return html_page(title, "<p>" + esc(intro) + "</p>\n" + svg + "<pre>" + esc(md) + "</pre>\n");
+    return html_page(title, "<p>" + esc(intro) + "</p>\n" + svg + markdown_table_html(md));
   }
   // Text: one bar per input around the base median, 24 characters a side.
   std::string out = title + "\n" + intro + "\n";

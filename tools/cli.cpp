@@ -364,7 +364,8 @@ int cmd_run(const std::vector<std::string>& inputs, const Common& c, const std::
             "batch</title><style>body{font-family:sans-serif;max-width:900px;margin:2em auto}"
             "td,th{padding:3px 8px;border-bottom:1px solid #eee}</style></head><body>\n"
             "<h1>Batch summary</h1>\n<ul>\n" +
-            links + "</ul>\n<pre>\n" + batch_table(rows, "markdown") + "</pre>\n</body></html>\n";
+            links + "</ul>\n" + markdown_table_html(batch_table(rows, "markdown")) +
+            "</body></html>\n";
       }
       if (c.out.empty()) {
         if (fmt_name == "text") std::cout << "Batch summary\n";

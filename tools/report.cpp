@@ -103,6 +103,31 @@ std::string html_escape(const std::string& s) {
   return out;
 }
 
+std::string markdown_table_html(const std::string& markdown) {
+  std::string out = "<table>\n";
+  std::size_t row = 0, start = 0;
+  while (start < markdown.size()) {
+    std::size_t end = markdown.find('\n', start);
+    if (end == std::string::npos) end = markdown.size();
+    const std::string line = markdown.substr(start, end - start);
+    start = end + 1;
+    if (line.size() < 2 || line.front() != '|' || line.find("---") != std::string::npos) continue;
+    const char* cell = row == 0 ? "th" : "td";
+    out += "<tr>";
+    std::size_t a = 1;
+    for (std::size_t b = line.find('|', a); b != std::string::npos;
+         a = b + 1, b = line.find('|', a)) {
+      std::string text = line.substr(a, b - a);
+      const std::size_t f = text.find_first_not_of(' '), l = text.find_last_not_of(' ');
+      text = f == std::string::npos ? "" : text.substr(f, l - f + 1);
+      out += fmt::format("<{0}>{1}</{0}>", row > 0 && a == 1 ? "th" : cell, html_escape(text));
+    }
+    out += "</tr>\n";
+    ++row;
+  }
+  return out + "</table>\n";
+}
+
 std::string money(double v, const std::string& currency) {
   const long long r = std::llround(v);
   std::string out = r < 0 ? "-" : "";

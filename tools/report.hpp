@@ -17,6 +17,8 @@ std::string grouped(long long v);
 std::string currency_prefix(const std::string& currency);
 // Text for HTML and SVG: & < > " escaped.
 std::string html_escape(const std::string& s);
+// A markdown pipe table (header, separator, rows) as an HTML <table>.
+std::string markdown_table_html(const std::string& markdown);
 // "41.3%".
 std::string percent(double p);
 // Percentile keys print integers without a decimal point: "5", "97.5".
