@@ -80,7 +80,7 @@ class PathKernel {
       offer_index_ = static_cast<int>(o);
       out.cash[o] = cash(cs_.offers[o], tau_m, buckets, salary_bonus);
       out.salary_bonus[o] = salary_bonus;
-      out.equity[o] = equity(cs_.offers[o], o, tau_m, buckets);
+      out.equity[o] = equity(cs_.offers[o], tau_m, buckets);
     }
   }
 
@@ -241,8 +241,7 @@ class PathKernel {
     return total;
   }
 
-  double equity(const CompiledOffer& o, std::size_t offer_index, double tau_m, double* buckets) {
-    (void)offer_index;
+  double equity(const CompiledOffer& o, double tau_m, double* buckets) {
     auto employed = [tau_m](int m) { return m < tau_m; };
     // A tranche vests on schedule iff v <= H and the employee is still there (MODEL.md §4).
     const int H = cs_.H;
