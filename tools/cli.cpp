@@ -128,11 +128,12 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
       std::vector<std::string> found;
       for (const auto& e : fs::directory_iterator(in)) {
         const std::string ext = e.path().extension().string();
-        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml"))
+        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
           found.push_back(e.path().string());
       }
       std::sort(found.begin(), found.end());
-      if (found.empty()) throw UsageError(in + ": no .yaml scenario files in this folder");
+      if (found.empty())
+        throw UsageError(in + ": no scenario files (.yaml, .yml, .json) in this folder");
       files.insert(files.end(), found.begin(), found.end());
     } else {
       files.push_back(in);
