@@ -299,6 +299,16 @@ class Loader {
   Sampler distribution(const YAML::Node& parent, std::string_view key, const std::string& path,
                        std::optional<double> def);
   Sampler distribution_map(const YAML::Node& n, const std::string& p);
+  // A fraction of the company (dilution): random draws are clamped to [0, 1]
+  // (MODEL.md §10), but a constant outside it is a typo such as 15 for 15%.
+  Sampler fraction(const YAML::Node& parent, std::string_view key, const std::string& path,
+                   std::optional<double> def) {
+    Sampler s = distribution(parent, key, path, def);
+    if (s.is_constant() && parent[std::string(key)] && (s(0.5) < 0 || s(0.5) > 1))
+      error(parent[std::string(key)], sub(path, key),
+            fmt::format("must be a fraction from 0 to 1 (0.15, not 15), got {}", s(0.5)));
+    return s;
+  }
   void company(const YAML::Node& n, const std::string& p, Company& c);
   void offer(const YAML::Node& n, const std::string& p, Offer& o, const Scenario& s);
   void grant(const YAML::Node& n, const std::string& p, Grant& g, const Scenario& s);
@@ -502,7 +512,7 @@ void Loader::company(const YAML::Node& n, const std::string& p, Company& c) {
     if (ipo) {
       if (map(ipo, sub(ep, "ipo"), kIpoKeys)) {
         if (ipo["multiple"]) v.ipo_multiple = distribution(ipo, "multiple", sub(ep, "ipo"), {});
-        v.ipo_dilution = distribution(ipo, "dilution", sub(ep, "ipo"), 0.0);
+        v.ipo_dilution = fraction(ipo, "dilution", sub(ep, "ipo"), 0.0);
         v.lockup_months =
             static_cast<int>(integer(ipo, "lockup_months", sub(ep, "ipo"), 6.0, whole(0, 120)));
       }
@@ -539,7 +549,7 @@ void Loader::company(const YAML::Node& n, const std::string& p, Company& c) {
   if (const YAML::Node d = n["dilution"]; d && map(d, sub(p, "dilution"), kDilutionKeys)) {
     v.rounds_per_year =
         number(d, "rounds_per_year", sub(p, "dilution"), std::nullopt, between(0, 12));
-    v.per_round = distribution(d, "per_round", sub(p, "dilution"), std::nullopt);
+    v.per_round = fraction(d, "per_round", sub(p, "dilution"), std::nullopt);
   }
   if (const YAML::Node g = n["post_ipo"]; g && map(g, sub(p, "post_ipo"), kGbmKeys)) {
     v.post_ipo_drift = number(g, "drift", sub(p, "post_ipo"), 0.0, between(-1, 1));
@@ -650,7 +660,7 @@ void Loader::offer(const YAML::Node& n, const std::string& p, Offer& o, const Sc
   o.geo_band = number(n, "geo_band", p, 1.0, {0, 1, true});
   o.raise = number(n, "raise", p, 0.0, between(-0.5, 1));
   if (const YAML::Node b = n["bonus"]; b && map(b, sub(p, "bonus"), kBonusKeys)) {
-    o.bonus_target = number(b, "target", sub(p, "bonus"), std::nullopt, between(0, 10));
+    o.bonus_target = number(b, "target", sub(p, "bonus"), std::nullopt, between(0, 3));
     o.bonus_multiplier = distribution(b, "multiplier", sub(p, "bonus"), 1.0);
   }
   if (const YAML::Node b = n["signing_bonus"]; b && map(b, sub(p, "signing_bonus"), kSigningKeys)) {

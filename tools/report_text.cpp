@@ -45,6 +45,13 @@ std::vector<std::string> cells(const engine::Summary& x, const std::string& cur)
   return c;
 }
 
+// The median when 50 is among the requested percentiles, else the mean.
+double median_of(const RunSummary& s, const engine::Summary& x) {
+  for (std::size_t i = 0; i < s.percentiles.size(); ++i)
+    if (s.percentiles[i] == 50) return x.percentiles[i];
+  return x.mean;
+}
+
 }  // namespace
 
 std::string to_text(const RunSummary& s) {
@@ -53,6 +60,22 @@ std::string to_text(const RunSummary& s) {
   out += fmt::format(
       "{} · {}-year horizon, equity counted if liquid within {} years · present values\n\n", cur,
       s.horizon_years, s.liquidity_horizon_years);
+  // The answer first: how often each comparison's first offer comes out ahead.
+  for (const auto& c : s.comparisons) {
+    std::string la = c.a, lb = c.b;
+    for (const auto& o : s.offers) {
+      if (o.id == c.a) la = o.label;
+      if (o.id == c.b) lb = o.label;
+    }
+    const std::string head =
+        fmt::format("  {} beats {} in {} of futures", la, lb, percent(c.p_a_beats_b));
+    const std::string tail =
+        fmt::format("(median difference {})", money(median_of(s, c.diff), cur));
+    std::size_t width = 0;  // in code points: the euro sign is one column
+    for (unsigned char ch : head + tail) width += (ch & 0xC0) != 0x80;
+    out += width + 1 <= 100 ? head + " " + tail + "\n" : head + "\n    " + tail + "\n";
+  }
+  if (!s.comparisons.empty()) out += "\n";
   for (const auto& o : s.offers) {
     out += fmt::format("{}  [{}]\n", o.label, o.id);
     Table t = stats_table(s);
@@ -62,9 +85,10 @@ std::string to_text(const RunSummary& s) {
     out += t.render();
     out += fmt::format("  P(equity = 0) {}", percent(o.p_equity_zero));
     if (o.has_private)
-      out += fmt::format("   outcomes: IPO {} · acquisition {} · failure {} · none {}",
-                         percent(o.outcomes[0]), percent(o.outcomes[1]), percent(o.outcomes[2]),
-                         percent(o.outcomes[3]));
+      out += fmt::format(
+          "\n  outcome: IPO {} · acquisition {} · failure {} · no event by year {:g} {}",
+          percent(o.outcomes[0]), percent(o.outcomes[1]), percent(o.outcomes[2]),
+          s.liquidity_horizon_years, percent(o.outcomes[3]));
     out += "\n\n";
   }
   for (const auto& c : s.comparisons) {
