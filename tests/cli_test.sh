@@ -97,6 +97,9 @@ check "breakeven base" expect_exit 0 "$vestsim" breakeven --offer hf_ask --again
 check "breakeven base sheet" contains out.txt " base"
 check "breakeven markdown" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against google --paths 5000 --format markdown
 check "breakeven markdown title" contains out.txt "# Break-even"
+check "breakeven defaults to the first comparison" expect_exit 0 "$vestsim" breakeven --paths 5000 --metric mean
+check "breakeven default names the offers" contains out.txt "Hugging Face Staff, Paris (ask) against Google L5, Paris"
+check "breakeven half a pair" expect_exit 2 "$vestsim" breakeven --offer hf_ask
 check "breakeven unknown offer" expect_exit 2 "$vestsim" breakeven --offer nope --against google
 check "breakeven unknown offer message" contains err.txt "offers in this scenario: hf_ask, hf_floor, google"
 check "bench" expect_exit 0 "$vestsim" bench --paths 20000 --format json

@@ -411,13 +411,21 @@ int offer_index(const Scenario& s, const std::string& id, const char* flag) {
       fmt::format("{} '{}': no such offer; offers in this scenario: {}", flag, id, ids));
 }
 
-int cmd_breakeven(const std::string& file, const std::string& offer, const std::string& against,
+int cmd_breakeven(const std::string& file, std::string offer, std::string against,
                   const std::vector<std::string>& metrics_in, const std::string& solve,
                   const std::string& gamma, const std::string& wealth, const Common& c) {
   std::vector<Override> overrides = overrides_of(c);
   if (!gamma.empty()) overrides.push_back({"report.risk_aversion", gamma});
   if (!wealth.empty()) overrides.push_back({"report.wealth", wealth});
   Scenario s = load_or_throw(file, overrides);
+  if (offer.empty() != against.empty())
+    throw UsageError("give both --offer and --against, or neither");
+  if (offer.empty()) {  // the scenario's first comparison
+    if (s.compare.empty())
+      throw UsageError("the scenario compares nothing; give --offer and --against");
+    offer = s.offers[s.compare.front().a].id;
+    against = s.offers[s.compare.front().b].id;
+  }
   const int a = offer_index(s, offer, "--offer"), b = offer_index(s, against, "--against");
   if (a == b) throw UsageError("--offer and --against name the same offer");
   const bool base = solve == "base";
@@ -736,8 +744,10 @@ int run_cli(int argc, char** argv) {
   CLI::App* be = app.add_subcommand(
       "breakeven", "The equity grant (or base) at which one offer matches another");
   be->add_option("scenario", be_file, "Scenario file (default: the built-in scenario)");
-  be->add_option("--offer", be_offer, "The offer whose grant is solved for")->required();
-  be->add_option("--against", be_against, "The offer to match")->required();
+  be->add_option("--offer", be_offer,
+                 "The offer whose grant is solved for (default: a of the first comparison)");
+  be->add_option("--against", be_against,
+                 "The offer to match (default: b of the first comparison)");
   be->add_option("--metric", be_metrics, "p50, mean, ce or win (default: all four)")
       ->check(CLI::IsMember({"p50", "mean", "ce", "win"}));
   be->add_option("--solve", be_solve,
