@@ -57,18 +57,22 @@ struct Common {
 
 void add_common(CLI::App* app, Common& c, bool with_formats = true) {
   app->add_option("--paths", c.paths,
-                  "Number of simulated futures (e.g. 1e6); default from the scenario");
+                  "Number of simulated futures (e.g. 1e6); default from the scenario")
+      ->type_name("N");
   app->add_option("--seed", c.seed,
-                  "Run seed; the same seed gives the same report on any thread count");
-  app->add_option("--threads", c.threads, "Worker threads (0 = all cores)");
+                  "Run seed; the same seed gives the same report on any thread count")
+      ->type_name("S");
+  app->add_option("--threads", c.threads, "Worker threads (0 = all cores)")->type_name("T");
   app->add_option("--set", c.sets,
-                  "Override a scenario value: PATH=VALUE, e.g. offers.hf.base=140000 (repeatable)");
+                  "Override a scenario value, e.g. offers.hf.base=140000 (repeatable)")
+      ->type_name("PATH=VALUE");
   if (with_formats) {
-    app->add_option("--format", c.formats,
-                    "Report format: text, json, csv, markdown, html (repeatable with --out)")
+    app->add_option("--format", c.formats, "Report format (repeatable with --out)")
+        ->type_name("FORMAT")
         ->check(CLI::IsMember({"text", "json", "csv", "markdown", "html"}));
     app->add_option("--out", c.out,
-                    "Write reports here: a file, or a folder for several formats or scenarios");
+                    "Write reports here: a file, or a folder for several formats or scenarios")
+        ->type_name("PATH");
   }
   app->add_flag("--quiet,-q", c.quiet, "No progress bar");
 }
