@@ -48,6 +48,14 @@ std::string certain_private(const std::string& outcome, double years, double mul
   return s + extra;
 }
 
+// One offer with no salary and a 4-year private RSU of 480,000 (10,000 a month).
+const std::string kPrivate480k = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}}
+)";
+
 std::string scenario(const std::string& companies, const std::string& offers,
                      const std::string& top = "") {
   return "currency: EUR\n" + top + "companies:\n" + companies + "offers:\n" + offers;
@@ -306,12 +314,7 @@ TEST_CASE("lockup: shares vested by E sell at E + lockup, later ones at max(v, E
 
 TEST_CASE("liquidity after the horizon counts, up to the liquidity horizon", "[golden]") {
   // IPO at year 6 (month 72 > H = 48) at 2x: everything vested by 48 sells at 72 + 6.
-  const std::string offers = R"(
-  o:
-    base: 0
-    grants:
-      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}}
-)";
+  const std::string& offers = kPrivate480k;
   CHECK(one_path(scenario(certain_private("ipo", 6, 2.0), offers)).equity[0] ==
         Approx(960000).margin(kCent));
   // With a 5-year liquidity horizon (L = 60 < 72) there is no event: nothing.
@@ -374,12 +377,7 @@ TEST_CASE("grants made after the event", "[golden]") {
 }
 
 TEST_CASE("failure pays nothing, IPO dilution scales the payout", "[golden]") {
-  const std::string offers = R"(
-  o:
-    base: 0
-    grants:
-      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}}
-)";
+  const std::string& offers = kPrivate480k;
   const PathValues f = one_path(scenario(certain_private("failure", 2, 0), offers));
   CHECK(f.equity[0] == 0);
   CHECK(f.outcome[0] == Outcome::kFailure);
@@ -389,12 +387,7 @@ TEST_CASE("failure pays nothing, IPO dilution scales the payout", "[golden]") {
 }
 
 TEST_CASE("an event at T <= 0 happens at month 1, a negative multiple counts as 0", "[golden]") {
-  const std::string offers = R"(
-  o:
-    base: 0
-    grants:
-      - {company: priv, type: private_rsu, value: 480000, vesting: {years: 4}}
-)";
+  const std::string& offers = kPrivate480k;
   // Acquisition at T = -1 -> E = 1: the tranche at month 1 is vested by E (10,000 x 2 paid);
   // the rest keeps vesting at P_E: 47 x 10,000 x 2.
   CHECK(one_path(scenario(certain_private("acquisition", -1, 2.0), offers)).equity[0] ==
