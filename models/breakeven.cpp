@@ -35,13 +35,40 @@ double metric_of(std::span<const double> x, Metric m, double gamma, double wealt
   return 0;
 }
 
+// metric(A(k)) - metric(B) with B's side computed once: it does not depend on k.
+// Reuses its buffers across evaluations.
+class Gap {
+ public:
+  Gap(const BreakevenInput& in, Metric m) : in_(in), m_(m), a_(in.fixed_a.size()) {
+    if (m != Metric::kWin)
+      target_ = metric_of(in.total_b, m, in.risk_aversion, in.wealth, scratch_);
+  }
+
+  double operator()(double k) {
+    const std::size_t n = a_.size();
+    for (std::size_t i = 0; i < n; ++i) a_[i] = in_.fixed_a[i] + k * in_.scaled_a[i];
+    if (m_ == Metric::kWin) {
+      std::size_t wins = 0;
+      for (std::size_t i = 0; i < n; ++i) wins += a_[i] - in_.total_b[i] > 0;
+      return static_cast<double>(wins) / static_cast<double>(n) - 0.5;
+    }
+    return metric_of(a_, m_, in_.risk_aversion, in_.wealth, scratch_) - target_;
+  }
+
+ private:
+  const BreakevenInput& in_;
+  Metric m_;
+  double target_ = 0;
+  std::vector<double> a_, scratch_;
+};
+
 BreakevenResult solve_once(const BreakevenInput& in, Metric m) {
   BreakevenResult r;
   if (in.fixed_a.empty()) {
     r.reason = "no paths";
     return r;
   }
-  auto gap = [&](double k) { return breakeven_gap(in, m, k); };
+  Gap gap(in, m);
   if (gap(0) >= 0) {
     r.found = true;
     r.k = 0;
@@ -84,18 +111,7 @@ const char* metric_name(Metric m) {
 }
 
 double breakeven_gap(const BreakevenInput& in, Metric m, double k) {
-  const std::size_t n = in.fixed_a.size();
-  std::vector<double> a(n);
-  for (std::size_t i = 0; i < n; ++i) a[i] = in.fixed_a[i] + k * in.scaled_a[i];
-  if (m == Metric::kWin) {
-    std::size_t wins = 0;
-    for (std::size_t i = 0; i < n; ++i) wins += a[i] - in.total_b[i] > 0;
-    return static_cast<double>(wins) / static_cast<double>(n) - 0.5;
-  }
-  std::vector<double> scratch;
-  const double ma = metric_of(a, m, in.risk_aversion, in.wealth, scratch);
-  const double mb = metric_of(in.total_b, m, in.risk_aversion, in.wealth, scratch);
-  return ma - mb;
+  return Gap(in, m)(k);
 }
 
 BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches) {
