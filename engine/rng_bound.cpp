@@ -4,8 +4,8 @@
 #include <cmath>
 #include <vector>
 
-#include "engine/block_runner.hpp"
 #include "engine/normal.hpp"
+#include "engine/parallel.hpp"
 #include "engine/rng.hpp"
 
 namespace vestsim::engine {

@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cmath>
 
-#include "engine/block_runner.hpp"
 #include "engine/normal.hpp"
+#include "engine/parallel.hpp"
 
 namespace vestsim::models {
 

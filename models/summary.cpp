@@ -3,10 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
-#include "engine/block_runner.hpp"
+#include "engine/parallel.hpp"
 
 namespace vestsim::models {
 
@@ -69,19 +66,16 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
   for (std::size_t k = 0; k < s.compare.size(); ++k)
     jobs.push_back({r.diff[k], &out.comparisons[k].diff});
   std::vector<double> ce(2 * s.compare.size());
-  tbb::task_arena arena(engine::resolve_threads(threads));
-  arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, jobs.size() + ce.size(), [&](std::size_t j) {
-      std::vector<double> scratch;
-      if (j < jobs.size()) {
-        *jobs[j].into = engine::summarize(jobs[j].column, s.percentiles, scratch);
-      } else {
-        const std::size_t k = (j - jobs.size()) / 2;
-        const int offer = (j - jobs.size()) % 2 == 0 ? s.compare[k].a : s.compare[k].b;
-        ce[j - jobs.size()] =
-            certainty_equivalent(r.total[offer], s.risk_aversion, s.wealth, scratch);
-      }
-    });
+  engine::for_each_index(jobs.size() + ce.size(), threads, [&](std::size_t j) {
+    std::vector<double> scratch;
+    if (j < jobs.size()) {
+      *jobs[j].into = engine::summarize(jobs[j].column, s.percentiles, scratch);
+    } else {
+      const std::size_t k = (j - jobs.size()) / 2;
+      const int offer = (j - jobs.size()) % 2 == 0 ? s.compare[k].a : s.compare[k].b;
+      ce[j - jobs.size()] =
+          certainty_equivalent(r.total[offer], s.risk_aversion, s.wealth, scratch);
+    }
   });
 
   for (std::size_t o = 0; o < n_offers; ++o) {
@@ -109,12 +103,10 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
     const int years = r.timeline_years;
     out.fan.assign(n_offers, std::vector<std::array<double, 5>>(years));
     const std::vector<double> q = {10, 25, 50, 75, 90};
-    arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, r.timeline.size(), [&](std::size_t j) {
-        std::vector<double> col(r.timeline[j].begin(), r.timeline[j].end());
-        const std::vector<double> v = engine::select_percentiles(col, q);
-        std::copy(v.begin(), v.end(), out.fan[j / years][j % years].begin());
-      });
+    engine::for_each_index(r.timeline.size(), threads, [&](std::size_t j) {
+      std::vector<double> col(r.timeline[j].begin(), r.timeline[j].end());
+      const std::vector<double> v = engine::select_percentiles(col, q);
+      std::copy(v.begin(), v.end(), out.fan[j / years][j % years].begin());
     });
   }
   return out;

@@ -15,13 +15,11 @@
 #include <thread>
 
 #include <fmt/format.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
-#include "engine/block_runner.hpp"
 #include "engine/normal.hpp"
+#include "engine/parallel.hpp"
 #include "engine/rng_bound.hpp"
 #include "models/breakeven.hpp"
 #include "models/scenario_loader.hpp"
@@ -629,26 +627,23 @@ int cmd_sweep(const std::string& file, const std::vector<std::string>& varies,
   res.points.resize(combos.size());
   Progress progress(combos.size(), c.quiet, "grid points");
   // Grid points in parallel, each simulated on one thread: results do not depend on threads.
-  tbb::task_arena arena(engine::resolve_threads(first.threads));
-  arena.execute([&] {
-    tbb::parallel_for(std::size_t{0}, combos.size(), [&](std::size_t k) {
-      Scenario s = scenarios[k];
-      s.compare = {cmp};
-      const CompiledScenario cs = compile(s, s.seed);
-      SimOptions o;
-      o.paths = s.paths;
-      o.threads = 1;
-      o.block = s.block;
-      const SimResult r = simulate(cs, o);
-      const double q[] = {50};
-      std::vector<double> a = r.total[cmp.a], b = r.total[cmp.b], d = r.diff[0];
-      std::size_t wins = 0;
-      for (double x : d) wins += x > 0;
-      res.points[k] = {combos[k], static_cast<double>(wins) / static_cast<double>(s.paths),
-                       engine::select_percentiles(a, q)[0], engine::select_percentiles(b, q)[0],
-                       engine::select_percentiles(d, q)[0]};
-      progress.counter()->fetch_add(1);
-    });
+  engine::for_each_index(combos.size(), first.threads, [&](std::size_t k) {
+    Scenario s = scenarios[k];
+    s.compare = {cmp};
+    const CompiledScenario cs = compile(s, s.seed);
+    SimOptions o;
+    o.paths = s.paths;
+    o.threads = 1;
+    o.block = s.block;
+    const SimResult r = simulate(cs, o);
+    const double q[] = {50};
+    std::vector<double> a = r.total[cmp.a], b = r.total[cmp.b], d = r.diff[0];
+    std::size_t wins = 0;
+    for (double x : d) wins += x > 0;
+    res.points[k] = {combos[k], static_cast<double>(wins) / static_cast<double>(s.paths),
+                     engine::select_percentiles(a, q)[0], engine::select_percentiles(b, q)[0],
+                     engine::select_percentiles(d, q)[0]};
+    progress.counter()->fetch_add(1);
   });
   progress.stop();
   emit(c, sweep_report(res, format));

@@ -3,8 +3,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "engine/block_runner.hpp"
 #include "engine/distributions.hpp"
+#include "engine/parallel.hpp"
 #include "engine/rng.hpp"
 #include "engine/statistics.hpp"
 
@@ -26,20 +26,20 @@ ToyRun run_toy(std::uint64_t paths, std::uint32_t block, int threads, int stream
   ToyRun out;
   out.column.assign(paths, 0.0);
   const BlockPlan plan{paths, block};
-  out.above_one = reduce_blocks<std::uint64_t>(
-      plan, threads, 0,
-      [&](std::uint64_t, std::uint64_t begin, std::uint64_t end, std::uint64_t& slot) {
-        for (std::uint64_t i = begin; i < end; ++i) {
-          double sum = 0;
-          for (const StreamKey& k : keys) {
-            const double x = ln(uniform(k, i, 0)) + ln(uniform(k, i, 1));
-            slot += x > 2;
-            sum += x;
-          }
-          out.column[i] = sum;
-        }
-      },
-      [](std::uint64_t& acc, std::uint64_t s) { acc += s; });
+  std::vector<std::uint64_t> slots(plan.blocks(), 0);  // one per block, merged in block order
+  run_blocks(plan, threads, [&](std::uint64_t b, std::uint64_t begin, std::uint64_t end) {
+    std::uint64_t& slot = slots[b];
+    for (std::uint64_t i = begin; i < end; ++i) {
+      double sum = 0;
+      for (const StreamKey& k : keys) {
+        const double x = ln(uniform(k, i, 0)) + ln(uniform(k, i, 1));
+        slot += x > 2;
+        sum += x;
+      }
+      out.column[i] = sum;
+    }
+  });
+  for (std::uint64_t s : slots) out.above_one += s;
   return out;
 }
 
