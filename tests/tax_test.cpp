@@ -204,6 +204,16 @@ TEST_CASE("us-nyc-2026: a long-term gain is stacked on ordinary income", "[tax]"
   CHECK(p[kNiit] == Approx(1900).margin(kCent));
 }
 
+TEST_CASE("tax years and holding periods", "[tax]") {
+  CHECK(tax_year_of_month(0) == 1);  // the signing bonus counts in year 1
+  CHECK(tax_year_of_month(1) == 1);
+  CHECK(tax_year_of_month(12) == 1);
+  CHECK(tax_year_of_month(13) == 2);
+  CHECK(tax_year_of_month(72) == 6);
+  CHECK_FALSE(is_long_term(us(), 11));
+  CHECK(is_long_term(us(), 12));
+}
+
 TEST_CASE("losses net within the year, then carry forward and only offset gains", "[tax]") {
   // T4 step 1 by hand.
   // Year 1: short -30,000, long 10,000, C = 0. S = -30,000 < 0: Lg = 10,000 - 30,000

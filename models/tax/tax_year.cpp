@@ -37,6 +37,7 @@ std::uint32_t append(std::vector<Bracket>& pool, const std::vector<Bracket>& sca
 CompiledIncomeTax compile_income_tax(const IncomeTax& t, std::vector<Bracket>& pool) {
   CompiledIncomeTax c;
   c.weights = t.weights;
+  if (!t.long_gains.empty()) c.weights[kGainLong] = 0;  // Lg is taxed on its own scale
   c.deduction = t.deduction.kind;
   c.fixed = t.deduction.fixed;
   c.rate = t.deduction.rate;
@@ -81,12 +82,9 @@ double base_after_deduction(const CompiledIncomeTax& t, const CategoryAmounts& x
 double income_tax(const CompiledTaxRegime& r, const CompiledIncomeTax& t,
                   const CategoryAmounts& x) {
   const std::span<const Bracket> pool(r.brackets);
-  const bool stacked = t.long_count > 0;
-  double base = dot(t.weights, x);
-  if (stacked) base -= t.weights[kGainLong] * x[kGainLong];  // Lg is taxed on its own scale
-  const double b = base_after_deduction(t, x, base);
+  const double b = base_after_deduction(t, x, dot(t.weights, x));
   double tax = scale_tax(pool.subspan(t.first_bracket, t.bracket_count), b);
-  if (stacked) {
+  if (t.long_count > 0) {
     // The part of [b, b + Lg] in each long_gains bracket pays its rate.
     const auto scale = pool.subspan(t.first_long, t.long_count);
     tax += scale_tax(scale, b + x[kGainLong]) - scale_tax(scale, b);
@@ -134,6 +132,11 @@ CompiledTaxRegime compile_regime(const TaxRegime& regime) {
   return c;
 }
 
+int tax_year_of_month(int month) {
+  assert(month >= 0);
+  return month == 0 ? 1 : (month + 11) / 12;
+}
+
 NetGains net_gains(double gain_short, double gain_long, double carry_in) {
   assert(carry_in <= 0);
   double s = gain_short + carry_in;
@@ -151,6 +154,7 @@ NetGains net_gains(double gain_short, double gain_long, double carry_in) {
 }
 
 double scale_tax(std::span<const Bracket> scale, double base) {
+  assert(scale.empty() || scale.front().from == 0);
   double tax = 0;
   for (std::size_t k = 0; k < scale.size() && base > scale[k].from; ++k) {
     const double top = k + 1 < scale.size() ? std::min(base, scale[k + 1].from) : base;

@@ -14,7 +14,7 @@ namespace vestsim::models {
 
 // One income tax, with its brackets as ranges of CompiledTaxRegime::brackets.
 struct CompiledIncomeTax {
-  CategoryAmounts weights{};  // weight of each category in the base B_i
+  CategoryAmounts weights{};  // weight of each category in the base B_i (gain_long 0 if stacked)
   Deduction::Kind deduction = Deduction::Kind::kNone;
   double fixed = 0;                                      // kFixed: D
   double rate = 0, min = 0;                              // kRate: r, a
@@ -44,6 +44,16 @@ struct CompiledTaxRegime {
   // Breakdown slots: income tax i at i, levy j at income_taxes.size() + j.
   std::size_t breakdown_size() const { return income_taxes.size() + levies.size(); }
 };
+
+// docs/tax.md#t2-the-income-of-one-tax-year: tax year y holds months 12(y−1)+1 … 12y and
+// month 0 belongs to year 1. Requires: month >= 0 (asserted). Returns y >= 1.
+int tax_year_of_month(int month);
+
+// docs/tax.md#t2-the-income-of-one-tax-year: a gain held `held_months` months is long-term
+// (gain_long) iff held_months >= long_term_months. Requires: held_months >= 0.
+inline bool is_long_term(const CompiledTaxRegime& regime, int held_months) {
+  return held_months >= regime.long_term_months;
+}
 
 // Compiles `regime` once (at scenario load).
 // Requires: nothing. Throws std::invalid_argument listing regime_errors(regime) when it is
