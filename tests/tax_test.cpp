@@ -1,0 +1,359 @@
+// Golden tests of docs/tax.md (T2, T4, T5) on the shipped regimes taxes/*.yaml, each total
+// computed by hand in the comments and checked to the cent; identities; a monotonicity
+// property over random incomes.
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "models/tax/tax_year.hpp"
+#include "tests/tax_regime_reader.hpp"
+
+using namespace vestsim::models;
+using vestsim::test::shipped_regime;
+
+namespace {
+
+constexpr double kCent = 0.005;
+
+struct Income {
+  double wages = 0, equity_income = 0, qualified = 0, qualified_excess = 0;
+  double gain_short = 0, gain_long = 0;
+  CategoryAmounts amounts() const {
+    return {wages, equity_income, qualified, qualified_excess, gain_short, gain_long};
+  }
+};
+
+const CompiledTaxRegime& fr() {
+  static const CompiledTaxRegime r = compile_regime(shipped_regime("fr-2026"));
+  return r;
+}
+const CompiledTaxRegime& us() {
+  static const CompiledTaxRegime r = compile_regime(shipped_regime("us-nyc-2026"));
+  return r;
+}
+
+// The tax of one year with no loss carried in; `parts` receives the breakdown.
+double tax(const CompiledTaxRegime& r, const Income& x, std::vector<double>* parts = nullptr) {
+  std::vector<double> local(r.breakdown_size());
+  const double t = tax_of_year(r, x.amounts(), 0.0, local).tax;
+  if (parts) *parts = local;
+  return t;
+}
+
+// Breakdown slots of us-nyc-2026: income taxes, then levies, in file order.
+enum UsSlot { kFederal, kState, kCity, kSocialSecurity, kMedicare, kAddMedicare, kNiit };
+// Breakdown slots of fr-2026.
+enum FrSlot {
+  kIncomeTax,
+  kHighIncome,
+  kPaySocial,
+  kGainsSocial,
+  kQualSocial,
+  kExcessCsg,
+  kExcess10
+};
+
+std::string read_source(const std::string& path) {
+  std::ifstream in(std::string(VESTSIM_SOURCE_DIR) + "/" + path);
+  REQUIRE(in);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+// GitHub's anchor of a heading: lower case; letters, digits, '-' and '_' kept; spaces to '-'.
+std::string anchor(const std::string& heading) {
+  std::string out;
+  for (unsigned char ch : heading.substr(heading.find_first_not_of("# "))) {
+    if (std::isalnum(ch) || ch == '-' || ch == '_') out += static_cast<char>(std::tolower(ch));
+    if (ch == ' ') out += '-';
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("every docs/tax.md anchor the tax code cites exists", "[tax][docs]") {
+  std::set<std::string> anchors;
+  std::istringstream doc(read_source("docs/tax.md"));
+  for (std::string line; std::getline(doc, line);) {
+    if (line.rfind("#", 0) == 0) anchors.insert(anchor(line));
+  }
+  const std::string prefix = "docs/tax.md#";
+  int citations = 0;
+  for (const char* file : {"models/tax/regime.hpp", "models/tax/regime.cpp",
+                           "models/tax/tax_year.hpp", "models/tax/tax_year.cpp"}) {
+    const std::string text = read_source(file);
+    for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+      const auto start = at + prefix.size();
+      const auto end = text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_", start);
+      INFO(file << " cites " << text.substr(at, end - at));
+      CHECK(anchors.count(text.substr(start, end - start)) == 1);
+      ++citations;
+    }
+  }
+  CHECK(citations > 5);
+}
+
+TEST_CASE("the shipped regime files are valid and list sources and omissions", "[tax]") {
+  for (const char* name : {"fr-2026", "us-nyc-2026", "none"}) {
+    INFO(name);
+    const TaxRegime r = shipped_regime(name);
+    CHECK(r.name == name);
+    CHECK(regime_errors(r).empty());
+    if (!r.income_taxes.empty()) {
+      CHECK_FALSE(r.sources.empty());
+      CHECK_FALSE(r.omissions.empty());
+    }
+  }
+}
+
+TEST_CASE("fr-2026: a 100,000 EUR salary", "[tax]") {
+  std::vector<double> p;
+  // Income tax: base 0.8 x 100,000 = 80,000; deduction clamp(0.08 x 100,000, 509, 14,556)
+  // = 8,000; taxable 72,000.
+  //   11% x (29,579 - 11,600) = 0.11 x 17,979 = 1,977.69
+  //   30% x (72,000 - 29,579) = 0.30 x 42,421 = 12,726.30      -> 14,703.99
+  // High-income contribution: 72,000 < 250,000 -> 0. Social: 22% x 100,000 = 22,000.
+  const double t = tax(fr(), {.wages = 100000}, &p);
+  CHECK(p[kIncomeTax] == Approx(14703.99).margin(kCent));
+  CHECK(p[kHighIncome] == 0);
+  CHECK(p[kPaySocial] == Approx(22000).margin(kCent));
+  CHECK(t == Approx(36703.99).margin(kCent));
+}
+
+TEST_CASE("us-nyc-2026: a 250,000 USD salary", "[tax]") {
+  std::vector<double> p;
+  const double t = tax(us(), {.wages = 250000}, &p);
+  // Federal: 250,000 - 16,100 = 233,900.
+  //   10% x 12,400 = 1,240; 12% x 38,000 = 4,560; 22% x 55,300 = 12,166;
+  //   24% x 96,075 = 23,058; 32% x (233,900 - 201,775) = 32% x 32,125 = 10,280 -> 51,304
+  CHECK(p[kFederal] == Approx(51304).margin(kCent));
+  // New York State: 250,000 - 8,000 = 242,000.
+  //   3.9% x 8,500 = 331.50; 4.4% x 3,200 = 140.80; 5.15% x 2,200 = 113.30;
+  //   5.4% x 66,750 = 3,604.50; 5.9% x 134,750 = 7,950.25; 6.85% x 26,600 = 1,822.10
+  //   -> 13,962.45
+  CHECK(p[kState] == Approx(13962.45).margin(kCent));
+  // New York City on 242,000: 3.078% x 12,000 = 369.36; 3.762% x 13,000 = 489.06;
+  //   3.819% x 25,000 = 954.75; 3.876% x 192,000 = 7,441.92 -> 9,255.09
+  CHECK(p[kCity] == Approx(9255.09).margin(kCent));
+  // FICA: 6.2% x 184,500 = 11,439; 1.45% x 250,000 = 3,625; 0.9% x 50,000 = 450.
+  CHECK(p[kSocialSecurity] == Approx(11439).margin(kCent));
+  CHECK(p[kMedicare] == Approx(3625).margin(kCent));
+  CHECK(p[kAddMedicare] == Approx(450).margin(kCent));
+  CHECK(p[kNiit] == 0);
+  // 51,304 + 13,962.45 + 9,255.09 + 11,439 + 3,625 + 450 = 90,035.54
+  CHECK(t == Approx(90035.54).margin(kCent));
+}
+
+TEST_CASE("fr-2026: an RSU vest on top of a salary lands in the 41% bracket", "[tax]") {
+  std::vector<double> p;
+  // 100,000 salary + 100,000 RSU income (employment treatment: pay, every wage rule).
+  // Base 0.8 x 200,000 = 160,000; deduction 0.08 x 200,000 = 16,000, capped at 14,556;
+  // taxable 145,444.
+  //   1,977.69 + 30% x 54,998 = 16,499.40 + 41% x (145,444 - 84,577) = 41% x 60,867
+  //   = 24,955.47 -> 43,432.56. Social 22% x 200,000 = 44,000. Total 87,432.56.
+  const double both = tax(fr(), {.wages = 100000, .equity_income = 100000}, &p);
+  CHECK(p[kIncomeTax] == Approx(43432.56).margin(kCent));
+  CHECK(both == Approx(87432.56).margin(kCent));
+  // The vest costs 87,432.56 - 36,703.99 = 50,728.57, over half of it.
+  CHECK(both - tax(fr(), {.wages = 100000}) == Approx(50728.57).margin(kCent));
+  // Equity income under `employment` is taxed exactly as the same wages.
+  CHECK(both == Approx(tax(fr(), {.wages = 200000})).margin(kCent));
+}
+
+TEST_CASE("a short-term gain: ordinary income in the US, the 31.4% flat tax in France", "[tax]") {
+  std::vector<double> p;
+  // US: 100,000 wages + 20,000 short gain. Federal on 120,000 - 16,100 = 103,900:
+  //   1,240 + 4,560 + 22% x 53,500 = 11,770 -> 17,570
+  // NYS on 112,000: 331.50 + 140.80 + 113.30 + 3,604.50 + 5.9% x 31,350 = 1,849.65 -> 6,039.75
+  // NYC on 112,000: 369.36 + 489.06 + 954.75 + 3.876% x 62,000 = 2,403.12 -> 4,216.29
+  // FICA on the wages: 6,200 + 1,450. NIIT: 120,000 < 200,000 -> 0.
+  // 17,570 + 6,039.75 + 4,216.29 + 6,200 + 1,450 = 35,476.04
+  CHECK(tax(us(), {.wages = 100000, .gain_short = 20000}, &p) == Approx(35476.04).margin(kCent));
+  CHECK(p[kFederal] == Approx(17570).margin(kCent));
+  // France: 10,000 of gain alone: 12.8% = 1,280 + 18.6% = 1,860 -> 3,140 (31.4%).
+  CHECK(tax(fr(), {.gain_short = 10000}, &p) == Approx(3140).margin(kCent));
+  CHECK(p[kGainsSocial] == Approx(1860).margin(kCent));
+}
+
+TEST_CASE("us-nyc-2026: a long-term gain is stacked on ordinary income", "[tax]") {
+  std::vector<double> p;
+  // 40,000 wages + 30,000 long gain. Federal ordinary base 40,000 - 16,100 = 23,900:
+  //   1,240 + 12% x 11,500 = 1,380 -> 2,620. The gain fills [23,900, 53,900]:
+  //   25,550 of it below 49,450 at 0%, 4,450 above at 15% = 667.50. Federal 3,287.50.
+  tax(us(), {.wages = 40000, .gain_long = 30000}, &p);
+  CHECK(p[kFederal] == Approx(3287.50).margin(kCent));
+  // 100,000 wages + 150,000 long gain. Federal: ordinary 83,900 -> 1,240 + 4,560 +
+  //   22% x 33,500 = 7,370 -> 13,170; gain [83,900, 233,900] all at 15% = 22,500 -> 35,670.
+  // NYS and NYC tax the gain as income: on 242,000 as for a 250,000 salary,
+  //   13,962.45 and 9,255.09. FICA on the wages 6,200 + 1,450.
+  // NIIT: 3.8% x min(150,000, 250,000 - 200,000) = 3.8% x 50,000 = 1,900.
+  // 35,670 + 13,962.45 + 9,255.09 + 6,200 + 1,450 + 1,900 = 68,437.54
+  CHECK(tax(us(), {.wages = 100000, .gain_long = 150000}, &p) == Approx(68437.54).margin(kCent));
+  CHECK(p[kFederal] == Approx(35670).margin(kCent));
+  CHECK(p[kNiit] == Approx(1900).margin(kCent));
+}
+
+TEST_CASE("tax years and holding periods", "[tax]") {
+  CHECK(tax_year_of_month(0) == 1);  // the signing bonus counts in year 1
+  CHECK(tax_year_of_month(1) == 1);
+  CHECK(tax_year_of_month(12) == 1);
+  CHECK(tax_year_of_month(13) == 2);
+  CHECK(tax_year_of_month(72) == 6);
+  CHECK_FALSE(is_long_term(us(), 11));
+  CHECK(is_long_term(us(), 12));
+}
+
+TEST_CASE("losses net within the year, then carry forward and only offset gains", "[tax]") {
+  // T4 step 1 by hand.
+  // Year 1: short -30,000, long 10,000, C = 0. S = -30,000 < 0: Lg = 10,000 - 30,000
+  //   = -20,000, S = 0; Lg < 0: S = -20,000, Lg = 0; S < 0: carry out -20,000.
+  const NetGains y1 = net_gains(-30000, 10000, 0);
+  CHECK(y1.short_gain == 0);
+  CHECK(y1.long_gain == 0);
+  CHECK(y1.carry_out == Approx(-20000));
+  // Year 2: short 5,000, long 25,000, C = -20,000. S = -15,000: Lg = 10,000, S = 0; carry 0.
+  const NetGains y2 = net_gains(5000, 25000, y1.carry_out);
+  CHECK(y2.short_gain == 0);
+  CHECK(y2.long_gain == Approx(10000));
+  CHECK(y2.carry_out == 0);
+  // Short gains absorb the carry first: short 8,000, long 1,000, C = -5,000 -> S 3,000.
+  const NetGains y3 = net_gains(8000, 1000, -5000);
+  CHECK(y3.short_gain == Approx(3000));
+  CHECK(y3.long_gain == Approx(1000));
+
+  // The same sequence through the French year function, with a 100,000 salary each year.
+  const double salary_tax = 36703.99;
+  Income year1{.wages = 100000, .gain_short = -30000, .gain_long = 10000};
+  const YearTax t1 = tax_of_year(fr(), year1.amounts(), 0.0);
+  CHECK(t1.tax == Approx(salary_tax).margin(kCent));  // the loss does not reduce pay's tax
+  CHECK(t1.carry_out == Approx(-20000));
+  Income year2{.wages = 100000, .gain_short = 5000, .gain_long = 25000};
+  const YearTax t2 = tax_of_year(fr(), year2.amounts(), t1.carry_out);
+  // Taxable gain 10,000 at 31.4% = 3,140 on top of the salary's tax.
+  CHECK(t2.tax == Approx(salary_tax + 3140).margin(kCent));
+  CHECK(t2.long_gain == Approx(10000));
+  CHECK(t2.carry_out == 0);
+}
+
+TEST_CASE("fr-2026: qualified free shares crossing the 300,000 EUR cap", "[tax]") {
+  // Two sales in one year, in month order: 200,000 then 250,000 of acquisition gain.
+  const double cap = 300000;
+  double counted = 0;
+  const QualifiedSplit a = split_qualified(200000, counted, cap);
+  counted += a.qualified;
+  const QualifiedSplit b = split_qualified(250000, counted, cap);
+  counted += b.qualified;
+  CHECK(a.qualified == 200000);
+  CHECK(a.excess == 0);
+  CHECK(b.qualified == 100000);
+  CHECK(b.excess == 150000);
+  CHECK(counted == cap);
+  CHECK(split_qualified(5000, counted, cap).excess == 5000);  // the cap is full
+
+  std::vector<double> p;
+  // Income tax: base 0.5 x 300,000 + 1 x 150,000 = 300,000; no wages, so no deduction.
+  //   1,977.69 + 16,499.40 + 41% x 97,340 = 39,909.40 + 45% x (300,000 - 181,917)
+  //   = 45% x 118,083 = 53,137.35 -> 111,523.84
+  // High-income contribution on the reference income 300,000 + 150,000 = 450,000:
+  //   3% x 200,000 = 6,000.
+  // Levies: 18.6% x 300,000 = 55,800; 9.7% x 150,000 = 14,550; 10% x 150,000 = 15,000.
+  // 111,523.84 + 6,000 + 55,800 + 14,550 + 15,000 = 202,873.84
+  const double t = tax(
+      fr(), {.qualified = a.qualified + b.qualified, .qualified_excess = a.excess + b.excess}, &p);
+  CHECK(p[kIncomeTax] == Approx(111523.84).margin(kCent));
+  CHECK(p[kHighIncome] == Approx(6000).margin(kCent));
+  CHECK(p[kQualSocial] == Approx(55800).margin(kCent));
+  CHECK(p[kExcessCsg] == Approx(14550).margin(kCent));
+  CHECK(p[kExcess10] == Approx(15000).margin(kCent));
+  CHECK(t == Approx(202873.84).margin(kCent));
+}
+
+TEST_CASE("T5: the offer is charged the tax on top of the baseline income", "[tax]") {
+  // A year after leaving: baseline 100,000 of wages, the offer's IPO brings a 150,000
+  // long gain. With baseline: 68,437.54 (see the long-gain case). Baseline alone:
+  //   federal 13,170; NYS on 92,000: 331.50 + 140.80 + 113.30 + 3,604.50 + 5.9% x 11,350
+  //   = 669.65 -> 4,859.75; NYC on 92,000: 369.36 + 489.06 + 954.75 + 3.876% x 42,000
+  //   = 1,627.92 -> 3,441.09; FICA 6,200 + 1,450 -> 29,120.84.
+  // Charged: 68,437.54 - 29,120.84 = 39,316.70
+  //   = federal 22,500 + NYS 9,102.70 + NYC 5,814.00 + NIIT 1,900.
+  const Income baseline{.wages = 100000};
+  const Income with{.wages = 100000, .gain_long = 150000};
+  std::vector<double> p(us().breakdown_size());
+  const YearTax c = charged_tax_of_year(us(), with.amounts(), baseline.amounts(), 0.0, p);
+  CHECK(c.tax == Approx(39316.70).margin(kCent));
+  CHECK(p[kFederal] == Approx(22500).margin(kCent));
+  CHECK(p[kState] == Approx(9102.70).margin(kCent));
+  CHECK(p[kCity] == Approx(5814.00).margin(kCent));
+  CHECK(p[kSocialSecurity] == Approx(0).margin(kCent));
+  CHECK(p[kNiit] == Approx(1900).margin(kCent));
+  // A loss year charges nothing (a loss never reduces the baseline's tax) and the loss
+  // is the offer's to carry.
+  const Income loss{.wages = 100000, .gain_short = -50000};
+  const YearTax l = charged_tax_of_year(us(), loss.amounts(), baseline.amounts(), -1000);
+  CHECK(l.tax == Approx(0).margin(kCent));
+  CHECK(l.carry_out == Approx(-51000));
+}
+
+TEST_CASE("identities: one flat 30% income tax, and the regime none", "[tax]") {
+  TaxRegime flat;
+  flat.name = "flat";
+  flat.currency = "EUR";
+  IncomeTax t;
+  t.name = "flat";
+  t.brackets = {{0, 0.30}};
+  flat.income_taxes = {t};
+  const CompiledTaxRegime f = compile_regime(flat);
+  const CompiledTaxRegime none = compile_regime(shipped_regime("none"));
+  std::mt19937_64 rng(20261130);
+  std::uniform_real_distribution<double> u(0, 1e6);
+  for (int i = 0; i < 200; ++i) {
+    const Income x{u(rng), u(rng), u(rng), u(rng), u(rng) - 5e5, u(rng) - 5e5};
+    const NetGains g = net_gains(x.gain_short, x.gain_long, 0);
+    const double income =
+        x.wages + x.equity_income + x.qualified + x.qualified_excess + g.short_gain + g.long_gain;
+    CHECK(tax(f, x) == Approx(0.30 * income).epsilon(1e-12));
+    CHECK(tax(none, x) == 0);
+  }
+}
+
+TEST_CASE("an invalid regime does not compile", "[tax]") {
+  TaxRegime r;
+  r.name = "bad";
+  r.currency = "EUR";
+  IncomeTax t;
+  t.name = "scale";
+  t.brackets = {{0, 0.1}, {1000, 0.2}, {1000, 0.3}};  // not strictly increasing
+  t.gains_flat = 0.128;                               // but the gain weights are 1
+  r.income_taxes = {t};
+  CHECK(regime_errors(r).size() == 2);
+  CHECK_THROWS_AS(compile_regime(r), std::invalid_argument);
+}
+
+TEST_CASE("tax never falls when wage income rises (both shipped regimes)", "[tax]") {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> wage(0, 3e6), step(0, 5e4), other(0, 4e5);
+  for (const CompiledTaxRegime* r : {&fr(), &us()}) {
+    for (int i = 0; i < 2000; ++i) {
+      Income x{.wages = wage(rng),
+               .equity_income = other(rng),
+               .gain_short = other(rng) - 2e5,
+               .gain_long = other(rng)};
+      if (r == &fr()) x.qualified = other(rng);
+      const double before = tax(*r, x);
+      x.wages += step(rng);
+      INFO("wages " << x.wages);
+      CHECK(tax(*r, x) >= before - 1e-9);
+    }
+  }
+}
