@@ -1,10 +1,11 @@
 // The strict loader: each malformed scenario gives a precise message.
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 
 using namespace vestsim::models;
 
@@ -214,6 +215,24 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"failure with keys",
        edit("ipo: {multiple: 4}", "ipo: {multiple: 4}\n      failure: {multiple: 0}"),
        "failure pays nothing and takes no keys", 10},
+      {"exponential rate of 0", edit("time_years: 3", "time_years: {dist: exponential, rate: 0}"),
+       "time_years.rate: must be a number > 0, got 0", 7},
+      {"exponential with a negative mean",
+       edit("time_years: 3", "time_years: {dist: exponential, mean: -2}"),
+       "time_years.mean: must be a number > 0, got -2", 7},
+      {"uniform with high below low",
+       edit("time_years: 3", "time_years: {dist: uniform, low: 5, high: 2}"),
+       "time_years.high: must be >= low (5)", 7},
+      {"typo in a distribution key",
+       edit("time_years: 3", "time_years: {dist: uniform, low: 1, hihg: 2}"),
+       "time_years.hihg: unknown key; did you mean 'high'?", 7},
+      {"a map given a number", "simulation: 5\n" + kValid,
+       "simulation: expected a map with keys paths, seed, threads, block, got '5'", 1},
+      {"unknown grant key, no near match",
+       edit("        value: 300000\n", "        value: 300000\n        zzzzzzzz: 1\n"),
+       "zzzzzzzz: unknown key; valid keys here: company, type, value, start_month, vesting, "
+       "acceleration, expiry_years, strike",
+       22},
   };
   for (const Case& c : cases) {
     INFO("case: " << c.name);
@@ -299,4 +318,16 @@ TEST_CASE("every shipped scenario validates", "[loader]") {
   const LoadResult d = load_scenario_text(default_scenario_text(), kDefaultScenarioFile);
   REQUIRE(d.ok());
   CHECK(d.scenario->name == "Hugging Face Staff (Paris) vs Google L5 (Paris)");
+}
+
+TEST_CASE("accepted_keys lists the keys the readers look up, and the choices", "[loader]") {
+  const std::vector<std::string> keys = accepted_keys();
+  auto has = [&](const char* k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };
+  for (const char* k : {"name", "horizon_years", "annual_rate", "preferred_fraction", "per_round",
+                        "post_ipo", "clawback_months", "weights", "strike", "min", "rate", "values",
+                        "lognormal", "private_rsu", "double", "public"})
+    CHECK(has(k));
+  CHECK_FALSE(has(""));
+  CHECK_FALSE(has("p10"));  // percentile keys are a pattern, documented as p1 ... p99
+  CHECK(std::is_sorted(keys.begin(), keys.end()));
 }
