@@ -233,6 +233,12 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
        "zzzzzzzz: unknown key; valid keys here: company, type, value, start_month, vesting, "
        "acceleration, expiry_years, strike",
        22},
+      {"empty company id", edit("      - company: hf", "      - company: ''"),
+       "unknown company ''; defined companies: hf, goog", 19},
+      {"company id with a space", edit("  goog:\n", "  my goog:\n"),
+       "companies.my goog: an id is letters, digits, '_' and '-' only, got 'my goog'", 10},
+      {"offer id with a dot", edit("  b:\n    base: 120000", "  b.2:\n    base: 120000"),
+       "offers.b.2: an id is letters, digits, '_' and '-' only, got 'b.2'", 23},
   };
   for (const Case& c : cases) {
     INFO("case: " << c.name);

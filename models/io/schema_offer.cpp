@@ -61,7 +61,7 @@ void read_company_and_type(Node& n, Grant& g, const Scenario& s) {
   const Company* c = nullptr;
   for (std::size_t i = 0; i < s.companies.size(); ++i)
     if (s.companies[i].id == company) g.company = static_cast<int>(i), c = &s.companies[i];
-  if (!company.empty() && !c) {
+  if (!c && n.child("company").is_scalar()) {  // unknown or empty; absent is reported above
     Keys ids;
     for (const Company& k : s.companies) ids.push_back(k.id);
     n.child("company").error(

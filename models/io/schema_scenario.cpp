@@ -1,6 +1,8 @@
 // The top of a scenario file: currency and fx, horizons, simulation,
 // employee, companies, offers, compare, report. How to add a key: see
 // models/io/schema.hpp.
+#include <regex>
+
 #include <fmt/format.h>
 
 #include "models/io/schema.hpp"
@@ -22,6 +24,14 @@ void read_fx(Node& fx, Scenario& s) {
       value.error(fmt::format("{} is the report currency; its fx is 1 (remove the entry)", code));
     s.fx[code] = v;
   });
+}
+
+// Company and offer ids: [A-Za-z0-9_-]+, so that they read unambiguously in
+// key paths, --set and reports. `key` is the id's node in its map.
+void check_id(const Node& key, const std::string& id) {
+  static const std::regex kId("[A-Za-z0-9_-]+");
+  if (!key.walking() && !std::regex_match(id, kId))
+    key.error_below(id, fmt::format("an id is letters, digits, '_' and '-' only, got '{}'", id));
 }
 
 void read_simulation(Node& n, Scenario& s) {
@@ -67,6 +77,7 @@ void read_companies(Node& root, Scenario& s) {
   companies.entries([&](Node& key, Node& value) {
     Company c;
     c.id = key.scalar();
+    check_id(key, c.id);
     read_company(value, c);
     if (c.currency.empty())
       c.currency = s.currency;
@@ -89,6 +100,7 @@ void read_offers(Node& root, Scenario& s) {
   offers.entries([&](Node& key, Node& value) {
     Offer o;
     o.id = key.scalar();
+    check_id(key, o.id);
     read_offer(value, o, s);
     s.offers.push_back(std::move(o));
   });
