@@ -239,6 +239,15 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
        "companies.my goog: an id is letters, digits, '_' and '-' only, got 'my goog'", 10},
       {"offer id with a dot", edit("  b:\n    base: 120000", "  b.2:\n    base: 120000"),
        "offers.b.2: an id is letters, digits, '_' and '-' only, got 'b.2'", 23},
+      {"dilution distribution written as a percentage",
+       edit("ipo: {multiple: 4}",
+            "ipo: {multiple: 4, dilution: {dist: triangular, low: 5, mode: 15, high: 25}}"),
+       "ipo.dilution: must be a fraction from 0 to 1 (0.15, not 15); its median is 15", 9},
+      {"per-round dilution with a median above 1",
+       edit("      ipo: {multiple: 4}\n",
+            "      ipo: {multiple: 4}\n    dilution:\n      rounds_per_year: 1\n"
+            "      per_round: {dist: lognormal, median: 12, sigma: 0.3}\n"),
+       "dilution.per_round: must be a fraction from 0 to 1 (0.15, not 15); its median is 12", 12},
   };
   for (const Case& c : cases) {
     INFO("case: " << c.name);
@@ -256,6 +265,15 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
     CHECK(found);
   }
   CHECK(cases.size() >= 30);
+}
+
+TEST_CASE("a dilution distribution with a fractional median loads", "[loader]") {
+  const LoadResult r =
+      load_scenario_text(edit("ipo: {multiple: 4}",
+                              "ipo: {multiple: 4, dilution: {dist: uniform, low: 0.5, high: 1.4}}"),
+                         "ok.yaml");
+  INFO(all_messages(r));
+  CHECK(r.ok());  // draws above 1 are clamped; only the median must be a fraction
 }
 
 TEST_CASE("every problem in a file is listed, not just the first", "[loader]") {

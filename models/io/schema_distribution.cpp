@@ -206,9 +206,14 @@ Sampler read_distribution(Node& parent, std::string_view key, std::optional<doub
 
 Sampler read_fraction(Node& parent, std::string_view key, std::optional<double> def) {
   const Sampler s = read_distribution(parent, key, def);
-  if (s.is_constant() && parent.has(key) && !parent.walking() && (s(0.5) < 0 || s(0.5) > 1))
+  if (parent.walking() || !parent.has(key)) return s;
+  const double median = s(0.5);  // the constant itself, or the (truncated) median
+  if (median < 0 || median > 1)
     parent.child(key).error(
-        fmt::format("must be a fraction from 0 to 1 (0.15, not 15), got {}", s(0.5)));
+        s.is_constant()
+            ? fmt::format("must be a fraction from 0 to 1 (0.15, not 15), got {}", median)
+            : fmt::format("must be a fraction from 0 to 1 (0.15, not 15); its median is {}",
+                          median));
   return s;
 }
 
