@@ -13,7 +13,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 
 TEST_CASE("every key the loader accepts is documented in docs/scenario-format.md", "[docs]") {
   std::ifstream in(std::string(VESTSIM_SOURCE_DIR) + "/docs/scenario-format.md");

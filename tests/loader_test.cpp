@@ -1,10 +1,11 @@
 // The strict loader: each malformed scenario gives a precise message.
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 
 using namespace vestsim::models;
 
@@ -214,6 +215,39 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"failure with keys",
        edit("ipo: {multiple: 4}", "ipo: {multiple: 4}\n      failure: {multiple: 0}"),
        "failure pays nothing and takes no keys", 10},
+      {"exponential rate of 0", edit("time_years: 3", "time_years: {dist: exponential, rate: 0}"),
+       "time_years.rate: must be a number > 0, got 0", 7},
+      {"exponential with a negative mean",
+       edit("time_years: 3", "time_years: {dist: exponential, mean: -2}"),
+       "time_years.mean: must be a number > 0, got -2", 7},
+      {"uniform with high below low",
+       edit("time_years: 3", "time_years: {dist: uniform, low: 5, high: 2}"),
+       "time_years.high: must be >= low (5)", 7},
+      {"typo in a distribution key",
+       edit("time_years: 3", "time_years: {dist: uniform, low: 1, hihg: 2}"),
+       "time_years.hihg: unknown key; did you mean 'high'?", 7},
+      {"a map given a number", "simulation: 5\n" + kValid,
+       "simulation: expected a map with keys paths, seed, threads, block, got '5'", 1},
+      {"unknown grant key, no near match",
+       edit("        value: 300000\n", "        value: 300000\n        zzzzzzzz: 1\n"),
+       "zzzzzzzz: unknown key; valid keys here: company, type, value, start_month, vesting, "
+       "acceleration, expiry_years, strike",
+       22},
+      {"empty company id", edit("      - company: hf", "      - company: ''"),
+       "unknown company ''; defined companies: hf, goog", 19},
+      {"company id with a space", edit("  goog:\n", "  my goog:\n"),
+       "companies.my goog: an id is letters, digits, '_' and '-' only, got 'my goog'", 10},
+      {"offer id with a dot", edit("  b:\n    base: 120000", "  b.2:\n    base: 120000"),
+       "offers.b.2: an id is letters, digits, '_' and '-' only, got 'b.2'", 23},
+      {"dilution distribution written as a percentage",
+       edit("ipo: {multiple: 4}",
+            "ipo: {multiple: 4, dilution: {dist: triangular, low: 5, mode: 15, high: 25}}"),
+       "ipo.dilution: must be a fraction from 0 to 1 (0.15, not 15); its median is 15", 9},
+      {"per-round dilution with a median above 1",
+       edit("      ipo: {multiple: 4}\n",
+            "      ipo: {multiple: 4}\n    dilution:\n      rounds_per_year: 1\n"
+            "      per_round: {dist: lognormal, median: 12, sigma: 0.3}\n"),
+       "dilution.per_round: must be a fraction from 0 to 1 (0.15, not 15); its median is 12", 12},
   };
   for (const Case& c : cases) {
     INFO("case: " << c.name);
@@ -231,6 +265,15 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
     CHECK(found);
   }
   CHECK(cases.size() >= 30);
+}
+
+TEST_CASE("a dilution distribution with a fractional median loads", "[loader]") {
+  const LoadResult r =
+      load_scenario_text(edit("ipo: {multiple: 4}",
+                              "ipo: {multiple: 4, dilution: {dist: uniform, low: 0.5, high: 1.4}}"),
+                         "ok.yaml");
+  INFO(all_messages(r));
+  CHECK(r.ok());  // draws above 1 are clamped; only the median must be a fraction
 }
 
 TEST_CASE("every problem in a file is listed, not just the first", "[loader]") {
@@ -299,4 +342,16 @@ TEST_CASE("every shipped scenario validates", "[loader]") {
   const LoadResult d = load_scenario_text(default_scenario_text(), kDefaultScenarioFile);
   REQUIRE(d.ok());
   CHECK(d.scenario->name == "Hugging Face Staff (Paris) vs Google L5 (Paris)");
+}
+
+TEST_CASE("accepted_keys lists the keys the readers look up, and the choices", "[loader]") {
+  const std::vector<std::string> keys = accepted_keys();
+  auto has = [&](const char* k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };
+  for (const char* k : {"name", "horizon_years", "annual_rate", "preferred_fraction", "per_round",
+                        "post_ipo", "clawback_months", "weights", "strike", "min", "rate", "values",
+                        "lognormal", "private_rsu", "double", "public"})
+    CHECK(has(k));
+  CHECK_FALSE(has(""));
+  CHECK_FALSE(has("p10"));  // percentile keys are a pattern, documented as p1 ... p99
+  CHECK(std::is_sorted(keys.begin(), keys.end()));
 }

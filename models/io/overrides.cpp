@@ -1,0 +1,97 @@
+#include "models/io/overrides.hpp"
+
+#include <charconv>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace vestsim::models {
+
+std::string parse_override(std::string_view text, Override& out) {
+  const std::size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0 || eq + 1 == text.size())
+    return fmt::format("--set '{}': expected PATH=VALUE, e.g. offers.hf.base=140000", text);
+  out.path = std::string(text.substr(0, eq));
+  out.value = std::string(text.substr(eq + 1));
+  return {};
+}
+
+}  // namespace vestsim::models
+
+namespace vestsim::models::io {
+
+namespace {
+
+// One step of a key path: a map key, or a list index.
+struct Segment {
+  std::string key;
+  long index = -1;
+};
+
+// Splits "a.b[2].c" into keys and indices; nullopt when malformed.
+std::optional<std::vector<Segment>> split_path(std::string_view path) {
+  std::vector<Segment> out;
+  std::size_t i = 0;
+  while (i < path.size()) {
+    if (path[i] == '[') {
+      const std::size_t close = path.find(']', i);
+      if (close == std::string_view::npos || close == i + 1) return std::nullopt;
+      long idx = 0;
+      const auto [end, ec] = std::from_chars(path.data() + i + 1, path.data() + close, idx);
+      if (ec != std::errc() || end != path.data() + close || idx < 0) return std::nullopt;
+      out.push_back({"", idx});
+      i = close + 1;
+      if (i < path.size() && path[i] == '.') ++i;
+      continue;
+    }
+    std::size_t end = path.find_first_of(".[", i);
+    if (end == std::string_view::npos) end = path.size();
+    if (end == i) return std::nullopt;
+    out.push_back({std::string(path.substr(i, end - i)), -1});
+    i = end;
+    if (i < path.size() && path[i] == '.') ++i;
+  }
+  if (out.empty()) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+std::string apply_override(YAML::Node root, const Override& o) {
+  const auto segments = split_path(o.path);
+  if (!segments) return "is not a key path (expected e.g. offers.hf.grants[0].value)";
+  YAML::Node cur = root;
+  for (std::size_t i = 0; i < segments->size(); ++i) {
+    const Segment& s = (*segments)[i];
+    const bool last = i + 1 == segments->size();
+    if (s.index >= 0) {
+      if (!cur.IsSequence()) return fmt::format("[{}]: the value there is not a list", s.index);
+      if (static_cast<std::size_t>(s.index) >= cur.size())
+        return fmt::format("[{}]: index out of range (the list has {} entries)", s.index,
+                           cur.size());
+      if (last) {
+        cur[s.index] = o.value;
+        return {};
+      }
+      YAML::Node next = cur[s.index];
+      cur.reset(next);
+    } else {
+      if (cur.IsDefined() && !cur.IsMap() && !cur.IsNull())
+        return fmt::format("'{}': the value before it is not a map", s.key);
+      if (last) {
+        const YAML::Node existing = cur[s.key];
+        if (existing && existing.IsSequence())
+          return fmt::format("'{}' is a list; set one entry, e.g. {}[0]", s.key, o.path);
+        cur[s.key] = o.value;
+        return {};
+      }
+      YAML::Node next = cur[s.key];
+      cur.reset(next);
+    }
+  }
+  return {};
+}
+
+}  // namespace vestsim::models::io

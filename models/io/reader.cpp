@@ -1,0 +1,273 @@
+#include "models/io/reader.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <charconv>
+#include <regex>
+
+#include <fmt/format.h>
+
+namespace vestsim::models::io {
+
+namespace {
+
+std::string fmt_num(double x) {
+  return fmt::format("{}", x);
+}
+
+int line_of(const YAML::Node& n) {
+  return !n.IsDefined() || n.Mark().is_null() ? 0 : n.Mark().line + 1;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+}  // namespace
+
+bool Range::contains(double x) const {
+  if (integer && x != std::floor(x)) return false;
+  if (lo_open ? !(x > lo) : !(x >= lo)) return false;
+  if (hi_open ? !(x < hi) : !(x <= hi)) return false;
+  return true;
+}
+
+std::string Range::describe() const {
+  const char* what = integer ? "a whole number" : "a number";
+  const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
+  if (has_lo && has_hi)
+    return fmt::format("{} {} {} and {} {}", what, lo_open ? ">" : ">=", fmt_num(lo),
+                       hi_open ? "<" : "<=", fmt_num(hi));
+  if (has_lo) return fmt::format("{} {} {}", what, lo_open ? ">" : ">=", fmt_num(lo));
+  if (has_hi) return fmt::format("{} {} {}", what, hi_open ? "<" : "<=", fmt_num(hi));
+  return what;
+}
+
+std::string join(const Keys& keys) {
+  std::string out;
+  for (std::string_view k : keys) out += (out.empty() ? "" : ", ") + std::string(k);
+  return out;
+}
+
+Reader Reader::walker(std::set<std::string>* keys) {
+  Reader r("");
+  r.walking_ = true;
+  r.keys_ = keys;
+  return r;
+}
+
+void Reader::error(const YAML::Node& at, const std::string& path, std::string msg) {
+  if (walking_) return;
+  // A value set on the command line is reported as --set, not at the file's line.
+  const bool from_set = overridden_.count(path) != 0;
+  errors_.push_back({file_, from_set ? 0 : line_of(at), path, std::move(msg)});
+}
+
+void Reader::note_key(std::string_view key) {
+  if (keys_ && !key.empty()) keys_->insert(std::string(key));
+}
+
+Node::Node(Reader& reader, YAML::Node yaml, std::string path)
+    : Node(reader, yaml, yaml, std::move(path)) {}
+
+Node::Node(Reader& reader, YAML::Node yaml, YAML::Node at, std::string path)
+    : reader_(&reader), yaml_(yaml), at_(at), path_(std::move(path)) {}
+
+std::string Node::sub_path(std::string_view key) const {
+  return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+}
+
+std::string Node::kind() const {
+  if (!present() || yaml_.IsNull()) return "nothing";
+  if (yaml_.IsMap()) return "a map";
+  if (yaml_.IsSequence()) return "a list";
+  return fmt::format("'{}'", yaml_.Scalar());
+}
+
+void Node::error(std::string msg) const {
+  reader_->error(at_, path_, std::move(msg));
+}
+
+void Node::error_below(std::string_view below, std::string msg) const {
+  reader_->error(at_, sub_path(below), std::move(msg));
+}
+
+void Node::declare(std::string_view key) {
+  if (std::find(declared_.begin(), declared_.end(), key) == declared_.end())
+    declared_.emplace_back(key);
+  reader_->note_key(key);
+}
+
+Keys Node::declared_keys() const {
+  return {declared_.begin(), declared_.end()};
+}
+
+Node Node::child(std::string_view key) {
+  declare(key);
+  if (!walking() && present() && yaml_.IsMap()) {
+    const YAML::Node& map = yaml_;
+    const YAML::Node found = map[std::string(key)];
+    if (found) return Node(*reader_, found, sub_path(key));
+  }
+  return Node(*reader_, YAML::Node(YAML::NodeType::Undefined), at_, sub_path(key));
+}
+
+double Node::number(std::string_view key, std::optional<double> def, const Range& range) {
+  const Node n = child(key);
+  if (walking()) return def.value_or(std::numeric_limits<double>::quiet_NaN());
+  if (!n.present()) {
+    if (def) return *def;
+    n.error(fmt::format("missing required key (expected {})", range.describe()));
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return n.value(range);
+}
+
+long long Node::integer(std::string_view key, std::optional<double> def, const Range& range) {
+  const double x = number(key, def, range);
+  return std::isfinite(x) ? static_cast<long long>(x) : 0;
+}
+
+std::string Node::string(std::string_view key, std::optional<std::string> def) {
+  const Node n = child(key);
+  if (walking()) return def.value_or("");
+  if (!n.present()) {
+    if (def) return *def;
+    n.error("missing required key (expected a string)");
+    return {};
+  }
+  if (!n.is_scalar()) {
+    n.error(fmt::format("expected a string, got {}", n.kind()));
+    return {};
+  }
+  return n.scalar();
+}
+
+int Node::choice(std::string_view key, const Keys& choices, int def) {
+  const Node n = child(key);
+  if (walking()) {
+    for (std::string_view c : choices) reader_->note_key(c);
+    return std::max(def, 0);
+  }
+  if (!n.present()) {
+    if (def >= 0) return def;
+    n.error(fmt::format("missing required key (one of {})", join(choices)));
+    return -1;
+  }
+  const std::string s = n.is_scalar() ? n.scalar() : n.kind();
+  for (std::size_t i = 0; i < choices.size(); ++i)
+    if (choices[i] == s) return static_cast<int>(i);
+  n.error(fmt::format("must be one of {}, got '{}'", join(choices), s));
+  return -1;
+}
+
+std::vector<std::string> Node::keys_matching(bool (*pred)(std::string_view)) {
+  std::vector<std::string> out;
+  if (!is_map() || walking()) return out;
+  const YAML::Node& map = yaml_;
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (it->first.IsScalar() && pred(it->first.Scalar())) out.push_back(it->first.Scalar());
+  for (const std::string& k : out) declare(k);
+  return out;
+}
+
+double Node::value(const Range& range) const {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (walking()) return nan;
+  if (!is_scalar()) {
+    error(fmt::format("expected {}, got {}", range.describe(), kind()));
+    return nan;
+  }
+  const std::string text = yaml_.Scalar();
+  std::string lower = text;
+  std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+  if (lower == ".nan" || lower == "nan" || lower.find(".inf") != std::string::npos ||
+      lower == "inf" || lower == "-inf" || lower == "+inf" || lower == "infinity") {
+    error(fmt::format("must be a finite number (expected {}), got '{}'", range.describe(), text));
+    return nan;
+  }
+  std::string_view s = text;
+  if (!s.empty() && s.front() == '+') s.remove_prefix(1);
+  double x = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
+  if (ec == std::errc::result_out_of_range) {
+    error(fmt::format("'{}' is too large (expected {})", text, range.describe()));
+    return nan;
+  }
+  if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
+    error(fmt::format("expected {}, got '{}'", range.describe(), text));
+    return nan;
+  }
+  if (!range.contains(x)) {
+    error(fmt::format("must be {}, got {}", range.describe(), text));
+    return nan;
+  }
+  return x;
+}
+
+std::string Node::currency_code() const {
+  static const std::regex iso("[A-Z]{3}");
+  if (walking()) return {};
+  if (!is_scalar() || !std::regex_match(yaml_.Scalar(), iso)) {
+    error(fmt::format("expected a three-letter ISO currency code such as EUR or USD, got {}",
+                      kind()));
+    return {};
+  }
+  return yaml_.Scalar();
+}
+
+Node Node::item(std::size_t i) {
+  assert(i < size());
+  const std::string p = fmt::format("{}[{}]", path_, i);
+  if (walking()) return Node(*reader_, YAML::Node(), at_, p);
+  const YAML::Node& list = yaml_;
+  return Node(*reader_, list[i], p);
+}
+
+void Node::finish(std::size_t first_error) {
+  if (walking()) return;
+  const std::size_t before = reader_->error_count();
+  std::set<std::string> seen;
+  const YAML::Node& map = yaml_;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : "?";
+    if (!seen.insert(key).second) {
+      reader_->error(it->first, sub_path(key), "duplicate key");
+      continue;
+    }
+    if (std::find(declared_.begin(), declared_.end(), key) == declared_.end())
+      unknown_key(it->first, key);
+  }
+  // The map's own problems come first, as they would had it been checked before reading.
+  auto& errors = reader_->errors();
+  std::rotate(errors.begin() + static_cast<std::ptrdiff_t>(first_error),
+              errors.begin() + static_cast<std::ptrdiff_t>(before), errors.end());
+}
+
+void Node::unknown_key(const YAML::Node& at, const std::string& key) {
+  const Keys allowed = declared_keys();
+  std::string_view best;
+  std::size_t best_d = 1000;
+  for (std::string_view k : allowed) {
+    const std::size_t d = edit_distance(key, k);
+    if (d < best_d) best_d = d, best = k;
+  }
+  for (std::string_view k : allowed)  // "horizon" for "horizon_years"
+    if (key.size() >= 3 && k.size() > key.size() && k.substr(0, key.size()) == key && best_d > 2)
+      best = k, best_d = 0;
+  if (!best.empty() && best_d <= std::max<std::size_t>(2, key.size() / 3))
+    reader_->error(at, sub_path(key), fmt::format("unknown key; did you mean '{}'?", best));
+  else
+    reader_->error(at, sub_path(key),
+                   fmt::format("unknown key; valid keys here: {}", join(allowed)));
+}
+
+}  // namespace vestsim::models::io

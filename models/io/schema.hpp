@@ -1,0 +1,43 @@
+// The scenario format (docs/scenario-format.md) as reading code, one reader
+// per map. This code is the only list of the format's keys: a key is known
+// because a reader looks it up, and accepted_keys() walks these readers.
+//
+// To add a key: add its lookup to the reader of its map (e.g.
+// `o.x = n.number("x", 0.0, between(0, 1));` in read_offer) and document it
+// in docs/scenario-format.md (tests/docs_test.cpp checks that). Nothing else.
+// A map's keys are listed in messages in the order its reader looks them up.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "models/io/reader.hpp"
+#include "models/scenario.hpp"
+
+namespace vestsim::models::io {
+
+// parent[key]: a number (a constant) or a map with `dist`; `def` (a constant)
+// when absent, nullopt makes it required. Sampler{} after an error.
+Sampler read_distribution(Node& parent, std::string_view key, std::optional<double> def);
+
+// A fraction of the company (dilution): random draws are clamped to [0, 1]
+// (MODEL.md §10), but a constant or a median outside it is a typo such as
+// 15 for 15%, and is reported.
+Sampler read_fraction(Node& parent, std::string_view key, std::optional<double> def);
+
+// One entry of `companies`; c.id is set by the caller. c.currency stays
+// empty when the company has none of its own.
+void read_company(Node& n, Company& c);
+
+// One entry of `offers`; o.id is set by the caller. `s` holds the companies,
+// currency and fx read so far.
+void read_offer(Node& n, Offer& o, const Scenario& s);
+
+// The whole file; `stem` is the default name.
+Scenario read_scenario(Node& root, const std::string& stem);
+
+// Reports at `at` when `code` is neither the report currency nor in fx.
+void require_currency(const Scenario& s, const std::string& code, const Node& at);
+
+}  // namespace vestsim::models::io

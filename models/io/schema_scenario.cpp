@@ -1,0 +1,178 @@
+// The top of a scenario file: currency and fx, horizons, simulation,
+// employee, companies, offers, compare, report. How to add a key: see
+// models/io/schema.hpp.
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "models/io/schema.hpp"
+
+namespace vestsim::models::io {
+
+namespace {
+
+void read_fx(Node& fx, Scenario& s) {
+  if (!fx.is_map()) {
+    fx.error(fmt::format("expected a map of currency code to value, got {}", fx.kind()));
+    return;
+  }
+  fx.entries([&](Node& key, Node& value) {
+    const std::string code = key.currency_code();
+    const double v = value.value(above(0));
+    if (code.empty()) return;
+    if (code == s.currency && v != 1.0)
+      value.error(fmt::format("{} is the report currency; its fx is 1 (remove the entry)", code));
+    s.fx[code] = v;
+  });
+}
+
+// Company and offer ids: [A-Za-z0-9_-]+, so that they read unambiguously in
+// key paths, --set and reports. `key` is the id's node in its map.
+void check_id(const Node& key, const std::string& id) {
+  static const std::regex kId("[A-Za-z0-9_-]+");
+  if (!key.walking() && !std::regex_match(id, kId))
+    key.error_below(id, fmt::format("an id is letters, digits, '_' and '-' only, got '{}'", id));
+}
+
+void read_simulation(Node& n, Scenario& s) {
+  s.paths = static_cast<std::uint64_t>(n.integer("paths", 100000.0, whole(1, 1e9)));
+  s.seed = static_cast<std::uint64_t>(n.integer("seed", 1.0, whole(0, 9.007199254740992e15)));
+  s.threads = static_cast<int>(n.integer("threads", 0.0, whole(0, 1024)));
+  s.block = static_cast<std::uint32_t>(n.integer("block", 4096.0, whole(1, 1 << 24)));
+}
+
+void read_departure(Node& n, Scenario& s) {
+  s.departure_rate = n.number("annual_rate", 0.0, between(0, 10));
+}
+
+void read_employee(Node& n, Scenario& s) {
+  if (Node d = n.child("departure"); d.present()) d.map(s, read_departure);
+}
+
+void read_report(Node& n, Scenario& s) {
+  if (Node q = n.child("percentiles"); q.present()) {
+    if (!q.is_list() || q.size() == 0) {
+      q.error("expected a non-empty list of numbers from 0 to 100");
+    } else {
+      s.percentiles.clear();
+      for (std::size_t i = 0; i < q.size(); ++i)
+        s.percentiles.push_back(q.item(i).value(between(0, 100)));
+    }
+  }
+  s.risk_aversion = n.number("risk_aversion", 2.0, between(0, 20));
+  s.wealth = n.number("wealth", 100000.0, between(0, 1e12));
+}
+
+void read_companies(Node& root, Scenario& s) {
+  Node companies = root.child("companies");
+  if (!companies.present()) {
+    companies.error("missing required key (a map of company id to company)");
+    return;
+  }
+  if (!companies.is_map()) {
+    companies.error(
+        fmt::format("expected a map of company id to company, got {}", companies.kind()));
+    return;
+  }
+  companies.entries([&](Node& key, Node& value) {
+    Company c;
+    c.id = key.scalar();
+    check_id(key, c.id);
+    read_company(value, c);
+    if (c.currency.empty())
+      c.currency = s.currency;
+    else
+      require_currency(s, c.currency, value.child("currency"));
+    s.companies.push_back(std::move(c));
+  });
+}
+
+void read_offers(Node& root, Scenario& s) {
+  Node offers = root.child("offers");
+  if (!offers.present()) {
+    offers.error("missing required key (a map of offer id to offer, at least one)");
+    return;
+  }
+  if (!offers.is_map() || offers.size() == 0) {
+    offers.error(fmt::format("expected a map of at least one offer, got {}", offers.kind()));
+    return;
+  }
+  offers.entries([&](Node& key, Node& value) {
+    Offer o;
+    o.id = key.scalar();
+    check_id(key, o.id);
+    read_offer(value, o, s);
+    s.offers.push_back(std::move(o));
+  });
+}
+
+// The index of the offer named at n; -1 (reported) when there is none.
+int offer_index(const Node& n, const Scenario& s) {
+  const std::string id = n.scalar();
+  for (std::size_t i = 0; i < s.offers.size(); ++i)
+    if (s.offers[i].id == id) return static_cast<int>(i);
+  Keys ids;
+  for (const Offer& o : s.offers) ids.push_back(o.id);
+  n.error(fmt::format("unknown offer '{}'; defined offers: {}", id, join(ids)));
+  return -1;
+}
+
+void read_comparison(Node& n, Scenario& s) {
+  const bool has_a = n.has("a"), has_b = n.has("b");  // both looked up: neither is unknown
+  if (!has_a || !has_b) {
+    n.error("needs both a and b (offer ids)");
+    return;
+  }
+  const int a = offer_index(n.child("a"), s), b = offer_index(n.child("b"), s);
+  if (a >= 0 && b >= 0 && a == b) n.error("compares an offer with itself");
+  if (a >= 0 && b >= 0) s.compare.push_back({a, b});
+}
+
+void read_compare(Node& root, Scenario& s) {
+  Node cmp = root.child("compare");
+  if (!cmp.present()) {  // every pair, in file order
+    for (std::size_t i = 0; i < s.offers.size(); ++i)
+      for (std::size_t j = i + 1; j < s.offers.size(); ++j)
+        s.compare.push_back({static_cast<int>(i), static_cast<int>(j)});
+    return;
+  }
+  if (!cmp.is_list()) {
+    cmp.error("expected a list of {a: OFFER, b: OFFER}");
+    return;
+  }
+  for (std::size_t i = 0; i < cmp.size(); ++i) cmp.item(i).map(s, read_comparison);
+}
+
+void read_top(Node& root, Scenario& s) {
+  Node currency = root.child("currency");
+  if (currency.present())
+    s.currency = currency.currency_code();
+  else
+    currency.error("missing required key (the report currency, e.g. EUR)");
+  if (Node fx = root.child("fx"); fx.present()) read_fx(fx, s);
+  s.horizon_years = root.number("horizon_years", 4.0, {0, 50, true});
+  s.liquidity_horizon_years = root.number("liquidity_horizon_years", 10.0, between(0, 100));
+  if (s.liquidity_horizon_years < s.horizon_years)
+    root.child("liquidity_horizon_years")
+        .error(fmt::format("must be >= horizon_years ({})", s.horizon_years));
+  s.discount_rate = root.number("discount_rate", 0.0, {-1, 1, true});
+  if (Node sim = root.child("simulation"); sim.present()) sim.map(s, read_simulation);
+  if (Node e = root.child("employee"); e.present()) e.map(s, read_employee);
+  read_companies(root, s);
+  read_offers(root, s);
+  read_compare(root, s);
+  if (Node r = root.child("report"); r.present()) r.map(s, read_report);
+}
+
+}  // namespace
+
+Scenario read_scenario(Node& root, const std::string& stem) {
+  Scenario s;
+  root.map(s, [&](Node& m, Scenario& out) {
+    out.name = m.string("name", stem);
+    read_top(m, out);
+  });
+  return s;
+}
+
+}  // namespace vestsim::models::io
