@@ -5,10 +5,10 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "models/breakeven.hpp"
 #include "models/compiled.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/simulate.hpp"
+#include "models/studies/breakeven.hpp"
 #include "models/summary.hpp"
 
 using namespace vestsim::models;

@@ -10,7 +10,9 @@
 #include "models/scenario_loader.hpp"
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
-#include "tools/report.hpp"
+#include "tools/report/batch.hpp"
+#include "tools/report/common.hpp"
+#include "tools/report/run.hpp"
 
 using namespace vestsim::models;
 using namespace vestsim::tools;
@@ -213,7 +215,7 @@ TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
   CHECK(rows[0].a == "hf_ask");
   CHECK(rows[0].p_a_beats_b == f.sum.comparisons[0].p_a_beats_b);
   CHECK(rows[0].p50_diff == f.sum.comparisons[0].diff.percentiles[3]);
-  const std::string csv = batch_table(rows, "csv");
+  const std::string csv = batch_table(rows, {}, Format::kCsv);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);
-  CHECK(json::parse(batch_table(rows, "json")).size() == 2);
+  CHECK(json::parse(batch_table(rows, {}, Format::kJson)).size() == 2);
 }
