@@ -48,7 +48,7 @@ std::string html_page(const std::string& title, const std::string& body) {
 }
 
 std::string markdown_table_html(const std::string& markdown) {
-  std::string out = "<table>\n";
+  std::string out = "<div style=\"overflow-x:auto\"><table>\n";
   std::size_t row = 0, start = 0;
   while (start < markdown.size()) {
     std::size_t end = markdown.find('\n', start);
@@ -69,7 +69,7 @@ std::string markdown_table_html(const std::string& markdown) {
     out += "</tr>\n";
     ++row;
   }
-  return out + "</table>\n";
+  return out + "</table></div>\n";
 }
 
 const char* series_color(std::size_t i) {

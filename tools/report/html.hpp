@@ -12,7 +12,8 @@ namespace vestsim::tools {
 // (HTML already escaped), closed. `title` is escaped here.
 std::string html_page(const std::string& title, const std::string& body);
 
-// A markdown pipe table (header, separator, rows) as an HTML <table>; the
+// A markdown pipe table (header, separator, rows) as an HTML <table>, in a
+// box that scrolls sideways when the table is wider than the page; the
 // first cell of each body row is a row header.
 std::string markdown_table_html(const std::string& markdown);
 

@@ -2,6 +2,9 @@
 // dispatch over every format.
 #include "tools/report/run.hpp"
 
+#include <array>
+#include <utility>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -14,15 +17,20 @@ using nlohmann::ordered_json;
 
 namespace {
 
+// The scalar statistics of one output, named and ordered as every format prints them.
+std::array<std::pair<const char*, double>, 6> scalar_stats(const engine::Summary& s) {
+  return {{{"mean", s.mean},
+           {"sd", s.sd},
+           {"stderr", s.std_error},
+           {"min", s.min},
+           {"max", s.max},
+           {"cvar5", s.cvar5}}};
+}
+
 // The statistics of one output in CLI.md's shape.
 ordered_json summary_json(const engine::Summary& s, const std::vector<double>& q) {
   ordered_json j;
-  j["mean"] = s.mean;
-  j["sd"] = s.sd;
-  j["stderr"] = s.std_error;
-  j["min"] = s.min;
-  j["max"] = s.max;
-  j["cvar5"] = s.cvar5;
+  for (const auto& [name, value] : scalar_stats(s)) j[name] = value;
   ordered_json p = ordered_json::object(), ci = ordered_json::object();
   for (std::size_t i = 0; i < q.size(); ++i) {
     p[percentile_key(q[i])] = s.percentiles[i];
@@ -39,12 +47,7 @@ void csv_summary(std::string& out, const std::string& kind, const std::string& i
   auto row = [&](const std::string& stat, double v) {
     out += fmt::format("{},{},{},{},{:.17g}\n", kind, csv_field(id), output, stat, v);
   };
-  row("mean", s.mean);
-  row("sd", s.sd);
-  row("stderr", s.std_error);
-  row("min", s.min);
-  row("max", s.max);
-  row("cvar5", s.cvar5);
+  for (const auto& [name, value] : scalar_stats(s)) row(name, value);
   for (std::size_t i = 0; i < q.size(); ++i) {
     const std::string k = percentile_key(q[i]);
     row("p" + k, s.percentiles[i]);
