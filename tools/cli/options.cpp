@@ -257,7 +257,7 @@ std::optional<std::uint64_t> parse_count(const std::string& text, double lo) {
 
 std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string& error) {
   const std::size_t eq = text.find('=');
-  const char* p = text.data() + eq + 1;
+  const char* p = eq == std::string::npos ? text.data() : text.data() + eq + 1;
   const char* end = text.data() + text.size();
   double from = 0, to = 0, step = 0;
   const bool ok = eq != std::string::npos && read_number(p, end, ':', from) &&
@@ -270,8 +270,8 @@ std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string
     return std::nullopt;
   }
   if ((to - from) / step > 1000) {  // too many to list: say so without listing them
-    error =
-        fmt::format("'{}': {:.0f} points; at most 400", text, std::floor((to - from) / step) + 1);
+    error = fmt::format("--vary '{}': {:.0f} points; at most 400", text,
+                        std::floor((to - from) / step) + 1);
     return std::nullopt;
   }
   models::SweepAxis axis{text.substr(0, eq), models::sweep_values(from, to, step)};

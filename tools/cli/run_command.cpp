@@ -57,15 +57,21 @@ struct Destination {
   }
 };
 
+// The formats asked for, each once (text if none). Several need --out.
+std::vector<Format> distinct_formats(const SimulationFlags& f) {
+  std::vector<Format> formats = f.formats.empty() ? std::vector<Format>{Format::kText} : f.formats;
+  std::sort(formats.begin(), formats.end());
+  formats.erase(std::unique(formats.begin(), formats.end()), formats.end());
+  return formats;
+}
+
 }  // namespace
 
 int run_command(const RunOptions& o) {
   const SimulationFlags& f = o.sim;
   const std::vector<std::string> files =
       o.scenarios.empty() ? std::vector<std::string>{""} : expand_inputs(o.scenarios);
-  std::vector<Format> formats = f.formats.empty() ? std::vector<Format>{Format::kText} : f.formats;
-  std::sort(formats.begin(), formats.end());
-  formats.erase(std::unique(formats.begin(), formats.end()), formats.end());
+  const std::vector<Format> formats = distinct_formats(f);
   const bool batch = files.size() > 1;
   if (!o.paths_out.empty() && batch) throw UsageError("--paths-out takes a single scenario");
   if (f.out.empty() && formats.size() > 1)

@@ -27,7 +27,7 @@ std::array<std::pair<const char*, double>, 6> scalar_stats(const engine::Summary
            {"cvar5", s.cvar5}}};
 }
 
-// The statistics of one output in CLI.md's shape.
+// The statistics of one output in the shape of docs/cli.md#the-json-report.
 ordered_json summary_json(const engine::Summary& s, const std::vector<double>& q) {
   ordered_json j;
   for (const auto& [name, value] : scalar_stats(s)) j[name] = value;
