@@ -1,6 +1,7 @@
 #include "models/summary.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include "engine/parallel.hpp"
@@ -28,6 +29,26 @@ double certainty_equivalent(std::span<const double> total, double gamma, double 
   const double m = engine::stable_sum(scratch) / static_cast<double>(n);
   const double w = gamma == 1 ? std::exp(m) : std::pow(m, 1 / (1 - gamma));
   return w * scale - wealth;
+}
+
+double median(std::span<const double> column) {
+  assert(!column.empty());
+  std::vector<double> copy(column.begin(), column.end());
+  const double q[] = {50};
+  return engine::select_percentiles(copy, q)[0];
+}
+
+double share_positive(std::span<const double> diff) {
+  assert(!diff.empty());
+  std::size_t wins = 0;
+  for (double x : diff) wins += x > 0;
+  return static_cast<double>(wins) / static_cast<double>(diff.size());
+}
+
+std::optional<double> percentile_at(const RunSummary& s, const engine::Summary& x, double q) {
+  for (std::size_t i = 0; i < s.percentiles.size(); ++i)
+    if (s.percentiles[i] == q) return x.percentiles[i];
+  return std::nullopt;
 }
 
 RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
@@ -87,7 +108,10 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
       std::array<std::uint64_t, 4> counts{};
       for (std::uint8_t v : r.outcome[c]) ++counts[v];
       // Outcome enum: none 0, ipo 1, acquisition 2, failure 3; reported as ipo, acq, failure, none.
-      out.offers[o].outcomes = {counts[1] / n, counts[2] / n, counts[3] / n, counts[0] / n};
+      out.offers[o].outcomes = {.ipo = counts[1] / n,
+                                .acquisition = counts[2] / n,
+                                .failure = counts[3] / n,
+                                .none = counts[0] / n};
     }
   }
   for (std::size_t k = 0; k < s.compare.size(); ++k) {

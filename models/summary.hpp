@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -13,12 +14,18 @@
 
 namespace vestsim::models {
 
+// Share of paths by the private company's liquidity event within the
+// liquidity horizon; the four shares sum to 1.
+struct OutcomeShares {
+  double ipo = 0, acquisition = 0, failure = 0, none = 0;
+};
+
 struct OfferSummary {
   std::string id, label;
   engine::Summary total, cash, equity;
   double p_equity_zero = 0;
   bool has_private = false;
-  std::array<double, 4> outcomes{};  // share of paths: ipo, acquisition, failure, none
+  OutcomeShares outcomes;  // meaningful only when has_private
 };
 
 struct ComparisonSummary {
@@ -46,6 +53,17 @@ struct RunSummary {
 // CRRA certainty equivalent of `total` (MODEL.md §8): u^-1(E[u(wealth + total)]) - wealth.
 double certainty_equivalent(std::span<const double> total, double gamma, double wealth,
                             std::vector<double>& scratch);
+
+// The median (P50, the engine's percentile rule) of a column; copies it.
+// Requires a non-empty column.
+double median(std::span<const double> column);
+
+// P(a beats b) from the difference column a - b: the share of entries > 0
+// (ties lose). Requires a non-empty column.
+double share_positive(std::span<const double> diff);
+
+// x's percentile q if q is among the summary's requested percentiles.
+std::optional<double> percentile_at(const RunSummary& s, const engine::Summary& x, double q);
 
 RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
                          int threads, std::uint64_t seed);

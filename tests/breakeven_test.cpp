@@ -5,15 +5,33 @@
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
 
-#include "models/breakeven.hpp"
 #include "models/compiled.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/simulate.hpp"
+#include "models/studies/breakeven.hpp"
+#include "models/studies/run.hpp"
 #include "models/summary.hpp"
 
 using namespace vestsim::models;
 
 namespace {
+
+// A: base 50,000 + a grant of 100,000 at a certain 2x IPO; B: base 250,000.
+const char* const kCertainIpo = R"(currency: EUR
+simulation: {paths: 2000}
+companies:
+  priv:
+    kind: private
+    valuation: 1.0e9
+    exit: {time_years: 1, outcomes: {ipo: 1}, ipo: {multiple: 2, lockup_months: 0}}
+offers:
+  a:
+    base: 50000
+    grants:
+      - {company: priv, type: private_rsu, value: 100000, vesting: {years: 4}}
+  b:
+    base: 250000
+)";
 
 struct Solved {
   Scenario s;
@@ -38,22 +56,7 @@ Solved simulate_text(const std::string& text, const std::vector<Override>& overr
 TEST_CASE("break-even of a certain IPO is a division", "[breakeven]") {
   // A: base 50,000 (200,000 over 4 years) + a grant of V at a certain 2x IPO: total 200,000 + 2V.
   // B: base 250,000: 1,000,000. Equal when 2V = 800,000: V = 400,000, on every metric.
-  const std::string text = R"(currency: EUR
-simulation: {paths: 2000}
-companies:
-  priv:
-    kind: private
-    valuation: 1.0e9
-    exit: {time_years: 1, outcomes: {ipo: 1}, ipo: {multiple: 2, lockup_months: 0}}
-offers:
-  a:
-    base: 50000
-    grants:
-      - {company: priv, type: private_rsu, value: 100000, vesting: {years: 4}}
-  b:
-    base: 250000
-)";
-  const Solved s = simulate_text(text);
+  const Solved s = simulate_text(kCertainIpo);
   const BreakevenInput in{s.fixed, s.r.equity[0], s.r.total[1], 2, 100000, 100000};
   for (Metric m : {Metric::kP50, Metric::kMean, Metric::kCe, Metric::kWin}) {
     INFO(metric_name(m));
@@ -151,5 +154,25 @@ offers:
     const BreakevenResult res = solve_breakeven(in, m);
     REQUIRE(res.found);
     CHECK(std::fabs(res.k * 100000 - 500000 / 4.4) <= 1.0);
+  }
+}
+
+TEST_CASE("the break-even study solves every metric on one run's columns", "[breakeven]") {
+  const LoadResult l = load_scenario_text(kCertainIpo, "be.yaml");
+  REQUIRE(l.ok());
+  const Scenario& s = *l.scenario;
+  const RunStudy run = run_study(s, compile(s, s.seed));
+  const BreakevenStudy be =
+      study_breakeven(s, run.result, {0, 1, Solve::kEquity, {Metric::kWin, Metric::kMean}});
+  CHECK(be.offer == "a");
+  CHECK(be.against == "b");
+  CHECK(be.current == 100000);
+  CHECK(be.grants == 1);
+  REQUIRE(be.results.size() == 2);
+  CHECK(be.results[0].first == Metric::kWin);
+  for (const auto& [metric, r] : be.results) {
+    INFO(metric_name(metric));
+    REQUIRE(r.found);
+    CHECK(std::fabs(r.k * be.current - 400000) <= 1.0);
   }
 }

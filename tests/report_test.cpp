@@ -10,7 +10,11 @@
 #include "models/scenario_loader.hpp"
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
-#include "tools/report.hpp"
+#include "tools/report/batch.hpp"
+#include "tools/report/common.hpp"
+#include "tools/report/run.hpp"
+#include "tools/report/sensitivity.hpp"
+#include "tools/report/sweep.hpp"
 
 using namespace vestsim::models;
 using namespace vestsim::tools;
@@ -213,7 +217,53 @@ TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
   CHECK(rows[0].a == "hf_ask");
   CHECK(rows[0].p_a_beats_b == f.sum.comparisons[0].p_a_beats_b);
   CHECK(rows[0].p50_diff == f.sum.comparisons[0].diff.percentiles[3]);
-  const std::string csv = batch_table(rows, "csv");
+  const std::string csv = batch_table(rows, {}, Format::kCsv);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);
-  CHECK(json::parse(batch_table(rows, "json")).size() == 2);
+  CHECK(json::parse(batch_table(rows, {}, Format::kJson)).size() == 2);
+}
+
+TEST_CASE("every format has one name and one extension", "[report]") {
+  REQUIRE(format_names().size() == 5);
+  const char* const names[] = {"text", "json", "csv", "markdown", "html"};
+  const char* const extensions[] = {"txt", "json", "csv", "md", "html"};
+  for (std::size_t k = 0; k < 5; ++k) {
+    INFO(names[k]);
+    CHECK(format_names()[k].first == names[k]);
+    CHECK(format_name(format_names()[k].second) == std::string(names[k]));
+    CHECK(extension(format_names()[k].second) == std::string(extensions[k]));
+  }
+}
+
+TEST_CASE("sweep, tornado and batch pages share the page shell and are well-formed", "[report]") {
+  Fixture f;
+  SweepResult sweep{"s & t", "EUR", "a", "b", {"x", "y"}, {{1, 2}, {10, 20, 30}}, {}, 100, 1};
+  for (double x : {1, 2})
+    for (double y : {10, 20, 30}) sweep.points.push_back({{x, y}, 0.25 * x, 1, 2, -1});
+  SweepResult line = sweep;
+  line.params.pop_back();
+  line.grids.pop_back();
+  line.points.resize(2);
+  TornadoResult t;
+  t.a = "a";
+  t.b = "b";
+  t.currency = "EUR";
+  t.bars.push_back({"input <1>", 1, 2, -100, 300, 0.4, 0.6, 0.5});
+  const auto rows = batch_rows(f.sum);
+  const std::string pages[] = {sweep_report(sweep, Format::kHtml),
+                               sweep_report(line, Format::kHtml),
+                               tornado_report(t, "s", 100, 1, Format::kHtml),
+                               batch_table(rows, {"one", "two"}, Format::kHtml)};
+  const std::string run_head = to_html(f.sum, chart_data(f.r)).substr(0, 200);
+  for (const std::string& page : pages) {
+    std::string why;
+    CHECK(well_formed(page, why));
+    INFO(why);
+    CHECK(page.substr(0, 200).substr(0, run_head.find("<title>")) ==
+          run_head.substr(0, run_head.find("<title>")));
+    CHECK(page.find("<style>") != std::string::npos);
+    CHECK(page.find("<script") == std::string::npos);
+  }
+  CHECK(pages[0].find("id=\"chart-sweep\"") != std::string::npos);
+  CHECK(pages[2].find("id=\"chart-tornado\"") != std::string::npos);
+  CHECK(pages[3].find("<a href=\"two.html\">two</a>") != std::string::npos);
 }

@@ -11,7 +11,7 @@
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
 #include "tests/test_support.hpp"
-#include "tools/report.hpp"
+#include "tools/report/run.hpp"
 
 using namespace vestsim::models;
 using vestsim::test::load_ok;

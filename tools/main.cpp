@@ -1,4 +1,4 @@
-#include "tools/cli.hpp"
+#include "tools/cli/cli.hpp"
 
 int main(int argc, char** argv) {
   return vestsim::tools::run_cli(argc, argv);

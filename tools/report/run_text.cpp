@@ -1,7 +1,8 @@
 // The terminal report: aligned tables that fit in 100 columns.
 #include <fmt/format.h>
 
-#include "tools/report.hpp"
+#include "tools/report/common.hpp"
+#include "tools/report/run.hpp"
 
 namespace vestsim::tools {
 
@@ -45,13 +46,6 @@ std::vector<std::string> cells(const engine::Summary& x, const std::string& cur)
   return c;
 }
 
-// The median when 50 is among the requested percentiles, else the mean.
-double median_of(const RunSummary& s, const engine::Summary& x) {
-  for (std::size_t i = 0; i < s.percentiles.size(); ++i)
-    if (s.percentiles[i] == 50) return x.percentiles[i];
-  return x.mean;
-}
-
 }  // namespace
 
 std::string to_text(const RunSummary& s) {
@@ -70,7 +64,8 @@ std::string to_text(const RunSummary& s) {
     const std::string head =
         fmt::format("  {} beats {} in {} of futures", la, lb, percent(c.p_a_beats_b));
     const std::string tail =
-        fmt::format("(median difference {})", money(median_of(s, c.diff), cur));
+        fmt::format("(median difference {})",
+                    money(models::percentile_at(s, c.diff, 50).value_or(c.diff.mean), cur));
     std::size_t width = 0;  // in code points: the euro sign is one column
     for (unsigned char ch : head + tail) width += (ch & 0xC0) != 0x80;
     out += width + 1 <= 100 ? head + " " + tail + "\n" : head + "\n    " + tail + "\n";
@@ -87,8 +82,8 @@ std::string to_text(const RunSummary& s) {
     if (o.has_private)
       out += fmt::format(
           "\n  outcome: IPO {} · acquisition {} · failure {} · no event by year {:g} {}",
-          percent(o.outcomes[0]), percent(o.outcomes[1]), percent(o.outcomes[2]),
-          s.liquidity_horizon_years, percent(o.outcomes[3]));
+          percent(o.outcomes.ipo), percent(o.outcomes.acquisition), percent(o.outcomes.failure),
+          s.liquidity_horizon_years, percent(o.outcomes.none));
     out += "\n\n";
   }
   for (const auto& c : s.comparisons) {

@@ -1,6 +1,7 @@
-#include "models/breakeven.hpp"
+#include "models/studies/breakeven.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <vector>
 
@@ -14,17 +15,11 @@ namespace vestsim::models {
 
 namespace {
 
-double median_of(std::vector<double>& v) {
-  const double q[] = {50};
-  return engine::select_percentiles(v, q)[0];
-}
-
 double metric_of(std::span<const double> x, Metric m, double gamma, double wealth,
                  std::vector<double>& scratch) {
   switch (m) {
     case Metric::kP50:
-      scratch.assign(x.begin(), x.end());
-      return median_of(scratch);
+      return median(x);
     case Metric::kMean:
       return engine::stable_sum(x) / static_cast<double>(x.size());
     case Metric::kCe:
@@ -139,6 +134,42 @@ BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches)
   r.ci_lo = std::max(0.0, r.k - t * se);
   r.ci_hi = r.k + t * se;
   return r;
+}
+
+double breakeven_current(const Scenario& s, int offer, Solve solve) {
+  const Offer& o = s.offers.at(offer);
+  assert(solve == Solve::kBase || !o.grants.empty());
+  return solve == Solve::kBase ? o.base : o.grants[0].value;
+}
+
+BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const BreakevenRequest& req) {
+  assert(req.offer != req.against);
+  const bool base = req.solve == Solve::kBase;
+  const Offer& oa = s.offers.at(req.offer);
+  BreakevenStudy out{.scenario = s.name,
+                     .offer = oa.id,
+                     .against = s.offers.at(req.against).id,
+                     .offer_label = oa.label,
+                     .against_label = s.offers[req.against].label,
+                     .solve = req.solve,
+                     .currency = oa.currency,
+                     .report_currency = s.currency,
+                     .paths = s.paths,
+                     .seed = s.seed,
+                     .current = breakeven_current(s, req.offer, req.solve),
+                     .grants = oa.grants.size(),
+                     .horizon_years = s.horizon_years,
+                     .risk_aversion = s.risk_aversion,
+                     .wealth = s.wealth,
+                     .results = {}};
+  assert(out.current > 0);
+  const std::vector<double>& scaled = base ? r.salary_bonus[req.offer] : r.equity[req.offer];
+  std::vector<double> fixed(r.paths);
+  for (std::uint64_t i = 0; i < r.paths; ++i) fixed[i] = r.total[req.offer][i] - scaled[i];
+  const BreakevenInput in{fixed,           scaled,   r.total[req.against],
+                          s.risk_aversion, s.wealth, out.current};
+  for (Metric m : req.metrics) out.results.emplace_back(m, solve_breakeven(in, m));
+  return out;
 }
 
 }  // namespace vestsim::models

@@ -1,4 +1,4 @@
-#include "engine/rng_bound.hpp"
+#include "tools/cli/rng_bound.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -8,7 +8,9 @@
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
 
-namespace vestsim::engine {
+namespace vestsim::tools {
+
+using namespace vestsim::engine;
 
 double rng_only_seconds(std::uint64_t paths, double uniforms_per_path, double normals_per_path,
                         int threads, std::uint32_t block) {
@@ -34,4 +36,4 @@ double rng_only_seconds(std::uint64_t paths, double uniforms_per_path, double no
   return seconds;
 }
 
-}  // namespace vestsim::engine
+}  // namespace vestsim::tools

@@ -8,6 +8,11 @@
 
 #include <span>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "models/simulate.hpp"
 
 namespace vestsim::models {
 
@@ -38,5 +43,38 @@ double breakeven_gap(const BreakevenInput& in, Metric m, double k);
 BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches = 20);
 
 const char* metric_name(Metric m);
+
+// --- The break-even study of a simulated scenario ---------------------------
+
+// What the study scales: every grant of the offer together, or its base salary.
+enum class Solve { kEquity, kBase };
+
+struct BreakevenRequest {
+  int offer = 0, against = 1;  // indices into Scenario::offers, different
+  Solve solve = Solve::kEquity;
+  std::vector<Metric> metrics;  // solved in this order
+};
+
+struct BreakevenStudy {
+  std::string scenario, offer, against, offer_label, against_label;
+  Solve solve = Solve::kEquity;
+  std::string currency;         // the solved offer's currency
+  std::string report_currency;  // the scenario's (wealth is stated in it)
+  std::uint64_t paths = 0, seed = 0;
+  double current = 0;        // today's figure (first grant's value, or the base)
+  std::size_t grants = 0;    // grants of the solved offer, scaled together
+  double horizon_years = 0;  // of the scenario
+  double risk_aversion = 0, wealth = 0;
+  std::vector<std::pair<Metric, BreakevenResult>> results;  // value = k * current
+};
+
+// Today's figure the study scales. Requires a valid offer index; for
+// kEquity the offer must have a grant.
+double breakeven_current(const Scenario& s, int offer, Solve solve);
+
+// Solves every requested metric on the columns of one run of `s`. Requires
+// `r` simulated from `s` (with salary_column when solving for the base),
+// req.offer != req.against and breakeven_current(...) > 0.
+BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const BreakevenRequest& req);
 
 }  // namespace vestsim::models

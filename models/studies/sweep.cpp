@@ -1,0 +1,62 @@
+#include "models/studies/sweep.hpp"
+
+#include <cassert>
+
+#include "engine/parallel.hpp"
+#include "models/compiled.hpp"
+#include "models/studies/run.hpp"
+#include "models/summary.hpp"
+
+namespace vestsim::models {
+
+std::vector<double> sweep_values(double from, double to, double step) {
+  assert(step > 0 && to >= from);
+  std::vector<double> grid;
+  for (int k = 0; from + k * step <= to + 1e-9 * step; ++k) grid.push_back(from + k * step);
+  return grid;
+}
+
+std::vector<std::vector<double>> sweep_points(const std::vector<SweepAxis>& axes) {
+  assert(axes.size() == 1 || axes.size() == 2);
+  std::vector<std::vector<double>> points;
+  for (double x : axes[0].values) {
+    if (axes.size() == 1)
+      points.push_back({x});
+    else
+      for (double y : axes[1].values) points.push_back({x, y});
+  }
+  return points;
+}
+
+SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<SweepAxis>& axes,
+                      Comparison cmp, std::atomic<std::uint64_t>* progress) {
+  const std::vector<std::vector<double>> points = sweep_points(axes);
+  assert(scenarios.size() == points.size() && !scenarios.empty());
+  const Scenario& first = scenarios[0];
+  SweepResult res;
+  res.scenario = first.name;
+  res.currency = first.currency;
+  res.a = first.offers[cmp.a].id;
+  res.b = first.offers[cmp.b].id;
+  res.paths = first.paths;
+  res.seed = first.seed;
+  for (const SweepAxis& axis : axes) {
+    res.params.push_back(axis.path);
+    res.grids.push_back(axis.values);
+  }
+  res.points.resize(points.size());
+  engine::for_each_index(points.size(), first.threads, [&](std::size_t k) {
+    Scenario s = scenarios[k];
+    s.compare = {cmp};
+    const CompiledScenario cs = compile(s, s.seed);
+    SimOptions o = sim_options(s);
+    o.threads = 1;
+    const SimResult r = simulate(cs, o);
+    res.points[k] = {points[k], share_positive(r.diff[0]), median(r.total[cmp.a]),
+                     median(r.total[cmp.b]), median(r.diff[0])};
+    if (progress) progress->fetch_add(1);
+  });
+  return res;
+}
+
+}  // namespace vestsim::models

@@ -1,0 +1,124 @@
+// The command line parses into typed options: counts in e notation, grids,
+// metric and format names; bad usage is refused with exit status 2.
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "tools/cli/options.hpp"
+
+using namespace vestsim;
+using namespace vestsim::tools;
+
+namespace {
+
+struct Parsed {
+  ParsedCommand result;
+  std::string out, err;
+};
+
+Parsed parse(std::vector<std::string> args) {
+  args.insert(args.begin(), "vestsim");
+  std::vector<const char*> argv;
+  for (const std::string& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  Parsed p{parse_command_line(static_cast<int>(argv.size()), argv.data(), out, err), "", ""};
+  p.out = out.str();
+  p.err = err.str();
+  return p;
+}
+
+template <class T>
+const T& command(const Parsed& p) {
+  INFO(p.err);
+  REQUIRE(p.result.command.has_value());
+  REQUIRE(std::holds_alternative<T>(*p.result.command));
+  return std::get<T>(*p.result.command);
+}
+
+bool usage_error(const Parsed& p) {
+  return !p.result.command && p.result.exit_code == 2 && !p.err.empty();
+}
+
+}  // namespace
+
+TEST_CASE("counts are whole numbers, also in e notation", "[cli]") {
+  CHECK(command<RunOptions>(parse({"run", "--paths", "1e6"})).sim.paths == 1000000u);
+  CHECK(command<RunOptions>(parse({"run", "--paths", "250"})).sim.paths == 250u);
+  CHECK(command<RunOptions>(parse({"run", "--seed", "0"})).sim.seed == 0u);
+  CHECK(command<RunOptions>(parse({"run", "--threads", "2"})).sim.threads == 2);
+  CHECK_FALSE(command<RunOptions>(parse({"run"})).sim.paths.has_value());
+  CHECK(command<BenchOptions>(parse({"bench"})).paths == 1000000u);
+  CHECK(command<BenchOptions>(parse({"bench", "--paths", "2e4"})).paths == 20000u);
+  for (const char* bad : {"1.5", "lots", "0", "-3", "1e20", ""}) {
+    INFO(bad);
+    const Parsed p = parse({"run", "--paths", bad});
+    CHECK(usage_error(p));
+  }
+  CHECK(parse({"run", "--paths", "lots"}).err.find("--paths: expected a whole number") !=
+        std::string::npos);
+  CHECK(usage_error(parse({"run", "--threads", "-1"})));
+}
+
+TEST_CASE("a vary option gives a grid, and malformed or oversized ones are refused", "[cli]") {
+  const Parsed one = parse({"sweep", "--vary", "a.b=1:3:1"});
+  const SweepOptions& o = command<SweepOptions>(one);
+  REQUIRE(o.axes.size() == 1);
+  CHECK(o.axes[0].path == "a.b");
+  CHECK(o.axes[0].values == std::vector<double>{1, 2, 3});
+  const Parsed p2 =
+      parse({"sweep", "--vary", "x=0:1:0.5", "--vary", "offers.a.grants[0].value=1e5:2e5:1e5"});
+  const SweepOptions& two = command<SweepOptions>(p2);
+  REQUIRE(two.axes.size() == 2);
+  CHECK(two.axes[0].values.size() == 3);
+  CHECK(two.axes[1].values == std::vector<double>{100000, 200000});
+  for (const char* bad :
+       {"a.b=3:1:1", "a.b=1:3:0", "a.b=1:3", "a.b", "a.b=1:3:1x", "a.b=1:1e9:1", "a.b=1:inf:1"}) {
+    INFO(bad);
+    CHECK(usage_error(parse({"sweep", "--vary", bad})));
+  }
+  CHECK(usage_error(parse({"sweep"})));  // --vary is required
+  CHECK(
+      usage_error(parse({"sweep", "--vary", "a=1:2:1", "--vary", "b=1:2:1", "--vary", "c=1:2:1"})));
+}
+
+TEST_CASE("names map to enums and unknown names are refused", "[cli]") {
+  const Parsed p = parse({"breakeven", "--metric", "win", "--metric", "p50", "--solve", "base"});
+  const BreakevenOptions& be = command<BreakevenOptions>(p);
+  CHECK(be.metrics == std::vector<models::Metric>{models::Metric::kWin, models::Metric::kP50});
+  CHECK(be.solve == models::Solve::kBase);
+  CHECK(command<BreakevenOptions>(parse({"breakeven"})).solve == models::Solve::kEquity);
+  CHECK(usage_error(parse({"breakeven", "--metric", "median"})));
+  CHECK(usage_error(parse({"breakeven", "--metric", "0"})));
+  CHECK(usage_error(parse({"breakeven", "--solve", "bonus"})));
+
+  const Parsed pr = parse({"run", "--format", "html", "--format", "json"});
+  const RunOptions& run = command<RunOptions>(pr);
+  CHECK(run.sim.formats == std::vector<Format>{Format::kHtml, Format::kJson});
+  CHECK(usage_error(parse({"run", "--format", "pdf"})));
+  CHECK(command<BenchOptions>(parse({"bench", "--format", "json"})).format == Format::kJson);
+  CHECK(usage_error(parse({"bench", "--format", "csv"})));
+}
+
+TEST_CASE("set options are split into path and value in order", "[cli]") {
+  const Parsed p = parse({"run", "--set", "offers.a.base=1", "--set", "report.wealth=2"});
+  const RunOptions& o = command<RunOptions>(p);
+  REQUIRE(o.sim.sets.size() == 2);
+  CHECK(o.sim.sets[0].path == "offers.a.base");
+  CHECK(o.sim.sets[1].value == "2");
+  CHECK(usage_error(parse({"run", "--set", "no-equals-sign"})));
+  CHECK(command<ValidateOptions>(parse({"validate", "x.yaml", "--set", "a=1"})).sets.size() == 1);
+}
+
+TEST_CASE("help exits 0 with an example, and no command is bad usage", "[cli]") {
+  for (const char* cmd : {"run", "validate", "breakeven", "sweep", "sensitivity", "bench"}) {
+    INFO(cmd);
+    const Parsed p = parse({cmd, "--help"});
+    CHECK_FALSE(p.result.command.has_value());
+    CHECK(p.result.exit_code == 0);
+    CHECK(p.out.find("vestsim " + std::string(cmd)) != std::string::npos);
+  }
+  CHECK(usage_error(parse({})));
+  CHECK(usage_error(parse({"run", "--frobnicate"})));
+}

@@ -1,0 +1,43 @@
+// `vestsim bench`: paths per second on the built-in scenario, against the
+// random-number limit.
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "engine/parallel.hpp"
+#include "models/studies/run.hpp"
+#include "tools/cli/commands.hpp"
+#include "tools/cli/rng_bound.hpp"
+#include "tools/cli/support.hpp"
+#include "tools/report/bench.hpp"
+
+namespace vestsim::tools {
+
+using namespace vestsim::models;
+
+int bench_command(const BenchOptions& o) {
+  SimulationFlags flags;
+  flags.paths = o.paths;
+  flags.threads = o.threads;
+  Scenario s = load_or_throw("", overrides_of(flags));
+  s.threads = engine::resolve_threads(s.threads);
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  const CompiledScenario cs = compile(s, s.seed);
+  const DrawCounts draws = count_draws(cs, 20000);
+  const RunStudy run = run_study(s, cs);  // the summary is part of the end-to-end time
+  BenchResult b{.scenario = s.name,
+                .paths = s.paths,
+                .threads = s.threads,
+                .cores = static_cast<int>(std::thread::hardware_concurrency()),
+                .seconds = run.result.seconds,
+                .end_to_end_seconds = std::chrono::duration<double>(Clock::now() - t0).count(),
+                .draws_per_path = draws.uniforms,
+                .normals_per_path = draws.normals,
+                .rng_seconds = 0};
+  b.rng_seconds = rng_only_seconds(s.paths, draws.uniforms, draws.normals, s.threads, s.block);
+  std::cout << bench_report(b, o.format);
+  return 0;
+}
+
+}  // namespace vestsim::tools

@@ -1,0 +1,49 @@
+// The `vestsim` command: parse, then run one command, mapping its failures to
+// exit statuses.
+#include "tools/cli/cli.hpp"
+
+#include <iostream>
+
+#include "tools/cli/commands.hpp"
+#include "tools/cli/options.hpp"
+#include "tools/cli/support.hpp"
+
+namespace vestsim::tools {
+
+namespace {
+
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+
+int dispatch(const Command& command) {
+  return std::visit(Overloaded{[](const RunOptions& o) { return run_command(o); },
+                               [](const ValidateOptions& o) { return validate_command(o); },
+                               [](const BreakevenOptions& o) { return breakeven_command(o); },
+                               [](const SweepOptions& o) { return sweep_command(o); },
+                               [](const SensitivityOptions& o) { return sensitivity_command(o); },
+                               [](const BenchOptions& o) { return bench_command(o); }},
+                    command);
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  const ParsedCommand parsed = parse_command_line(argc, argv, std::cout, std::cerr);
+  if (!parsed.command) return parsed.exit_code;
+  try {
+    return dispatch(*parsed.command);
+  } catch (const UsageError& e) {
+    std::cerr << "vestsim: " << e.what() << "\n";
+    return 2;
+  } catch (const RunError& e) {
+    std::cerr << "vestsim: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "vestsim: run failed: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace vestsim::tools

@@ -1,0 +1,297 @@
+#include "tools/cli/options.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <ostream>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+namespace vestsim::tools {
+
+namespace {
+
+// Accepts whole numbers >= lo, also in e notation, and rewrites them plainly
+// for CLI11's integer conversion.
+CLI::Validator count(double lo) {
+  return CLI::Validator(
+      [lo](std::string& text) {
+        const std::optional<std::uint64_t> v = parse_count(text, lo);
+        if (!v) return fmt::format("expected a whole number >= {}, got '{}'", lo, text);
+        text = std::to_string(*v);
+        return std::string();
+      },
+      "");
+}
+
+template <class E>
+using Names = std::vector<std::pair<std::string, E>>;
+
+// An option whose values are the names in `names`, stored as the mapped enum;
+// anything else is refused with the list of names.
+template <class E, class Target>
+CLI::Option* add_named(CLI::App* app, const std::string& flag, Target& target,
+                       const Names<E>& names, const std::string& help) {
+  std::string list;
+  for (const auto& [name, value] : names) list += (list.empty() ? "" : ",") + name;
+  const CLI::Validator by_name(
+      [names, list](std::string& text) {
+        for (const auto& [name, value] : names)
+          if (name == text) {
+            text = std::to_string(static_cast<int>(value));
+            return std::string();
+          }
+        return text + " not in {" + list + "}";
+      },
+      "{" + list + "}");
+  return app->add_option(flag, target, help)->type_name("TEXT")->transform(by_name);
+}
+
+// --set PATH=VALUE, repeatable; each is checked for shape here, for meaning by the loader.
+CLI::Option* add_sets(CLI::App* app, std::vector<models::Override>& sets, const std::string& help) {
+  return app->add_option_function<std::vector<std::string>>(
+      "--set",
+      [&sets](const std::vector<std::string>& texts) {
+        for (const std::string& t : texts) {
+          models::Override o;
+          const std::string err = models::parse_override(t, o);
+          if (!err.empty()) throw CLI::ValidationError(err);
+          sets.push_back(o);
+        }
+      },
+      help);
+}
+
+void add_simulation_flags(CLI::App* app, SimulationFlags& f) {
+  app->add_option("--paths", f.paths,
+                  "Number of simulated futures (e.g. 1e6); default from the scenario")
+      ->type_name("N")
+      ->transform(count(1));
+  app->add_option("--seed", f.seed,
+                  "Run seed; the same seed gives the same report on any thread count")
+      ->type_name("S")
+      ->transform(count(0));
+  app->add_option("--threads", f.threads, "Worker threads (0 = all cores)")
+      ->type_name("T")
+      ->transform(count(0));
+  add_sets(app, f.sets, "Override a scenario value, e.g. offers.hf.base=140000 (repeatable)")
+      ->type_name("PATH=VALUE");
+  add_named(app, "--format", f.formats, format_names(), "Report format (repeatable with --out)")
+      ->type_name("FORMAT");
+  app->add_option("--out", f.out,
+                  "Write reports here: a file, or a folder for several formats or scenarios")
+      ->type_name("PATH");
+  app->add_flag("--quiet,-q", f.quiet, "No progress bar");
+}
+
+const Names<models::Metric> kMetrics = {{"p50", models::Metric::kP50},
+                                        {"mean", models::Metric::kMean},
+                                        {"ce", models::Metric::kCe},
+                                        {"win", models::Metric::kWin}};
+const Names<models::Solve> kSolve = {{"equity", models::Solve::kEquity},
+                                     {"base", models::Solve::kBase}};
+const Names<Format> kBenchFormats = {{"text", Format::kText}, {"json", Format::kJson}};
+
+// The subcommands, each filling its own options struct.
+struct Parser {
+  CLI::App app{"vestsim: Monte Carlo comparison of job offers with private and public equity"};
+  RunOptions run;
+  ValidateOptions validate;
+  BreakevenOptions breakeven;
+  SweepOptions sweep;
+  SensitivityOptions sensitivity;
+  BenchOptions bench;
+  CLI::App *run_app, *validate_app, *breakeven_app, *sweep_app, *sensitivity_app, *bench_app;
+
+  Parser() {
+    app.require_subcommand(1);
+    // Our own checks say everything in their message; CLI11's own errors get its hint.
+    app.failure_message([](const CLI::App* a, const CLI::Error& e) {
+      if (dynamic_cast<const CLI::ValidationError*>(&e))
+        return "vestsim: " + std::string(e.what()) + "\n";
+      return CLI::FailureMessage::simple(a, e);
+    });
+    app.footer(
+        "Run 'vestsim COMMAND --help' for a command's options.\n"
+        "Example: vestsim run                      # the built-in Hugging Face vs Google Paris "
+        "case");
+    add_run();
+    add_validate();
+    add_breakeven();
+    add_sweep();
+    add_sensitivity();
+    add_bench();
+  }
+
+  void add_run() {
+    run_app = app.add_subcommand("run", "Simulate scenarios and print percentile reports");
+    run_app->add_option("scenarios", run.scenarios,
+                        "Scenario files or folders (default: the built-in scenario)");
+    add_simulation_flags(run_app, run.sim);
+    run_app->add_option("--paths-out", run.paths_out,
+                        "Also write the per-path columns (.csv, or .npy for numpy)");
+    run_app->footer(
+        "Examples:\n  vestsim run\n  vestsim run scenarios/hf-nyc-vs-anthropic.yaml --paths 1e6\n"
+        "  vestsim run scenarios/ --format html --format json --out report/");
+  }
+
+  void add_validate() {
+    validate_app = app.add_subcommand("validate", "Check scenario files; list every problem");
+    validate_app->add_option("scenarios", validate.scenarios, "Scenario files or folders")
+        ->required();
+    add_sets(validate_app, validate.sets, "Override a value before checking: PATH=VALUE");
+    validate_app->footer("Example:\n  vestsim validate scenarios/*.yaml");
+  }
+
+  void add_breakeven() {
+    CLI::App* be = breakeven_app = app.add_subcommand(
+        "breakeven", "The equity grant (or base) at which one offer matches another");
+    BreakevenOptions& o = breakeven;
+    be->add_option("scenario", o.scenario, "Scenario file (default: the built-in scenario)");
+    be->add_option("--offer", o.offer,
+                   "The offer whose grant is solved for (default: a of the first comparison)");
+    be->add_option("--against", o.against,
+                   "The offer to match (default: b of the first comparison)");
+    add_named(be, "--metric", o.metrics, kMetrics, "p50, mean, ce or win (default: all four)");
+    add_named(be, "--solve", o.solve, kSolve,
+              "What to solve for: equity (all grants scaled together) or base");
+    be->add_option("--risk-aversion", o.risk_aversion,
+                   "CRRA gamma for the ce metric (default: the scenario's)");
+    be->add_option("--wealth", o.wealth,
+                   "Starting wealth for the ce metric (default: the scenario's)");
+    add_simulation_flags(be, o.sim);
+    be->footer(
+        "Example:\n  vestsim breakeven scenarios/hf-paris-vs-google-l5.yaml --offer hf_ask "
+        "--against google");
+  }
+
+  void add_sweep() {
+    sweep_app = app.add_subcommand("sweep",
+                                   "P(a beats b) and medians over a grid of one or two parameters");
+    sweep_app->add_option("scenario", sweep.scenario,
+                          "Scenario file (default: the built-in scenario)");
+    sweep_app
+        ->add_option_function<std::vector<std::string>>(
+            "--vary",
+            [this](const std::vector<std::string>& texts) {
+              if (texts.size() > 2) throw CLI::ValidationError("give one or two --vary parameters");
+              for (const std::string& t : texts) {
+                std::string error;
+                const std::optional<models::SweepAxis> axis = parse_vary(t, error);
+                if (!axis) throw CLI::ValidationError(error);
+                sweep.axes.push_back(*axis);
+              }
+            },
+            "PATH=FROM:TO:STEP, any scalar path as for --set (once or twice)")
+        ->required();
+    sweep_app->add_option("--compare", sweep.compare,
+                          "A:B, the comparison to report (default: the scenario's first)");
+    add_simulation_flags(sweep_app, sweep.sim);
+    sweep_app->footer(
+        "Example:\n  vestsim sweep --vary offers.hf_ask.grants[0].value=200000:600000:50000\n"
+        "  vestsim sweep --vary offers.hf_ask.base=115000:155000:10000 "
+        "--vary offers.hf_ask.grants[0].value=200000:500000:100000 --format html --out "
+        "sweep.html");
+  }
+
+  void add_sensitivity() {
+    sensitivity_app = app.add_subcommand(
+        "sensitivity", "Tornado bars: which uncertain inputs move the comparison");
+    sensitivity_app->add_option("scenario", sensitivity.scenario,
+                                "Scenario file (default: the built-in scenario)");
+    sensitivity_app->add_option("--compare", sensitivity.compare,
+                                "A:B, the comparison (default: the scenario's first)");
+    add_simulation_flags(sensitivity_app, sensitivity.sim);
+    sensitivity_app->footer(
+        "Example:\n  vestsim sensitivity scenarios/hf-paris-vs-google-l5.yaml --compare "
+        "hf_ask:google");
+  }
+
+  void add_bench() {
+    bench_app = app.add_subcommand(
+        "bench", "Paths per second and the RNG-bound ratio on the built-in scenario");
+    bench_app->add_option("--paths", bench.paths, "Paths to simulate (default 1e6)")
+        ->type_name("N")
+        ->transform(count(1));
+    bench_app->add_option("--threads", bench.threads, "Worker threads (0 = all cores)")
+        ->type_name("T")
+        ->transform(count(0));
+    add_named(bench_app, "--format", bench.format, kBenchFormats, "text or json");
+    bench_app->footer("Example:\n  vestsim bench --paths 1e7 --threads 2 --format json");
+  }
+
+  Command command() {
+    if (*run_app) return std::move(run);
+    if (*validate_app) return std::move(validate);
+    if (*breakeven_app) return std::move(breakeven);
+    if (*sweep_app) return std::move(sweep);
+    if (*sensitivity_app) return std::move(sensitivity);
+    return std::move(bench);
+  }
+};
+
+// Reads a finite number at p followed by `stop` ('\0': the end of the text)
+// and moves p past the stop.
+bool read_number(const char*& p, const char* end, char stop, double& v) {
+  const auto [next, ec] = std::from_chars(p, end, v);
+  if (ec != std::errc() || !std::isfinite(v)) return false;
+  if (stop == '\0' ? next != end : (next == end || *next != stop)) return false;
+  p = next + (stop == '\0' ? 0 : 1);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> parse_count(const std::string& text, double lo) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used == 0 || used != text.size() || !(v >= lo) || v != std::floor(v) || v > 9e15)
+    return std::nullopt;
+  return static_cast<std::uint64_t>(v);
+}
+
+std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string& error) {
+  const std::size_t eq = text.find('=');
+  const char* p = eq == std::string::npos ? text.data() : text.data() + eq + 1;
+  const char* end = text.data() + text.size();
+  double from = 0, to = 0, step = 0;
+  const bool ok = eq != std::string::npos && read_number(p, end, ':', from) &&
+                  read_number(p, end, ':', to) && read_number(p, end, '\0', step);
+  if (!ok || !(step > 0) || to < from) {
+    error = fmt::format(
+        "--vary '{}': expected PATH=FROM:TO:STEP with FROM <= TO and STEP > 0, e.g. "
+        "offers.hf_ask.grants[0].value=200000:500000:25000",
+        text);
+    return std::nullopt;
+  }
+  if ((to - from) / step > 1000) {  // too many to list: say so without listing them
+    error = fmt::format("--vary '{}': {:.0f} points; at most 400", text,
+                        std::floor((to - from) / step) + 1);
+    return std::nullopt;
+  }
+  models::SweepAxis axis{text.substr(0, eq), models::sweep_values(from, to, step)};
+  if (axis.values.size() > 400) {
+    error = fmt::format("--vary '{}': {} points; at most 400", text, axis.values.size());
+    return std::nullopt;
+  }
+  return axis;
+}
+
+ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream& out,
+                                 std::ostream& err) {
+  Parser p;
+  try {
+    p.app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = p.app.exit(e, out, err);
+    return {std::nullopt, code == 0 ? 0 : 2};
+  }
+  return {p.command(), 0};
+}
+
+}  // namespace vestsim::tools

@@ -1,0 +1,92 @@
+// The `vestsim` command line (docs/cli.md), parsed into one typed option
+// struct per command. Parsing is separate from running so that it can be
+// tested: parse_command_line never simulates, loads or writes anything.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "models/scenario_loader.hpp"
+#include "models/studies/breakeven.hpp"
+#include "models/studies/sweep.hpp"
+#include "tools/report/format.hpp"
+
+namespace vestsim::tools {
+
+// Options shared by the simulating commands. Counts are whole numbers,
+// accepted plainly or in e notation ("1e6").
+struct SimulationFlags {
+  std::vector<models::Override> sets;  // --set PATH=VALUE, in order
+  std::optional<std::uint64_t> paths;  // --paths, >= 1
+  std::optional<std::uint64_t> seed;   // --seed
+  std::optional<int> threads;          // --threads, 0 = all cores
+  std::vector<Format> formats;         // --format, as given (may repeat)
+  std::string out;                     // --out: a file or a folder
+  bool quiet = false;                  // --quiet: no progress bar
+};
+
+struct RunOptions {
+  std::vector<std::string> scenarios;  // files or folders; empty = the built-in scenario
+  std::string paths_out;               // --paths-out: per-path columns (.csv or .npy)
+  SimulationFlags sim;
+};
+
+struct ValidateOptions {
+  std::vector<std::string> scenarios;  // at least one
+  std::vector<models::Override> sets;
+};
+
+struct BreakevenOptions {
+  std::string scenario;                 // "" = the built-in scenario
+  std::string offer, against;           // both or neither ("" = the first comparison)
+  std::vector<models::Metric> metrics;  // empty = p50, mean, ce, win
+  models::Solve solve = models::Solve::kEquity;
+  std::optional<double> risk_aversion, wealth;  // override the scenario's report values
+  SimulationFlags sim;
+};
+
+struct SweepOptions {
+  std::string scenario;
+  std::vector<models::SweepAxis> axes;  // one or two, each with 1..400 values
+  std::string compare;                  // "A:B", or "" for the scenario's first comparison
+  SimulationFlags sim;
+};
+
+struct SensitivityOptions {
+  std::string scenario;
+  std::string compare;  // "A:B", or "" for the scenario's first comparison
+  SimulationFlags sim;
+};
+
+struct BenchOptions {
+  std::uint64_t paths = 1000000;
+  std::optional<int> threads;
+  Format format = Format::kText;  // text or json
+};
+
+using Command = std::variant<RunOptions, ValidateOptions, BreakevenOptions, SweepOptions,
+                             SensitivityOptions, BenchOptions>;
+
+struct ParsedCommand {
+  std::optional<Command> command;  // empty: stop with exit_code
+  int exit_code = 0;               // 0 after --help, 2 after bad usage
+};
+
+// Parses argv (argv[0] is the program). Help goes to `out`; usage errors,
+// with what was wrong, to `err`. Never throws for bad input.
+ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream& out,
+                                 std::ostream& err);
+
+// "PATH=FROM:TO:STEP" with FROM <= TO and STEP > 0, at most 400 values;
+// nullopt, with `error` set, otherwise.
+std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string& error);
+
+// A whole number >= lo written plainly or in e notation, at most 9e15;
+// nullopt otherwise.
+std::optional<std::uint64_t> parse_count(const std::string& text, double lo);
+
+}  // namespace vestsim::tools

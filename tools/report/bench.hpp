@@ -1,0 +1,25 @@
+// The `vestsim bench` report: paths per second and the RNG-bound ratio.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "tools/report/format.hpp"
+
+namespace vestsim::tools {
+
+struct BenchResult {
+  std::string scenario;
+  std::uint64_t paths = 0;
+  int threads = 0, cores = 0;
+  double seconds = 0;             // simulate alone
+  double end_to_end_seconds = 0;  // compile + simulate + statistics
+  double draws_per_path = 0, normals_per_path = 0;
+  double rng_seconds = 0;  // the generator alone for the same draws
+  double rng_bound_ratio() const { return seconds / rng_seconds; }
+};
+
+// JSON for json; the text report for any other format.
+std::string bench_report(const BenchResult& b, Format format);
+
+}  // namespace vestsim::tools

@@ -1,0 +1,115 @@
+// The break-even report (`vestsim breakeven`): the grant or base at which
+// one offer matches another, per metric, with its batch-means interval.
+#include "tools/report/breakeven.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tools/report/common.hpp"
+
+namespace vestsim::tools {
+
+namespace {
+
+std::string breakeven_json(const models::BreakevenStudy& be) {
+  const bool base = be.solve == models::Solve::kBase;
+  const double current = be.current;
+  nlohmann::ordered_json j;
+  j["scenario"] = be.scenario;
+  j["offer"] = be.offer;
+  j["against"] = be.against;
+  j["solve"] = base ? "base" : "equity";
+  j["currency"] = be.currency;
+  j["paths"] = be.paths;
+  j["seed"] = be.seed;
+  j["current"] = current;
+  j["ci_method"] =
+      "batch means: 20 contiguous batches of paths, each solved alone; value +- t(19, 0.975) * "
+      "sd / sqrt(20)";
+  nlohmann::ordered_json res = nlohmann::ordered_json::object();
+  for (const auto& [metric, br] : be.results) {
+    nlohmann::ordered_json e;
+    if (br.found) {
+      e["value"] = br.k * current;
+      if (std::isnan(br.ci_lo))
+        e["ci95"] = nullptr;
+      else
+        e["ci95"] = {br.ci_lo * current, br.ci_hi * current};
+    } else {
+      e["value"] = nullptr;
+      e["ci95"] = nullptr;
+      e["reason"] = br.reason;
+    }
+    res[models::metric_name(metric)] = e;
+  }
+  j["results"] = res;
+  return j.dump(2) + "\n";
+}
+
+// The text report, or with `md` the markdown one.
+std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
+  const bool base = be.solve == models::Solve::kBase;
+  const std::string& cur = be.currency;
+  const double current = be.current;
+  const std::string what = base ? "base salary" : "equity";
+  const std::string horizon = fmt::format("{:g}", be.horizon_years);
+  const std::string& label_b = be.against_label;
+  std::string out;
+  out += md ? fmt::format("# Break-even: {} vs {}\n\n", be.offer_label, label_b)
+            : fmt::format("Break-even {} for {} against {}\n", what, be.offer_label, label_b);
+  std::string today =
+      fmt::format("today {} ({} paths, seed {}; 95% CI by batch means)", money(current, cur),
+                  grouped(static_cast<long long>(be.paths)), be.seed);
+  if (!base && be.grants > 1)
+    today += fmt::format(
+        ";\n{}figures are the first grant's value, the other {} grant{} scaled in proportion",
+        md ? "" : "  ", be.grants - 1, be.grants > 2 ? "s" : "");
+  out += (md ? "" : "  ") + today + (md ? ".\n\n" : "\n");
+  for (const auto& [metric, br] : be.results) {
+    std::string goal;
+    switch (metric) {
+      case models::Metric::kP50:
+        goal = "To match " + label_b + " at the median";
+        break;
+      case models::Metric::kMean:
+        goal = "To match " + label_b + " on average";
+        break;
+      case models::Metric::kCe:
+        goal = fmt::format("For a risk-averse candidate (γ = {:g}, wealth {})", be.risk_aversion,
+                           money(be.wealth, be.report_currency));
+        break;
+      case models::Metric::kWin:
+        goal = "To be ahead of " + label_b + " with 50% probability";
+        break;
+    }
+    std::string answer, ci;
+    if (!br.found) {
+      answer = "no amount is enough (" + br.reason + ")";
+    } else {
+      answer = fmt::format("≥ {}{}", money(br.k * current, cur),
+                           base ? " base" : " in equity over " + horizon + " years");
+      if (!std::isnan(br.ci_lo))
+        ci = fmt::format("95% CI {} – {}", money(br.ci_lo * current, cur),
+                         money(br.ci_hi * current, cur));
+    }
+    if (md)
+      out +=
+          fmt::format("- {} you need **{}**{}\n", goal, answer, ci.empty() ? "" : " (" + ci + ")");
+    else
+      out +=
+          fmt::format("  {} you need {}\n{}", goal, answer, ci.empty() ? "" : "      " + ci + "\n");
+  }
+  out += md ? "\n" : "";
+  return out;
+}
+
+}  // namespace
+
+std::string breakeven_report(const models::BreakevenStudy& be, Format format) {
+  if (format == Format::kJson) return breakeven_json(be);
+  return breakeven_text(be, format == Format::kMarkdown);
+}
+
+}  // namespace vestsim::tools

@@ -1,0 +1,73 @@
+#include "tools/report/common.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace vestsim::tools {
+
+std::string grouped(long long v) {
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  std::string out = v < 0 ? "-" : "";
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
+
+std::string currency_prefix(const std::string& currency) {
+  if (currency == "EUR") return "€";
+  if (currency == "USD") return "$";
+  if (currency == "GBP") return "£";
+  return currency + " ";
+}
+
+std::string html_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+std::string money(double v, const std::string& currency) {
+  const long long r = std::llround(v);
+  std::string out = r < 0 ? "-" : "";
+  out += currency_prefix(currency);
+  out += grouped(r < 0 ? -r : r);
+  return out;
+}
+
+std::string percent(double p) {
+  return fmt::format("{:.1f}%", 100.0 * p);
+}
+
+std::string percentile_key(double q) {
+  if (q == std::floor(q)) return fmt::format("{}", static_cast<long long>(q));
+  return fmt::format("{}", q);
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+}  // namespace vestsim::tools

@@ -1,0 +1,185 @@
+// The run report as JSON (the docs/cli.md contract), CSV and markdown, and the
+// dispatch over every format.
+#include "tools/report/run.hpp"
+
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tools/report/common.hpp"
+
+namespace vestsim::tools {
+
+using models::RunSummary;
+using nlohmann::ordered_json;
+
+namespace {
+
+// The scalar statistics of one output, named and ordered as every format prints them.
+std::array<std::pair<const char*, double>, 6> scalar_stats(const engine::Summary& s) {
+  return {{{"mean", s.mean},
+           {"sd", s.sd},
+           {"stderr", s.std_error},
+           {"min", s.min},
+           {"max", s.max},
+           {"cvar5", s.cvar5}}};
+}
+
+// The statistics of one output in the shape of docs/cli.md#the-json-report.
+ordered_json summary_json(const engine::Summary& s, const std::vector<double>& q) {
+  ordered_json j;
+  for (const auto& [name, value] : scalar_stats(s)) j[name] = value;
+  ordered_json p = ordered_json::object(), ci = ordered_json::object();
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    p[percentile_key(q[i])] = s.percentiles[i];
+    ci[percentile_key(q[i])] = {s.ci95[i].first, s.ci95[i].second};
+  }
+  j["percentiles"] = p;
+  j["percentile_ci95"] = ci;
+  return j;
+}
+
+void csv_summary(std::string& out, const std::string& kind, const std::string& id,
+                 const std::string& output, const engine::Summary& s,
+                 const std::vector<double>& q) {
+  auto row = [&](const std::string& stat, double v) {
+    out += fmt::format("{},{},{},{},{:.17g}\n", kind, csv_field(id), output, stat, v);
+  };
+  for (const auto& [name, value] : scalar_stats(s)) row(name, value);
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const std::string k = percentile_key(q[i]);
+    row("p" + k, s.percentiles[i]);
+    row("p" + k + "_ci95_low", s.ci95[i].first);
+    row("p" + k + "_ci95_high", s.ci95[i].second);
+  }
+}
+
+}  // namespace
+
+std::string to_json(const RunSummary& s) {
+  ordered_json j;
+  j["scenario"] = s.scenario;
+  j["currency"] = s.currency;
+  j["paths"] = s.paths;
+  j["seed"] = s.seed;
+  j["horizon_years"] = s.horizon_years;
+  j["liquidity_horizon_years"] = s.liquidity_horizon_years;
+  ordered_json offers = ordered_json::object();
+  for (const auto& o : s.offers) {
+    ordered_json jo;
+    jo["label"] = o.label;
+    jo["total"] = summary_json(o.total, s.percentiles);
+    jo["cash"] = summary_json(o.cash, s.percentiles);
+    jo["equity"] = summary_json(o.equity, s.percentiles);
+    jo["p_equity_zero"] = o.p_equity_zero;
+    if (o.has_private)
+      jo["outcomes"] = {{"ipo", o.outcomes.ipo},
+                        {"acquisition", o.outcomes.acquisition},
+                        {"failure", o.outcomes.failure},
+                        {"none", o.outcomes.none}};
+    offers[o.id] = jo;
+  }
+  j["offers"] = offers;
+  ordered_json cmp = ordered_json::array();
+  for (const auto& c : s.comparisons) {
+    ordered_json jc;
+    jc["a"] = c.a;
+    jc["b"] = c.b;
+    jc["p_a_beats_b"] = c.p_a_beats_b;
+    jc["diff"] = summary_json(c.diff, s.percentiles);
+    jc["certainty_equivalent"] = {{"a", c.ce_a}, {"b", c.ce_b}};
+    jc["risk_aversion"] = s.risk_aversion;
+    jc["wealth"] = s.wealth;
+    cmp.push_back(jc);
+  }
+  j["comparisons"] = cmp;
+  j["timing"] = {{"seconds", s.seconds},
+                 {"paths_per_second", s.seconds > 0 ? s.paths / s.seconds : 0.0},
+                 {"threads", s.threads}};
+  return j.dump(2) + "\n";
+}
+
+std::string to_csv(const RunSummary& s) {
+  std::string out = "kind,id,output,statistic,value\n";
+  for (const auto& o : s.offers) {
+    csv_summary(out, "offer", o.id, "total", o.total, s.percentiles);
+    csv_summary(out, "offer", o.id, "cash", o.cash, s.percentiles);
+    csv_summary(out, "offer", o.id, "equity", o.equity, s.percentiles);
+    out += fmt::format("offer,{},equity,p_zero,{:.17g}\n", csv_field(o.id), o.p_equity_zero);
+    if (o.has_private) {
+      const models::OutcomeShares& x = o.outcomes;
+      for (const auto& [name, share] :
+           {std::pair{"ipo", x.ipo}, std::pair{"acquisition", x.acquisition},
+            std::pair{"failure", x.failure}, std::pair{"none", x.none}})
+        out += fmt::format("offer,{},outcome,{},{:.17g}\n", csv_field(o.id), name, share);
+    }
+  }
+  for (const auto& c : s.comparisons) {
+    const std::string id = c.a + ":" + c.b;
+    csv_summary(out, "comparison", id, "diff", c.diff, s.percentiles);
+    out += fmt::format("comparison,{},diff,p_a_beats_b,{:.17g}\n", csv_field(id), c.p_a_beats_b);
+    out += fmt::format("comparison,{},certainty_equivalent,a,{:.17g}\n", csv_field(id), c.ce_a);
+    out += fmt::format("comparison,{},certainty_equivalent,b,{:.17g}\n", csv_field(id), c.ce_b);
+  }
+  return out;
+}
+
+std::string to_markdown(const RunSummary& s) {
+  const std::string& cur = s.currency;
+  std::string out = fmt::format("# {}\n\n", s.scenario);
+  out += fmt::format("{} paths, seed {}, {} over {} years (equity liquid up to {} years).\n\n",
+                     grouped(static_cast<long long>(s.paths)), s.seed, s.currency, s.horizon_years,
+                     s.liquidity_horizon_years);
+  auto header = [&] {
+    std::string h = "| | mean |", sep = "|---|---:|";
+    for (double q : s.percentiles) {
+      h += fmt::format(" P{} |", percentile_key(q));
+      sep += "---:|";
+    }
+    return h + "\n" + sep + "\n";
+  };
+  auto row = [&](const std::string& name, const engine::Summary& x) {
+    std::string r = fmt::format("| {} | {} |", name, money(x.mean, cur));
+    for (double p : x.percentiles) r += fmt::format(" {} |", money(p, cur));
+    return r + "\n";
+  };
+  for (const auto& o : s.offers) {
+    out += fmt::format("## {} (`{}`)\n\n", o.label, o.id);
+    out += header() + row("total", o.total) + row("cash", o.cash) + row("equity", o.equity);
+    out += fmt::format("\nP(equity = 0): {}", percent(o.p_equity_zero));
+    if (o.has_private)
+      out += fmt::format(". Outcomes: IPO {}, acquisition {}, failure {}, none {}",
+                         percent(o.outcomes.ipo), percent(o.outcomes.acquisition),
+                         percent(o.outcomes.failure), percent(o.outcomes.none));
+    out += ".\n\n";
+  }
+  for (const auto& c : s.comparisons) {
+    out += fmt::format("## {} vs {}\n\n", c.a, c.b);
+    out += fmt::format("**P({} beats {}) = {}**\n\n", c.a, c.b, percent(c.p_a_beats_b));
+    out += header() + row("difference", c.diff);
+    out += fmt::format("\nCertainty equivalents (CRRA γ = {}, wealth {}): {} {}, {} {}.\n\n",
+                       s.risk_aversion, money(s.wealth, cur), c.a, money(c.ce_a, cur), c.b,
+                       money(c.ce_b, cur));
+  }
+  return out;
+}
+
+std::string render_run(const models::RunStudy& run, Format format) {
+  switch (format) {
+    case Format::kJson:
+      return to_json(run.summary);
+    case Format::kCsv:
+      return to_csv(run.summary);
+    case Format::kMarkdown:
+      return to_markdown(run.summary);
+    case Format::kHtml:
+      return to_html(run.summary, chart_data(run.result));
+    case Format::kText:
+      break;
+  }
+  return to_text(run.summary);
+}
+
+}  // namespace vestsim::tools

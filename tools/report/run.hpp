@@ -1,0 +1,34 @@
+// The run report: one RunSummary as text, JSON (the docs/cli.md contract),
+// CSV, markdown and a self-contained HTML page with charts.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/simulate.hpp"
+#include "models/studies/run.hpp"
+#include "models/summary.hpp"
+#include "tools/report/format.hpp"
+
+namespace vestsim::tools {
+
+// Chart inputs for the HTML report, read from the per-path columns.
+struct ChartData {
+  double lo = 0, hi = 0;                     // histogram range (common to all offers)
+  std::vector<std::vector<double>> density;  // [offer][bin]: share of paths per bin
+  std::vector<double> cdf_p;                 // probability levels
+  std::vector<std::vector<double>> cdf_x;    // [offer][level]: quantile of total
+};
+// Requires at least one offer and one path.
+ChartData chart_data(const models::SimResult& r);
+
+std::string to_text(const models::RunSummary& s);
+std::string to_json(const models::RunSummary& s);
+std::string to_csv(const models::RunSummary& s);
+std::string to_markdown(const models::RunSummary& s);
+std::string to_html(const models::RunSummary& s, const ChartData& charts);
+
+// The run report in `format` (HTML reads its charts from run.result).
+std::string render_run(const models::RunStudy& run, Format format);
+
+}  // namespace vestsim::tools

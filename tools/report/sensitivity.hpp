@@ -1,0 +1,16 @@
+// The sensitivity report (`vestsim sensitivity`).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "models/sensitivity.hpp"
+#include "tools/report/format.hpp"
+
+namespace vestsim::tools {
+
+// Tornado bars of `t` for `scenario`, run on `paths` paths with `seed`.
+std::string tornado_report(const models::TornadoResult& t, const std::string& scenario,
+                           std::uint64_t paths, std::uint64_t seed, Format format);
+
+}  // namespace vestsim::tools

@@ -1,0 +1,148 @@
+// The sweep report: P(a beats b) and the medians at every grid point, as a
+// table, and in HTML as a line (one parameter) or a heat map (two).
+#include "tools/report/sweep.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tools/report/common.hpp"
+#include "tools/report/html.hpp"
+
+namespace vestsim::tools {
+
+using models::SweepResult;
+using nlohmann::ordered_json;
+
+namespace {
+
+std::string num(double v) {
+  return fmt::format("{:g}", v);
+}
+
+// P(a beats b) against one parameter, with the 50% line.
+std::string line_chart(const SweepResult& r) {
+  const auto& xs = r.grids[0];
+  Frame f;
+  f.left = 70;
+  f.x0 = xs.front();
+  f.x1 = xs.back() > xs.front() ? xs.back() : xs.front() + 1;
+  std::vector<std::pair<double, std::string>> xt, yt;
+  for (int k = 0; k <= 4; ++k) yt.push_back({k / 4.0, fmt::format("{:g}%", 25.0 * k)});
+  const std::size_t step = std::max<std::size_t>(1, xs.size() / 8);
+  for (std::size_t i = 0; i < xs.size(); i += step) xt.push_back({xs[i], num(xs[i])});
+  const std::string win = fmt::format("P({} beats {})", r.a, r.b);
+  std::string s = f.open("chart-sweep", win + " against " + r.params[0]);
+  s += f.axes(xt, yt, r.params[0], win);
+  s += fmt::format("<line class=\"marker\" x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
+                   f.left, f.w - f.right, f.py(0.5), f.py(0.5));
+  std::string pts;
+  for (std::size_t i = 0; i < r.points.size(); ++i)
+    pts += fmt::format("{}{:.1f},{:.1f}", i ? " " : "", f.px(xs[i]), f.py(r.points[i].p_a_beats_b));
+  s += fmt::format("<polyline points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"2.5\"/>\n",
+                   pts, series_color(0));
+  return s + "</svg>\n";
+}
+
+// P(a beats b) over two parameters: rows the first, columns the second.
+std::string heat_map(const SweepResult& r) {
+  const auto &ys = r.grids[0], &xs = r.grids[1];
+  const double cw = std::min(70.0, 760.0 / xs.size()), ch = 26, l = 110, t = 30;
+  Frame f;
+  f.w = l + cw * xs.size() + 20;
+  f.h = t + ch * ys.size() + 50;
+  const std::string win = fmt::format("P({} beats {})", r.a, r.b);
+  std::string s = f.open("chart-sweep", win + " over " + r.params[0] + " and " + r.params[1]);
+  for (std::size_t i = 0; i < ys.size(); ++i) {
+    s += Frame::text(l - 6, t + ch * i + ch / 2 + 4, "end", num(ys[i]));
+    for (std::size_t j = 0; j < xs.size(); ++j) {
+      const double p = r.points[i * xs.size() + j].p_a_beats_b;
+      // Red below 50%, blue above, white at 50%.
+      const int red = p < 0.5 ? 255 : static_cast<int>(255 - (p - 0.5) * 2 * 200);
+      const int blue = p > 0.5 ? 255 : static_cast<int>(255 - (0.5 - p) * 2 * 200);
+      const int green = static_cast<int>(255 - std::fabs(p - 0.5) * 2 * 150);
+      s += fmt::format(
+          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{}\" "
+          "fill=\"rgb({},{},{})\"/>\n",
+          l + cw * j, t + ch * i, cw - 1, ch - 1, red, green, blue);
+      s += Frame::text(l + cw * j + cw / 2, t + ch * i + ch / 2 + 4, "middle",
+                       fmt::format("{:.0f}%", 100 * p));
+    }
+  }
+  for (std::size_t j = 0; j < xs.size(); ++j)
+    s += Frame::text(l + cw * j + cw / 2, t + ch * ys.size() + 16, "middle", num(xs[j]));
+  s += Frame::text(l + cw * xs.size() / 2, f.h - 10, "middle", r.params[1], "label");
+  s += Frame::text(4, 16, "start", "rows: " + r.params[0] + "; cells: " + win, "label");
+  return s + "</svg>\n";
+}
+
+}  // namespace
+
+std::string sweep_report(const models::SweepResult& r, Format format) {
+  const std::string& cur = r.currency;
+  if (format == Format::kJson) {
+    ordered_json j{{"scenario", r.scenario},
+                   {"currency", cur},
+                   {"a", r.a},
+                   {"b", r.b},
+                   {"paths", r.paths},
+                   {"seed", r.seed},
+                   {"parameters", r.params}};
+    ordered_json pts = ordered_json::array();
+    for (const auto& p : r.points)
+      pts.push_back({{"values", p.values},
+                     {"p_a_beats_b", p.p_a_beats_b},
+                     {"p50_a", p.p50_a},
+                     {"p50_b", p.p50_b},
+                     {"p50_diff", p.p50_diff}});
+    j["points"] = pts;
+    return j.dump(2) + "\n";
+  }
+  if (format == Format::kCsv) {
+    std::string out;
+    for (const auto& p : r.params) out += p + ",";
+    out += "p_a_beats_b,p50_a,p50_b,p50_diff\n";
+    for (const auto& p : r.points) {
+      for (double v : p.values) out += fmt::format("{:.17g},", v);
+      out += fmt::format("{:.17g},{:.17g},{:.17g},{:.17g}\n", p.p_a_beats_b, p.p50_a, p.p50_b,
+                         p.p50_diff);
+    }
+    return out;
+  }
+  std::string head, sep;
+  for (const auto& p : r.params) head += "| " + p + " ", sep += "|---:";
+  const std::string title = fmt::format("Sweep: {} vs {} ({})", r.a, r.b, r.scenario);
+  std::string md =
+      head +
+      fmt::format("| P({} beats {}) | P50 {} | P50 {} | P50 difference |\n", r.a, r.b, r.a, r.b) +
+      sep + "|---:|---:|---:|---:|\n";
+  for (const auto& p : r.points) {
+    for (double v : p.values) md += "| " + num(v) + " ";
+    md += fmt::format("| {} | {} | {} | {} |\n", percent(p.p_a_beats_b), money(p.p50_a, cur),
+                      money(p.p50_b, cur), money(p.p50_diff, cur));
+  }
+  if (format == Format::kMarkdown) return "# " + title + "\n\n" + md;
+  if (format == Format::kHtml) {
+    std::string body = fmt::format(
+        "<p>{} paths per point, seed {} (the same futures at every point).</p>\n", r.paths, r.seed);
+    body += r.params.size() == 1 ? line_chart(r) : heat_map(r);
+    body += markdown_table_html(md);
+    return html_page(title, body);
+  }
+  std::string out = title + fmt::format("\n{} paths per point, seed {}; varying", r.paths, r.seed);
+  for (const auto& p : r.params) out += " " + p;
+  out += "\n";
+  for (const auto& p : r.params)
+    out += fmt::format("{:>16.16} ", p.substr(p.size() > 16 ? p.size() - 16 : 0));
+  out += fmt::format("{:>14} {:>12} {:>12} {:>12}\n", "P(a beats b)", "P50 a", "P50 b", "P50 diff");
+  for (const auto& p : r.points) {
+    for (double v : p.values) out += fmt::format("{:>16} ", num(v));
+    out += fmt::format("{:>14} {:>12} {:>12} {:>12}\n", percent(p.p_a_beats_b), money(p.p50_a, cur),
+                       money(p.p50_b, cur), money(p.p50_diff, cur));
+  }
+  return out;
+}
+
+}  // namespace vestsim::tools
