@@ -80,29 +80,4 @@ inline double uniform(StreamKey key, std::uint64_t path, std::uint32_t draw) {
   return uniform_pair(key, path, draw >> 1)[draw & 1u];
 }
 
-// Reads draws first, first+1, ... of one (stream, path), one Philox call per
-// two draws. Equal to calling uniform() with consecutive draw indices.
-class StreamCursor {
- public:
-  StreamCursor(StreamKey key, std::uint64_t path, std::uint32_t first_draw = 0)
-      : key_(key), path_(path), next_(first_draw) {}
-
-  double next() {
-    if ((next_ & 1u) == 0 || !have_pair_) {
-      pair_ = uniform_pair(key_, path_, next_ >> 1);
-      have_pair_ = true;
-    }
-    const double u = pair_[next_ & 1u];
-    ++next_;
-    return u;
-  }
-
- private:
-  StreamKey key_;
-  std::uint64_t path_;
-  std::uint32_t next_;
-  bool have_pair_ = false;
-  std::array<double, 2> pair_{};
-};
-
 }  // namespace vestsim::engine

@@ -69,11 +69,6 @@ void select_range(std::span<double> v, std::size_t first, std::size_t last,
 }
 }  // namespace
 
-double percentile_sorted(std::span<const double> sorted, double q) {
-  const auto [lo, frac] = type7_position(sorted.size(), q);
-  return type7_value(sorted, lo, frac);
-}
-
 void select_ranks(std::span<double> v, std::span<const std::uint64_t> ranks) {
   select_range(v, 0, v.size(), ranks);
 }

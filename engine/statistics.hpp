@@ -34,9 +34,6 @@ std::uint64_t binomial_quantile(std::uint64_t n, double prob, double p);
 // percentile of n values: l = B^-1(0.025), u = B^-1(0.975) + 1, clipped to [1, n].
 std::pair<std::uint64_t, std::uint64_t> percentile_ci_ranks(std::uint64_t n, double q);
 
-// numpy's default "linear" percentile (Hyndman-Fan type 7) of sorted values.
-double percentile_sorted(std::span<const double> sorted, double q);
-
 // Partially orders v so that v[r] holds its sorted value for every r in
 // `ranks` (which must be sorted ascending).
 void select_ranks(std::span<double> v, std::span<const std::uint64_t> ranks);
