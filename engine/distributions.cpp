@@ -1,5 +1,6 @@
 #include "engine/distributions.hpp"
 
+#include <cassert>
 #include <numeric>
 #include <stdexcept>
 
@@ -29,6 +30,7 @@ Sampler Sampler::constant(double value) {
 }
 
 Sampler Sampler::uniform(double low, double high) {
+  assert(low <= high);
   if (high <= low) return constant(low);
   Sampler s;
   s.kind_ = DistKind::kUniform;
@@ -38,6 +40,7 @@ Sampler Sampler::uniform(double low, double high) {
 }
 
 Sampler Sampler::normal(double mean, double sd) {
+  assert(sd >= 0);
   if (sd <= 0) return constant(mean);
   Sampler s;
   s.kind_ = DistKind::kNormal;
@@ -47,6 +50,7 @@ Sampler Sampler::normal(double mean, double sd) {
 }
 
 Sampler Sampler::lognormal(double mu, double sigma) {
+  assert(sigma >= 0);
   if (sigma <= 0) return constant(std::exp(mu));
   Sampler s;
   s.kind_ = DistKind::kLognormal;
@@ -56,22 +60,27 @@ Sampler Sampler::lognormal(double mu, double sigma) {
 }
 
 Sampler Sampler::lognormal_median(double median, double sigma) {
+  assert(median > 0 && sigma >= 0);
   return lognormal(std::log(median), sigma);
 }
 
 Sampler Sampler::lognormal_mean_sd(double mean, double sd) {
+  assert(mean > 0 && sd >= 0);
   // E[X] = exp(mu + sigma^2/2), Var[X] = (exp(sigma^2) - 1) E[X]^2.
   const double s2 = std::log1p((sd * sd) / (mean * mean));
   return lognormal(std::log(mean) - 0.5 * s2, std::sqrt(s2));
 }
 
 Sampler Sampler::lognormal_quantiles(double q1, double x1, double q2, double x2) {
+  assert(0 < q1 && q1 < q2 && q2 < 1);
+  assert(0 < x1 && x1 < x2);
   const double z1 = normal_quantile(q1), z2 = normal_quantile(q2);
   const double sigma = (std::log(x2) - std::log(x1)) / (z2 - z1);
   return lognormal(std::log(x1) - sigma * z1, sigma);
 }
 
 Sampler Sampler::triangular(double low, double mode, double high) {
+  assert(low <= mode && mode <= high);
   if (high <= low) return constant(low);
   Sampler s;
   s.kind_ = DistKind::kTriangular;
@@ -82,6 +91,7 @@ Sampler Sampler::triangular(double low, double mode, double high) {
 }
 
 Sampler Sampler::pert(double low, double mode, double high) {
+  assert(low <= mode && mode <= high);
   if (high <= low) return constant(low);
   Sampler s;
   s.kind_ = DistKind::kPert;
@@ -92,6 +102,7 @@ Sampler Sampler::pert(double low, double mode, double high) {
 }
 
 Sampler Sampler::exponential(double rate) {
+  assert(rate > 0 && std::isfinite(rate));
   Sampler s;
   s.kind_ = DistKind::kExponential;
   s.a_ = rate;
@@ -99,6 +110,7 @@ Sampler Sampler::exponential(double rate) {
 }
 
 Sampler Sampler::weibull(double shape, double scale) {
+  assert(shape > 0 && scale > 0);
   Sampler s;
   s.kind_ = DistKind::kWeibull;
   s.a_ = shape;
@@ -113,7 +125,9 @@ Sampler Sampler::discrete(const std::vector<double>& values, const std::vector<d
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t i, std::size_t j) { return values[i] < values[j]; });
+  assert(std::all_of(weights.begin(), weights.end(), [](double w) { return w >= 0; }));
   const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  assert(total > 0);
   Sampler s;
   s.kind_ = DistKind::kDiscrete;
   double cum = 0;
@@ -129,6 +143,7 @@ Sampler Sampler::discrete(const std::vector<double>& values, const std::vector<d
 }
 
 bool Sampler::truncate(double min, double max) {
+  assert(min <= max);
   if (kind_ == DistKind::kConstant) return a_ >= min && a_ <= max;
   double lo, hi;
   if (kind_ == DistKind::kDiscrete) {
@@ -196,6 +211,7 @@ double Sampler::discrete_quantile(double p) const {
 }
 
 std::uint32_t poisson_quantile(double mean, double u) {
+  assert(mean >= 0 && u >= 0 && u <= 1);
   if (!(mean > 0)) return 0;
   if (mean > 100) {
     namespace bm = boost::math;
