@@ -23,40 +23,35 @@ using Beta = boost::math::beta_distribution<double, DoublePolicy>;
 //   lognormal a = mu, b = sigma; triangular / pert a = low, b = mode, c = high;
 //   exponential a = rate; weibull a = shape, b = scale; discrete: values_, cumulative_.
 
-Sampler Sampler::constant(double value) {
+Sampler Sampler::make(DistKind kind, double a, double b, double c) {
   Sampler s;
-  s.a_ = value;
+  s.kind_ = kind;
+  s.a_ = a;
+  s.b_ = b;
+  s.c_ = c;
   return s;
+}
+
+Sampler Sampler::constant(double value) {
+  return make(DistKind::kConstant, value);
 }
 
 Sampler Sampler::uniform(double low, double high) {
   assert(low <= high);
   if (high <= low) return constant(low);
-  Sampler s;
-  s.kind_ = DistKind::kUniform;
-  s.a_ = low;
-  s.b_ = high;
-  return s;
+  return make(DistKind::kUniform, low, high);
 }
 
 Sampler Sampler::normal(double mean, double sd) {
   assert(sd >= 0);
   if (sd <= 0) return constant(mean);
-  Sampler s;
-  s.kind_ = DistKind::kNormal;
-  s.a_ = mean;
-  s.b_ = sd;
-  return s;
+  return make(DistKind::kNormal, mean, sd);
 }
 
 Sampler Sampler::lognormal(double mu, double sigma) {
   assert(sigma >= 0);
   if (sigma <= 0) return constant(std::exp(mu));
-  Sampler s;
-  s.kind_ = DistKind::kLognormal;
-  s.a_ = mu;
-  s.b_ = sigma;
-  return s;
+  return make(DistKind::kLognormal, mu, sigma);
 }
 
 Sampler Sampler::lognormal_median(double median, double sigma) {
@@ -82,40 +77,23 @@ Sampler Sampler::lognormal_quantiles(double q1, double x1, double q2, double x2)
 Sampler Sampler::triangular(double low, double mode, double high) {
   assert(low <= mode && mode <= high);
   if (high <= low) return constant(low);
-  Sampler s;
-  s.kind_ = DistKind::kTriangular;
-  s.a_ = low;
-  s.b_ = mode;
-  s.c_ = high;
-  return s;
+  return make(DistKind::kTriangular, low, mode, high);
 }
 
 Sampler Sampler::pert(double low, double mode, double high) {
   assert(low <= mode && mode <= high);
   if (high <= low) return constant(low);
-  Sampler s;
-  s.kind_ = DistKind::kPert;
-  s.a_ = low;
-  s.b_ = mode;
-  s.c_ = high;
-  return s;
+  return make(DistKind::kPert, low, mode, high);
 }
 
 Sampler Sampler::exponential(double rate) {
   assert(rate > 0 && std::isfinite(rate));
-  Sampler s;
-  s.kind_ = DistKind::kExponential;
-  s.a_ = rate;
-  return s;
+  return make(DistKind::kExponential, rate);
 }
 
 Sampler Sampler::weibull(double shape, double scale) {
   assert(shape > 0 && scale > 0);
-  Sampler s;
-  s.kind_ = DistKind::kWeibull;
-  s.a_ = shape;
-  s.b_ = scale;
-  return s;
+  return make(DistKind::kWeibull, shape, scale);
 }
 
 Sampler Sampler::discrete(const std::vector<double>& values, const std::vector<double>& weights) {

@@ -113,6 +113,7 @@ class Sampler {
   }
 
  private:
+  static Sampler make(DistKind kind, double a, double b = 0, double c = 0);
   double triangular_quantile(double p) const;
   double discrete_quantile(double p) const;
   double pert_quantile(double p) const;  // Boost.Math ibeta_inv, out of line
