@@ -11,7 +11,7 @@
 #include "engine/rng.hpp"
 #include "engine/statistics.hpp"
 #include "models/compiled.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
 

@@ -1,5 +1,6 @@
 #include "engine/distributions.hpp"
 
+#include <cassert>
 #include <numeric>
 #include <stdexcept>
 
@@ -22,88 +23,77 @@ using Beta = boost::math::beta_distribution<double, DoublePolicy>;
 //   lognormal a = mu, b = sigma; triangular / pert a = low, b = mode, c = high;
 //   exponential a = rate; weibull a = shape, b = scale; discrete: values_, cumulative_.
 
-Sampler Sampler::constant(double value) {
+Sampler Sampler::make(DistKind kind, double a, double b, double c) {
   Sampler s;
-  s.a_ = value;
+  s.kind_ = kind;
+  s.a_ = a;
+  s.b_ = b;
+  s.c_ = c;
   return s;
+}
+
+Sampler Sampler::constant(double value) {
+  return make(DistKind::kConstant, value);
 }
 
 Sampler Sampler::uniform(double low, double high) {
+  assert(low <= high);
   if (high <= low) return constant(low);
-  Sampler s;
-  s.kind_ = DistKind::kUniform;
-  s.a_ = low;
-  s.b_ = high;
-  return s;
+  return make(DistKind::kUniform, low, high);
 }
 
 Sampler Sampler::normal(double mean, double sd) {
+  assert(sd >= 0);
   if (sd <= 0) return constant(mean);
-  Sampler s;
-  s.kind_ = DistKind::kNormal;
-  s.a_ = mean;
-  s.b_ = sd;
-  return s;
+  return make(DistKind::kNormal, mean, sd);
 }
 
 Sampler Sampler::lognormal(double mu, double sigma) {
+  assert(sigma >= 0);
   if (sigma <= 0) return constant(std::exp(mu));
-  Sampler s;
-  s.kind_ = DistKind::kLognormal;
-  s.a_ = mu;
-  s.b_ = sigma;
-  return s;
+  return make(DistKind::kLognormal, mu, sigma);
 }
 
 Sampler Sampler::lognormal_median(double median, double sigma) {
+  assert(median > 0 && sigma >= 0);
   return lognormal(std::log(median), sigma);
 }
 
 Sampler Sampler::lognormal_mean_sd(double mean, double sd) {
+  assert(mean > 0 && sd >= 0);
   // E[X] = exp(mu + sigma^2/2), Var[X] = (exp(sigma^2) - 1) E[X]^2.
   const double s2 = std::log1p((sd * sd) / (mean * mean));
   return lognormal(std::log(mean) - 0.5 * s2, std::sqrt(s2));
 }
 
 Sampler Sampler::lognormal_quantiles(double q1, double x1, double q2, double x2) {
+  assert(0 < q1 && q1 < q2 && q2 < 1);
+  assert(0 < x1 && x1 < x2);
   const double z1 = normal_quantile(q1), z2 = normal_quantile(q2);
   const double sigma = (std::log(x2) - std::log(x1)) / (z2 - z1);
   return lognormal(std::log(x1) - sigma * z1, sigma);
 }
 
 Sampler Sampler::triangular(double low, double mode, double high) {
+  assert(low <= mode && mode <= high);
   if (high <= low) return constant(low);
-  Sampler s;
-  s.kind_ = DistKind::kTriangular;
-  s.a_ = low;
-  s.b_ = mode;
-  s.c_ = high;
-  return s;
+  return make(DistKind::kTriangular, low, mode, high);
 }
 
 Sampler Sampler::pert(double low, double mode, double high) {
+  assert(low <= mode && mode <= high);
   if (high <= low) return constant(low);
-  Sampler s;
-  s.kind_ = DistKind::kPert;
-  s.a_ = low;
-  s.b_ = mode;
-  s.c_ = high;
-  return s;
+  return make(DistKind::kPert, low, mode, high);
 }
 
 Sampler Sampler::exponential(double rate) {
-  Sampler s;
-  s.kind_ = DistKind::kExponential;
-  s.a_ = rate;
-  return s;
+  assert(rate > 0 && std::isfinite(rate));
+  return make(DistKind::kExponential, rate);
 }
 
 Sampler Sampler::weibull(double shape, double scale) {
-  Sampler s;
-  s.kind_ = DistKind::kWeibull;
-  s.a_ = shape;
-  s.b_ = scale;
-  return s;
+  assert(shape > 0 && scale > 0);
+  return make(DistKind::kWeibull, shape, scale);
 }
 
 Sampler Sampler::discrete(const std::vector<double>& values, const std::vector<double>& weights) {
@@ -113,7 +103,9 @@ Sampler Sampler::discrete(const std::vector<double>& values, const std::vector<d
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t i, std::size_t j) { return values[i] < values[j]; });
+  assert(std::all_of(weights.begin(), weights.end(), [](double w) { return w >= 0; }));
   const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  assert(total > 0);
   Sampler s;
   s.kind_ = DistKind::kDiscrete;
   double cum = 0;
@@ -129,6 +121,7 @@ Sampler Sampler::discrete(const std::vector<double>& values, const std::vector<d
 }
 
 bool Sampler::truncate(double min, double max) {
+  assert(min <= max);
   if (kind_ == DistKind::kConstant) return a_ >= min && a_ <= max;
   double lo, hi;
   if (kind_ == DistKind::kDiscrete) {
@@ -196,6 +189,7 @@ double Sampler::discrete_quantile(double p) const {
 }
 
 std::uint32_t poisson_quantile(double mean, double u) {
+  assert(mean >= 0 && u >= 0 && u <= 1);
   if (!(mean > 0)) return 0;
   if (mean > 100) {
     namespace bm = boost::math;

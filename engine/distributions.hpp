@@ -1,12 +1,18 @@
-// Compiled samplers for the distributions of SCENARIO_FORMAT.md.
+// Compiled samplers for the distributions of docs/scenario-format.md#distributions.
 //
 // A sampler is a pure function of one uniform u in (0, 1): x = F^-1(lo + u (hi - lo)),
 // where [lo, hi] = [F(min), F(max)] is the quantile range left by truncation
-// (STYLE.md lesson 2). Every sampler consumes exactly one uniform, so
-// quasi-random points can replace the uniforms without touching a model.
+// (docs/design.md#2-samplers-are-pure-functions-of-uniforms). Every sampler consumes exactly one
+// uniform, so quasi-random points can replace the uniforms without touching a model.
+//
+// Contracts: each factory states what it requires of its parameters and
+// asserts it (debug builds); the scenario loader rejects bad user input
+// before a factory sees it. Nothing here throws except discrete() on lists
+// of different lengths.
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -33,33 +39,47 @@ class Sampler {
   Sampler() = default;  // the constant 0
 
   static Sampler constant(double value);
+  // Requires low <= high; low == high gives the constant.
   static Sampler uniform(double low, double high);
+  // Requires sd >= 0; sd == 0 gives the constant mean.
   static Sampler normal(double mean, double sd);
-  // Lognormal with log-space parameters: X = exp(mu + sigma Z).
+  // Lognormal with log-space parameters: X = exp(mu + sigma Z). Requires
+  // sigma >= 0; sigma == 0 gives the constant exp(mu).
   static Sampler lognormal(double mu, double sigma);
+  // Requires median > 0, sigma >= 0.
   static Sampler lognormal_median(double median, double sigma);
+  // Requires mean > 0, sd >= 0.
   static Sampler lognormal_mean_sd(double mean, double sd);
   // The lognormal whose quantiles at probabilities q1 < q2 are x1 < x2.
+  // Requires 0 < q1 < q2 < 1 and 0 < x1 < x2.
   static Sampler lognormal_quantiles(double q1, double x1, double q2, double x2);
+  // Requires low <= mode <= high; low == high gives the constant.
   static Sampler triangular(double low, double mode, double high);
   // Beta-PERT with lambda = 4: alpha = 1 + 4 (mode - low) / (high - low).
+  // Requires low <= mode <= high; low == high gives the constant.
   static Sampler pert(double low, double mode, double high);
+  // Requires rate > 0 and finite.
   static Sampler exponential(double rate);
+  // Requires shape > 0, scale > 0.
   static Sampler weibull(double shape, double scale);
-  // Values with weights (normalised); values need not be sorted.
+  // Values with weights (normalised); values need not be sorted. Requires
+  // every weight >= 0 and their sum > 0. Throws std::invalid_argument when the
+  // lists are empty or of different lengths.
   static Sampler discrete(const std::vector<double>& values, const std::vector<double>& weights);
 
   // Restricts the distribution to [min, max] (inclusive for discrete) by the
   // quantile range. Returns false, leaving the sampler unchanged, when the
-  // range carries zero probability.
+  // range carries zero probability. Requires min <= max.
   bool truncate(double min, double max);
 
   DistKind kind() const { return kind_; }
   bool is_constant() const { return kind_ == DistKind::kConstant; }
 
-  // Untruncated distribution: F(x) and F^-1(p).
+  // Untruncated distribution: F(x) (any x) and F^-1(p) (requires 0 <= p <= 1;
+  // for unbounded kinds the end points give infinities).
   double cdf(double x) const;
   double quantile(double p) const {
+    assert(p >= 0 && p <= 1);
     switch (kind_) {
       case DistKind::kConstant:
         return a_;
@@ -83,14 +103,17 @@ class Sampler {
     return a_;
   }
 
-  // The sample for uniform u in (0, 1), inside the truncation range.
+  // The sample for uniform u in (0, 1), inside the truncation range. Requires
+  // 0 <= u <= 1 (sensitivity evaluates it at quantiles, the path loop at uniforms).
   double operator()(double u) const {
+    assert(u >= 0 && u <= 1);
     if (kind_ == DistKind::kConstant) return a_;
     const double x = quantile(lo_ + u * (hi_ - lo_));
     return std::clamp(x, min_, max_);
   }
 
  private:
+  static Sampler make(DistKind kind, double a, double b = 0, double c = 0);
   double triangular_quantile(double p) const;
   double discrete_quantile(double p) const;
   double pert_quantile(double p) const;  // Boost.Math ibeta_inv, out of line
@@ -106,7 +129,7 @@ class Sampler {
 // Inverse CDF of Poisson(mean) at u: the smallest k with P(K <= k) >= u.
 // Sequential search from 0 for mean <= 100 (a handful of steps for the
 // dilution rounds it drives); Boost.Math beyond, where exp(-mean) would
-// lose precision.
+// lose precision. Requires mean >= 0 and 0 <= u <= 1; mean 0 gives 0.
 std::uint32_t poisson_quantile(double mean, double u);
 
 }  // namespace vestsim::engine

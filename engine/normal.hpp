@@ -7,11 +7,15 @@
 // boost::math::quantile, which is several times slower.
 #pragma once
 
+#include <cassert>
 #include <cmath>
 
 namespace vestsim::engine {
 
+// Phi^-1(p). Requires 0 < p < 1 (every engine uniform is strictly inside);
+// throws nothing.
 inline double normal_quantile(double p) {
+  assert(p > 0 && p < 1);
   const double q = p - 0.5;
   if (std::fabs(q) <= 0.425) {
     const double r = 0.180625 - q * q;

@@ -4,8 +4,8 @@
 // them: fixed blocks of paths, or independent jobs (columns to summarise, grid
 // points). Each item runs exactly once and writes only into its own slot;
 // callers merge slots in item order. Nothing here accumulates floating point
-// across threads (STYLE.md lesson 4), so every result is the same on 1 thread
-// or 64. This header exposes no TBB type: only parallel.cpp includes TBB.
+// across threads (docs/design.md#4-deterministic-by-construction), so every result is the same on 1
+// thread or 64. This header exposes no TBB type: only parallel.cpp includes TBB.
 #pragma once
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// Counter-based random streams (MODEL.md §9, STYLE.md lesson 1).
+// Counter-based random streams (docs/model.md#9-randomness-and-reproducibility,
+// docs/design.md#1-randomness-is-a-value-not-a-place).
 //
 // A draw is a pure function of (run seed, stream, path index, draw index):
 // no generator state lives anywhere, so path i sees the same numbers on any
@@ -12,6 +13,8 @@
 // 2^52 equally spaced values, each exactly representable, spanning
 // [2^-53, 1 - 2^-53], so strictly inside (0, 1). (With 53 bits the top value
 // (2^53 - 0.5) / 2^53 would round to 1.0.)
+//
+// Contracts: every function here accepts any argument values and throws nothing.
 #pragma once
 
 #include <array>
@@ -52,7 +55,7 @@ constexpr StreamKey make_stream_key(std::uint64_t seed, std::string_view name) {
 
 using PhiloxBlock = std::array<std::uint32_t, 4>;
 
-// Raw Philox4x32-10 on an explicit counter and key (used by the KAT tests).
+// Raw Philox4x32-10 on an explicit counter and key (KAT tests, bench).
 inline PhiloxBlock philox4x32_10(const PhiloxBlock& ctr, std::uint32_t k0, std::uint32_t k1) {
   r123::Philox4x32 gen;
   r123::Philox4x32::ctr_type c = {{ctr[0], ctr[1], ctr[2], ctr[3]}};
@@ -61,11 +64,14 @@ inline PhiloxBlock philox4x32_10(const PhiloxBlock& ctr, std::uint32_t k0, std::
   return {r[0], r[1], r[2], r[3]};
 }
 
+// The uniform of one 64-bit word: in [2^-53, 1 - 2^-53] for every word.
 inline double uniform_from_word(std::uint64_t word) {
   return static_cast<double>(((word >> 12) << 1) | 1u) * 0x1p-53;
 }
 
-// The pair of uniforms (draws 2j and 2j + 1) of one Philox call.
+// The pair of uniforms (draws 2j and 2j + 1) of one Philox call. The kernel
+// reads one of them per call (uniform()); reading both would change the
+// stream layout every report rests on.
 inline std::array<double, 2> uniform_pair(StreamKey key, std::uint64_t path, std::uint32_t pair) {
   const PhiloxBlock r = philox4x32_10(
       {static_cast<std::uint32_t>(path), static_cast<std::uint32_t>(path >> 32), pair, 0}, key.k0,
@@ -75,34 +81,9 @@ inline std::array<double, 2> uniform_pair(StreamKey key, std::uint64_t path, std
 }
 
 // Draw `draw` of stream `key` on path `path`: the definition every faster
-// reader below must reproduce bit for bit.
+// reader must reproduce bit for bit.
 inline double uniform(StreamKey key, std::uint64_t path, std::uint32_t draw) {
   return uniform_pair(key, path, draw >> 1)[draw & 1u];
 }
-
-// Reads draws first, first+1, ... of one (stream, path), one Philox call per
-// two draws. Equal to calling uniform() with consecutive draw indices.
-class StreamCursor {
- public:
-  StreamCursor(StreamKey key, std::uint64_t path, std::uint32_t first_draw = 0)
-      : key_(key), path_(path), next_(first_draw) {}
-
-  double next() {
-    if ((next_ & 1u) == 0 || !have_pair_) {
-      pair_ = uniform_pair(key_, path_, next_ >> 1);
-      have_pair_ = true;
-    }
-    const double u = pair_[next_ & 1u];
-    ++next_;
-    return u;
-  }
-
- private:
-  StreamKey key_;
-  std::uint64_t path_;
-  std::uint32_t next_;
-  bool have_pair_ = false;
-  std::array<double, 2> pair_{};
-};
 
 }  // namespace vestsim::engine

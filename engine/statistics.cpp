@@ -1,6 +1,7 @@
 #include "engine/statistics.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 
 #include <boost/math/distributions/binomial.hpp>
@@ -23,6 +24,7 @@ double stable_sum(std::span<const double> x) {
 }
 
 std::uint64_t binomial_quantile(std::uint64_t n, double prob, double p) {
+  assert(prob >= 0 && prob <= 1 && p >= 0 && p <= 1);
   const boost::math::binomial_distribution<> b(static_cast<double>(n), prob);
   std::uint64_t lo = 0, hi = n;  // cdf(n) = 1 >= p, so the answer is in [lo, hi]
   while (lo < hi) {
@@ -36,6 +38,7 @@ std::uint64_t binomial_quantile(std::uint64_t n, double prob, double p) {
 }
 
 std::pair<std::uint64_t, std::uint64_t> percentile_ci_ranks(std::uint64_t n, double q) {
+  assert(n >= 1 && q >= 0 && q <= 100);
   const double prob = q / 100.0;
   std::uint64_t l = binomial_quantile(n, prob, 0.025);
   std::uint64_t u = binomial_quantile(n, prob, 0.975) + 1;
@@ -47,6 +50,7 @@ std::pair<std::uint64_t, std::uint64_t> percentile_ci_ranks(std::uint64_t n, dou
 namespace {
 // Type 7: h = (n - 1) q / 100, 0-based; interpolate between floor(h) and floor(h) + 1.
 std::pair<std::uint64_t, double> type7_position(std::uint64_t n, double q) {
+  assert(n >= 1 && q >= 0 && q <= 100);
   const double h = static_cast<double>(n - 1) * q / 100.0;
   auto lo = static_cast<std::uint64_t>(std::floor(h));
   if (lo >= n - 1) return {n - 1, 0.0};
@@ -69,12 +73,9 @@ void select_range(std::span<double> v, std::size_t first, std::size_t last,
 }
 }  // namespace
 
-double percentile_sorted(std::span<const double> sorted, double q) {
-  const auto [lo, frac] = type7_position(sorted.size(), q);
-  return type7_value(sorted, lo, frac);
-}
-
 void select_ranks(std::span<double> v, std::span<const std::uint64_t> ranks) {
+  assert(std::is_sorted(ranks.begin(), ranks.end()));
+  assert(ranks.empty() || ranks.back() < v.size());
   select_range(v, 0, v.size(), ranks);
 }
 

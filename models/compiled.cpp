@@ -1,19 +1,26 @@
 #include "models/compiled.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <map>
 
 namespace vestsim::models {
 
 int months_of(double years) {
+  assert(years >= 0 && std::isfinite(years));
   return static_cast<int>(std::floor(12.0 * years + 0.5));
+}
+
+int price_table_size(const CompiledScenario& cs, const CompiledCompany& company) {
+  return (company.is_public ? cs.H : company.priv.max_post_months) + 1;
 }
 
 namespace {
 
-// Tranches of one grant (MODEL.md §4). Tranches after H never vest on schedule, but they
-// stay in the table: acceleration at an acquisition (E <= H) vests unvested units too.
+// Tranches of one grant (docs/model.md#4-grants-and-vesting). Tranches after H never vest on
+// schedule, but they stay in the table: acceleration at an acquisition (E <= H) vests unvested
+// units too.
 void add_tranches(const Grant& g, double value_cc, std::vector<CompiledTranche>& out) {
   const int per_year = 12 / g.every_months;
   const int count = g.years * per_year;
@@ -46,30 +53,12 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     cc.fx = s.fx_of(co.currency);
     const std::string& id = co.id;
     if (co.is_public) {
-      cc.pub.drift = co.pub.drift;
-      cc.pub.volatility = co.pub.volatility;
+      cc.pub.params = co.pub;
       cc.pub.key = engine::make_stream_key(seed, "stock/" + id);
     } else {
       const PrivateCompany& p = co.priv;
       CompiledPrivate& q = cc.priv;
-      q.valuation = p.valuation;
-      q.p_ipo = p.p_ipo;
-      q.p_acquisition = p.p_acquisition;
-      q.p_failure = p.p_failure;
-      q.exit_time = p.exit_time;
-      q.ipo_multiple = p.ipo_multiple;
-      q.ipo_dilution = p.ipo_dilution;
-      q.acquisition_multiple = p.acquisition_multiple;
-      q.per_round = p.per_round;
-      q.lockup_months = p.lockup_months;
-      q.has_preference = p.has_preference;
-      q.preference_amount = p.preference_amount;
-      q.preferred_fraction = p.preferred_fraction;
-      q.growth_drift = p.growth_drift;
-      q.growth_volatility = p.growth_volatility;
-      q.rounds_per_year = p.rounds_per_year;
-      q.post_drift = p.post_ipo_drift;
-      q.post_volatility = p.post_ipo_volatility;
+      q.params = p;
       q.max_post_months = std::max(p.lockup_months, c.H);
       q.exit_key = engine::make_stream_key(seed, "exit_time/" + id);
       q.outcome_key = engine::make_stream_key(seed, "outcome/" + id);

@@ -1,7 +1,7 @@
 // A scenario compiled into the flat tables the path loop reads
-// (STYLE.md lesson 3): tranche tables, discount factors, salary prefix sums,
-// stream keys. Everything that depends only on the scenario and the seed is
-// computed here once; the per-path loop does no string, map or allocation work.
+// (docs/design.md#3-compile-once-then-run-the-paths): tranche tables, discount factors, salary
+// prefix sums, stream keys. Everything that depends only on the scenario and the seed is computed
+// here once; the per-path loop does no string, map or allocation work.
 #pragma once
 
 #include <cstdint>
@@ -57,22 +57,16 @@ struct CompiledOffer {
 };
 
 struct CompiledPublic {
-  double drift = 0, volatility = 0;
+  PublicCompany params;     // the scenario's parameters, by value (price is not read)
   std::vector<int> months;  // months where a payout needs S(m), ascending, > 0
   StreamKey key;
   double pinned_z = kNotPinned;  // sensitivity: every step's Z fixed
 };
 
+// A private company: the scenario's parameters by value (sensitivity replaces a
+// sampler with the constant at its quantile), plus what compile() adds.
 struct CompiledPrivate {
-  double valuation = 0;
-  double p_ipo = 0, p_acquisition = 0, p_failure = 0;
-  Sampler exit_time, ipo_multiple, ipo_dilution, acquisition_multiple, per_round;
-  int lockup_months = 6;
-  bool has_preference = false;
-  double preference_amount = 0, preferred_fraction = 0.5;
-  double growth_drift = 0, growth_volatility = 0;
-  double rounds_per_year = 0;
-  double post_drift = 0, post_volatility = 0;
+  PrivateCompany params;
   int max_post_months = 0;  // length of the post-IPO price table after E
   StreamKey exit_key, outcome_key, growth_key, ipo_multiple_key, acquisition_multiple_key,
       rounds_key, per_round_key, ipo_dilution_key, post_ipo_key;
@@ -101,9 +95,17 @@ struct CompiledScenario {
   int timeline_years = 0;  // fan-chart buckets: years 1 .. timeline_years
 };
 
+// Compiles a scenario the loader has validated (indices in range, probabilities
+// summing to at most 1, every currency in fx). Throws std::out_of_range only if
+// an offer or company currency has no fx rate; allocates, so call it once per run.
 CompiledScenario compile(const Scenario& s, std::uint64_t seed);
 
-// Month conventions of MODEL.md §10: H = 12 * years rounded half up.
+// Month conventions of docs/model.md#10-conventions: H = 12 * years rounded half up.
+// Requires years >= 0 and finite.
 int months_of(double years);
+
+// Length of the per-path price table of a company: S(0..H) for a public
+// company, Q(0..max_post_months) after the IPO for a private one.
+int price_table_size(const CompiledScenario& cs, const CompiledCompany& company);
 
 }  // namespace vestsim::models

@@ -1,4 +1,4 @@
-// A scenario as the user wrote it, validated (SCENARIO_FORMAT.md). Plain data:
+// A scenario as the user wrote it, validated (docs/scenario-format.md). Plain data:
 // compile() turns it into the flat tables the path loop reads.
 #pragma once
 

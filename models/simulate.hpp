@@ -1,7 +1,9 @@
-// Runs the futures of a compiled scenario (MODEL.md §2-7) into per-path
-// columns. Memory: 8 bytes per path for each of cash, equity and total per
-// offer and diff per comparison, 1 byte per path per private company, plus
-// (with `timeline`) 4 bytes per path per offer per year.
+// Runs the futures of a compiled scenario (docs/model.md#2-the-employee to
+// docs/model.md#7-outputs-of-one-path) into per-path columns: the block runner around the
+// per-company paths (models/company_paths.hpp) and the per-offer pricing
+// (models/offer_pricing.hpp). Memory: 8 bytes per path for each of cash, equity and total per offer
+// and diff per comparison, 1 byte per path per private company, plus (with `timeline`) 4 bytes per
+// path per offer per year.
 #pragma once
 
 #include <atomic>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "models/compiled.hpp"
+#include "models/inputs.hpp"
 
 namespace vestsim::models {
 
@@ -31,42 +34,14 @@ struct SimResult {
   // [offer * timeline_years + y - 1][path]: PV realised by the end of year y.
   std::vector<std::vector<float>> timeline;
   int timeline_years = 0;
-  // With record_inputs: [input_slot][path], layout of input_slot() below.
+  // With record_inputs: [input_slot][path], layout of models/inputs.hpp.
   std::vector<std::vector<double>> inputs;
   double seconds = 0;  // wall time of the path loop
 };
 
+// Requires options.block > 0 and cs from compile(). Throws std::bad_alloc when
+// the columns do not fit; a path never throws.
 SimResult simulate(const CompiledScenario& cs, const SimOptions& options);
-
-// Where each sampled input lands when recording (SimOptions::record_inputs):
-// slot 0 the departure time in years; per company c, 7 slots from 1 + 7c
-// (public: the log return of the share price to its last needed month;
-// private: exit years T, IPO multiple, IPO dilution, acquisition multiple,
-// the share of the company lost to dilution rounds (1 - D), growth shock Z, post-IPO 12-month
-// shock); then per offer the mean bonus multiplier. Every value is drawn whatever the outcome, from
-// the same streams, so recording never changes a result.
-enum class InputField {
-  kStock = 0,
-  kExitTime = 0,
-  kIpoMultiple,
-  kIpoDilution,
-  kAcquisitionMultiple,
-  kRounds,
-  kGrowth,
-  kPostIpo
-};
-inline int input_slot_departure() {
-  return 0;
-}
-inline int input_slot(int company, InputField f) {
-  return 1 + 7 * company + static_cast<int>(f);
-}
-inline int input_slot_bonus(int companies, int offer) {
-  return 1 + 7 * companies + offer;
-}
-inline int input_slots(int companies, int offers) {
-  return 1 + 7 * companies + offers;
-}
 
 // One path, for tests and benchmarks (allocates: not for the hot loop).
 struct PathValues {
@@ -74,6 +49,7 @@ struct PathValues {
   std::vector<Outcome> outcome;  // per company
   std::uint64_t draws = 0;       // uniforms consumed
 };
+// Path `path` exactly as simulate() computes it.
 PathValues simulate_path(const CompiledScenario& cs, std::uint64_t path);
 
 // Mean uniforms consumed per path over the first `sample` paths, and how many
@@ -81,6 +57,7 @@ PathValues simulate_path(const CompiledScenario& cs, std::uint64_t path);
 struct DrawCounts {
   double uniforms = 0, normals = 0;
 };
+// Requires sample > 0.
 DrawCounts count_draws(const CompiledScenario& cs, std::uint64_t sample);
 
 }  // namespace vestsim::models

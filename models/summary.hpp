@@ -1,4 +1,4 @@
-// Summaries of a run over paths (MODEL.md §8): what every report prints.
+// Summaries of a run over paths (docs/model.md#8-summaries-over-paths): what every report prints.
 #pragma once
 
 #include <array>
@@ -50,7 +50,8 @@ struct RunSummary {
   std::vector<std::vector<std::array<double, 5>>> fan;
 };
 
-// CRRA certainty equivalent of `total` (MODEL.md §8): u^-1(E[u(wealth + total)]) - wealth.
+// CRRA certainty equivalent of `total` (docs/model.md#8-summaries-over-paths): u^-1(E[u(wealth +
+// total)]) - wealth.
 double certainty_equivalent(std::span<const double> total, double gamma, double wealth,
                             std::vector<double>& scratch);
 

@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/compiled.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 #include "models/simulate.hpp"
 #include "models/studies/breakeven.hpp"
 #include "models/studies/run.hpp"

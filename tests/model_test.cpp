@@ -1,4 +1,4 @@
-// Golden tests of MODEL.md: deterministic scenarios whose totals are computed
+// Golden tests of docs/model.md: deterministic scenarios whose totals are computed
 // by hand in the comments, checked to the cent.
 #include <cmath>
 #include <limits>
@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/compiled.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 #include "models/simulate.hpp"
 #include "tests/test_support.hpp"
 

@@ -1,4 +1,4 @@
-// An independent, literal reading of MODEL.md, path by path, against the
+// An independent, literal reading of docs/model.md, path by path, against the
 // optimised kernel. The reference steps every price monthly, converts values
 // into units and strikes per unit, and pays units x price, exactly as the
 // text says; the kernel uses ratios, merged tranches, prefix sums and jumps
@@ -16,7 +16,7 @@
 #include "engine/normal.hpp"
 #include "engine/rng.hpp"
 #include "models/compiled.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 #include "models/simulate.hpp"
 #include "tests/test_support.hpp"
 
@@ -246,12 +246,12 @@ void compare(const Scenario& s, std::uint64_t paths) {
 
 }  // namespace
 
-TEST_CASE("the kernel agrees path by path with a literal reading of MODEL.md: the seed case",
+TEST_CASE("the kernel agrees path by path with a literal reading of docs/model.md: the seed case",
           "[reference]") {
   compare(load_ok(std::string(default_scenario_text())), 20000);
 }
 
-TEST_CASE("the kernel agrees path by path with a literal reading of MODEL.md: every feature",
+TEST_CASE("the kernel agrees path by path with a literal reading of docs/model.md: every feature",
           "[reference]") {
   // Options, a preference, growth, random dilution, single and double triggers, a refresh,
   // expiry, discounting, fx, bonuses with raises, a geo band, a clawed-back signing bonus.

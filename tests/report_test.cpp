@@ -1,4 +1,5 @@
-// Report writers: the JSON contract of CLI.md, and every format agreeing with it.
+// Report writers: the JSON contract of docs/cli.md#the-json-report, and every format agreeing with
+// it.
 #include <sstream>
 #include <string>
 #include <vector>
@@ -7,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/compiled.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
 #include "tools/report/batch.hpp"
@@ -100,7 +101,7 @@ bool well_formed(const std::string& doc, std::string& why) {
 
 }  // namespace
 
-TEST_CASE("JSON report follows the CLI.md contract", "[report]") {
+TEST_CASE("JSON report follows the contract of docs/cli.md", "[report]") {
   Fixture f;
   const json j = json::parse(to_json(f.sum));
   CHECK(j["scenario"] == f.s.name);

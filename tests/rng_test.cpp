@@ -40,14 +40,6 @@ TEST_CASE("a draw is a pure function of (seed, stream, path, draw)", "[rng]") {
   CHECK(uniform(a, 12345, 6) != first);
 }
 
-TEST_CASE("StreamCursor reproduces uniform() from any starting draw", "[rng]") {
-  const StreamKey k = make_stream_key(42, "stock/google");
-  for (std::uint32_t start : {0u, 1u, 5u}) {
-    StreamCursor cur(k, 99, start);
-    for (std::uint32_t d = start; d < start + 9; ++d) CHECK(cur.next() == uniform(k, 99, d));
-  }
-}
-
 TEST_CASE("stream keys of distinct names do not collide", "[rng]") {
   std::set<std::pair<std::uint32_t, std::uint32_t>> keys;
   for (int i = 0; i < 5000; ++i) {

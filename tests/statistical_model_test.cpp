@@ -7,7 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/compiled.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
 #include "tests/test_support.hpp"

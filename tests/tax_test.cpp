@@ -4,10 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
-#include <fstream>
 #include <random>
-#include <set>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -62,47 +59,7 @@ enum FrSlot {
   kExcess10
 };
 
-std::string read_source(const std::string& path) {
-  std::ifstream in(std::string(VESTSIM_SOURCE_DIR) + "/" + path);
-  REQUIRE(in);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
-// GitHub's anchor of a heading: lower case; letters, digits, '-' and '_' kept; spaces to '-'.
-std::string anchor(const std::string& heading) {
-  std::string out;
-  for (unsigned char ch : heading.substr(heading.find_first_not_of("# "))) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_') out += static_cast<char>(std::tolower(ch));
-    if (ch == ' ') out += '-';
-  }
-  return out;
-}
-
 }  // namespace
-
-TEST_CASE("every docs/tax.md anchor the tax code cites exists", "[tax][docs]") {
-  std::set<std::string> anchors;
-  std::istringstream doc(read_source("docs/tax.md"));
-  for (std::string line; std::getline(doc, line);) {
-    if (line.rfind("#", 0) == 0) anchors.insert(anchor(line));
-  }
-  const std::string prefix = "docs/tax.md#";
-  int citations = 0;
-  for (const char* file : {"models/tax/regime.hpp", "models/tax/regime.cpp",
-                           "models/tax/tax_year.hpp", "models/tax/tax_year.cpp"}) {
-    const std::string text = read_source(file);
-    for (auto at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
-      const auto start = at + prefix.size();
-      const auto end = text.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-_", start);
-      INFO(file << " cites " << text.substr(at, end - at));
-      CHECK(anchors.count(text.substr(start, end - start)) == 1);
-      ++citations;
-    }
-  }
-  CHECK(citations > 5);
-}
 
 TEST_CASE("the shipped regime files are valid and list sources and omissions", "[tax]") {
   for (const char* name : {"fr-2026", "us-nyc-2026", "none"}) {

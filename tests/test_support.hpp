@@ -6,7 +6,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 
 namespace vestsim::test {
 

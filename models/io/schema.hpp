@@ -22,7 +22,7 @@ namespace vestsim::models::io {
 Sampler read_distribution(Node& parent, std::string_view key, std::optional<double> def);
 
 // A fraction of the company (dilution): random draws are clamped to [0, 1]
-// (MODEL.md §10), but a constant or a median outside it is a typo such as
+// (docs/model.md#10-conventions), but a constant or a median outside it is a typo such as
 // 15 for 15%, and is reported.
 Sampler read_fraction(Node& parent, std::string_view key, std::optional<double> def);
 

@@ -111,7 +111,7 @@ void read_grant(Node& n, Grant& g, const Scenario& s) {
 }
 
 // All of an offer's double-trigger grants on one company share one let-go
-// draw (MODEL.md §6).
+// draw (docs/model.md#6-private-companies).
 void check_double_triggers(Node& grants, const Offer& o) {
   for (std::size_t i = 0; i < o.grants.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)

@@ -1,6 +1,7 @@
 // The tax of one tax year (docs/tax.md#t4-the-tax-of-one-year) as a pure function of a
 // regime compiled into flat tables: no strings, maps or allocation when evaluating, so the
-// per-path loop may call it once per offer per year (STYLE.md lesson 3).
+// per-path loop may call it once per offer per year
+// (docs/design.md#3-compile-once-then-run-the-paths).
 #pragma once
 
 #include <cstdint>

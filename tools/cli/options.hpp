@@ -10,7 +10,7 @@
 #include <variant>
 #include <vector>
 
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 #include "models/studies/breakeven.hpp"
 #include "models/studies/sweep.hpp"
 #include "tools/report/format.hpp"

@@ -1,8 +1,8 @@
 // `vestsim breakeven`, `vestsim sweep` and `vestsim sensitivity`.
 #include <fmt/format.h>
 
-#include "models/sensitivity.hpp"
 #include "models/studies/breakeven.hpp"
+#include "models/studies/sensitivity.hpp"
 #include "models/studies/sweep.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/progress.hpp"

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "models/compiled.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/io/load.hpp"
 #include "models/studies/run.hpp"
 #include "tools/cli/options.hpp"
 

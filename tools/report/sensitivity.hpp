@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "models/sensitivity.hpp"
+#include "models/studies/sensitivity.hpp"
 #include "tools/report/format.hpp"
 
 namespace vestsim::tools {

@@ -4,7 +4,7 @@
 // median difference and of P(a beats b) is recorded. A rank-correlation view
 // (Spearman of each sampled input with the difference) comes from one run.
 //
-// Uncertain inputs: every random distribution of the scenario, the departure
+// Uncertain inputs (models/inputs.hpp): every random distribution of the scenario, the departure
 // time, and each price process (public stock, private growth, post-IPO price),
 // held on the path that sits at its quantile at every date: W(t) = z_q sqrt(t).
 // The outcome draw (IPO / acquisition / failure / none) is categorical and has
@@ -16,36 +16,11 @@
 #include <vector>
 
 #include "models/compiled.hpp"
+#include "models/inputs.hpp"
 #include "models/scenario.hpp"
 #include "models/simulate.hpp"
 
 namespace vestsim::models {
-
-struct UncertainInput {
-  enum class Kind {
-    kDeparture,
-    kExitTime,
-    kIpoMultiple,
-    kIpoDilution,
-    kAcquisitionMultiple,
-    kPerRound,
-    kGrowth,
-    kPostIpo,
-    kStock,
-    kBonus
-  };
-  Kind kind;
-  int index = 0;  // company or offer
-  int slot = 0;   // recorded column (see input_slot)
-  std::string name;
-};
-
-// The inputs of `s` that are random and can move an offer's outcome.
-std::vector<UncertainInput> uncertain_inputs(const Scenario& s);
-
-// Holds `in` at its quantile q in `c`; returns the value it is held at in the
-// input's own units (years, multiple, fraction, or the Z of a price path).
-double pin_input(CompiledScenario& c, const UncertainInput& in, double q);
 
 struct TornadoBar {
   std::string input;
@@ -64,6 +39,8 @@ struct TornadoResult {
 };
 
 // Runs 1 + 2 x inputs simulations of `paths` paths (same seed: common random numbers).
+// Requires cmp.a, cmp.b to index s.offers, paths > 0 and 0 < q_low, q_high < 1.
+// Throws what compile() throws.
 TornadoResult run_sensitivity(const Scenario& s, Comparison cmp, std::uint64_t paths, int threads,
                               double q_low = 0.1, double q_high = 0.9,
                               std::atomic<std::uint64_t>* progress = nullptr);

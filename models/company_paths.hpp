@@ -1,0 +1,63 @@
+// The per-company half of one path (docs/model.md#5-public-companies to
+// docs/model.md#6-private-companies, §10): the departure time, each public company's share price,
+// each private company's liquidity event and post-IPO price. Offers are priced from these
+// afterwards (models/offer_pricing.hpp). Nothing here allocates, dispatches virtually or touches a
+// string: it runs once per path.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/normal.hpp"
+#include "engine/rng.hpp"
+#include "models/compiled.hpp"
+
+namespace vestsim::models {
+
+// The uniforms of one path, read by address (stream, draw index) and counted:
+// benchmarks report draws per path. Reading never changes what is drawn.
+class PathDraws {
+ public:
+  void start(std::uint64_t path) { path_ = path; }
+  double u(StreamKey key, std::uint32_t draw) {
+    ++uniforms_;
+    return engine::uniform(key, path_, draw);
+  }
+  // A standard normal by inversion of one uniform.
+  double z(StreamKey key, std::uint32_t draw) {
+    ++normals_;
+    return engine::normal_quantile(u(key, draw));
+  }
+  std::uint64_t uniforms() const { return uniforms_; }
+  std::uint64_t normals() const { return normals_; }
+
+ private:
+  std::uint64_t path_ = 0, uniforms_ = 0, normals_ = 0;
+};
+
+// Per-path state of one company, shared by every grant and offer naming it
+// (docs/model.md#10-conventions).
+struct CompanyState {
+  Outcome outcome = Outcome::kNone;
+  int E = 0;     // event month
+  double R = 0;  // value per unit at E over value per unit at grant: G X D C
+  double* price =
+      nullptr;  // public: S(m)/S(0) at needed months; private IPO: Q(E + j) = P(E + j)/P(E)
+};
+
+// 12 tau (docs/model.md#2-the-employee): employed at month m iff m < 12 tau; infinity when no one
+// leaves.
+double departure_months(const CompiledScenario& cs, PathDraws& draws);
+
+// Monthly GBM (docs/model.md#5-public-companies) at the months in p.months. Requires st.price to
+// hold price_table_size() entries. With `record` (the company's first input
+// slot), writes the log return to its last needed month.
+void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws, double* record);
+
+// One liquidity draw (docs/model.md#6-private-companies): outcome, E, R and (after an IPO) the
+// post-IPO price table for horizon H and liquidity horizon L. Requires
+// st.price to hold price_table_size() entries. With `record`, writes every
+// private input of models/inputs.hpp, drawn whatever the outcome.
+void private_path(const CompiledPrivate& p, int H, int L, CompanyState& st, PathDraws& draws,
+                  double* record);
+
+}  // namespace vestsim::models

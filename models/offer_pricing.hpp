@@ -1,0 +1,34 @@
+// The per-offer half of one path (docs/model.md#3-cash to docs/model.md#4-grants-and-vesting): an
+// offer's cash and equity priced from the departure time and the company states of
+// models/company_paths.hpp. With kTimeline, each present value is also added
+// to `buckets` by the year it lands in (bucket 0: month 0; bucket y: months
+// 12(y-1)+1 .. 12y), which must hold cs.timeline_years + 1 entries. Nothing
+// here allocates, dispatches virtually or touches a string.
+#pragma once
+
+#include <cstdint>
+
+#include "models/company_paths.hpp"
+#include "models/compiled.hpp"
+
+namespace vestsim::models {
+
+// Salary while employed in months 1..H, bonuses at anniversaries, signing
+// bonus; `salary_bonus` gets the part without the signing bonus. tau_m is 12
+// tau (departure_months()).
+template <bool kTimeline>
+double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m, double* buckets,
+                  double& salary_bonus, PathDraws& draws);
+
+// The grants' payouts. `states` holds one CompanyState per company of cs,
+// filled for this path; `let_go` is scratch of one byte per company.
+template <bool kTimeline>
+double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
+                    const CompanyState* states, std::uint8_t* let_go, double* buckets,
+                    PathDraws& draws);
+
+// The mean bonus multiplier over the offer's anniversaries (1 with none), drawn
+// whatever the departure time: the recorded input of models/inputs.hpp.
+double mean_bonus_multiplier(const CompiledOffer& o, PathDraws& draws);
+
+}  // namespace vestsim::models
