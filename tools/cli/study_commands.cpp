@@ -65,6 +65,19 @@ std::vector<Override> axis_overrides(const Scenario& s, const std::string& path,
   return out;
 }
 
+// Refuses (UsageError) a --vary path that holds text: the scenario still
+// loads with a word there, where a number would be refused.
+void check_numeric_axis(const std::string& scenario, const std::vector<Override>& base,
+                        const std::string& path) {
+  if (path.rfind("scale:", 0) == 0 || path.rfind("scale-all:", 0) == 0) return;
+  std::vector<Override> probe = base;
+  probe.push_back({path, "vestsim-not-a-number"});
+  const LoadResult r =
+      scenario.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, probe)
+                       : load_scenario_file(scenario, probe);
+  if (r.ok()) throw UsageError(fmt::format("--vary {}: not a number in the scenario", path));
+}
+
 // A sweep runs its points side by side, one per thread, each with the
 // columns of its comparison and a sorted copy for the medians.
 void check_sweep_memory(const Scenario& s, Comparison cmp, std::size_t points) {
@@ -109,6 +122,7 @@ int sweep_command(const SweepOptions& o) {
   const std::vector<Override> base = overrides_of(o.sim);
   const Scenario start = load_or_throw(o.scenario, base);
   const Comparison cmp = resolve_comparison(start, o.compare);
+  for (const SweepAxis& axis : o.axes) check_numeric_axis(o.scenario, base, axis.path);
   check_sweep_memory(start, cmp, sweep_points(o.axes).size());
   // Every grid point is a scenario of its own: validate them all before running any.
   std::vector<Scenario> scenarios;
