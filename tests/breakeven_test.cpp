@@ -176,3 +176,42 @@ TEST_CASE("the break-even study solves every metric on one run's columns", "[bre
     CHECK(std::fabs(r.k * be.current - 400000) <= 1.0);
   }
 }
+
+TEST_CASE("with --scale first, the solved value set on grants[0] alone reproduces the match",
+          "[breakeven]") {
+  // hf_ask has two grants (300,000 and 150,000); only the first is scaled.
+  const std::string text(default_scenario_text());
+  const LoadResult l = load_scenario_text(text, "be.yaml", {{"simulation.paths", "40000"}});
+  REQUIRE(l.ok());
+  const Scenario& s = *l.scenario;
+  const BreakevenRequest req{0, 2, Solve::kEquity, {Metric::kP50, Metric::kMean}, Scale::kFirst};
+  REQUIRE(needs_first_grant_run(s, req));
+  const CompiledScenario cs = compile(s, s.seed);
+  const RunStudy run = run_study(s, cs);
+  const SimResult first = simulate(first_grant_only(cs, 0), sim_options(s));
+  // The first grant's column is a part of the offer's equity, path by path.
+  for (std::size_t i = 0; i < run.result.paths; i += 997)
+    CHECK(first.equity[0][i] <= run.result.equity[0][i] + 1e-6);
+  const BreakevenStudy be = study_breakeven(s, run.result, req, first.equity[0]);
+  CHECK(be.scale == Scale::kFirst);
+  for (const auto& [metric, r] : be.results) {
+    INFO(metric_name(metric));
+    REQUIRE(r.found);
+    // Only grants[0] set to the solved value; grants[1] stays 150,000.
+    const LoadResult l2 = load_scenario_text(
+        text, "be.yaml",
+        {{"simulation.paths", "40000"},
+         {"offers.hf_ask.grants[0].value", fmt::format("{:.17g}", r.k * 300000)}});
+    REQUIRE(l2.ok());
+    const CompiledScenario c2 = compile(*l2.scenario, l2.scenario->seed);
+    const RunStudy rerun = run_study(*l2.scenario, c2);
+    const auto& a = rerun.summary.offers[0].total;
+    const auto& b = rerun.summary.offers[2].total;
+    if (metric == Metric::kMean) {
+      CHECK(std::fabs(a.mean - b.mean) <= a.std_error);
+    } else {
+      const double se = (b.ci95[3].second - b.ci95[3].first) / 3.92;
+      CHECK(std::fabs(a.percentiles[3] - b.percentiles[3]) <= se);
+    }
+  }
+}

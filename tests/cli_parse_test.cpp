@@ -122,3 +122,39 @@ TEST_CASE("help exits 0 with an example, and no command is bad usage", "[cli]") 
   CHECK(usage_error(parse({})));
   CHECK(usage_error(parse({"run", "--frobnicate"})));
 }
+
+TEST_CASE("counts go up to 2^53 exactly, and larger ones say why they are refused", "[cli]") {
+  CHECK(command<RunOptions>(parse({"run", "--seed", "9007199254740992"})).sim.seed ==
+        9007199254740992u);
+  CHECK(command<RunOptions>(parse({"run", "--seed", "9007199254740991"})).sim.seed ==
+        9007199254740991u);
+  for (const char* big : {"9007199254740993", "1e16", "18446744073709551616"}) {
+    INFO(big);
+    const Parsed p = parse({"run", "--seed", big});
+    CHECK(usage_error(p));
+    CHECK(p.err.find("2^53") != std::string::npos);
+    CHECK(p.err.find("--seed") != std::string::npos);
+  }
+  const Parsed zero = parse({"run", "--paths", "0"});
+  CHECK(zero.err.find("--paths") != std::string::npos);
+}
+
+TEST_CASE("an unknown command is named, and --version prints the version and the commit", "[cli]") {
+  const Parsed p = parse({"frobnicate"});
+  CHECK(usage_error(p));
+  CHECK(p.err.find("unknown command 'frobnicate'") != std::string::npos);
+  const Parsed v = parse({"--version"});
+  CHECK_FALSE(v.result.command.has_value());
+  CHECK(v.result.exit_code == 0);
+  CHECK(v.out.rfind("vestsim 0.", 0) == 0);
+  CHECK(v.out.find("(commit ") != std::string::npos);
+}
+
+TEST_CASE("breakeven scales the first grant unless told --scale all", "[cli]") {
+  CHECK(command<BreakevenOptions>(parse({"breakeven"})).scale == models::Scale::kFirst);
+  CHECK(command<BreakevenOptions>(parse({"breakeven", "--scale", "all"})).scale ==
+        models::Scale::kAll);
+  const Parsed p = parse({"breakeven", "--scale", "some"});
+  CHECK(usage_error(p));
+  CHECK(p.err.find("--scale") != std::string::npos);
+}

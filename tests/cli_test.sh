@@ -132,5 +132,38 @@ check "sensitivity json" expect_exit 0 "$vestsim" sensitivity --paths 5000 --for
 check "sensitivity json bars" contains out.txt '"median_swing"'
 check "sensitivity bad compare" expect_exit 2 "$vestsim" sensitivity --compare hf_ask:nobody
 
+# Outputs: whole files, never over an input, write errors are exit 1 (issue #14).
+check "version" expect_exit 0 "$vestsim" --version
+check "version line" grep -qE '^vestsim [0-9]+\.[0-9]+\.[0-9]+ \(commit [0-9a-f]+|unknown\)' out.txt
+check "unknown command" expect_exit 2 "$vestsim" frobnicate
+check "unknown command named" contains err.txt "unknown command 'frobnicate'"
+check "json has the version" expect_exit 0 "$vestsim" run --paths 500 --format json
+check "json version key" contains out.txt '"version": "'
+check "breakeven csv refused" expect_exit 2 "$vestsim" breakeven --paths 500 --format csv
+check "breakeven csv says what it writes" contains err.txt "text, json, markdown"
+cp "$src/scenarios/hf-paris-vs-google-l5.yaml" self.yaml
+check "no --out over the input" expect_exit 2 "$vestsim" run self.yaml --paths 500 --out self.yaml
+check "the input is untouched" cmp -s self.yaml "$src/scenarios/hf-paris-vs-google-l5.yaml"
+check "--out and --paths-out apart" expect_exit 2 "$vestsim" run --paths 500 --out o.csv --format csv --paths-out ./o.csv
+check "a whole report, no temporary file" expect_exit 0 "$vestsim" run --paths 500 --format json --out whole.json
+check "no temporary file left" test -z "$(find . -name '*.vestsim-tmp*')"
+check "paths-out .NPY is numpy" expect_exit 0 "$vestsim" run --paths 500 --paths-out p.NPY --quiet
+check "paths-out .NPY magic" bash -c "head -c 6 p.NPY | grep -q NUMPY"
+check "paths-out columns" contains p.NPY.columns.txt "hf_ask.total"
+if [ -w /dev/full ]; then
+  check "stdout to /dev/full" expect_exit 1 bash -c "'$vestsim' run --paths 500 > /dev/full"
+  check "stdout write error said" contains err.txt "write"
+fi
+check "one path: the standard error is undefined" expect_exit 0 "$vestsim" run --paths 1 --format json
+check "stderr null" contains out.txt '"stderr": null'
+check "breakeven --scale first is said" expect_exit 0 "$vestsim" breakeven --paths 4000 --metric mean --format json
+check "scales first" contains out.txt '"scales": "first"'
+check "breakeven --scale all" expect_exit 0 "$vestsim" breakeven --paths 4000 --metric mean --scale all
+check "all said in text" contains out.txt "(--scale all)"
+check "sweep of the break-even multiplier" expect_exit 0 "$vestsim" sweep --vary scale:hf_ask=0.5:2:0.5 --paths 2000 --format csv
+check "sweep scale rows" test "$(wc -l < out.txt)" = 5
+check "memory is checked first" expect_exit 1 "$vestsim" run --paths 1e9
+check "memory message" contains err.txt "not enough memory: 1000000000 paths need about"
+
 echo "$passed passed, $failures failed"
 [ "$failures" = 0 ]

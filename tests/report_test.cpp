@@ -13,9 +13,11 @@
 #include "models/summary.hpp"
 #include "tools/report/batch.hpp"
 #include "tools/report/common.hpp"
+#include "tools/report/html.hpp"
 #include "tools/report/run.hpp"
 #include "tools/report/sensitivity.hpp"
 #include "tools/report/sweep.hpp"
+#include "tools/version.hpp"
 
 using namespace vestsim::models;
 using namespace vestsim::tools;
@@ -267,4 +269,18 @@ TEST_CASE("sweep, tornado and batch pages share the page shell and are well-form
   CHECK(pages[0].find("id=\"chart-sweep\"") != std::string::npos);
   CHECK(pages[2].find("id=\"chart-tornado\"") != std::string::npos);
   CHECK(pages[3].find("<a href=\"two.html\">two</a>") != std::string::npos);
+}
+
+TEST_CASE("every JSON report and HTML page records the version, and the batch index escapes names",
+          "[report]") {
+  Fixture f;
+  const json j = json::parse(to_json(f.sum));
+  CHECK(j["version"] == std::string(version()));
+  CHECK(j["commit"] == std::string(commit()));
+  CHECK(std::string(commit()).size() > 0);
+  const std::string page = html_page("t", "<p>x</p>");
+  CHECK(page.find("vestsim " + std::string(version()) + " (commit ") != std::string::npos);
+  const std::string index = batch_table(batch_rows(f.sum), {"<b>x&y"}, Format::kHtml);
+  CHECK(index.find("<b>x&y") == std::string::npos);
+  CHECK(index.find("&lt;b&gt;x&amp;y") != std::string::npos);
 }

@@ -136,13 +136,30 @@ BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches)
   return r;
 }
 
+bool needs_first_grant_run(const Scenario& s, const BreakevenRequest& req) {
+  return req.solve == Solve::kEquity && req.scale == Scale::kFirst &&
+         s.offers.at(req.offer).grants.size() > 1;
+}
+
+CompiledScenario first_grant_only(const CompiledScenario& cs, int offer) {
+  CompiledScenario out = cs;
+  const CompiledOffer& o = out.offers.at(offer);
+  for (std::uint32_t g = o.first_grant + 1; g < o.first_grant + o.grant_count; ++g) {
+    const CompiledGrant& grant = out.grants[g];
+    for (std::uint32_t t = grant.first_tranche; t < grant.first_tranche + grant.tranche_count; ++t)
+      out.tranches[t].amount = 0;  // every payout is amount * something: it pays nothing
+  }
+  return out;
+}
+
 double breakeven_current(const Scenario& s, int offer, Solve solve) {
   const Offer& o = s.offers.at(offer);
   assert(solve == Solve::kBase || !o.grants.empty());
   return solve == Solve::kBase ? o.base : o.grants[0].value;
 }
 
-BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const BreakevenRequest& req) {
+BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const BreakevenRequest& req,
+                               std::span<const double> first_grant) {
   assert(req.offer != req.against);
   const bool base = req.solve == Solve::kBase;
   const Offer& oa = s.offers.at(req.offer);
@@ -152,6 +169,7 @@ BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const Brea
                      .offer_label = oa.label,
                      .against_label = s.offers[req.against].label,
                      .solve = req.solve,
+                     .scale = req.scale,
                      .currency = oa.currency,
                      .report_currency = s.currency,
                      .paths = s.paths,
@@ -163,7 +181,11 @@ BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const Brea
                      .wealth = s.wealth,
                      .results = {}};
   assert(out.current > 0);
-  const std::vector<double>& scaled = base ? r.salary_bonus[req.offer] : r.equity[req.offer];
+  const bool first_only = needs_first_grant_run(s, req);
+  assert(!first_only || first_grant.size() == r.paths);
+  const std::span<const double> scaled = base         ? r.salary_bonus[req.offer]
+                                         : first_only ? first_grant
+                                                      : r.equity[req.offer];
   std::vector<double> fixed(r.paths);
   for (std::uint64_t i = 0; i < r.paths; ++i) fixed[i] = r.total[req.offer][i] - scaled[i];
   const BreakevenInput in{fixed,           scaled,   r.total[req.against],

@@ -1,9 +1,10 @@
-// Break-even asks (issue: negotiation analytics). Every payout of an offer's
-// grants is proportional to their units, so scaling all of offer A's grants by
-// k scales its equity column by k on every path: A's total is
-// fixed + k * scaled, path by path, on the same futures (common random
-// numbers). The break-even solves metric(A(k)) = metric(B) on the stored
-// columns without re-simulating. Salary and bonus scale with base the same way.
+// Break-even asks (issue: negotiation analytics). Every payout of a grant is
+// proportional to its units, so scaling offer A's first grant (or all of its
+// grants) by k scales that grant's part of A's equity column by k on every
+// path: A's total is fixed + k * scaled, path by path, on the same futures
+// (common random numbers). The break-even solves metric(A(k)) = metric(B) on
+// the stored columns without re-simulating. Salary and bonus scale with base
+// the same way.
 #pragma once
 
 #include <span>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/compiled.hpp"
 #include "models/scenario.hpp"
 #include "models/simulate.hpp"
 
@@ -46,23 +48,38 @@ const char* metric_name(Metric m);
 
 // --- The break-even study of a simulated scenario ---------------------------
 
-// What the study scales: every grant of the offer together, or its base salary.
+// What the study scales: the offer's equity, or its base salary.
 enum class Solve { kEquity, kBase };
+// Which grants an equity solve scales: the first only (the reported value is
+// then what grants[0].value should be), or all of them in proportion.
+enum class Scale { kFirst, kAll };
 
 struct BreakevenRequest {
   int offer = 0, against = 1;  // indices into Scenario::offers, different
   Solve solve = Solve::kEquity;
   std::vector<Metric> metrics;  // solved in this order
+  Scale scale = Scale::kFirst;
 };
+
+// True when the study of `req` on `s` needs first_grant_only's column: an
+// equity solve of the first grant of an offer with several.
+bool needs_first_grant_run(const Scenario& s, const BreakevenRequest& req);
+
+// `cs` with every grant of `offer` but its first paying nothing. Simulated
+// with the same options, its equity column of `offer` is, path by path, the
+// first grant's part of the equity of `cs` (the same draws: common random
+// numbers). Requires a valid offer index.
+CompiledScenario first_grant_only(const CompiledScenario& cs, int offer);
 
 struct BreakevenStudy {
   std::string scenario, offer, against, offer_label, against_label;
   Solve solve = Solve::kEquity;
+  Scale scale = Scale::kFirst;  // equity solves: which grants were scaled
   std::string currency;         // the solved offer's currency
   std::string report_currency;  // the scenario's (wealth is stated in it)
   std::uint64_t paths = 0, seed = 0;
   double current = 0;        // today's figure (first grant's value, or the base)
-  std::size_t grants = 0;    // grants of the solved offer, scaled together
+  std::size_t grants = 0;    // grants of the solved offer
   double horizon_years = 0;  // of the scenario
   double risk_aversion = 0, wealth = 0;
   std::vector<std::pair<Metric, BreakevenResult>> results;  // value = k * current
@@ -74,7 +91,10 @@ double breakeven_current(const Scenario& s, int offer, Solve solve);
 
 // Solves every requested metric on the columns of one run of `s`. Requires
 // `r` simulated from `s` (with salary_column when solving for the base),
-// req.offer != req.against and breakeven_current(...) > 0.
-BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const BreakevenRequest& req);
+// req.offer != req.against and breakeven_current(...) > 0, and when
+// needs_first_grant_run(s, req), `first_grant` the equity column of the
+// offer in the same run of first_grant_only (ignored otherwise).
+BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const BreakevenRequest& req,
+                               std::span<const double> first_grant = {});
 
 }  // namespace vestsim::models

@@ -260,8 +260,11 @@ if [ "$(id -u)" = 0 ] && mkdir -p small && mount -t tmpfs -o size=100k tmpfs sma
   expect "--paths-out onto a full disk" 1 "" "$vestsim" run tiny.yaml --paths 20000 --quiet --paths-out small/p.csv
   on_disk "full disk: no partial file" test ! -e small/p.csv
   on_disk "full disk: no temporary file" no_temp_files small
+  head -c 200k /dev/zero > small/fill 2>/dev/null  # the report alone fits in 100 KB: fill the disk first
   expect "--out onto a full disk" 1 "" "$vestsim" run --paths 2000 --quiet --format html --out small/r.html
   on_disk "full disk: no partial report" test ! -e small/r.html
+  on_disk "full disk: no temporary report" no_temp_files small
+  rm -f small/fill
   umount small
 else
   skipped=$((skipped + 5))

@@ -24,6 +24,7 @@ int bench_command(const BenchOptions& o) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   const CompiledScenario cs = compile(s, s.seed);
+  check_memory(s.paths, column_bytes(cs, false));
   const DrawCounts draws = count_draws(cs, 20000);
   const RunStudy run = run_study(s, cs);  // the summary is part of the end-to-end time
   BenchResult b{.scenario = s.name,

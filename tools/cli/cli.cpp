@@ -6,6 +6,7 @@
 
 #include "tools/cli/commands.hpp"
 #include "tools/cli/options.hpp"
+#include "tools/cli/output.hpp"
 #include "tools/cli/support.hpp"
 
 namespace vestsim::tools {
@@ -30,10 +31,16 @@ int dispatch(const Command& command) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  install_output_signal_handlers();
   const ParsedCommand parsed = parse_command_line(argc, argv, std::cout, std::cerr);
-  if (!parsed.command) return parsed.exit_code;
   try {
-    return dispatch(*parsed.command);
+    if (!parsed.command) {
+      check_stdout();
+      return parsed.exit_code;
+    }
+    const int status = dispatch(*parsed.command);
+    check_stdout();  // everything written to stdout reached it, or exit 1
+    return status;
   } catch (const UsageError& e) {
     std::cerr << "vestsim: " << e.what() << "\n";
     return 2;

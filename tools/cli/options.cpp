@@ -7,9 +7,22 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "tools/version.hpp"
+
 namespace vestsim::tools {
 
 namespace {
+
+// True when `text` is a number above kMaxCount.
+bool above_max(const std::string& text) {
+  std::size_t used = 0;
+  try {
+    const double v = std::stod(text, &used);
+    return used == text.size() && v >= static_cast<double>(kMaxCount);
+  } catch (...) {
+    return false;
+  }
+}
 
 // Accepts whole numbers >= lo, also in e notation, and rewrites them plainly
 // for CLI11's integer conversion.
@@ -17,6 +30,11 @@ CLI::Validator count(double lo) {
   return CLI::Validator(
       [lo](std::string& text) {
         const std::optional<std::uint64_t> v = parse_count(text, lo);
+        if (!v && above_max(text))
+          return fmt::format(
+              "'{}' is above 2^53 = {}, the largest whole number JSON readers keep exactly "
+              "(they read numbers as doubles)",
+              text, kMaxCount);
         if (!v) return fmt::format("expected a whole number >= {}, got '{}'", lo, text);
         text = std::to_string(*v);
         return std::string();
@@ -90,6 +108,8 @@ const Names<models::Metric> kMetrics = {{"p50", models::Metric::kP50},
                                         {"win", models::Metric::kWin}};
 const Names<models::Solve> kSolve = {{"equity", models::Solve::kEquity},
                                      {"base", models::Solve::kBase}};
+const Names<models::Scale> kScale = {{"first", models::Scale::kFirst},
+                                     {"all", models::Scale::kAll}};
 const Names<Format> kBenchFormats = {{"text", Format::kText}, {"json", Format::kJson}};
 
 // The subcommands, each filling its own options struct.
@@ -105,6 +125,8 @@ struct Parser {
 
   Parser() {
     app.require_subcommand(1);
+    app.set_version_flag("--version", version_line(),
+                         "Print the version and the commit, then exit");
     // Our own checks say everything in their message; CLI11's own errors get its hint.
     app.failure_message([](const CLI::App* a, const CLI::Error& e) {
       if (dynamic_cast<const CLI::ValidationError*>(&e))
@@ -153,8 +175,10 @@ struct Parser {
     be->add_option("--against", o.against,
                    "The offer to match (default: b of the first comparison)");
     add_named(be, "--metric", o.metrics, kMetrics, "p50, mean, ce or win (default: all four)");
-    add_named(be, "--solve", o.solve, kSolve,
-              "What to solve for: equity (all grants scaled together) or base");
+    add_named(be, "--solve", o.solve, kSolve, "What to solve for: equity or base");
+    add_named(be, "--scale", o.scale, kScale,
+              "Equity: scale the first grant only (default; the figure is then its value) or "
+              "all grants in proportion");
     be->add_option("--risk-aversion", o.risk_aversion,
                    "CRRA gamma for the ce metric (default: the scenario's)");
     be->add_option("--wealth", o.wealth,
@@ -179,10 +203,14 @@ struct Parser {
                 std::string error;
                 const std::optional<models::SweepAxis> axis = parse_vary(t, error);
                 if (!axis) throw CLI::ValidationError(error);
+                for (const models::SweepAxis& earlier : sweep.axes)
+                  if (earlier.path == axis->path)
+                    throw CLI::ValidationError("--vary " + axis->path + ": given twice");
                 sweep.axes.push_back(*axis);
               }
             },
-            "PATH=FROM:TO:STEP, any scalar path as for --set (once or twice)")
+            "PATH=FROM:TO:STEP, any scalar path as for --set, or scale:OFFER (its first grant "
+            "value times the value; scale-all:OFFER: all its grants) (once or twice)")
         ->required();
     sweep_app->add_option("--compare", sweep.compare,
                           "A:B, the comparison to report (default: the scenario's first)");
@@ -243,6 +271,14 @@ bool read_number(const char*& p, const char* end, char stop, double& v) {
 }  // namespace
 
 std::optional<std::uint64_t> parse_count(const std::string& text, double lo) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    std::uint64_t n = 0;  // plain digits: exactly, as a double would round 2^53 + 1
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n > kMaxCount ||
+        static_cast<double>(n) < lo)
+      return std::nullopt;
+    return n;
+  }
   std::size_t used = 0;
   double v = 0;
   try {
@@ -250,7 +286,8 @@ std::optional<std::uint64_t> parse_count(const std::string& text, double lo) {
   } catch (...) {
     used = 0;
   }
-  if (used == 0 || used != text.size() || !(v >= lo) || v != std::floor(v) || v > 9e15)
+  if (used == 0 || used != text.size() || !(v >= lo) || v != std::floor(v) ||
+      v > static_cast<double>(kMaxCount))
     return std::nullopt;
   return static_cast<std::uint64_t>(v);
 }
@@ -285,6 +322,22 @@ std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string
 ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream& out,
                                  std::ostream& err) {
   Parser p;
+  if (argc > 1 && argv[1][0] != '-') {  // the command: say plainly when there is no such one
+    const std::string name = argv[1];
+    std::string names;
+    for (const CLI::App* sub : {p.run_app, p.validate_app, p.breakeven_app, p.sweep_app,
+                                p.sensitivity_app, p.bench_app}) {
+      if (sub->get_name() == name) {
+        names.clear();
+        break;
+      }
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!names.empty()) {
+      err << fmt::format("vestsim: unknown command '{}'; the commands are {}\n", name, names);
+      return {std::nullopt, 2};
+    }
+  }
   try {
     p.app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -45,14 +45,17 @@ struct BreakevenOptions {
   std::string offer, against;           // both or neither ("" = the first comparison)
   std::vector<models::Metric> metrics;  // empty = p50, mean, ce, win
   models::Solve solve = models::Solve::kEquity;
+  models::Scale scale = models::Scale::kFirst;  // --scale: equity solves only
   std::optional<double> risk_aversion, wealth;  // override the scenario's report values
   SimulationFlags sim;
 };
 
 struct SweepOptions {
   std::string scenario;
-  std::vector<models::SweepAxis> axes;  // one or two, each with 1..400 values
-  std::string compare;                  // "A:B", or "" for the scenario's first comparison
+  // One or two, each with 1..400 values. A path "scale:OFFER" multiplies the
+  // offer's first grant value, "scale-all:OFFER" all its grant values.
+  std::vector<models::SweepAxis> axes;
+  std::string compare;  // "A:B", or "" for the scenario's first comparison
   SimulationFlags sim;
 };
 
@@ -85,8 +88,12 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
 // nullopt, with `error` set, otherwise.
 std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string& error);
 
-// A whole number >= lo written plainly or in e notation, at most 9e15;
-// nullopt otherwise.
+// The largest count accepted: 2^53, the largest whole number a JSON reader
+// (which reads numbers as doubles) keeps exactly.
+constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 53;
+
+// A whole number in [lo, kMaxCount] written plainly (read exactly) or in e
+// notation; nullopt otherwise.
 std::optional<std::uint64_t> parse_count(const std::string& text, double lo);
 
 }  // namespace vestsim::tools

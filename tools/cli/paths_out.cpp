@@ -1,16 +1,66 @@
 #include "tools/cli/paths_out.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 
+#include "tools/cli/output.hpp"
 #include "tools/cli/support.hpp"
+#include "tools/report/common.hpp"
 
 namespace vestsim::tools {
 
 namespace fs = std::filesystem;
 using namespace vestsim::models;
+
+bool is_npy(const std::string& file) {
+  std::string ext = fs::path(file).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == ".npy";
+}
+
+namespace {
+
+void write_npy(OutputFile& out, std::uint64_t paths,
+               const std::vector<const std::vector<double>*>& cols) {
+  std::string header = fmt::format(
+      "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}", paths, cols.size());
+  while ((10 + header.size() + 1) % 64 != 0) header += ' ';
+  header += '\n';
+  const std::uint16_t len = static_cast<std::uint16_t>(header.size());
+  std::string head("\x93NUMPY\x01\x00", 8);
+  head += static_cast<char>(len & 0xff);
+  head += static_cast<char>(len >> 8);
+  out.write(head + header);
+  std::string row(cols.size() * sizeof(double), '\0');
+  for (std::uint64_t i = 0; i < paths; ++i) {
+    for (std::size_t c = 0; c < cols.size(); ++c)
+      std::memcpy(row.data() + c * sizeof(double), &(*cols[c])[i], sizeof(double));
+    out.write(row);
+  }
+}
+
+void write_csv(OutputFile& out, std::uint64_t paths, const std::vector<std::string>& names,
+               const std::vector<const std::vector<double>*>& cols) {
+  std::string line = "path";
+  for (const auto& n : names) line += "," + csv_field(n);
+  out.write(line + "\n");
+  fmt::memory_buffer buf;
+  for (std::uint64_t i = 0; i < paths; ++i) {
+    buf.clear();
+    fmt::format_to(std::back_inserter(buf), "{}", i);
+    for (const auto* c : cols) fmt::format_to(std::back_inserter(buf), ",{:.17g}", (*c)[i]);
+    buf.push_back('\n');
+    out.write(std::string_view(buf.data(), buf.size()));
+  }
+}
+
+}  // namespace
 
 void write_paths(const Scenario& scenario, const SimResult& result, const std::string& file) {
   std::vector<std::string> names;
@@ -25,37 +75,16 @@ void write_paths(const Scenario& scenario, const SimResult& result, const std::s
     names.push_back("diff." + scenario.offers[c.a].id + "-" + scenario.offers[c.b].id);
     cols.push_back(&result.diff[k]);
   }
-  std::ofstream out(file, std::ios::binary);
-  if (!out) throw RunError("cannot write " + file);
-  if (fs::path(file).extension() == ".npy") {
-    std::string header =
-        fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}", result.paths,
-                    cols.size());
-    while ((10 + header.size() + 1) % 64 != 0) header += ' ';
-    header += '\n';
-    out.write("\x93NUMPY\x01\x00", 8);
-    const std::uint16_t len = static_cast<std::uint16_t>(header.size());
-    out.put(static_cast<char>(len & 0xff));
-    out.put(static_cast<char>(len >> 8));
-    out << header;
-    for (std::uint64_t i = 0; i < result.paths; ++i)
-      for (const auto* c : cols) out.write(reinterpret_cast<const char*>(&(*c)[i]), sizeof(double));
-    write_file(file + ".columns.txt", [&] {
-      std::string s;
-      for (const auto& n : names) s += n + "\n";
-      return s;
-    }());
+  OutputFile out(file);
+  if (is_npy(file)) {
+    write_npy(out, result.paths, cols);
+    std::string list;
+    for (const auto& n : names) list += n + "\n";
+    write_file(file + ".columns.txt", list, false);
   } else {
-    out << "path";
-    for (const auto& n : names) out << "," << n;
-    out << "\n";
-    for (std::uint64_t i = 0; i < result.paths; ++i) {
-      out << i;
-      for (const auto* c : cols) out << fmt::format(",{:.17g}", (*c)[i]);
-      out << "\n";
-    }
+    write_csv(out, result.paths, names, cols);
   }
-  if (!out) throw RunError("cannot write " + file);
+  out.commit();
 }
 
 }  // namespace vestsim::tools

@@ -8,9 +8,14 @@
 
 namespace vestsim::tools {
 
+// True when `file` ends in .npy, in any case (".NPY" too).
+bool is_npy(const std::string& file);
+
 // Writes cash, equity and total of every offer and every comparison's
-// difference, one row per path: CSV, or .npy (float64, paths x columns, with
-// the column names in FILE.columns.txt). Throws RunError if it cannot write.
+// difference, one row per path: CSV (header fields quoted where needed), or
+// .npy (float64, paths x columns, with the column names in FILE.columns.txt).
+// Each file is written whole or not at all (OutputFile); throws RunError if
+// it cannot write, e.g. into a folder that does not exist.
 void write_paths(const models::Scenario& scenario, const models::SimResult& result,
                  const std::string& file);
 

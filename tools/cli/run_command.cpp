@@ -1,7 +1,11 @@
 // `vestsim run` (one scenario or a batch) and `vestsim validate`.
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <map>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -18,21 +22,19 @@ using namespace vestsim::models;
 
 namespace {
 
-// Every file loaded before anything runs; each invalid one is reported.
-// Returns nothing if any is invalid.
-std::optional<std::vector<Scenario>> load_all(const std::vector<std::string>& files,
+// Every file loaded before anything runs; each invalid one is reported and
+// left out (nullopt), the others still run.
+std::vector<std::optional<Scenario>> load_all(const std::vector<std::string>& files,
                                               const std::vector<Override>& overrides) {
-  std::vector<Scenario> scenarios;
-  bool invalid = false;
+  std::vector<std::optional<Scenario>> scenarios;
   for (const std::string& f : files) {
     try {
-      scenarios.push_back(load_or_throw(f, overrides));
+      scenarios.emplace_back(load_or_throw(f, overrides));
     } catch (const UsageError& e) {
       std::cerr << e.what() << "\n";
-      invalid = true;
+      scenarios.emplace_back(std::nullopt);
     }
   }
-  if (invalid) return std::nullopt;
   return scenarios;
 }
 
@@ -41,13 +43,17 @@ struct Destination {
   std::string out;
   bool folder = false, batch = false;
 
+  // The file of a report (empty: stdout).
+  fs::path file(const std::string& stem, Format format) const {
+    if (out.empty()) return {};
+    return folder ? fs::path(out) / (stem + "." + extension(format)) : fs::path(out);
+  }
+
   void write(const std::string& stem, Format format, const std::string& content) const {
     if (out.empty())
       std::cout << content << (batch ? "\n" : "");
-    else if (folder)
-      write_file(fs::path(out) / (stem + "." + extension(format)), content);
     else
-      write_file(out, content);
+      write_file(file(stem, format), content);
   }
 
   void write_summary(Format format, const std::string& table) const {
@@ -56,6 +62,67 @@ struct Destination {
     std::cout << table;
   }
 };
+
+// One file a run will write and what writes it ("--out", "the report of X").
+struct PlannedOutput {
+  fs::path file;
+  std::string what;
+};
+
+// A file's name with its folders resolved, for comparing names.
+fs::path resolved(const fs::path& p) {
+  std::error_code ec;
+  fs::path r = fs::weakly_canonical(fs::absolute(p, ec), ec);
+  return ec ? fs::absolute(p, ec).lexically_normal() : r;
+}
+
+// The device and inode of an existing file.
+std::optional<std::pair<dev_t, ino_t>> inode_of(const fs::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return std::nullopt;
+  return std::pair{st.st_dev, st.st_ino};
+}
+
+// Refuses (UsageError) a run that would write one file twice, or over one of
+// its input scenarios (the same inode, whatever the name).
+void check_outputs(const std::vector<PlannedOutput>& outputs,
+                   const std::vector<std::string>& inputs) {
+  std::map<std::pair<dev_t, ino_t>, std::string> input_inodes;
+  for (const std::string& in : inputs)
+    if (const auto id = in.empty() ? std::nullopt : inode_of(in)) input_inodes.emplace(*id, in);
+  std::map<fs::path, std::size_t> seen;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const PlannedOutput& out = outputs[i];
+    if (const auto id = inode_of(out.file); id && input_inodes.count(*id))
+      throw UsageError(fmt::format("{} would write over the input scenario {}; choose another name",
+                                   out.what, input_inodes.at(*id)));
+    const auto [it, fresh] = seen.emplace(resolved(out.file), i);
+    if (!fresh)
+      throw UsageError(fmt::format("{} and {} would both write the same file {}; nothing was run",
+                                   outputs[it->second].what, out.what, out.file.string()));
+  }
+}
+
+// Every file a run writes, for check_outputs.
+std::vector<PlannedOutput> planned_outputs(const Destination& to,
+                                           const std::vector<Format>& formats,
+                                           const std::vector<std::string>& files,
+                                           const std::string& paths_out) {
+  std::vector<PlannedOutput> outputs;
+  if (!to.out.empty())
+    for (const std::string& file : files)
+      for (Format format : formats)
+        outputs.push_back({to.file(stem_of(file), format),
+                           to.batch ? "the report of " + file : std::string("--out")});
+  if (!to.out.empty() && to.batch)
+    for (Format format : formats)
+      outputs.push_back({fs::path(to.out) / batch_file_name(format), "the batch summary"});
+  if (!paths_out.empty()) {
+    outputs.push_back({paths_out, "--paths-out"});
+    if (is_npy(paths_out)) outputs.push_back({paths_out + ".columns.txt", "--paths-out"});
+  }
+  return outputs;
+}
 
 // The formats asked for, each once (text if none). Several need --out.
 std::vector<Format> distinct_formats(const SimulationFlags& f) {
@@ -69,10 +136,16 @@ std::vector<Format> distinct_formats(const SimulationFlags& f) {
 
 int run_command(const RunOptions& o) {
   const SimulationFlags& f = o.sim;
-  const std::vector<std::string> files =
-      o.scenarios.empty() ? std::vector<std::string>{""} : expand_inputs(o.scenarios);
+  const Inputs inputs = o.scenarios.empty() ? Inputs{{""}, 0} : expand_inputs(o.scenarios);
+  const std::vector<std::string>& files = inputs.files;
+  if (files.empty()) return 2;  // only entries that could not be read, each said
   const std::vector<Format> formats = distinct_formats(f);
-  const bool batch = files.size() > 1;
+  // A folder is a batch even of one file: it gets its summary (index.html).
+  const bool batch = files.size() > 1 ||
+                     std::any_of(o.scenarios.begin(), o.scenarios.end(), [](const std::string& in) {
+                       std::error_code ec;
+                       return fs::is_directory(in, ec);
+                     });
   if (!o.paths_out.empty() && batch) throw UsageError("--paths-out takes a single scenario");
   if (f.out.empty() && formats.size() > 1)
     throw UsageError("several --format values need --out FOLDER");
@@ -80,29 +153,37 @@ int run_command(const RunOptions& o) {
                        !f.out.empty() && (batch || formats.size() > 1 || f.out.back() == '/' ||
                                           fs::is_directory(f.out)),
                        batch};
-  const std::optional<std::vector<Scenario>> scenarios = load_all(files, overrides_of(f));
-  if (!scenarios) return 2;
+  check_outputs(planned_outputs(to, formats, files, o.paths_out), files);
+  const std::vector<std::optional<Scenario>> scenarios = load_all(files, overrides_of(f));
+  const bool invalid = inputs.problems > 0 || std::find(scenarios.begin(), scenarios.end(),
+                                                        std::nullopt) != scenarios.end();
 
   const bool html = std::find(formats.begin(), formats.end(), Format::kHtml) != formats.end();
   std::vector<BatchRow> rows;
   std::vector<std::string> stems;
-  for (std::size_t k = 0; k < scenarios->size(); ++k) {
-    const RunStudy run = simulate_scenario((*scenarios)[k], {.timeline = html}, f.quiet);
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    if (!scenarios[k]) continue;
+    const RunStudy run = simulate_scenario(*scenarios[k], {.timeline = html}, f.quiet);
     stems.push_back(stem_of(files[k]));
     for (Format format : formats) to.write(stems.back(), format, render_run(run, format));
-    if (!o.paths_out.empty()) write_paths((*scenarios)[k], run.result, o.paths_out);
+    if (!o.paths_out.empty()) write_paths(*scenarios[k], run.result, o.paths_out);
     const std::vector<BatchRow> r = batch_rows(run.summary);
     rows.insert(rows.end(), r.begin(), r.end());
   }
-  if (batch)
+  if (batch && !stems.empty())
     for (Format format : formats) to.write_summary(format, batch_table(rows, stems, format));
-  if (!f.out.empty() && !f.quiet) std::cerr << "reports written to " << f.out << "\n";
-  return 0;
+  if (!f.out.empty() && !f.quiet && !stems.empty())
+    std::cerr << "reports written to " << f.out << "\n";
+  if (invalid)
+    std::cerr << "vestsim: some inputs were invalid (above); "
+              << (stems.empty() ? "nothing was run\n" : "the others were run\n");
+  return invalid ? 2 : 0;
 }
 
 int validate_command(const ValidateOptions& o) {
-  int bad = 0;
-  for (const std::string& f : expand_inputs(o.scenarios)) {
+  const Inputs inputs = expand_inputs(o.scenarios);
+  int bad = inputs.problems;
+  for (const std::string& f : inputs.files) {
     const LoadResult r = load_scenario_file(f, o.sets);
     if (r.ok()) {
       std::cout << f << ": ok\n";

@@ -1,4 +1,8 @@
 // `vestsim breakeven`, `vestsim sweep` and `vestsim sensitivity`.
+#include <algorithm>
+#include <span>
+#include <thread>
+
 #include <fmt/format.h>
 
 #include "models/studies/breakeven.hpp"
@@ -29,6 +33,7 @@ BreakevenRequest breakeven_request(const Scenario& s, const BreakevenOptions& o)
   req.against = o.offer.empty() ? s.compare.front().b : offer_index(s, o.against, "--against");
   if (req.offer == req.against) throw UsageError("--offer and --against name the same offer");
   req.solve = o.solve;
+  req.scale = o.scale;
   req.metrics = o.metrics.empty()
                     ? std::vector<Metric>{Metric::kP50, Metric::kMean, Metric::kCe, Metric::kWin}
                     : o.metrics;
@@ -43,34 +48,92 @@ BreakevenRequest breakeven_request(const Scenario& s, const BreakevenOptions& o)
   return req;
 }
 
+// The overrides of one value of a --vary axis: PATH=VALUE, or for
+// "scale:OFFER" ("scale-all:OFFER") the offer's first (every) grant value
+// times the value. Throws UsageError for an unknown offer or one without grants.
+std::vector<Override> axis_overrides(const Scenario& s, const std::string& path, double v) {
+  const bool all = path.rfind("scale-all:", 0) == 0;
+  if (!all && path.rfind("scale:", 0) != 0) return {{path, fmt::format("{:.17g}", v)}};
+  const std::string id = path.substr(path.find(':') + 1);
+  const Offer& offer = s.offers[offer_index(s, id, "--vary")];
+  if (offer.grants.empty())
+    throw UsageError(fmt::format("--vary {}: offer '{}' has no grant to scale", path, id));
+  std::vector<Override> out;
+  for (std::size_t g = 0; g < (all ? offer.grants.size() : 1); ++g)
+    out.push_back({fmt::format("offers.{}.grants[{}].value", id, g),
+                   fmt::format("{:.17g}", v * offer.grants[g].value)});
+  return out;
+}
+
+// Refuses (UsageError) a --vary path that holds text: the scenario still
+// loads with a word there, where a number would be refused.
+void check_numeric_axis(const std::string& scenario, const std::vector<Override>& base,
+                        const std::string& path) {
+  if (path.rfind("scale:", 0) == 0 || path.rfind("scale-all:", 0) == 0) return;
+  std::vector<Override> probe = base;
+  probe.push_back({path, "vestsim-not-a-number"});
+  const LoadResult r =
+      scenario.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, probe)
+                       : load_scenario_file(scenario, probe);
+  if (r.ok()) throw UsageError(fmt::format("--vary {}: not a number in the scenario", path));
+}
+
+// A sweep runs its points side by side, one per thread, each with the
+// columns of its comparison and a sorted copy for the medians.
+void check_sweep_memory(const Scenario& s, Comparison cmp, std::size_t points) {
+  Scenario one = s;
+  one.compare = {cmp};
+  const CompiledScenario cs = compile(one, one.seed);
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  const std::size_t threads = s.threads > 0 ? static_cast<std::size_t>(s.threads) : cores;
+  check_memory(s.paths,
+               (column_bytes(cs, false) + 8.0) * static_cast<double>(std::min(points, threads)));
+}
+
 }  // namespace
 
 int breakeven_command(const BreakevenOptions& o) {
+  const Format format =
+      supported_format(o.sim, {Format::kText, Format::kJson, Format::kMarkdown}, "breakeven");
   std::vector<Override> overrides = overrides_of(o.sim);
   if (o.risk_aversion)
     overrides.push_back({"report.risk_aversion", fmt::format("{:.17g}", *o.risk_aversion)});
   if (o.wealth) overrides.push_back({"report.wealth", fmt::format("{:.17g}", *o.wealth)});
   const Scenario s = load_or_throw(o.scenario, overrides);
   const BreakevenRequest req = breakeven_request(s, o);
-  const RunStudy run =
-      simulate_scenario(s, {.salary_column = o.solve == Solve::kBase}, o.sim.quiet);
-  const BreakevenStudy be = study_breakeven(s, run.result, req);
-  emit(o.sim, breakeven_report(be, o.sim.formats.empty() ? Format::kText : o.sim.formats[0]));
+  const CompiledScenario cs = compile(s, s.seed);
+  const bool base = o.solve == Solve::kBase, first = needs_first_grant_run(s, req);
+  // The run's columns (twice when the first grant runs alone), the salary
+  // column, the fixed part and the solver's two working copies.
+  check_memory(s.paths, column_bytes(cs, false) * (first ? 2 : 1) +
+                            (base ? 8.0 * cs.offers.size() : 0.0) + 24.0);
+  const RunStudy run = simulate_compiled(s, cs, {.salary_column = base}, o.sim.quiet);
+  SimResult first_run;
+  if (first) first_run = simulate(first_grant_only(cs, req.offer), sim_options(s));
+  const BreakevenStudy be = study_breakeven(
+      s, run.result, req,
+      first ? std::span<const double>(first_run.equity[req.offer]) : std::span<const double>());
+  emit(o.sim, breakeven_report(be, format));
   return 0;
 }
 
 int sweep_command(const SweepOptions& o) {
   const Format format = single_format(o.sim);
   const std::vector<Override> base = overrides_of(o.sim);
+  const Scenario start = load_or_throw(o.scenario, base);
+  const Comparison cmp = resolve_comparison(start, o.compare);
+  for (const SweepAxis& axis : o.axes) check_numeric_axis(o.scenario, base, axis.path);
+  check_sweep_memory(start, cmp, sweep_points(o.axes).size());
   // Every grid point is a scenario of its own: validate them all before running any.
   std::vector<Scenario> scenarios;
   for (const std::vector<double>& point : sweep_points(o.axes)) {
     std::vector<Override> overrides = base;
-    for (std::size_t k = 0; k < point.size(); ++k)
-      overrides.push_back({o.axes[k].path, fmt::format("{:.17g}", point[k])});
+    for (std::size_t k = 0; k < point.size(); ++k) {
+      const std::vector<Override> axis = axis_overrides(start, o.axes[k].path, point[k]);
+      overrides.insert(overrides.end(), axis.begin(), axis.end());
+    }
     scenarios.push_back(load_or_throw(o.scenario, overrides));
   }
-  const Comparison cmp = resolve_comparison(scenarios[0], o.compare);
   Progress progress(scenarios.size(), o.sim.quiet, "grid points");
   const SweepResult res = run_sweep(scenarios, o.axes, cmp, progress.counter());
   progress.stop();
@@ -82,6 +145,11 @@ int sensitivity_command(const SensitivityOptions& o) {
   const Format format = single_format(o.sim);
   const Scenario s = load_or_throw(o.scenario, overrides_of(o.sim));
   const Comparison cmp = resolve_comparison(s, o.compare);
+  // The base run, with its recorded inputs, kept while one more run at a time is made.
+  const CompiledScenario cs = compile(s, s.seed);
+  check_memory(s.paths, 2 * column_bytes(cs, false) +
+                            8.0 * input_slots(static_cast<int>(cs.companies.size()),
+                                              static_cast<int>(cs.offers.size())));
   Progress progress(1 + 2 * uncertain_inputs(s).size(), o.sim.quiet, "runs");
   const TornadoResult t = run_sensitivity(s, cmp, s.paths, s.threads, 0.1, 0.9, progress.counter());
   progress.stop();

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -19,7 +20,17 @@ std::vector<Override> overrides_of(const SimulationFlags& f) {
   std::vector<Override> out = f.sets;
   if (f.paths) out.push_back({"simulation.paths", std::to_string(*f.paths)});
   if (f.seed) out.push_back({"simulation.seed", std::to_string(*f.seed)});
-  if (f.threads) out.push_back({"simulation.threads", std::to_string(*f.threads)});
+  if (f.threads) {
+    const int cores = static_cast<int>(std::thread::hardware_concurrency());
+    int threads = *f.threads;
+    if (cores > 0 && threads > cores) {
+      std::cerr << fmt::format(
+          "vestsim: --threads {}: this machine has {} core{}; using {} threads\n", threads, cores,
+          cores == 1 ? "" : "s", cores);
+      threads = cores;
+    }
+    out.push_back({"simulation.threads", std::to_string(threads)});
+  }
   return out;
 }
 
@@ -35,30 +46,64 @@ Scenario load_or_throw(const std::string& file, const std::vector<Override>& ove
                                  file.empty() ? kDefaultScenarioFile : file, r.errors.size(),
                                  r.errors.size() == 1 ? "" : "s"));
   }
-  return *r.scenario;
+  Scenario s = *r.scenario;
+  // More threads than cores only adds overhead (and a warning from TBB): the
+  // cores are used instead, which never changes a result.
+  const int cores = static_cast<int>(std::thread::hardware_concurrency());
+  static bool said = false;
+  if (cores > 0 && s.threads > cores) {
+    if (!said)
+      std::cerr << fmt::format(
+          "vestsim: simulation.threads {}: this machine has {} core{}; using {} threads\n",
+          s.threads, cores, cores == 1 ? "" : "s", cores);
+    said = true;
+    s.threads = cores;
+  }
+  return s;
 }
 
-// Scenario files named on the command line; a folder stands for its *.yaml files.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
-  std::vector<std::string> files;
-  for (const std::string& in : inputs) {
-    std::error_code ec;
-    if (fs::is_directory(in, ec)) {
-      std::vector<std::string> found;
-      for (const auto& e : fs::directory_iterator(in)) {
-        const std::string ext = e.path().extension().string();
-        if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json"))
-          found.push_back(e.path().string());
-      }
-      std::sort(found.begin(), found.end());
-      if (found.empty())
-        throw UsageError(in + ": no scenario files (.yaml, .yml, .json) in this folder");
-      files.insert(files.end(), found.begin(), found.end());
-    } else {
-      files.push_back(in);
+// A folder's scenario files, sorted; an entry that cannot be followed is
+// said and counted, never followed.
+std::vector<std::string> scan_folder(const fs::path& folder, int& problems) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::path& p = it->path();
+    const std::string ext = p.extension().string();
+    const bool scenario = ext == ".yaml" || ext == ".yml" || ext == ".json";
+    std::error_code status_ec;
+    const fs::file_status st = fs::status(p, status_ec);
+    if (status_ec == std::errc::too_many_symbolic_link_levels) {
+      std::cerr << p.string() << ": a symlink loop; not followed\n";
+      ++problems;
+    } else if (scenario && (status_ec || !fs::is_regular_file(st))) {
+      std::cerr << p.string() << ": not a regular file; skipped\n";
+      ++problems;
+    } else if (scenario) {
+      found.push_back(p.string());
     }
   }
-  return files;
+  if (ec)
+    throw UsageError(fmt::format("{}: cannot read this folder: {}", folder.string(), ec.message()));
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+Inputs expand_inputs(const std::vector<std::string>& inputs) {
+  Inputs out;
+  for (const std::string& in : inputs) {
+    std::error_code ec;
+    if (!fs::is_directory(in, ec)) {
+      out.files.push_back(in);
+      continue;
+    }
+    const int before = out.problems;
+    const std::vector<std::string> found = scan_folder(in, out.problems);
+    if (found.empty() && out.problems == before)
+      throw UsageError(in + ": no scenario files (.yaml, .yml, .json) in this folder");
+    out.files.insert(out.files.end(), found.begin(), found.end());
+  }
+  return out;
 }
 
 std::string stem_of(const std::string& file) {
@@ -93,22 +138,44 @@ Format single_format(const SimulationFlags& f) {
   return f.formats.empty() ? Format::kText : f.formats.front();
 }
 
-// Refuses runs whose columns would not fit in memory.
-void check_memory(const CompiledScenario& cs, std::uint64_t paths, bool timeline) {
-  const double per_path = 8.0 * (3 * cs.offers.size() + cs.compare.size()) + cs.companies.size() +
-                          (timeline ? 4.0 * cs.offers.size() * cs.timeline_years : 0.0) + 16.0;
-  const double need = per_path * static_cast<double>(paths);
-  const double have = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
-  if (have > 0 && need > 0.8 * have)
-    throw RunError(
-        fmt::format("{} paths need about {:.1f} GB for the per-path columns; this machine has "
-                    "{:.1f} GB. Use fewer --paths.",
-                    paths, need / 1e9, have / 1e9));
+Format supported_format(const SimulationFlags& f, const std::vector<Format>& supported,
+                        const char* command) {
+  const Format format = f.formats.empty() ? supported.front() : single_format(f);
+  if (std::find(supported.begin(), supported.end(), format) != supported.end()) return format;
+  std::string names;
+  for (Format s : supported) names += (names.empty() ? "" : ", ") + std::string(format_name(s));
+  throw UsageError(fmt::format("{} does not write --format {}; it writes {}", command,
+                               format_name(format), names));
 }
 
-RunStudy simulate_scenario(const Scenario& s, StudyOptions options, bool quiet) {
-  const CompiledScenario cs = compile(s, s.seed);
-  check_memory(cs, s.paths, options.timeline);
+double column_bytes(const CompiledScenario& cs, bool timeline) {
+  return 8.0 * (3 * cs.offers.size() + cs.compare.size()) + cs.companies.size() +
+         (timeline ? 4.0 * cs.offers.size() * cs.timeline_years : 0.0) + 16.0;
+}
+
+double available_memory() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  double kb = 0;
+  std::string unit;
+  while (in >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024.0;
+  const long pages = sysconf(_SC_AVPHYS_PAGES);
+  return pages > 0 ? static_cast<double>(pages) * sysconf(_SC_PAGE_SIZE) : 0.0;
+}
+
+void check_memory(std::uint64_t paths, double bytes_per_path) {
+  const double need = bytes_per_path * static_cast<double>(paths);
+  const double have = available_memory();
+  if (have > 0 && need > 0.8 * have)
+    throw RunError(fmt::format(
+        "not enough memory: {} path{} need about {:.1f} GB; {:.1f} GB available. Use fewer "
+        "--paths.",
+        paths, paths == 1 ? "" : "s", need / 1e9, have / 1e9));
+}
+
+RunStudy simulate_compiled(const Scenario& s, const CompiledScenario& cs, StudyOptions options,
+                           bool quiet) {
   Progress progress(s.paths, quiet);
   options.progress = progress.counter();
   try {
@@ -118,19 +185,17 @@ RunStudy simulate_scenario(const Scenario& s, StudyOptions options, bool quiet) 
   }
 }
 
-void write_file(const fs::path& path, const std::string& content) {
-  std::error_code ec;
-  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-  if (!out) throw RunError(fmt::format("cannot write {}", path.string()));
+RunStudy simulate_scenario(const Scenario& s, StudyOptions options, bool quiet) {
+  const CompiledScenario cs = compile(s, s.seed);
+  check_memory(s.paths, column_bytes(cs, options.timeline) +
+                            (options.salary_column ? 8.0 * cs.offers.size() : 0.0));
+  return simulate_compiled(s, cs, options, quiet);
 }
 
 void emit(const SimulationFlags& f, const std::string& content) {
-  if (f.out.empty())
-    std::cout << content;
-  else
-    write_file(f.out, content);
+  if (!f.out.empty()) return write_file(f.out, content);
+  std::cout << content;
+  check_stdout();
 }
 
 }  // namespace vestsim::tools

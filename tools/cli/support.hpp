@@ -11,6 +11,7 @@
 #include "models/io/load.hpp"
 #include "models/studies/run.hpp"
 #include "tools/cli/options.hpp"
+#include "tools/cli/output.hpp"
 
 namespace vestsim::tools {
 
@@ -24,16 +25,24 @@ struct RunError : std::runtime_error {
 };
 
 // --set values, then --paths, --seed and --threads as overrides, in that order.
+// A --threads above the core count is lowered to it, saying so on stderr.
 std::vector<models::Override> overrides_of(const SimulationFlags& f);
 
 // Loads a scenario file ("" = the built-in default); prints every problem to
-// stderr and throws UsageError if there is any.
+// stderr and throws UsageError if there is any. A thread count above the
+// machine's cores is lowered to it, said once on stderr.
 models::Scenario load_or_throw(const std::string& file,
                                const std::vector<models::Override>& overrides);
 
 // Scenario files named on the command line; a folder stands for its *.yaml,
-// *.yml and *.json files, sorted. Throws UsageError for a folder without any.
-std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
+// *.yml and *.json files, sorted. An entry of a folder that cannot be
+// followed (a symlink loop) is said on stderr and counted in `problems`;
+// it is never followed. Throws UsageError for a folder without any scenario.
+struct Inputs {
+  std::vector<std::string> files;
+  int problems = 0;
+};
+Inputs expand_inputs(const std::vector<std::string>& inputs);
 
 // The report name of a scenario file: its stem ("" = the built-in scenario's).
 std::string stem_of(const std::string& file);
@@ -48,19 +57,38 @@ models::Comparison resolve_comparison(const models::Scenario& s, const std::stri
 // UsageError if several were given.
 Format single_format(const SimulationFlags& f);
 
-// Throws RunError when the per-path columns of `paths` paths would not fit
-// in memory.
-void check_memory(const models::CompiledScenario& cs, std::uint64_t paths, bool timeline);
+// Bytes per path of one run's columns (cash, equity, total per offer, diff
+// per comparison, outcomes, the timeline when asked) and the sorted copy its
+// summary makes.
+double column_bytes(const models::CompiledScenario& cs, bool timeline);
+
+// The memory this process may still take: MemAvailable of /proc/meminfo
+// (0 when unknown).
+double available_memory();
+
+// Throws RunError ("not enough memory: N paths need about X GB; Y GB
+// available. Use fewer --paths.") when `paths` paths at `bytes_per_path`
+// would take more than 80% of the available memory. Every command calls it
+// before it allocates its columns.
+void check_memory(std::uint64_t paths, double bytes_per_path);
+
+// Runs the run study of `s` (compiled as `cs`) with a progress bar unless
+// `quiet`; out of memory is a RunError. The caller has checked the memory.
+models::RunStudy simulate_compiled(const models::Scenario& s, const models::CompiledScenario& cs,
+                                   models::StudyOptions options, bool quiet);
 
 // Compiles `s`, refuses it if its columns would not fit (RunError), and runs
-// the run study with a progress bar unless `quiet`; out of memory is a RunError.
+// the run study as simulate_compiled does.
 models::RunStudy simulate_scenario(const models::Scenario& s, models::StudyOptions options,
                                    bool quiet);
 
-// Writes `content` to `path`, creating its folder; throws RunError on failure.
-void write_file(const std::filesystem::path& path, const std::string& content);
+// The one format of a command that writes only `supported`: the format
+// given (the first of `supported` if none). Throws UsageError naming the
+// supported formats for any other, or for several.
+Format supported_format(const SimulationFlags& f, const std::vector<Format>& supported,
+                        const char* command);
 
-// Writes `content` to --out, or to stdout without one.
+// Writes `content` whole to --out (see OutputFile), or to stdout without one.
 void emit(const SimulationFlags& f, const std::string& content);
 
 }  // namespace vestsim::tools

@@ -63,7 +63,7 @@ std::string batch_table(const std::vector<BatchRow>& rows, const std::vector<std
     if (format == Format::kMarkdown) return out;
     std::string links;
     for (const std::string& stem : stems)
-      links += fmt::format("<li><a href=\"{0}.html\">{0}</a></li>\n", stem);
+      links += fmt::format("<li><a href=\"{0}.html\">{0}</a></li>\n", html_escape(stem));
     return html_page("Batch summary", "<ul>\n" + links + "</ul>\n" + markdown_table_html(out));
   }
   // text

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "tools/report/common.hpp"
+
 namespace vestsim::tools {
 
 std::string bench_report(const BenchResult& b, Format format) {
@@ -19,7 +21,7 @@ std::string bench_report(const BenchResult& b, Format format) {
                              {"rng_seconds", b.rng_seconds},
                              {"rng_bound_ratio", b.rng_bound_ratio()},
                              {"end_to_end_seconds", b.end_to_end_seconds}};
-    return j.dump(2) + "\n";
+    return json_report(std::move(j));
   }
   return fmt::format(
       "{}\n  cores {} · threads {} · {} paths\n  simulate {:.3f} s = {:.0f} paths/s (end to end "

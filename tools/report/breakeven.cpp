@@ -13,6 +13,10 @@ namespace vestsim::tools {
 
 namespace {
 
+bool first_only(const models::BreakevenStudy& be) {
+  return be.scale == models::Scale::kFirst;
+}
+
 std::string breakeven_json(const models::BreakevenStudy& be) {
   const bool base = be.solve == models::Solve::kBase;
   const double current = be.current;
@@ -21,6 +25,7 @@ std::string breakeven_json(const models::BreakevenStudy& be) {
   j["offer"] = be.offer;
   j["against"] = be.against;
   j["solve"] = base ? "base" : "equity";
+  if (!base) j["scales"] = first_only(be) ? "first" : "all";
   j["currency"] = be.currency;
   j["paths"] = be.paths;
   j["seed"] = be.seed;
@@ -45,7 +50,7 @@ std::string breakeven_json(const models::BreakevenStudy& be) {
     res[models::metric_name(metric)] = e;
   }
   j["results"] = res;
-  return j.dump(2) + "\n";
+  return json_report(std::move(j));
 }
 
 // The text report, or with `md` the markdown one.
@@ -60,12 +65,13 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
   out += md ? fmt::format("# Break-even: {} vs {}\n\n", be.offer_label, label_b)
             : fmt::format("Break-even {} for {} against {}\n", what, be.offer_label, label_b);
   std::string today =
-      fmt::format("today {} ({} paths, seed {}; 95% CI by batch means)", money(current, cur),
-                  grouped(static_cast<long long>(be.paths)), be.seed);
+      fmt::format("today {} ({} path{}, seed {}; 95% CI by batch means)", money(current, cur),
+                  grouped(static_cast<long long>(be.paths)), be.paths == 1 ? "" : "s", be.seed);
   if (!base && be.grants > 1)
     today += fmt::format(
-        ";\n{}figures are the first grant's value, the other {} grant{} scaled in proportion",
-        md ? "" : "  ", be.grants - 1, be.grants > 2 ? "s" : "");
+        ";\n{}figures are the first grant's value, the other {} grant{} {}", md ? "" : "  ",
+        be.grants - 1, be.grants > 2 ? "s" : "",
+        first_only(be) ? "left as they are (--scale first)" : "scaled in proportion (--scale all)");
   out += (md ? "" : "  ") + today + (md ? ".\n\n" : "\n");
   for (const auto& [metric, br] : be.results) {
     std::string goal;
@@ -84,16 +90,17 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
         goal = "To be ahead of " + label_b + " with 50% probability";
         break;
     }
-    std::string answer, ci;
     if (!br.found) {
-      answer = "no amount is enough (" + br.reason + ")";
-    } else {
-      answer = fmt::format("≥ {}{}", money(br.k * current, cur),
-                           base ? " base" : " in equity over " + horizon + " years");
-      if (!std::isnan(br.ci_lo))
-        ci = fmt::format("95% CI {} – {}", money(br.ci_lo * current, cur),
-                         money(br.ci_hi * current, cur));
+      out += fmt::format("{}{}: no amount is enough ({})\n", md ? "- " : "  ", goal, br.reason);
+      continue;
     }
+    const std::string answer =
+        fmt::format("≥ {}{}", money(br.k * current, cur),
+                    base ? " base" : " in equity over " + horizon + " years");
+    std::string ci;
+    if (!std::isnan(br.ci_lo))
+      ci = fmt::format("95% CI {} – {}", money(br.ci_lo * current, cur),
+                       money(br.ci_hi * current, cur));
     if (md)
       out +=
           fmt::format("- {} you need **{}**{}\n", goal, answer, ci.empty() ? "" : " (" + ci + ")");

@@ -3,6 +3,9 @@
 #include <cmath>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "tools/version.hpp"
 
 namespace vestsim::tools {
 
@@ -54,6 +57,10 @@ std::string money(double v, const std::string& currency) {
   return out;
 }
 
+const char* paths_noun(unsigned long long n) {
+  return n == 1 ? "path" : "paths";
+}
+
 std::string percent(double p) {
   return fmt::format("{:.1f}%", 100.0 * p);
 }
@@ -68,6 +75,12 @@ std::string csv_field(const std::string& s) {
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
+}
+
+std::string json_report(nlohmann::ordered_json j) {
+  j["version"] = version();
+  j["commit"] = commit();
+  return j.dump(2) + "\n";
 }
 
 }  // namespace vestsim::tools

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "tools/report/common.hpp"
+#include "tools/version.hpp"
 
 namespace vestsim::tools {
 
@@ -44,7 +45,8 @@ std::string html_page(const std::string& title, const std::string& body) {
   return "<!DOCTYPE html>\n<html lang=\"en\" xmlns=\"http://www.w3.org/1999/xhtml\">\n<head>\n"
          "<meta charset=\"utf-8\"/>\n<title>" +
          esc(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n<h1>" +
-         esc(title) + "</h1>\n" + body + "</body>\n</html>\n";
+         esc(title) + "</h1>\n" + body + "<footer class=\"note\">" + esc(version_line()) +
+         "</footer>\n</body>\n</html>\n";
 }
 
 std::string markdown_table_html(const std::string& markdown) {

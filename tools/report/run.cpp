@@ -3,6 +3,7 @@
 #include "tools/report/run.hpp"
 
 #include <array>
+#include <cmath>
 #include <utility>
 
 #include <fmt/format.h>
@@ -17,11 +18,13 @@ using nlohmann::ordered_json;
 
 namespace {
 
-// The scalar statistics of one output, named and ordered as every format prints them.
+// The scalar statistics of one output, named and ordered as every format
+// prints them. The standard error of one path is undefined: NaN (JSON null,
+// an empty CSV field).
 std::array<std::pair<const char*, double>, 6> scalar_stats(const engine::Summary& s) {
   return {{{"mean", s.mean},
            {"sd", s.sd},
-           {"stderr", s.std_error},
+           {"stderr", s.n > 1 ? s.std_error : NAN},
            {"min", s.min},
            {"max", s.max},
            {"cvar5", s.cvar5}}};
@@ -45,7 +48,8 @@ void csv_summary(std::string& out, const std::string& kind, const std::string& i
                  const std::string& output, const engine::Summary& s,
                  const std::vector<double>& q) {
   auto row = [&](const std::string& stat, double v) {
-    out += fmt::format("{},{},{},{},{:.17g}\n", kind, csv_field(id), output, stat, v);
+    out += fmt::format("{},{},{},{},{}\n", kind, csv_field(id), output, stat,
+                       std::isnan(v) ? std::string() : fmt::format("{:.17g}", v));
   };
   for (const auto& [name, value] : scalar_stats(s)) row(name, value);
   for (std::size_t i = 0; i < q.size(); ++i) {
@@ -98,7 +102,7 @@ std::string to_json(const RunSummary& s) {
   j["timing"] = {{"seconds", s.seconds},
                  {"paths_per_second", s.seconds > 0 ? s.paths / s.seconds : 0.0},
                  {"threads", s.threads}};
-  return j.dump(2) + "\n";
+  return json_report(std::move(j));
 }
 
 std::string to_csv(const RunSummary& s) {

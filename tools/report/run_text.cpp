@@ -96,9 +96,11 @@ std::string to_text(const RunSummary& s) {
                        s.risk_aversion, money(s.wealth, cur), c.a, money(c.ce_a, cur), c.b,
                        money(c.ce_b, cur));
   }
-  out += fmt::format("{} paths · seed {} · {} threads · {:.2f} s ({} paths/s)\n",
-                     grouped(static_cast<long long>(s.paths)), s.seed, s.threads, s.seconds,
+  out += fmt::format("{} {} · seed {} · {} thread{} · {:.2f} s ({} paths/s)\n",
+                     grouped(static_cast<long long>(s.paths)), paths_noun(s.paths), s.seed,
+                     s.threads, s.threads == 1 ? "" : "s", s.seconds,
                      grouped(static_cast<long long>(s.seconds > 0 ? s.paths / s.seconds : 0)));
+  if (s.paths < 2) return out + "standard error of each mean: undefined with one path\n";
   out += "standard error of each mean:";
   for (const auto& o : s.offers)
     out += fmt::format("\n  {:<18} total {} · cash {} · equity {}", o.id,

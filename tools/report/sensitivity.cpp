@@ -79,7 +79,7 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
                       {"p_a_beats_b_high", b.win_high},
                       {"spearman", b.spearman}});
     j["bars"] = bars;
-    return j.dump(2) + "\n";
+    return json_report(std::move(j));
   }
   if (format == Format::kCsv) {
     std::string out =
@@ -93,10 +93,11 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
   }
   const std::string title = fmt::format("Sensitivity of {} vs {} ({})", t.a, t.b, scenario);
   const std::string intro = fmt::format(
-      "Each input held at its own {} and then its {} while everything else stays random ({} paths, "
+      "Each input held at its own {} and then its {} while everything else stays random ({} {}, "
       "seed "
       "{}).\nWith everything random: median difference {}, P({} beats {}) = {}.\n",
-      lo, hi, paths, seed, money(t.median_base, cur), t.a, t.b, percent(t.win_base));
+      lo, hi, paths, paths_noun(paths), seed, money(t.median_base, cur), t.a, t.b,
+      percent(t.win_base));
   double scale = 1;
   for (const auto& b : t.bars)
     scale = std::max(

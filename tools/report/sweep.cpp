@@ -98,7 +98,7 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
                      {"p50_b", p.p50_b},
                      {"p50_diff", p.p50_diff}});
     j["points"] = pts;
-    return j.dump(2) + "\n";
+    return json_report(std::move(j));
   }
   if (format == Format::kCsv) {
     std::string out;

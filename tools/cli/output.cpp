@@ -1,0 +1,161 @@
+#include "tools/cli/output.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cassert>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "tools/cli/support.hpp"
+
+namespace vestsim::tools {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The temporary files alive now, for the signal handler: a fixed table, so
+// that the handler only reads memory and calls unlink (async-signal-safe).
+constexpr int kSlots = 8;
+constexpr std::size_t kPathMax = 4096;
+char g_temp_paths[kSlots][kPathMax];
+volatile std::sig_atomic_t g_in_use[kSlots];
+
+int claim_slot(const std::string& path) {
+  if (path.size() >= kPathMax) return -1;
+  for (int k = 0; k < kSlots; ++k)
+    if (!g_in_use[k]) {
+      std::memcpy(g_temp_paths[k], path.c_str(), path.size() + 1);
+      g_in_use[k] = 1;
+      return k;
+    }
+  return -1;
+}
+
+extern "C" void remove_temp_files_and_die(int sig) {
+  for (int k = 0; k < kSlots; ++k)
+    if (g_in_use[k]) unlink(g_temp_paths[k]);
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+constexpr std::size_t kBufferBytes = 1 << 20;
+
+}  // namespace
+
+OutputFile::OutputFile(const fs::path& target, bool create_folder) : target_(target) {
+  std::error_code ec;
+  if (create_folder && target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  const fs::file_status st = fs::status(target, ec);
+  if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
+    fd_ = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);  // a device or a FIFO: in place
+  } else {
+    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+    temp_ = folder / fmt::format(".{}.vestsim-tmp-{}", target.filename().string(), getpid());
+    slot_ = claim_slot(temp_.string());
+    if (slot_ < 0) throw RunError("too many output files open at once");
+    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0666);
+  }
+  if (fd_ < 0) {
+    const int err = errno;
+    if (slot_ >= 0) g_in_use[slot_] = 0;
+    slot_ = -1;
+    throw RunError(fmt::format("cannot write {}: {}", target_.string(), std::strerror(err)));
+  }
+  buffer_.reserve(kBufferBytes);
+}
+
+OutputFile::~OutputFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && slot_ >= 0) {
+    ::unlink(temp_.c_str());
+    g_in_use[slot_] = 0;
+  }
+}
+
+void OutputFile::fail(const char* what) {
+  const int err = errno;
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  if (slot_ >= 0) {
+    ::unlink(temp_.c_str());
+    g_in_use[slot_] = 0;
+    slot_ = -1;
+  }
+  throw RunError(
+      fmt::format("cannot write {} ({}): {}", target_.string(), what, std::strerror(err)));
+}
+
+void OutputFile::flush() {
+  const char* p = buffer_.data();
+  std::size_t left = buffer_.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd_, p, left);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail("write");
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  buffer_.clear();
+}
+
+void OutputFile::write(std::string_view bytes) {
+  assert(!committed_ && fd_ >= 0);
+  if (buffer_.size() + bytes.size() > kBufferBytes) flush();
+  if (bytes.size() > kBufferBytes) {
+    buffer_.assign(bytes);
+    flush();
+  } else {
+    buffer_.append(bytes);
+  }
+}
+
+void OutputFile::commit() {
+  assert(!committed_ && fd_ >= 0);
+  flush();
+  if (slot_ >= 0 && ::fsync(fd_) != 0) fail("sync");
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    fd_ = -1;
+    fail("close");
+  }
+  if (slot_ >= 0) {
+    if (::rename(temp_.c_str(), target_.c_str()) != 0) fail("rename");
+    g_in_use[slot_] = 0;
+  }
+  committed_ = true;
+}
+
+void write_file(const fs::path& path, const std::string& content, bool create_folder) {
+  OutputFile out(path, create_folder);
+  out.write(content);
+  out.commit();
+}
+
+void install_output_signal_handlers() {
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction sa {};
+    sa.sa_handler = remove_temp_files_and_die;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, nullptr);
+  }
+}
+
+void check_stdout() {
+  errno = 0;
+  std::cout.flush();
+  const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout;
+  if (failed)
+    throw RunError(fmt::format("cannot write standard output{}{}", errno ? ": " : "",
+                               errno ? std::strerror(errno) : ""));
+}
+
+}  // namespace vestsim::tools

@@ -1,0 +1,55 @@
+// Files written whole or not at all (docs/design.md#11-files-are-written-whole-or-not-at-all):
+// every output goes to a temporary name in its own folder, is synced, then
+// renamed over the target. An interrupt (SIGINT, SIGTERM) removes the
+// temporary files still open.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace vestsim::tools {
+
+// One output file. Writes go to FOLDER/.NAME.vestsim-tmp-PID; commit() syncs
+// it and renames it over the target. Destroyed without commit(), it removes
+// the temporary file. A target that exists and is not a regular file (a
+// device such as /dev/full, a FIFO) is written in place, since it cannot be
+// replaced. Not copyable; at most 8 are open at once.
+class OutputFile {
+ public:
+  // Opens the temporary file; creates the target's folder first when
+  // `create_folder`. Throws RunError naming the target when it cannot.
+  explicit OutputFile(const std::filesystem::path& target, bool create_folder = false);
+  OutputFile(const OutputFile&) = delete;
+  OutputFile& operator=(const OutputFile&) = delete;
+  ~OutputFile();
+
+  // Appends bytes (buffered). Throws RunError when the write fails.
+  void write(std::string_view bytes);
+  // Flushes, syncs, closes and renames. Throws RunError (and removes the
+  // temporary file) when any step fails. Requires: not yet committed.
+  void commit();
+
+ private:
+  void flush();
+  void fail(const char* what);
+  std::filesystem::path target_, temp_;
+  std::string buffer_;
+  int fd_ = -1;
+  int slot_ = -1;  // in the signal handler's table; -1 when in place
+  bool committed_ = false;
+};
+
+// Writes `content` whole to `path` (see OutputFile); throws RunError.
+void write_file(const std::filesystem::path& path, const std::string& content,
+                bool create_folder = true);
+
+// Installs the SIGINT/SIGTERM handlers that remove live temporary files and
+// then die of the signal as if not handled. Call once, early.
+void install_output_signal_handlers();
+
+// Flushes standard output; throws RunError ("cannot write standard output:
+// REASON") when anything written to it was lost, as coreutils do.
+void check_stdout();
+
+}  // namespace vestsim::tools
