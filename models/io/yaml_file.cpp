@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -85,6 +86,11 @@ void apply_overrides(YAML::Node root, const std::vector<Override>& overrides, Re
 }
 
 void sort_diagnostics(std::vector<Diagnostic>& errors, const std::string& file) {
+  // A regime file named by several offers is read once per offer: list its problems once.
+  std::set<std::string> seen;
+  std::erase_if(errors, [&](const Diagnostic& d) {
+    return d.file != file && !seen.insert(d.file + '\n' + d.to_string()).second;
+  });
   std::stable_sort(errors.begin(), errors.end(), [&](const Diagnostic& a, const Diagnostic& b) {
     return std::make_tuple(a.file != file, std::string_view(a.file), a.line) <
            std::make_tuple(b.file != file, std::string_view(b.file), b.line);

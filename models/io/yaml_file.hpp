@@ -44,7 +44,7 @@ std::optional<YAML::Node> parse_yaml_map(std::string_view text, const std::strin
 void apply_overrides(YAML::Node root, const std::vector<Override>& overrides, Reader& reader);
 
 // Sorts `errors` by line, those of `file` first, then each other file's
-// (a scenario reports the problems of the regime files it names).
+// (a scenario reports the problems of the regime files it names, each once).
 void sort_diagnostics(std::vector<Diagnostic>& errors, const std::string& file);
 
 // Loads `text` (named `file` in messages): parses it as a YAML map, writes the
