@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -40,10 +39,12 @@ std::string read_small_file(const std::string& path, const FileKind& kind, std::
     return fmt::format("is a folder; give a {} file (.yaml)", kind.noun);
   std::ifstream in(path, std::ios::binary);
   if (!in) return "cannot open the file (does it exist?)";
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  text = buf.str();
-  if (text.size() > (16u << 20))
+  // Read at most one byte past the limit: /dev/zero or a huge file costs 16 MiB, not all memory.
+  constexpr std::size_t kLimit = 16u << 20;
+  text.resize(kLimit + 1);
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kLimit)
     return fmt::format("is larger than 16 MiB; a {} is a small YAML file", kind.noun);
   return {};
 }
