@@ -399,7 +399,7 @@ TEST_CASE("a regime file path is relative to the scenario file", "[regime][loade
   SECTION("a missing file, a folder and a too large file name the scenario's line") {
     dir.write("huge.yaml", std::string((16u << 20) + 1, '#'));
     fs::create_directories(dir.path / "folder.yaml");
-    for (const char* ref : {"nowhere/x.yaml", "folder.yaml", "huge.yaml"}) {
+    for (const char* ref : {"nowhere/x.yaml", "folder.yaml", "huge.yaml", "/dev/zero"}) {
       INFO(ref);
       const std::string s =
           dir.write("s.yaml", scenario("{regime: " + std::string(ref) + "}", "employment", fx));
