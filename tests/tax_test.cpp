@@ -100,7 +100,7 @@ TEST_CASE("every docs/tax.md anchor the tax code cites exists", "[tax][docs]") {
   for (std::string line; std::getline(doc, line);) {
     if (line.rfind("#", 0) == 0) anchors.insert(anchor(line));
   }
-  const std::string prefix = "docs/tax.md#";
+  const std::string prefix = std::string("docs/tax.md") + "#";  // not itself a citation
   int citations = 0;
   for (const char* file : {"models/tax/regime.hpp", "models/tax/regime.cpp",
                            "models/tax/tax_year.hpp", "models/tax/tax_year.cpp"}) {
