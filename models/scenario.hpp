@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/distributions.hpp"
+#include "models/tax/regime.hpp"
 
 namespace vestsim::models {
 
@@ -43,6 +45,8 @@ struct Company {
 
 enum class GrantType { kPrivateRsu, kOption, kPublicRsu };
 enum class Trigger { kNone, kSingle, kDouble };
+// docs/tax.md#t7-treatments-and-the-shipped-regimes: how a grant's equity income is taxed.
+enum class TaxTreatment { kEmployment, kQualified };
 
 struct Grant {
   int company = -1;  // index into Scenario::companies
@@ -55,6 +59,19 @@ struct Grant {
   double accel_fraction = 1, accel_probability = 1;
   double expiry_years = std::numeric_limits<double>::infinity();
   double strike = 1;
+  // kQualified only in an offer whose regime has a qualified cap (checked at load).
+  TaxTreatment tax_treatment = TaxTreatment::kEmployment;
+};
+
+// An offer's `tax` (docs/tax.md#t1-where-a-regime-comes-from): the regime, loaded and
+// checked (regime_errors(regime) is empty, so compile_regime(regime) does not throw).
+struct OfferTax {
+  TaxRegime regime;
+  std::string source;  // the `regime:` reference as written: a shipped name or a path
+  std::string file;    // where it was read: the resolved path, or "<built-in ...>"
+  // Other employment income per year, in the regime's currency
+  // (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life).
+  double baseline_income = 0;
 };
 
 struct Offer {
@@ -65,6 +82,7 @@ struct Offer {
   double signing_amount = 0;
   int clawback_months = 0;
   std::vector<Grant> grants;
+  std::optional<OfferTax> tax;  // none: the offer pays no tax (after-tax = pre-tax)
 };
 
 struct Comparison {
@@ -86,6 +104,11 @@ struct Scenario {
   double risk_aversion = 2, wealth = 100000;
 
   double fx_of(const std::string& code) const { return code == currency ? 1.0 : fx.at(code); }
+  // The currency an offer's tax is computed in: its regime's, or the report currency for a
+  // regime with no tax (and no currency). Requires: o.tax (asserted by the caller).
+  const std::string& tax_currency(const Offer& o) const {
+    return o.tax->regime.currency.empty() ? currency : o.tax->regime.currency;
+  }
 };
 
 }  // namespace vestsim::models

@@ -2,22 +2,35 @@
 // computed by hand in the comments and checked to the cent; identities; a monotonicity
 // property over random incomes.
 #include <array>
-#include <cctype>
 #include <cstdint>
+#include <fstream>
+#include <optional>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "models/io/load.hpp"
 #include "models/tax/tax_year.hpp"
-#include "tests/tax_regime_reader.hpp"
 
 using namespace vestsim::models;
-using vestsim::test::shipped_regime;
 
 namespace {
+
+// The shipped regime `name`, read by the product's loader from the copy built into the
+// program; the test stops with every message if it does not load.
+TaxRegime shipped_regime(const std::string& name) {
+  const LoadRegimeResult r = load_shipped_regime(name);
+  std::string messages;
+  for (const Diagnostic& d : r.errors) messages += d.to_string() + "\n";
+  INFO(name << ":\n" << messages);
+  REQUIRE(r.ok());
+  return *r.regime;
+}
 
 constexpr double kCent = 0.005;
 
@@ -59,11 +72,28 @@ enum FrSlot {
   kExcess10
 };
 
+std::string read_source(const std::string& path) {
+  std::ifstream in(std::string(VESTSIM_SOURCE_DIR) + "/" + path);
+  REQUIRE(in);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
 }  // namespace
 
 TEST_CASE("the shipped regime files are valid and list sources and omissions", "[tax]") {
+  CHECK(shipped_regime_names() == std::vector<std::string_view>{"fr-2026", "none", "us-nyc-2026"});
   for (const char* name : {"fr-2026", "us-nyc-2026", "none"}) {
     INFO(name);
+    // The copy built into the program is the file in taxes/, and both load with no message.
+    const std::string file = "taxes/" + std::string(name) + ".yaml";
+    CHECK(shipped_regime_text(name) == std::optional<std::string_view>(read_source(file)));
+    const LoadRegimeResult from_file =
+        load_regime_file(std::string(VESTSIM_SOURCE_DIR) + "/" + file);
+    CHECK(from_file.ok());
+    CHECK(from_file.errors.empty());
+    CHECK(load_shipped_regime(name).errors.empty());
     const TaxRegime r = shipped_regime(name);
     CHECK(r.name == name);
     CHECK(regime_errors(r).empty());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "models/tax/regime.hpp"
 
 namespace vestsim::models {
 
@@ -51,5 +52,61 @@ inline constexpr const char* kDefaultScenarioFile = "<built-in hf-paris-vs-googl
 // readers (models/io/schema.hpp), so it cannot drift from what loads. The
 // docs test checks each is documented in docs/scenario-format.md.
 std::vector<std::string> accepted_keys();
+
+// ---- Tax regime files (docs/tax.md#t1a-the-regime-file) ----
+
+struct LoadRegimeResult {
+  std::optional<TaxRegime> regime;
+  std::vector<Diagnostic> errors;
+  bool ok() const { return regime.has_value(); }
+};
+
+// Reads a regime file as strictly as a scenario: an unknown key (with a
+// did-you-mean), a missing or out-of-range value, brackets that do not start
+// at 0 or do not increase, and every other rule of docs/tax.md#t1a-the-regime-file
+// is a Diagnostic with `file` and the line of the offending key.
+// Requires: nothing. Throws: nothing (beyond std::bad_alloc).
+// Guarantees: when ok(), regime_errors(*regime) is empty, so compile_regime()
+// does not throw on it.
+LoadRegimeResult load_regime_text(std::string_view text, const std::string& file,
+                                  const std::vector<Override>& overrides = {});
+// The same for the file at `path` (a folder, a missing or a too large file is
+// one Diagnostic naming `path` at line 0).
+LoadRegimeResult load_regime_file(const std::string& path,
+                                  const std::vector<Override>& overrides = {});
+
+// The names of the regimes built into the program (taxes/*.yaml, embedded at
+// build time), sorted: fr-2026, none, us-nyc-2026.
+std::vector<std::string_view> shipped_regime_names();
+// The text of the shipped regime `name`; nullopt for an unknown name.
+std::optional<std::string_view> shipped_regime_text(std::string_view name);
+// How diagnostics name a shipped regime: "<built-in taxes/NAME.yaml>".
+std::string shipped_regime_file(std::string_view name);
+// Loads the shipped regime `name`. Requires: name is one of
+// shipped_regime_names() (asserted). The tests check that each loads with no error.
+LoadRegimeResult load_shipped_regime(std::string_view name);
+
+// Every key a regime file accepts, sorted (walking the regime's reader, as
+// accepted_keys() does for scenarios); the docs test checks docs/tax.md.
+std::vector<std::string> accepted_regime_keys();
+
+// ---- vestsim validate ----
+
+enum class FileType { kScenario, kRegime };
+
+struct ValidateResult {
+  FileType type = FileType::kScenario;
+  std::vector<Diagnostic> errors;
+  bool ok() const { return errors.empty(); }
+};
+
+// Checks the file at `path` with the --set `overrides`, for `vestsim validate`,
+// as a tax regime when its root map has neither `offers` nor `companies` and
+// has a key only a regime takes (income_taxes, levies, long_term_months,
+// qualified, sources, omissions, description, year), else as a scenario (whose
+// messages then say what is missing). Requires: nothing. Throws: nothing
+// (beyond std::bad_alloc). Guarantees: `errors` as load_scenario_file() or
+// load_regime_file() gives them.
+ValidateResult validate_file(const std::string& path, const std::vector<Override>& overrides = {});
 
 }  // namespace vestsim::models

@@ -57,6 +57,20 @@ std::string join(const Keys& keys) {
   return out;
 }
 
+std::string_view nearest_key(std::string_view key, const Keys& allowed) {
+  std::string_view best;
+  std::size_t best_d = 1000;
+  for (std::string_view k : allowed) {
+    const std::size_t d = edit_distance(key, k);
+    if (d < best_d) best_d = d, best = k;
+  }
+  for (std::string_view k : allowed)  // "horizon" for "horizon_years"
+    if (key.size() >= 3 && k.size() > key.size() && k.substr(0, key.size()) == key && best_d > 2)
+      best = k, best_d = 0;
+  if (!best.empty() && best_d <= std::max<std::size_t>(2, key.size() / 3)) return best;
+  return {};
+}
+
 Reader Reader::walker(std::set<std::string>* keys) {
   Reader r("");
   r.walking_ = true;
@@ -254,16 +268,8 @@ void Node::finish(std::size_t first_error) {
 
 void Node::unknown_key(const YAML::Node& at, const std::string& key) {
   const Keys allowed = declared_keys();
-  std::string_view best;
-  std::size_t best_d = 1000;
-  for (std::string_view k : allowed) {
-    const std::size_t d = edit_distance(key, k);
-    if (d < best_d) best_d = d, best = k;
-  }
-  for (std::string_view k : allowed)  // "horizon" for "horizon_years"
-    if (key.size() >= 3 && k.size() > key.size() && k.substr(0, key.size()) == key && best_d > 2)
-      best = k, best_d = 0;
-  if (!best.empty() && best_d <= std::max<std::size_t>(2, key.size() / 3))
+  const std::string_view best = nearest_key(key, allowed);
+  if (!best.empty())
     reader_->error(at, sub_path(key), fmt::format("unknown key; did you mean '{}'?", best));
   else
     reader_->error(at, sub_path(key),

@@ -53,6 +53,10 @@ inline Range whole(double lo, double hi) {
 // "a, b, c".
 std::string join(const Keys& keys);
 
+// The entry of `allowed` that `key` is most likely a typo of ("horizon" for
+// "horizon_years", "wagse" for "wages"); empty when none is close.
+std::string_view nearest_key(std::string_view key, const Keys& allowed);
+
 // The state one reading shares: the file's name, the problems found, the
 // paths --set wrote. In walk mode there is no YAML and no problem is ever
 // reported; every key and choice looked up is collected instead.
@@ -64,6 +68,8 @@ class Reader {
   static Reader walker(std::set<std::string>* keys);
 
   bool walking() const { return walking_; }
+  // The file being read, as named in diagnostics (empty in a walk).
+  const std::string& file() const { return file_; }
   // Reports at `at`'s line, or line 0 when --set wrote `path`. Walk: ignored.
   void error(const YAML::Node& at, const std::string& path, std::string msg);
   void mark_overridden(const std::string& path) { overridden_.insert(path); }

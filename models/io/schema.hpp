@@ -37,6 +37,17 @@ void read_offer(Node& n, Offer& o, const Scenario& s);
 // The whole file; `stem` is the default name.
 Scenario read_scenario(Node& root, const std::string& stem);
 
+// A tax regime file (docs/tax.md#t1a-the-regime-file), every rule checked at
+// the line of its key. Walked by accepted_regime_keys().
+TaxRegime read_regime(Node& root);
+
+// The offer's `tax` key (docs/tax.md#t1-where-a-regime-comes-from), read after
+// its grants: loads the regime it names (a path is relative to the folder of
+// the file `offer` belongs to; the regime file's own problems are reported
+// with its name and lines) into o.tax, and checks each grant's tax_treatment
+// against it. o.tax stays empty when there is no `tax` or it has a problem.
+void read_offer_tax(Node& offer, Offer& o, const Scenario& s);
+
 // Reports at `at` when `code` is neither the report currency nor in fx.
 void require_currency(const Scenario& s, const std::string& code, const Node& at);
 

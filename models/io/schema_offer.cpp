@@ -108,6 +108,9 @@ void read_grant(Node& n, Grant& g, const Scenario& s) {
     else
       g.strike = n.number("strike", kRequired, between(0, 1000));
   }
+  g.tax_treatment = n.choice("tax_treatment", {"employment", "qualified"}, 0) == 1
+                        ? TaxTreatment::kQualified
+                        : TaxTreatment::kEmployment;
 }
 
 // All of an offer's double-trigger grants on one company share one let-go
@@ -165,6 +168,7 @@ void read_offer(Node& n, Offer& o, const Scenario& s) {
     if (Node b = m.child("bonus"); b.present()) b.map(out, read_bonus);
     if (Node b = m.child("signing_bonus"); b.present()) b.map(out, read_signing_bonus);
     if (Node gs = m.child("grants"); gs.present()) read_grants(gs, out, s);
+    read_offer_tax(m, out, s);
   });
 }
 
