@@ -14,6 +14,7 @@ namespace vestsim::models::io {
 namespace {
 
 constexpr double kMinFx = 1e-6, kMaxFx = 1e6;
+constexpr std::size_t kMaxOffers = 100;
 // The lowest discount rate whose factors stay finite to the last month (1320).
 constexpr double kMinDiscountRate = -0.9;
 
@@ -107,6 +108,10 @@ void read_offers(Node& root, Scenario& s) {
   }
   if (!offers.is_map() || offers.size() == 0) {
     offers.error(fmt::format("expected a map of at least one offer, got {}", offers.kind()));
+    return;
+  }
+  if (offers.size() > kMaxOffers) {  // every pair is compared by default: keep that small
+    offers.error(fmt::format("has {} offers; at most {}", offers.size(), kMaxOffers));
     return;
   }
   offers.entries([&](Node& key, Node& value) {

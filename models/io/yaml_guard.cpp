@@ -124,10 +124,136 @@ class Guard : public YAML::EventHandler {
   std::map<YAML::anchor_t, Size> anchors_;  // only closed ones: an alias to an open one is a cycle
 };
 
+// A textual pass over flow collections ([...] and {...}) before yaml-cpp's
+// scanner sees them: it buffers every token of a collection nested in another
+// until that one closes (it might be a key), which for a few MB takes
+// gigabytes and many seconds. Conservative: it may misread an unusual plain
+// scalar, but only ever to refuse depth > kMaxDepth or a nested collection
+// longer than kMaxNestedFlow, which no scenario has.
+class FlowScan {
+ public:
+  explicit FlowScan(const std::string& text) : t_(text) {}
+
+  void run() {
+    while (i_ < t_.size()) {
+      if (open_.empty())
+        block_line();
+      else
+        flow_char();
+    }
+  }
+
+ private:
+  struct Open {
+    std::size_t at;
+    int line;
+  };
+
+  bool blank(std::size_t k) const {
+    return k >= t_.size() || t_[k] == ' ' || t_[k] == '\t' || t_[k] == '\n' || t_[k] == '\r';
+  }
+  void newline() { ++line_; }
+  void skip_to_eol() {
+    while (i_ < t_.size() && t_[i_] != '\n') ++i_;
+  }
+  // A quoted scalar starting at i_ (single: '' escapes; double: \ escapes).
+  void quoted() {
+    const char q = t_[i_++];
+    while (i_ < t_.size() && t_[i_] != q) {
+      if (t_[i_] == '\n') newline();
+      if (q == '"' && t_[i_] == '\\') ++i_;
+      ++i_;
+      if (q == '\'' && i_ + 1 < t_.size() && t_[i_] == '\'' && t_[i_ + 1] == '\'') i_ += 2;
+    }
+    ++i_;
+  }
+  void open_flow() {
+    if (static_cast<int>(open_.size()) >= kMaxDepth)
+      throw YamlProblem{line_, fmt::format("nested too deep (line {}): at most {} levels of maps "
+                                           "and lists",
+                                           line_, kMaxDepth)};
+    open_.push_back({i_++, line_});
+  }
+  void close_flow() {
+    const Open o = open_.back();
+    open_.pop_back();
+    if (!open_.empty() && i_ - o.at > kMaxNestedFlow)
+      throw YamlProblem{o.line, fmt::format("a [ ] or {{ }} inside another is longer than {} "
+                                            "KiB; write it in block style (one item a line)",
+                                            kMaxNestedFlow >> 10)};
+    ++i_;
+  }
+  // Block context: one line (or up to a flow collection that starts on it).
+  void block_line() {
+    const std::size_t start = i_;
+    while (i_ < t_.size() && t_[i_] == ' ') ++i_;
+    const std::size_t indent = i_ - start;
+    bool value_start = true;
+    while (i_ < t_.size() && t_[i_] != '\n') {
+      const char c = t_[i_];
+      if (value_start && (c == ' ' || ((c == '-' || c == '?') && blank(i_ + 1)))) {
+        ++i_;
+      } else if (value_start && (c == '[' || c == '{')) {
+        open_flow();
+        return;
+      } else if (value_start && (c == '"' || c == '\'')) {
+        quoted();
+        value_start = false;
+      } else if (value_start && (c == '|' || c == '>')) {
+        skip_to_eol();
+        block_scalar(indent);
+        return;
+      } else if (c == '#' && (i_ == start || blank(i_ - 1))) {
+        skip_to_eol();
+      } else {
+        value_start = c == ':' && blank(i_ + 1);
+        ++i_;
+      }
+    }
+    if (i_ < t_.size()) ++i_, newline();
+  }
+  // The lines of a | or > scalar: blank or indented more than its key.
+  void block_scalar(std::size_t indent) {
+    if (i_ < t_.size()) ++i_, newline();
+    while (i_ < t_.size()) {
+      std::size_t k = i_;
+      while (k < t_.size() && t_[k] == ' ') ++k;
+      if (k < t_.size() && t_[k] != '\n' && k - i_ <= indent) return;
+      i_ = k;
+      skip_to_eol();
+      if (i_ < t_.size()) ++i_, newline();
+    }
+  }
+  void flow_char() {
+    const char c = t_[i_];
+    const bool after_separator =
+        i_ == 0 || blank(i_ - 1) ||
+        std::string_view("[{,:").find(t_[i_ - 1]) != std::string_view::npos;
+    if (c == '[' || c == '{') {
+      open_flow();
+    } else if (c == ']' || c == '}') {
+      close_flow();
+    } else if ((c == '"' || c == '\'') && after_separator) {
+      quoted();
+    } else if (c == '#' && i_ > 0 && blank(i_ - 1)) {
+      skip_to_eol();
+    } else {
+      if (c == '\n') newline();
+      ++i_;
+    }
+  }
+
+  const std::string& t_;
+  std::size_t i_ = 0;
+  int line_ = 1;
+  std::vector<Open> open_;
+};
+
 }  // namespace
 
 std::optional<YamlProblem> check_yaml(const std::string& text) {
   try {
+    FlowScan(text).run();
     std::istringstream in(text);
     YAML::Parser parser(in);
     Guard guard;
