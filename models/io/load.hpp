@@ -3,6 +3,7 @@
 // a scenario with any problem is never returned.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,9 +38,15 @@ struct LoadResult {
   bool ok() const { return scenario.has_value(); }
 };
 
+// The largest scenario file (docs/scenario-format.md#limits).
+inline constexpr std::size_t kMaxScenarioBytes = std::size_t{4} << 20;
+
 // `file` names the source in messages; `name` defaults to the file's stem.
+// Never throws for bad input: every problem is in the result's errors.
 LoadResult load_scenario_text(std::string_view text, const std::string& file,
                               const std::vector<Override>& overrides = {});
+// Refuses, without reading or blocking, a path that is not a regular file
+// or is larger than kMaxScenarioBytes; then load_scenario_text.
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides = {});
 
 // The built-in default scenario (scenarios/hf-paris-vs-google-l5.yaml,

@@ -59,36 +59,38 @@ std::optional<std::vector<Segment>> split_path(std::string_view path) {
 
 }  // namespace
 
-std::string apply_override(YAML::Node root, const Override& o) {
+std::string check_override(const YAML::Node& root, const Override& o, std::string& canonical) {
+  if (o.path.size() > kMaxOverrideText || o.value.size() > kMaxOverrideText)
+    return fmt::format("is longer than {} characters", kMaxOverrideText);
   const auto segments = split_path(o.path);
   if (!segments) return "is not a key path (expected e.g. offers.hf.grants[0].value)";
-  YAML::Node cur = root;
+  canonical.clear();
+  YAML::Node cur = root;  // undefined once the path leaves the file
   for (std::size_t i = 0; i < segments->size(); ++i) {
     const Segment& s = (*segments)[i];
     const bool last = i + 1 == segments->size();
+    const std::string before = canonical;
     if (s.index >= 0) {
+      canonical += fmt::format("[{}]", s.index);
+      if (!cur.IsDefined())
+        return fmt::format("{} is not in the file: --set never adds a list or a list item", before);
       if (!cur.IsSequence()) return fmt::format("[{}]: the value there is not a list", s.index);
       if (static_cast<std::size_t>(s.index) >= cur.size())
         return fmt::format("[{}]: index out of range (the list has {} entries)", s.index,
                            cur.size());
-      if (last) {
-        cur[s.index] = o.value;
-        return {};
-      }
-      YAML::Node next = cur[s.index];
+      const YAML::Node& list = cur;
+      const YAML::Node next = list[static_cast<std::size_t>(s.index)];
       cur.reset(next);
     } else {
-      if (cur.IsDefined() && !cur.IsMap() && !cur.IsNull())
+      canonical += (canonical.empty() ? "" : ".") + s.key;
+      if (!cur.IsDefined()) continue;  // an absent optional key: the schema decides
+      if (!cur.IsMap() && !cur.IsNull())
         return fmt::format("'{}': the value before it is not a map", s.key);
-      if (last) {
-        const YAML::Node existing = cur[s.key];
-        if (existing && existing.IsSequence())
-          return fmt::format("'{}' is a list; set one entry, e.g. {}[0]", s.key, o.path);
-        cur[s.key] = o.value;
-        return {};
-      }
-      YAML::Node next = cur[s.key];
-      cur.reset(next);
+      const YAML::Node& map = cur;
+      const YAML::Node next = map[s.key];
+      if (last && next && next.IsSequence())
+        return fmt::format("'{}' is a list; set one entry, e.g. {}[0]", s.key, o.path);
+      cur.reset(next ? next : YAML::Node(YAML::NodeType::Undefined));
     }
   }
   return {};

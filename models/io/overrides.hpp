@@ -1,7 +1,8 @@
-// --set PATH=VALUE: overrides written into the YAML tree before it is read,
-// so they pass the same validation as the file.
+// --set PATH=VALUE: overrides read in place of the file's value at their key
+// path (models/io/reader.hpp), so they pass the same validation as the file.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include <yaml-cpp/yaml.h>
@@ -10,9 +11,13 @@
 
 namespace vestsim::models::io {
 
-// Writes o.value at o.path ("a.b[2].c") in `root`, creating missing map keys
-// (an unknown one is then reported by the reader). Returns what is wrong with
-// the path, empty on success; `root` must be a map.
-std::string apply_override(YAML::Node root, const Override& o);
+inline constexpr std::size_t kMaxOverrideText = 4096;
+
+// Checks o.path ("a.b[2].c") against the file's tree `root` (unchanged): a
+// list index must exist, a value on the way must be a map, a list is set one
+// entry at a time. Keys absent from the file are left to the schema. Sets
+// `canonical` to the path as the reader spells it. Returns what is wrong,
+// empty when the path may be read.
+std::string check_override(const YAML::Node& root, const Override& o, std::string& canonical);
 
 }  // namespace vestsim::models::io

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <charconv>
+#include <cstdlib>
 #include <regex>
 
 #include <fmt/format.h>
@@ -29,6 +30,21 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::swap(prev, cur);
   }
   return prev[b.size()];
+}
+
+// The key of `allowed` `key` is most likely a typo of; empty when none is near.
+std::string nearest(std::string_view key, const Keys& allowed) {
+  std::string_view best;
+  std::size_t best_d = 1000;
+  for (std::string_view k : allowed) {
+    const std::size_t d = edit_distance(key, k);
+    if (d < best_d) best_d = d, best = k;
+  }
+  for (std::string_view k : allowed)  // "horizon" for "horizon_years"
+    if (key.size() >= 3 && k.size() > key.size() && k.substr(0, key.size()) == key && best_d > 2)
+      best = k, best_d = 0;
+  if (!best.empty() && best_d <= std::max<std::size_t>(2, key.size() / 3)) return std::string(best);
+  return {};
 }
 
 }  // namespace
@@ -81,8 +97,67 @@ Reader Reader::walker(std::set<std::string>* keys) {
 void Reader::error(const YAML::Node& at, const std::string& path, std::string msg) {
   if (walking_) return;
   // A value set on the command line is reported as --set, not at the file's line.
-  const bool from_set = overridden_.count(path) != 0;
+  const bool from_set = overrides_.count(path) != 0;
   errors_.push_back({file_, from_set ? 0 : line_of(at), path, std::move(msg)});
+}
+
+void Reader::add_override(const std::string& path, const std::string& value) {
+  overrides_[path] = {value, false};
+}
+
+const std::string* Reader::override_at(const std::string& path) {
+  const auto it = overrides_.find(path);
+  if (it == overrides_.end()) return nullptr;
+  it->second.read = true;
+  return &it->second.value;
+}
+
+namespace {
+
+// The key or index right below `base` in `path`, empty when `path` is not below it.
+std::string next_below(const std::string& base, const std::string& path) {
+  std::size_t at = 0;
+  if (!base.empty()) {
+    if (path.size() <= base.size() || path.compare(0, base.size(), base) != 0) return {};
+    at = base.size();
+    if (path[at] == '.')
+      ++at;
+    else if (path[at] != '[')
+      return {};
+  }
+  const std::size_t end = path[at] == '[' ? path.find(']', at) + 1 : path.find_first_of(".[", at);
+  return path.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+}  // namespace
+
+bool Reader::overrides_below(const std::string& path) const {
+  for (auto it = overrides_.lower_bound(path); it != overrides_.end(); ++it) {
+    if (it->first.compare(0, path.size(), path) != 0) break;
+    if (!next_below(path, it->first).empty()) return true;
+  }
+  return false;
+}
+
+std::vector<std::pair<std::string, std::string>> Reader::unread_below(
+    const std::string& path) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [p, setting] : overrides_) {
+    if (setting.read) continue;
+    std::string next = next_below(path, p);
+    if (!next.empty()) out.emplace_back(p, std::move(next));
+  }
+  return out;
+}
+
+void Reader::mark_read(const std::string& path) {
+  if (const auto it = overrides_.find(path); it != overrides_.end()) it->second.read = true;
+}
+
+void Reader::report_unread() {
+  if (!errors_.empty()) return;  // an earlier problem may have stopped the reading there
+  for (auto& [path, setting] : overrides_)
+    if (!setting.read) errors_.push_back({file_, 0, path, "the scenario takes no such key here"});
 }
 
 void Reader::note_key(std::string_view key) {
@@ -94,6 +169,37 @@ Node::Node(Reader& reader, YAML::Node yaml, std::string path)
 
 Node::Node(Reader& reader, YAML::Node yaml, YAML::Node at, std::string path)
     : reader_(&reader), yaml_(yaml), at_(at), path_(std::move(path)) {}
+
+Node Node::resolved(YAML::Node yaml, YAML::Node at, std::string path) const {
+  if (walking()) return Node(*reader_, yaml, at, std::move(path));
+  if (const std::string* value = reader_->override_at(path)) {
+    const YAML::Node scalar(*value);  // no mark: reported as --set
+    return Node(*reader_, scalar, scalar, std::move(path));
+  }
+  if (!yaml.IsDefined() && reader_->overrides_below(path)) {
+    const YAML::Node map(YAML::NodeType::Map);  // keys come from the overrides below
+    return Node(*reader_, map, map, std::move(path));
+  }
+  return Node(*reader_, yaml, at, std::move(path));
+}
+
+void Node::report_new_entries() {
+  std::vector<std::string> names;
+  const YAML::Node& map = yaml_;
+  for (auto it = map.begin(); it != map.end(); ++it)
+    if (it->first.IsScalar()) names.push_back(it->first.Scalar());
+  const Keys ids(names.begin(), names.end());
+  for (const auto& [path, next] : reader_->unread_below(path_)) {
+    if (std::find(ids.begin(), ids.end(), next) != ids.end()) continue;
+    reader_->mark_read(path);
+    const std::string best = nearest(next, ids);
+    reader_->error(YAML::Node(), path,
+                   fmt::format("{} has no entry '{}' (--set changes an entry, never adds one); {}",
+                               path_, next,
+                               best.empty() ? "did you mean one of " + join(ids) + "?"
+                                            : fmt::format("did you mean '{}'?", best)));
+  }
+}
 
 std::string Node::sub_path(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
@@ -129,9 +235,9 @@ Node Node::child(std::string_view key) {
   if (!walking() && present() && yaml_.IsMap()) {
     const YAML::Node& map = yaml_;
     const YAML::Node found = map[std::string(key)];
-    if (found) return Node(*reader_, found, sub_path(key));
+    if (found) return resolved(found, found, sub_path(key));
   }
-  return Node(*reader_, YAML::Node(YAML::NodeType::Undefined), at_, sub_path(key));
+  return resolved(YAML::Node(YAML::NodeType::Undefined), at_, sub_path(key));
 }
 
 double Node::number(std::string_view key, std::optional<double> def, const Range& range) {
@@ -201,6 +307,10 @@ double Node::value(const Range& range) const {
     return nan;
   }
   const std::string text = yaml_.Scalar();
+  if (yaml_.Tag() == "!") {  // quoted (or a block scalar): a string, whatever it spells
+    error(fmt::format("expected {}, got the string \"{}\" (quoted)", range.describe(), text));
+    return nan;
+  }
   std::string lower = text;
   std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
   if (lower == ".nan" || lower == "nan" || lower.find(".inf") != std::string::npos ||
@@ -213,7 +323,10 @@ double Node::value(const Range& range) const {
   double x = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), x);
   if (ec == std::errc::result_out_of_range) {
-    error(fmt::format("'{}' is too large (expected {})", text, range.describe()));
+    const bool underflow = std::fabs(std::strtod(std::string(s).c_str(), nullptr)) < 1;
+    error(underflow ? fmt::format("'{}' is too small to represent (underflows to 0; expected {})",
+                                  text, range.describe())
+                    : fmt::format("'{}' is too large (expected {})", text, range.describe()));
     return nan;
   }
   if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
@@ -243,7 +356,7 @@ Node Node::item(std::size_t i) {
   const std::string p = fmt::format("{}[{}]", path_, i);
   if (walking()) return Node(*reader_, YAML::Node(), at_, p);
   const YAML::Node& list = yaml_;
-  return Node(*reader_, list[i], p);
+  return resolved(list[i], list[i], p);
 }
 
 void Node::finish(std::size_t first_error) {
@@ -259,6 +372,12 @@ void Node::finish(std::size_t first_error) {
     }
     if (std::find(declared_.begin(), declared_.end(), key) == declared_.end())
       unknown_key(it->first, key);
+  }
+  // An override of a key this map does not take (it is in no file line).
+  for (const auto& [path, key] : reader_->unread_below(path_)) {
+    if (std::find(declared_.begin(), declared_.end(), key) != declared_.end()) continue;
+    reader_->mark_read(path);
+    if (seen.insert(key).second) unknown_key(YAML::Node(), key);
   }
   // The map's own problems come first, as they would had it been checked before reading.
   auto& errors = reader_->errors();

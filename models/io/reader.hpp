@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -58,8 +59,12 @@ std::string join(const Keys& keys);
 std::string_view nearest_key(std::string_view key, const Keys& allowed);
 
 // The state one reading shares: the file's name, the problems found, the
-// paths --set wrote. In walk mode there is no YAML and no problem is ever
+// --set overrides. In walk mode there is no YAML and no problem is ever
 // reported; every key and choice looked up is collected instead.
+//
+// Overrides never change the YAML tree: a node whose key path has one reads
+// the override instead, so an alias (`b: *a`) stays a copy and an override
+// changes only its own path. An override the schema never reads is reported.
 class Reader {
  public:
   // Reads a file named `file` (used in every diagnostic).
@@ -72,7 +77,18 @@ class Reader {
   const std::string& file() const { return file_; }
   // Reports at `at`'s line, or line 0 when --set wrote `path`. Walk: ignored.
   void error(const YAML::Node& at, const std::string& path, std::string msg);
-  void mark_overridden(const std::string& path) { overridden_.insert(path); }
+  // Registers --set `path` (canonical: "a.b[2].c") = `value`; the last wins.
+  void add_override(const std::string& path, const std::string& value);
+  // The override at exactly `path`, marked read; null when there is none.
+  const std::string* override_at(const std::string& path);
+  // True when some override lies strictly below `path` ("path.x", "path[i]").
+  bool overrides_below(const std::string& path) const;
+  // The overrides strictly below `path` not yet read, as (path, next key below `path`).
+  std::vector<std::pair<std::string, std::string>> unread_below(const std::string& path) const;
+  // Marks the override at `path` read (it was reported).
+  void mark_read(const std::string& path);
+  // Reports every override nothing read, unless other problems were found.
+  void report_unread();
   void note_key(std::string_view key);
   std::vector<Diagnostic>& errors() { return errors_; }
   std::size_t error_count() const { return errors_.size(); }
@@ -82,7 +98,11 @@ class Reader {
   bool walking_ = false;
   std::set<std::string>* keys_ = nullptr;
   std::vector<Diagnostic> errors_;
-  std::set<std::string> overridden_;
+  struct Setting {
+    std::string value;
+    bool read = false;
+  };
+  std::map<std::string, Setting> overrides_;  // by canonical key path
 };
 
 // One place in the YAML tree: the node (possibly absent), its key path, and,
@@ -139,6 +159,8 @@ class Node {
   // Every entry of this map, none of them unknown: fn(key, value), the key
   // node with this map's path, the value with the key's. A walk visits one
   // blank entry.
+  // An override below this map must name an existing key: --set never adds
+  // an entry (an offer, a company, an fx rate).
   template <class Fn>
   void entries(Fn&& fn) {
     if (walking()) {
@@ -149,9 +171,10 @@ class Node {
     const YAML::Node& map = yaml_;
     for (auto it = map.begin(); it != map.end(); ++it) {
       Node key(*reader_, it->first, path_);
-      Node value(*reader_, it->second, sub_path(key.scalar()));
+      Node value = resolved(it->second, it->second, sub_path(key.scalar()));
       fn(key, value);
     }
+    report_new_entries();
   }
 
   // Reads this map: fn(*this, out) looks its keys up, then every key it did
@@ -176,6 +199,10 @@ class Node {
 
  private:
   Node(Reader& reader, YAML::Node yaml, YAML::Node at, std::string path);
+  // The node at `path`: the override there if any; an empty map standing for
+  // an absent key that overrides lie below; else `yaml`.
+  Node resolved(YAML::Node yaml, YAML::Node at, std::string path) const;
+  void report_new_entries();
   std::string sub_path(std::string_view key) const;
   void declare(std::string_view key);
   Keys declared_keys() const;

@@ -21,6 +21,19 @@ namespace vestsim::models::io {
 // when absent, nullopt makes it required. Sampler{} after an error.
 Sampler read_distribution(Node& parent, std::string_view key, std::optional<double> def);
 
+// Load-time bounds that keep every output of a run finite
+// (docs/scenario-format.md#limits).
+inline constexpr double kMaxMultiple = 1e4;        // ipo and acquisition multiples
+inline constexpr double kMaxMultiplier = 100;      // bonus multiplier
+inline constexpr double kMaxValuation = 1e15;      // valuations, preference amounts
+inline constexpr double kMaxPrice = 1e9;           // share prices
+inline constexpr double kTailProbability = 1e-12;  // where a distribution's bound is checked
+
+// read_distribution whose values stay within [-bound, bound]: a constant,
+// and a distribution's quantiles at kTailProbability and 1 - kTailProbability
+// (within min and max when given), else reported.
+Sampler read_bounded(Node& parent, std::string_view key, std::optional<double> def, double bound);
+
 // A fraction of the company (dilution): random draws are clamped to [0, 1]
 // (docs/model.md#10-conventions), but a constant or a median outside it is a typo such as
 // 15 for 15%, and is reported.

@@ -11,7 +11,7 @@ namespace {
 const std::optional<double> kRequired = std::nullopt;
 
 void read_public(Node& n, PublicCompany& c) {
-  c.price = n.number("price", kRequired, above(0));
+  c.price = n.number("price", kRequired, {0, kMaxPrice, true});
   c.drift = n.number("drift", kRequired, between(-1, 1));
   c.volatility = n.number("volatility", kRequired, between(0, 3));
 }
@@ -30,19 +30,19 @@ void read_outcomes(Node& n, PrivateCompany& v) {
 }
 
 void read_ipo(Node& n, PrivateCompany& v) {
-  if (n.has("multiple")) v.ipo_multiple = read_distribution(n, "multiple", {});
+  if (n.has("multiple")) v.ipo_multiple = read_bounded(n, "multiple", {}, kMaxMultiple);
   v.ipo_dilution = read_fraction(n, "dilution", 0.0);
   v.lockup_months = static_cast<int>(n.integer("lockup_months", 6.0, whole(0, 120)));
 }
 
 void read_preference(Node& n, PrivateCompany& v) {
   v.has_preference = true;
-  v.preference_amount = n.number("amount", kRequired, at_least(0));
+  v.preference_amount = n.number("amount", kRequired, between(0, kMaxValuation));
   v.preferred_fraction = n.number("preferred_fraction", kRequired, {0, 1, true, true});
 }
 
 void read_acquisition(Node& n, PrivateCompany& v) {
-  if (n.has("multiple")) v.acquisition_multiple = read_distribution(n, "multiple", {});
+  if (n.has("multiple")) v.acquisition_multiple = read_bounded(n, "multiple", {}, kMaxMultiple);
   if (Node pref = n.child("preference"); pref.present()) pref.map(v, read_preference);
 }
 
@@ -83,7 +83,7 @@ void read_dilution(Node& n, PrivateCompany& v) {
 }
 
 void read_private(Node& n, PrivateCompany& v) {
-  v.valuation = n.number("valuation", kRequired, above(0));
+  v.valuation = n.number("valuation", kRequired, {0, kMaxValuation, true});
   Node exit = n.child("exit");
   if (!exit.present())
     exit.error("missing required key (a map with time_years and outcomes)");

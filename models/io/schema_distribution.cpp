@@ -1,6 +1,7 @@
 // Distributions: `key: 3` or `key: {dist: NAME, ...parameters, min, max}`.
 // How to add a key: see models/io/schema.hpp.
 #include <algorithm>
+#include <cmath>
 #include <regex>
 #include <utility>
 #include <vector>
@@ -139,6 +140,10 @@ Sampler read_discrete(Node& n) {
     n.child("weights").error("weights must not all be 0");
     return {};
   }
+  if (!std::isfinite(total)) {
+    n.child("weights").error("weights sum beyond the largest number; scale them down");
+    return {};
+  }
   return Sampler::discrete(values, weights);
 }
 
@@ -202,6 +207,23 @@ Sampler read_distribution(Node& parent, std::string_view key, std::optional<doub
     return {};
   }
   return read_distribution_map(n);
+}
+
+Sampler read_bounded(Node& parent, std::string_view key, std::optional<double> def, double bound) {
+  const std::size_t before = parent.reader().error_count();
+  const Sampler s = read_distribution(parent, key, def);
+  if (parent.walking() || parent.reader().error_count() != before || !parent.has(key)) return s;
+  const double lo = s(kTailProbability), hi = s(1 - kTailProbability);
+  if (std::fabs(lo) <= bound && std::fabs(hi) <= bound) return s;
+  const double worst = std::fabs(lo) > std::fabs(hi) || std::isnan(lo) ? lo : hi;
+  parent.child(key).error(
+      s.is_constant()
+          ? fmt::format("must be from {} to {} (a bound that keeps results finite), got {}", -bound,
+                        bound, worst)
+          : fmt::format("must stay from {} to {} (a bound that keeps results finite), but its "
+                        "1-in-10^12 tail reaches {}; narrow it or add min/max",
+                        -bound, bound, worst));
+  return s;
 }
 
 Sampler read_fraction(Node& parent, std::string_view key, std::optional<double> def) {

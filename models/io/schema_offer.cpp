@@ -131,7 +131,7 @@ void check_double_triggers(Node& grants, const Offer& o) {
 
 void read_bonus(Node& n, Offer& o) {
   o.bonus_target = n.number("target", kRequired, between(0, 3));
-  o.bonus_multiplier = read_distribution(n, "multiplier", 1.0);
+  o.bonus_multiplier = read_bounded(n, "multiplier", 1.0, kMaxMultiplier);
 }
 
 void read_signing_bonus(Node& n, Offer& o) {

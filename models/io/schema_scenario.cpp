@@ -1,6 +1,8 @@
 // The top of a scenario file: currency and fx, horizons, simulation,
 // employee, companies, offers, compare, report. How to add a key: see
 // models/io/schema.hpp.
+#include <algorithm>
+#include <cmath>
 #include <regex>
 
 #include <fmt/format.h>
@@ -11,6 +13,11 @@ namespace vestsim::models::io {
 
 namespace {
 
+constexpr double kMinFx = 1e-6, kMaxFx = 1e6;
+constexpr std::size_t kMaxOffers = 100;
+// The lowest discount rate whose factors stay finite to the last month (1320).
+constexpr double kMinDiscountRate = -0.9;
+
 void read_fx(Node& fx, Scenario& s) {
   if (!fx.is_map()) {
     fx.error(fmt::format("expected a map of currency code to value, got {}", fx.kind()));
@@ -18,7 +25,7 @@ void read_fx(Node& fx, Scenario& s) {
   }
   fx.entries([&](Node& key, Node& value) {
     const std::string code = key.currency_code();
-    const double v = value.value(above(0));
+    const double v = value.value(between(kMinFx, kMaxFx));
     if (code.empty()) return;
     if (code == s.currency && v != 1.0)
       value.error(fmt::format("{} is the report currency; its fx is 1 (remove the entry)", code));
@@ -31,7 +38,9 @@ void read_fx(Node& fx, Scenario& s) {
 void check_id(const Node& key, const std::string& id) {
   static const std::regex kId("[A-Za-z0-9_-]+");
   if (!key.walking() && !std::regex_match(id, kId))
-    key.error_below(id, fmt::format("an id is letters, digits, '_' and '-' only, got '{}'", id));
+    key.error_below(id, fmt::format("an id is letters, digits, '_' and '-' only, got '{}' "
+                                    "(ids match [A-Za-z0-9_-]+)",
+                                    id));
 }
 
 void read_simulation(Node& n, Scenario& s) {
@@ -55,8 +64,12 @@ void read_report(Node& n, Scenario& s) {
       q.error("expected a non-empty list of numbers from 0 to 100");
     } else {
       s.percentiles.clear();
-      for (std::size_t i = 0; i < q.size(); ++i)
-        s.percentiles.push_back(q.item(i).value(between(0, 100)));
+      for (std::size_t i = 0; i < q.size(); ++i) {
+        const double p = q.item(i).value(between(0, 100));
+        if (std::find(s.percentiles.begin(), s.percentiles.end(), p) != s.percentiles.end())
+          q.error(fmt::format("{} is listed twice", p));
+        s.percentiles.push_back(p);
+      }
     }
   }
   s.risk_aversion = n.number("risk_aversion", 2.0, between(0, 20));
@@ -95,6 +108,10 @@ void read_offers(Node& root, Scenario& s) {
   }
   if (!offers.is_map() || offers.size() == 0) {
     offers.error(fmt::format("expected a map of at least one offer, got {}", offers.kind()));
+    return;
+  }
+  if (offers.size() > kMaxOffers) {  // every pair is compared by default: keep that small
+    offers.error(fmt::format("has {} offers; at most {}", offers.size(), kMaxOffers));
     return;
   }
   offers.entries([&](Node& key, Node& value) {
@@ -151,11 +168,19 @@ void read_top(Node& root, Scenario& s) {
     currency.error("missing required key (the report currency, e.g. EUR)");
   if (Node fx = root.child("fx"); fx.present()) read_fx(fx, s);
   s.horizon_years = root.number("horizon_years", 4.0, {0, 50, true});
+  if (s.horizon_years > 0 && std::floor(12 * s.horizon_years + 0.5) < 1)
+    root.child("horizon_years")
+        .error(fmt::format("rounds to 0 months (12 x {} < 0.5); give at least 1/24 year",
+                           s.horizon_years));
   s.liquidity_horizon_years = root.number("liquidity_horizon_years", 10.0, between(0, 100));
   if (s.liquidity_horizon_years < s.horizon_years)
     root.child("liquidity_horizon_years")
         .error(fmt::format("must be >= horizon_years ({})", s.horizon_years));
   s.discount_rate = root.number("discount_rate", 0.0, {-1, 1, true});
+  if (s.discount_rate < kMinDiscountRate)
+    root.child("discount_rate")
+        .error(fmt::format("must be >= {} (discount factors must stay finite), got {}",
+                           kMinDiscountRate, s.discount_rate));
   if (Node sim = root.child("simulation"); sim.present()) sim.map(s, read_simulation);
   if (Node e = root.child("employee"); e.present()) e.map(s, read_employee);
   read_companies(root, s);

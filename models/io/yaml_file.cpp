@@ -1,14 +1,19 @@
 #include "models/io/yaml_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
+#include <cerrno>
+#include <cstring>
 #include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "models/io/overrides.hpp"
+#include "models/io/yaml_guard.hpp"
 
 namespace vestsim::models::io {
 
@@ -33,34 +38,81 @@ bool valid_utf8_text(std::string_view s, std::size_t& bad_at) {
 
 }  // namespace
 
-std::string read_small_file(const std::string& path, const FileKind& kind, std::string& text) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return fmt::format("is a folder; give a {} file (.yaml)", kind.noun);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "cannot open the file (does it exist?)";
-  // Read at most one byte past the limit: /dev/zero or a huge file costs 16 MiB, not all memory.
-  constexpr std::size_t kLimit = 16u << 20;
-  text.resize(kLimit + 1);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (text.size() > kLimit)
-    return fmt::format("is larger than 16 MiB; a {} is a small YAML file", kind.noun);
+namespace {
+
+std::string too_large(std::uintmax_t bytes, const FileKind& kind) {
+  return fmt::format("is too large ({} bytes; at most {} MiB); a {} is a small YAML file", bytes,
+                     kMaxScenarioBytes >> 20, kind.noun);
+}
+
+// Why `st` is not a file to read; empty for a regular file of at most the cap.
+std::string not_readable(const struct stat& st, const FileKind& kind) {
+  if (S_ISDIR(st.st_mode)) return fmt::format("is a folder; give a {} file (.yaml)", kind.noun);
+  if (!S_ISREG(st.st_mode)) {
+    const char* what = S_ISFIFO(st.st_mode)                         ? "a named pipe"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                       : S_ISSOCK(st.st_mode)                       ? "a socket"
+                                                                    : "not a file";
+    return fmt::format("not a regular file ({}); a {} is a YAML file", what, kind.noun);
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > kMaxScenarioBytes)
+    return too_large(static_cast<std::uintmax_t>(st.st_size), kind);
   return {};
+}
+
+}  // namespace
+
+std::string read_small_file(const std::string& path, const FileKind& kind, std::string& text) {
+  // Look before opening (a FIFO would block in open), open without blocking,
+  // look again (the path may have been replaced), then read at most one byte
+  // past the cap: /dev/zero or a file that grows costs 4 MiB, never all memory.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "cannot open the file (does it exist?)";
+  if (std::string why = not_readable(st, kind); !why.empty()) return why;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return fmt::format("cannot open the file ({})", std::strerror(errno));
+  std::string why;
+  if (::fstat(fd, &st) != 0 || !(why = not_readable(st, kind)).empty()) {
+    ::close(fd);
+    return why.empty() ? "cannot read the file" : why;
+  }
+  text.assign(kMaxScenarioBytes + 1, '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) why = fmt::format("cannot read the file ({})", std::strerror(errno));
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
+  if (why.empty() && got > kMaxScenarioBytes) why = too_large(got, kind);  // it grew
+  return why;
 }
 
 std::optional<YAML::Node> parse_yaml_map(std::string_view text, const std::string& file,
                                          const FileKind& kind, Diagnostic& failure) {
   failure = {file, 0, "", ""};
+  if (text.size() > kMaxScenarioBytes) {
+    failure.message = too_large(text.size(), kind);
+    return std::nullopt;
+  }
   std::size_t bad_at = 0;
   if (!valid_utf8_text(text, bad_at)) {
     failure.message =
         fmt::format("not a UTF-8 text file (byte {} is binary); a {} is YAML", bad_at, kind.noun);
     return std::nullopt;
   }
+  const std::string yaml(text);
+  if (const auto problem = check_yaml(yaml)) {  // documents, tags, depth, size: before yaml-cpp
+    failure.line = problem->line;
+    failure.message = problem->message;
+    return std::nullopt;
+  }
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
     failure.line = e.mark.is_null() ? 0 : e.mark.line + 1;
     failure.message = "YAML syntax error: " + e.msg;
@@ -78,11 +130,15 @@ std::optional<YAML::Node> parse_yaml_map(std::string_view text, const std::strin
   return root;
 }
 
-void apply_overrides(YAML::Node root, const std::vector<Override>& overrides, Reader& reader) {
+void apply_overrides(const YAML::Node& root, const std::vector<Override>& overrides,
+                     Reader& reader) {
   for (const Override& o : overrides) {
-    const std::string err = apply_override(root, o);
-    if (!err.empty()) reader.errors().push_back({reader.file(), 0, o.path, err});
-    reader.mark_overridden(o.path);
+    std::string path;
+    const std::string err = check_override(root, o, path);
+    if (err.empty())
+      reader.add_override(path, o.value);
+    else
+      reader.errors().push_back({reader.file(), 0, o.path, err});
   }
 }
 

@@ -26,11 +26,12 @@ inline constexpr FileKind kScenarioKind{"scenario", "docs/scenario-format.md",
 inline constexpr FileKind kRegimeKind{"regime", "docs/tax.md#t1a-the-regime-file",
                                       "name, currency, income_taxes and levies"};
 
-// Reads the file at `path` into `text`.
+// Reads the file at `path` into `text`, refusing without reading or blocking
+// anything that is not a regular file of at most kMaxScenarioBytes.
 // Requires: nothing. Throws: nothing (beyond std::bad_alloc). Returns what is
 // wrong with the file ("is a folder; give a scenario file (.yaml)", "cannot
-// open the file (does it exist?)", "is larger than 16 MiB; ..."), without the
-// path; empty on success.
+// open the file (does it exist?)", "is too large (N bytes; at most 4 MiB)",
+// "not a regular file (a device)"), without the path; empty on success.
 std::string read_small_file(const std::string& path, const FileKind& kind, std::string& text);
 
 // Parses `text` (named `file` in messages) as a YAML map. Requires: nothing.
@@ -39,9 +40,11 @@ std::string read_small_file(const std::string& path, const FileKind& kind, std::
 std::optional<YAML::Node> parse_yaml_map(std::string_view text, const std::string& file,
                                          const FileKind& kind, Diagnostic& failure);
 
-// Writes each --set override into `root` (a map), reporting a bad path in
-// `reader` and marking each path so that its problems read "--set PATH".
-void apply_overrides(YAML::Node root, const std::vector<Override>& overrides, Reader& reader);
+// Checks each --set override against `root` (a map) and hands it to `reader`,
+// which reads the override in place of the file's value (the tree is never
+// changed, so an alias stays a copy); a bad path is reported in `reader`.
+void apply_overrides(const YAML::Node& root, const std::vector<Override>& overrides,
+                     Reader& reader);
 
 // Sorts `errors` by line, those of `file` first, then each other file's
 // (a scenario reports the problems of the regime files it names, each once).
@@ -69,6 +72,7 @@ std::optional<T> load_document(std::string_view text, const std::string& file, c
   try {
     Node top(reader, *root, "");
     T value = read(top);
+    reader.report_unread();
     if (reader.errors().empty()) out = std::move(value);
   } catch (const std::exception& e) {
     reader.errors().push_back(
