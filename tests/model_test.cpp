@@ -433,3 +433,28 @@ TEST_CASE("acceleration at an acquisition within the horizon vests units schedul
   // No acceleration: months 1..24 only.
   CHECK(equity("{trigger: none}") == Approx(240000).margin(kCent));
 }
+
+TEST_CASE("a grant made after an acquisition that left a unit worth 0 is never made", "[golden]") {
+  // Refresh of 240,000 at month 24 over 2 years; acquisition at month 12 (issue #14).
+  const std::string refresh = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 240000, start_month: 24, vesting: {years: 2}}
+)";
+  // V = 1e9 x 1 = 1e9 is below the preference A = 2e9, so C = max(0, V - A) / ... = 0:
+  // nothing is paid (it used to be honoured in cash: 240,000).
+  const std::string preference = ", preference: {amount: 2.0e9, preferred_fraction: 0.5}";
+  const PathValues c0 =
+      one_path(scenario(certain_private("acquisition", 1, 1.0, preference), refresh));
+  CHECK(c0.outcome[0] == Outcome::kAcquisition);
+  CHECK(c0.equity[0] == 0);
+  // A multiple of 0 gives V D = 0: nothing either.
+  CHECK(one_path(scenario(certain_private("acquisition", 1, 0.0), refresh)).equity[0] == 0);
+  // A preference that does not bind (V = 3e9 >= A / f = 1e9, so C = 1): honoured in cash,
+  // 24 tranches of 10,000.
+  CHECK(one_path(scenario(certain_private("acquisition", 1, 3.0,
+                                          ", preference: {amount: 5.0e8, preferred_fraction: 0.5}"),
+                          refresh))
+            .equity[0] == Approx(240000).margin(kCent));
+}

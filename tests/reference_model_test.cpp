@@ -197,7 +197,7 @@ class Reference {
               const double units = amount / Ps, K = g.strike * Ps;
               const int sale = std::max(v, E + co.priv.lockup_months);
               eq += pay(units, k.P[sale - E], K) * fxc * df(sale);
-            } else if (!let_go && g.type == GrantType::kPrivateRsu && vests) {
+            } else if (!let_go && g.type == GrantType::kPrivateRsu && vests && k.PE > 0) {
               eq += amount * fxc * df(v);
             }
           }
