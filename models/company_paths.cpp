@@ -25,8 +25,9 @@ double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double 
   return D;
 }
 
-// Every private input drawn whatever the outcome, for rank correlations.
-void record_private(const CompiledPrivate& c, double T, PathDraws& draws, double* rec) {
+// Every private input drawn whatever the outcome, for rank correlations; Tc is
+// T clamped to [0, L/12 + 1].
+void record_private(const CompiledPrivate& c, double T, double Tc, PathDraws& draws, double* rec) {
   const PrivateCompany& p = c.params;
   auto at = [rec](InputField f) -> double& { return rec[static_cast<int>(f)]; };
   at(InputField::kExitTime) = T;
@@ -35,7 +36,7 @@ void record_private(const CompiledPrivate& c, double T, PathDraws& draws, double
   at(InputField::kAcquisitionMultiple) =
       p.acquisition_multiple(draws.u(c.acquisition_multiple_key, 0));
   // The share lost to the rounds.
-  at(InputField::kRounds) = 1.0 - rounds_kept(p, c, std::max(T, 0.0), draws);
+  at(InputField::kRounds) = 1.0 - rounds_kept(p, c, Tc, draws);
   at(InputField::kGrowth) = p.growth_volatility > 0 ? draws.z(c.growth_key, 0) : 0.0;
   double w = 0;
   if (p.post_ipo_volatility > 0)
@@ -77,15 +78,19 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
                   double* record) {
   const PrivateCompany& p = c.params;
   const double T = p.exit_time(draws.u(c.exit_key, 0));
-  if (record) record_private(c, T, draws, record);
-  const double Tc = std::max(T, 0.0);
-  st.E = std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));
+  // Compared in double before any cast: an event with 12 T > L is no event
+  // however large T is, and the Poisson mean uses T capped at L/12 + 1
+  // (docs/model.md#10-conventions).
+  const double Tc = std::min(std::max(T, 0.0), L / 12.0 + 1.0);
+  const bool too_late = !(12.0 * Tc <= L);
+  if (record) record_private(c, T, Tc, draws, record);
+  st.E = too_late ? L + 1 : std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));
   const double uo = draws.u(c.outcome_key, 0);
   Outcome o = uo < p.p_ipo                                   ? Outcome::kIpo
               : uo < p.p_ipo + p.p_acquisition               ? Outcome::kAcquisition
               : uo < p.p_ipo + p.p_acquisition + p.p_failure ? Outcome::kFailure
                                                              : Outcome::kNone;
-  if (st.E > L) o = Outcome::kNone;
+  if (too_late) o = Outcome::kNone;
   st.outcome = o;
   st.R = 0;
   if (o != Outcome::kIpo && o != Outcome::kAcquisition) return;

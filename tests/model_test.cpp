@@ -458,3 +458,34 @@ TEST_CASE("a grant made after an acquisition that left a unit worth 0 is never m
                           refresh))
             .equity[0] == Approx(240000).margin(kCent));
 }
+
+TEST_CASE("an exit so late that 12 T overflows an int is no event, and runs fast", "[golden]") {
+  const std::string& offers = kPrivate480k;
+  // T = 1e9 years: 12 T > L = 120, so no event (it used to wrap to month 1 and pay).
+  const PathValues ipo = one_path(scenario(certain_private("ipo", 1e9, 2.0), offers));
+  CHECK(ipo.outcome[0] == Outcome::kNone);
+  CHECK(ipo.equity[0] == 0);
+  // With dilution rounds the Poisson mean uses T capped at L/12 + 1 = 11 years, not 1e9.
+  const std::string rounds = "    dilution: {rounds_per_year: 1, per_round: 0.1}\n";
+  CHECK(
+      one_path(scenario(certain_private("acquisition", 1e9, 2.0, "", rounds), offers)).equity[0] ==
+      0);
+  // Heavy-tailed exit times: every output finite (and the run quick).
+  for (const std::string exit :
+       {"{dist: lognormal, median: 3, sigma: 40}", "{dist: weibull, shape: 0.02, scale: 3}"}) {
+    const std::string text = scenario(
+        "  priv:\n    kind: private\n    valuation: 1.0e9\n    exit:\n      time_years: " + exit +
+            "\n      outcomes: {ipo: 0.5, acquisition: 0.4}\n      ipo: {multiple: 2}\n"
+            "      acquisition: {multiple: 1}\n    growth: {drift: 0.1, volatility: 0.5}\n" +
+            rounds,
+        offers);
+    SimOptions opt;
+    opt.paths = 20000;
+    opt.threads = 1;
+    const SimResult r = simulate(compile(load_ok(text), 3), opt);
+    int infinite = 0;
+    for (std::uint64_t i = 0; i < opt.paths; ++i)
+      infinite += !std::isfinite(r.equity[0][i]) || !std::isfinite(r.total[0][i]);
+    CHECK(infinite == 0);
+  }
+}

@@ -71,14 +71,18 @@ class Reference {
       }
       const PrivateCompany& p = co.priv;
       double T = p.exit_time(u("exit_time/" + co.id, 0));
-      k.E = std::max(1, static_cast<int>(std::ceil(12 * T)));
       if (T < 0) T = 0;
+      // §10: 12 T > L is no event however large T (compared before any cast); the
+      // Poisson mean uses T capped at L/12 + 1.
+      const bool too_late = !(12 * T <= L_);
+      k.E = too_late ? L_ + 1 : std::max(1, static_cast<int>(std::ceil(12 * T)));
+      T = std::min(T, L_ / 12.0 + 1);
       const double uo = u("outcome/" + co.id, 0);
       k.outcome = uo < p.p_ipo                                   ? 'i'
                   : uo < p.p_ipo + p.p_acquisition               ? 'a'
                   : uo < p.p_ipo + p.p_acquisition + p.p_failure ? 'f'
                                                                  : 'n';
-      if (k.E > L_) k.outcome = 'n';
+      if (too_late) k.outcome = 'n';
       if (k.outcome != 'i' && k.outcome != 'a') continue;
       double G = 1;
       if (p.growth_volatility > 0 || p.growth_drift != 0) {
