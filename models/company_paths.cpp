@@ -52,24 +52,29 @@ double departure_months(const CompiledScenario& cs, PathDraws& draws) {
   return 12.0 * (-std::log1p(-draws.u(cs.departure_key, 0)) / cs.departure_rate);
 }
 
-// Stepped straight from one needed month to the next: the step ending at m
-// uses draw m - 1 of the company's stream.
+// Monthly steps from month 1 to the last needed month: the step ending at m
+// uses draw m - 1 of the company's stream, so S(m) depends on draws 1..m only,
+// never on which months the offers need (docs/model.md#5-public-companies). A
+// pinned path (sensitivity) puts S(m) at its own quantile: log S(m) =
+// (mu - s^2/2) m/12 + s z_q sqrt(m/12), and so does a path without volatility.
 void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws, double* record) {
-  const double drift = p.params.drift, volatility = p.params.volatility;
+  const double volatility = p.params.volatility;
+  const double mu = p.params.drift - 0.5 * volatility * volatility;
   double log_s = 0;
-  int prev = 0;
-  const double mu = drift - 0.5 * volatility * volatility;
-  for (int m : p.months) {
-    const double dt = (m - prev) / 12.0;
-    double shock = 0;
-    if (volatility > 0) {
-      shock = std::isnan(p.pinned_z)
-                  ? std::sqrt(dt) * draws.z(p.key, static_cast<std::uint32_t>(m - 1))
-                  : p.pinned_z * (std::sqrt(m / 12.0) - std::sqrt(prev / 12.0));
+  if (volatility > 0 && std::isnan(p.pinned_z)) {
+    const double step_mu = mu / 12.0, step_sd = volatility / std::sqrt(12.0);
+    int m = 0;
+    for (int needed : p.months) {
+      for (; m < needed; ++m)
+        log_s += step_mu + step_sd * draws.z(p.key, static_cast<std::uint32_t>(m));
+      st.price[needed] = std::exp(log_s);
     }
-    log_s += mu * dt + volatility * shock;
-    st.price[m] = std::exp(log_s);
-    prev = m;
+  } else {
+    const double z = volatility > 0 ? p.pinned_z : 0.0;
+    for (int m : p.months) {
+      log_s = mu * (m / 12.0) + volatility * z * std::sqrt(m / 12.0);
+      st.price[m] = std::exp(log_s);
+    }
   }
   if (record) record[static_cast<int>(InputField::kStock)] = log_s;
 }
