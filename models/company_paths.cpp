@@ -48,6 +48,7 @@ void record_private(const CompiledPrivate& c, double T, double Tc, PathDraws& dr
 
 double departure_months(const CompiledScenario& cs, PathDraws& draws) {
   if (!std::isnan(cs.pinned_departure_years)) return 12.0 * cs.pinned_departure_years;
+  if (cs.departure_at_month >= 0) return cs.departure_at_month;
   if (!(cs.departure_rate > 0)) return std::numeric_limits<double>::infinity();
   return 12.0 * (-std::log1p(-draws.u(cs.departure_key, 0)) / cs.departure_rate);
 }

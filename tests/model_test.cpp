@@ -543,3 +543,31 @@ TEST_CASE("an offer's public payouts do not depend on the months other offers ne
   for (std::uint64_t i = 0; i < opt.paths; ++i) differ += alone.equity[0][i] != both.equity[0][i];
   CHECK(differ == 0);
 }
+
+TEST_CASE("departure at a fixed month: employed at months 0 .. m - 1 on every path", "[golden]") {
+  // at_month 18, base 120,000 (10,000 a month), a flat public RSU of 480,000 (10,000 a month):
+  // months 1..17 are paid, the tranche and salary of month 18 are not: 170,000 each.
+  const std::string text = scenario(kFlatPublic, R"(
+  o:
+    base: 120000
+    grants:
+      - {company: pub, type: public_rsu, value: 480000, vesting: {years: 4}}
+)",
+                                    "employee: {departure: {at_month: 18}}\n");
+  const Scenario s = load_ok(text);
+  CHECK(s.departure_at_month == 18);
+  CHECK(compile(s, 1).departure_at_month == 18);
+  for (std::uint64_t path : {0, 1, 99}) {
+    const PathValues v = simulate_path(compile(s, 1), path);
+    CHECK(v.cash[0] == Approx(170000).margin(kCent));
+    CHECK(v.equity[0] == Approx(170000).margin(kCent));
+  }
+  // Exactly one of annual_rate and at_month: {} and both are loading errors.
+  for (const std::string departure :
+       {"{}", "{annual_rate: 0.1, at_month: 12}", "{at_month: -1}", "{at_month: 1.5}"}) {
+    const LoadResult r = load_scenario_text(
+        scenario(kFlatPublic, "  o: {base: 1}\n", "employee: {departure: " + departure + "}\n"),
+        "test.yaml", {});
+    CHECK_FALSE(r.ok());
+  }
+}
