@@ -25,8 +25,9 @@ double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double 
   return D;
 }
 
-// Every private input drawn whatever the outcome, for rank correlations.
-void record_private(const CompiledPrivate& c, double T, PathDraws& draws, double* rec) {
+// Every private input drawn whatever the outcome, for rank correlations; Tc is
+// T clamped to [0, L/12 + 1].
+void record_private(const CompiledPrivate& c, double T, double Tc, PathDraws& draws, double* rec) {
   const PrivateCompany& p = c.params;
   auto at = [rec](InputField f) -> double& { return rec[static_cast<int>(f)]; };
   at(InputField::kExitTime) = T;
@@ -35,7 +36,7 @@ void record_private(const CompiledPrivate& c, double T, PathDraws& draws, double
   at(InputField::kAcquisitionMultiple) =
       p.acquisition_multiple(draws.u(c.acquisition_multiple_key, 0));
   // The share lost to the rounds.
-  at(InputField::kRounds) = 1.0 - rounds_kept(p, c, std::max(T, 0.0), draws);
+  at(InputField::kRounds) = 1.0 - rounds_kept(p, c, Tc, draws);
   at(InputField::kGrowth) = p.growth_volatility > 0 ? draws.z(c.growth_key, 0) : 0.0;
   double w = 0;
   if (p.post_ipo_volatility > 0)
@@ -47,28 +48,34 @@ void record_private(const CompiledPrivate& c, double T, PathDraws& draws, double
 
 double departure_months(const CompiledScenario& cs, PathDraws& draws) {
   if (!std::isnan(cs.pinned_departure_years)) return 12.0 * cs.pinned_departure_years;
+  if (cs.departure_at_month >= 0) return cs.departure_at_month;
   if (!(cs.departure_rate > 0)) return std::numeric_limits<double>::infinity();
   return 12.0 * (-std::log1p(-draws.u(cs.departure_key, 0)) / cs.departure_rate);
 }
 
-// Stepped straight from one needed month to the next: the step ending at m
-// uses draw m - 1 of the company's stream.
+// Monthly steps from month 1 to the last needed month: the step ending at m
+// uses draw m - 1 of the company's stream, so S(m) depends on draws 1..m only,
+// never on which months the offers need (docs/model.md#5-public-companies). A
+// pinned path (sensitivity) puts S(m) at its own quantile: log S(m) =
+// (mu - s^2/2) m/12 + s z_q sqrt(m/12), and so does a path without volatility.
 void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws, double* record) {
-  const double drift = p.params.drift, volatility = p.params.volatility;
+  const double volatility = p.params.volatility;
+  const double mu = p.params.drift - 0.5 * volatility * volatility;
   double log_s = 0;
-  int prev = 0;
-  const double mu = drift - 0.5 * volatility * volatility;
-  for (int m : p.months) {
-    const double dt = (m - prev) / 12.0;
-    double shock = 0;
-    if (volatility > 0) {
-      shock = std::isnan(p.pinned_z)
-                  ? std::sqrt(dt) * draws.z(p.key, static_cast<std::uint32_t>(m - 1))
-                  : p.pinned_z * (std::sqrt(m / 12.0) - std::sqrt(prev / 12.0));
+  if (volatility > 0 && std::isnan(p.pinned_z)) {
+    const double step_mu = mu / 12.0, step_sd = volatility / std::sqrt(12.0);
+    int m = 0;
+    for (int needed : p.months) {
+      for (; m < needed; ++m)
+        log_s += step_mu + step_sd * draws.z(p.key, static_cast<std::uint32_t>(m));
+      st.price[needed] = std::exp(log_s);
     }
-    log_s += mu * dt + volatility * shock;
-    st.price[m] = std::exp(log_s);
-    prev = m;
+  } else {
+    const double z = volatility > 0 ? p.pinned_z : 0.0;
+    for (int m : p.months) {
+      log_s = mu * (m / 12.0) + volatility * z * std::sqrt(m / 12.0);
+      st.price[m] = std::exp(log_s);
+    }
   }
   if (record) record[static_cast<int>(InputField::kStock)] = log_s;
 }
@@ -77,15 +84,19 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
                   double* record) {
   const PrivateCompany& p = c.params;
   const double T = p.exit_time(draws.u(c.exit_key, 0));
-  if (record) record_private(c, T, draws, record);
-  const double Tc = std::max(T, 0.0);
-  st.E = std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));
+  // Compared in double before any cast: an event with 12 T > L is no event
+  // however large T is, and the Poisson mean uses T capped at L/12 + 1
+  // (docs/model.md#10-conventions).
+  const double Tc = std::min(std::max(T, 0.0), L / 12.0 + 1.0);
+  const bool too_late = !(12.0 * Tc <= L);
+  if (record) record_private(c, T, Tc, draws, record);
+  st.E = too_late ? L + 1 : std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));
   const double uo = draws.u(c.outcome_key, 0);
   Outcome o = uo < p.p_ipo                                   ? Outcome::kIpo
               : uo < p.p_ipo + p.p_acquisition               ? Outcome::kAcquisition
               : uo < p.p_ipo + p.p_acquisition + p.p_failure ? Outcome::kFailure
                                                              : Outcome::kNone;
-  if (st.E > L) o = Outcome::kNone;
+  if (too_late) o = Outcome::kNone;
   st.outcome = o;
   st.R = 0;
   if (o != Outcome::kIpo && o != Outcome::kAcquisition) return;

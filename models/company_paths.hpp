@@ -45,7 +45,7 @@ struct CompanyState {
 };
 
 // 12 tau (docs/model.md#2-the-employee): employed at month m iff m < 12 tau; infinity when no one
-// leaves.
+// leaves; exactly m with departure: {at_month: m}.
 double departure_months(const CompiledScenario& cs, PathDraws& draws);
 
 // Monthly GBM (docs/model.md#5-public-companies) at the months in p.months. Requires st.price to

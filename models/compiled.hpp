@@ -87,6 +87,7 @@ struct CompiledScenario {
   double departure_rate = 0;
   StreamKey departure_key;
   double pinned_departure_years = kNotPinned;
+  int departure_at_month = -1;  // fixed departure (12 tau = m on every path), -1: none
   std::vector<CompiledCompany> companies;
   std::vector<CompiledOffer> offers;
   std::vector<CompiledGrant> grants;

@@ -128,8 +128,10 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
           if (!let_go && vests(v) && acc < 1) pay(v, t->amount * (1.0 - acc) * unit, fx);
         }
       }
-    } else if (!let_go && g.type == GrantType::kPrivateRsu) {
-      // Made after the deal: honoured in cash, each vesting tranche its own amount.
+    } else if (!let_go && g.type == GrantType::kPrivateRsu && st.R > 0) {
+      // Made after the deal: honoured in cash, each vesting tranche its own amount;
+      // never made when the deal left a unit worth 0 (C = 0 or V D = 0), like after
+      // a failure (docs/model.md#4-grants-and-vesting).
       for (; t != t_end && vests(t->month); ++t) pay(t->month, t->amount, fx);
     }
   }

@@ -97,6 +97,9 @@ struct Scenario {
   int threads = 0;
   std::uint32_t block = 4096;
   double departure_rate = 0;
+  // departure: {at_month: m}: leaves at month m on every path; -1 when not
+  // given (docs/model.md#2-the-employee). Exactly one of the two is set.
+  int departure_at_month = -1;
   std::vector<Company> companies;
   std::vector<Offer> offers;
   std::vector<Comparison> compare;

@@ -6,6 +6,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "engine/normal.hpp"
+#include "engine/rng.hpp"
 #include "models/compiled.hpp"
 #include "models/io/load.hpp"
 #include "models/simulate.hpp"
@@ -432,4 +434,140 @@ TEST_CASE("acceleration at an acquisition within the horizon vests units schedul
         Approx(120000 + 180000 + 12 * 5000).margin(kCent));
   // No acceleration: months 1..24 only.
   CHECK(equity("{trigger: none}") == Approx(240000).margin(kCent));
+}
+
+TEST_CASE("a grant made after an acquisition that left a unit worth 0 is never made", "[golden]") {
+  // Refresh of 240,000 at month 24 over 2 years; acquisition at month 12 (issue #14).
+  const std::string refresh = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 240000, start_month: 24, vesting: {years: 2}}
+)";
+  // V = 1e9 x 1 = 1e9 is below the preference A = 2e9, so C = max(0, V - A) / ... = 0:
+  // nothing is paid (it used to be honoured in cash: 240,000).
+  const std::string preference = ", preference: {amount: 2.0e9, preferred_fraction: 0.5}";
+  const PathValues c0 =
+      one_path(scenario(certain_private("acquisition", 1, 1.0, preference), refresh));
+  CHECK(c0.outcome[0] == Outcome::kAcquisition);
+  CHECK(c0.equity[0] == 0);
+  // A multiple of 0 gives V D = 0: nothing either.
+  CHECK(one_path(scenario(certain_private("acquisition", 1, 0.0), refresh)).equity[0] == 0);
+  // A preference that does not bind (V = 3e9 >= A / f = 1e9, so C = 1): honoured in cash,
+  // 24 tranches of 10,000.
+  CHECK(one_path(scenario(certain_private("acquisition", 1, 3.0,
+                                          ", preference: {amount: 5.0e8, preferred_fraction: 0.5}"),
+                          refresh))
+            .equity[0] == Approx(240000).margin(kCent));
+}
+
+TEST_CASE("an exit so late that 12 T overflows an int is no event, and runs fast", "[golden]") {
+  const std::string& offers = kPrivate480k;
+  // T = 1e9 years: 12 T > L = 120, so no event (it used to wrap to month 1 and pay).
+  const PathValues ipo = one_path(scenario(certain_private("ipo", 1e9, 2.0), offers));
+  CHECK(ipo.outcome[0] == Outcome::kNone);
+  CHECK(ipo.equity[0] == 0);
+  // With dilution rounds the Poisson mean uses T capped at L/12 + 1 = 11 years, not 1e9.
+  const std::string rounds = "    dilution: {rounds_per_year: 1, per_round: 0.1}\n";
+  CHECK(
+      one_path(scenario(certain_private("acquisition", 1e9, 2.0, "", rounds), offers)).equity[0] ==
+      0);
+  // Heavy-tailed exit times: every output finite (and the run quick).
+  for (const std::string exit :
+       {"{dist: lognormal, median: 3, sigma: 40}", "{dist: weibull, shape: 0.02, scale: 3}"}) {
+    const std::string text = scenario(
+        "  priv:\n    kind: private\n    valuation: 1.0e9\n    exit:\n      time_years: " + exit +
+            "\n      outcomes: {ipo: 0.5, acquisition: 0.4}\n      ipo: {multiple: 2}\n"
+            "      acquisition: {multiple: 1}\n    growth: {drift: 0.1, volatility: 0.5}\n" +
+            rounds,
+        offers);
+    SimOptions opt;
+    opt.paths = 20000;
+    opt.threads = 1;
+    const SimResult r = simulate(compile(load_ok(text), 3), opt);
+    int infinite = 0;
+    for (std::uint64_t i = 0; i < opt.paths; ++i)
+      infinite += !std::isfinite(r.equity[0][i]) || !std::isfinite(r.total[0][i]);
+    CHECK(infinite == 0);
+  }
+}
+
+TEST_CASE("a public price at month m is the monthly recursion over draws 1..m", "[golden]") {
+  // One tranche of 120,000 vesting at month 12 of a stock with mu = 0.1, sigma = 0.3:
+  // 120,000 x exp(sum_{k=1..12} [(0.1 - 0.045)/12 + 0.3 z(k)/sqrt(12)]), z(k) the inverse
+  // normal of draw k - 1 of stream stock/pub at seed 1, path 0.
+  const std::string text = scenario(R"(
+  pub: {kind: public, price: 50, drift: 0.1, volatility: 0.3}
+)",
+                                    R"(
+  o:
+    base: 0
+    grants:
+      - {company: pub, type: public_rsu, value: 120000, vesting: {years: 1, every_months: 12}}
+)");
+  const auto key = vestsim::engine::make_stream_key(1, "stock/pub");
+  double log_s = 0;
+  for (std::uint32_t k = 1; k <= 12; ++k)
+    log_s += (0.1 - 0.045) / 12 +
+             0.3 * vestsim::engine::normal_quantile(vestsim::engine::uniform(key, 0, k - 1)) /
+                 std::sqrt(12.0);
+  CHECK(one_path(text).equity[0] == Approx(120000 * std::exp(log_s)).epsilon(1e-12));
+}
+
+TEST_CASE("an offer's public payouts do not depend on the months other offers need", "[golden]") {
+  // Offer a vests yearly; adding offer b with a quarterly grant and a cliff on the same stock
+  // makes the kernel need months 3, 6, 9, ...: a's values stay bitwise the same on every
+  // path (docs/model.md#9-randomness-and-reproducibility, common random numbers).
+  const std::string pub = R"(
+  pub: {kind: public, price: 50, drift: 0.07, volatility: 0.4}
+)";
+  const std::string a = R"(
+  a:
+    base: 0
+    grants:
+      - {company: pub, type: public_rsu, value: 400000, vesting: {years: 4, every_months: 12}}
+)";
+  const std::string b = R"(
+  b:
+    base: 0
+    grants:
+      - {company: pub, type: public_rsu, value: 100000, start_month: 2,
+         vesting: {years: 3, cliff_months: 6, every_months: 3}}
+)";
+  SimOptions opt;
+  opt.paths = 2000;
+  opt.threads = 1;
+  const SimResult alone = simulate(compile(load_ok(scenario(pub, a)), 5), opt);
+  const SimResult both = simulate(compile(load_ok(scenario(pub, a + b)), 5), opt);
+  int differ = 0;
+  for (std::uint64_t i = 0; i < opt.paths; ++i) differ += alone.equity[0][i] != both.equity[0][i];
+  CHECK(differ == 0);
+}
+
+TEST_CASE("departure at a fixed month: employed at months 0 .. m - 1 on every path", "[golden]") {
+  // at_month 18, base 120,000 (10,000 a month), a flat public RSU of 480,000 (10,000 a month):
+  // months 1..17 are paid, the tranche and salary of month 18 are not: 170,000 each.
+  const std::string text = scenario(kFlatPublic, R"(
+  o:
+    base: 120000
+    grants:
+      - {company: pub, type: public_rsu, value: 480000, vesting: {years: 4}}
+)",
+                                    "employee: {departure: {at_month: 18}}\n");
+  const Scenario s = load_ok(text);
+  CHECK(s.departure_at_month == 18);
+  CHECK(compile(s, 1).departure_at_month == 18);
+  for (std::uint64_t path : {0, 1, 99}) {
+    const PathValues v = simulate_path(compile(s, 1), path);
+    CHECK(v.cash[0] == Approx(170000).margin(kCent));
+    CHECK(v.equity[0] == Approx(170000).margin(kCent));
+  }
+  // Exactly one of annual_rate and at_month: {} and both are loading errors.
+  for (const std::string departure :
+       {"{}", "{annual_rate: 0.1, at_month: 12}", "{at_month: -1}", "{at_month: 1.5}"}) {
+    const LoadResult r = load_scenario_text(
+        scenario(kFlatPublic, "  o: {base: 1}\n", "employee: {departure: " + departure + "}\n"),
+        "test.yaml", {});
+    CHECK_FALSE(r.ok());
+  }
 }

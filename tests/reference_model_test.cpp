@@ -1,10 +1,9 @@
 // An independent, literal reading of docs/model.md, path by path, against the
 // optimised kernel. The reference steps every price monthly, converts values
 // into units and strikes per unit, and pays units x price, exactly as the
-// text says; the kernel uses ratios, merged tranches, prefix sums and jumps
-// between needed months. Both read the same named streams, so every path
-// must agree to rounding. (Public grants here vest monthly, where the
-// kernel's jumps and the monthly recursion read the same draws.)
+// text says; the kernel uses ratios, merged tranches, prefix sums and prices
+// only at needed months. Both read the same named streams, so every path
+// must agree to rounding.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -71,14 +70,18 @@ class Reference {
       }
       const PrivateCompany& p = co.priv;
       double T = p.exit_time(u("exit_time/" + co.id, 0));
-      k.E = std::max(1, static_cast<int>(std::ceil(12 * T)));
       if (T < 0) T = 0;
+      // §10: 12 T > L is no event however large T (compared before any cast); the
+      // Poisson mean uses T capped at L/12 + 1.
+      const bool too_late = !(12 * T <= L_);
+      k.E = too_late ? L_ + 1 : std::max(1, static_cast<int>(std::ceil(12 * T)));
+      T = std::min(T, L_ / 12.0 + 1);
       const double uo = u("outcome/" + co.id, 0);
       k.outcome = uo < p.p_ipo                                   ? 'i'
                   : uo < p.p_ipo + p.p_acquisition               ? 'a'
                   : uo < p.p_ipo + p.p_acquisition + p.p_failure ? 'f'
                                                                  : 'n';
-      if (k.E > L_) k.outcome = 'n';
+      if (too_late) k.outcome = 'n';
       if (k.outcome != 'i' && k.outcome != 'a') continue;
       double G = 1;
       if (p.growth_volatility > 0 || p.growth_drift != 0) {
@@ -197,7 +200,7 @@ class Reference {
               const double units = amount / Ps, K = g.strike * Ps;
               const int sale = std::max(v, E + co.priv.lockup_months);
               eq += pay(units, k.P[sale - E], K) * fxc * df(sale);
-            } else if (!let_go && g.type == GrantType::kPrivateRsu && vests) {
+            } else if (!let_go && g.type == GrantType::kPrivateRsu && vests && k.PE > 0) {
               eq += amount * fxc * df(v);
             }
           }
@@ -307,6 +310,54 @@ offers:
       - {company: pub, type: public_rsu, value: 120000, vesting: {years: 4}}
       - {company: pub, type: public_rsu, value: 40000, start_month: 18, vesting: {years: 2}}
       - {company: b, type: option, value: 30000, start_month: 6, vesting: {years: 1}}
+)"),
+          20000);
+}
+
+TEST_CASE(
+    "the kernel agrees path by path with a literal reading of docs/model.md: quarterly "
+    "public grants, a cliff, very late exits, a deal worth 0",
+    "[reference]") {
+  // Public grants vesting quarterly after a cliff (the price at every month is the monthly
+  // recursion), heavy-tailed exit times with dilution rounds (12 T beyond any int), and a
+  // binding preference under which a grant made after the deal is never made.
+  compare(load_ok(R"(currency: USD
+horizon_years: 4
+liquidity_horizon_years: 8
+companies:
+  pub: {kind: public, price: 30, drift: 0.08, volatility: 0.45}
+  late:
+    kind: private
+    valuation: 1.0e9
+    exit:
+      time_years: {dist: lognormal, median: 3, sigma: 40}
+      outcomes: {ipo: 0.5, acquisition: 0.3}
+      ipo: {multiple: 2}
+      acquisition: {multiple: 1.5}
+    dilution: {rounds_per_year: 0.8, per_round: 0.1}
+  weib:
+    kind: private
+    valuation: 5.0e8
+    exit:
+      time_years: {dist: weibull, shape: 0.02, scale: 3}
+      outcomes: {acquisition: 0.9}
+      acquisition:
+        multiple: {dist: uniform, low: 0, high: 2}
+        preference: {amount: 4.0e8, preferred_fraction: 0.4}
+    dilution: {rounds_per_year: 1.5, per_round: {dist: uniform, low: 0, high: 0.2}}
+offers:
+  a:
+    base: 100000
+    grants:
+      - {company: pub, type: public_rsu, value: 100000, vesting: {years: 4, cliff_months: 12, every_months: 3}}
+      - {company: pub, type: public_rsu, value: 50000, start_month: 7, vesting: {years: 2, every_months: 6}}
+      - {company: late, type: private_rsu, value: 80000, vesting: {years: 4}}
+      - {company: weib, type: private_rsu, value: 60000, start_month: 12, vesting: {years: 2}}
+  b:
+    base: 90000
+    grants:
+      - {company: weib, type: private_rsu, value: 70000, vesting: {years: 4, every_months: 3}}
+      - {company: pub, type: public_rsu, value: 30000, start_month: 5, vesting: {years: 1, every_months: 12}}
 )"),
           20000);
 }

@@ -52,6 +52,9 @@ void read_simulation(Node& n, Scenario& s) {
 
 void read_departure(Node& n, Scenario& s) {
   s.departure_rate = n.number("annual_rate", 0.0, between(0, 10));
+  s.departure_at_month = static_cast<int>(n.integer("at_month", -1.0, whole(0, 1e9)));
+  if (!n.walking() && n.has("annual_rate") == n.has("at_month"))
+    n.error("give exactly one of annual_rate and at_month");
 }
 
 void read_employee(Node& n, Scenario& s) {
