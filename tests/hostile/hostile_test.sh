@@ -9,7 +9,7 @@
 # write that failed), 2 bad usage or invalid input. No case may crash (exit
 # >= 128), hang (10 s limit) or print a non-finite number with exit 0.
 set -u
-vestsim=$1 src=$2 work=$3
+vestsim=$(realpath "$1") src=$(realpath "$2") work=$3
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 failures=0 passed=0 skipped=0
 default="$src/scenarios/hf-paris-vs-google-l5.yaml"
