@@ -2,7 +2,7 @@
 //
 // Wichura, "Algorithm AS 241: The Percentage Points of the Normal
 // Distribution", Applied Statistics 37(3), 1988 (PPND16). Relative accuracy
-// about 1e-16 over (0, 1); tests/normal_test.cpp checks it against
+// about 1e-16 over (0, 1); tests/engine/normal_test.cpp checks it against
 // Boost.Math's quantile to 1e-12. Used on the hot path instead of
 // boost::math::quantile, which is several times slower.
 #pragma once

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/studies/sweep.hpp"
-#include "test_support.hpp"
+#include "tests/test_support.hpp"
 
 using namespace vestsim::models;
 
