@@ -35,6 +35,11 @@ check "bad format" expect_exit 2 "$vestsim" run --format pdf
 
 # validate: shipped scenarios are clean; a bad one lists its problems and exits 2.
 check "validate shipped" expect_exit 0 "$vestsim" validate "$src"/scenarios
+check "validate shipped regimes" expect_exit 0 "$vestsim" validate "$src"/taxes/fr-2026.yaml "$src"/taxes/us-nyc-2026.yaml "$src"/taxes/none.yaml
+check "a regime is said to be one" contains out.txt "fr-2026.yaml: ok (tax regime)"
+printf 'name: r\ncurrency: EUR\nincome_taxes:\n  - name: t\n    brackets: [[0, 0.1], [0, 0.2]]\n' > bad_regime.yaml
+check "validate a bad regime" expect_exit 2 "$vestsim" validate bad_regime.yaml
+check "a bad regime names its line" contains err.txt "bad_regime.yaml:5"
 printf 'currency: EUR\ncompanies: {}\noffers:\n  a: {base: -1, bonus: {targt: 0.1}}\n' > bad.yaml
 check "validate bad" expect_exit 2 "$vestsim" validate bad.yaml
 check "bad: negative base" contains err.txt "bad.yaml:4: offers.a.base: must be a number >= 0"

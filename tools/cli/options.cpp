@@ -158,11 +158,15 @@ struct Parser {
   }
 
   void add_validate() {
-    validate_app = app.add_subcommand("validate", "Check scenario files; list every problem");
-    validate_app->add_option("scenarios", validate.scenarios, "Scenario files or folders")
+    validate_app =
+        app.add_subcommand("validate", "Check scenario and tax regime files; list every problem");
+    validate_app
+        ->add_option("scenarios", validate.scenarios,
+                     "Scenario or tax regime files, or folders of scenarios")
         ->required();
     add_sets(validate_app, validate.sets, "Override a value before checking: PATH=VALUE");
-    validate_app->footer("Example:\n  vestsim validate scenarios/*.yaml");
+    validate_app->footer(
+        "Examples:\n  vestsim validate scenarios/*.yaml\n  vestsim validate taxes/fr-2026.yaml");
   }
 
   void add_breakeven() {

@@ -184,9 +184,9 @@ int validate_command(const ValidateOptions& o) {
   const Inputs inputs = expand_inputs(o.scenarios);
   int bad = inputs.problems;
   for (const std::string& f : inputs.files) {
-    const LoadResult r = load_scenario_file(f, o.sets);
+    const ValidateResult r = validate_file(f, o.sets);  // a scenario or a tax regime
     if (r.ok()) {
-      std::cout << f << ": ok\n";
+      std::cout << f << (r.type == FileType::kRegime ? ": ok (tax regime)\n" : ": ok\n");
     } else {
       for (const Diagnostic& d : r.errors) std::cerr << d.to_string() << "\n";
       std::cerr << fmt::format("{}: {} problem{}\n", f, r.errors.size(),
