@@ -65,6 +65,7 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
   out.wealth = s.wealth;
   out.horizon_years = s.horizon_years;
   out.liquidity_horizon_years = s.liquidity_horizon_years;
+  out.departure_at_month = s.departure_at_month;
   const double n = static_cast<double>(r.paths);
   const std::size_t n_offers = s.offers.size();
   out.offers.resize(n_offers);

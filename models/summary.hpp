@@ -43,6 +43,7 @@ struct RunSummary {
   std::vector<double> percentiles;
   double risk_aversion = 0, wealth = 0;
   double horizon_years = 0, liquidity_horizon_years = 0;
+  int departure_at_month = -1;  // employee.departure.at_month, -1 when departure is random
   std::vector<OfferSummary> offers;
   std::vector<ComparisonSummary> comparisons;
   // Fan chart: per offer, per year 1..Y, percentiles 10, 25, 50, 75, 90 of

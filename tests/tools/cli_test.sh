@@ -35,6 +35,11 @@ check "bad format" expect_exit 2 "$vestsim" run --format pdf
 
 # validate: shipped scenarios are clean; a bad one lists its problems and exits 2.
 check "validate shipped" expect_exit 0 "$vestsim" validate "$src"/scenarios
+sed 's/annual_rate: 0.15 .*/at_month: 18/' "$src"/scenarios/hf-paris-vs-google-l5.yaml > leave18.yaml
+check "fixed departure runs" expect_exit 0 "$vestsim" run leave18.yaml --paths 1000
+check "fixed departure is said in one line" contains out.txt "Every future: the employee leaves at month 18 (after 1.5 years)."
+check "fixed departure in JSON" expect_exit 0 "$vestsim" run leave18.yaml --paths 1000 --format json
+check "fixed departure JSON key" contains out.txt '"departure_at_month": 18'
 check "validate shipped regimes" expect_exit 0 "$vestsim" validate "$src"/taxes/fr-2026.yaml "$src"/taxes/us-nyc-2026.yaml "$src"/taxes/none.yaml
 check "a regime is said to be one" contains out.txt "fr-2026.yaml: ok (tax regime)"
 printf 'name: r\ncurrency: EUR\nincome_taxes:\n  - name: t\n    brackets: [[0, 0.1], [0, 0.2]]\n' > bad_regime.yaml

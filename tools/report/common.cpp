@@ -83,4 +83,10 @@ std::string json_report(nlohmann::ordered_json j) {
   return j.dump(2) + "\n";
 }
 
+std::string fixed_departure_line(const models::RunSummary& s) {
+  if (s.departure_at_month < 0) return {};
+  return fmt::format("Every future: the employee leaves at month {} (after {:g} years).",
+                     s.departure_at_month, s.departure_at_month / 12.0);
+}
+
 }  // namespace vestsim::tools

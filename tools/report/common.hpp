@@ -5,6 +5,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "models/summary.hpp"
+
 namespace vestsim::tools {
 
 // Money for reading: "€1,234,000", "-$12,500", "CHF 3,000" (rounded to the unit).
@@ -26,5 +28,9 @@ std::string csv_field(const std::string& s);
 // A JSON report, indented by 2, with "version" and "commit" (tools/version.hpp)
 // added last, as every JSON report records them.
 std::string json_report(nlohmann::ordered_json j);
+
+// "Every future: the employee leaves at month 18 (after 1.5 years)." for a
+// fixed departure (docs/model.md#2-the-employee); empty when departure is random.
+std::string fixed_departure_line(const models::RunSummary& s);
 
 }  // namespace vestsim::tools

@@ -70,6 +70,7 @@ std::string to_json(const RunSummary& s) {
   j["seed"] = s.seed;
   j["horizon_years"] = s.horizon_years;
   j["liquidity_horizon_years"] = s.liquidity_horizon_years;
+  if (s.departure_at_month >= 0) j["departure_at_month"] = s.departure_at_month;  // else random
   ordered_json offers = ordered_json::object();
   for (const auto& o : s.offers) {
     ordered_json jo;
@@ -136,6 +137,7 @@ std::string to_markdown(const RunSummary& s) {
   out += fmt::format("{} paths, seed {}, {} over {} years (equity liquid up to {} years).\n\n",
                      grouped(static_cast<long long>(s.paths)), s.seed, s.currency, s.horizon_years,
                      s.liquidity_horizon_years);
+  if (const std::string d = fixed_departure_line(s); !d.empty()) out += d + "\n\n";
   auto header = [&] {
     std::string h = "| | mean |", sep = "|---|---:|";
     for (double q : s.percentiles) {

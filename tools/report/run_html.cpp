@@ -176,6 +176,8 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
       "<p class=\"meta\">{} {} · seed {} · {} · present values over a {}-year horizon; equity "
       "earned in that time counts if it becomes liquid within {} years.</p>\n",
       s.paths, paths_noun(s.paths), s.seed, cur, s.horizon_years, s.liquidity_horizon_years);
+  if (const std::string d = fixed_departure_line(s); !d.empty())
+    h += "<p class=\"meta\">" + d + "</p>\n";
   for (const auto& cmp : s.comparisons) {
     std::string la = cmp.a, lb = cmp.b;
     for (const auto& o : s.offers) {

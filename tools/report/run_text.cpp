@@ -54,6 +54,7 @@ std::string to_text(const RunSummary& s) {
   out += fmt::format(
       "{} · {}-year horizon, equity counted if liquid within {} years · present values\n\n", cur,
       s.horizon_years, s.liquidity_horizon_years);
+  if (const std::string d = fixed_departure_line(s); !d.empty()) out += d + "\n\n";
   // The answer first: how often each comparison's first offer comes out ahead.
   for (const auto& c : s.comparisons) {
     std::string la = c.a, lb = c.b;
