@@ -76,7 +76,9 @@ void read_report(Node& n, Scenario& s) {
     }
   }
   s.risk_aversion = n.number("risk_aversion", 2.0, between(0, 20));
-  s.wealth = n.number("wealth", 100000.0, between(0, 1e12));
+  // Wealth 0 would make one path paying nothing set every CE to 0 when gamma >= 1
+  // (docs/model.md#8-summaries-over-paths): a CE needs some wealth to stand on.
+  s.wealth = n.number("wealth", 100000.0, Range{0, 1e12, true, false});
 }
 
 void read_companies(Node& root, Scenario& s) {

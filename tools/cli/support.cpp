@@ -7,6 +7,9 @@
 #include <iostream>
 #include <thread>
 
+#include <string_view>
+#include <utility>
+
 #include <fmt/format.h>
 
 #include "tools/cli/progress.hpp"
@@ -34,6 +37,25 @@ std::vector<Override> overrides_of(const SimulationFlags& f) {
   return out;
 }
 
+namespace {
+
+// A problem with a value the user gave as a flag names the flag, not the
+// scenario key the flag sets ("--paths (simulation.paths): ...", not "--set ...").
+std::string described(const Diagnostic& d) {
+  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
+      {"simulation.paths", "--paths"},
+      {"simulation.seed", "--seed"},
+      {"simulation.threads", "--threads"},
+      {"report.risk_aversion", "--risk-aversion"},
+      {"report.wealth", "--wealth"}};
+  if (d.line == 0)
+    for (const auto& [path, flag] : kFlags)
+      if (d.path == path) return fmt::format("{}: {} ({}): {}", d.file, flag, path, d.message);
+  return d.to_string();
+}
+
+}  // namespace
+
 // Loads a scenario file ("" = the built-in default); prints every problem and
 // throws UsageError if there is any.
 Scenario load_or_throw(const std::string& file, const std::vector<Override>& overrides) {
@@ -41,7 +63,7 @@ Scenario load_or_throw(const std::string& file, const std::vector<Override>& ove
       file.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, overrides)
                    : load_scenario_file(file, overrides);
   if (!r.ok()) {
-    for (const Diagnostic& d : r.errors) std::cerr << d.to_string() << "\n";
+    for (const Diagnostic& d : r.errors) std::cerr << described(d) << "\n";
     throw UsageError(fmt::format("{}: {} problem{}; nothing was run",
                                  file.empty() ? kDefaultScenarioFile : file, r.errors.size(),
                                  r.errors.size() == 1 ? "" : "s"));

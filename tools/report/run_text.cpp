@@ -10,22 +10,41 @@ using models::RunSummary;
 
 namespace {
 
-constexpr std::size_t kColumnsPerRow = 8;  // 7 + 8 * 11 = 95 characters
+constexpr std::size_t kWidth = 100, kLabel = 9;  // a line, and its "  label  " part
+
+// Columns a UTF-8 string takes on a terminal (one per code point: "€" is one).
+std::size_t columns(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+// s right-aligned in w columns.
+std::string pad(const std::string& s, std::size_t w) {
+  return std::string(w > columns(s) ? w - columns(s) : 0, ' ') + s;
+}
 
 struct Table {
   std::vector<std::string> heads;
   std::vector<std::pair<std::string, std::vector<std::string>>> rows;
 
   std::string render() const {
+    // 11 columns a cell, wider when a figure needs it ("JPY 104,769,509"), so
+    // cells never run together; as many cells a line as fit in 100 columns.
+    std::size_t w = 11;
+    for (std::size_t c = 0; c < heads.size(); ++c) {
+      w = std::max(w, columns(heads[c]) + 1);
+      for (const auto& row : rows) w = std::max(w, columns(row.second[c]) + 1);
+    }
+    const std::size_t per_line = std::max<std::size_t>(1, (kWidth - kLabel) / w);
     std::string out;
-    for (std::size_t first = 0; first < heads.size(); first += kColumnsPerRow) {
-      const std::size_t last = std::min(heads.size(), first + kColumnsPerRow);
+    for (std::size_t first = 0; first < heads.size(); first += per_line) {
+      const std::size_t last = std::min(heads.size(), first + per_line);
       out += fmt::format("  {:<7}", "");
-      for (std::size_t c = first; c < last; ++c) out += fmt::format("{:>11}", heads[c]);
+      for (std::size_t c = first; c < last; ++c) out += pad(heads[c], w);
       out += "\n";
       for (const auto& [name, cells] : rows) {
         out += fmt::format("  {:<7}", name);
-        for (std::size_t c = first; c < last; ++c) out += fmt::format("{:>11}", cells[c]);
+        for (std::size_t c = first; c < last; ++c) out += pad(cells[c], w);
         out += "\n";
       }
     }
