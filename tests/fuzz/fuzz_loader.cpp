@@ -1,7 +1,9 @@
 // libFuzzer target: any bytes through the scenario loader, and any scenario it
-// accepts through compile() and a few simulated paths. The loader must never
-// crash; a scenario it accepts must never make the kernel read out of bounds
-// (the fuzz build runs under AddressSanitizer and UBSan).
+// accepts through compile() and a few simulated paths; the same bytes through
+// the tax regime loader, and any regime it accepts through compile_regime()
+// and the tax of a few years. Neither loader may crash; what they accept must
+// never make the kernel or the tax code read out of bounds or throw (the fuzz
+// build runs under AddressSanitizer and UBSan).
 //
 // The input is YAML text, then optionally --set overrides: everything after
 // the first NUL byte is split at further NULs into PATH=VALUE texts (a NUL
@@ -14,6 +16,7 @@
 #include "models/compiled.hpp"
 #include "models/io/load.hpp"
 #include "models/simulate.hpp"
+#include "models/tax/tax_year.hpp"
 
 namespace {
 
@@ -33,6 +36,19 @@ std::vector<vestsim::models::Override> overrides_of(std::string_view rest) {
   return out;
 }
 
+// A regime the loader accepts compiles, and taxes a few years without throwing.
+void fuzz_regime(std::string_view text, const std::vector<vestsim::models::Override>& overrides) {
+  using namespace vestsim::models;
+  const LoadRegimeResult r = load_regime_text(text, "fuzz-regime.yaml", overrides);
+  if (!r.ok()) return;
+  const CompiledTaxRegime c = compile_regime(*r.regime);
+  double carry = 0;
+  for (const CategoryAmounts& year :
+       {CategoryAmounts{1e5, 0, 0, 0, 0, 0}, CategoryAmounts{2e5, 5e5, 1e5, 3e5, -4e5, 2e5},
+        CategoryAmounts{0, 0, 0, 0, 1e6, 1e7}})
+    carry = tax_of_year(c, year, carry).carry_out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -42,6 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<vestsim::models::Override> overrides =
       split == std::string_view::npos ? std::vector<vestsim::models::Override>{}
                                       : overrides_of(input.substr(split + 1));
+  fuzz_regime(text, overrides);
   const vestsim::models::LoadResult r =
       vestsim::models::load_scenario_text(text, "fuzz.yaml", overrides);
   if (!r.ok()) return 0;
