@@ -32,21 +32,6 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return prev[b.size()];
 }
 
-// The key of `allowed` `key` is most likely a typo of; empty when none is near.
-std::string nearest(std::string_view key, const Keys& allowed) {
-  std::string_view best;
-  std::size_t best_d = 1000;
-  for (std::string_view k : allowed) {
-    const std::size_t d = edit_distance(key, k);
-    if (d < best_d) best_d = d, best = k;
-  }
-  for (std::string_view k : allowed)  // "horizon" for "horizon_years"
-    if (key.size() >= 3 && k.size() > key.size() && k.substr(0, key.size()) == key && best_d > 2)
-      best = k, best_d = 0;
-  if (!best.empty() && best_d <= std::max<std::size_t>(2, key.size() / 3)) return std::string(best);
-  return {};
-}
-
 }  // namespace
 
 bool Range::contains(double x) const {
@@ -192,7 +177,7 @@ void Node::report_new_entries() {
   for (const auto& [path, next] : reader_->unread_below(path_)) {
     if (std::find(ids.begin(), ids.end(), next) != ids.end()) continue;
     reader_->mark_read(path);
-    const std::string best = nearest(next, ids);
+    const std::string best(nearest_key(next, ids));
     reader_->error(YAML::Node(), path,
                    fmt::format("{} has no entry '{}' (--set changes an entry, never adds one); {}",
                                path_, next,
