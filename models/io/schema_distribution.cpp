@@ -21,20 +21,35 @@ bool is_percentile_key(std::string_view k) {
 
 const std::optional<double> kRequired = std::nullopt;
 
+// True in a walk, or once reading `n` has recorded a problem since `before`:
+// then no sampler is built, since its factory asserts on NaN or disordered
+// parameters (docs/design.md#10-every-declaration-states-its-contract).
+bool unusable(Node& n, std::size_t before) {
+  return n.walking() || n.reader().error_count() != before;
+}
+
 Sampler read_constant(Node& n) {
-  return Sampler::constant(n.number("value", kRequired, any()));
+  const std::size_t before = n.reader().error_count();
+  const double value = n.number("value", kRequired, any());
+  if (unusable(n, before)) return {};
+  return Sampler::constant(value);
 }
 
 Sampler read_uniform(Node& n) {
+  const std::size_t before = n.reader().error_count();
   const double lo = n.number("low", kRequired, any());
   const double hi = n.number("high", kRequired, any());
   if (hi < lo) n.child("high").error(fmt::format("must be >= low ({})", lo));
+  if (unusable(n, before)) return {};
   return Sampler::uniform(lo, hi);
 }
 
 Sampler read_normal(Node& n) {
+  const std::size_t before = n.reader().error_count();
   const double mean = n.number("mean", kRequired, any());
-  return Sampler::normal(mean, n.number("sd", kRequired, at_least(0)));
+  const double sd = n.number("sd", kRequired, at_least(0));
+  if (unusable(n, before)) return {};
+  return Sampler::normal(mean, sd);
 }
 
 // Two percentiles (pN keys, or median for p50).
@@ -48,6 +63,7 @@ Sampler read_lognormal_quantiles(Node& n, std::vector<std::pair<double, std::str
     return {};
   }
   std::sort(q.begin(), q.end());
+  const std::size_t before = n.reader().error_count();
   const double x1 = n.number(q[0].second, kRequired, above(0));
   const double x2 = n.number(q[1].second, kRequired, above(0));
   if (q[0].first == q[1].first) {
@@ -58,6 +74,7 @@ Sampler read_lognormal_quantiles(Node& n, std::vector<std::pair<double, std::str
     n.child(q[1].second).error(fmt::format("must be greater than {} ({})", q[0].second, x1));
     return {};
   }
+  if (unusable(n, before)) return {};
   return Sampler::lognormal_quantiles(q[0].first, x1, q[1].first, x2);
 }
 
@@ -68,25 +85,32 @@ Sampler read_lognormal(Node& n) {
   for (const std::string& k : n.keys_matching(is_percentile_key))
     quantiles.push_back({std::stod(k.substr(1)) / 100, k});
   const char* one_of = "give one of: median and sigma; mean and sd; or two percentiles";
+  const std::size_t before = n.reader().error_count();
   if (sigma) {
     if (mean || sd || !quantiles.empty()) n.error(one_of);
     const double m = n.number("median", kRequired, above(0));
-    return Sampler::lognormal_median(m, n.number("sigma", kRequired, at_least(0)));
+    const double v = n.number("sigma", kRequired, at_least(0));
+    if (unusable(n, before)) return {};
+    return Sampler::lognormal_median(m, v);
   }
   if (mean || sd) {
     if (median || !quantiles.empty()) n.error(one_of);
     const double m = n.number("mean", kRequired, above(0));
-    return Sampler::lognormal_mean_sd(m, n.number("sd", kRequired, at_least(0)));
+    const double v = n.number("sd", kRequired, at_least(0));
+    if (unusable(n, before)) return {};
+    return Sampler::lognormal_mean_sd(m, v);
   }
   return read_lognormal_quantiles(n, std::move(quantiles));
 }
 
 Sampler read_triangular_or_pert(Node& n, bool pert) {
+  const std::size_t before = n.reader().error_count();
   const double lo = n.number("low", kRequired, any());
   const double mode = n.number("mode", kRequired, any());
   const double hi = n.number("high", kRequired, any());
   if (!(lo <= mode && mode <= hi))
     n.error(fmt::format("needs low <= mode <= high, got {}, {}, {}", lo, mode, hi));
+  if (unusable(n, before)) return {};
   return pert ? Sampler::pert(lo, mode, hi) : Sampler::triangular(lo, mode, hi);
 }
 
@@ -103,13 +127,19 @@ Sampler read_exponential(Node& n) {
     n.error("exponential takes exactly one of 'rate' or 'mean'");
     return {};
   }
-  if (rate) return Sampler::exponential(n.number("rate", kRequired, above(0)));
-  return Sampler::exponential(1.0 / n.number("mean", kRequired, above(0)));
+  const std::size_t before = n.reader().error_count();
+  const double r =
+      rate ? n.number("rate", kRequired, above(0)) : 1.0 / n.number("mean", kRequired, above(0));
+  if (unusable(n, before)) return {};
+  return Sampler::exponential(r);
 }
 
 Sampler read_weibull(Node& n) {
+  const std::size_t before = n.reader().error_count();
   const double shape = n.number("shape", kRequired, above(0));
-  return Sampler::weibull(shape, n.number("scale", kRequired, above(0)));
+  const double scale = n.number("scale", kRequired, above(0));
+  if (unusable(n, before)) return {};
+  return Sampler::weibull(shape, scale);
 }
 
 // n[key]: a non-empty list of numbers in `range`.
@@ -128,7 +158,7 @@ Sampler read_discrete(Node& n) {
   const std::size_t before = n.reader().error_count();
   const std::vector<double> values = number_list(n, "values", any());
   const std::vector<double> weights = number_list(n, "weights", at_least(0));
-  if (n.reader().error_count() != before || n.walking()) return {};
+  if (unusable(n, before)) return {};
   if (values.size() != weights.size()) {
     n.child("weights").error(fmt::format("needs one weight per value ({} values, {} weights)",
                                          values.size(), weights.size()));
