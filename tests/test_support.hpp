@@ -21,4 +21,19 @@ inline models::Scenario load_ok(const std::string& text,
   return *r.scenario;
 }
 
+// `text` with its first `find` replaced by `replace`; the test stops if `find` is absent.
+inline std::string edited(std::string text, const std::string& find, const std::string& replace) {
+  const auto at = text.find(find);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, find.size(), replace);
+  return text;
+}
+
+// Every diagnostic of a load, one a line.
+inline std::string all_messages(const models::LoadResult& r) {
+  std::string s;
+  for (const auto& d : r.errors) s += d.to_string() + "\n";
+  return s;
+}
+
 }  // namespace vestsim::test

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/io/load.hpp"
+#include "tests/test_support.hpp"
 
 using namespace vestsim::models;
 
@@ -49,18 +50,10 @@ offers:
         vesting: {years: 4}
 )";
 
-std::string edit(const std::string& find, const std::string& replace) {
-  std::string s = kBase;
-  const auto at = s.find(find);
-  REQUIRE(at != std::string::npos);
-  s.replace(at, find.size(), replace);
-  return s;
-}
+using vestsim::test::all_messages;
 
-std::string all_messages(const LoadResult& r) {
-  std::string s;
-  for (const auto& d : r.errors) s += d.to_string() + "\n";
-  return s;
+std::string edit(const std::string& find, const std::string& replace) {
+  return vestsim::test::edited(kBase, find, replace);
 }
 
 // The load fails with a diagnostic containing `expect` at line `line`.

@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/io/load.hpp"
+#include "tests/test_support.hpp"
 
 using namespace vestsim::models;
 namespace fs = std::filesystem;
@@ -53,15 +54,8 @@ sources: [made up]
 omissions: [everything]
 )";
 
-std::string edit(std::string s, const std::string& find, const std::string& replace) {
-  const auto at = s.find(find);
-  REQUIRE(at != std::string::npos);
-  s.replace(at, find.size(), replace);
-  return s;
-}
-
 std::string regime_with(const std::string& find, const std::string& replace) {
-  return edit(kRegime, find, replace);
+  return vestsim::test::edited(kRegime, find, replace);
 }
 
 std::string messages_of(const std::vector<Diagnostic>& errors) {
@@ -294,8 +288,8 @@ TEST_CASE("an offer's tax names a shipped regime or a file", "[regime][loader]")
   }
   SECTION("no tax key: no regime, employment treatment") {
     std::string s = scenario("{regime: none}");
-    s = edit(s, "    tax: {regime: none}\n", "");
-    s = edit(s, "        tax_treatment: employment\n", "");
+    s = vestsim::test::edited(s, "    tax: {regime: none}\n", "");
+    s = vestsim::test::edited(s, "        tax_treatment: employment\n", "");
     const LoadResult r = load_scenario_text(s, "s.yaml");
     INFO(messages_of(r.errors));
     REQUIRE(r.ok());
