@@ -111,6 +111,32 @@ const Names<models::Solve> kSolve = {{"equity", models::Solve::kEquity},
 const Names<models::Scale> kScale = {{"first", models::Scale::kFirst},
                                      {"all", models::Scale::kAll}};
 const Names<Format> kBenchFormats = {{"text", Format::kText}, {"json", Format::kJson}};
+// The categories a single income may have in `vestsim taxes` (qualified_excess is what a
+// qualified amount above the cap becomes, not an income of its own).
+const Names<models::TaxCategory> kIncomeCategories = {
+    {"wages", models::TaxCategory::kWages},
+    {"equity_income", models::TaxCategory::kEquityIncome},
+    {"qualified", models::TaxCategory::kQualified},
+    {"gain_short", models::TaxCategory::kGainShort},
+    {"gain_long", models::TaxCategory::kGainLong}};
+
+// An amount of money: a finite number >= 0 (1e5 works).
+CLI::Validator amount() {
+  return CLI::Validator(
+      [](std::string& text) {
+        std::size_t used = 0;
+        double v = -1;
+        try {
+          v = std::stod(text, &used);
+        } catch (...) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size() || !std::isfinite(v) || v < 0 || v > 1e12)
+          return fmt::format("expected an amount from 0 to 1e12, got '{}'", text);
+        return std::string();
+      },
+      "");
+}
 
 // The subcommands, each filling its own options struct.
 struct Parser {
@@ -121,7 +147,9 @@ struct Parser {
   SweepOptions sweep;
   SensitivityOptions sensitivity;
   BenchOptions bench;
-  CLI::App *run_app, *validate_app, *breakeven_app, *sweep_app, *sensitivity_app, *bench_app;
+  TaxesOptions taxes;
+  CLI::App *run_app, *validate_app, *breakeven_app, *sweep_app, *sensitivity_app, *bench_app,
+      *taxes_app;
 
   Parser() {
     app.require_subcommand(1);
@@ -143,6 +171,7 @@ struct Parser {
     add_sweep();
     add_sensitivity();
     add_bench();
+    add_taxes();
   }
 
   void add_run() {
@@ -252,12 +281,31 @@ struct Parser {
     bench_app->footer("Example:\n  vestsim bench --paths 1e7 --threads 2 --format json");
   }
 
+  void add_taxes() {
+    taxes_app = app.add_subcommand(
+        "taxes", "List the shipped tax regimes, or show one year's tax on an income, line by line");
+    taxes_app->add_option("regime", taxes.regime,
+                          "A shipped regime's name or a regime file (default: list the shipped "
+                          "regimes)");
+    taxes_app->add_option("--income", taxes.income, "The income to tax, in the regime's currency")
+        ->type_name("X")
+        ->transform(amount());
+    add_named(taxes_app, "--category", taxes.category, kIncomeCategories,
+              "What the income is (default wages): wages, equity_income, qualified, gain_short, "
+              "gain_long");
+    add_named(taxes_app, "--format", taxes.format, kBenchFormats, "text or json");
+    taxes_app->footer(
+        "Examples:\n  vestsim taxes\n  vestsim taxes fr-2026 --income 100000\n"
+        "  vestsim taxes us-nyc-2026 --income 50000 --category gain_long --format json");
+  }
+
   Command command() {
     if (*run_app) return std::move(run);
     if (*validate_app) return std::move(validate);
     if (*breakeven_app) return std::move(breakeven);
     if (*sweep_app) return std::move(sweep);
     if (*sensitivity_app) return std::move(sensitivity);
+    if (*taxes_app) return std::move(taxes);
     return std::move(bench);
   }
 };
@@ -330,7 +378,7 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
     const std::string name = argv[1];
     std::string names;
     for (const CLI::App* sub : {p.run_app, p.validate_app, p.breakeven_app, p.sweep_app,
-                                p.sensitivity_app, p.bench_app}) {
+                                p.sensitivity_app, p.bench_app, p.taxes_app}) {
       if (sub->get_name() == name) {
         names.clear();
         break;

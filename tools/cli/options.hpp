@@ -13,6 +13,7 @@
 #include "models/io/load.hpp"
 #include "models/studies/breakeven.hpp"
 #include "models/studies/sweep.hpp"
+#include "models/tax/regime.hpp"
 #include "tools/report/format.hpp"
 
 namespace vestsim::tools {
@@ -71,8 +72,16 @@ struct BenchOptions {
   Format format = Format::kText;  // text or json
 };
 
+// `vestsim taxes [NAME|FILE --income X]` (docs/cli.md#taxes).
+struct TaxesOptions {
+  std::string regime;            // "" = list the shipped regimes
+  std::optional<double> income;  // --income, finite and >= 0; required with a regime
+  models::TaxCategory category = models::TaxCategory::kWages;
+  Format format = Format::kText;  // text or json
+};
+
 using Command = std::variant<RunOptions, ValidateOptions, BreakevenOptions, SweepOptions,
-                             SensitivityOptions, BenchOptions>;
+                             SensitivityOptions, BenchOptions, TaxesOptions>;
 
 struct ParsedCommand {
   std::optional<Command> command;  // empty: stop with exit_code
