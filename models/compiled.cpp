@@ -98,6 +98,8 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     co.bonus_key = engine::make_stream_key(seed, "bonus/" + id);
     co.signing = o.signing_amount * fx;
     co.clawback_months = o.clawback_months;
+    co.has_regime = o.tax.has_value();
+    c.has_tax = c.has_tax || co.has_regime;
     co.let_go_probability.assign(s.companies.size(), -1.0);
     for (std::size_t k = 0; k < s.companies.size(); ++k)
       co.let_go_key.push_back(

@@ -139,6 +139,8 @@ SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {
     if (opt.salary_column) r.salary_bonus.emplace_back(n);
   }
   for (std::size_t k = 0; k < cs.compare.size(); ++k) r.diff.emplace_back(n);
+  if (cs.has_tax)
+    for (std::size_t o = 0; o < cs.offers.size(); ++o) r.tax.emplace_back(n);
   for (const CompiledCompany& c : cs.companies) r.outcome.emplace_back(c.is_public ? 0 : n);
   if (opt.timeline) {
     r.timeline_years = cs.timeline_years;
