@@ -120,6 +120,21 @@ const Names<models::TaxCategory> kIncomeCategories = {
     {"gain_short", models::TaxCategory::kGainShort},
     {"gain_long", models::TaxCategory::kGainLong}};
 
+// --basis after-tax|pre-tax (docs/tax.md#t6-outputs); left empty, the command takes the
+// scenario's default.
+void add_basis(CLI::App* app, std::optional<models::Basis>& basis) {
+  app->add_option_function<std::string>(
+         "--basis",
+         [&basis](const std::string& text) {
+           if (text != "after-tax" && text != "pre-tax")
+             throw CLI::ValidationError("--basis: " + text + " not in {after-tax,pre-tax}");
+           basis = text == "after-tax" ? models::Basis::kAfterTax : models::Basis::kPreTax;
+         },
+         "Compare totals after tax or before it (default: after-tax when any offer has a tax "
+         "regime, else pre-tax)")
+      ->type_name("{after-tax,pre-tax}");
+}
+
 // An amount of money: a finite number >= 0 (1e5 works).
 CLI::Validator amount() {
   return CLI::Validator(
@@ -216,6 +231,7 @@ struct Parser {
                    "CRRA gamma for the ce metric (default: the scenario's)");
     be->add_option("--wealth", o.wealth,
                    "Starting wealth for the ce metric (default: the scenario's)");
+    add_basis(be, o.basis);
     add_simulation_flags(be, o.sim);
     be->footer(
         "Example:\n  vestsim breakeven scenarios/hf-paris-vs-google-l5.yaml --offer hf_ask "
@@ -247,6 +263,7 @@ struct Parser {
         ->required();
     sweep_app->add_option("--compare", sweep.compare,
                           "A:B, the comparison to report (default: the scenario's first)");
+    add_basis(sweep_app, sweep.basis);
     add_simulation_flags(sweep_app, sweep.sim);
     sweep_app->footer(
         "Example:\n  vestsim sweep --vary offers.hf_ask.grants[0].value=200000:600000:50000\n"
@@ -262,6 +279,7 @@ struct Parser {
                                 "Scenario file (default: the built-in scenario)");
     sensitivity_app->add_option("--compare", sensitivity.compare,
                                 "A:B, the comparison (default: the scenario's first)");
+    add_basis(sensitivity_app, sensitivity.basis);
     add_simulation_flags(sensitivity_app, sensitivity.sim);
     sensitivity_app->footer(
         "Example:\n  vestsim sensitivity scenarios/hf-paris-vs-google-l5.yaml --compare "

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/io/load.hpp"
+#include "models/studies/basis.hpp"
 #include "models/studies/breakeven.hpp"
 #include "models/studies/sweep.hpp"
 #include "models/tax/regime.hpp"
@@ -48,6 +49,7 @@ struct BreakevenOptions {
   models::Solve solve = models::Solve::kEquity;
   models::Scale scale = models::Scale::kFirst;  // --scale: equity solves only
   std::optional<double> risk_aversion, wealth;  // override the scenario's report values
+  std::optional<models::Basis> basis;           // --basis; default: models::default_basis
   SimulationFlags sim;
 };
 
@@ -56,13 +58,15 @@ struct SweepOptions {
   // One or two, each with 1..400 values. A path "scale:OFFER" multiplies the
   // offer's first grant value, "scale-all:OFFER" all its grant values.
   std::vector<models::SweepAxis> axes;
-  std::string compare;  // "A:B", or "" for the scenario's first comparison
+  std::string compare;                 // "A:B", or "" for the scenario's first comparison
+  std::optional<models::Basis> basis;  // --basis; default: models::default_basis
   SimulationFlags sim;
 };
 
 struct SensitivityOptions {
   std::string scenario;
-  std::string compare;  // "A:B", or "" for the scenario's first comparison
+  std::string compare;                 // "A:B", or "" for the scenario's first comparison
+  std::optional<models::Basis> basis;  // --basis; default: models::default_basis
   SimulationFlags sim;
 };
 

@@ -93,4 +93,19 @@ std::string fixed_departure_line(const models::RunSummary& s) {
                      s.departure_at_month, s.departure_at_month / 12.0);
 }
 
+std::string tax_disclaimer(const std::vector<std::string>& regimes) {
+  if (regimes.empty()) return {};
+  std::string list;
+  for (const std::string& r : regimes) list += (list.empty() ? "" : ", ") + r;
+  return fmt::format("After-tax figures are a model of tax, not tax advice: regime{} {}.",
+                     regimes.size() == 1 ? "" : "s", list);
+}
+
+std::string basis_sentence(models::Basis basis, const std::vector<std::string>& regimes) {
+  if (regimes.empty()) return "On totals before tax: no offer has a tax regime.";
+  if (basis == models::Basis::kPreTax)
+    return "On totals before tax (--basis pre-tax; with a tax regime the default is after tax).";
+  return "On totals after tax (--basis pre-tax for before tax). " + tax_disclaimer(regimes);
+}
+
 }  // namespace vestsim::tools

@@ -2,6 +2,7 @@
 // CSV, markdown and a self-contained HTML page with charts.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,11 @@ struct ChartData {
   std::vector<std::vector<double>> density;  // [offer][bin]: share of paths per bin
   std::vector<double> cdf_p;                 // probability levels
   std::vector<std::vector<double>> cdf_x;    // [offer][level]: quantile of total
+  // docs/tax.md#t6-outputs, per offer (empty without tax columns): P10, P50, P90 of the
+  // effective tax rate tax / total over the paths whose total is > 0 (the rate of a total
+  // <= 0 means nothing), and the share of paths that have one.
+  std::vector<std::array<double, 3>> tax_rate;
+  std::vector<double> tax_rate_share;
 };
 // Requires at least one offer and one path.
 ChartData chart_data(const models::SimResult& r);
