@@ -53,6 +53,11 @@ struct PathValues {
   std::vector<double> cash, equity, salary_bonus;
   std::vector<Outcome> outcome;  // per company
   std::uint64_t draws = 0;       // uniforms consumed
+  // Per offer: the PV of the tax charged (report currency; 0 without a regime), and per tax
+  // year 1..last the category totals, baseline, charged tax and carry (regime currency,
+  // nominal; empty without a regime). docs/tax.md#t2-the-income-of-one-tax-year to #t5.
+  std::vector<double> tax;
+  std::vector<std::vector<TaxLedger::Year>> tax_years;
 };
 // Path `path` exactly as simulate() computes it.
 PathValues simulate_path(const CompiledScenario& cs, std::uint64_t path);
