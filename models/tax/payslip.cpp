@@ -71,4 +71,19 @@ Payslip payslip(const TaxRegime& regime, TaxCategory category, double income) {
   return p;
 }
 
+CategoryAmounts charged_by_category(const CompiledTaxRegime& regime, const CategoryAmounts& amounts,
+                                    double baseline, double carry_in) {
+  CategoryAmounts alone{}, partial{};
+  alone[0] = partial[0] = baseline;  // the baseline is wages (index 0)
+  CategoryAmounts share{};
+  double before = 0;  // charged tax of the categories stacked so far (the baseline alone: 0)
+  for (std::size_t c = 0; c < kTaxCategoryCount; ++c) {
+    partial[c] += amounts[c];
+    const double upto = charged_tax_of_year(regime, partial, alone, carry_in).tax;
+    share[c] = upto - before;
+    before = upto;
+  }
+  return share;
+}
+
 }  // namespace vestsim::models

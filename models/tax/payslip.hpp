@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/tax/regime.hpp"
+#include "models/tax/tax_year.hpp"
 
 namespace vestsim::models {
 
@@ -40,5 +41,16 @@ struct Payslip {
 // Throws std::invalid_argument when category is qualified and the regime has no
 // `qualified` cap (the same rule that makes such a grant an error).
 Payslip payslip(const TaxRegime& regime, TaxCategory category, double income);
+
+// The tax charged to an offer in one year, split by category for a report (the HTML bar of
+// tax by category; docs/tax.md#t6-outputs). The charged tax is that of
+// docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life; T4
+// taxes the year's sum, so the split stacks the categories in the order of §T2's table
+// (wages first, gain_long last) and gives each the tax it adds on top of those before it:
+//   share[c] = charged(baseline + x[..c]) − charged(baseline + x[..c−1]).
+// The shares sum to charged_tax_of_year(amounts + baseline, baseline, carry_in) (up to
+// rounding). Requires: as charged_tax_of_year, baseline >= 0. Throws: nothing.
+CategoryAmounts charged_by_category(const CompiledTaxRegime& regime, const CategoryAmounts& amounts,
+                                    double baseline, double carry_in);
 
 }  // namespace vestsim::models

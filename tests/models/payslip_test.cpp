@@ -83,6 +83,24 @@ TEST_CASE("payslip: us-nyc-2026, a long-term gain alone stacks on a zero base", 
   CHECK(p.marginal_rate == Approx(0.15 + 0.054 + 0.03819).margin(1e-6));
 }
 
+TEST_CASE("charged_by_category stacks the categories and sums to the charged tax", "[tax]") {
+  const CompiledTaxRegime r = compile_regime(regime("fr-2026"));
+  // Baseline 50,000 of wages; the offer brings 20,000 of wages and 100,000 of RSU income.
+  // Wages first: the charged tax of 20,000 more wages on top of 50,000, then the RSU income
+  // on top of 70,000; nothing else.
+  const CategoryAmounts offer{20000, 100000, 0, 0, 0, 0};
+  const CategoryAmounts baseline{50000, 0, 0, 0, 0, 0};
+  const CategoryAmounts with{70000, 100000, 0, 0, 0, 0};
+  const CategoryAmounts share = charged_by_category(r, offer, 50000, 0);
+  const CategoryAmounts wages_only{70000, 0, 0, 0, 0, 0};
+  CHECK(share[0] == Approx(charged_tax_of_year(r, wages_only, baseline, 0).tax));
+  CHECK(share[0] + share[1] == Approx(charged_tax_of_year(r, with, baseline, 0).tax));
+  for (std::size_t k = 2; k < kTaxCategoryCount; ++k) CHECK(share[k] == 0);
+  // 20,000 more wages on top of 50,000: taxable 0.72 x 20,000 = 14,400 at 30%, plus 22%:
+  // 4,320 + 4,400 = 8,720.
+  CHECK(share[0] == Approx(8720).margin(kCent));
+}
+
 TEST_CASE("payslip: qualified needs a regime with a cap", "[tax]") {
   CHECK_THROWS_AS(payslip(regime("us-nyc-2026"), TaxCategory::kQualified, 1),
                   std::invalid_argument);

@@ -229,5 +229,27 @@ check "taxes bad regime file line" contains err.txt "bad_regime.yaml:5"
 check "taxes none" expect_exit 0 "$vestsim" taxes none --income 1000
 check "none: no tax" grep -qE '^total tax +0\.00$' out.txt
 
+# After tax (docs/tax.md#t6-outputs): every offer of the built-in scenario under fr-2026.
+sed '/^    label: /a\    tax: {regime: fr-2026}' "$src"/scenarios/hf-paris-vs-google-l5.yaml > taxed.yaml
+check "taxed run" expect_exit 0 "$vestsim" run taxed.yaml --paths 2000
+check "taxed run: the disclaimer" contains out.txt "After-tax figures are a model of tax, not tax advice: regime fr-2026 (2026)."
+check "taxed run leads after tax" grep -qE '^  Hugging Face Staff, Paris \(ask\) beats Google L5, Paris in [0-9.]+% of futures after tax' out.txt
+check "taxed run: pre-tax beside it" grep -qE '^    before tax: [0-9.]+%' out.txt
+check "breakeven states its basis" expect_exit 0 "$vestsim" breakeven taxed.yaml --paths 2000 --metric mean
+check "after tax by default" contains out.txt "On totals after tax (--basis pre-tax for before tax). After-tax figures are a model"
+check "breakeven --basis pre-tax" expect_exit 0 "$vestsim" breakeven taxed.yaml --paths 2000 --metric mean --basis pre-tax --format json
+check "pre-tax in JSON" contains out.txt '"basis": "pre-tax"'
+check "untaxed breakeven says so" expect_exit 0 "$vestsim" breakeven --paths 2000 --metric mean
+check "untaxed basis" contains out.txt "On totals before tax: no offer has a tax regime."
+check "bad --basis" expect_exit 2 "$vestsim" breakeven --basis post-tax
+check "bad --basis said" contains err.txt "--basis: post-tax not in {after-tax,pre-tax}"
+check "sweep after tax" expect_exit 0 "$vestsim" sweep taxed.yaml --vary scale:hf_ask=1:2:1 --paths 1000 --format json
+check "sweep basis key" contains out.txt '"basis": "after-tax"'
+check "sensitivity --basis" expect_exit 0 "$vestsim" sensitivity taxed.yaml --paths 500 --basis pre-tax
+check "sensitivity states it" contains out.txt "On totals before tax (--basis pre-tax"
+check "taxed csv keeps five fields" expect_exit 0 "$vestsim" run taxed.yaml --paths 500 --format csv
+check "taxed csv five fields" bash -c "awk -F, 'NF != 5 { bad = 1 } END { exit bad }' out.txt"
+check "taxed csv after_tax rows" contains out.txt "offer,hf_ask,after_tax,mean,"
+
 echo "$passed passed, $failures failed"
 [ "$failures" = 0 ]

@@ -254,6 +254,17 @@ TEST_CASE("with a regime, every report leads with the after-tax answer and says 
         std::string::npos);
   CHECK(html.find("<th>after tax</th>") < html.find("<th>total</th>"));
   CHECK(html.find("Effective tax rate (tax ÷ total, present values): P10 ") != std::string::npos);
+  CHECK(html.find("chart-tax-categories") == std::string::npos);  // needs the scenario
+  ChartData charts = chart_data(f.r);
+  add_median_tax(charts, f.s, f.r);
+  REQUIRE(charts.median_tax.size() == 3);
+  for (const auto& m : charts.median_tax) {
+    REQUIRE(m);
+    CHECK((*m)[0] > 0);  // every offer pays tax on its wages
+  }
+  const std::string with_bar = to_html(f.sum, charts);
+  CHECK(well_formed(with_bar, why));
+  CHECK(with_bar.find("id=\"chart-tax-categories\"") != std::string::npos);
 }
 
 TEST_CASE("without a regime no report mentions tax", "[report][tax]") {

@@ -135,6 +135,12 @@ void add_basis(CLI::App* app, std::optional<models::Basis>& basis) {
       ->type_name("{after-tax,pre-tax}");
 }
 
+// The flags of breakeven, sweep and sensitivity: --basis, then the simulation flags.
+void add_study_flags(CLI::App* app, std::optional<models::Basis>& basis, SimulationFlags& f) {
+  add_basis(app, basis);
+  add_simulation_flags(app, f);
+}
+
 // An amount of money: a finite number >= 0 (1e5 works).
 CLI::Validator amount() {
   return CLI::Validator(
@@ -231,8 +237,7 @@ struct Parser {
                    "CRRA gamma for the ce metric (default: the scenario's)");
     be->add_option("--wealth", o.wealth,
                    "Starting wealth for the ce metric (default: the scenario's)");
-    add_basis(be, o.basis);
-    add_simulation_flags(be, o.sim);
+    add_study_flags(be, o.basis, o.sim);
     be->footer(
         "Example:\n  vestsim breakeven scenarios/hf-paris-vs-google-l5.yaml --offer hf_ask "
         "--against google");
@@ -263,8 +268,7 @@ struct Parser {
         ->required();
     sweep_app->add_option("--compare", sweep.compare,
                           "A:B, the comparison to report (default: the scenario's first)");
-    add_basis(sweep_app, sweep.basis);
-    add_simulation_flags(sweep_app, sweep.sim);
+    add_study_flags(sweep_app, sweep.basis, sweep.sim);
     sweep_app->footer(
         "Example:\n  vestsim sweep --vary offers.hf_ask.grants[0].value=200000:600000:50000\n"
         "  vestsim sweep --vary offers.hf_ask.base=115000:155000:10000 "
@@ -279,8 +283,7 @@ struct Parser {
                                 "Scenario file (default: the built-in scenario)");
     sensitivity_app->add_option("--compare", sensitivity.compare,
                                 "A:B, the comparison (default: the scenario's first)");
-    add_basis(sensitivity_app, sensitivity.basis);
-    add_simulation_flags(sensitivity_app, sensitivity.sim);
+    add_study_flags(sensitivity_app, sensitivity.basis, sensitivity.sim);
     sensitivity_app->footer(
         "Example:\n  vestsim sensitivity scenarios/hf-paris-vs-google-l5.yaml --compare "
         "hf_ask:google");

@@ -101,6 +101,20 @@ std::string tax_disclaimer(const std::vector<std::string>& regimes) {
                      regimes.size() == 1 ? "" : "s", list);
 }
 
+std::string certainty_lines(const models::RunSummary& s, const models::ComparisonSummary& c,
+                            const std::string& lead, const std::string& sep,
+                            const std::string& end) {
+  const std::string crra =
+      fmt::format("CRRA γ = {}, wealth {}", s.risk_aversion, money(s.wealth, s.currency));
+  const auto line = [&](const char* basis, double a, double b) {
+    return fmt::format("{}{} ({}): {} {}{}{} {}{}", lead, basis, crra, c.a, money(a, s.currency),
+                       sep, c.b, money(b, s.currency), end);
+  };
+  std::string out;
+  if (s.has_tax) out += line(" after tax", c.ce_a_after_tax, c.ce_b_after_tax);
+  return out + line(s.has_tax ? " before tax" : "", c.ce_a, c.ce_b);
+}
+
 std::string basis_sentence(models::Basis basis, const std::vector<std::string>& regimes) {
   if (regimes.empty()) return "On totals before tax: no offer has a tax regime.";
   if (basis == models::Basis::kPreTax)

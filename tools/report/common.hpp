@@ -40,6 +40,13 @@ std::string fixed_departure_line(const models::RunSummary& s);
 // `regimes` as RunSummary::regimes spells them; empty gives "".
 std::string tax_disclaimer(const std::vector<std::string>& regimes);
 
+// The certainty equivalents of comparison `c`, each line "{lead}{basis} (CRRA γ = 2, wealth
+// €100,000): a €X{sep}b €Y{end}": after tax then " before tax" when s.has_tax, else one line
+// with no basis.
+std::string certainty_lines(const models::RunSummary& s, const models::ComparisonSummary& c,
+                            const std::string& lead, const std::string& sep,
+                            const std::string& end);
+
 // The basis a study compared on, in one line (docs/tax.md#t6-outputs): without a regime
 // "On totals before tax: no offer has a tax regime."; after tax "On totals after tax
 // (--basis pre-tax for before tax). " followed by tax_disclaimer(regimes); before tax with a

@@ -201,19 +201,13 @@ std::string to_markdown(const RunSummary& s) {
     out += header();
     if (s.has_tax) out += row("difference after tax", c.diff_after_tax);
     out += row("difference", c.diff);
-    const std::string crra =
-        fmt::format("CRRA γ = {}, wealth {}", s.risk_aversion, money(s.wealth, cur));
-    if (s.has_tax)
-      out += fmt::format("\nCertainty equivalents after tax ({}): {} {}, {} {}.\n", crra, c.a,
-                         money(c.ce_a_after_tax, cur), c.b, money(c.ce_b_after_tax, cur));
-    out += fmt::format("\nCertainty equivalents{} ({}): {} {}, {} {}.\n\n",
-                       s.has_tax ? " before tax" : "", crra, c.a, money(c.ce_a, cur), c.b,
-                       money(c.ce_b, cur));
+    out += certainty_lines(s, c, "\nCertainty equivalents", ", ", ".\n") + "\n";
   }
   return out;
 }
 
-std::string render_run(const models::RunStudy& run, Format format) {
+std::string render_run(const models::RunStudy& run, Format format,
+                       const models::Scenario* scenario) {
   switch (format) {
     case Format::kJson:
       return to_json(run.summary);
@@ -221,8 +215,11 @@ std::string render_run(const models::RunStudy& run, Format format) {
       return to_csv(run.summary);
     case Format::kMarkdown:
       return to_markdown(run.summary);
-    case Format::kHtml:
-      return to_html(run.summary, chart_data(run.result));
+    case Format::kHtml: {
+      ChartData charts = chart_data(run.result);
+      if (scenario) add_median_tax(charts, *scenario, run.result);
+      return to_html(run.summary, charts);
+    }
     case Format::kText:
       break;
   }

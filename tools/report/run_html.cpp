@@ -10,6 +10,7 @@
 #include "tools/report/common.hpp"
 #include "tools/report/html.hpp"
 #include "tools/report/run.hpp"
+#include "tools/report/run_tax.hpp"
 
 namespace vestsim::tools {
 
@@ -138,23 +139,6 @@ std::string stats_table(const RunSummary& s,
   return t + "</tbody></table>\n";
 }
 
-// docs/tax.md#t6-outputs: "Effective tax rate (tax ÷ total): P10 a · P50 b · P90 c", over
-// the futures with a positive total (a rate of a total <= 0 means nothing), saying how
-// many those are when it is not all of them.
-std::string tax_rate_line(const models::OfferSummary& o, const ChartData& c, std::size_t k) {
-  if (k >= c.tax_rate.size()) return {};
-  if (!o.has_regime) return "<p>No tax regime: after tax = total.</p>\n";
-  const double share = c.tax_rate_share[k];
-  if (share == 0) return "<p>Effective tax rate: undefined (no future has a positive total).</p>\n";
-  const auto& q = c.tax_rate[k];
-  std::string line =
-      fmt::format("<p>Effective tax rate (tax ÷ total, present values): P10 {} · P50 {} · P90 {}",
-                  percent(q[0]), percent(q[1]), percent(q[2]));
-  if (share < 1)
-    line += fmt::format(", over the {} of futures whose total is positive", percent(share));
-  return line + ".</p>\n";
-}
-
 }  // namespace
 
 ChartData chart_data(const models::SimResult& r) {
@@ -253,6 +237,7 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
           percent(o.outcomes.none));
     h += ".</p>\n</section>\n";
   }
+  h += tax_category_chart(s, c);
   for (const auto& cmp : s.comparisons) {
     h += "<section>\n<h2>" + esc(cmp.a) + " vs " + esc(cmp.b) + "</h2>\n";
     const std::string crra =

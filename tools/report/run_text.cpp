@@ -143,14 +143,7 @@ std::string to_text(const RunSummary& s) {
     }
     t.rows.push_back({"diff", cells(c.diff, cur)});
     out += t.render();
-    const std::string crra =
-        fmt::format("CRRA γ = {}, wealth {}", s.risk_aversion, money(s.wealth, cur));
-    if (s.has_tax)
-      out += fmt::format("  certainty equivalent after tax ({}): {} {} · {} {}\n", crra, c.a,
-                         money(c.ce_a_after_tax, cur), c.b, money(c.ce_b_after_tax, cur));
-    out += fmt::format("  certainty equivalent{} ({}): {} {} · {} {}\n\n",
-                       s.has_tax ? " before tax" : "", crra, c.a, money(c.ce_a, cur), c.b,
-                       money(c.ce_b, cur));
+    out += certainty_lines(s, c, "  certainty equivalent", " · ", "\n") + "\n";
   }
   out += fmt::format("{} {} · seed {} · {} thread{} · {:.2f} s ({} paths/s)\n",
                      grouped(static_cast<long long>(s.paths)), paths_noun(s.paths), s.seed,
