@@ -30,7 +30,7 @@ double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau
                   double& salary_bonus, PathDraws& draws, Tax& tax) {
   const int last = tau_m > cs.H ? cs.H : std::max(0, static_cast<int>(std::ceil(tau_m)) - 1);
   double total = o.salary_pv[last];
-  tax.salary(last);  // docs/tax.md#t2: wages, in the year they are paid
+  tax.salary(last);  // docs/tax.md#t2-the-income-of-one-tax-year: wages, in the year they are paid
   if constexpr (kTimeline) {
     for (int y = 1; 12 * (y - 1) < last; ++y)
       buckets[y] += o.salary_pv[std::min(12 * y, last)] - o.salary_pv[12 * (y - 1)];

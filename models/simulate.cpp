@@ -68,7 +68,9 @@ class PathKernel {
       if (rec)
         rec[input_slot_bonus(n_companies, static_cast<int>(o))] =
             mean_bonus_multiplier(offer, draws_);
-      if (offer.has_regime) {  // docs/tax.md#t2 to #t5: the per-year ledger of this offer
+      if (offer.has_regime) {  // docs/tax.md#t2-the-income-of-one-tax-year to
+                               // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life: the
+                               // per-year ledger of this offer
         ledger_.start(offer.tax);
         price(o, tau_m, buckets, out, ledger_);
         const double tax = ledger_.finish(out.tax_years ? out.tax_years + o : nullptr);
