@@ -229,8 +229,10 @@ check "taxes bad regime file line" contains err.txt "bad_regime.yaml:5"
 check "taxes none" expect_exit 0 "$vestsim" taxes none --income 1000
 check "none: no tax" grep -qE '^total tax +0\.00$' out.txt
 
-# After tax (docs/tax.md#t6-outputs): every offer of the built-in scenario under fr-2026.
-sed '/^    label: /a\    tax: {regime: fr-2026}' "$src"/scenarios/hf-paris-vs-google-l5.yaml > taxed.yaml
+# After tax (docs/tax.md#t6-outputs): every offer of the built-in scenario is under fr-2026;
+# untaxed.yaml is the same without its tax keys.
+cp "$src"/scenarios/hf-paris-vs-google-l5.yaml taxed.yaml
+sed '/tax: {regime:/d; /tax_treatment:/d' taxed.yaml > untaxed.yaml
 check "taxed run" expect_exit 0 "$vestsim" run taxed.yaml --paths 2000
 check "taxed run: the disclaimer" contains out.txt "After-tax figures are a model of tax, not tax advice: regime fr-2026 (2026)."
 check "taxed run leads after tax" grep -qE '^  Hugging Face Staff, Paris \(ask\) beats Google L5, Paris in [0-9.]+% of futures after tax' out.txt
@@ -239,7 +241,7 @@ check "breakeven states its basis" expect_exit 0 "$vestsim" breakeven taxed.yaml
 check "after tax by default" contains out.txt "On totals after tax (--basis pre-tax for before tax). After-tax figures are a model"
 check "breakeven --basis pre-tax" expect_exit 0 "$vestsim" breakeven taxed.yaml --paths 2000 --metric mean --basis pre-tax --format json
 check "pre-tax in JSON" contains out.txt '"basis": "pre-tax"'
-check "untaxed breakeven says so" expect_exit 0 "$vestsim" breakeven --paths 2000 --metric mean
+check "untaxed breakeven says so" expect_exit 0 "$vestsim" breakeven untaxed.yaml --paths 2000 --metric mean
 check "untaxed basis" contains out.txt "On totals before tax: no offer has a tax regime."
 check "bad --basis" expect_exit 2 "$vestsim" breakeven --basis post-tax
 check "bad --basis said" contains err.txt "--basis: post-tax not in {after-tax,pre-tax}"

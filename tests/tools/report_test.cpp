@@ -27,14 +27,16 @@ using nlohmann::json;
 
 namespace {
 
-// The built-in scenario, or with `taxed` every offer under fr-2026 (docs/tax.md).
+// The built-in scenario, which names fr-2026 for every offer (docs/tax.md); without
+// `taxed`, every tax key dropped, so that no offer has a regime.
 std::string fixture_text(bool taxed) {
-  std::string text(default_scenario_text());
-  if (!taxed) return text;
-  for (std::size_t at = text.find("\n    label: "); at != std::string::npos;
-       at = text.find("\n    label: ", at + 1))
-    text.insert(text.find('\n', at + 1), "\n    tax: {regime: fr-2026}");
-  return text;
+  std::istringstream in{std::string(default_scenario_text())};
+  std::string out;
+  for (std::string line; std::getline(in, line);)
+    if (taxed || (line.find("tax: {regime:") == std::string::npos &&
+                  line.find("tax_treatment:") == std::string::npos))
+      out += line + "\n";
+  return out;
 }
 
 struct Fixture {

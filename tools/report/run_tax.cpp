@@ -91,9 +91,11 @@ std::string tax_category_chart(const RunSummary& s, const ChartData& c) {
       const double v = std::max(0.0, (*c.median_tax[o])[k]);
       if (v <= 0) continue;
       used[k] = true;
+      const double x0 = f.px(x), x1 = f.px(x + v);  // a polygon, like every other chart's marks
       svg += fmt::format(
-          "<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>\n",
-          f.px(x), y, f.px(x + v) - f.px(x), h, series_color(k));
+          "<polygon points=\"{0:.1f},{2:.1f} {1:.1f},{2:.1f} {1:.1f},{3:.1f} {0:.1f},{3:.1f}\" "
+          "fill=\"{4}\"/>\n",
+          x0, x1, y, y + h, series_color(k));
       x += v;
     }
   }
