@@ -88,7 +88,7 @@ class Sampler {
       case DistKind::kNormal:
         return a_ + b_ * normal_quantile(p);
       case DistKind::kLognormal:
-        return std::exp(a_ + b_ * normal_quantile(p));
+        return ieee_exp(a_ + b_ * normal_quantile(p));
       case DistKind::kTriangular:
         return triangular_quantile(p);
       case DistKind::kExponential:
