@@ -9,7 +9,7 @@
 // The rational functions are evaluated by Horner's rule from the coefficient
 // tables below, and the tail's log is ieee_log: engine/lanes.cpp evaluates the
 // same tables in the same order on SIMD lanes, so both give the same bits
-// (docs/design.md#9-lanes-of-paths).
+// (docs/design.md#15-lanes-of-paths).
 #pragma once
 
 #include <array>
