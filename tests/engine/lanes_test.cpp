@@ -51,7 +51,7 @@ TEST_CASE("forcing a target makes Highway dispatch to it", "[lanes]") {
   });
 }
 
-TEST_CASE("target names parse both ways; unknown names do not", "[lanes]") {
+TEST_CASE("target names parse both ways, unknown names do not", "[lanes]") {
   for (SimdTarget t :
        {SimdTarget::kScalar, SimdTarget::kSse4, SimdTarget::kAvx2, SimdTarget::kAvx512})
     CHECK(parse_simd_target(simd_target_name(t)) == t);

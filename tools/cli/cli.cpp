@@ -38,8 +38,10 @@ void apply_simd_environment() {
   const char* value = std::getenv("VESTSIM_SIMD");
   if (value == nullptr || *value == '\0') return;
   std::string supported;
-  for (engine::SimdTarget t : engine::supported_simd_targets())
-    supported += (supported.empty() ? "" : ", ") + std::string(engine::simd_target_name(t));
+  for (engine::SimdTarget t : engine::supported_simd_targets()) {
+    if (!supported.empty()) supported += ", ";
+    supported += engine::simd_target_name(t);
+  }
   const auto target = engine::parse_simd_target(value);
   if (!target)
     throw UsageError(std::string("VESTSIM_SIMD=") + value +
