@@ -83,7 +83,10 @@ Sampler Sampler::triangular(double low, double mode, double high) {
 Sampler Sampler::pert(double low, double mode, double high) {
   assert(low <= mode && mode <= high);
   if (high <= low) return constant(low);
-  return make(DistKind::kPert, low, mode, high);
+  Sampler s = make(DistKind::kPert, low, mode, high);
+  s.pert_ = std::make_shared<const BetaQuantile>(1 + 4 * (mode - low) / (high - low),
+                                                 1 + 4 * (high - mode) / (high - low));
+  return s;
 }
 
 Sampler Sampler::exponential(double rate) {
@@ -207,11 +210,6 @@ std::uint32_t poisson_quantile(double mean, double u) {
     if (p == 0) break;  // u within rounding of 1: stop at the last representable term
   }
   return k;
-}
-
-double Sampler::pert_quantile(double p) const {
-  const double alpha = 1 + 4 * (b_ - a_) / (c_ - a_), beta = 1 + 4 * (c_ - b_) / (c_ - a_);
-  return a_ + (c_ - a_) * boost::math::quantile(Beta(alpha, beta), p);
 }
 
 }  // namespace vestsim::engine

@@ -16,8 +16,10 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <vector>
 
+#include "engine/beta_quantile.hpp"
 #include "engine/normal.hpp"
 
 namespace vestsim::engine {
@@ -56,7 +58,8 @@ class Sampler {
   // Requires low <= mode <= high; low == high gives the constant.
   static Sampler triangular(double low, double mode, double high);
   // Beta-PERT with lambda = 4: alpha = 1 + 4 (mode - low) / (high - low).
-  // Requires low <= mode <= high; low == high gives the constant.
+  // Requires low <= mode <= high; low == high gives the constant. Tabulates
+  // its quantile (engine/beta_quantile.hpp, ~8 ms): build it once per run.
   static Sampler pert(double low, double mode, double high);
   // Requires rate > 0 and finite.
   static Sampler exponential(double rate);
@@ -88,7 +91,7 @@ class Sampler {
       case DistKind::kNormal:
         return a_ + b_ * normal_quantile(p);
       case DistKind::kLognormal:
-        return std::exp(a_ + b_ * normal_quantile(p));
+        return ieee_exp(a_ + b_ * normal_quantile(p));
       case DistKind::kTriangular:
         return triangular_quantile(p);
       case DistKind::kExponential:
@@ -116,14 +119,15 @@ class Sampler {
   static Sampler make(DistKind kind, double a, double b = 0, double c = 0);
   double triangular_quantile(double p) const;
   double discrete_quantile(double p) const;
-  double pert_quantile(double p) const;  // Boost.Math ibeta_inv, out of line
+  double pert_quantile(double p) const { return a_ + (c_ - a_) * (*pert_)(p); }
 
   DistKind kind_ = DistKind::kConstant;
   double a_ = 0, b_ = 0, c_ = 0;  // parameters, by kind (see distributions.cpp)
   double lo_ = 0, hi_ = 1;        // quantile range after truncation
   double min_ = -std::numeric_limits<double>::infinity();
   double max_ = std::numeric_limits<double>::infinity();
-  std::vector<double> values_, cumulative_;  // discrete only: sorted values, CDF
+  std::vector<double> values_, cumulative_;   // discrete only: sorted values, CDF
+  std::shared_ptr<const BetaQuantile> pert_;  // pert only: the tabulated beta quantile
 };
 
 // Inverse CDF of Poisson(mean) at u: the smallest k with P(K <= k) >= u.

@@ -37,6 +37,16 @@ inline double pow2(std::int64_t k) {
 
 inline constexpr double kLn2Hi = 6.93147180369123816490e-01;  // 32 trailing zero bits
 inline constexpr double kLn2Lo = 1.90821492927058770002e-10;
+inline constexpr double kInvLn2 = 1.44269504088896338700e+00;
+// exp: e^r = 1 + r + r c / (2 - c), c = r - r^2 (P1 + r^2 (P2 + ...)).
+inline constexpr double kExpP1 = 1.66666666666666019037e-01, kExpP2 = -2.77777777770155933842e-03,
+                        kExpP3 = 6.61375632143793436117e-05, kExpP4 = -1.65339022054652515390e-06,
+                        kExpP5 = 4.13813679705723846039e-08;
+// log: log(1 + f) = f - f^2/2 + s (f^2/2 + R(z)), R from Lg1..Lg7.
+inline constexpr double kLg1 = 6.666666666666735130e-01, kLg2 = 3.999999999940941908e-01,
+                        kLg3 = 2.857142874366239149e-01, kLg4 = 2.222219843214978396e-01,
+                        kLg5 = 1.818357216161805012e-01, kLg6 = 1.531383769920937332e-01,
+                        kLg7 = 1.479819860511658591e-01;
 
 }  // namespace ieee_detail
 
@@ -46,10 +56,6 @@ inline double ieee_exp(double x) {
   using namespace ieee_detail;
   constexpr double kOverflow = 7.09782712893383973096e+02;
   constexpr double kUnderflow = -7.45133219101941108420e+02;
-  constexpr double kInvLn2 = 1.44269504088896338700e+00;
-  constexpr double P1 = 1.66666666666666019037e-01, P2 = -2.77777777770155933842e-03,
-                   P3 = 6.61375632143793436117e-05, P4 = -1.65339022054652515390e-06,
-                   P5 = 4.13813679705723846039e-08;
   if (x != x) return x;
   if (x > kOverflow) return std::numeric_limits<double>::infinity();
   if (x < kUnderflow) return 0.0;
@@ -59,7 +65,7 @@ inline double ieee_exp(double x) {
   const double r = hi - lo;
   // e^r = 1 + r + r c / (2 - c), c a minimax fit of r - r^2 (...), error < 2^-59.
   const double t = r * r;
-  const double c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  const double c = r - t * (kExpP1 + t * (kExpP2 + t * (kExpP3 + t * (kExpP4 + t * kExpP5))));
   const double y = 1.0 - ((lo - (r * c) / (2.0 - c)) - hi);
   const auto k = static_cast<std::int64_t>(kd);
   if (k >= -1021) return k <= 1023 ? y * pow2(k) : y * 2.0 * pow2(k - 1);
@@ -69,10 +75,6 @@ inline double ieee_exp(double x) {
 // Natural logarithm. log(x < 0) = NaN, log(0) = -inf, log(+inf) = +inf, log(NaN) = NaN.
 inline double ieee_log(double x) {
   using namespace ieee_detail;
-  constexpr double Lg1 = 6.666666666666735130e-01, Lg2 = 3.999999999940941908e-01,
-                   Lg3 = 2.857142874366239149e-01, Lg4 = 2.222219843214978396e-01,
-                   Lg5 = 1.818357216161805012e-01, Lg6 = 1.531383769920937332e-01,
-                   Lg7 = 1.479819860511658591e-01;
   if (x != x || x == std::numeric_limits<double>::infinity()) return x;
   if (x < 0) return std::numeric_limits<double>::quiet_NaN();
   if (x == 0) return -std::numeric_limits<double>::infinity();
@@ -93,8 +95,8 @@ inline double ieee_log(double x) {
   const double f = from_bits(bits) - 1.0;  // exact (Sterbenz)
   // log(1 + f) = f - f^2/2 + s (f^2/2 + R(z)), s = f / (2 + f), z = s^2.
   const double s = f / (2.0 + f), z = s * s, w = z * z;
-  const double t1 = w * (Lg2 + w * (Lg4 + w * Lg6));
-  const double t2 = z * (Lg1 + w * (Lg3 + w * (Lg5 + w * Lg7)));
+  const double t1 = w * (kLg2 + w * (kLg4 + w * kLg6));
+  const double t2 = z * (kLg1 + w * (kLg3 + w * (kLg5 + w * kLg7)));
   const double R = t2 + t1, hfsq = 0.5 * f * f;
   const double dk = static_cast<double>(k);
   return dk * kLn2Hi - ((hfsq - (s * (hfsq + R) + dk * kLn2Lo)) - f);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "engine/distributions.hpp"
+#include "engine/ieee_math.hpp"
 #include "models/inputs.hpp"
 
 namespace vestsim::models {
@@ -68,13 +69,13 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws, do
     for (int needed : p.months) {
       for (; m < needed; ++m)
         log_s += step_mu + step_sd * draws.z(p.key, static_cast<std::uint32_t>(m));
-      st.price[needed] = std::exp(log_s);
+      st.price[needed] = engine::ieee_exp(log_s);
     }
   } else {
     const double z = volatility > 0 ? p.pinned_z : 0.0;
     for (int m : p.months) {
       log_s = mu * (m / 12.0) + volatility * z * std::sqrt(m / 12.0);
-      st.price[m] = std::exp(log_s);
+      st.price[m] = engine::ieee_exp(log_s);
     }
   }
   if (record) record[static_cast<int>(InputField::kStock)] = log_s;
@@ -106,8 +107,8 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
     double zg = 0;
     if (p.growth_volatility > 0)
       zg = std::isnan(c.pinned_growth_z) ? draws.z(c.growth_key, 0) : c.pinned_growth_z;
-    G = std::exp((p.growth_drift - 0.5 * p.growth_volatility * p.growth_volatility) * Tc +
-                 p.growth_volatility * std::sqrt(Tc) * zg);
+    G = engine::ieee_exp((p.growth_drift - 0.5 * p.growth_volatility * p.growth_volatility) * Tc +
+                         p.growth_volatility * std::sqrt(Tc) * zg);
   }
   const bool ipo = o == Outcome::kIpo;
   const double X =
@@ -142,7 +143,7 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
               ? sd * draws.z(c.post_ipo_key, static_cast<std::uint32_t>(j))
               : volatility * c.pinned_post_z * (std::sqrt((j + 1) / 12.0) - std::sqrt(j / 12.0));
     log_q += mu + shock;
-    st.price[j + 1] = std::exp(log_q);
+    st.price[j + 1] = engine::ieee_exp(log_q);
   }
 }
 

@@ -7,32 +7,10 @@
 
 #include <cstdint>
 
-#include "engine/normal.hpp"
-#include "engine/rng.hpp"
 #include "models/compiled.hpp"
+#include "models/path_draws.hpp"
 
 namespace vestsim::models {
-
-// The uniforms of one path, read by address (stream, draw index) and counted:
-// benchmarks report draws per path. Reading never changes what is drawn.
-class PathDraws {
- public:
-  void start(std::uint64_t path) { path_ = path; }
-  double u(StreamKey key, std::uint32_t draw) {
-    ++uniforms_;
-    return engine::uniform(key, path_, draw);
-  }
-  // A standard normal by inversion of one uniform.
-  double z(StreamKey key, std::uint32_t draw) {
-    ++normals_;
-    return engine::normal_quantile(u(key, draw));
-  }
-  std::uint64_t uniforms() const { return uniforms_; }
-  std::uint64_t normals() const { return normals_; }
-
- private:
-  std::uint64_t path_ = 0, uniforms_ = 0, normals_ = 0;
-};
 
 // Per-path state of one company, shared by every grant and offer naming it
 // (docs/model.md#10-conventions).

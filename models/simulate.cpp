@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <utility>
+#include <vector>
 
+#include "engine/lanes.hpp"
 #include "engine/parallel.hpp"
 #include "models/company_paths.hpp"
 #include "models/offer_pricing.hpp"
@@ -30,8 +33,12 @@ struct Outputs {
 template <bool kTimeline>
 class PathKernel {
  public:
-  explicit PathKernel(const CompiledScenario& cs)
-      : cs_(cs), state_(cs.companies.size()), ledger_(std::max(1, cs.timeline_years)) {
+  // `draws`: the reference (default), logging, or lanes (models/path_draws.hpp).
+  explicit PathKernel(const CompiledScenario& cs, PathDraws draws = PathDraws())
+      : cs_(cs),
+        state_(cs.companies.size()),
+        draws_(std::move(draws)),
+        ledger_(std::max(1, cs.timeline_years)) {
     std::size_t size = 0;
     for (const CompiledCompany& c : cs.companies) size += price_table_size(cs, c);
     prices_.assign(size, 1.0);
@@ -44,6 +51,7 @@ class PathKernel {
   }
 
   const PathDraws& draws() const { return draws_; }
+  PathDraws& draws() { return draws_; }
 
   void run(std::uint64_t i, const Outputs& out) {
     draws_.start(i);
@@ -102,14 +110,35 @@ class PathKernel {
   TaxLedger ledger_;
 };
 
+// Paths whose reads decide the draw plan, and the share of them that must
+// read a (stream, draw) for it to be generated on lanes: a lane draw costs
+// about a fifth of a reference one, so rarer reads stay with the reference.
+constexpr std::uint64_t kPlanPaths = 256;
+constexpr double kPlanShare = 0.2;
+
+// The (stream, draw) pairs the paths of `cs` read, from the reference kernel
+// on paths 0 .. kPlanPaths - 1. Only speed depends on it, never a result.
+DrawPlan plan_draws(const CompiledScenario& cs) {
+  DrawLog log;
+  PathKernel<false> kernel(cs, PathDraws(&log));
+  std::vector<double> a(cs.offers.size()), b(cs.offers.size()), c(cs.offers.size());
+  std::vector<Outcome> o(cs.companies.size());
+  for (std::uint64_t i = 0; i < kPlanPaths; ++i)
+    kernel.run(i, Outputs{a.data(), b.data(), c.data(), o.data(), nullptr});
+  return DrawPlan(log, kPlanPaths, kPlanShare);
+}
+
 template <bool kTimeline>
 void run_all(const CompiledScenario& cs, const SimOptions& opt, SimResult& r) {
   const std::size_t n_offers = cs.offers.size(), n_companies = cs.companies.size();
   const int years = cs.timeline_years;
+  const bool lanes = engine::simd_target() != engine::SimdTarget::kScalar;
+  const DrawPlan plan = lanes ? plan_draws(cs) : DrawPlan();
   engine::run_blocks(
       engine::BlockPlan{opt.paths, opt.block}, opt.threads,
       [&](std::uint64_t, std::uint64_t begin, std::uint64_t end) {
-        PathKernel<kTimeline> kernel(cs);
+        PathKernel<kTimeline> kernel(cs, lanes ? PathDraws(&plan) : PathDraws());
+        kernel.draws().set_end(end);
         std::vector<double> cash(n_offers), equity(n_offers), salary(n_offers);
         std::vector<Outcome> outcome(n_companies);
         std::vector<double> buckets(kTimeline ? n_offers * (years + 1) : 0);

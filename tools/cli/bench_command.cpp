@@ -4,6 +4,7 @@
 #include <iostream>
 #include <thread>
 
+#include "engine/lanes.hpp"
 #include "engine/parallel.hpp"
 #include "models/studies/run.hpp"
 #include "tools/cli/commands.hpp"
@@ -27,16 +28,24 @@ int bench_command(const BenchOptions& o) {
   check_memory(s.paths, column_bytes(cs, false));
   const DrawCounts draws = count_draws(cs, 20000);
   const RunStudy run = run_study(s, cs);  // the summary is part of the end-to-end time
-  BenchResult b{.scenario = s.name,
-                .paths = s.paths,
-                .threads = s.threads,
-                .cores = static_cast<int>(std::thread::hardware_concurrency()),
-                .seconds = run.result.seconds,
-                .end_to_end_seconds = std::chrono::duration<double>(Clock::now() - t0).count(),
-                .draws_per_path = draws.uniforms,
-                .normals_per_path = draws.normals,
-                .rng_seconds = 0};
-  b.rng_seconds = rng_only_seconds(s.paths, draws.uniforms, draws.normals, s.threads, s.block);
+  const double end_to_end = std::chrono::duration<double>(Clock::now() - t0).count();
+  // The same paths with the scalar reference draws, then back to the lanes.
+  const engine::SimdTarget lanes = engine::simd_target();
+  engine::set_simd_target(engine::SimdTarget::kScalar);
+  const double scalar_seconds = simulate(cs, sim_options(s)).seconds;
+  engine::set_simd_target(lanes);
+  BenchResult b{
+      .scenario = s.name,
+      .paths = s.paths,
+      .threads = s.threads,
+      .cores = static_cast<int>(std::thread::hardware_concurrency()),
+      .seconds = run.result.seconds,
+      .end_to_end_seconds = end_to_end,
+      .draws_per_path = draws.uniforms,
+      .normals_per_path = draws.normals,
+      .rng_seconds = rng_only_seconds(s.paths, draws.uniforms, draws.normals, s.threads, s.block),
+      .simd = std::string(engine::simd_target_name(lanes)),
+      .scalar_seconds = scalar_seconds};
   std::cout << bench_report(b, o.format);
   return 0;
 }

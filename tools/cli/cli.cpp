@@ -2,7 +2,11 @@
 // exit statuses.
 #include "tools/cli/cli.hpp"
 
+#include <cstdlib>
 #include <iostream>
+#include <string>
+
+#include "engine/lanes.hpp"
 
 #include "tools/cli/commands.hpp"
 #include "tools/cli/options.hpp"
@@ -29,12 +33,34 @@ int dispatch(const Command& command) {
                     command);
 }
 
+// VESTSIM_SIMD=scalar|sse4|avx2|avx512 forces the instruction set of the
+// draws (docs/cli.md#environment); a value this CPU cannot run is a usage error.
+void apply_simd_environment() {
+  const char* value = std::getenv("VESTSIM_SIMD");
+  if (value == nullptr || *value == '\0') return;
+  std::string supported;
+  for (engine::SimdTarget t : engine::supported_simd_targets()) {
+    if (!supported.empty()) supported += ", ";
+    supported += engine::simd_target_name(t);
+  }
+  const auto target = engine::parse_simd_target(value);
+  if (!target)
+    throw UsageError(std::string("VESTSIM_SIMD=") + value +
+                     " is not an instruction set: use scalar, sse4, avx2 or avx512 (this CPU: " +
+                     supported + ")");
+  if (!engine::simd_target_supported(*target))
+    throw UsageError(std::string("VESTSIM_SIMD=") + value +
+                     ": this CPU does not support it (it runs " + supported + ")");
+  engine::set_simd_target(*target);
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
   install_output_signal_handlers();
   const ParsedCommand parsed = parse_command_line(argc, argv, std::cout, std::cerr);
   try {
+    apply_simd_environment();
     if (!parsed.command) {
       check_stdout();
       return parsed.exit_code;

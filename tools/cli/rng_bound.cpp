@@ -1,10 +1,11 @@
 #include "tools/cli/rng_bound.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <vector>
 
-#include "engine/normal.hpp"
+#include "engine/lanes.hpp"
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
 
@@ -21,11 +22,23 @@ double rng_only_seconds(std::uint64_t paths, double uniforms_per_path, double no
   const BlockPlan plan{paths, block};
   std::vector<double> sink(plan.blocks(), 0.0);  // keeps the work observable
   const auto start = std::chrono::steady_clock::now();
+  // As models/path_draws.hpp does: sub-blocks of kSub paths, a row per draw,
+  // the two draws of one Philox call together.
+  constexpr std::uint32_t kSub = 128;
   run_blocks(plan, threads, [&](std::uint64_t b, std::uint64_t begin, std::uint64_t end) {
+    std::vector<double> rows(2 * kSub);
     double acc = 0;
-    for (std::uint64_t i = begin; i < end; ++i) {
-      for (std::uint32_t d = 0; d < n_normal; ++d) acc += normal_quantile(uniform(key, i, d));
-      for (std::uint32_t d = n_normal; d < n_uniform; ++d) acc += uniform(key, i, d);
+    for (std::uint64_t first = begin; first < end; first += kSub) {
+      const auto n = static_cast<std::uint32_t>(std::min<std::uint64_t>(kSub, end - first));
+      for (std::uint32_t d = 0; d < n_uniform; d += 2) {
+        const bool normal = d < n_normal;
+        const bool both = d + 1 < n_uniform && (d + 1 < n_normal) == normal;
+        fill_lanes({key, d / 2, normal}, first, n, rows.data(),
+                   both ? rows.data() + kSub : nullptr);
+        if (!both && d + 1 < n_uniform)  // the pair straddles normals and uniforms
+          fill_lanes({key, d / 2, !normal}, first, n, nullptr, rows.data() + kSub);
+        acc += rows[0] + rows[kSub];
+      }
     }
     sink[b] = acc;
   });

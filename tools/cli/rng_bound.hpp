@@ -9,7 +9,8 @@
 namespace vestsim::tools {
 
 // Seconds to draw round(uniforms_per_path) uniforms per path, of which
-// round(normals_per_path) go through normal_quantile, for `paths` paths.
+// round(normals_per_path) go through normal_quantile, for `paths` paths, on
+// the lanes of the active target (engine/lanes.hpp).
 double rng_only_seconds(std::uint64_t paths, double uniforms_per_path, double normals_per_path,
                         int threads, std::uint32_t block);
 

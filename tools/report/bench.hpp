@@ -15,8 +15,11 @@ struct BenchResult {
   double seconds = 0;             // simulate alone
   double end_to_end_seconds = 0;  // compile + simulate + statistics
   double draws_per_path = 0, normals_per_path = 0;
-  double rng_seconds = 0;  // the generator alone for the same draws
+  double rng_seconds = 0;     // the best target's lanes alone for the same draws
+  std::string simd;           // the instruction set of the draws ("avx512", ...)
+  double scalar_seconds = 0;  // simulate with the scalar reference draws, same run
   double rng_bound_ratio() const { return seconds / rng_seconds; }
+  double scalar_speedup() const { return scalar_seconds / seconds; }
 };
 
 // JSON for json; the text report for any other format.

@@ -1,0 +1,309 @@
+// The lane kernels of engine/lanes.hpp, compiled once per Highway target
+// (foreach_target.h re-includes this file) and picked at run time by
+// HWY_DYNAMIC_DISPATCH. Only +, -, *, /, sqrt, floor and integer operations:
+// no MulAdd and none of Highway's Exp/Log, whose results differ by target;
+// -ffp-contract=off keeps the compiler from fusing a multiply and an add.
+#include "engine/lanes.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "engine/lanes.cpp"
+#include <hwy/foreach_target.h>  // IWYU pragma: keep
+#include <hwy/highway.h>
+
+#include "engine/ieee_math.hpp"
+#include "engine/normal.hpp"
+
+HWY_BEFORE_NAMESPACE();
+namespace vestsim::engine {
+namespace HWY_NAMESPACE {
+
+namespace hn = hwy::HWY_NAMESPACE;
+using DF = hn::ScalableTag<double>;
+using DU = hn::RebindToUnsigned<DF>;
+using VF = hn::Vec<DF>;
+using VU = hn::Vec<DU>;
+
+// 2^52 + 2^51: adding it to an integer-valued double |k| < 2^51 is exact and
+// leaves k in the low bits (two's complement), and back.
+constexpr std::uint64_t kMagicBits = 0x4338000000000000ull;
+constexpr double kMagic = 0x1.8p52;
+
+HWY_INLINE VF int_to_double(VU k) {
+  const DF df;
+  const DU du;
+  return hn::Sub(hn::BitCast(df, hn::Add(k, hn::Set(du, kMagicBits))), hn::Set(df, kMagic));
+}
+
+// Philox4x32-10 (engine/rng.hpp) on lanes: each 64-bit lane holds one 32-bit
+// word of one path's counter; MulEven gives the full 32x32 -> 64 product.
+struct PhiloxLanes {
+  VU c0, c1, c2, c3;
+};
+
+// a m for a, m < 2^32 in each 64-bit lane: the full product.
+HWY_INLINE VU mul_32x32(VU a, std::uint64_t m) {
+  const DU du;
+#if HWY_TARGET == HWY_SCALAR
+  return hn::Mul(a, hn::Set(du, m));  // one 64-bit lane: a plain 64-bit product
+#else
+  const hn::Repartition<std::uint32_t, DU> d32;
+  return hn::MulEven(hn::BitCast(d32, a), hn::BitCast(d32, hn::Set(du, m)));
+#endif
+}
+
+HWY_INLINE PhiloxLanes philox(VU path, std::uint32_t pair, const StreamKey& key) {
+  const DU du;
+  const VU low = hn::Set(du, 0xffffffffull);
+  PhiloxLanes s{hn::And(path, low), hn::ShiftRight<32>(path), hn::Set(du, pair), hn::Zero(du)};
+  std::uint32_t k0 = key.k0, k1 = key.k1;
+  for (int round = 0; round < 10; ++round) {
+    const VU p0 = mul_32x32(s.c0, 0xD2511F53ull);
+    const VU p1 = mul_32x32(s.c2, 0xCD9E8D57ull);
+    const VU n0 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), s.c1), hn::Set(du, k0));
+    const VU n2 = hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), s.c3), hn::Set(du, k1));
+    s = PhiloxLanes{n0, hn::And(p1, low), n2, hn::And(p0, low)};
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+  return s;
+}
+
+// uniform_from_word((hi << 32) | lo): the top 52 bits k of the word give
+// (2k + 1) 2^-53 = ((1 + k 2^-52) - 1) + 2^-53, every step exact.
+HWY_INLINE VF uniform_of(VU lo, VU hi) {
+  const DF df;
+  const DU du;
+  const VU k = hn::Or(hn::ShiftLeft<20>(hi), hn::ShiftRight<12>(lo));
+  const VF one_plus = hn::BitCast(df, hn::Or(k, hn::Set(du, 0x3FF0000000000000ull)));
+  return hn::Add(hn::Sub(one_plus, hn::Set(df, 1.0)), hn::Set(df, 0x1p-53));
+}
+
+HWY_INLINE VF horner(const as241::Coefficients& c, VF r) {
+  const DF df;
+  VF acc = hn::Set(df, c[0]);
+  for (std::size_t i = 1; i < c.size(); ++i) acc = hn::Add(hn::Mul(acc, r), hn::Set(df, c[i]));
+  return acc;
+}
+
+// ieee_log for positive normal x (the only inputs the inverse normal gives it).
+HWY_INLINE VF log_positive_normal(VF x) {
+  const DF df;
+  const DU du;
+  VU bits = hn::BitCast(du, x);
+  VU hx = hn::ShiftRight<32>(bits);
+  const VU exponent = hn::ShiftRight<20>(hx);
+  hx = hn::And(hx, hn::Set(du, 0x000fffffull));
+  const VU i = hn::And(hn::Add(hx, hn::Set(du, 0x95f64ull)), hn::Set(du, 0x100000ull));
+  hx = hn::Or(hx, hn::Xor(i, hn::Set(du, 0x3ff00000ull)));
+  const VU k = hn::Sub(hn::Add(exponent, hn::ShiftRight<20>(i)), hn::Set(du, 1023));
+  bits = hn::Or(hn::ShiftLeft<32>(hx), hn::And(bits, hn::Set(du, 0xffffffffull)));
+  const VF f = hn::Sub(hn::BitCast(df, bits), hn::Set(df, 1.0));
+  const VF s = hn::Div(f, hn::Add(hn::Set(df, 2.0), f));
+  const VF z = hn::Mul(s, s), w = hn::Mul(z, z);
+  const auto c = [&](double v) { return hn::Set(df, v); };
+  const auto madd = [](VF a, VF b, VF d) { return hn::Add(d, hn::Mul(a, b)); };  // d + a b
+  const VF t1 = hn::Mul(
+      w, madd(w, madd(w, c(ieee_detail::kLg6), c(ieee_detail::kLg4)), c(ieee_detail::kLg2)));
+  const VF t2 = hn::Mul(
+      z, madd(w, madd(w, madd(w, c(ieee_detail::kLg7), c(ieee_detail::kLg5)), c(ieee_detail::kLg3)),
+              c(ieee_detail::kLg1)));
+  const VF R = hn::Add(t2, t1);
+  const VF hfsq = hn::Mul(hn::Mul(c(0.5), f), f);
+  const VF dk = int_to_double(k);
+  const VF inner = hn::Add(hn::Mul(s, hn::Add(hfsq, R)), hn::Mul(dk, c(ieee_detail::kLn2Lo)));
+  return hn::Sub(hn::Mul(dk, c(ieee_detail::kLn2Hi)), hn::Sub(hn::Sub(hfsq, inner), f));
+}
+
+// ieee_exp for -708 <= x <= 709, where 2^k needs no scaling.
+HWY_INLINE VF exp_in_range(VF x) {
+  const DF df;
+  const DU du;
+  const auto c = [&](double v) { return hn::Set(df, v); };
+  using namespace ieee_detail;
+  const VF kd = hn::Floor(hn::Add(hn::Mul(x, c(kInvLn2)), c(0.5)));
+  const VF hi = hn::Sub(x, hn::Mul(kd, c(kLn2Hi))), lo = hn::Mul(kd, c(kLn2Lo));
+  const VF r = hn::Sub(hi, lo);
+  const VF t = hn::Mul(r, r);
+  const auto step = [&](VF acc, double p) { return hn::Add(c(p), hn::Mul(t, acc)); };
+  const VF poly = step(step(step(step(c(kExpP5), kExpP4), kExpP3), kExpP2), kExpP1);
+  const VF cc = hn::Sub(r, hn::Mul(t, poly));
+  const VF frac = hn::Div(hn::Mul(r, cc), hn::Sub(c(2.0), cc));
+  const VF y = hn::Sub(c(1.0), hn::Sub(hn::Sub(lo, frac), hi));
+  const VU k = hn::Sub(hn::BitCast(du, hn::Add(kd, c(kMagic))), hn::Set(du, kMagicBits));
+  const VU pow2 = hn::ShiftLeft<52>(hn::Add(k, hn::Set(du, 1023)));
+  return hn::Mul(y, hn::BitCast(df, pow2));
+}
+
+// normal_quantile on lanes: both branches where lanes disagree, chosen per lane.
+HWY_INLINE VF normal_of(VF p) {
+  using namespace as241;
+  const DF df;
+  const auto c = [&](double v) { return hn::Set(df, v); };
+  const VF q = hn::Sub(p, c(0.5));
+  const auto central = hn::Le(hn::Abs(q), c(kCentralSplit));
+  const VF rc = hn::Sub(c(kCentralConst), hn::Mul(q, q));
+  const VF xc = hn::Div(hn::Mul(q, horner(kCentralNum, rc)), horner(kCentralDen, rc));
+  if (hn::AllTrue(df, central)) return xc;
+  const auto negative = hn::Lt(q, c(0.0));
+  const VF tail_p = hn::IfThenElse(negative, p, hn::Sub(c(1.0), p));
+  const VF r = hn::Sqrt(hn::Neg(log_positive_normal(tail_p)));
+  const auto near = hn::Le(r, c(kFarSplit));
+  const VF rn = hn::Sub(r, c(kNearShift));
+  VF x = hn::Div(horner(kNearNum, rn), horner(kNearDen, rn));
+  if (!hn::AllTrue(df, hn::Or(near, central))) {
+    const VF rf = hn::Sub(r, c(kFarSplit));
+    x = hn::IfThenElse(near, x, hn::Div(horner(kFarNum, rf), horner(kFarDen, rf)));
+  }
+  return hn::IfThenElse(central, xc, hn::IfThenElse(negative, hn::Neg(x), x));
+}
+
+// Stores the first n lanes of v at out (all of them when n >= Lanes).
+HWY_INLINE void store_first(VF v, std::size_t n, double* out) {
+  const DF df;
+  if (n >= hn::Lanes(df)) {
+    hn::StoreU(v, df, out);
+    return;
+  }
+  HWY_ALIGN double tmp[hn::MaxLanes(df)];
+  hn::Store(v, df, tmp);
+  std::memcpy(out, tmp, n * sizeof(double));
+}
+
+void FillLanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, double* even,
+               double* odd) {
+  const DF df;
+  const DU du;
+  const std::size_t w = hn::Lanes(df);
+  for (std::size_t i = 0; i < n; i += w) {
+    const PhiloxLanes r = philox(hn::Iota(du, first_path + i), s.pair, s.key);
+    if (even) {
+      const VF u = uniform_of(r.c0, r.c1);
+      store_first(s.normal ? normal_of(u) : u, n - i, even + i);
+    }
+    if (odd) {
+      const VF u = uniform_of(r.c2, r.c3);
+      store_first(s.normal ? normal_of(u) : u, n - i, odd + i);
+    }
+  }
+}
+
+// Applies `lanes` where every lane of a vector passes `fast`, the scalar
+// definition otherwise (out-of-range arguments are rare and need its branches).
+template <class Fast, class Lanes, class Scalar>
+HWY_INLINE void map_lanes(const double* x, std::size_t n, double* out, Fast fast, Lanes lanes,
+                          Scalar scalar) {
+  const DF df;
+  const std::size_t w = hn::Lanes(df);
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) {
+    const VF v = hn::LoadU(df, x + i);
+    if (hn::AllTrue(df, fast(v))) {
+      hn::StoreU(lanes(v), df, out + i);
+    } else {
+      for (std::size_t j = i; j < i + w; ++j) out[j] = scalar(x[j]);
+    }
+  }
+  for (; i < n; ++i) out[i] = scalar(x[i]);
+}
+
+void ExpLanes(const double* x, std::size_t n, double* out) {
+  const DF df;
+  map_lanes(
+      x, n, out,
+      [&](VF v) { return hn::And(hn::Ge(v, hn::Set(df, -708.0)), hn::Le(v, hn::Set(df, 709.0))); },
+      [](VF v) { return exp_in_range(v); }, [](double v) { return ieee_exp(v); });
+}
+
+void LogLanes(const double* x, std::size_t n, double* out) {
+  const DF df;
+  map_lanes(
+      x, n, out,
+      [&](VF v) {
+        return hn::And(hn::Ge(v, hn::Set(df, 0x1p-1022)),
+                       hn::Le(v, hn::Set(df, 0x1.fffffffffffffp1023)));
+      },
+      [](VF v) { return log_positive_normal(v); }, [](double v) { return ieee_log(v); });
+}
+
+void NormalLanes(const double* p, std::size_t n, double* out) {
+  const DF df;
+  map_lanes(
+      p, n, out, [&](VF v) { return hn::Gt(v, hn::Set(df, 0.0)); },
+      [](VF v) { return normal_of(v); }, [](double v) { return normal_quantile(v); });
+}
+
+std::size_t LanesOfDouble() {
+  return hn::Lanes(DF());
+}
+
+std::int64_t TargetBits() {
+  return HWY_TARGET;
+}
+
+}  // namespace HWY_NAMESPACE
+}  // namespace vestsim::engine
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace vestsim::engine {
+
+HWY_EXPORT(FillLanes);
+HWY_EXPORT(ExpLanes);
+HWY_EXPORT(LogLanes);
+HWY_EXPORT(NormalLanes);
+HWY_EXPORT(LanesOfDouble);
+HWY_EXPORT(TargetBits);
+
+void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, double* even,
+                double* odd) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const std::array<double, 2> u = uniform_pair(s.key, first_path + i, s.pair);
+      if (even) even[i] = s.normal ? normal_quantile(u[0]) : u[0];
+      if (odd) odd[i] = s.normal ? normal_quantile(u[1]) : u[1];
+    }
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(FillLanes)(s, first_path, n, even, odd);
+}
+
+void lanes_exp(const double* x, std::size_t n, double* out) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = ieee_exp(x[i]);
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(ExpLanes)(x, n, out);
+}
+
+void lanes_log(const double* x, std::size_t n, double* out) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = ieee_log(x[i]);
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(LogLanes)(x, n, out);
+}
+
+void lanes_normal_quantile(const double* p, std::size_t n, double* out) {
+  assert(std::all_of(p, p + n, [](double v) { return v >= 0x1p-1022 && v < 1; }));
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = normal_quantile(p[i]);
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(NormalLanes)(p, n, out);
+}
+
+std::size_t simd_lanes() {
+  return simd_target() == SimdTarget::kScalar ? 1 : HWY_DYNAMIC_DISPATCH(LanesOfDouble)();
+}
+
+std::string_view dispatched_target_name() {
+  if (simd_target() == SimdTarget::kScalar) return "scalar";
+  return hwy::TargetName(HWY_DYNAMIC_DISPATCH(TargetBits)());
+}
+
+}  // namespace vestsim::engine
+#endif  // HWY_ONCE

@@ -1,0 +1,74 @@
+// Draws on SIMD lanes of paths (docs/design.md#15-lanes-of-paths).
+//
+// One vector holds the same draw of W consecutive paths (W = 2 doubles for
+// SSE4, 4 for AVX2, 8 for AVX-512), chosen at run time by Google Highway's
+// dynamic dispatch: one binary, no -march. Every lane function computes
+// exactly what the scalar definitions of engine/rng.hpp, engine/normal.hpp and
+// engine/ieee_math.hpp compute, bit for bit, on every target: Philox is
+// integer arithmetic, and the inverse normal, exp and log are the scalar
+// operations (+ - * / sqrt, no FMA, no library call) in the same order.
+// tests/engine/lanes_test.cpp compares them on every target the CPU has.
+//
+// Contracts: nothing here throws; set_simd_target() asserts its argument is
+// supported (callers check simd_target_supported() first).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "engine/rng.hpp"
+
+namespace vestsim::engine {
+
+// The instruction sets a run can use. kScalar is the reference definition:
+// no lanes, every draw from engine::uniform().
+enum class SimdTarget : std::uint8_t { kScalar, kSse4, kAvx2, kAvx512 };
+
+// "scalar", "sse4", "avx2", "avx512" (the values of VESTSIM_SIMD).
+std::string_view simd_target_name(SimdTarget target);
+std::optional<SimdTarget> parse_simd_target(std::string_view name);
+
+// Whether this CPU runs `target` (kScalar always).
+bool simd_target_supported(SimdTarget target);
+// Every supported target, kScalar first, best last.
+std::vector<SimdTarget> supported_simd_targets();
+
+// The target lane functions use: the best supported one unless
+// set_simd_target() chose another. set_simd_target requires a supported
+// target and no lane function running on another thread (call it at start).
+SimdTarget simd_target();
+void set_simd_target(SimdTarget target);
+
+// Doubles per vector of the active target (1 for kScalar).
+std::size_t simd_lanes();
+// The Highway target the dispatch actually runs ("SSE4", "AVX2", "AVX3"...,
+// "scalar" for kScalar): lets tests check that forcing a target took effect.
+std::string_view dispatched_target_name();
+
+// One Philox call's worth of draws for consecutive paths: draws 2 pair and
+// 2 pair + 1 of stream `key` (either may be skipped), as uniforms or as
+// standard normals (normal_quantile of the uniform).
+struct LaneSlot {
+  StreamKey key;
+  std::uint32_t pair = 0;
+  bool normal = false;
+};
+
+// even[i] = draw 2 s.pair, odd[i] = draw 2 s.pair + 1 of path first_path + i,
+// i < n, each exactly what uniform() (and normal_quantile()) give. A null
+// output is skipped. Requires n > 0 and first_path + n not to wrap.
+void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, double* even,
+                double* odd);
+
+// out[i] = ieee_exp(x[i]) / ieee_log(x[i]) for i < n, bit for bit, on lanes
+// (any x: lanes out of the fast range take the scalar definition).
+void lanes_exp(const double* x, std::size_t n, double* out);
+void lanes_log(const double* x, std::size_t n, double* out);
+// out[i] = normal_quantile(p[i]), bit for bit. Requires 2^-1022 <= p[i] < 1
+// (every engine uniform is in [2^-53, 1 - 2^-53]).
+void lanes_normal_quantile(const double* p, std::size_t n, double* out);
+
+}  // namespace vestsim::engine

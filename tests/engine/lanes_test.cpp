@@ -1,0 +1,137 @@
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "engine/ieee_math.hpp"
+#include "engine/lanes.hpp"
+#include "engine/normal.hpp"
+#include "engine/rng.hpp"
+
+using namespace vestsim::engine;
+
+namespace {
+
+// Runs `check` once under every target this CPU supports, then restores the best.
+template <class F>
+void for_each_target(F check) {
+  const std::vector<SimdTarget> targets = supported_simd_targets();
+  for (SimdTarget t : targets) {
+    set_simd_target(t);
+    INFO("target " << simd_target_name(t));
+    check(t);
+  }
+  set_simd_target(targets.back());
+}
+
+bool same_bits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
+
+}  // namespace
+
+TEST_CASE("forcing a target makes Highway dispatch to it", "[lanes]") {
+  REQUIRE(supported_simd_targets().front() == SimdTarget::kScalar);
+  for_each_target([](SimdTarget t) {
+    const std::string expected = t == SimdTarget::kScalar ? "scalar"
+                                 : t == SimdTarget::kSse4 ? "SSE4"
+                                 : t == SimdTarget::kAvx2 ? "AVX2"
+                                                          : "AVX3";
+    CHECK(std::string(dispatched_target_name()) == expected);
+    const std::size_t lanes = t == SimdTarget::kScalar ? 1
+                              : t == SimdTarget::kSse4 ? 2
+                              : t == SimdTarget::kAvx2 ? 4
+                                                       : 8;
+    CHECK(simd_lanes() == lanes);
+  });
+}
+
+TEST_CASE("target names parse both ways, unknown names do not", "[lanes]") {
+  for (SimdTarget t :
+       {SimdTarget::kScalar, SimdTarget::kSse4, SimdTarget::kAvx2, SimdTarget::kAvx512})
+    CHECK(parse_simd_target(simd_target_name(t)) == t);
+  CHECK_FALSE(parse_simd_target("avx3").has_value());
+  CHECK_FALSE(parse_simd_target("").has_value());
+}
+
+TEST_CASE("lane draws equal the scalar generator bit for bit on every target", "[lanes]") {
+  // Paths across the 2^32 boundary (the counter's high word), odd counts
+  // (partial vectors), even and odd draws of small and large pairs.
+  const std::uint64_t firsts[] = {0, 5, (std::uint64_t{1} << 32) - 3, 123456789012345};
+  const std::uint32_t counts[] = {1, 3, 8, 37};
+  const std::uint32_t pairs[] = {0, 1, 23, (1u << 31) - 1};
+  for_each_target([&](SimdTarget) {
+    std::size_t mismatches = 0, checked = 0;
+    for (const char* name : {"stock.google", "departure"})
+      for (bool normal : {false, true})
+        for (std::uint64_t first : firsts)
+          for (std::uint32_t n : counts)
+            for (std::uint32_t pair : pairs) {
+              const StreamKey key = make_stream_key(42, name);
+              std::vector<double> even(n + 1, -7.0), odd(n + 1, -7.0);
+              fill_lanes({key, pair, normal}, first, n, even.data(), odd.data());
+              for (std::uint32_t i = 0; i < n; ++i) {
+                double e = uniform(key, first + i, 2 * pair),
+                       o = uniform(key, first + i, 2 * pair + 1);
+                if (normal) {
+                  e = normal_quantile(e);
+                  o = normal_quantile(o);
+                }
+                mismatches += !same_bits(even[i], e) + !same_bits(odd[i], o);
+                checked += 2;
+              }
+              mismatches += even[n] != -7.0 || odd[n] != -7.0;  // nothing past n
+            }
+    CHECK(checked > 0);
+    CHECK(mismatches == 0);
+  });
+}
+
+TEST_CASE("one output of a pair can be skipped", "[lanes]") {
+  const StreamKey key = make_stream_key(3, "bonus");
+  for_each_target([&](SimdTarget) {
+    std::vector<double> odd(9);
+    fill_lanes({key, 4, false}, 100, 9, nullptr, odd.data());
+    for (std::uint32_t i = 0; i < 9; ++i) CHECK(same_bits(odd[i], uniform(key, 100 + i, 9)));
+  });
+}
+
+TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", "[lanes]") {
+  // Random arguments over the fast ranges and beyond, plus the special values.
+  const StreamKey key = make_stream_key(9, "lanes-math");
+  std::vector<double> xs, ps;
+  for (std::uint64_t i = 0; i < 200000; ++i) {
+    const double u = uniform(key, i, 0), v = uniform(key, i, 1);
+    xs.push_back((2 * u - 1) * (v < 0.5 ? 40.0 : 800.0));            // exp: in and out of range
+    xs.push_back(std::ldexp(u, static_cast<int>(v * 2100) - 1075));  // log: subnormal .. huge
+    ps.push_back(u);
+    ps.push_back(std::ldexp(u, -static_cast<int>(v * 60)));  // deep lower tail
+    ps.push_back(1 - std::ldexp(u, -static_cast<int>(v * 53)));
+  }
+  const double inf = std::numeric_limits<double>::infinity();
+  for (double x : {0.0, -0.0, inf, -inf, std::nan(""), 709.78, -745.1, 1e-310, -1.0})
+    xs.push_back(x);
+  for (double p : {0x1p-53, 1 - 0x1p-53, 0.075, 0.925, 0.5, 0x1p-1022}) ps.push_back(p);
+  for (double& p : ps) p = std::clamp(p, 0x1p-1022, 1 - 0x1p-53);
+  for_each_target([&](SimdTarget) {
+    std::vector<double> e(xs.size()), l(xs.size()), z(ps.size());
+    lanes_exp(xs.data(), xs.size(), e.data());
+    lanes_log(xs.data(), xs.size(), l.data());
+    lanes_normal_quantile(ps.data(), ps.size(), z.data());
+    std::size_t bad_exp = 0, bad_log = 0, bad_normal = 0;
+    for (std::size_t i = 0; i < xs.size(); ++i) {
+      bad_exp += !same_bits(e[i], ieee_exp(xs[i]));
+      bad_log += !same_bits(l[i], ieee_log(xs[i]));
+    }
+    for (std::size_t i = 0; i < ps.size(); ++i)
+      bad_normal += !same_bits(z[i], normal_quantile(ps[i]));
+    CHECK(bad_exp == 0);
+    CHECK(bad_log == 0);
+    CHECK(bad_normal == 0);
+  });
+}
