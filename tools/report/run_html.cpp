@@ -198,6 +198,7 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
     h += "<section>\n<h2>" + esc(o.label) + " <small>(" + esc(o.id) + ")</small></h2>\n";
     h += stats_table(s, {{"total", &o.total}, {"cash", &o.cash}, {"equity", &o.equity}});
     h += "<p>P(equity = 0): " + percent(o.p_equity_zero);
+    if (o.can_pay_strike) h += ". P(equity &lt; 0): " + percent(o.p_equity_negative);
     if (o.has_private)
       h += fmt::format(
           ". Outcome of the private company: IPO {}, acquisition {}, failure {}, none {}",
