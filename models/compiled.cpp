@@ -19,6 +19,34 @@ int price_table_size(const CompiledScenario& cs, const CompiledCompany& company)
 
 namespace {
 
+// The salary of year y in the offer's currency (docs/model.md#3-cash).
+double annual_salary(const Offer& o, int y) {
+  return o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1);
+}
+
+// docs/tax.md#t2-the-income-of-one-tax-year: the offer's regime and its nominal cash in the
+// regime's currency (fixed fx), and year_df[y] = df(12 y) for the payment of year y's tax.
+CompiledOfferTax compile_offer_tax(const Scenario& s, const Offer& o, const CompiledScenario& c) {
+  CompiledOfferTax t;
+  t.regime = compile_regime(o.tax->regime);
+  t.baseline_monthly = o.tax->baseline_income / 12.0;
+  const double regime_fx = s.fx_of(s.tax_currency(o));
+  t.to_report = regime_fx;
+  for (const Company& co : s.companies)
+    t.company_to_regime.push_back(s.fx_of(co.currency) / regime_fx);
+  const double k = s.fx_of(o.currency) / regime_fx;  // offer currency -> regime currency
+  t.salary.assign(c.H + 1, 0.0);
+  for (int m = 1; m <= c.H; ++m) {
+    const int y = (m + 11) / 12;
+    t.salary[m] = t.salary[m - 1] + annual_salary(o, y) / 12.0 * k;
+  }
+  for (int y = 1; 12 * y <= c.H; ++y) t.bonus.push_back(o.bonus_target * annual_salary(o, y) * k);
+  t.signing = o.signing_amount * k;
+  for (int y = 0; y <= c.timeline_years; ++y)
+    t.year_df.push_back(std::pow(1.0 + s.discount_rate, -(12 * y) / 12.0));
+  return t;
+}
+
 // Tranches of one grant (docs/model.md#4-grants-and-vesting). Tranches after H never vest on
 // schedule, but they stay in the table: acceleration at an acquisition (E <= H) vests unvested
 // units too.
@@ -151,17 +179,16 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     CompiledOffer co;
     const double fx = s.fx_of(o.currency);
     const std::string& id = o.id;
-    auto annual = [&o](int y) { return o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1); };
     co.fx_index = fx_index(o.currency, fx_codes);
     co.salary_pv.assign(c.H + 1, 0.0);
     if (co.fx_index >= 0) co.salary_cc.assign(c.H + 1, 0.0);
     for (int m = 1; m <= c.H; ++m) {
-      const double month_cc = annual((m + 11) / 12) / 12.0 * c.df[m];
+      const double month_cc = annual_salary(o, (m + 11) / 12) / 12.0 * c.df[m];
       co.salary_pv[m] = co.salary_pv[m - 1] + month_cc * fx;
       if (co.fx_index >= 0) co.salary_cc[m] = month_cc;
     }
     for (int y = 1; 12 * y <= c.H; ++y) {
-      const double bonus_cc = o.bonus_target * annual(y) * c.df[12 * y];
+      const double bonus_cc = o.bonus_target * annual_salary(o, y) * c.df[12 * y];
       co.bonus_pv.push_back(bonus_cc * fx);
       if (co.fx_index >= 0) co.bonus_cc.push_back(bonus_cc);
     }
@@ -169,6 +196,9 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     co.bonus_key = engine::make_stream_key(seed, "bonus/" + id);
     co.signing = o.signing_amount * fx;
     co.clawback_months = o.clawback_months;
+    co.has_regime = o.tax.has_value();
+    c.has_tax = c.has_tax || co.has_regime;
+    if (co.has_regime) co.tax = compile_offer_tax(s, o, c);
     co.let_go_probability.assign(s.companies.size(), -1.0);
     for (std::size_t k = 0; k < s.companies.size(); ++k)
       co.let_go_key.push_back(
@@ -188,6 +218,7 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       cg.fx_at_grant = fx / company.fx;
       cg.exercise_window = g.type == GrantType::kOption ? g.exercise_window_months : -1;
       cg.exercise_policy = g.exercise_policy;
+      cg.qualified = g.tax_treatment == TaxTreatment::kQualified;
       cg.first_tranche = static_cast<std::uint32_t>(c.tranches.size());
       add_tranches(g, g.value * fx / company.fx, c.tranches);
       cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;

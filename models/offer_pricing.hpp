@@ -2,7 +2,9 @@
 // offer's cash and equity priced from the departure time and the company states of
 // models/company_paths.hpp. With kTimeline, each present value is also added
 // to `buckets` by the year it lands in (bucket 0: month 0; bucket y: months
-// 12(y-1)+1 .. 12y), which must hold cs.timeline_years + 1 entries. Nothing
+// 12(y-1)+1 .. 12y), which must hold cs.timeline_years + 1 entries. Every payout is also
+// handed to `tax` (models/tax/tax_ledger.hpp): NoTaxSink for an offer without a regime
+// (compiles away), TaxLedger started on the offer's CompiledOfferTax otherwise. Nothing
 // here allocates, dispatches virtually or touches a string.
 #pragma once
 
@@ -10,6 +12,7 @@
 
 #include "models/company_paths.hpp"
 #include "models/compiled.hpp"
+#include "models/tax/tax_ledger.hpp"
 
 namespace vestsim::models {
 
@@ -17,20 +20,20 @@ namespace vestsim::models {
 // bonus; `salary_bonus` gets the part without the signing bonus. tau_m is 12
 // tau (departure_months()). fx_paths[k] holds X(0 .. max_month) of cs.fx_rates[k] for this
 // path (docs/model.md#m3-stochastic-exchange-rates); it is not read when cs.fx_rates is empty.
-template <bool kTimeline>
+template <bool kTimeline, class Tax>
 double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
                   const double* const* fx_paths, double* buckets, double& salary_bonus,
-                  PathDraws& draws);
+                  PathDraws& draws, Tax& tax);
 
 // The grants' payouts. `states` holds one CompanyState per company of cs,
 // filled for this path; fx_paths as for offer_cash; `let_go` is scratch of one byte per company,
 // `held` of cs.max_grant_tranches doubles. Tender cash and a strike paid on leaving
 // (docs/model.md#m4-tender-offers, #m5-options-when-the-employee-leaves) count as equity: it may
-// be negative.
-template <bool kTimeline>
+// be negative; they are taxed as docs/tax.md T3 says (through `tax`).
+template <bool kTimeline, class Tax>
 double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
                     const CompanyState* states, const double* const* fx_paths, std::uint8_t* let_go,
-                    double* held, double* buckets, PathDraws& draws);
+                    double* held, double* buckets, PathDraws& draws, Tax& tax);
 
 // The mean bonus multiplier over the offer's anniversaries (1 with none), drawn
 // whatever the departure time: the recorded input of models/inputs.hpp.

@@ -71,34 +71,93 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
   out.offers.resize(n_offers);
   out.comparisons.resize(s.compare.size());
 
-  // One task per column; each has its own scratch. Results land in fixed slots.
+  // After tax (docs/tax.md#t6-outputs): a column total - tax per offer with a regime and a
+  // difference column per comparison touching one; elsewhere the pre-tax summaries are copied.
+  const bool taxed = !r.tax.empty();
+  std::vector<std::vector<double>> after(n_offers), diff_after(s.compare.size());
+  auto taxed_offer = [&](int o) { return taxed && cs.offers[o].has_regime; };
+  auto after_column = [&](int o) -> std::span<const double> {
+    return after[o].empty() ? std::span<const double>(r.total[o]) : after[o];
+  };
+  for (std::size_t o = 0; o < n_offers; ++o)
+    if (taxed_offer(static_cast<int>(o))) {
+      after[o].resize(r.paths);
+      for (std::size_t i = 0; i < r.paths; ++i) after[o][i] = r.total[o][i] - r.tax[o][i];
+    }
+  for (std::size_t k = 0; k < s.compare.size(); ++k) {
+    const Comparison& c = s.compare[k];
+    if (!taxed_offer(c.a) && !taxed_offer(c.b)) continue;
+    const std::span<const double> a = after_column(c.a), b = after_column(c.b);
+    diff_after[k].resize(r.paths);
+    for (std::size_t i = 0; i < r.paths; ++i) diff_after[k][i] = a[i] - b[i];
+  }
+
+  // One task per column; each has its own scratch. Results land in fixed slots: a summary
+  // (`into`) or a certainty equivalent (`ce`).
   struct Job {
     std::span<const double> column;
-    engine::Summary* into;
+    engine::Summary* into = nullptr;
+    double* ce = nullptr;
   };
   std::vector<Job> jobs;
   for (std::size_t o = 0; o < n_offers; ++o) {
     OfferSummary& os = out.offers[o];
     os.id = s.offers[o].id;
     os.label = s.offers[o].label;
+    os.has_regime = s.offers[o].tax.has_value();
     jobs.push_back({r.total[o], &os.total});
     jobs.push_back({r.cash[o], &os.cash});
     jobs.push_back({r.equity[o], &os.equity});
-  }
-  for (std::size_t k = 0; k < s.compare.size(); ++k)
-    jobs.push_back({r.diff[k], &out.comparisons[k].diff});
-  std::vector<double> ce(2 * s.compare.size());
-  engine::for_each_index(jobs.size() + ce.size(), threads, [&](std::size_t j) {
-    std::vector<double> scratch;
-    if (j < jobs.size()) {
-      *jobs[j].into = engine::summarize(jobs[j].column, s.percentiles, scratch);
-    } else {
-      const std::size_t k = (j - jobs.size()) / 2;
-      const int offer = (j - jobs.size()) % 2 == 0 ? s.compare[k].a : s.compare[k].b;
-      ce[j - jobs.size()] =
-          certainty_equivalent(r.total[offer], s.risk_aversion, s.wealth, scratch);
+    if (!after[o].empty()) {
+      jobs.push_back({r.tax[o], &os.tax});
+      jobs.push_back({after[o], &os.after_tax});
     }
+  }
+  for (std::size_t k = 0; k < s.compare.size(); ++k) {
+    ComparisonSummary& c = out.comparisons[k];
+    const int a = s.compare[k].a, b = s.compare[k].b;
+    jobs.push_back({r.diff[k], &c.diff});
+    jobs.push_back({r.total[a], nullptr, &c.ce_a});
+    jobs.push_back({r.total[b], nullptr, &c.ce_b});
+    if (diff_after[k].empty()) continue;
+    jobs.push_back({diff_after[k], &c.diff_after_tax});
+    jobs.push_back({after_column(a), nullptr, &c.ce_a_after_tax});
+    jobs.push_back({after_column(b), nullptr, &c.ce_b_after_tax});
+  }
+  engine::for_each_index(jobs.size(), threads, [&](std::size_t j) {
+    std::vector<double> scratch;
+    if (jobs[j].into)
+      *jobs[j].into = engine::summarize(jobs[j].column, s.percentiles, scratch);
+    else
+      *jobs[j].ce = certainty_equivalent(jobs[j].column, s.risk_aversion, s.wealth, scratch);
   });
+
+  // Untaxed: the tax of every path is 0 and after tax is pre-tax.
+  engine::Summary zero;
+  zero.n = r.paths;
+  zero.p_zero = 1;
+  zero.percentiles.assign(s.percentiles.size(), 0.0);
+  zero.ci95.assign(s.percentiles.size(), {0.0, 0.0});
+  for (std::size_t o = 0; o < n_offers; ++o) {
+    OfferSummary& os = out.offers[o];
+    out.has_tax = out.has_tax || os.has_regime;
+    if (os.has_regime) {
+      const TaxRegime& g = s.offers[o].tax->regime;
+      const std::string name = g.name + " (" + std::to_string(g.year) + ")";
+      if (std::find(out.regimes.begin(), out.regimes.end(), name) == out.regimes.end())
+        out.regimes.push_back(name);
+    }
+    if (!after[o].empty()) continue;
+    os.tax = zero;
+    os.after_tax = os.total;
+  }
+  for (std::size_t k = 0; k < s.compare.size(); ++k) {
+    ComparisonSummary& c = out.comparisons[k];
+    if (!diff_after[k].empty()) continue;
+    c.diff_after_tax = c.diff;
+    c.ce_a_after_tax = c.ce_a;
+    c.ce_b_after_tax = c.ce_b;
+  }
 
   for (std::size_t o = 0; o < n_offers; ++o) {
     OfferSummary& os = out.offers[o];
@@ -128,8 +187,7 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
     c.a = s.offers[s.compare[k].a].id;
     c.b = s.offers[s.compare[k].b].id;
     c.p_a_beats_b = c.diff.p_positive;
-    c.ce_a = ce[2 * k];
-    c.ce_b = ce[2 * k + 1];
+    c.p_a_beats_b_after_tax = c.diff_after_tax.p_positive;
   }
 
   if (!r.timeline.empty()) {
