@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <stdexcept>
+#include <utility>
 
 namespace vestsim::models {
 
@@ -103,6 +104,23 @@ void compile_markets(const Scenario& s, const std::vector<std::string>& fx_codes
   }
 }
 
+// A private company's streams, each named "<name>/<company id>"
+// (docs/model.md#9-randomness-and-reproducibility).
+using PrivateStream = std::pair<StreamKey CompiledPrivate::*, const char*>;
+constexpr PrivateStream kPrivateStreams[] = {
+    {&CompiledPrivate::exit_key, "exit_time"},
+    {&CompiledPrivate::outcome_key, "outcome"},
+    {&CompiledPrivate::growth_key, "growth"},
+    {&CompiledPrivate::ipo_multiple_key, "ipo_multiple"},
+    {&CompiledPrivate::acquisition_multiple_key, "acquisition_multiple"},
+    {&CompiledPrivate::rounds_key, "dilution_rounds"},
+    {&CompiledPrivate::per_round_key, "dilution"},
+    {&CompiledPrivate::ipo_dilution_key, "ipo_dilution"},
+    {&CompiledPrivate::post_ipo_key, "post_ipo"},
+    {&CompiledPrivate::round_time_key, "round_time"},
+    {&CompiledPrivate::tender_key, "tender"},
+    {&CompiledPrivate::tender_price_key, "tender_price"}};
+
 // The index of `code`'s stochastic rate in c.fx_rates (codes[k] names c.fx_rates[k]), -1 when
 // its rate is fixed.
 int fx_index(const std::string& code, const std::vector<std::string>& codes) {
@@ -147,18 +165,8 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       CompiledPrivate& q = cc.priv;
       q.params = p;
       q.max_post_months = std::max(p.lockup_months, c.H);
-      q.exit_key = engine::make_stream_key(seed, "exit_time/" + id);
-      q.outcome_key = engine::make_stream_key(seed, "outcome/" + id);
-      q.growth_key = engine::make_stream_key(seed, "growth/" + id);
-      q.ipo_multiple_key = engine::make_stream_key(seed, "ipo_multiple/" + id);
-      q.acquisition_multiple_key = engine::make_stream_key(seed, "acquisition_multiple/" + id);
-      q.rounds_key = engine::make_stream_key(seed, "dilution_rounds/" + id);
-      q.per_round_key = engine::make_stream_key(seed, "dilution/" + id);
-      q.ipo_dilution_key = engine::make_stream_key(seed, "ipo_dilution/" + id);
-      q.post_ipo_key = engine::make_stream_key(seed, "post_ipo/" + id);
-      q.round_time_key = engine::make_stream_key(seed, "round_time/" + id);
-      q.tender_key = engine::make_stream_key(seed, "tender/" + id);
-      q.tender_price_key = engine::make_stream_key(seed, "tender_price/" + id);
+      for (const auto& [member, name] : kPrivateStreams)
+        q.*member = engine::make_stream_key(seed, std::string(name) + "/" + id);
       if (p.tenders.enabled) {
         q.needs_pre = true;
         q.max_tenders = c.L >= p.tenders.first_month

@@ -47,9 +47,9 @@ Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, const 
   if (g.exercise_window >= 0 && tau_m + g.exercise_window <= cs.L) {
     d = static_cast<int>(std::ceil(tau_m)) + g.exercise_window;
     if (d <= st.pre_last) {
-      const bool forfeit = d > g.expiry_month || g.exercise_policy == ExercisePolicy::kNever ||
-                           (g.exercise_policy == ExercisePolicy::kInTheMoney &&
-                            st.pre[d] / base <= g.strike);
+      const bool forfeit =
+          d > g.expiry_month || g.exercise_policy == ExercisePolicy::kNever ||
+          (g.exercise_policy == ExercisePolicy::kInTheMoney && st.pre[d] / base <= g.strike);
       action = forfeit ? Action::kForfeit : Action::kExercise;
       if (!forfeit) ex = {true, d, std::max(0.0, st.pre[d] / base - g.strike)};
     }
@@ -67,7 +67,7 @@ Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, const 
       if (action == Action::kForfeit && t > d) break;            // forfeited units are gone
       const bool shares = action == Action::kExercise && t > d;  // at t = d, the tender first
       if (!shares && t > g.expiry_month) break;
-      if (!td.holders && !(t < tau_m)) break;  // eligible: employees
+      if (!td.holders && !(t < tau_m)) break;         // eligible: employees
       const double unit = st.tender_price[w] / base;  // f_p P(t) per unit of value
       const double sold = tr[k].amount * h * td.sell_fraction;
       if (shares) {
@@ -111,7 +111,7 @@ double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau
   // (docs/model.md#m3-stochastic-exchange-rates); a fixed one uses the prefix sums.
   const double* X = o.fx_index >= 0 ? fx_paths[o.fx_index] : nullptr;
   double total = 0;
-  tax.salary(last);  // docs/tax.md#t2: wages, in the year they are paid
+  tax.salary(last);  // docs/tax.md#t2-the-income-of-one-tax-year: wages, in the year they are paid
   if (X) {
     for (int m = 1; m <= last; ++m) {
       const double pv = o.salary_cc[m] * X[m];
@@ -168,9 +168,10 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
     add<kTimeline>(buckets, month, pv);
   };
   // The one place every equity payout is recorded for tax: `income` of `cash` is equity
-  // income arising at `income_month` (docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout;
-  // EquityPayout in models/tax/tax_ledger.hpp maps every T3 row, tender and exercise included,
-  // onto these arguments). With NoTaxSink the record compiles away.
+  // income arising at `income_month`
+  // (docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout; EquityPayout in
+  // models/tax/tax_ledger.hpp maps every T3 row, tender and exercise included, onto these
+  // arguments). With NoTaxSink the record compiles away.
   auto record = [&](int month, double cash, double income, int income_month) {
     tax.equity(EquityPayout{grant->company, month, cash * scale, income * scale, income_month,
                             grant->qualified});
@@ -212,7 +213,8 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
     // No event (outcome none): every grant is made before it, and P(t) runs to L.
     const int E = st.outcome == Outcome::kNone ? std::numeric_limits<int>::max() : st.E;
     const bool made_before = g.start <= E;
-    const bool early_flows = made_before && (company.priv.max_tenders > 0 || g.exercise_window >= 0);
+    const bool early_flows =
+        made_before && (company.priv.max_tenders > 0 || g.exercise_window >= 0);
     if (!pays_at_event && !early_flows) continue;
     const bool let_go = let_go_of[g.company] != 0;
     // A grant made at 0 < s <= E converts at P(s), P(E - 1) when s = E
@@ -310,13 +312,13 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
   return total;
 }
 
-#define VESTSIM_INSTANTIATE(kTimeline, Tax)                                                    \
-  template double offer_cash<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,    \
-                                             double, const double* const*, double*, double&,   \
-                                             PathDraws&, Tax&);                                \
-  template double offer_equity<kTimeline, Tax>(                                                \
-      const CompiledScenario&, const CompiledOffer&, double, const CompanyState*,              \
-      const double* const*, std::uint8_t*, double*, double*, PathDraws&, Tax&);
+#define VESTSIM_INSTANTIATE(kTimeline, Tax)                                                       \
+  template double offer_cash<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,       \
+                                             double, const double* const*, double*, double&,      \
+                                             PathDraws&, Tax&);                                   \
+  template double offer_equity<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,     \
+                                               double, const CompanyState*, const double* const*, \
+                                               std::uint8_t*, double*, double*, PathDraws&, Tax&);
 VESTSIM_INSTANTIATE(false, NoTaxSink)
 VESTSIM_INSTANTIATE(true, NoTaxSink)
 VESTSIM_INSTANTIATE(false, TaxLedger)

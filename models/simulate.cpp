@@ -91,7 +91,9 @@ class PathKernel {
       if (rec)
         rec[input_slot_bonus(n_companies, static_cast<int>(o))] =
             mean_bonus_multiplier(offer, draws_);
-      if (offer.has_regime) {  // docs/tax.md#t2 to #t5: the per-year ledger of this offer
+      if (offer.has_regime) {  // docs/tax.md#t2-the-income-of-one-tax-year to
+                               // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life: the
+                               // per-year ledger of this offer
         ledger_.start(offer.tax);
         price(o, tau_m, buckets, out, ledger_);
         const double tax = ledger_.finish(out.tax_years ? out.tax_years + o : nullptr);
@@ -109,8 +111,8 @@ class PathKernel {
   void price(std::size_t o, double tau_m, double* buckets, const Outputs& out, Tax& tax) {
     const CompiledOffer& offer = cs_.offers[o];
     double salary_bonus = 0;
-    out.cash[o] = offer_cash<kTimeline>(cs_, offer, tau_m, fx_paths_.data(), buckets,
-                                        salary_bonus, draws_, tax);
+    out.cash[o] = offer_cash<kTimeline>(cs_, offer, tau_m, fx_paths_.data(), buckets, salary_bonus,
+                                        draws_, tax);
     out.salary_bonus[o] = salary_bonus;
     out.equity[o] = offer_equity<kTimeline>(cs_, offer, tau_m, state_.data(), fx_paths_.data(),
                                             let_go_.data(), held_.data(), buckets, draws_, tax);

@@ -1,4 +1,5 @@
-// docs/tax.md#t2-the-income-of-one-tax-year to #t5-baseline-income-the-rest-of-the-employees-life.
+// docs/tax.md#t2-the-income-of-one-tax-year to
+// docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life.
 #include "models/tax/tax_ledger.hpp"
 
 #include <algorithm>
@@ -72,7 +73,8 @@ double TaxLedger::finish(std::vector<Year>* years) {
   for (int y = 1; y <= last_year_; ++y) {
     CategoryAmounts& x = table_[y];
     // A year where the offer has nothing is charged exactly 0 (the two evaluations of
-    // docs/tax.md#t5 coincide) and, with no gains, leaves the carry as it is.
+    // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life coincide) and, with no gains,
+    // leaves the carry as it is.
     if (all_zero(x) && !years) continue;
     if (x[kQualified] != 0) {
       const QualifiedSplit q = split_qualified(x[kQualified], 0, regime.qualified_cap);

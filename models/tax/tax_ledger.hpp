@@ -19,8 +19,9 @@ namespace vestsim::models {
 // Amounts are nominal, in the regime's currency.
 struct CompiledOfferTax {
   CompiledTaxRegime regime;
-  double baseline_monthly = 0;  // baseline_income / 12 (docs/tax.md#t5-...)
-  double to_report = 1;         // 1 regime-currency unit in the report currency (fixed fx)
+  double baseline_monthly =
+      0;  // baseline_income / 12 (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life)
+  double to_report = 1;  // 1 regime-currency unit in the report currency (fixed fx)
   // Per company of the scenario: 1 company-currency unit in the regime currency.
   std::vector<double> company_to_regime;
   // salary[m] = nominal salary of months 1..m, m = 0..H; bonus[y - 1] = target bonus of
@@ -72,9 +73,10 @@ class TaxLedger {
   // What a test sees of one tax year (simulate_path()).
   struct Year {
     CategoryAmounts amounts{};  // the offer's own totals, qualified split at the cap
-    double baseline = 0;        // baseline wages added (docs/tax.md#t5-...)
-    double charged = 0;         // charged tax, regime currency, nominal
-    double carry_out = 0;       // loss carried into the next year (<= 0)
+    double baseline =
+        0;  // baseline wages added (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life)
+    double charged = 0;    // charged tax, regime currency, nominal
+    double carry_out = 0;  // loss carried into the next year (<= 0)
   };
 
   // Sized for years 1..max_years. Requires max_years >= 1.
@@ -83,22 +85,23 @@ class TaxLedger {
   // Starts an offer's path. Requires `t` to outlive the calls up to finish().
   void start(const CompiledOfferTax& t);
 
-  // Cash (docs/tax.md#t2-...: wages): salary of months 1..last_month (the offer's
-  // employed months; the baseline fills the others), the bonus of year y times its
+  // Cash (docs/tax.md#t2-the-income-of-one-tax-year: wages): salary of months 1..last_month (the
+  // offer's employed months; the baseline fills the others), the bonus of year y times its
   // multiplier, the signing bonus (month 0, year 1).
   void salary(int last_month);
   void bonus(int year, double multiplier);
   void signing();
 
-  // The one place every equity payout is recorded (docs/tax.md#t3-...). Requires month >=
-  // income_month >= 0 and month <= 12 max_years.
+  // The one place every equity payout is recorded
+  // (docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout). Requires month >= income_month
+  // >= 0 and month <= 12 max_years.
   void equity(const EquityPayout& p);
 
   // The tax of the path, years 1..the last year with a recorded amount: charged tax per
-  // year (docs/tax.md#t5-...) with the loss carried across years (T4 step 1), each paid at
-  // month 12 y, discounted and converted to the report currency at the fixed fx. Resets
-  // the table for the next start(). `years` (optional, for tests) receives one Year per
-  // tax year 1..last (allocates: not in the hot loop).
+  // year (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life) with the loss carried
+  // across years (T4 step 1), each paid at month 12 y, discounted and converted to the report
+  // currency at the fixed fx. Resets the table for the next start(). `years` (optional, for tests)
+  // receives one Year per tax year 1..last (allocates: not in the hot loop).
   double finish(std::vector<Year>* years = nullptr);
 
  private:
