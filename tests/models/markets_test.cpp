@@ -448,3 +448,37 @@ TEST_CASE("an option exercised 3 months after leaving at 18 pays units K at 21",
   CHECK(equity_of(tender_scenario("ipo", "", ", type: option, strike: 1", leaves), g) ==
         Approx(17000 * (std::exp(g * 5) - 1) * df(60)).margin(0.005));
 }
+
+TEST_CASE("tender cash and an exercise reach the tax ledger as docs/tax.md T3 says",
+          "[markets][tax]") {
+  // The `none` regime charges nothing but the ledger still sorts every payout by year and
+  // category. Year 2 holds months 13..24.
+  const std::string regime = "\n    tax: {regime: none}";
+  auto at = [](const TaxLedger::Year& y, TaxCategory c) {
+    return y.amounts[static_cast<std::size_t>(c)];
+  };
+  auto years_of = [&](std::string text, double growth) {
+    text = edited(text, "GROWTH", std::to_string(growth));
+    text = edited(text, "    base: 0", "    base: 0" + regime);
+    return simulate_path(compile(load_ok(text), 1), 0).tax_years.at(0);
+  };
+  // A certain tender at 24 selling a quarter of 24,000 of vested RSUs: 6,000 of equity income
+  // in year 2; the rest is income when it vests at the IPO (year 5, E = 60).
+  const auto tender =
+      years_of(tender_scenario("ipo", tenders("0.25", "employees"), ", type: private_rsu", ""), 0);
+  CHECK(at(tender.at(1), TaxCategory::kEquityIncome) == Approx(6000).margin(0.005));
+  CHECK(at(tender.at(4), TaxCategory::kEquityIncome) == Approx(42000).margin(0.005));
+  // Exercise at d = 21 of 17,000 of options struck at the grant value, growth 0.05: the spread
+  // 17,000 (e^(0.05 x 21/12) - 1) is income in year 2; the IPO sale at 60 pays
+  // 17,000 (e^0.25 - 1) net of the strike, the rest of it a gain in year 5 held from 21.
+  const double g = 0.05;
+  const auto ex = years_of(tender_scenario("ipo", "",
+                                           ", type: option, strike: 1, exercise_window_months: 3, "
+                                           "exercise_policy: always",
+                                           "employee: {departure: {at_month: 18}}"),
+                           g);
+  const double spread = 17000 * (std::exp(g * 21 / 12) - 1);
+  CHECK(at(ex.at(1), TaxCategory::kEquityIncome) == Approx(spread).margin(0.005));
+  CHECK(at(ex.at(4), TaxCategory::kGainLong) + at(ex.at(4), TaxCategory::kGainShort) ==
+        Approx(17000 * (std::exp(g * 5) - 1) - spread).margin(0.005));
+}
