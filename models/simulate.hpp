@@ -55,7 +55,8 @@ struct PathValues {
   std::uint64_t draws = 0;       // uniforms consumed
   // Per offer: the PV of the tax charged (report currency; 0 without a regime), and per tax
   // year 1..last the category totals, baseline, charged tax and carry (regime currency,
-  // nominal; empty without a regime). docs/tax.md#t2-the-income-of-one-tax-year to #t5.
+  // nominal; empty without a regime). docs/tax.md#t2-the-income-of-one-tax-year to
+  // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life.
   std::vector<double> tax;
   std::vector<std::vector<TaxLedger::Year>> tax_years;
 };
