@@ -93,6 +93,14 @@ std::string shipped_regime_file(std::string_view name);
 // shipped_regime_names() (asserted). The tests check that each loads with no error.
 LoadRegimeResult load_shipped_regime(std::string_view name);
 
+// docs/tax.md#t1-where-a-regime-comes-from: a regime reference that contains '/' or ends
+// in .yaml or .yml is a file path; anything else names a shipped regime.
+// Requires: nothing. Throws: nothing.
+bool is_regime_path(std::string_view ref);
+// "unknown regime 'fr-2062'; did you mean 'fr-2026'? shipped regimes: fr-2026, none,
+// us-nyc-2026 (or a path to a regime file ending in .yaml)". Requires: nothing.
+std::string unknown_regime_message(std::string_view ref);
+
 // Every key a regime file accepts, sorted (walking the regime's reader, as
 // accepted_keys() does for scenarios); the docs test checks docs/tax.md.
 std::vector<std::string> accepted_regime_keys();

@@ -61,6 +61,21 @@ LoadRegimeResult load_regime_file(const std::string& path, const std::vector<Ove
   return load_regime_text(text, path, overrides);
 }
 
+bool is_regime_path(std::string_view ref) {
+  const auto ends = [&](std::string_view x) {
+    return ref.size() >= x.size() && ref.substr(ref.size() - x.size()) == x;
+  };
+  return ref.find('/') != std::string_view::npos || ends(".yaml") || ends(".yml");
+}
+
+std::string unknown_regime_message(std::string_view ref) {
+  const std::vector<std::string_view> names = shipped_regime_names();
+  const std::string_view near = io::nearest_key(ref, names);
+  return fmt::format(
+      "unknown regime '{}'; {}shipped regimes: {} (or a path to a regime file ending in .yaml)",
+      ref, near.empty() ? "" : fmt::format("did you mean '{}'? ", near), io::join(names));
+}
+
 std::string shipped_regime_file(std::string_view name) {
   return fmt::format("<built-in taxes/{}.yaml>", name);
 }

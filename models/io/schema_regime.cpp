@@ -220,28 +220,14 @@ void read_regime_keys(Node& m, TaxRegime& r) {
         "currency (e.g. EUR)");
 }
 
-// A reference that contains '/' or ends in .yaml or .yml is a file path; anything
-// else names a shipped regime (docs/tax.md#t1-where-a-regime-comes-from).
-bool is_path(std::string_view ref) {
-  const auto ends = [&](std::string_view x) {
-    return ref.size() >= x.size() && ref.substr(ref.size() - x.size()) == x;
-  };
-  return ref.find('/') != std::string_view::npos || ends(".yaml") || ends(".yml");
-}
-
 // Loads the regime `ref` names, a path relative to the folder of the file being
 // read or a shipped name; problems with the reference are reported at `at`.
 std::optional<LoadRegimeResult> load_reference(const Node& at, const std::string& ref,
                                                std::string& file) {
-  if (!is_path(ref)) {
+  if (!is_regime_path(ref)) {
     file = shipped_regime_file(ref);
     if (shipped_regime_text(ref)) return load_shipped_regime(ref);
-    const std::vector<std::string_view> names = shipped_regime_names();
-    const std::string_view near = nearest_key(ref, names);
-    at.error(fmt::format(
-        "unknown regime '{}'; {}shipped regimes: {} (or a path to a regime "
-        "file ending in .yaml)",
-        ref, near.empty() ? "" : fmt::format("did you mean '{}'? ", near), join(names)));
+    at.error(unknown_regime_message(ref));
     return std::nullopt;
   }
   const std::filesystem::path folder = std::filesystem::path(at.reader().file()).parent_path();

@@ -179,6 +179,8 @@ BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const Brea
                      .horizon_years = s.horizon_years,
                      .risk_aversion = s.risk_aversion,
                      .wealth = s.wealth,
+                     .basis = req.basis,
+                     .regimes = regime_labels(s),
                      .results = {}};
   assert(out.current > 0);
   const bool first_only = needs_first_grant_run(s, req);
@@ -188,6 +190,12 @@ BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const Brea
                                                       : r.equity[req.offer];
   std::vector<double> fixed(r.paths);
   for (std::uint64_t i = 0; i < r.paths; ++i) fixed[i] = r.total[req.offer][i] - scaled[i];
+  if (req.basis == Basis::kAfterTax && !r.tax.empty()) {
+    const std::vector<double> after_b = basis_total(r, req.against, Basis::kAfterTax);
+    out.results =
+        solve_breakeven_after_tax(s, req, {fixed, scaled, r.tax[req.offer], after_b, out.current});
+    return out;
+  }
   const BreakevenInput in{fixed,           scaled,   r.total[req.against],
                           s.risk_aversion, s.wealth, out.current};
   for (Metric m : req.metrics) out.results.emplace_back(m, solve_breakeven(in, m));

@@ -15,6 +15,7 @@
 #include "models/compiled.hpp"
 #include "models/scenario.hpp"
 #include "models/simulate.hpp"
+#include "models/studies/basis.hpp"
 
 namespace vestsim::models {
 
@@ -59,6 +60,7 @@ struct BreakevenRequest {
   Solve solve = Solve::kEquity;
   std::vector<Metric> metrics;  // solved in this order
   Scale scale = Scale::kFirst;
+  Basis basis = Basis::kPreTax;  // after tax: see solve_breakeven_after_tax
 };
 
 // True when the study of `req` on `s` needs first_grant_only's column: an
@@ -82,6 +84,8 @@ struct BreakevenStudy {
   std::size_t grants = 0;    // grants of the solved offer
   double horizon_years = 0;  // of the scenario
   double risk_aversion = 0, wealth = 0;
+  Basis basis = Basis::kPreTax;      // the totals compared (after tax = pre-tax without a regime)
+  std::vector<std::string> regimes;  // regime_labels() of the scenario
   std::vector<std::pair<Metric, BreakevenResult>> results;  // value = k * current
 };
 
@@ -89,11 +93,36 @@ struct BreakevenStudy {
 // kEquity the offer must have a grant.
 double breakeven_current(const Scenario& s, int offer, Solve solve);
 
+// The columns of an after-tax break-even, from today's run (k = 1).
+struct AfterTaxColumns {
+  std::span<const double> fixed_a, scaled_a;  // A's pre-tax total = fixed + k·scaled
+  std::span<const double> tax_a;              // A's tax today
+  std::span<const double> after_b;            // B's total − tax (does not depend on k)
+  double current = 1;                         // today's figure (k = 1)
+};
+
+// The most re-simulations one metric's after-tax search makes.
+inline constexpr int kAfterTaxIterations = 12;
+
+// Break-even after tax (docs/cli.md#break-even): A's after-tax total at k is its exact
+// pre-tax total less its tax, which is not linear in k. Starting from the tax at k = 0 (one
+// re-simulation) and at k = 1 (today's), each metric is solved on the secant model of A's
+// tax through the last two multipliers, then A's tax is re-simulated at the answer (same
+// seed: the same futures) until the answer moves by less than one currency unit (at most
+// kAfterTaxIterations times; the result's reason then says it stopped early). The 95%
+// interval is the batch-means interval of the last model. Under a regime that taxes nothing
+// the model is the pre-tax one and the answer is the pre-tax answer.
+// Requires: `s` simulated with tax columns (any offer has a regime), req as study_breakeven.
+// Throws what compile() and simulate() throw.
+std::vector<std::pair<Metric, BreakevenResult>> solve_breakeven_after_tax(
+    const Scenario& s, const BreakevenRequest& req, const AfterTaxColumns& c);
+
 // Solves every requested metric on the columns of one run of `s`. Requires
 // `r` simulated from `s` (with salary_column when solving for the base),
 // req.offer != req.against and breakeven_current(...) > 0, and when
 // needs_first_grant_run(s, req), `first_grant` the equity column of the
-// offer in the same run of first_grant_only (ignored otherwise).
+// offer in the same run of first_grant_only (ignored otherwise). With req.basis after tax
+// and tax columns in `r`, solves as solve_breakeven_after_tax (re-simulating).
 BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const BreakevenRequest& req,
                                std::span<const double> first_grant = {});
 

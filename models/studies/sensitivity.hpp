@@ -19,6 +19,7 @@
 #include "models/inputs.hpp"
 #include "models/scenario.hpp"
 #include "models/simulate.hpp"
+#include "models/studies/basis.hpp"
 
 namespace vestsim::models {
 
@@ -35,14 +36,18 @@ struct TornadoResult {
   std::string a, b, currency;
   double q_low = 0.1, q_high = 0.9;
   double median_base = 0, win_base = 0;
-  std::vector<TornadoBar> bars;  // sorted by |swing of the median|, largest first
+  Basis basis = Basis::kPreTax;      // the difference a − b is of totals on this basis
+  std::vector<std::string> regimes;  // regime_labels() of the scenario
+  std::vector<TornadoBar> bars;      // sorted by |swing of the median|, largest first
 };
 
 // Runs 1 + 2 x inputs simulations of `paths` paths (same seed: common random numbers).
+// The difference, its median, P(a beats b) and the rank correlations are on `basis`.
 // Requires cmp.a, cmp.b to index s.offers, paths > 0 and 0 < q_low, q_high < 1.
 // Throws what compile() throws.
 TornadoResult run_sensitivity(const Scenario& s, Comparison cmp, std::uint64_t paths, int threads,
                               double q_low = 0.1, double q_high = 0.9,
-                              std::atomic<std::uint64_t>* progress = nullptr);
+                              std::atomic<std::uint64_t>* progress = nullptr,
+                              Basis basis = Basis::kPreTax);
 
 }  // namespace vestsim::models

@@ -29,7 +29,7 @@ std::vector<std::vector<double>> sweep_points(const std::vector<SweepAxis>& axes
 }
 
 SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<SweepAxis>& axes,
-                      Comparison cmp, std::atomic<std::uint64_t>* progress) {
+                      Comparison cmp, Basis basis, std::atomic<std::uint64_t>* progress) {
   const std::vector<std::vector<double>> points = sweep_points(axes);
   assert(scenarios.size() == points.size() && !scenarios.empty());
   const Scenario& first = scenarios[0];
@@ -40,6 +40,8 @@ SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<
   res.b = first.offers[cmp.b].id;
   res.paths = first.paths;
   res.seed = first.seed;
+  res.basis = basis;
+  res.regimes = regime_labels(first);
   for (const SweepAxis& axis : axes) {
     res.params.push_back(axis.path);
     res.grids.push_back(axis.values);
@@ -52,8 +54,9 @@ SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<
     SimOptions o = sim_options(s);
     o.threads = 1;
     const SimResult r = simulate(cs, o);
-    res.points[k] = {points[k], share_positive(r.diff[0]), median(r.total[cmp.a]),
-                     median(r.total[cmp.b]), median(r.diff[0])};
+    const std::vector<double> diff = basis_diff(r, cmp.a, cmp.b, 0, basis);
+    res.points[k] = {points[k], share_positive(diff), median(basis_total(r, cmp.a, basis)),
+                     median(basis_total(r, cmp.b, basis)), median(diff)};
     if (progress) progress->fetch_add(1);
   });
   return res;

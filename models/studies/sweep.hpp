@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "models/studies/basis.hpp"
 
 namespace vestsim::models {
 
@@ -36,14 +37,18 @@ struct SweepResult {
   std::vector<std::vector<double>> grids;
   std::vector<SweepPoint> points;  // row-major over grids (last parameter fastest)
   std::uint64_t paths = 0, seed = 0;
+  Basis basis = Basis::kPreTax;      // the totals every point compares
+  std::vector<std::string> regimes;  // regime_labels() of the first point's scenario
 };
 
 // Simulates scenarios[k], the scenario at sweep_points(axes)[k], comparing
 // offers cmp.a and cmp.b. Points run in parallel (engine::for_each_index on
 // the first scenario's threads), each on one thread, so results do not depend
-// on the thread count. `progress`, if given, counts finished points.
+// on the thread count. `progress`, if given, counts finished points. Every figure is on
+// `basis` (basis_total, basis_diff).
 // Requires one scenario per point, all with the same offers.
 SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<SweepAxis>& axes,
-                      Comparison cmp, std::atomic<std::uint64_t>* progress = nullptr);
+                      Comparison cmp, Basis basis = Basis::kPreTax,
+                      std::atomic<std::uint64_t>* progress = nullptr);
 
 }  // namespace vestsim::models

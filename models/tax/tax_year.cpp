@@ -92,10 +92,15 @@ double income_tax(const CompiledTaxRegime& r, const CompiledIncomeTax& t,
   return tax + t.gains_flat * (x[kGainShort] + x[kGainLong]);
 }
 
-double levy(const CompiledLevy& l, const CategoryAmounts& x) {
+// A levy's base β (step 3): Σ_on x, capped by up_to, and only above `above` of the measure.
+double levy_base(const CompiledLevy& l, const CategoryAmounts& x) {
   const double b = std::min(dot(l.on, x), l.up_to);
-  if (!l.has_above) return l.rate * b;
-  return l.rate * std::min(b, std::max(0.0, dot(l.measure, x) - l.above));
+  if (!l.has_above) return b;
+  return std::min(b, std::max(0.0, dot(l.measure, x) - l.above));
+}
+
+double levy(const CompiledLevy& l, const CategoryAmounts& x) {
+  return l.rate * levy_base(l, x);
 }
 
 // Income tax `slot`, or levy `slot − income_taxes.size()`, on post-loss amounts `x`.
@@ -196,6 +201,23 @@ YearTax charged_tax_of_year(const CompiledTaxRegime& regime, const CategoryAmoun
   }
   with.tax -= baseline_tax;
   return with;
+}
+
+void tax_bases_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& amount,
+                       double carry_in, std::span<double> bases) {
+  assert(carry_in <= 0);
+  assert(bases.size() == regime.breakdown_size());
+  const CategoryAmounts x =
+      after_losses(amount, net_gains(amount[kGainShort], amount[kGainLong], carry_in));
+  const std::size_t n = regime.income_taxes.size();
+  for (std::size_t slot = 0; slot < bases.size(); ++slot) {
+    if (slot < n) {
+      const CompiledIncomeTax& t = regime.income_taxes[slot];
+      bases[slot] = base_after_deduction(t, x, dot(t.weights, x));
+    } else {
+      bases[slot] = levy_base(regime.levies[slot - n], x);
+    }
+  }
 }
 
 QualifiedSplit split_qualified(double amount, double counted, double cap) {

@@ -95,6 +95,16 @@ struct YearTax {
 YearTax tax_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& amount, double carry_in,
                     std::span<double> breakdown = {});
 
+// The base of each breakdown slot of tax_of_year(), for reports that show a year's tax line
+// by line (`vestsim taxes`, docs/cli.md#taxes): income tax i gets b, its base after weights
+// and deduction (docs/tax.md#t4-the-tax-of-one-year, step 2; a long gain stacked on b by
+// `long_gains` and the gains of `gains_flat` are taxed on top of it, not in it); levy j gets
+// its base β (step 3). Gains are netted with `carry_in` first (step 1).
+// Requires: as tax_of_year, and bases.size() == regime.breakdown_size() (asserted).
+// Throws: nothing. Allocates nothing.
+void tax_bases_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& amount,
+                       double carry_in, std::span<double> bases);
+
 // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life: the tax charged to the
 // offer in one year is tax(with_baseline) − tax(baseline_only).
 //   with_baseline  the year's totals, the offer's income plus the baseline wages;

@@ -22,7 +22,7 @@ check "default mentions the comparison" contains out.txt "P(hf_ask beats google)
 check "no progress bar when stderr is not a terminal" test ! -s err.txt
 
 # --help on every subcommand, with an example; bad usage exits 2.
-for cmd in run validate breakeven sweep sensitivity bench; do
+for cmd in run validate breakeven sweep sensitivity bench taxes; do
   check "$cmd --help" expect_exit 0 "$vestsim" "$cmd" --help
   check "$cmd --help has an example" contains out.txt "Example"
 done
@@ -174,6 +174,84 @@ check "sweep of the break-even multiplier" expect_exit 0 "$vestsim" sweep --vary
 check "sweep scale rows" test "$(wc -l < out.txt)" = 5
 check "memory is checked first" expect_exit 1 "$vestsim" run --paths 1e9
 check "memory message" contains err.txt "not enough memory: 1000000000 paths need about"
+
+# vestsim taxes: the shipped regimes, and one year's tax line by line (docs/cli.md#taxes).
+check "taxes lists" expect_exit 0 "$vestsim" taxes
+check "taxes lists fr-2026 with its year and currency" grep -qE '^fr-2026 +2026 +EUR +France' out.txt
+check "taxes lists us-nyc-2026" grep -qE '^us-nyc-2026 +2026 +USD ' out.txt
+check "taxes lists none" grep -qE '^none ' out.txt
+# fr-2026, 100,000 EUR of wages, by hand (docs/tax.md#t4-the-tax-of-one-year):
+#   income tax: base 0.8 x 100,000 = 80,000 less clamp(0.08 x 100,000, 509, 14,556) = 8,000
+#     -> 72,000, in the 30% bracket: 11% x (29,579 - 11,600) = 1,977.69
+#     + 30% x (72,000 - 29,579) = 12,726.30 -> 14,703.99
+#   exceptional contribution: same base 72,000 < 250,000 -> 0
+#   social contributions on pay: 22% x 100,000 = 22,000.00; no gains, no qualified -> 0
+#   total 36,703.99; net 63,296.01; effective 36.70%;
+#   marginal: one more euro adds 0.72 to the base at 30% (0.216) plus 22% -> 43.60%
+check "taxes fr-2026 100k" expect_exit 0 "$vestsim" taxes fr-2026 --income 100000
+check "fr income tax line" grep -qE '^  income tax +72,000\.00 +30% +14,703\.99$' out.txt
+check "fr contribution line" grep -qE '^  exceptional contribution on high incomes +72,000\.00 +0% +0\.00$' out.txt
+check "fr social line" grep -qE '^  employee social contributions on pay +100,000\.00 +22% +22,000\.00$' out.txt
+check "fr total" grep -qE '^total tax +36,703\.99$' out.txt
+check "fr net" grep -qE '^net +63,296\.01$' out.txt
+check "fr rates" contains out.txt "effective rate 36.70% (total / income); marginal rate 43.60%"
+check "fr disclaimer" contains out.txt "A model of tax, not tax advice: regime fr-2026 (2026), from <built-in taxes/fr-2026.yaml>."
+# us-nyc-2026, 50,000 USD of long-term gain alone, by hand:
+#   federal: ordinary base 0 - 16,100 -> 0; the gain stacks on 0: 15% x (50,000 - 49,450) = 82.50
+#   state: 50,000 - 8,000 = 42,000: 3.9% x 8,500 = 331.50; 4.4% x 3,200 = 140.80;
+#     5.15% x 2,200 = 113.30; 5.4% x (42,000 - 13,900) = 1,517.40 -> 2,103.00
+#   city on 42,000: 3.078% x 12,000 = 369.36; 3.762% x 13,000 = 489.06;
+#     3.819% x 17,000 = 649.23 -> 1,507.65
+#   FICA: no employment income; NIIT: 50,000 - 200,000 < 0 -> 0.  Total 3,693.15.
+check "taxes us gain_long json" expect_exit 0 "$vestsim" taxes us-nyc-2026 --income 5e4 --category gain_long --format json
+jnum() { grep -m1 "\"$1\":" out.txt | sed 's/.*: *//; s/,$//'; }
+check "us total" awk -v t="$(jnum total)" 'BEGIN { exit !(t > 3693.145 && t < 3693.155) }'
+check "us category" contains out.txt '"category": "gain_long"'
+check "us amounts" contains out.txt '"gain_long": 50000.0'
+check "taxes us gain_long text" expect_exit 0 "$vestsim" taxes us-nyc-2026 --income 50000 --category gain_long
+check "us federal: base 0, no bracket" grep -qE '^  federal income tax +0\.00 +- +82\.50$' out.txt
+check "us federal: all of it on gains" grep -qE '^    of which on gains, on top of the base +82\.50$' out.txt
+check "us total text" grep -qE '^total tax +3,693\.15$' out.txt
+check "taxes regime file" expect_exit 0 "$vestsim" taxes "$src"/taxes/fr-2026.yaml --income 100000
+check "a file gives the same total" grep -qE '^total tax +36,703\.99$' out.txt
+check "taxes unknown regime" expect_exit 2 "$vestsim" taxes fr-2062 --income 1
+check "unknown regime: did you mean" contains err.txt "unknown regime 'fr-2062'; did you mean 'fr-2026'? shipped regimes: fr-2026, none, us-nyc-2026"
+check "taxes needs --income" expect_exit 2 "$vestsim" taxes fr-2026
+check "--income is asked for" contains err.txt "give --income X"
+check "taxes bad income" expect_exit 2 "$vestsim" taxes fr-2026 --income -5
+check "bad income said" contains err.txt "expected an amount from 0 to 1e12, got '-5'"
+check "taxes bad category" expect_exit 2 "$vestsim" taxes fr-2026 --income 1 --category salary
+check "bad category lists" contains err.txt "wages,equity_income,qualified,gain_short,gain_long"
+check "qualified without a cap" expect_exit 2 "$vestsim" taxes us-nyc-2026 --income 1 --category qualified
+check "qualified without a cap said" contains err.txt "has no qualified rule"
+check "taxes bad regime file" expect_exit 2 "$vestsim" taxes bad_regime.yaml --income 1
+check "taxes bad regime file line" contains err.txt "bad_regime.yaml:5"
+check "taxes none" expect_exit 0 "$vestsim" taxes none --income 1000
+check "none: no tax" grep -qE '^total tax +0\.00$' out.txt
+
+# After tax (docs/tax.md#t6-outputs): every offer of the built-in scenario is under fr-2026;
+# untaxed.yaml is the same without its tax keys.
+cp "$src"/scenarios/hf-paris-vs-google-l5.yaml taxed.yaml
+sed '/tax: {regime:/d; /tax_treatment:/d' taxed.yaml > untaxed.yaml
+check "taxed run" expect_exit 0 "$vestsim" run taxed.yaml --paths 2000
+check "taxed run: the disclaimer" contains out.txt "After-tax figures are a model of tax, not tax advice: regime fr-2026 (2026)."
+check "taxed run leads after tax" grep -qE '^  Hugging Face Staff, Paris \(ask\) beats Google L5, Paris in [0-9.]+% of futures after tax' out.txt
+check "taxed run: pre-tax beside it" grep -qE '^    before tax: [0-9.]+%' out.txt
+check "breakeven states its basis" expect_exit 0 "$vestsim" breakeven taxed.yaml --paths 2000 --metric mean
+check "after tax by default" contains out.txt "On totals after tax (--basis pre-tax for before tax). After-tax figures are a model"
+check "breakeven --basis pre-tax" expect_exit 0 "$vestsim" breakeven taxed.yaml --paths 2000 --metric mean --basis pre-tax --format json
+check "pre-tax in JSON" contains out.txt '"basis": "pre-tax"'
+check "untaxed breakeven says so" expect_exit 0 "$vestsim" breakeven untaxed.yaml --paths 2000 --metric mean
+check "untaxed basis" contains out.txt "On totals before tax: no offer has a tax regime."
+check "bad --basis" expect_exit 2 "$vestsim" breakeven --basis post-tax
+check "bad --basis said" contains err.txt "--basis: post-tax not in {after-tax,pre-tax}"
+check "sweep after tax" expect_exit 0 "$vestsim" sweep taxed.yaml --vary scale:hf_ask=1:2:1 --paths 1000 --format json
+check "sweep basis key" contains out.txt '"basis": "after-tax"'
+check "sensitivity --basis" expect_exit 0 "$vestsim" sensitivity taxed.yaml --paths 500 --basis pre-tax
+check "sensitivity states it" contains out.txt "On totals before tax (--basis pre-tax"
+check "taxed csv keeps five fields" expect_exit 0 "$vestsim" run taxed.yaml --paths 500 --format csv
+check "taxed csv five fields" bash -c "awk -F, 'NF != 5 { bad = 1 } END { exit bad }' out.txt"
+check "taxed csv after_tax rows" contains out.txt "offer,hf_ask,after_tax,mean,"
 
 echo "$passed passed, $failures failed"
 [ "$failures" = 0 ]

@@ -1,9 +1,11 @@
 // Report writers: the JSON contract of docs/cli.md#the-json-report, and every format agreeing with
 // it.
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -25,13 +27,25 @@ using nlohmann::json;
 
 namespace {
 
+// The built-in scenario, which names fr-2026 for every offer (docs/tax.md); without
+// `taxed`, every tax key dropped, so that no offer has a regime.
+std::string fixture_text(bool taxed) {
+  std::istringstream in{std::string(default_scenario_text())};
+  std::string out;
+  for (std::string line; std::getline(in, line);)
+    if (taxed || (line.find("tax: {regime:") == std::string::npos &&
+                  line.find("tax_treatment:") == std::string::npos))
+      out += line + "\n";
+  return out;
+}
+
 struct Fixture {
   Scenario s;
   SimResult r;
   RunSummary sum;
-  Fixture() {
+  explicit Fixture(bool taxed = false) {
     const LoadResult l =
-        load_scenario_text(default_scenario_text(), "default.yaml",
+        load_scenario_text(fixture_text(taxed), "default.yaml",
                            {{"simulation.paths", "4000"}, {"report.percentiles[0]", "2.5"}});
     REQUIRE(l.ok());
     s = *l.scenario;
@@ -183,6 +197,86 @@ TEST_CASE("text, markdown and csv carry the JSON's numbers", "[report]") {
   CHECK(n > 100);
 }
 
+TEST_CASE("with a regime, every report leads with the after-tax answer and says it is a model",
+          "[report][tax]") {
+  Fixture f(true);
+  REQUIRE(f.sum.has_tax);
+  const json j = json::parse(to_json(f.sum));
+  const json& c = j["comparisons"][0];
+  const std::string after = percent(c["p_a_beats_b_after_tax"].get<double>());
+  const std::string before = percent(c["p_a_beats_b"].get<double>());
+  const std::string line =
+      "After-tax figures are a model of tax, not tax advice: regime fr-2026 (2026).";
+  const std::string text = to_text(f.sum), md = to_markdown(f.sum), csv = to_csv(f.sum);
+  const std::string html = to_html(f.sum, chart_data(f.r));
+  // Text: the disclaimer, then the after-tax answer before the pre-tax one.
+  const std::size_t disclaimer = text.find(line), lead = text.find("of futures after tax");
+  CHECK(disclaimer != std::string::npos);
+  CHECK(disclaimer < lead);
+  CHECK(lead < text.find("    before tax: " + before));
+  CHECK(text.find("P(hf_ask beats google) after tax = " + after + " · before tax = " + before) !=
+        std::string::npos);
+  const std::string ce = money(c["ce_a_after_tax"].get<double>(), "EUR");
+  CHECK(text.find("certainty equivalent after tax (CRRA γ = 2, wealth €100,000): hf_ask " + ce) !=
+        std::string::npos);
+  const json& o = j["offers"]["hf_ask"];
+  // The first row of the offer's table is after tax, with its mean.
+  const std::size_t row = text.find("\n  after tax ", text.find("[hf_ask]"));
+  CHECK(row < text.find("\n  total ", text.find("[hf_ask]")));
+  CHECK(text.substr(row, text.find('\n', row + 1) - row)
+            .find(money(o["after_tax"]["mean"].get<double>(), "EUR")) != std::string::npos);
+  for (const std::string& doc : {text, md}) {
+    CHECK(doc.find(money(o["after_tax"]["percentiles"]["50"].get<double>(), "EUR")) !=
+          std::string::npos);
+    CHECK(doc.find(money(o["tax"]["mean"].get<double>(), "EUR")) != std::string::npos);
+    CHECK(doc.find(line) != std::string::npos);
+  }
+  CHECK(md.find("**P(hf_ask beats google) after tax = " + after + "** (before tax " + before +
+                ")") != std::string::npos);
+  CHECK(md.find("| after tax |") != std::string::npos);
+  CHECK(md.find("| difference after tax |") != std::string::npos);
+  // CSV: five fields on every row, the after-tax figures in full precision, the disclaimer.
+  CHECK(csv.find("note,,tax,disclaimer,After-tax figures are a model of tax; not tax advice: "
+                 "regime fr-2026 (2026).\n") != std::string::npos);
+  std::istringstream rows(csv);
+  for (std::string row; std::getline(rows, row);)
+    CHECK(std::count(row.begin(), row.end(), ',') == 4);
+  CHECK(csv.find(fmt::format("offer,hf_ask,after_tax,mean,{:.17g}\n",
+                             o["after_tax"]["mean"].get<double>())) != std::string::npos);
+  CHECK(csv.find(fmt::format("comparison,hf_ask:google,diff_after_tax,p_a_beats_b,{:.17g}\n",
+                             c["p_a_beats_b_after_tax"].get<double>())) != std::string::npos);
+  CHECK(csv.find("comparison,hf_ask:google,certainty_equivalent_after_tax,a,") !=
+        std::string::npos);
+  // HTML: the after-tax headline first, the disclaimer, the effective tax rate per offer.
+  std::string why;
+  CHECK(well_formed(html, why));
+  INFO(why);
+  CHECK(html.find(html_escape(line)) != std::string::npos);
+  CHECK(html.find("</b> of futures after tax <small>(before tax: " + before + ")</small>") !=
+        std::string::npos);
+  CHECK(html.find("<th>after tax</th>") < html.find("<th>total</th>"));
+  CHECK(html.find("Effective tax rate (tax ÷ total, present values): P10 ") != std::string::npos);
+  CHECK(html.find("chart-tax-categories") == std::string::npos);  // needs the scenario
+  ChartData charts = chart_data(f.r);
+  add_median_tax(charts, f.s, f.r);
+  REQUIRE(charts.median_tax.size() == 3);
+  for (const auto& m : charts.median_tax) {
+    REQUIRE(m);
+    CHECK((*m)[0] > 0);  // every offer pays tax on its wages
+  }
+  const std::string with_bar = to_html(f.sum, charts);
+  CHECK(well_formed(with_bar, why));
+  CHECK(with_bar.find("id=\"chart-tax-categories\"") != std::string::npos);
+}
+
+TEST_CASE("without a regime no report mentions tax", "[report][tax]") {
+  Fixture f;
+  REQUIRE_FALSE(f.sum.has_tax);
+  for (const std::string& doc :
+       {to_text(f.sum), to_markdown(f.sum), to_html(f.sum, chart_data(f.r))})
+    CHECK(doc.find("after tax") == std::string::npos);
+}
+
 TEST_CASE("money and percentile keys print for reading", "[report]") {
   CHECK(money(1234000.4, "EUR") == "€1,234,000");
   CHECK(money(-12500, "USD") == "-$12,500");
@@ -239,7 +333,8 @@ TEST_CASE("every format has one name and one extension", "[report]") {
 
 TEST_CASE("sweep, tornado and batch pages share the page shell and are well-formed", "[report]") {
   Fixture f;
-  SweepResult sweep{"s & t", "EUR", "a", "b", {"x", "y"}, {{1, 2}, {10, 20, 30}}, {}, 100, 1};
+  SweepResult sweep{"s & t", "EUR",          "a", "b", {"x", "y"}, {{1, 2}, {10, 20, 30}}, {}, 100,
+                    1,       Basis::kPreTax, {}};
   for (double x : {1, 2})
     for (double y : {10, 20, 30}) sweep.points.push_back({{x, y}, 0.25 * x, 1, 2, -1});
   SweepResult line = sweep;

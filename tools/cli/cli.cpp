@@ -24,7 +24,8 @@ int dispatch(const Command& command) {
                                [](const BreakevenOptions& o) { return breakeven_command(o); },
                                [](const SweepOptions& o) { return sweep_command(o); },
                                [](const SensitivityOptions& o) { return sensitivity_command(o); },
-                               [](const BenchOptions& o) { return bench_command(o); }},
+                               [](const BenchOptions& o) { return bench_command(o); },
+                               [](const TaxesOptions& o) { return taxes_command(o); }},
                     command);
 }
 

@@ -13,5 +13,6 @@ int breakeven_command(const BreakevenOptions& o);
 int sweep_command(const SweepOptions& o);
 int sensitivity_command(const SensitivityOptions& o);
 int bench_command(const BenchOptions& o);
+int taxes_command(const TaxesOptions& o);
 
 }  // namespace vestsim::tools

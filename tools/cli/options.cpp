@@ -111,6 +111,53 @@ const Names<models::Solve> kSolve = {{"equity", models::Solve::kEquity},
 const Names<models::Scale> kScale = {{"first", models::Scale::kFirst},
                                      {"all", models::Scale::kAll}};
 const Names<Format> kBenchFormats = {{"text", Format::kText}, {"json", Format::kJson}};
+// The categories a single income may have in `vestsim taxes` (qualified_excess is what a
+// qualified amount above the cap becomes, not an income of its own).
+const Names<models::TaxCategory> kIncomeCategories = {
+    {"wages", models::TaxCategory::kWages},
+    {"equity_income", models::TaxCategory::kEquityIncome},
+    {"qualified", models::TaxCategory::kQualified},
+    {"gain_short", models::TaxCategory::kGainShort},
+    {"gain_long", models::TaxCategory::kGainLong}};
+
+// --basis after-tax|pre-tax (docs/tax.md#t6-outputs); left empty, the command takes the
+// scenario's default.
+void add_basis(CLI::App* app, std::optional<models::Basis>& basis) {
+  app->add_option_function<std::string>(
+         "--basis",
+         [&basis](const std::string& text) {
+           if (text != "after-tax" && text != "pre-tax")
+             throw CLI::ValidationError("--basis: " + text + " not in {after-tax,pre-tax}");
+           basis = text == "after-tax" ? models::Basis::kAfterTax : models::Basis::kPreTax;
+         },
+         "Compare totals after tax or before it (default: after-tax when any offer has a tax "
+         "regime, else pre-tax)")
+      ->type_name("{after-tax,pre-tax}");
+}
+
+// The flags of breakeven, sweep and sensitivity: --basis, then the simulation flags.
+void add_study_flags(CLI::App* app, std::optional<models::Basis>& basis, SimulationFlags& f) {
+  add_basis(app, basis);
+  add_simulation_flags(app, f);
+}
+
+// An amount of money: a finite number >= 0 (1e5 works).
+CLI::Validator amount() {
+  return CLI::Validator(
+      [](std::string& text) {
+        std::size_t used = 0;
+        double v = -1;
+        try {
+          v = std::stod(text, &used);
+        } catch (...) {
+          used = 0;
+        }
+        if (used == 0 || used != text.size() || !std::isfinite(v) || v < 0 || v > 1e12)
+          return fmt::format("expected an amount from 0 to 1e12, got '{}'", text);
+        return std::string();
+      },
+      "");
+}
 
 // The subcommands, each filling its own options struct.
 struct Parser {
@@ -121,7 +168,9 @@ struct Parser {
   SweepOptions sweep;
   SensitivityOptions sensitivity;
   BenchOptions bench;
-  CLI::App *run_app, *validate_app, *breakeven_app, *sweep_app, *sensitivity_app, *bench_app;
+  TaxesOptions taxes;
+  CLI::App *run_app, *validate_app, *breakeven_app, *sweep_app, *sensitivity_app, *bench_app,
+      *taxes_app;
 
   Parser() {
     app.require_subcommand(1);
@@ -143,6 +192,7 @@ struct Parser {
     add_sweep();
     add_sensitivity();
     add_bench();
+    add_taxes();
   }
 
   void add_run() {
@@ -187,7 +237,7 @@ struct Parser {
                    "CRRA gamma for the ce metric (default: the scenario's)");
     be->add_option("--wealth", o.wealth,
                    "Starting wealth for the ce metric (default: the scenario's)");
-    add_simulation_flags(be, o.sim);
+    add_study_flags(be, o.basis, o.sim);
     be->footer(
         "Example:\n  vestsim breakeven scenarios/hf-paris-vs-google-l5.yaml --offer hf_ask "
         "--against google");
@@ -218,7 +268,7 @@ struct Parser {
         ->required();
     sweep_app->add_option("--compare", sweep.compare,
                           "A:B, the comparison to report (default: the scenario's first)");
-    add_simulation_flags(sweep_app, sweep.sim);
+    add_study_flags(sweep_app, sweep.basis, sweep.sim);
     sweep_app->footer(
         "Example:\n  vestsim sweep --vary offers.hf_ask.grants[0].value=200000:600000:50000\n"
         "  vestsim sweep --vary offers.hf_ask.base=115000:155000:10000 "
@@ -233,7 +283,7 @@ struct Parser {
                                 "Scenario file (default: the built-in scenario)");
     sensitivity_app->add_option("--compare", sensitivity.compare,
                                 "A:B, the comparison (default: the scenario's first)");
-    add_simulation_flags(sensitivity_app, sensitivity.sim);
+    add_study_flags(sensitivity_app, sensitivity.basis, sensitivity.sim);
     sensitivity_app->footer(
         "Example:\n  vestsim sensitivity scenarios/hf-paris-vs-google-l5.yaml --compare "
         "hf_ask:google");
@@ -252,12 +302,31 @@ struct Parser {
     bench_app->footer("Example:\n  vestsim bench --paths 1e7 --threads 2 --format json");
   }
 
+  void add_taxes() {
+    taxes_app = app.add_subcommand(
+        "taxes", "List the shipped tax regimes, or show one year's tax on an income, line by line");
+    taxes_app->add_option("regime", taxes.regime,
+                          "A shipped regime's name or a regime file (default: list the shipped "
+                          "regimes)");
+    taxes_app->add_option("--income", taxes.income, "The income to tax, in the regime's currency")
+        ->type_name("X")
+        ->transform(amount());
+    add_named(taxes_app, "--category", taxes.category, kIncomeCategories,
+              "What the income is (default wages): wages, equity_income, qualified, gain_short, "
+              "gain_long");
+    add_named(taxes_app, "--format", taxes.format, kBenchFormats, "text or json");
+    taxes_app->footer(
+        "Examples:\n  vestsim taxes\n  vestsim taxes fr-2026 --income 100000\n"
+        "  vestsim taxes us-nyc-2026 --income 50000 --category gain_long --format json");
+  }
+
   Command command() {
     if (*run_app) return std::move(run);
     if (*validate_app) return std::move(validate);
     if (*breakeven_app) return std::move(breakeven);
     if (*sweep_app) return std::move(sweep);
     if (*sensitivity_app) return std::move(sensitivity);
+    if (*taxes_app) return std::move(taxes);
     return std::move(bench);
   }
 };
@@ -330,7 +399,7 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
     const std::string name = argv[1];
     std::string names;
     for (const CLI::App* sub : {p.run_app, p.validate_app, p.breakeven_app, p.sweep_app,
-                                p.sensitivity_app, p.bench_app}) {
+                                p.sensitivity_app, p.bench_app, p.taxes_app}) {
       if (sub->get_name() == name) {
         names.clear();
         break;

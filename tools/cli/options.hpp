@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "models/io/load.hpp"
+#include "models/studies/basis.hpp"
 #include "models/studies/breakeven.hpp"
 #include "models/studies/sweep.hpp"
+#include "models/tax/regime.hpp"
 #include "tools/report/format.hpp"
 
 namespace vestsim::tools {
@@ -47,6 +49,7 @@ struct BreakevenOptions {
   models::Solve solve = models::Solve::kEquity;
   models::Scale scale = models::Scale::kFirst;  // --scale: equity solves only
   std::optional<double> risk_aversion, wealth;  // override the scenario's report values
+  std::optional<models::Basis> basis;           // --basis; default: models::default_basis
   SimulationFlags sim;
 };
 
@@ -55,13 +58,15 @@ struct SweepOptions {
   // One or two, each with 1..400 values. A path "scale:OFFER" multiplies the
   // offer's first grant value, "scale-all:OFFER" all its grant values.
   std::vector<models::SweepAxis> axes;
-  std::string compare;  // "A:B", or "" for the scenario's first comparison
+  std::string compare;                 // "A:B", or "" for the scenario's first comparison
+  std::optional<models::Basis> basis;  // --basis; default: models::default_basis
   SimulationFlags sim;
 };
 
 struct SensitivityOptions {
   std::string scenario;
-  std::string compare;  // "A:B", or "" for the scenario's first comparison
+  std::string compare;                 // "A:B", or "" for the scenario's first comparison
+  std::optional<models::Basis> basis;  // --basis; default: models::default_basis
   SimulationFlags sim;
 };
 
@@ -71,8 +76,16 @@ struct BenchOptions {
   Format format = Format::kText;  // text or json
 };
 
+// `vestsim taxes [NAME|FILE --income X]` (docs/cli.md#taxes).
+struct TaxesOptions {
+  std::string regime;            // "" = list the shipped regimes
+  std::optional<double> income;  // --income, finite and >= 0; required with a regime
+  models::TaxCategory category = models::TaxCategory::kWages;
+  Format format = Format::kText;  // text or json
+};
+
 using Command = std::variant<RunOptions, ValidateOptions, BreakevenOptions, SweepOptions,
-                             SensitivityOptions, BenchOptions>;
+                             SensitivityOptions, BenchOptions, TaxesOptions>;
 
 struct ParsedCommand {
   std::optional<Command> command;  // empty: stop with exit_code

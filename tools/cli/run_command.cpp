@@ -165,7 +165,8 @@ int run_command(const RunOptions& o) {
     if (!scenarios[k]) continue;
     const RunStudy run = simulate_scenario(*scenarios[k], {.timeline = html}, f.quiet);
     stems.push_back(stem_of(files[k]));
-    for (Format format : formats) to.write(stems.back(), format, render_run(run, format));
+    for (Format format : formats)
+      to.write(stems.back(), format, render_run(run, format, &*scenarios[k]));
     if (!o.paths_out.empty()) write_paths(*scenarios[k], run.result, o.paths_out);
     const std::vector<BatchRow> r = batch_rows(run.summary);
     rows.insert(rows.end(), r.begin(), r.end());

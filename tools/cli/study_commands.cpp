@@ -34,6 +34,7 @@ BreakevenRequest breakeven_request(const Scenario& s, const BreakevenOptions& o)
   if (req.offer == req.against) throw UsageError("--offer and --against name the same offer");
   req.solve = o.solve;
   req.scale = o.scale;
+  req.basis = o.basis.value_or(default_basis(s));
   req.metrics = o.metrics.empty()
                     ? std::vector<Metric>{Metric::kP50, Metric::kMean, Metric::kCe, Metric::kWin}
                     : o.metrics;
@@ -103,10 +104,12 @@ int breakeven_command(const BreakevenOptions& o) {
   const BreakevenRequest req = breakeven_request(s, o);
   const CompiledScenario cs = compile(s, s.seed);
   const bool base = o.solve == Solve::kBase, first = needs_first_grant_run(s, req);
-  // The run's columns (twice when the first grant runs alone), the salary
-  // column, the fixed part and the solver's two working copies.
-  check_memory(s.paths, column_bytes(cs, false) * (first ? 2 : 1) +
-                            (base ? 8.0 * cs.offers.size() : 0.0) + 24.0);
+  // The run's columns (twice when the first grant runs alone; once more for the re-runs of
+  // an after-tax solve), the salary column, the fixed part and the solver's working copies.
+  const bool after_tax = req.basis == Basis::kAfterTax && any_regime(s);
+  check_memory(s.paths, column_bytes(cs, false) * (1 + first + after_tax) +
+                            (base ? 8.0 * cs.offers.size() : 0.0) + 24.0 +
+                            (after_tax ? 48.0 : 0.0));
   const RunStudy run = simulate_compiled(s, cs, {.salary_column = base}, o.sim.quiet);
   SimResult first_run;
   if (first) first_run = simulate(first_grant_only(cs, req.offer), sim_options(s));
@@ -135,7 +138,8 @@ int sweep_command(const SweepOptions& o) {
     scenarios.push_back(load_or_throw(o.scenario, overrides));
   }
   Progress progress(scenarios.size(), o.sim.quiet, "grid points");
-  const SweepResult res = run_sweep(scenarios, o.axes, cmp, progress.counter());
+  const SweepResult res =
+      run_sweep(scenarios, o.axes, cmp, o.basis.value_or(default_basis(start)), progress.counter());
   progress.stop();
   emit(o.sim, sweep_report(res, format));
   return 0;
@@ -151,7 +155,8 @@ int sensitivity_command(const SensitivityOptions& o) {
                             8.0 * input_slots(static_cast<int>(cs.companies.size()),
                                               static_cast<int>(cs.offers.size())));
   Progress progress(1 + 2 * uncertain_inputs(s).size(), o.sim.quiet, "runs");
-  const TornadoResult t = run_sensitivity(s, cmp, s.paths, s.threads, 0.1, 0.9, progress.counter());
+  const TornadoResult t = run_sensitivity(s, cmp, s.paths, s.threads, 0.1, 0.9, progress.counter(),
+                                          o.basis.value_or(default_basis(s)));
   progress.stop();
   emit(o.sim, tornado_report(t, s.name, s.paths, s.seed, format));
   return 0;

@@ -30,6 +30,8 @@ std::string breakeven_json(const models::BreakevenStudy& be) {
   j["paths"] = be.paths;
   j["seed"] = be.seed;
   j["current"] = current;
+  j["basis"] = models::basis_name(be.basis);  // docs/tax.md#t6-outputs
+  j["regimes"] = be.regimes;
   j["ci_method"] =
       "batch means: 20 contiguous batches of paths, each solved alone; value +- t(19, 0.975) * "
       "sd / sqrt(20)";
@@ -73,6 +75,7 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
         be.grants - 1, be.grants > 2 ? "s" : "",
         first_only(be) ? "left as they are (--scale first)" : "scaled in proportion (--scale all)");
   out += (md ? "" : "  ") + today + (md ? ".\n\n" : "\n");
+  out += (md ? "" : "  ") + basis_sentence(be.basis, be.regimes) + (md ? "\n\n" : "\n");
   for (const auto& [metric, br] : be.results) {
     std::string goal;
     switch (metric) {

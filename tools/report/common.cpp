@@ -93,4 +93,33 @@ std::string fixed_departure_line(const models::RunSummary& s) {
                      s.departure_at_month, s.departure_at_month / 12.0);
 }
 
+std::string tax_disclaimer(const std::vector<std::string>& regimes) {
+  if (regimes.empty()) return {};
+  std::string list;
+  for (const std::string& r : regimes) list += (list.empty() ? "" : ", ") + r;
+  return fmt::format("After-tax figures are a model of tax, not tax advice: regime{} {}.",
+                     regimes.size() == 1 ? "" : "s", list);
+}
+
+std::string certainty_lines(const models::RunSummary& s, const models::ComparisonSummary& c,
+                            const std::string& lead, const std::string& sep,
+                            const std::string& end) {
+  const std::string crra =
+      fmt::format("CRRA γ = {}, wealth {}", s.risk_aversion, money(s.wealth, s.currency));
+  const auto line = [&](const char* basis, double a, double b) {
+    return fmt::format("{}{} ({}): {} {}{}{} {}{}", lead, basis, crra, c.a, money(a, s.currency),
+                       sep, c.b, money(b, s.currency), end);
+  };
+  std::string out;
+  if (s.has_tax) out += line(" after tax", c.ce_a_after_tax, c.ce_b_after_tax);
+  return out + line(s.has_tax ? " before tax" : "", c.ce_a, c.ce_b);
+}
+
+std::string basis_sentence(models::Basis basis, const std::vector<std::string>& regimes) {
+  if (regimes.empty()) return "On totals before tax: no offer has a tax regime.";
+  if (basis == models::Basis::kPreTax)
+    return "On totals before tax (--basis pre-tax; with a tax regime the default is after tax).";
+  return "On totals after tax (--basis pre-tax for before tax). " + tax_disclaimer(regimes);
+}
+
 }  // namespace vestsim::tools

@@ -2,9 +2,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "models/studies/basis.hpp"
 #include "models/summary.hpp"
 
 namespace vestsim::tools {
@@ -32,5 +34,23 @@ std::string json_report(nlohmann::ordered_json j);
 // "Every future: the employee leaves at month 18 (after 1.5 years)." for a
 // fixed departure (docs/model.md#2-the-employee); empty when departure is random.
 std::string fixed_departure_line(const models::RunSummary& s);
+
+// The one line every after-tax report carries (docs/tax.md#t6-outputs): "After-tax figures
+// are a model of tax, not tax advice: regimes fr-2026 (2026), us-nyc-2026 (2026)." Requires:
+// `regimes` as RunSummary::regimes spells them; empty gives "".
+std::string tax_disclaimer(const std::vector<std::string>& regimes);
+
+// The certainty equivalents of comparison `c`, each line "{lead}{basis} (CRRA γ = 2, wealth
+// €100,000): a €X{sep}b €Y{end}": after tax then " before tax" when s.has_tax, else one line
+// with no basis.
+std::string certainty_lines(const models::RunSummary& s, const models::ComparisonSummary& c,
+                            const std::string& lead, const std::string& sep,
+                            const std::string& end);
+
+// The basis a study compared on, in one line (docs/tax.md#t6-outputs): without a regime
+// "On totals before tax: no offer has a tax regime."; after tax "On totals after tax
+// (--basis pre-tax for before tax). " followed by tax_disclaimer(regimes); before tax with a
+// regime "On totals before tax (--basis pre-tax; with a tax regime the default is after tax)."
+std::string basis_sentence(models::Basis basis, const std::vector<std::string>& regimes);
 
 }  // namespace vestsim::tools

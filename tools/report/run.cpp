@@ -2,6 +2,7 @@
 // dispatch over every format.
 #include "tools/report/run.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <utility>
@@ -118,8 +119,17 @@ std::string to_json(const RunSummary& s) {
 
 std::string to_csv(const RunSummary& s) {
   std::string out = "kind,id,output,statistic,value\n";
+  // docs/tax.md#t6-outputs: tax and after_tax for every offer (0 and the total without a
+  // regime), like the JSON; the one-line disclaimer as a row when any offer has a regime.
+  if (s.has_tax) {  // commas become semicolons: every row keeps five plain fields
+    std::string line = tax_disclaimer(s.regimes);
+    std::replace(line.begin(), line.end(), ',', ';');
+    out += "note,,tax,disclaimer," + csv_field(line) + "\n";
+  }
   for (const auto& o : s.offers) {
     csv_summary(out, "offer", o.id, "total", o.total, s.percentiles);
+    csv_summary(out, "offer", o.id, "tax", o.tax, s.percentiles);
+    csv_summary(out, "offer", o.id, "after_tax", o.after_tax, s.percentiles);
     csv_summary(out, "offer", o.id, "cash", o.cash, s.percentiles);
     csv_summary(out, "offer", o.id, "equity", o.equity, s.percentiles);
     out += fmt::format("offer,{},equity,p_zero,{:.17g}\n", csv_field(o.id), o.p_equity_zero);
@@ -140,6 +150,13 @@ std::string to_csv(const RunSummary& s) {
     out += fmt::format("comparison,{},diff,p_a_beats_b,{:.17g}\n", csv_field(id), c.p_a_beats_b);
     out += fmt::format("comparison,{},certainty_equivalent,a,{:.17g}\n", csv_field(id), c.ce_a);
     out += fmt::format("comparison,{},certainty_equivalent,b,{:.17g}\n", csv_field(id), c.ce_b);
+    csv_summary(out, "comparison", id, "diff_after_tax", c.diff_after_tax, s.percentiles);
+    out += fmt::format("comparison,{},diff_after_tax,p_a_beats_b,{:.17g}\n", csv_field(id),
+                       c.p_a_beats_b_after_tax);
+    out += fmt::format("comparison,{},certainty_equivalent_after_tax,a,{:.17g}\n", csv_field(id),
+                       c.ce_a_after_tax);
+    out += fmt::format("comparison,{},certainty_equivalent_after_tax,b,{:.17g}\n", csv_field(id),
+                       c.ce_b_after_tax);
   }
   return out;
 }
@@ -151,6 +168,7 @@ std::string to_markdown(const RunSummary& s) {
                      grouped(static_cast<long long>(s.paths)), s.seed, s.currency, s.horizon_years,
                      s.liquidity_horizon_years);
   if (const std::string d = fixed_departure_line(s); !d.empty()) out += d + "\n\n";
+  if (s.has_tax) out += tax_disclaimer(s.regimes) + "\n\n";
   auto header = [&] {
     std::string h = "| | mean |", sep = "|---|---:|";
     for (double q : s.percentiles) {
@@ -166,7 +184,10 @@ std::string to_markdown(const RunSummary& s) {
   };
   for (const auto& o : s.offers) {
     out += fmt::format("## {} (`{}`)\n\n", o.label, o.id);
-    out += header() + row("total", o.total) + row("cash", o.cash) + row("equity", o.equity);
+    if (s.has_tax && !o.has_regime) out += "No tax regime: after tax = total.\n\n";
+    out += header();
+    if (s.has_tax) out += row("after tax", o.after_tax) + row("tax", o.tax);
+    out += row("total", o.total) + row("cash", o.cash) + row("equity", o.equity);
     out += fmt::format("\nP(equity = 0): {}", percent(o.p_equity_zero));
     if (o.can_pay_strike) out += fmt::format(". P(equity < 0): {}", percent(o.p_equity_negative));
     if (o.has_private)
@@ -177,16 +198,21 @@ std::string to_markdown(const RunSummary& s) {
   }
   for (const auto& c : s.comparisons) {
     out += fmt::format("## {} vs {}\n\n", c.a, c.b);
-    out += fmt::format("**P({} beats {}) = {}**\n\n", c.a, c.b, percent(c.p_a_beats_b));
-    out += header() + row("difference", c.diff);
-    out += fmt::format("\nCertainty equivalents (CRRA γ = {}, wealth {}): {} {}, {} {}.\n\n",
-                       s.risk_aversion, money(s.wealth, cur), c.a, money(c.ce_a, cur), c.b,
-                       money(c.ce_b, cur));
+    if (s.has_tax)
+      out += fmt::format("**P({} beats {}) after tax = {}** (before tax {})\n\n", c.a, c.b,
+                         percent(c.p_a_beats_b_after_tax), percent(c.p_a_beats_b));
+    else
+      out += fmt::format("**P({} beats {}) = {}**\n\n", c.a, c.b, percent(c.p_a_beats_b));
+    out += header();
+    if (s.has_tax) out += row("difference after tax", c.diff_after_tax);
+    out += row("difference", c.diff);
+    out += certainty_lines(s, c, "\nCertainty equivalents", ", ", ".\n") + "\n";
   }
   return out;
 }
 
-std::string render_run(const models::RunStudy& run, Format format) {
+std::string render_run(const models::RunStudy& run, Format format,
+                       const models::Scenario* scenario) {
   switch (format) {
     case Format::kJson:
       return to_json(run.summary);
@@ -194,8 +220,11 @@ std::string render_run(const models::RunStudy& run, Format format) {
       return to_csv(run.summary);
     case Format::kMarkdown:
       return to_markdown(run.summary);
-    case Format::kHtml:
-      return to_html(run.summary, chart_data(run.result));
+    case Format::kHtml: {
+      ChartData charts = chart_data(run.result);
+      if (scenario) add_median_tax(charts, *scenario, run.result);
+      return to_html(run.summary, charts);
+    }
     case Format::kText:
       break;
   }

@@ -10,6 +10,7 @@
 #include "tools/report/common.hpp"
 #include "tools/report/html.hpp"
 #include "tools/report/run.hpp"
+#include "tools/report/run_tax.hpp"
 
 namespace vestsim::tools {
 
@@ -155,6 +156,19 @@ ChartData chart_data(const models::SimResult& r) {
   if (!(hi > lo)) hi = lo + 1;
   c.lo = lo;
   c.hi = hi;
+  for (std::size_t o = 0; o < r.tax.size(); ++o) {
+    std::vector<double> rate;  // tax / total where the total is positive
+    for (std::size_t i = 0; i < r.tax[o].size(); ++i)
+      if (r.total[o][i] > 0) rate.push_back(r.tax[o][i] / r.total[o][i]);
+    const double share = static_cast<double>(rate.size()) / static_cast<double>(r.paths);
+    c.tax_rate_share.push_back(share);
+    if (rate.empty()) {
+      c.tax_rate.push_back({NAN, NAN, NAN});
+      continue;
+    }
+    const std::vector<double> q = engine::select_percentiles(rate, std::vector<double>{10, 50, 90});
+    c.tax_rate.push_back({q[0], q[1], q[2]});
+  }
   constexpr int kBins = 48;
   const double width = (hi - lo) / kBins;
   for (const auto& column : r.total) {
@@ -178,15 +192,23 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
       s.paths, paths_noun(s.paths), s.seed, cur, s.horizon_years, s.liquidity_horizon_years);
   if (const std::string d = fixed_departure_line(s); !d.empty())
     h += "<p class=\"meta\">" + d + "</p>\n";
+  if (s.has_tax) h += "<p class=\"meta\">" + esc(tax_disclaimer(s.regimes)) + "</p>\n";
+  // The answer first: after tax when any offer has a regime (docs/tax.md#t6-outputs).
   for (const auto& cmp : s.comparisons) {
     std::string la = cmp.a, lb = cmp.b;
     for (const auto& o : s.offers) {
       if (o.id == cmp.a) la = o.label;
       if (o.id == cmp.b) lb = o.label;
     }
-    h += fmt::format(
-        "<p class=\"headline\"><b>{}</b> beats <b>{}</b> in <b>{}</b> of futures.</p>\n", esc(la),
-        esc(lb), percent(cmp.p_a_beats_b));
+    if (s.has_tax)
+      h += fmt::format(
+          "<p class=\"headline\"><b>{}</b> beats <b>{}</b> in <b>{}</b> of futures after tax "
+          "<small>(before tax: {})</small>.</p>\n",
+          esc(la), esc(lb), percent(cmp.p_a_beats_b_after_tax), percent(cmp.p_a_beats_b));
+    else
+      h += fmt::format(
+          "<p class=\"headline\"><b>{}</b> beats <b>{}</b> in <b>{}</b> of futures.</p>\n", esc(la),
+          esc(lb), percent(cmp.p_a_beats_b));
   }
   h += "<section>\n<h2>Total compensation: distribution</h2>\n" + distribution_chart(s, c);
   h += "<p class=\"note\">Shown between the 0.5th and 99.5th percentiles of all "
@@ -194,9 +216,19 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
   h += "<section>\n<h2>Total compensation: cumulative distribution</h2>\n" + cdf_chart(s, c) +
        "</section>\n";
 
-  for (const auto& o : s.offers) {
+  for (std::size_t k = 0; k < s.offers.size(); ++k) {
+    const models::OfferSummary& o = s.offers[k];
     h += "<section>\n<h2>" + esc(o.label) + " <small>(" + esc(o.id) + ")</small></h2>\n";
-    h += stats_table(s, {{"total", &o.total}, {"cash", &o.cash}, {"equity", &o.equity}});
+    if (s.has_tax) {
+      h += stats_table(s, {{"after tax", &o.after_tax},
+                           {"tax", &o.tax},
+                           {"total", &o.total},
+                           {"cash", &o.cash},
+                           {"equity", &o.equity}});
+      h += tax_rate_line(o, c, k);
+    } else {
+      h += stats_table(s, {{"total", &o.total}, {"cash", &o.cash}, {"equity", &o.equity}});
+    }
     h += "<p>P(equity = 0): " + percent(o.p_equity_zero);
     if (o.can_pay_strike) h += ". P(equity &lt; 0): " + percent(o.p_equity_negative);
     if (o.has_private)
@@ -206,15 +238,28 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
           percent(o.outcomes.none));
     h += ".</p>\n</section>\n";
   }
+  h += tax_category_chart(s, c);
   for (const auto& cmp : s.comparisons) {
     h += "<section>\n<h2>" + esc(cmp.a) + " vs " + esc(cmp.b) + "</h2>\n";
-    h += "<p>P(" + esc(cmp.a) + " beats " + esc(cmp.b) + ") = <b>" + percent(cmp.p_a_beats_b) +
-         "</b></p>\n";
-    h += stats_table(s, {{"difference", &cmp.diff}});
-    h += fmt::format(
-        "<p>Certainty equivalents (CRRA γ = {}, starting wealth {}): {} {}, {} {}.</p>\n",
-        s.risk_aversion, esc(money(s.wealth, cur)), esc(cmp.a), esc(money(cmp.ce_a, cur)),
-        esc(cmp.b), esc(money(cmp.ce_b, cur)));
+    const std::string crra =
+        fmt::format("CRRA γ = {}, starting wealth {}", s.risk_aversion, esc(money(s.wealth, cur)));
+    if (s.has_tax) {
+      h += "<p>P(" + esc(cmp.a) + " beats " + esc(cmp.b) + ") after tax = <b>" +
+           percent(cmp.p_a_beats_b_after_tax) + "</b> (before tax " + percent(cmp.p_a_beats_b) +
+           ")</p>\n";
+      h += stats_table(s,
+                       {{"difference after tax", &cmp.diff_after_tax}, {"difference", &cmp.diff}});
+      h += fmt::format("<p>Certainty equivalents after tax ({}): {} {}, {} {}.</p>\n", crra,
+                       esc(cmp.a), esc(money(cmp.ce_a_after_tax, cur)), esc(cmp.b),
+                       esc(money(cmp.ce_b_after_tax, cur)));
+    } else {
+      h += "<p>P(" + esc(cmp.a) + " beats " + esc(cmp.b) + ") = <b>" + percent(cmp.p_a_beats_b) +
+           "</b></p>\n";
+      h += stats_table(s, {{"difference", &cmp.diff}});
+    }
+    h += fmt::format("<p>Certainty equivalents{} ({}): {} {}, {} {}.</p>\n",
+                     s.has_tax ? " before tax" : "", crra, esc(cmp.a), esc(money(cmp.ce_a, cur)),
+                     esc(cmp.b), esc(money(cmp.ce_b, cur)));
     h += "</section>\n";
   }
   if (!s.fan.empty()) {

@@ -35,15 +35,18 @@ struct Table {
       w = std::max(w, columns(heads[c]) + 1);
       for (const auto& row : rows) w = std::max(w, columns(row.second[c]) + 1);
     }
-    const std::size_t per_line = std::max<std::size_t>(1, (kWidth - kLabel) / w);
+    // Row labels take 7 columns ("  label  " is kLabel), more when one is longer ("after tax").
+    std::size_t label = 7;
+    for (const auto& row : rows) label = std::max(label, columns(row.first));
+    const std::size_t per_line = std::max<std::size_t>(1, (kWidth - kLabel - (label - 7)) / w);
     std::string out;
     for (std::size_t first = 0; first < heads.size(); first += per_line) {
       const std::size_t last = std::min(heads.size(), first + per_line);
-      out += fmt::format("  {:<7}", "");
+      out += fmt::format("  {:<{}}", "", label);
       for (std::size_t c = first; c < last; ++c) out += pad(heads[c], w);
       out += "\n";
       for (const auto& [name, cells] : rows) {
-        out += fmt::format("  {:<7}", name);
+        out += fmt::format("  {:<{}}", name, label);
         for (std::size_t c = first; c < last; ++c) out += pad(cells[c], w);
         out += "\n";
       }
@@ -65,6 +68,21 @@ std::vector<std::string> cells(const engine::Summary& x, const std::string& cur)
   return c;
 }
 
+// "  A beats B in 41.3% of futures (median difference €-12,000)", on two lines when it
+// would pass 100 columns. `basis` is "" or " after tax".
+std::string headline(const std::string& la, const std::string& lb, double p,
+                     const std::string& basis, const std::string& median) {
+  const std::string head =
+      fmt::format("  {} beats {} in {} of futures{}", la, lb, percent(p), basis);
+  const std::string tail = fmt::format("(median difference {})", median);
+  return columns(head + tail) + 1 <= kWidth ? head + " " + tail + "\n"
+                                            : head + "\n    " + tail + "\n";
+}
+
+std::string median_text(const RunSummary& s, const engine::Summary& x) {
+  return money(models::percentile_at(s, x, 50).value_or(x.mean), s.currency);
+}
+
 }  // namespace
 
 std::string to_text(const RunSummary& s) {
@@ -74,26 +92,33 @@ std::string to_text(const RunSummary& s) {
       "{} · {}-year horizon, equity counted if liquid within {} years · present values\n\n", cur,
       s.horizon_years, s.liquidity_horizon_years);
   if (const std::string d = fixed_departure_line(s); !d.empty()) out += d + "\n\n";
-  // The answer first: how often each comparison's first offer comes out ahead.
+  if (s.has_tax) out += tax_disclaimer(s.regimes) + "\n\n";
+  // The answer first: how often each comparison's first offer comes out ahead, after tax
+  // when any offer has a regime (docs/tax.md#t6-outputs), with the pre-tax answer below it.
   for (const auto& c : s.comparisons) {
     std::string la = c.a, lb = c.b;
     for (const auto& o : s.offers) {
       if (o.id == c.a) la = o.label;
       if (o.id == c.b) lb = o.label;
     }
-    const std::string head =
-        fmt::format("  {} beats {} in {} of futures", la, lb, percent(c.p_a_beats_b));
-    const std::string tail =
-        fmt::format("(median difference {})",
-                    money(models::percentile_at(s, c.diff, 50).value_or(c.diff.mean), cur));
-    std::size_t width = 0;  // in code points: the euro sign is one column
-    for (unsigned char ch : head + tail) width += (ch & 0xC0) != 0x80;
-    out += width + 1 <= 100 ? head + " " + tail + "\n" : head + "\n    " + tail + "\n";
+    if (s.has_tax) {
+      out +=
+          headline(la, lb, c.p_a_beats_b_after_tax, " after tax", median_text(s, c.diff_after_tax));
+      out += fmt::format("    before tax: {} (median difference {})\n", percent(c.p_a_beats_b),
+                         median_text(s, c.diff));
+    } else {
+      out += headline(la, lb, c.p_a_beats_b, "", median_text(s, c.diff));
+    }
   }
   if (!s.comparisons.empty()) out += "\n";
   for (const auto& o : s.offers) {
-    out += fmt::format("{}  [{}]\n", o.label, o.id);
+    out += fmt::format("{}  [{}]{}\n", o.label, o.id,
+                       s.has_tax && !o.has_regime ? "  (no tax regime: after tax = total)" : "");
     Table t = stats_table(s);
+    if (s.has_tax) {
+      t.rows.push_back({"after tax", cells(o.after_tax, cur)});
+      t.rows.push_back({"tax", cells(o.tax, cur)});
+    }
     t.rows.push_back({"total", cells(o.total, cur)});
     t.rows.push_back({"cash", cells(o.cash, cur)});
     t.rows.push_back({"equity", cells(o.equity, cur)});
@@ -109,13 +134,17 @@ std::string to_text(const RunSummary& s) {
   }
   for (const auto& c : s.comparisons) {
     out += fmt::format("{} vs {}\n", c.a, c.b);
-    out += fmt::format("  P({} beats {}) = {}\n", c.a, c.b, percent(c.p_a_beats_b));
     Table t = stats_table(s);
+    if (s.has_tax) {
+      out += fmt::format("  P({} beats {}) after tax = {} · before tax = {}\n", c.a, c.b,
+                         percent(c.p_a_beats_b_after_tax), percent(c.p_a_beats_b));
+      t.rows.push_back({"diff after tax", cells(c.diff_after_tax, cur)});
+    } else {
+      out += fmt::format("  P({} beats {}) = {}\n", c.a, c.b, percent(c.p_a_beats_b));
+    }
     t.rows.push_back({"diff", cells(c.diff, cur)});
     out += t.render();
-    out += fmt::format("  certainty equivalent (CRRA γ = {}, wealth {}): {} {} · {} {}\n\n",
-                       s.risk_aversion, money(s.wealth, cur), c.a, money(c.ce_a, cur), c.b,
-                       money(c.ce_b, cur));
+    out += certainty_lines(s, c, "  certainty equivalent", " · ", "\n") + "\n";
   }
   out += fmt::format("{} {} · seed {} · {} thread{} · {:.2f} s ({} paths/s)\n",
                      grouped(static_cast<long long>(s.paths)), paths_noun(s.paths), s.seed,
@@ -124,11 +153,15 @@ std::string to_text(const RunSummary& s) {
   if (s.paths < 2) return out + "standard error of each mean: undefined with one path\n";
   out += "standard error of each mean:";
   for (const auto& o : s.offers)
-    out += fmt::format("\n  {:<18} total {} · cash {} · equity {}", o.id,
+    out += fmt::format("\n  {:<18} {}total {} · cash {} · equity {}", o.id,
+                       s.has_tax ? "after tax " + money(o.after_tax.std_error, cur) + " · " : "",
                        money(o.total.std_error, cur), money(o.cash.std_error, cur),
                        money(o.equity.std_error, cur));
   for (const auto& c : s.comparisons)
-    out += fmt::format("\n  {:<18} diff {}", c.a + " - " + c.b, money(c.diff.std_error, cur));
+    out +=
+        fmt::format("\n  {:<18} {}diff {}", c.a + " - " + c.b,
+                    s.has_tax ? "after tax " + money(c.diff_after_tax.std_error, cur) + " · " : "",
+                    money(c.diff.std_error, cur));
   out += "\n";
   return out;
 }

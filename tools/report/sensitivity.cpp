@@ -66,7 +66,9 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
                    {"seed", seed},
                    {"quantiles", {t.q_low, t.q_high}},
                    {"median_diff", t.median_base},
-                   {"p_a_beats_b", t.win_base}};
+                   {"p_a_beats_b", t.win_base},
+                   {"basis", models::basis_name(t.basis)},
+                   {"regimes", t.regimes}};
     ordered_json bars = ordered_json::array();
     for (const auto& b : t.bars)
       bars.push_back({{"input", b.input},
@@ -92,12 +94,15 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
     return out;
   }
   const std::string title = fmt::format("Sensitivity of {} vs {} ({})", t.a, t.b, scenario);
-  const std::string intro = fmt::format(
-      "Each input held at its own {} and then its {} while everything else stays random ({} {}, "
-      "seed "
-      "{}).\nWith everything random: median difference {}, P({} beats {}) = {}.\n",
-      lo, hi, paths, paths_noun(paths), seed, money(t.median_base, cur), t.a, t.b,
-      percent(t.win_base));
+  const std::string intro =
+      fmt::format(
+          "Each input held at its own {} and then its {} while everything else stays random ({} "
+          "{}, "
+          "seed "
+          "{}).\nWith everything random: median difference {}, P({} beats {}) = {}.\n",
+          lo, hi, paths, paths_noun(paths), seed, money(t.median_base, cur), t.a, t.b,
+          percent(t.win_base)) +
+      (t.regimes.empty() ? "" : basis_sentence(t.basis, t.regimes) + "\n");
   double scale = 1;
   for (const auto& b : t.bars)
     scale = std::max(

@@ -89,7 +89,9 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
                    {"b", r.b},
                    {"paths", r.paths},
                    {"seed", r.seed},
-                   {"parameters", r.params}};
+                   {"parameters", r.params},
+                   {"basis", models::basis_name(r.basis)},
+                   {"regimes", r.regimes}};
     ordered_json pts = ordered_json::array();
     for (const auto& p : r.points)
       pts.push_back({{"values", p.values},
@@ -123,10 +125,14 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
     md += fmt::format("| {} | {} | {} | {} |\n", percent(p.p_a_beats_b), money(p.p50_a, cur),
                       money(p.p50_b, cur), money(p.p50_diff, cur));
   }
-  if (format == Format::kMarkdown) return "# " + title + "\n\n" + md;
+  // The basis, said only where a regime makes it a choice (docs/tax.md#t6-outputs).
+  const std::string basis = r.regimes.empty() ? "" : basis_sentence(r.basis, r.regimes);
+  if (format == Format::kMarkdown)
+    return "# " + title + "\n\n" + (basis.empty() ? "" : basis + "\n\n") + md;
   if (format == Format::kHtml) {
     std::string body = fmt::format(
         "<p>{} paths per point, seed {} (the same futures at every point).</p>\n", r.paths, r.seed);
+    if (!basis.empty()) body += "<p class=\"meta\">" + html_escape(basis) + "</p>\n";
     body += r.params.size() == 1 ? line_chart(r) : heat_map(r);
     body += markdown_table_html(md);
     return html_page(title, body);
@@ -134,6 +140,7 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
   std::string out = title + fmt::format("\n{} paths per point, seed {}; varying", r.paths, r.seed);
   for (const auto& p : r.params) out += " " + p;
   out += "\n";
+  if (!basis.empty()) out += basis + "\n";
   for (const auto& p : r.params)
     out += fmt::format("{:>16.16} ", p.substr(p.size() > 16 ? p.size() - 16 : 0));
   out += fmt::format("{:>14} {:>12} {:>12} {:>12}\n", "P(a beats b)", "P50 a", "P50 b", "P50 diff");

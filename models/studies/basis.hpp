@@ -1,0 +1,41 @@
+// The basis a study solves on (docs/tax.md#t6-outputs): each offer's total before tax, or
+// after it (total − tax, path by path). `breakeven`, `sweep` and `sensitivity` take
+// `--basis`; the default is after tax when any offer of the scenario has a regime.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "models/simulate.hpp"
+
+namespace vestsim::models {
+
+enum class Basis { kPreTax, kAfterTax };
+
+// "pre-tax" or "after-tax", as the command line and the JSON reports spell it.
+const char* basis_name(Basis b);
+
+// True when any offer of `s` has a tax regime (`offers.<id>.tax`).
+bool any_regime(const Scenario& s);
+
+// The regimes of `s`'s offers as RunSummary::regimes spells them, "fr-2026 (2026)",
+// distinct, in offer order: what the one-line disclaimer of every after-tax report names.
+std::vector<std::string> regime_labels(const Scenario& s);
+
+// The default basis of `s`: after tax when any_regime(s), else pre-tax.
+Basis default_basis(const Scenario& s);
+
+// Offer `offer`'s column on `basis`: r.total[offer] (pre-tax, or after tax when the run has
+// no tax columns, as then after-tax = pre-tax bitwise), else total − tax path by path.
+// Requires: a valid offer index. Allocates the returned column.
+std::vector<double> basis_total(const SimResult& r, int offer, Basis basis);
+
+// The difference a − b of the totals on `basis`: r.diff[comparison] when it is the same
+// (pre-tax, or no tax columns), else (total_a − tax_a) − (total_b − tax_b) path by path.
+// Requires: valid indices, and comparison the index in r.diff of (a, b).
+std::vector<double> basis_diff(const SimResult& r, int a, int b, std::size_t comparison,
+                               Basis basis);
+
+}  // namespace vestsim::models
