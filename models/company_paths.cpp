@@ -12,23 +12,53 @@ namespace vestsim::models {
 
 namespace {
 
+const double kSqrt12 = std::sqrt(12.0);
+
+// z(k) of a private company's growth driver, k >= 1
+// (docs/model.md#m2-the-private-company-before-its-event): draw k - 1 of its own stream, or its
+// correlated shock.
+double growth_z(const CompiledPrivate& c, int k, PathDraws& draws, CorrelatedShocks& shocks) {
+  return c.growth_corr >= 0 ? shocks.z(c.growth_corr, k, draws)
+                            : draws.z(c.growth_key, static_cast<std::uint32_t>(k - 1));
+}
+
+// W(t) of the growth driver for t >= 0: the whole months' shocks over sqrt(12), then the
+// partial last month sqrt(t - (E_t - 1)/12) z(E_t), E_t = ceil(12 t). A pinned path
+// (sensitivity) has W(t) = z_q sqrt(t).
+double growth_w(const CompiledPrivate& c, double t, PathDraws& draws, CorrelatedShocks& shocks) {
+  if (!(t > 0)) return 0;
+  if (!std::isnan(c.pinned_growth_z)) return c.pinned_growth_z * std::sqrt(t);
+  const int e = std::max(1, static_cast<int>(std::ceil(12.0 * t)));
+  double w = 0;
+  for (int k = 1; k < e; ++k) w += growth_z(c, k, draws, shocks) / kSqrt12;
+  return w + std::sqrt(std::max(0.0, t - (e - 1) / 12.0)) * growth_z(c, e, draws, shocks);
+}
+
 // D of the dilution rounds to exit time Tc >= 0: K ~ Poisson(rounds_per_year Tc)
-// rounds, each keeping 1 - per_round of the company.
+// rounds, each keeping 1 - per_round of the company. With `marks` (months 0 .. last, all 1),
+// round k, at time Tc u_k (u_k from the round_time stream), multiplies marks[j] for the first
+// whole month j > 12 Tc u_k, so that D(t) is the product of marks[0 .. t].
 double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double Tc,
-                   PathDraws& draws) {
+                   PathDraws& draws, double* marks = nullptr, int last = -1) {
   double D = 1;
   if (p.rounds_per_year > 0) {
     const std::uint32_t K =
         engine::poisson_quantile(p.rounds_per_year * Tc, draws.u(keys.rounds_key, 0));
-    for (std::uint32_t k = 0; k < K; ++k)
-      D *= 1.0 - std::clamp(p.per_round(draws.u(keys.per_round_key, k)), 0.0, 1.0);
+    for (std::uint32_t k = 0; k < K; ++k) {
+      const double kept = 1.0 - std::clamp(p.per_round(draws.u(keys.per_round_key, k)), 0.0, 1.0);
+      D *= kept;
+      if (!marks) continue;
+      const double at = 12.0 * Tc * draws.u(keys.round_time_key, k);
+      if (at < last) marks[static_cast<int>(std::floor(at)) + 1] *= kept;
+    }
   }
   return D;
 }
 
 // Every private input drawn whatever the outcome, for rank correlations; Tc is
 // T clamped to [0, L/12 + 1].
-void record_private(const CompiledPrivate& c, double T, double Tc, PathDraws& draws, double* rec) {
+void record_private(const CompiledPrivate& c, double T, double Tc, int L, PathDraws& draws,
+                    CorrelatedShocks& shocks, double* rec) {
   const PrivateCompany& p = c.params;
   auto at = [rec](InputField f) -> double& { return rec[static_cast<int>(f)]; };
   at(InputField::kExitTime) = T;
@@ -38,11 +68,52 @@ void record_private(const CompiledPrivate& c, double T, double Tc, PathDraws& dr
       p.acquisition_multiple(draws.u(c.acquisition_multiple_key, 0));
   // The share lost to the rounds.
   at(InputField::kRounds) = 1.0 - rounds_kept(p, c, Tc, draws);
-  at(InputField::kGrowth) = p.growth_volatility > 0 ? draws.z(c.growth_key, 0) : 0.0;
+  // The growth shock standardised, W(t)/sqrt(t), to the event or to L.
+  const double tg = std::min(Tc, L / 12.0);
+  at(InputField::kGrowth) =
+      p.growth_volatility > 0 && tg > 0 ? growth_w(c, tg, draws, shocks) / std::sqrt(tg) : 0.0;
   double w = 0;
   if (p.post_ipo_volatility > 0)
-    for (std::uint32_t j = 0; j < 12; ++j) w += draws.z(c.post_ipo_key, j) / std::sqrt(12.0);
+    for (std::uint32_t j = 0; j < 12; ++j) w += draws.z(c.post_ipo_key, j) / kSqrt12;
   at(InputField::kPostIpo) = w;
+}
+
+// P(t)/valuation = G(t/12) D(t) for t = 0 .. last into st.pre
+// (docs/model.md#m2-the-private-company-before-its-event); returns D of every round to Tc.
+double fill_pre(const CompiledPrivate& c, double Tc, int last, CompanyState& st, PathDraws& draws,
+                CorrelatedShocks& shocks) {
+  const PrivateCompany& p = c.params;
+  double* pre = st.pre;
+  std::fill(pre, pre + last + 1, 1.0);
+  const double D = rounds_kept(p, c, Tc, draws, pre, last);
+  const double v = p.growth_volatility, mu = p.growth_drift - 0.5 * v * v;
+  const bool pinned = !std::isnan(c.pinned_growth_z);
+  double d = 1, w = 0;
+  for (int t = 1; t <= last; ++t) {
+    d *= pre[t];
+    if (v > 0)
+      w = pinned ? c.pinned_growth_z * std::sqrt(t / 12.0)
+                 : w + growth_z(c, t, draws, shocks) / kSqrt12;
+    pre[t] = engine::ieee_exp(mu * (t / 12.0) + v * w) * d;
+  }
+  st.pre_last = last;
+  return D;
+}
+
+// The open tender windows before the event (to L without one), from st.pre
+// (docs/model.md#m4-tender-offers): window w at first + w every opens iff draw w of the tender
+// stream is below the probability; its price factor is draw w of the price stream, at least 0.
+void open_tenders(const CompiledPrivate& c, CompanyState& st, PathDraws& draws) {
+  const Tenders& td = c.params.tenders;
+  st.tenders = 0;
+  for (int w = 0, t = td.first_month; t <= st.pre_last; ++w, t += td.every_months) {
+    if (!(draws.u(c.tender_key, static_cast<std::uint32_t>(w)) < td.probability)) continue;
+    const double f =
+        std::max(0.0, td.price(draws.u(c.tender_price_key, static_cast<std::uint32_t>(w))));
+    st.tender_month[st.tenders] = t;
+    st.tender_price[st.tenders] = f * st.pre[t];
+    ++st.tenders;
+  }
 }
 
 }  // namespace
@@ -59,7 +130,8 @@ double departure_months(const CompiledScenario& cs, PathDraws& draws) {
 // never on which months the offers need (docs/model.md#5-public-companies). A
 // pinned path (sensitivity) puts S(m) at its own quantile: log S(m) =
 // (mu - s^2/2) m/12 + s z_q sqrt(m/12), and so does a path without volatility.
-void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws, double* record) {
+void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws,
+                 CorrelatedShocks& shocks, double* record) {
   const double volatility = p.params.volatility;
   const double mu = p.params.drift - 0.5 * volatility * volatility;
   double log_s = 0;
@@ -68,7 +140,8 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws, do
     int m = 0;
     for (int needed : p.months) {
       for (; m < needed; ++m)
-        log_s += step_mu + step_sd * draws.z(p.key, static_cast<std::uint32_t>(m));
+        log_s += step_mu + step_sd * (p.corr >= 0 ? shocks.z(p.corr, m + 1, draws)
+                                                  : draws.z(p.key, static_cast<std::uint32_t>(m)));
       st.price[needed] = engine::ieee_exp(log_s);
     }
   } else {
@@ -82,7 +155,7 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws, do
 }
 
 void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, PathDraws& draws,
-                  double* record) {
+                  CorrelatedShocks& shocks, double* record) {
   const PrivateCompany& p = c.params;
   const double T = p.exit_time(draws.u(c.exit_key, 0));
   // Compared in double before any cast: an event with 12 T > L is no event
@@ -90,7 +163,7 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   // (docs/model.md#10-conventions).
   const double Tc = std::min(std::max(T, 0.0), L / 12.0 + 1.0);
   const bool too_late = !(12.0 * Tc <= L);
-  if (record) record_private(c, T, Tc, draws, record);
+  if (record) record_private(c, T, Tc, L, draws, shocks, record);
   st.E = too_late ? L + 1 : std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));
   const double uo = draws.u(c.outcome_key, 0);
   Outcome o = uo < p.p_ipo                                   ? Outcome::kIpo
@@ -100,21 +173,27 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   if (too_late) o = Outcome::kNone;
   st.outcome = o;
   st.R = 0;
+  st.pre_last = -1;
+  // Values before the event: to E - 1, or to L when there is no event (outcome none).
+  double D = 1;
+  st.tenders = 0;
+  if (c.needs_pre) {
+    D = fill_pre(c, Tc, std::min(o == Outcome::kNone ? L : st.E - 1, L), st, draws, shocks);
+    if (p.tenders.enabled) open_tenders(c, st, draws);
+  }
   if (o != Outcome::kIpo && o != Outcome::kAcquisition) return;
 
   double G = 1;
   if (p.growth_volatility > 0 || p.growth_drift != 0) {
-    double zg = 0;
-    if (p.growth_volatility > 0)
-      zg = std::isnan(c.pinned_growth_z) ? draws.z(c.growth_key, 0) : c.pinned_growth_z;
+    const double w = p.growth_volatility > 0 ? growth_w(c, Tc, draws, shocks) : 0.0;
     G = engine::ieee_exp((p.growth_drift - 0.5 * p.growth_volatility * p.growth_volatility) * Tc +
-                         p.growth_volatility * std::sqrt(Tc) * zg);
+                 p.growth_volatility * w);
   }
   const bool ipo = o == Outcome::kIpo;
   const double X =
       std::max(0.0, ipo ? p.ipo_multiple(draws.u(c.ipo_multiple_key, 0))
                         : p.acquisition_multiple(draws.u(c.acquisition_multiple_key, 0)));
-  double D = rounds_kept(p, c, Tc, draws);
+  if (!c.needs_pre) D = rounds_kept(p, c, Tc, draws);
   if (ipo) D *= 1.0 - std::clamp(p.ipo_dilution(draws.u(c.ipo_dilution_key, 0)), 0.0, 1.0);
   double C = 1;
   if (!ipo && p.has_preference) {
@@ -137,13 +216,26 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   st.price[0] = 1;
   for (int j = 0; j < steps; ++j) {
     double shock = 0;
-    if (volatility > 0)
-      shock =
-          std::isnan(c.pinned_post_z)
-              ? sd * draws.z(c.post_ipo_key, static_cast<std::uint32_t>(j))
-              : volatility * c.pinned_post_z * (std::sqrt((j + 1) / 12.0) - std::sqrt(j / 12.0));
+    if (volatility > 0 && !std::isnan(c.pinned_post_z))
+      shock = volatility * c.pinned_post_z * (std::sqrt((j + 1) / 12.0) - std::sqrt(j / 12.0));
+    else if (volatility > 0)  // the step into calendar month E + j + 1
+      shock = sd * (c.post_ipo_corr >= 0 ? shocks.z(c.post_ipo_corr, st.E + j + 1, draws)
+                                         : draws.z(c.post_ipo_key, static_cast<std::uint32_t>(j)));
     log_q += mu + shock;
     st.price[j + 1] = engine::ieee_exp(log_q);
+  }
+}
+
+void fx_path(const CompiledFx& f, int months, double* x, PathDraws& draws,
+             CorrelatedShocks& shocks) {
+  const double v = f.volatility;
+  double w = 0;
+  x[0] = f.rate;
+  for (int m = 1; m <= months; ++m) {
+    w += (f.corr >= 0 ? shocks.z(f.corr, m, draws)
+                      : draws.z(f.key, static_cast<std::uint32_t>(m - 1))) /
+         kSqrt12;
+    x[m] = f.rate * engine::ieee_exp(-v * v * m / 24.0 + v * w);
   }
 }
 

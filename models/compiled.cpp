@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cmath>
 #include <map>
+#include <stdexcept>
+#include <utility>
 
 namespace vestsim::models {
 
@@ -64,6 +66,69 @@ void add_tranches(const Grant& g, double value_cc, std::vector<CompiledTranche>&
   for (const auto& [month, amount] : by_month) out.push_back({month, amount});
 }
 
+// The correlated drivers (docs/model.md#m1-drivers-and-correlation): the factor of R, each
+// driver's own stream, and where each company reads its shocks from.
+void compile_markets(const Scenario& s, const std::vector<std::string>& fx_codes,
+                     CompiledScenario& c) {
+  if (s.correlations.empty()) return;
+  CorrelationResult r = compile_correlation(s.correlations);
+  if (!r.ok) throw std::invalid_argument("the correlation matrix is not positive definite");
+  c.markets.pairs = s.correlations;
+  c.markets.factor = std::move(r.factor);
+  c.markets.months = c.max_month;
+  const std::vector<std::string>& names = c.markets.factor.drivers;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const int corr = static_cast<int>(i);
+    const StreamKey* key = nullptr;
+    for (std::size_t k = 0; k < s.companies.size(); ++k) {
+      CompiledCompany& cc = c.companies[k];
+      const std::string& id = s.companies[k].id;
+      if (cc.is_public && names[i] == id) {
+        cc.pub.corr = corr;
+        key = &cc.pub.key;
+      } else if (!cc.is_public && names[i] == id + ".growth") {
+        cc.priv.growth_corr = corr;
+        key = &cc.priv.growth_key;
+      } else if (!cc.is_public && names[i] == id + ".post_ipo") {
+        cc.priv.post_ipo_corr = corr;
+        key = &cc.priv.post_ipo_key;
+      }
+    }
+    for (std::size_t k = 0; k < c.fx_rates.size(); ++k)
+      if (names[i] == "fx." + fx_codes[k]) {
+        c.fx_rates[k].corr = corr;
+        key = &c.fx_rates[k].key;
+      }
+    if (!key) throw std::invalid_argument("unknown driver in correlations: " + names[i]);
+    c.markets.keys.push_back(*key);
+  }
+}
+
+// A private company's streams, each named "<name>/<company id>"
+// (docs/model.md#9-randomness-and-reproducibility).
+using PrivateStream = std::pair<StreamKey CompiledPrivate::*, const char*>;
+constexpr PrivateStream kPrivateStreams[] = {
+    {&CompiledPrivate::exit_key, "exit_time"},
+    {&CompiledPrivate::outcome_key, "outcome"},
+    {&CompiledPrivate::growth_key, "growth"},
+    {&CompiledPrivate::ipo_multiple_key, "ipo_multiple"},
+    {&CompiledPrivate::acquisition_multiple_key, "acquisition_multiple"},
+    {&CompiledPrivate::rounds_key, "dilution_rounds"},
+    {&CompiledPrivate::per_round_key, "dilution"},
+    {&CompiledPrivate::ipo_dilution_key, "ipo_dilution"},
+    {&CompiledPrivate::post_ipo_key, "post_ipo"},
+    {&CompiledPrivate::round_time_key, "round_time"},
+    {&CompiledPrivate::tender_key, "tender"},
+    {&CompiledPrivate::tender_price_key, "tender_price"}};
+
+// The index of `code`'s stochastic rate in c.fx_rates (codes[k] names c.fx_rates[k]), -1 when
+// its rate is fixed.
+int fx_index(const std::string& code, const std::vector<std::string>& codes) {
+  for (std::size_t k = 0; k < codes.size(); ++k)
+    if (codes[k] == code) return static_cast<int>(k);
+  return -1;
+}
+
 }  // namespace
 
 CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
@@ -76,10 +141,21 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
   c.compare = s.compare;
 
   int max_lockup = 0;
+  std::vector<std::string> fx_codes;  // of c.fx_rates: every currency with a volatility
+  for (const auto& [code, volatility] : s.fx_volatility) {
+    if (!(volatility > 0) || code == s.currency) continue;
+    CompiledFx f;
+    f.rate = s.fx_of(code);
+    f.volatility = volatility;
+    f.key = engine::make_stream_key(seed, "fx/" + code);
+    c.fx_rates.push_back(f);
+    fx_codes.push_back(code);
+  }
   for (const Company& co : s.companies) {
     CompiledCompany cc;
     cc.is_public = co.is_public;
     cc.fx = s.fx_of(co.currency);
+    cc.fx_index = fx_index(co.currency, fx_codes);
     const std::string& id = co.id;
     if (co.is_public) {
       cc.pub.params = co.pub;
@@ -89,15 +165,14 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       CompiledPrivate& q = cc.priv;
       q.params = p;
       q.max_post_months = std::max(p.lockup_months, c.H);
-      q.exit_key = engine::make_stream_key(seed, "exit_time/" + id);
-      q.outcome_key = engine::make_stream_key(seed, "outcome/" + id);
-      q.growth_key = engine::make_stream_key(seed, "growth/" + id);
-      q.ipo_multiple_key = engine::make_stream_key(seed, "ipo_multiple/" + id);
-      q.acquisition_multiple_key = engine::make_stream_key(seed, "acquisition_multiple/" + id);
-      q.rounds_key = engine::make_stream_key(seed, "dilution_rounds/" + id);
-      q.per_round_key = engine::make_stream_key(seed, "dilution/" + id);
-      q.ipo_dilution_key = engine::make_stream_key(seed, "ipo_dilution/" + id);
-      q.post_ipo_key = engine::make_stream_key(seed, "post_ipo/" + id);
+      for (const auto& [member, name] : kPrivateStreams)
+        q.*member = engine::make_stream_key(seed, std::string(name) + "/" + id);
+      if (p.tenders.enabled) {
+        q.needs_pre = true;
+        q.max_tenders = c.L >= p.tenders.first_month
+                            ? (c.L - p.tenders.first_month) / p.tenders.every_months + 1
+                            : 0;
+      }
       max_lockup = std::max(max_lockup, p.lockup_months);
     }
     c.companies.push_back(std::move(cc));
@@ -112,15 +187,18 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     CompiledOffer co;
     const double fx = s.fx_of(o.currency);
     const std::string& id = o.id;
+    co.fx_index = fx_index(o.currency, fx_codes);
     co.salary_pv.assign(c.H + 1, 0.0);
+    if (co.fx_index >= 0) co.salary_cc.assign(c.H + 1, 0.0);
     for (int m = 1; m <= c.H; ++m) {
-      const int y = (m + 11) / 12;
-      const double annual = annual_salary(o, y);
-      co.salary_pv[m] = co.salary_pv[m - 1] + annual / 12.0 * c.df[m] * fx;
+      const double month_cc = annual_salary(o, (m + 11) / 12) / 12.0 * c.df[m];
+      co.salary_pv[m] = co.salary_pv[m - 1] + month_cc * fx;
+      if (co.fx_index >= 0) co.salary_cc[m] = month_cc;
     }
     for (int y = 1; 12 * y <= c.H; ++y) {
-      const double annual = annual_salary(o, y);
-      co.bonus_pv.push_back(o.bonus_target * annual * c.df[12 * y] * fx);
+      const double bonus_cc = o.bonus_target * annual_salary(o, y) * c.df[12 * y];
+      co.bonus_pv.push_back(bonus_cc * fx);
+      if (co.fx_index >= 0) co.bonus_cc.push_back(bonus_cc);
     }
     co.bonus_multiplier = o.bonus_multiplier;
     co.bonus_key = engine::make_stream_key(seed, "bonus/" + id);
@@ -145,12 +223,19 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       cg.trigger = g.trigger;
       cg.accel_fraction = g.accel_fraction;
       cg.strike = g.strike;
+      cg.fx_at_grant = fx / company.fx;
+      cg.exercise_window = g.type == GrantType::kOption ? g.exercise_window_months : -1;
+      cg.exercise_policy = g.exercise_policy;
       cg.qualified = g.tax_treatment == TaxTreatment::kQualified;
       cg.first_tranche = static_cast<std::uint32_t>(c.tranches.size());
       add_tranches(g, g.value * fx / company.fx, c.tranches);
       cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;
+      c.max_grant_tranches = std::max(c.max_grant_tranches, cg.tranche_count);
+      if (cg.exercise_window >= 0) c.companies[g.company].priv.needs_pre = true;
       if (g.trigger == Trigger::kDouble) co.let_go_probability[g.company] = g.accel_probability;
       if (!company.is_public && co.first_private_company < 0) co.first_private_company = g.company;
+      if (!company.is_public && g.start_month > 0 && g.start_month <= c.H)
+        c.companies[g.company].priv.needs_pre = true;
       if (company.is_public) {  // S(m) is needed at the grant month and each vest month <= H
         auto& months = c.companies[g.company].pub.months;
         bool any = false;
@@ -168,6 +253,7 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     std::sort(m.begin(), m.end());
     m.erase(std::unique(m.begin(), m.end()), m.end());
   }
+  compile_markets(s, fx_codes, c);
   return c;
 }
 

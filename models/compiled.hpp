@@ -11,6 +11,7 @@
 
 #include "engine/distributions.hpp"
 #include "engine/rng.hpp"
+#include "models/markets/correlation.hpp"
 #include "models/scenario.hpp"
 #include "models/tax/tax_ledger.hpp"
 
@@ -37,9 +38,24 @@ struct CompiledGrant {
   Trigger trigger = Trigger::kNone;
   double accel_fraction = 1;
   double strike = 1;  // options: fraction of the grant price
+  // The tranche amounts are the value converted at the month-0 rates: value * fx_at_grant.
+  // With a stochastic offer or company currency they scale per path by
+  // (X_offer(s) / X_company(s)) / fx_at_grant (docs/model.md#m3-stochastic-exchange-rates).
+  double fx_at_grant = 1;
+  // docs/model.md#m5-options-when-the-employee-leaves: -1 (unset) or months after leaving.
+  int exercise_window = -1;
+  ExercisePolicy exercise_policy = ExercisePolicy::kInTheMoney;
   bool qualified =
       false;  // tax_treatment: qualified (docs/tax.md#t7-treatments-and-the-shipped-regimes)
   std::uint32_t first_tranche = 0, tranche_count = 0;
+};
+
+// A stochastic exchange rate (docs/model.md#m3-stochastic-exchange-rates), value of one unit in
+// the report currency: X(m) = rate exp(-volatility^2 m/24 + volatility sum_{k<=m} z(k)/sqrt(12)).
+struct CompiledFx {
+  double rate = 1, volatility = 0;
+  StreamKey key;  // z(k) is draw k - 1, or the correlated shock of driver `corr`
+  int corr = -1;
 };
 
 struct CompiledOffer {
@@ -47,6 +63,10 @@ struct CompiledOffer {
   std::vector<double> salary_pv;
   // bonus_pv[y - 1] = target * salary of year y * df(12y) * fx, for 12y <= H.
   std::vector<double> bonus_pv;
+  // With a stochastic currency (fx_index >= 0): salary_cc[m] = salary of month m * df, in the
+  // offer's currency (m = 0..H, salary_cc[0] = 0), bonus_cc[y - 1] likewise; converted per path.
+  int fx_index = -1;
+  std::vector<double> salary_cc, bonus_cc;
   Sampler bonus_multiplier;
   StreamKey bonus_key;
   double signing = 0;  // report currency, paid at month 0
@@ -66,6 +86,7 @@ struct CompiledPublic {
   std::vector<int> months;  // months where a payout needs S(m), ascending, > 0
   StreamKey key;
   double pinned_z = kNotPinned;  // sensitivity: every step's Z fixed
+  int corr = -1;                 // index among the correlated drivers, -1: its own normals
 };
 
 // A private company: the scenario's parameters by value (sensitivity replaces a
@@ -74,13 +95,30 @@ struct CompiledPrivate {
   PrivateCompany params;
   int max_post_months = 0;  // length of the post-IPO price table after E
   StreamKey exit_key, outcome_key, growth_key, ipo_multiple_key, acquisition_multiple_key,
-      rounds_key, per_round_key, ipo_dilution_key, post_ipo_key;
+      rounds_key, per_round_key, ipo_dilution_key, post_ipo_key, round_time_key;
   double pinned_growth_z = kNotPinned, pinned_post_z = kNotPinned;
+  int growth_corr = -1, post_ipo_corr = -1;  // index among the correlated drivers, or -1
+  StreamKey tender_key, tender_price_key;    // docs/model.md#m4-tender-offers: per window w
+  int max_tenders = 0;                       // windows up to L (0 without tenders)
+  // Some payout needs the value per unit before the event, P(t) for t < E
+  // (docs/model.md#m2-the-private-company-before-its-event): a grant made after month 0,
+  // tenders, an option exercised on leaving.
+  bool needs_pre = false;
+};
+
+// The correlated drivers of a scenario (docs/model.md#m1-drivers-and-correlation), in the
+// factor's order (by name). Empty without `correlations`.
+struct CompiledMarkets {
+  std::vector<CorrelationPair> pairs;  // as loaded (sensitivity swings a rho and refactors)
+  CorrelationFactor factor;
+  std::vector<StreamKey> keys;  // driver i's own stream: eps_i(m) is its draw m - 1
+  int months = 0;               // shocks exist for months 1 .. months
 };
 
 struct CompiledCompany {
   bool is_public = false;
-  double fx = 1;  // company currency -> report currency
+  double fx = 1;      // company currency -> report currency (its rate at month 0)
+  int fx_index = -1;  // a stochastic currency: index into CompiledScenario::fx_rates
   CompiledPublic pub;
   CompiledPrivate priv;
 };
@@ -97,14 +135,18 @@ struct CompiledScenario {
   std::vector<CompiledOffer> offers;
   std::vector<CompiledGrant> grants;
   std::vector<CompiledTranche> tranches;
+  std::uint32_t max_grant_tranches = 0;  // the most tranches of one grant
   std::vector<Comparison> compare;
-  int timeline_years = 0;  // fan-chart buckets: years 1 .. timeline_years
-  bool has_tax = false;    // any offer has a regime: SimResult::tax is filled
+  CompiledMarkets markets;
+  std::vector<CompiledFx> fx_rates;  // the stochastic currencies used by an offer or company
+  int timeline_years = 0;            // fan-chart buckets: years 1 .. timeline_years
+  bool has_tax = false;              // any offer has a regime: SimResult::tax is filled
 };
 
 // Compiles a scenario the loader has validated (indices in range, probabilities
-// summing to at most 1, every currency in fx). Throws std::out_of_range only if
-// an offer or company currency has no fx rate; allocates, so call it once per run.
+// summing to at most 1, every currency in fx, correlations valid). Throws std::out_of_range
+// only if an offer or company currency has no fx rate, std::invalid_argument if the
+// correlations are not a valid matrix of known drivers; allocates, so call it once per run.
 CompiledScenario compile(const Scenario& s, std::uint64_t seed);
 
 // Month conventions of docs/model.md#10-conventions: H = 12 * years rounded half up.

@@ -1,5 +1,6 @@
 #include "models/inputs.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cmath>
@@ -124,6 +125,57 @@ void add_rows(const Scenario& s, Owner owner, int index, const std::string& id, 
   }
 }
 
+// The markets' parameters and the tender price (docs/model.md#m1-drivers-and-correlation,
+// #m4-tender-offers): none has a recorded column.
+void add_market_inputs(const Scenario& s, std::vector<UncertainInput>& out) {
+  const int n_companies = static_cast<int>(s.companies.size());
+  for (int c = 0; c < n_companies; ++c) {
+    const Company& co = s.companies[c];
+    if (!co.is_public && co.priv.tenders.enabled && !co.priv.tenders.price.is_constant())
+      out.push_back({0, c, -1, co.id + " tender price (of P(t))", InputKind::kTenderPrice});
+  }
+  for (int k = 0; k < static_cast<int>(s.correlations.size()); ++k) {
+    const CorrelationPair& p = s.correlations[k];
+    out.push_back({0, k, -1, "correlation " + p.a + " ~ " + p.b, InputKind::kCorrelation});
+  }
+  for (int c = 0; c < n_companies; ++c) {
+    const Company& co = s.companies[c];
+    if (co.is_public || !co.priv.tenders.enabled) continue;
+    out.push_back({0, c, -1, co.id + " tender probability", InputKind::kTenderProbability});
+    out.push_back({0, c, -1, co.id + " tender sell fraction", InputKind::kTenderSellFraction});
+  }
+}
+
+// A correlation swung to rho -/+ 0.3, nearer rho while the matrix is not valid; refactors R.
+double pin_correlation(CompiledMarkets& m, int pair, bool high) {
+  const double rho = m.pairs[pair].rho;
+  double target = std::clamp(rho + (high ? 0.3 : -0.3), -0.95, 0.95);
+  for (int attempt = 0; attempt < 30; ++attempt, target = 0.5 * (target + rho)) {
+    m.pairs[pair].rho = target;
+    CorrelationResult r = compile_correlation(m.pairs);
+    if (r.ok) {
+      m.factor = std::move(r.factor);
+      return target;
+    }
+  }
+  m.pairs[pair].rho = rho;
+  return rho;
+}
+
+double pin_market(CompiledScenario& c, const UncertainInput& in, double q) {
+  const bool high = q >= 0.5;
+  if (in.kind == InputKind::kCorrelation) return pin_correlation(c.markets, in.index, high);
+  Tenders& t = c.companies[in.index].priv.params.tenders;
+  switch (in.kind) {
+    case InputKind::kTenderPrice:
+      return pin_sampler(t.price, q);
+    case InputKind::kTenderProbability:
+      return t.probability = high ? 1.0 : 0.0;
+    default:
+      return t.sell_fraction = high ? std::min(1.0, 1.5 * t.sell_fraction) : 0.5 * t.sell_fraction;
+  }
+}
+
 }  // namespace
 
 std::vector<UncertainInput> uncertain_inputs(const Scenario& s) {
@@ -137,11 +189,13 @@ std::vector<UncertainInput> uncertain_inputs(const Scenario& s) {
   }
   for (int o = 0; o < static_cast<int>(s.offers.size()); ++o)
     add_rows(s, Owner::kOffer, o, s.offers[o].id, input_slot_bonus(n_companies, o), out);
+  add_market_inputs(s, out);
   return out;
 }
 
 double pin_input(CompiledScenario& c, const UncertainInput& in, double q) {
   assert(q > 0 && q < 1);
+  if (in.kind != InputKind::kRandom) return pin_market(c, in, q);
   assert(in.row >= 0 && in.row < static_cast<int>(std::size(kInputs)));
   return pin(kInputs[in.row], c, in.index, q);
 }

@@ -48,21 +48,37 @@ inline int input_slots(int companies, int offers) {
   return 1 + kCompanyInputSlots * companies + offers;
 }
 
-// One random input of one scenario: a row of the table applied to a company or offer.
+// What an input is: a random input of the table, or a parameter of the markets
+// (docs/model.md#m1-drivers-and-correlation, #m4-tender-offers) swung to a low and a high value.
+enum class InputKind {
+  kRandom,
+  kTenderPrice,
+  kCorrelation,
+  kTenderProbability,
+  kTenderSellFraction
+};
+
+// One input of one scenario: a row of the table applied to a company or offer, or a parameter.
 struct UncertainInput {
-  int row = 0;    // row of the input table (models/inputs.cpp)
-  int index = 0;  // company or offer (0 for the departure time)
-  int slot = 0;   // recorded column
+  int row = 0;    // row of the input table (models/inputs.cpp); kRandom only
+  int index = 0;  // company or offer (0 for the departure time); a correlation: its pair
+  int slot = 0;   // recorded column; -1 when none is recorded (a parameter, a tender price)
   std::string name;
+  InputKind kind = InputKind::kRandom;
 };
 
 // The inputs of `s` that are random and can move an offer's outcome, in table
-// order: the departure time, then per company, then each offer's bonus.
+// order: the departure time, then per company, then each offer's bonus; then each private
+// company's random tender price, each correlation, each company's tender probability and
+// sell fraction.
 std::vector<UncertainInput> uncertain_inputs(const Scenario& s);
 
 // Holds `in` at its quantile q in `c` (c compiled from the scenario `in` came
 // from); returns the value it is held at in the input's own units (years,
-// multiple, fraction, or the Z of a price path). Requires 0 < q < 1; throws nothing.
+// multiple, fraction, or the Z of a price path). A parameter is not random: q < 0.5 holds it
+// at its low value, else its high one: a correlation at rho -/+ 0.3 (within [-0.95, 0.95], and
+// nearer rho while the matrix would not be valid), a tender probability at 0 and 1, a sell
+// fraction at half and 1.5 times its value (at most 1). Requires 0 < q < 1; throws nothing.
 double pin_input(CompiledScenario& c, const UncertainInput& in, double q);
 
 }  // namespace vestsim::models

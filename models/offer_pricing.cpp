@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace vestsim::models {
 
@@ -16,6 +17,82 @@ void add(double* buckets, int month, double pv) {
   if constexpr (kTimeline) buckets[(month + 11) / 12] += pv;
 }
 
+// What happened on leaving (docs/model.md#m5-options-when-the-employee-leaves): the options
+// were exercised at month d, and the spread per unit of value then, max(0, P(d)/P(s) - strike).
+struct Exercise {
+  bool done = false;
+  int d = 0;
+  double spread = 0;
+};
+
+// Tender sales (docs/model.md#m4-tender-offers) and the exercise on leaving
+// (docs/model.md#m5-options-when-the-employee-leaves) of a private grant made before the event,
+// `base` = P(s)/valuation: pays the tender cash and the strike through flow(month, amount in
+// the company's currency), records their tax through record(month, cash, income,
+// income_month) (docs/tax.md T3 as models/tax/tax_ledger.hpp maps it), leaves in held[k] the
+// share of tranche k still held at the event (0 once forfeited), and returns the exercise
+// (exercised units are shares from then on). With `sold_at_event` false (a failure, no
+// event) exercised shares are never sold: their spread is recorded as income at d.
+// Requires held to hold g.tranche_count entries and st.pre to cover the months it reads.
+template <class Flow, class Record>
+Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, const CompanyState& st,
+                      double base, double tau_m, bool sold_at_event, double* held, Flow& flow,
+                      Record& record) {
+  enum class Action { kKeep, kExercise, kForfeit };
+  Action action = Action::kKeep;
+  Exercise ex;
+  int d = std::numeric_limits<int>::max();
+  // The deadline d = d0 + N, d0 = ceil(12 tau); nothing happens when the event comes by d
+  // (pre_last < d) or d > L.
+  if (g.exercise_window >= 0 && tau_m + g.exercise_window <= cs.L) {
+    d = static_cast<int>(std::ceil(tau_m)) + g.exercise_window;
+    if (d <= st.pre_last) {
+      const bool forfeit =
+          d > g.expiry_month || g.exercise_policy == ExercisePolicy::kNever ||
+          (g.exercise_policy == ExercisePolicy::kInTheMoney && st.pre[d] / base <= g.strike);
+      action = forfeit ? Action::kForfeit : Action::kExercise;
+      if (!forfeit) ex = {true, d, std::max(0.0, st.pre[d] / base - g.strike)};
+    }
+  }
+  const Tenders& td = cs.companies[g.company].priv.params.tenders;
+  const CompiledTranche* tr = cs.tranches.data() + g.first_tranche;
+  for (std::uint32_t k = 0; k < g.tranche_count; ++k) {
+    const int v = tr[k].month;
+    double h = 1;
+    held[k] = h;
+    if (!(v <= cs.H && v < tau_m)) continue;  // not vested: neither sold nor exercised
+    for (int w = 0; w < st.tenders; ++w) {
+      const int t = st.tender_month[w];
+      if (t < v) continue;
+      if (action == Action::kForfeit && t > d) break;            // forfeited units are gone
+      const bool shares = action == Action::kExercise && t > d;  // at t = d, the tender first
+      if (!shares && t > g.expiry_month) break;
+      if (!td.holders && !(t < tau_m)) break;         // eligible: employees
+      const double unit = st.tender_price[w] / base;  // f_p P(t) per unit of value
+      const double sold = tr[k].amount * h * td.sell_fraction;
+      if (shares) {
+        // docs/tax.md T3: a share sold at t, its gain counted from max(P(d), K), held from d.
+        flow(t, sold * unit);
+        record(t, sold * (unit - g.strike), sold * ex.spread, d);
+      } else {
+        // An RSU, or an option exercised and sold: equity income at t.
+        const double cash =
+            sold * (g.type != GrantType::kOption ? unit : std::max(0.0, unit - g.strike));
+        flow(t, cash);
+        record(t, cash, cash, t);
+      }
+      h *= 1.0 - td.sell_fraction;
+    }
+    if (action == Action::kExercise) {
+      flow(d, -tr[k].amount * h * g.strike);  // the strike, paid at d
+      // Never sold (docs/tax.md T8: no loss recognised): the spread is income at d.
+      if (!sold_at_event) record(d, tr[k].amount * h * ex.spread, tr[k].amount * h * ex.spread, d);
+    }
+    held[k] = action == Action::kForfeit ? 0.0 : h;
+  }
+  return ex;
+}
+
 }  // namespace
 
 double mean_bonus_multiplier(const CompiledOffer& o, PathDraws& draws) {
@@ -26,19 +103,32 @@ double mean_bonus_multiplier(const CompiledOffer& o, PathDraws& draws) {
 }
 
 template <bool kTimeline, class Tax>
-double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m, double* buckets,
-                  double& salary_bonus, PathDraws& draws, Tax& tax) {
+double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
+                  const double* const* fx_paths, double* buckets, double& salary_bonus,
+                  PathDraws& draws, Tax& tax) {
   const int last = tau_m > cs.H ? cs.H : std::max(0, static_cast<int>(std::ceil(tau_m)) - 1);
-  double total = o.salary_pv[last];
+  // A stochastic offer currency converts each month's pay at its month's rate
+  // (docs/model.md#m3-stochastic-exchange-rates); a fixed one uses the prefix sums.
+  const double* X = o.fx_index >= 0 ? fx_paths[o.fx_index] : nullptr;
+  double total = 0;
   tax.salary(last);  // docs/tax.md#t2-the-income-of-one-tax-year: wages, in the year they are paid
-  if constexpr (kTimeline) {
-    for (int y = 1; 12 * (y - 1) < last; ++y)
-      buckets[y] += o.salary_pv[std::min(12 * y, last)] - o.salary_pv[12 * (y - 1)];
+  if (X) {
+    for (int m = 1; m <= last; ++m) {
+      const double pv = o.salary_cc[m] * X[m];
+      total += pv;
+      add<kTimeline>(buckets, m, pv);
+    }
+  } else {
+    total = o.salary_pv[last];
+    if constexpr (kTimeline) {
+      for (int y = 1; 12 * (y - 1) < last; ++y)
+        buckets[y] += o.salary_pv[std::min(12 * y, last)] - o.salary_pv[12 * (y - 1)];
+    }
   }
   for (std::size_t y = 1; y <= o.bonus_pv.size() && 12 * static_cast<int>(y) <= last; ++y) {
     const double multiplier =
         o.bonus_multiplier(draws.u(o.bonus_key, static_cast<std::uint32_t>(y - 1)));
-    const double b = o.bonus_pv[y - 1] * multiplier;
+    const double b = (X ? o.bonus_cc[y - 1] * X[12 * y] : o.bonus_pv[y - 1]) * multiplier;
     tax.bonus(static_cast<int>(y), multiplier);
     total += b;
     add<kTimeline>(buckets, 12 * static_cast<int>(y), b);
@@ -54,8 +144,9 @@ double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau
 
 template <bool kTimeline, class Tax>
 double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
-                    const CompanyState* states, std::uint8_t* let_go_of, double* buckets,
-                    PathDraws& draws, Tax& tax) {
+                    const CompanyState* states, const double* const* fx_paths,
+                    std::uint8_t* let_go_of, double* held, double* buckets, PathDraws& draws,
+                    Tax& tax) {
   auto employed = [tau_m](int m) { return m < tau_m; };
   // A tranche vests on schedule iff v <= H and the employee is still there
   // (docs/model.md#4-grants-and-vesting).
@@ -63,22 +154,34 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
   auto vests = [&](int v) { return v <= H && employed(v); };
   const double* df = cs.df.data();
   double total = 0;
-  // The one place every equity payout goes through: `cash` (company currency) paid at
-  // `month` adds its present value, and the tax sink records it with the part of it that is
+  // The grant's company currency: fixed at fx, or stochastic X(m); `scale` re-converts the
+  // grant's value at the grant month's rates (docs/model.md#m3-stochastic-exchange-rates).
+  const CompiledGrant* grant = nullptr;
+  const double* X = nullptr;
+  double fx = 1, scale = 1;
+  const double* Xo = o.fx_index >= 0 ? fx_paths[o.fx_index] : nullptr;
+  // Every equity flow: `cash` (company currency, before `scale`) paid at `month` adds its
+  // present value.
+  auto flow = [&](int month, double cash) {
+    const double pv = cash * df[month] * ((X ? X[month] : fx) * scale);
+    total += pv;
+    add<kTimeline>(buckets, month, pv);
+  };
+  // The one place every equity payout is recorded for tax: `income` of `cash` is equity
   // income arising at `income_month`
   // (docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout; EquityPayout in
   // models/tax/tax_ledger.hpp maps every T3 row, tender and exercise included, onto these
   // arguments). With NoTaxSink the record compiles away.
-  auto pay = [&](const CompiledGrant& g, int month, double cash, double income, int income_month) {
-    const double pv = cash * df[month] * cs.companies[g.company].fx;
-    total += pv;
-    add<kTimeline>(buckets, month, pv);
-    tax.equity(EquityPayout{g.company, month, cash, income, income_month, g.qualified});
+  auto record = [&](int month, double cash, double income, int income_month) {
+    tax.equity(EquityPayout{grant->company, month, cash * scale, income * scale, income_month,
+                            grant->qualified});
+  };
+  auto pay = [&](int month, double cash, double income, int income_month) {
+    flow(month, cash);
+    record(month, cash, income, income_month);
   };
   // T3 rows whose whole payout is income when paid: public RSUs, acquisition cash, options.
-  auto pay_income = [&](const CompiledGrant& g, int month, double cash) {
-    pay(g, month, cash, cash, month);
-  };
+  auto pay_income = [&](int month, double cash) { pay(month, cash, cash, month); };
   // The let-go draw: one uniform per path per (offer, company) with a double trigger.
   for (std::size_t c = 0; c < cs.companies.size(); ++c)
     let_go_of[c] = o.let_go_probability[c] >= 0 && states[c].outcome == Outcome::kAcquisition &&
@@ -92,35 +195,76 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
     const CompiledTranche* t_end = t + g.tranche_count;
     if (g.start > cs.H) continue;      // made after the horizon: nothing of it is earned
     if (!employed(g.start)) continue;  // a grant is made only if employed at s
+    grant = &g;
+    fx = company.fx;
+    X = company.fx_index >= 0 ? fx_paths[company.fx_index] : nullptr;
+    scale = 1;
+    if (X || Xo)
+      scale = ((Xo ? Xo[g.start] : fx * g.fx_at_grant) / (X ? X[g.start] : fx)) / g.fx_at_grant;
 
     if (company.is_public) {
       if (t == t_end || !vests(t->month)) continue;
       const double s0 = st.price[g.start];
       for (; t != t_end && vests(t->month); ++t)
-        pay_income(g, t->month, t->amount * st.price[t->month] / s0);
+        pay_income(t->month, t->amount * st.price[t->month] / s0);
       continue;
     }
-    if (st.outcome != Outcome::kIpo && st.outcome != Outcome::kAcquisition) continue;
-    const int E = st.E;
+    const bool pays_at_event = st.outcome == Outcome::kIpo || st.outcome == Outcome::kAcquisition;
+    // No event (outcome none): every grant is made before it, and P(t) runs to L.
+    const int E = st.outcome == Outcome::kNone ? std::numeric_limits<int>::max() : st.E;
+    const bool made_before = g.start <= E;
+    const bool early_flows =
+        made_before && (company.priv.max_tenders > 0 || g.exercise_window >= 0);
+    if (!pays_at_event && !early_flows) continue;
     const bool let_go = let_go_of[g.company] != 0;
+    // A grant made at 0 < s <= E converts at P(s), P(E - 1) when s = E
+    // (docs/model.md#m2-the-private-company-before-its-event): its units are those of
+    // `base` = P(s)/valuation, so each pays R/base per unit of value, its strike strike * base.
+    double base = 1;
+    if (made_before && g.start > 0) {
+      base = st.pre[std::min(g.start, E - 1)];
+      if (!(base > 0)) continue;  // the company was worth nothing when the grant was due
+    }
+    const double R = st.R / base;
+    // Tenders and the exercise on leaving: the share of each tranche still held at the event.
+    const double* kept = nullptr;
+    Exercise ex;
+    if (early_flows) {
+      ex = before_event(cs, g, st, base, tau_m, pays_at_event, held, flow, record);
+      kept = held;
+    }
+    if (!pays_at_event) continue;
+    const CompiledTranche* const t_first = t;
+    auto held_of = [&](const CompiledTranche* x) { return kept ? kept[x - t_first] : 1.0; };
+    // Exercised options are shares: they pay P, not max(0, P - K), and never expire; their
+    // sale's gain counts from max(P(d), K), held from d (docs/tax.md T3).
+    const GrantType type = ex.done ? GrantType::kPrivateRsu : g.type;
+    auto pay_share = [&](int month, double units_value, double price) {
+      flow(month, units_value * price);
+      record(month, units_value * (price - g.strike), units_value * ex.spread, ex.d);
+    };
 
     if (st.outcome == Outcome::kIpo) {
       const int lock = E + company.priv.params.lockup_months;
       if (g.start <= E) {
-        const bool expired = E > g.expiry_month;
+        const bool expired = E > g.expiry_month && !ex.done;
         for (; t != t_end && vests(t->month); ++t) {
           const int v = t->month;
           if (v <= E && expired) continue;  // time-vested units expired before the event
           const int sale = v <= E ? lock : std::max(v, lock);
-          const double cash =
-              t->amount * option_or_rsu(g.type, st.R * st.price[sale - E], g.strike);
+          const double amount = t->amount * held_of(t);
+          if (ex.done) {
+            pay_share(sale, amount, R * st.price[sale - E]);
+            continue;
+          }
+          const double cash = amount * option_or_rsu(type, R * st.price[sale - E], g.strike);
           // RSU: income units P(max(v, E)) at max(v, E), gain at the sale (T3); option: the
           // spread at the sale is income.
           const int vested = std::max(v, E);
           if (g.type == GrantType::kOption)
-            pay_income(g, sale, cash);
+            pay_income(sale, cash);
           else
-            pay(g, sale, cash, t->amount * (st.R * st.price[vested - E]), vested);
+            pay(sale, cash, amount * (R * st.price[vested - E]), vested);
         }
       } else if (st.R > 0) {  // granted after the IPO at P(s)
         const double qs = st.price[g.start - E];
@@ -128,9 +272,9 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
           const int sale = std::max(t->month, lock);
           const double cash = t->amount * option_or_rsu(g.type, st.price[sale - E] / qs, g.strike);
           if (g.type == GrantType::kOption)
-            pay_income(g, sale, cash);
+            pay_income(sale, cash);
           else
-            pay(g, sale, cash, t->amount * (st.price[t->month - E] / qs), t->month);
+            pay(sale, cash, t->amount * (st.price[t->month - E] / qs), t->month);
         }
       }
       continue;
@@ -138,8 +282,8 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
 
     // Acquisition at E.
     if (g.start <= E) {
-      const bool expired = E > g.expiry_month;
-      const double unit = option_or_rsu(g.type, st.R, g.strike);
+      const bool expired = E > g.expiry_month && !ex.done;
+      const double unit = option_or_rsu(type, R, g.strike);
       const bool accel_ok = employed(E) && E <= cs.H;
       const double acc =
           accel_ok && (g.trigger == Trigger::kSingle || (g.trigger == Trigger::kDouble && let_go))
@@ -148,28 +292,33 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
       for (; t != t_end; ++t) {
         const int v = t->month;
         if (v <= E) {
-          if (vests(v) && !expired) pay_income(g, E, t->amount * unit);
+          if (!vests(v) || expired) continue;
+          if (ex.done)
+            pay_share(E, t->amount * held_of(t), R);
+          else
+            pay_income(E, t->amount * held_of(t) * unit);
         } else {
-          if (acc > 0) pay_income(g, E, t->amount * acc * unit);
-          if (!let_go && vests(v) && acc < 1) pay_income(g, v, t->amount * (1.0 - acc) * unit);
+          if (acc > 0) pay_income(E, t->amount * acc * unit);
+          if (!let_go && vests(v) && acc < 1) pay_income(v, t->amount * (1.0 - acc) * unit);
         }
       }
     } else if (!let_go && g.type == GrantType::kPrivateRsu && st.R > 0) {
       // Made after the deal: honoured in cash, each vesting tranche its own amount;
       // never made when the deal left a unit worth 0 (C = 0 or V D = 0), like after
       // a failure (docs/model.md#4-grants-and-vesting).
-      for (; t != t_end && vests(t->month); ++t) pay_income(g, t->month, t->amount);
+      for (; t != t_end && vests(t->month); ++t) pay_income(t->month, t->amount);
     }
   }
   return total;
 }
 
-#define VESTSIM_INSTANTIATE(kTimeline, Tax)                                                   \
-  template double offer_cash<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,   \
-                                             double, double*, double&, PathDraws&, Tax&);     \
-  template double offer_equity<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&, \
-                                               double, const CompanyState*, std::uint8_t*,    \
-                                               double*, PathDraws&, Tax&);
+#define VESTSIM_INSTANTIATE(kTimeline, Tax)                                                       \
+  template double offer_cash<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,       \
+                                             double, const double* const*, double*, double&,      \
+                                             PathDraws&, Tax&);                                   \
+  template double offer_equity<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,     \
+                                               double, const CompanyState*, const double* const*, \
+                                               std::uint8_t*, double*, double*, PathDraws&, Tax&);
 VESTSIM_INSTANTIATE(false, NoTaxSink)
 VESTSIM_INSTANTIATE(true, NoTaxSink)
 VESTSIM_INSTANTIATE(false, TaxLedger)

@@ -18,17 +18,22 @@ namespace vestsim::models {
 
 // Salary while employed in months 1..H, bonuses at anniversaries, signing
 // bonus; `salary_bonus` gets the part without the signing bonus. tau_m is 12
-// tau (departure_months()).
+// tau (departure_months()). fx_paths[k] holds X(0 .. max_month) of cs.fx_rates[k] for this
+// path (docs/model.md#m3-stochastic-exchange-rates); it is not read when cs.fx_rates is empty.
 template <bool kTimeline, class Tax>
-double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m, double* buckets,
-                  double& salary_bonus, PathDraws& draws, Tax& tax);
+double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
+                  const double* const* fx_paths, double* buckets, double& salary_bonus,
+                  PathDraws& draws, Tax& tax);
 
 // The grants' payouts. `states` holds one CompanyState per company of cs,
-// filled for this path; `let_go` is scratch of one byte per company.
+// filled for this path; fx_paths as for offer_cash; `let_go` is scratch of one byte per company,
+// `held` of cs.max_grant_tranches doubles. Tender cash and a strike paid on leaving
+// (docs/model.md#m4-tender-offers, #m5-options-when-the-employee-leaves) count as equity: it may
+// be negative; they are taxed as docs/tax.md T3 says (through `tax`).
 template <bool kTimeline, class Tax>
 double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
-                    const CompanyState* states, std::uint8_t* let_go, double* buckets,
-                    PathDraws& draws, Tax& tax);
+                    const CompanyState* states, const double* const* fx_paths, std::uint8_t* let_go,
+                    double* held, double* buckets, PathDraws& draws, Tax& tax);
 
 // The mean bonus multiplier over the offer's anniversaries (1 with none), drawn
 // whatever the departure time: the recorded input of models/inputs.hpp.

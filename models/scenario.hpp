@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/distributions.hpp"
+#include "models/markets/correlation.hpp"
 #include "models/tax/regime.hpp"
 
 namespace vestsim::models {
@@ -18,6 +19,16 @@ using engine::Sampler;
 
 struct PublicCompany {
   double price = 0, drift = 0, volatility = 0;
+};
+
+// Tender offers of a private company (docs/model.md#m4-tender-offers).
+struct Tenders {
+  bool enabled = false;
+  int first_month = 12, every_months = 12;  // windows at first, first + every, ... (< E)
+  double probability = 1;                   // each window opens with this probability
+  Sampler price = Sampler::constant(1);     // price per unit as a fraction of P(t), per window
+  double sell_fraction = 0;                 // of the eligible units still held, per open window
+  bool holders = false;                     // eligible: holders (leavers too), else employees
 };
 
 struct PrivateCompany {
@@ -33,6 +44,7 @@ struct PrivateCompany {
   double rounds_per_year = 0;
   Sampler per_round;
   double post_ipo_drift = 0, post_ipo_volatility = 0;
+  Tenders tenders;
 };
 
 struct Company {
@@ -45,6 +57,8 @@ struct Company {
 
 enum class GrantType { kPrivateRsu, kOption, kPublicRsu };
 enum class Trigger { kNone, kSingle, kDouble };
+// docs/model.md#m5-options-when-the-employee-leaves
+enum class ExercisePolicy { kAlways, kNever, kInTheMoney };
 // docs/tax.md#t7-treatments-and-the-shipped-regimes: how a grant's equity income is taxed.
 enum class TaxTreatment { kEmployment, kQualified };
 
@@ -59,6 +73,9 @@ struct Grant {
   double accel_fraction = 1, accel_probability = 1;
   double expiry_years = std::numeric_limits<double>::infinity();
   double strike = 1;
+  // Options: months after leaving to pay the strike (-1: unset, exercisable until the event).
+  int exercise_window_months = -1;
+  ExercisePolicy exercise_policy = ExercisePolicy::kInTheMoney;
   // kQualified only in an offer whose regime has a qualified cap (checked at load).
   TaxTreatment tax_treatment = TaxTreatment::kEmployment;
 };
@@ -92,6 +109,9 @@ struct Comparison {
 struct Scenario {
   std::string name, currency;
   std::map<std::string, double> fx;  // value of 1 unit in the report currency
+  // docs/model.md#m3-stochastic-exchange-rates: annual volatility of a currency's rate; a
+  // currency not listed (or at 0) keeps its rate fixed.
+  std::map<std::string, double> fx_volatility;
   double horizon_years = 4, liquidity_horizon_years = 10, discount_rate = 0;
   std::uint64_t paths = 100000, seed = 1;
   int threads = 0;
@@ -103,6 +123,9 @@ struct Scenario {
   std::vector<Company> companies;
   std::vector<Offer> offers;
   std::vector<Comparison> compare;
+  // docs/model.md#m1-drivers-and-correlation: pairs of driver names, checked by the loader
+  // (known drivers, no pair twice, |rho| < 1, the matrix positive definite).
+  std::vector<CorrelationPair> correlations;
   std::vector<double> percentiles = {5, 10, 25, 50, 75, 90, 95};
   double risk_aversion = 2, wealth = 100000;
 

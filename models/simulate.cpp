@@ -38,16 +38,34 @@ class PathKernel {
       : cs_(cs),
         state_(cs.companies.size()),
         draws_(std::move(draws)),
+        shocks_(cs.markets),
         ledger_(std::max(1, cs.timeline_years)) {
     std::size_t size = 0;
-    for (const CompiledCompany& c : cs.companies) size += price_table_size(cs, c);
+    for (const CompiledCompany& c : cs.companies)
+      size += price_table_size(cs, c) + (c.priv.needs_pre ? pre_table_size(cs) : 0);
     prices_.assign(size, 1.0);
     double* p = prices_.data();
     for (std::size_t k = 0; k < cs.companies.size(); ++k) {
       state_[k].price = p;
       p += price_table_size(cs, cs.companies[k]);
+      if (!cs.companies[k].priv.needs_pre) continue;
+      state_[k].pre = p;
+      p += pre_table_size(cs);
     }
+    std::size_t windows = 0;
+    for (const CompiledCompany& c : cs.companies) windows += c.priv.max_tenders;
+    tender_months_.assign(windows, 0);
+    tender_prices_.assign(windows, 0.0);
+    for (std::size_t k = 0, at = 0; k < cs.companies.size();
+         at += cs.companies[k].priv.max_tenders, ++k) {
+      state_[k].tender_month = tender_months_.data() + at;
+      state_[k].tender_price = tender_prices_.data() + at;
+    }
+    held_.assign(cs.max_grant_tranches, 1.0);
     let_go_.assign(cs.companies.size(), 0);
+    fx_.assign(cs.fx_rates.size() * (cs.max_month + 1), 0.0);
+    for (std::size_t k = 0; k < cs.fx_rates.size(); ++k)
+      fx_paths_.push_back(fx_.data() + k * (cs.max_month + 1));
   }
 
   const PathDraws& draws() const { return draws_; }
@@ -55,6 +73,7 @@ class PathKernel {
 
   void run(std::uint64_t i, const Outputs& out) {
     draws_.start(i);
+    shocks_.start();
     double* rec = out.inputs;
     const double tau_m = departure_months(cs_, draws_);
     if (rec) rec[input_slot_departure()] = tau_m / 12.0;
@@ -63,11 +82,13 @@ class PathKernel {
       const CompiledCompany& company = cs_.companies[c];
       double* company_rec = rec ? rec + input_slot(c, InputField::kExitTime) : nullptr;
       if (company.is_public)
-        public_path(company.pub, state_[c], draws_, company_rec);
+        public_path(company.pub, state_[c], draws_, shocks_, company_rec);
       else
-        private_path(company.priv, cs_.H, cs_.L, state_[c], draws_, company_rec);
+        private_path(company.priv, cs_.H, cs_.L, state_[c], draws_, shocks_, company_rec);
       out.outcome[c] = state_[c].outcome;
     }
+    for (std::size_t k = 0; k < cs_.fx_rates.size(); ++k)
+      fx_path(cs_.fx_rates[k], cs_.max_month, fx_paths_[k], draws_, shocks_);
     const int years = cs_.timeline_years;
     for (std::size_t o = 0; o < cs_.offers.size(); ++o) {
       const CompiledOffer& offer = cs_.offers[o];
@@ -96,10 +117,11 @@ class PathKernel {
   void price(std::size_t o, double tau_m, double* buckets, const Outputs& out, Tax& tax) {
     const CompiledOffer& offer = cs_.offers[o];
     double salary_bonus = 0;
-    out.cash[o] = offer_cash<kTimeline>(cs_, offer, tau_m, buckets, salary_bonus, draws_, tax);
+    out.cash[o] = offer_cash<kTimeline>(cs_, offer, tau_m, fx_paths_.data(), buckets, salary_bonus,
+                                        draws_, tax);
     out.salary_bonus[o] = salary_bonus;
-    out.equity[o] = offer_equity<kTimeline>(cs_, offer, tau_m, state_.data(), let_go_.data(),
-                                            buckets, draws_, tax);
+    out.equity[o] = offer_equity<kTimeline>(cs_, offer, tau_m, state_.data(), fx_paths_.data(),
+                                            let_go_.data(), held_.data(), buckets, draws_, tax);
   }
 
   const CompiledScenario& cs_;
@@ -107,6 +129,12 @@ class PathKernel {
   std::vector<double> prices_;
   std::vector<std::uint8_t> let_go_;
   PathDraws draws_;
+  CorrelatedShocks shocks_;
+  std::vector<double> fx_;         // X(0 .. max_month) of each stochastic currency
+  std::vector<double*> fx_paths_;  // into fx_
+  std::vector<int> tender_months_;
+  std::vector<double> tender_prices_;
+  std::vector<double> held_;  // scratch: the share of each tranche of a grant still held
   TaxLedger ledger_;
 };
 

@@ -162,6 +162,14 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
   for (std::size_t o = 0; o < n_offers; ++o) {
     OfferSummary& os = out.offers[o];
     os.p_equity_zero = os.equity.p_zero;
+    const CompiledOffer& co = cs.offers[o];
+    for (std::uint32_t g = co.first_grant; g < co.first_grant + co.grant_count; ++g)
+      os.can_pay_strike = os.can_pay_strike || cs.grants[g].exercise_window >= 0;
+    if (os.can_pay_strike) {
+      std::uint64_t negative = 0;
+      for (double e : r.equity[o]) negative += e < 0;
+      os.p_equity_negative = negative / n;
+    }
     const int c = cs.offers[o].first_private_company;
     os.has_private = c >= 0;
     if (c >= 0) {

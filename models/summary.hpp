@@ -28,6 +28,10 @@ struct OfferSummary {
   engine::Summary tax, after_tax;
   bool has_regime = false;
   double p_equity_zero = 0;
+  // An offer with an option exercised on leaving can lose the strike it paid
+  // (docs/model.md#m5-options-when-the-employee-leaves): P(equity < 0), reported only then.
+  bool can_pay_strike = false;
+  double p_equity_negative = 0;
   bool has_private = false;
   OutcomeShares outcomes;  // meaningful only when has_private
 };

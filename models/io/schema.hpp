@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "models/io/reader.hpp"
 #include "models/scenario.hpp"
@@ -46,6 +47,15 @@ void read_company(Node& n, Company& c);
 // One entry of `offers`; o.id is set by the caller. `s` holds the companies,
 // currency and fx read so far.
 void read_offer(Node& n, Offer& o, const Scenario& s);
+
+// The top-level `correlations` list (docs/model.md#m1-drivers-and-correlation), read after
+// the companies and fx: known driver names (did-you-mean), no pair twice, |rho| < 1, and a
+// positive definite matrix (else the nearest valid one, printed to paste) into s.correlations.
+void read_correlations(Node& root, Scenario& s);
+
+// The driver names a scenario's correlations may use, sorted
+// (docs/model.md#m1-drivers-and-correlation).
+std::vector<std::string> driver_names(const Scenario& s);
 
 // The whole file; `stem` is the default name.
 Scenario read_scenario(Node& root, const std::string& stem);

@@ -82,6 +82,17 @@ void read_dilution(Node& n, PrivateCompany& v) {
   v.per_round = read_fraction(n, "per_round", kRequired);
 }
 
+void read_tenders(Node& n, PrivateCompany& v) {
+  Tenders& t = v.tenders;
+  t.enabled = true;
+  t.first_month = static_cast<int>(n.integer("first_month", kRequired, whole(1, 1200)));
+  t.every_months = static_cast<int>(n.integer("every_months", 12.0, whole(1, 1200)));
+  t.probability = n.number("probability", 1.0, between(0, 1));
+  t.price = read_bounded(n, "price", 1.0, kMaxMultiple);
+  t.sell_fraction = n.number("sell_fraction", kRequired, between(0, 1));
+  t.holders = n.choice("eligible", {"employees", "holders"}, 0) == 1;
+}
+
 void read_private(Node& n, PrivateCompany& v) {
   v.valuation = n.number("valuation", kRequired, {0, kMaxValuation, true});
   Node exit = n.child("exit");
@@ -95,6 +106,7 @@ void read_private(Node& n, PrivateCompany& v) {
   if (Node g = n.child("post_ipo"); g.present())
     g.map(v,
           [](Node& m, PrivateCompany& c) { read_gbm(m, c.post_ipo_drift, c.post_ipo_volatility); });
+  if (Node t = n.child("tenders"); t.present()) t.map(v, read_tenders);
 }
 
 }  // namespace

@@ -81,6 +81,21 @@ void read_company_and_type(Node& n, Grant& g, const Scenario& s) {
                     type == 0 ? "private_rsu" : "option", company));
 }
 
+// docs/model.md#m5-options-when-the-employee-leaves: options only.
+void read_exercise(Node& n, Grant& g) {
+  const bool window = n.has("exercise_window_months"), policy = n.has("exercise_policy");
+  if ((window || policy) && !n.walking() && g.type != GrantType::kOption) {
+    n.child(window ? "exercise_window_months" : "exercise_policy")
+        .error("only an option is exercised (a private_rsu or public_rsu has no strike)");
+    return;
+  }
+  if (window)
+    g.exercise_window_months =
+        static_cast<int>(n.integer("exercise_window_months", kRequired, whole(0, 1200)));
+  const int p = n.choice("exercise_policy", {"always", "never", "in_the_money"}, 2);
+  if (p >= 0) g.exercise_policy = static_cast<ExercisePolicy>(p);
+}
+
 void read_grant(Node& n, Grant& g, const Scenario& s) {
   read_company_and_type(n, g, s);
   g.value = n.number("value", kRequired, between(0, 1e12));
@@ -108,6 +123,7 @@ void read_grant(Node& n, Grant& g, const Scenario& s) {
     else
       g.strike = n.number("strike", kRequired, between(0, 1000));
   }
+  read_exercise(n, g);
   g.tax_treatment = n.choice("tax_treatment", {"employment", "qualified"}, 0) == 1
                         ? TaxTreatment::kQualified
                         : TaxTreatment::kEmployment;

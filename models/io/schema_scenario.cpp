@@ -18,6 +18,17 @@ constexpr std::size_t kMaxOffers = 100;
 // The lowest discount rate whose factors stay finite to the last month (1320).
 constexpr double kMinDiscountRate = -0.9;
 
+// One rate: a number (fixed), or {rate, volatility}
+// (docs/model.md#m3-stochastic-exchange-rates).
+struct FxRate {
+  double rate = 0, volatility = 0;
+};
+
+void read_fx_rate(Node& n, FxRate& r) {
+  r.rate = n.number("rate", std::nullopt, between(kMinFx, kMaxFx));
+  r.volatility = n.number("volatility", 0.0, between(0, 1));
+}
+
 void read_fx(Node& fx, Scenario& s) {
   if (!fx.is_map()) {
     fx.error(fmt::format("expected a map of currency code to value, got {}", fx.kind()));
@@ -25,11 +36,14 @@ void read_fx(Node& fx, Scenario& s) {
   }
   fx.entries([&](Node& key, Node& value) {
     const std::string code = key.currency_code();
-    const double v = value.value(between(kMinFx, kMaxFx));
+    FxRate r;
+    if (value.branch(value.is_map())) value.map(r, read_fx_rate);
+    if (value.branch(!value.is_map())) r.rate = value.value(between(kMinFx, kMaxFx));
     if (code.empty()) return;
-    if (code == s.currency && v != 1.0)
+    if (code == s.currency && (r.rate != 1.0 || r.volatility != 0))
       value.error(fmt::format("{} is the report currency; its fx is 1 (remove the entry)", code));
-    s.fx[code] = v;
+    s.fx[code] = r.rate;
+    if (r.volatility > 0) s.fx_volatility[code] = r.volatility;
   });
 }
 
@@ -191,6 +205,7 @@ void read_top(Node& root, Scenario& s) {
   read_companies(root, s);
   read_offers(root, s);
   read_compare(root, s);
+  read_correlations(root, s);
   if (Node r = root.child("report"); r.present()) r.map(s, read_report);
 }
 

@@ -69,7 +69,8 @@ TornadoResult run_sensitivity(const Scenario& s, Comparison cmp, std::uint64_t p
     bar.median_high = ph.median;
     bar.win_low = pl.win;
     bar.win_high = ph.win;
-    bar.spearman = engine::spearman(main_run.inputs[in.slot], main_diff);
+    // A parameter (or an unrecorded input) has no per-path value to rank: 0.
+    bar.spearman = in.slot >= 0 ? engine::spearman(main_run.inputs[in.slot], main_diff) : 0.0;
     out.bars.push_back(bar);
   }
   std::stable_sort(out.bars.begin(), out.bars.end(), [](const TornadoBar& x, const TornadoBar& y) {

@@ -1,4 +1,5 @@
-// docs/tax.md#t2-the-income-of-one-tax-year to #t5-baseline-income-the-rest-of-the-employees-life.
+// docs/tax.md#t2-the-income-of-one-tax-year to
+// docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life.
 #include "models/tax/tax_ledger.hpp"
 
 #include <algorithm>

@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,19 @@ struct RefPath {
   std::vector<double> cash, equity;
   std::vector<double> tax;  // PV of the tax charged, report currency (0 without a regime)
 };
+
+// Lower Cholesky factor of a small symmetric positive definite matrix, row-major, by the
+// textbook recurrence (independent of the kernel's Eigen LLT).
+std::vector<double> cholesky(const std::vector<double>& a, std::size_t n) {
+  std::vector<double> l(n * n, 0.0);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j <= i; ++j) {
+      double sum = a[i * n + j];
+      for (std::size_t k = 0; k < j; ++k) sum -= l[i * n + k] * l[j * n + k];
+      l[i * n + j] = i == j ? std::sqrt(sum) : sum / l[j * n + j];
+    }
+  return l;
+}
 
 // docs/tax.md, read literally: the amounts of one tax year and its tax (§T4, §T5).
 using Amounts = std::array<double, 6>;  // wages, equity_income, qualified, excess, short, long
@@ -106,22 +120,52 @@ class Reference {
   explicit Reference(const Scenario& s) : s_(s) {
     H_ = static_cast<int>(std::floor(12 * s.horizon_years + 0.5));
     L_ = static_cast<int>(std::floor(12 * s.liquidity_horizon_years + 0.5));
+    // M1: the drivers named in correlations, sorted, and R's factor.
+    for (const CorrelationPair& p : s.correlations)
+      drivers_.push_back(p.a), drivers_.push_back(p.b);
+    std::sort(drivers_.begin(), drivers_.end());
+    drivers_.erase(std::unique(drivers_.begin(), drivers_.end()), drivers_.end());
+    const std::size_t n = drivers_.size();
+    std::vector<double> r(n * n, 0.0);
+    for (std::size_t i = 0; i < n; ++i) r[i * n + i] = 1;
+    for (const CorrelationPair& p : s.correlations) {
+      const std::size_t i = index_of(p.a), j = index_of(p.b);
+      r[i * n + j] = r[j * n + i] = p.rho;
+    }
+    chol_ = cholesky(r, n);
   }
 
   RefPath path(std::uint64_t i) {
     i_ = i;
     // §2: departure.
-    const double tau =
-        s_.departure_rate > 0 ? -std::log1p(-u("departure", 0)) / s_.departure_rate : kInf;
+    const double tau = s_.departure_at_month >= 0 ? s_.departure_at_month / 12.0
+                       : s_.departure_rate > 0 ? -std::log1p(-u("departure", 0)) / s_.departure_rate
+                                               : kInf;
     auto employed = [&](int m) { return m < 12 * tau; };
     const int M = L_ + 200;  // months of price paths kept (beyond any sale)
-    // §5, §6: one draw set per company, shared by every offer.
+    // M3: each currency's rate by month.
+    std::map<std::string, std::vector<double>> X;
+    for (const auto& [code, rate] : s_.fx) {
+      const auto vol = s_.fx_volatility.find(code);
+      const double sig = vol == s_.fx_volatility.end() ? 0.0 : vol->second;
+      std::vector<double>& x = X[code];
+      x.assign(M + 1, rate);
+      double w = 0;
+      for (int m = 1; sig > 0 && m <= M; ++m) {
+        w += shock("fx." + code, "fx/" + code, m) / std::sqrt(12.0);
+        x[m] = rate * std::exp(-sig * sig * m / 24 + sig * w);
+      }
+    }
+    X[s_.currency].assign(M + 1, 1.0);
+    // §5, §6, M2, M4: one draw set per company, shared by every offer.
     struct Co {
       std::vector<double> S;  // public: share price by month
       int E = 0;
       char outcome = 'n';  // i, a, f, n
       double V = 0, PE = 0;
-      std::vector<double> P;  // private after an IPO: price by month (from E)
+      std::vector<double> P;    // private after an IPO: price by month (from E)
+      std::vector<double> pre;  // M2: P(t) before the event, t = 0 .. E - 1 (to L without one)
+      std::vector<std::pair<int, double>> tenders;  // M4: open windows (t, f_p P(t))
     };
     std::vector<Co> cos(s_.companies.size());
     for (std::size_t c = 0; c < s_.companies.size(); ++c) {
@@ -130,7 +174,7 @@ class Reference {
       if (co.is_public) {
         k.S.assign(H_ + 1, co.pub.price);
         for (int m = 0; m < H_; ++m) {
-          const double z = co.pub.volatility > 0 ? normal_quantile(u("stock/" + co.id, m)) : 0;
+          const double z = co.pub.volatility > 0 ? shock(co.id, "stock/" + co.id, m + 1) : 0;
           k.S[m + 1] =
               k.S[m] * std::exp((co.pub.drift - co.pub.volatility * co.pub.volatility / 2) / 12 +
                                 co.pub.volatility * z / std::sqrt(12.0));
@@ -151,24 +195,49 @@ class Reference {
                   : uo < p.p_ipo + p.p_acquisition + p.p_failure ? 'f'
                                                                  : 'n';
       if (too_late) k.outcome = 'n';
-      if (k.outcome != 'i' && k.outcome != 'a') continue;
-      double G = 1;
-      if (p.growth_volatility > 0 || p.growth_drift != 0) {
-        const double z = p.growth_volatility > 0 ? normal_quantile(u("growth/" + co.id, 0)) : 0;
-        G = std::exp((p.growth_drift - p.growth_volatility * p.growth_volatility / 2) * T +
-                     p.growth_volatility * std::sqrt(T) * z);
-      }
-      const double X = std::max(
-          0.0, k.outcome == 'i' ? p.ipo_multiple(u("ipo_multiple/" + co.id, 0))
-                                : p.acquisition_multiple(u("acquisition_multiple/" + co.id, 0)));
-      k.V = p.valuation * G * X;
-      double D = 1;
+      // M2: growth in monthly shocks, W(m/12) = sum z(k)/sqrt(12); rounds at times T u_k.
+      const double g = p.growth_drift, v = p.growth_volatility;
+      auto zg = [&](int m) { return v > 0 ? shock(co.id + ".growth", "growth/" + co.id, m) : 0.0; };
+      std::vector<std::pair<double, double>> rounds;  // (month, kept)
       if (p.rounds_per_year > 0) {
         const auto K = vestsim::engine::poisson_quantile(p.rounds_per_year * T,
                                                          u("dilution_rounds/" + co.id, 0));
         for (std::uint32_t r = 0; r < K; ++r)
-          D *= 1 - std::clamp(p.per_round(u("dilution/" + co.id, r)), 0.0, 1.0);
+          rounds.push_back({12 * T * u("round_time/" + co.id, r),
+                            1 - std::clamp(p.per_round(u("dilution/" + co.id, r)), 0.0, 1.0)});
       }
+      const int last_pre = std::min(k.outcome == 'n' ? L_ : k.E - 1, L_);
+      double W = 0;
+      for (int t = 0; t <= last_pre; ++t) {
+        if (t > 0) W += zg(t) / std::sqrt(12.0);
+        double Dt = 1;
+        for (const auto& [at, kept] : rounds)
+          if (at < t) Dt *= kept;
+        k.pre.push_back(p.valuation * std::exp((g - v * v / 2) * t / 12.0 + v * W) * Dt);
+      }
+      if (p.tenders.enabled) {
+        const Tenders& td = p.tenders;
+        for (int w = 0, t = td.first_month; t <= last_pre; ++w, t += td.every_months)
+          if (u("tender/" + co.id, w) < td.probability)
+            k.tenders.push_back(
+                {t, std::max(0.0, td.price(u("tender_price/" + co.id, w))) * k.pre[t]});
+      }
+      if (k.outcome != 'i' && k.outcome != 'a') continue;
+      double G = 1;
+      if (v > 0 || g != 0) {
+        double WT = 0;
+        if (T > 0) {
+          for (int m = 1; m < k.E; ++m) WT += zg(m) / std::sqrt(12.0);
+          WT += std::sqrt(T - (k.E - 1) / 12.0) * zg(k.E);
+        }
+        G = std::exp((g - v * v / 2) * T + v * WT);
+      }
+      const double Xm = std::max(
+          0.0, k.outcome == 'i' ? p.ipo_multiple(u("ipo_multiple/" + co.id, 0))
+                                : p.acquisition_multiple(u("acquisition_multiple/" + co.id, 0)));
+      k.V = p.valuation * G * Xm;
+      double D = 1;
+      for (const auto& r : rounds) D *= r.second;
       if (k.outcome == 'i')
         D *= 1 - std::clamp(p.ipo_dilution(u("ipo_dilution/" + co.id, 0)), 0.0, 1.0);
       double C = 1;
@@ -180,11 +249,14 @@ class Reference {
       if (k.outcome == 'i') {  // monthly GBM from P(E) = P_E; step E+j -> E+j+1 reads draw j
         k.P.assign(M + 1, 0);
         k.P[0] = k.PE;
+        const bool corr = is_driver(co.id + ".post_ipo");
         for (int j = 0; j < M; ++j) {
           const double sig = p.post_ipo_volatility;
-          const double z = sig > 0 && j < std::max(p.lockup_months, H_ - k.E)
-                               ? normal_quantile(u("post_ipo/" + co.id, j))
-                               : 0;  // (beyond the last sale month the path is never read)
+          const bool used = sig > 0 && j < std::max(p.lockup_months, H_ - k.E);
+          // (beyond the last sale month the path is never read)
+          const double z = !used  ? 0
+                           : corr ? shock(co.id + ".post_ipo", "", k.E + j + 1)
+                                  : normal_quantile(u("post_ipo/" + co.id, j));
           k.P[j + 1] = k.P[j] * std::exp((p.post_ipo_drift - sig * sig / 2) / 12 +
                                          sig * z / std::sqrt(12.0));
         }
@@ -193,7 +265,7 @@ class Reference {
 
     RefPath out;
     for (const Offer& o : s_.offers) {
-      const double fxo = s_.fx_of(o.currency);
+      const std::vector<double>& xo = X.at(o.currency);
       auto df = [&](int m) { return std::pow(1 + s_.discount_rate, -m / 12.0); };
       // docs/tax.md §T2-§T3: every amount, nominal, in the regime's currency, at the month it
       // counts in (qualified income: at the sale, split at the cap below).
@@ -216,40 +288,64 @@ class Reference {
         if (R && gain != 0)
           flow(sale, sale - income_month >= R->long_term_months ? 5 : 4, gain, fxc);
       };
-      // §3: cash.
+      // §3: cash, each month at its month's rate (M3); tax at the fixed rates.
+      const double fxo = s_.fx_of(o.currency);
       double cash = 0;
       for (int m = 1; m <= H_; ++m) {
         if (!employed(m)) continue;
         const int y = (m + 11) / 12;
         const double annual = o.base * o.geo_band * std::pow(1 + o.raise, y - 1);
-        cash += annual / 12 * df(m) * fxo;
+        cash += annual / 12 * df(m) * xo[m];
         flow(m, 0, annual / 12, fxo);
         if (m % 12 == 0) {
           const double bonus =
               o.bonus_target * annual * o.bonus_multiplier(u("bonus/" + o.id, y - 1));
-          cash += bonus * df(m) * fxo;
+          cash += bonus * df(m) * xo[m];
           flow(m, 0, bonus, fxo);
         }
       }
       if (12 * tau >= o.clawback_months) {
-        cash += o.signing_amount * fxo;
+        cash += o.signing_amount * xo[0];
         flow(0, 0, o.signing_amount, fxo);
       }
-      // §4, §6: equity.
+      // §4, §6, M2-M5: equity.
       double eq = 0;
       for (const Grant& g : o.grants) {
         const Company& co = s_.companies[g.company];
         const Co& k = cos[g.company];
-        const double fxc = s_.fx_of(co.currency);
-        const double value_cc = g.value * fxo / fxc;
+        const std::vector<double>& xc = X.at(co.currency);
+        const double fxc = s_.fx_of(co.currency);  // tax converts at the fixed rates
         const int s = g.start_month;
-        if (!employed(s)) continue;  // made only if employed at s
+        const double value_cc = g.value * xo[s] / xc[s];  // M3: at the grant month's rates
+        if (!employed(s)) continue;                       // made only if employed at s
         // The let-go draw of this offer on this company.
         double p_let = -1;
         for (const Grant& h : o.grants)
           if (h.company == g.company && h.trigger == Trigger::kDouble) p_let = h.accel_probability;
         const bool let_go =
             k.outcome == 'a' && p_let >= 0 && u("let_go/" + o.id + "/" + co.id, 0) < p_let;
+        // M5: the exercise deadline and what happens at it (grant-wide).
+        char action = 'k';  // keep, exercise, forfeit
+        int d = std::numeric_limits<int>::max();
+        const bool has_event = k.outcome != 'n';
+        const double before_price = co.is_public || (has_event && s > k.E) || s > H_
+                                        ? 0
+                                        : k.pre[has_event ? std::min(s, k.E - 1) : s];
+        const double K0 = g.strike * before_price;  // strike per unit for a grant made before
+        if (!co.is_public && g.type == GrantType::kOption && g.exercise_window_months >= 0 &&
+            std::isfinite(tau) && s <= H_) {
+          const int d0 = static_cast<int>(std::ceil(12 * tau));
+          d = d0 + g.exercise_window_months;
+          const bool event_by_d = has_event && k.E <= d;
+          if (!event_by_d && d <= L_) {
+            const bool forfeit =
+                d > s + 12 * g.expiry_years || g.exercise_policy == ExercisePolicy::kNever ||
+                (g.exercise_policy == ExercisePolicy::kInTheMoney && k.pre[d] <= K0);
+            action = forfeit ? 'f' : 'e';
+          }
+        }
+        // T3: the spread per unit at the exercise, income at d.
+        const double spread = action == 'e' ? std::max(0.0, k.pre[d] - K0) : 0.0;
         const int per_year = 12 / g.every_months, n = g.years * per_year;
         for (int kk = 1; kk <= n; ++kk) {
           const int v = std::max(s + kk * g.every_months, s + g.cliff_months);
@@ -258,28 +354,59 @@ class Reference {
           const bool vests = v <= H_ && employed(v);
           if (co.is_public) {
             if (s > H_) continue;
-            if (vests) eq += amount / k.S[s] * k.S[v] * fxc * df(v);
+            if (vests) eq += amount / k.S[s] * k.S[v] * xc[v] * df(v);
             if (vests) equity_flow(g, fxc, v, amount / k.S[s] * k.S[v], v, 0);
             continue;
           }
+          if (s > H_) continue;
+          const bool before = !has_event || s <= k.E;
+          double units = before ? amount / before_price : 0;
+          // M4: tenders sell a share of the units still held at each open window.
+          if (before && vests) {
+            const Tenders& td = co.priv.tenders;
+            for (const auto& [t, price] : k.tenders) {
+              if (t < v) continue;
+              if (action == 'f' && t > d) break;
+              const bool shares = action == 'e' && t > d;
+              if (!shares && t > s + 12 * g.expiry_years) break;
+              if (!td.holders && !employed(t)) break;
+              const double sold = units * td.sell_fraction;
+              const double each =
+                  shares || g.type != GrantType::kOption ? price : std::max(0.0, price - K0);
+              eq += sold * each * xc[t] * df(t);
+              if (shares)  // T3: a share's sale, its gain from max(P(d), K) held from d
+                equity_flow(g, fxc, d, sold * spread, t, sold * (price - K0) - sold * spread);
+              else  // T3: tender cash is equity income at t
+                equity_flow(g, fxc, t, sold * each, t, 0);
+              units -= sold;
+            }
+            if (action == 'e') eq -= units * K0 * xc[d] * df(d);
+            // T8: shares never sold (a failure, no event) leave the spread as income at d.
+            if (action == 'e' && k.outcome != 'i' && k.outcome != 'a')
+              equity_flow(g, fxc, d, units * spread, d, 0);
+            if (action == 'f') units = 0;
+          }
           if (k.outcome != 'i' && k.outcome != 'a') continue;
           const int E = k.E;
-          auto pay = [&](double units, double price, double strike_per_unit) {
-            return units *
-                   (g.type == GrantType::kOption ? std::max(0.0, price - strike_per_unit) : price);
+          const bool as_share = action == 'e';
+          auto pay = [&](double u_, double price, double strike_per_unit) {
+            return u_ * (g.type == GrantType::kOption && !as_share
+                             ? std::max(0.0, price - strike_per_unit)
+                             : price);
           };
           if (s <= E) {
-            const double units = amount / co.priv.valuation;
-            const double K = g.strike * co.priv.valuation;
-            const bool expired = E > s + 12 * g.expiry_years;
+            const double K = K0;
+            const bool expired = E > s + 12 * g.expiry_years && !as_share;
             if (k.outcome == 'i') {
               const int lock = E + co.priv.lockup_months;
               if (!vests) continue;
               if (v <= E && expired) continue;
               const int sale = v <= E ? lock : std::max(v, lock);
               const double paid = pay(units, k.P[sale - E], K);
-              eq += paid * fxc * df(sale);
-              if (g.type == GrantType::kOption)  // the spread at the sale is income
+              eq += paid * xc[sale] * df(sale);
+              if (as_share)  // an exercised share: the spread at d, the rest a gain from d
+                equity_flow(g, fxc, d, units * spread, sale, paid - units * K - units * spread);
+              else if (g.type == GrantType::kOption)  // the spread at the sale is income
                 equity_flow(g, fxc, sale, paid, sale, 0);
               else if (v <= E)  // income units P_E at E, gain at the sale
                 equity_flow(g, fxc, E, units * k.PE, sale, units * (k.P[sale - E] - k.PE));
@@ -288,8 +415,14 @@ class Reference {
                             units * (k.P[sale - E] - k.P[v - E]));
             } else {
               if (v <= E) {
-                if (vests && !expired) eq += pay(units, k.PE, K) * fxc * df(E);
-                if (vests && !expired) equity_flow(g, fxc, E, pay(units, k.PE, K), E, 0);
+                if (vests && !expired) {
+                  const double paid = pay(units, k.PE, K);
+                  eq += paid * xc[E] * df(E);
+                  if (as_share)
+                    equity_flow(g, fxc, d, units * spread, E, paid - units * K - units * spread);
+                  else
+                    equity_flow(g, fxc, E, paid, E, 0);
+                }
                 continue;
               }
               const bool accel_ok = employed(E) && E <= H_;
@@ -297,28 +430,28 @@ class Reference {
                                               (g.trigger == Trigger::kDouble && let_go))
                                      ? g.accel_fraction
                                      : 0;
-              eq += pay(units * acc, k.PE, K) * fxc * df(E);
+              eq += pay(units * acc, k.PE, K) * xc[E] * df(E);
               equity_flow(g, fxc, E, pay(units * acc, k.PE, K), E, 0);
               if (!let_go && vests) {
-                eq += pay(units * (1 - acc), k.PE, K) * fxc * df(v);
+                eq += pay(units * (1 - acc), k.PE, K) * xc[v] * df(v);
                 equity_flow(g, fxc, v, pay(units * (1 - acc), k.PE, K), v, 0);
               }
             }
-          } else if (s <= H_) {
+          } else {
             if (k.outcome == 'i') {
               if (k.PE <= 0 || !vests) continue;
               const double Ps = k.P[s - E];
-              const double units = amount / Ps, K = g.strike * Ps;
+              const double units_after = amount / Ps, K = g.strike * Ps;
               const int sale = std::max(v, E + co.priv.lockup_months);
-              const double paid = pay(units, k.P[sale - E], K);
-              eq += paid * fxc * df(sale);
+              const double paid = pay(units_after, k.P[sale - E], K);
+              eq += paid * xc[sale] * df(sale);
               if (g.type == GrantType::kOption)
                 equity_flow(g, fxc, sale, paid, sale, 0);
               else
-                equity_flow(g, fxc, v, units * k.P[v - E], sale,
-                            units * (k.P[sale - E] - k.P[v - E]));
+                equity_flow(g, fxc, v, units_after * k.P[v - E], sale,
+                            units_after * (k.P[sale - E] - k.P[v - E]));
             } else if (!let_go && g.type == GrantType::kPrivateRsu && vests && k.PE > 0) {
-              eq += amount * fxc * df(v);
+              eq += amount * xc[v] * df(v);
               equity_flow(g, fxc, v, amount, v, 0);
             }
           }
@@ -373,10 +506,34 @@ class Reference {
   double u(const std::string& stream, std::uint32_t draw) {
     return vestsim::engine::uniform(make_stream_key(s_.seed, stream), i_, draw);
   }
+  std::size_t index_of(const std::string& d) const {
+    return static_cast<std::size_t>(std::find(drivers_.begin(), drivers_.end(), d) -
+                                    drivers_.begin());
+  }
+  bool is_driver(const std::string& d) const { return index_of(d) < drivers_.size(); }
+  // M1: z(m) of driver `name`: its own stream's draw m - 1 (`stream`), or row i of L times the
+  // correlated drivers' own normals of month m.
+  double shock(const std::string& name, const std::string& stream, int m) {
+    if (!is_driver(name)) return normal_quantile(u(stream, m - 1));
+    const std::size_t n = drivers_.size(), i = index_of(name);
+    double z = 0;
+    for (std::size_t j = 0; j <= i; ++j)
+      z += chol_[i * n + j] * normal_quantile(u(stream_of(drivers_[j]), m - 1));
+    return z;
+  }
+  static std::string stream_of(const std::string& driver) {
+    const auto dot = driver.find('.');
+    if (dot == std::string::npos) return "stock/" + driver;
+    const std::string head = driver.substr(0, dot), tail = driver.substr(dot + 1);
+    if (head == "fx") return "fx/" + tail;
+    return (tail == "growth" ? "growth/" : "post_ipo/") + head;
+  }
 
   const Scenario& s_;
   int H_ = 48, L_ = 120;
   std::uint64_t i_ = 0;
+  std::vector<std::string> drivers_;
+  std::vector<double> chol_;
 };
 
 void compare(const Scenario& s, std::uint64_t paths) {
@@ -520,6 +677,81 @@ offers:
       - {company: pub, type: public_rsu, value: 30000, start_month: 5, vesting: {years: 1, every_months: 12}}
 )"),
           20000);
+}
+
+// Markets (docs/model.md M1-M5): correlated drivers across a stock, private growth, a post-IPO
+// price and a stochastic rate; grants priced at P(s); tenders for employees and for holders;
+// options exercised, forfeited or kept on leaving, under each policy.
+const char* const kMarketsReference = R"(currency: EUR
+fx: {USD: {rate: 0.9, volatility: 0.1}, GBP: 1.15}
+horizon_years: 4
+liquidity_horizon_years: 7
+discount_rate: 0.03
+employee: {departure: {annual_rate: 0.35}}
+companies:
+  pub: {kind: public, currency: USD, price: 50, drift: 0.06, volatility: 0.35}
+  a:
+    kind: private
+    currency: USD
+    valuation: 1.0e9
+    exit:
+      time_years: {dist: uniform, low: 0.5, high: 8}
+      outcomes: {ipo: 0.4, acquisition: 0.3, failure: 0.15}
+      ipo: {multiple: {dist: lognormal, median: 2, sigma: 0.5}, lockup_months: 4}
+      acquisition: {multiple: 1.2}
+    growth: {drift: 0.08, volatility: 0.4}
+    dilution: {rounds_per_year: 0.8, per_round: {dist: uniform, low: 0.05, high: 0.2}}
+    post_ipo: {drift: 0.05, volatility: 0.5}
+    tenders: {first_month: 9, every_months: 6, probability: 0.7,
+              price: {dist: uniform, low: 0.8, high: 1.1}, sell_fraction: 0.3, eligible: holders}
+  b:
+    kind: private
+    currency: GBP
+    valuation: 2.0e8
+    exit:
+      time_years: {dist: exponential, mean: 3}
+      outcomes: {ipo: 0.5, failure: 0.3}
+      ipo: {multiple: 1.5, lockup_months: 0}
+    growth: {drift: -0.02, volatility: 0.3}
+    tenders: {first_month: 12, sell_fraction: 0.5}
+correlations:
+  - {between: [a.growth, pub], rho: 0.5}
+  - {between: [a.post_ipo, pub], rho: 0.6}
+  - {between: [fx.USD, pub], rho: -0.3}
+  - {between: [b.growth, a.growth], rho: 0.4}
+offers:
+  one:
+    currency: USD
+    base: 150000
+    bonus: {target: 0.1}
+    grants:
+      - {company: a, type: option, value: 200000, strike: 1, exercise_window_months: 3,
+         exercise_policy: in_the_money, vesting: {years: 4, cliff_months: 12}, expiry_years: 6}
+      - {company: a, type: private_rsu, value: 90000, start_month: 12, vesting: {years: 2}}
+      - {company: b, type: option, value: 40000, strike: 0.5, exercise_window_months: 0,
+         exercise_policy: always, vesting: {years: 2, every_months: 3}}
+  two:
+    currency: GBP
+    base: 90000
+    grants:
+      - {company: pub, type: public_rsu, value: 120000, vesting: {years: 4}}
+      - {company: a, type: option, value: 30000, start_month: 6, exercise_window_months: 24,
+         exercise_policy: never, vesting: {years: 1}}
+      - {company: b, type: private_rsu, value: 30000, start_month: 3, vesting: {years: 3}}
+)";
+
+TEST_CASE("the kernel agrees path by path with a literal reading of docs/model.md: markets",
+          "[reference][markets]") {
+  compare(load_ok(kMarketsReference), 20000);
+}
+
+TEST_CASE(
+    "the kernel agrees path by path with a literal reading of docs/model.md: markets, "
+    "leaving at month 18",
+    "[reference][markets]") {
+  compare(
+      load_ok(vestsim::test::edited(kMarketsReference, "{annual_rate: 0.35}", "{at_month: 18}")),
+      10000);
 }
 
 TEST_CASE("the kernel's tax agrees path by path with a literal reading of docs/tax.md: every rule",

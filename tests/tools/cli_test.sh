@@ -81,7 +81,7 @@ check "--set bad path message" contains err.txt "did you mean 'base'?"
 check "batch" expect_exit 0 "$vestsim" run "$src"/scenarios --paths 2000 --quiet --format csv --out batch/
 check "batch summary" test -s batch/summary.csv
 rows=$(($(wc -l < batch/summary.csv) - 1))
-check "batch summary rows (2 + 2 + 3 + 1 comparisons)" test "$rows" = 8
+check "batch summary rows (2 + 2 + 3 + 1 + 1 comparisons)" test "$rows" = 9
 check "batch to stdout" expect_exit 0 "$vestsim" run "$src"/scenarios/hf-paris-vs-criteo.yaml \
   "$src"/scenarios/hf-nyc-vs-anthropic.yaml --paths 1000
 check "batch stdout summary" contains out.txt "Batch summary"

@@ -85,6 +85,7 @@ std::string to_json(const RunSummary& s) {
     jo["after_tax"] = summary_json(o.after_tax, s.percentiles);
     jo["has_regime"] = o.has_regime;
     jo["p_equity_zero"] = o.p_equity_zero;
+    if (o.can_pay_strike) jo["p_equity_negative"] = o.p_equity_negative;
     if (o.has_private)
       jo["outcomes"] = {{"ipo", o.outcomes.ipo},
                         {"acquisition", o.outcomes.acquisition},
@@ -132,6 +133,9 @@ std::string to_csv(const RunSummary& s) {
     csv_summary(out, "offer", o.id, "cash", o.cash, s.percentiles);
     csv_summary(out, "offer", o.id, "equity", o.equity, s.percentiles);
     out += fmt::format("offer,{},equity,p_zero,{:.17g}\n", csv_field(o.id), o.p_equity_zero);
+    if (o.can_pay_strike)
+      out +=
+          fmt::format("offer,{},equity,p_negative,{:.17g}\n", csv_field(o.id), o.p_equity_negative);
     if (o.has_private) {
       const models::OutcomeShares& x = o.outcomes;
       for (const auto& [name, share] :
@@ -185,6 +189,7 @@ std::string to_markdown(const RunSummary& s) {
     if (s.has_tax) out += row("after tax", o.after_tax) + row("tax", o.tax);
     out += row("total", o.total) + row("cash", o.cash) + row("equity", o.equity);
     out += fmt::format("\nP(equity = 0): {}", percent(o.p_equity_zero));
+    if (o.can_pay_strike) out += fmt::format(". P(equity < 0): {}", percent(o.p_equity_negative));
     if (o.has_private)
       out += fmt::format(". Outcomes: IPO {}, acquisition {}, failure {}, none {}",
                          percent(o.outcomes.ipo), percent(o.outcomes.acquisition),

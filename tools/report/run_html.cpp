@@ -230,6 +230,7 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
       h += stats_table(s, {{"total", &o.total}, {"cash", &o.cash}, {"equity", &o.equity}});
     }
     h += "<p>P(equity = 0): " + percent(o.p_equity_zero);
+    if (o.can_pay_strike) h += ". P(equity &lt; 0): " + percent(o.p_equity_negative);
     if (o.has_private)
       h += fmt::format(
           ". Outcome of the private company: IPO {}, acquisition {}, failure {}, none {}",

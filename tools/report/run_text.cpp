@@ -124,6 +124,7 @@ std::string to_text(const RunSummary& s) {
     t.rows.push_back({"equity", cells(o.equity, cur)});
     out += t.render();
     out += fmt::format("  P(equity = 0) {}", percent(o.p_equity_zero));
+    if (o.can_pay_strike) out += fmt::format("  P(equity < 0) {}", percent(o.p_equity_negative));
     if (o.has_private)
       out += fmt::format(
           "\n  outcome: IPO {} · acquisition {} · failure {} · no event by year {:g} {}",
