@@ -5,8 +5,29 @@
 #include <cmath>
 
 #include "engine/parallel.hpp"
+#include "models/run_columns.hpp"
 
 namespace vestsim::models {
+
+void crra_utilities(std::span<const double> total, double gamma, double wealth, double* out) {
+  assert(gamma > 0);
+  // Work in units of `scale` so that w^(1 - gamma) stays representable.
+  const double scale = std::max(1.0, wealth);
+  for (std::size_t i = 0; i < total.size(); ++i) {
+    const double w = std::max(0.0, (wealth + total[i]) / scale);  // w <= 0 counts as 0
+    out[i] = gamma == 1 ? std::log(w) : std::pow(w, 1 - gamma);
+  }
+}
+
+double certainty_equivalent_from(double mean_utility, double min_total, double gamma,
+                                 double wealth) {
+  assert(gamma > 0);
+  const double scale = std::max(1.0, wealth);
+  // Some path leaves no wealth: for gamma >= 1 its utility is -infinity.
+  if ((wealth + min_total) / scale <= 0 && gamma >= 1) return -wealth;
+  const double w = gamma == 1 ? std::exp(mean_utility) : std::pow(mean_utility, 1 / (1 - gamma));
+  return w * scale - wealth;
+}
 
 double certainty_equivalent(std::span<const double> total, double gamma, double wealth,
                             std::vector<double>& scratch) {
@@ -14,21 +35,9 @@ double certainty_equivalent(std::span<const double> total, double gamma, double 
   if (n == 0) return 0;
   if (gamma == 0) return engine::stable_sum(total) / static_cast<double>(n);
   scratch.resize(n);
-  // Work in units of `scale` so that w^(1 - gamma) stays representable.
-  const double scale = std::max(1.0, wealth);
-  bool nonpositive = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    double w = (wealth + total[i]) / scale;
-    if (w <= 0) {
-      nonpositive = true;
-      w = 0;  // for 0 < gamma < 1 such wealth counts as 0
-    }
-    scratch[i] = gamma == 1 ? std::log(w) : std::pow(w, 1 - gamma);
-  }
-  if (nonpositive && gamma >= 1) return -wealth;
-  const double m = engine::stable_sum(scratch) / static_cast<double>(n);
-  const double w = gamma == 1 ? std::exp(m) : std::pow(m, 1 / (1 - gamma));
-  return w * scale - wealth;
+  crra_utilities(total, gamma, wealth, scratch.data());
+  return certainty_equivalent_from(engine::stable_sum(scratch) / static_cast<double>(n),
+                                   *std::min_element(total.begin(), total.end()), gamma, wealth);
 }
 
 double median(std::span<const double> column) {
@@ -51,78 +60,38 @@ std::optional<double> percentile_at(const RunSummary& s, const engine::Summary& 
   return std::nullopt;
 }
 
-RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
-                         int threads, std::uint64_t seed) {
+RunSummary summary_header(const Scenario& s, std::uint64_t paths, int threads, std::uint64_t seed) {
   RunSummary out;
   out.scenario = s.name;
   out.currency = s.currency;
-  out.paths = r.paths;
+  out.paths = paths;
   out.seed = seed;
   out.threads = engine::resolve_threads(threads);
-  out.seconds = r.seconds;
   out.percentiles = s.percentiles;
   out.risk_aversion = s.risk_aversion;
   out.wealth = s.wealth;
   out.horizon_years = s.horizon_years;
   out.liquidity_horizon_years = s.liquidity_horizon_years;
   out.departure_at_month = s.departure_at_month;
-  const double n = static_cast<double>(r.paths);
-  const std::size_t n_offers = s.offers.size();
-  out.offers.resize(n_offers);
-  out.comparisons.resize(s.compare.size());
+  return out;
+}
 
-  // One task per column; each has its own scratch. Results land in fixed slots.
-  struct Job {
-    std::span<const double> column;
-    engine::Summary* into;
-  };
-  std::vector<Job> jobs;
-  for (std::size_t o = 0; o < n_offers; ++o) {
-    OfferSummary& os = out.offers[o];
-    os.id = s.offers[o].id;
-    os.label = s.offers[o].label;
-    jobs.push_back({r.total[o], &os.total});
-    jobs.push_back({r.cash[o], &os.cash});
-    jobs.push_back({r.equity[o], &os.equity});
-  }
-  for (std::size_t k = 0; k < s.compare.size(); ++k)
-    jobs.push_back({r.diff[k], &out.comparisons[k].diff});
-  std::vector<double> ce(2 * s.compare.size());
-  engine::for_each_index(jobs.size() + ce.size(), threads, [&](std::size_t j) {
-    std::vector<double> scratch;
-    if (j < jobs.size()) {
-      *jobs[j].into = engine::summarize(jobs[j].column, s.percentiles, scratch);
-    } else {
-      const std::size_t k = (j - jobs.size()) / 2;
-      const int offer = (j - jobs.size()) % 2 == 0 ? s.compare[k].a : s.compare[k].b;
-      ce[j - jobs.size()] =
-          certainty_equivalent(r.total[offer], s.risk_aversion, s.wealth, scratch);
-    }
+RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
+                         int threads, std::uint64_t seed) {
+  // One task per column of the table, each with its own scratch; results land in fixed slots.
+  const std::vector<RunColumn> table = run_columns(s);
+  std::vector<engine::Summary> columns(table.size());
+  engine::for_each_index(table.size(), threads, [&](std::size_t j) {
+    std::vector<double> values, scratch;
+    const engine::ColumnSpec spec = column_spec(s, table[j]);
+    columns[j] =
+        engine::summarize(column_of(s, r, table[j], r.paths, values), spec.q, scratch, spec.full);
   });
-
-  for (std::size_t o = 0; o < n_offers; ++o) {
-    OfferSummary& os = out.offers[o];
-    os.p_equity_zero = os.equity.p_zero;
-    const int c = cs.offers[o].first_private_company;
-    os.has_private = c >= 0;
-    if (c >= 0) {
-      std::array<std::uint64_t, 4> counts{};
-      for (std::uint8_t v : r.outcome[c]) ++counts[v];
-      // Outcome enum: none 0, ipo 1, acquisition 2, failure 3; reported as ipo, acq, failure, none.
-      out.offers[o].outcomes = {.ipo = counts[1] / n,
-                                .acquisition = counts[2] / n,
-                                .failure = counts[3] / n,
-                                .none = counts[0] / n};
-    }
-  }
-  for (std::size_t k = 0; k < s.compare.size(); ++k) {
-    ComparisonSummary& c = out.comparisons[k];
-    c.a = s.offers[s.compare[k].a].id;
-    c.b = s.offers[s.compare[k].b].id;
-    c.p_a_beats_b = c.diff.p_positive;
-    c.ce_a = ce[2 * k];
-    c.ce_b = ce[2 * k + 1];
-  }
+  std::vector<std::uint64_t> tallies(tally_count(cs), 0);
+  add_tallies(r, r.paths, tallies.data());
+  RunSummary out = assemble_summary(s, cs, table, columns, tallies, r.paths, threads, seed);
+  out.seconds = r.seconds;
+  const std::size_t n_offers = s.offers.size();
 
   if (!r.timeline.empty()) {
     const int years = r.timeline_years;

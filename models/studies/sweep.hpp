@@ -41,7 +41,9 @@ struct SweepResult {
 // Simulates scenarios[k], the scenario at sweep_points(axes)[k], comparing
 // offers cmp.a and cmp.b. Points run in parallel (engine::for_each_index on
 // the first scenario's threads), each on one thread, so results do not depend
-// on the thread count. `progress`, if given, counts finished points.
+// on the thread count. On an MPI job point k runs on rank k % ranks and the
+// result is complete on rank 0 only (collective). `progress`, if given,
+// counts this rank's finished points.
 // Requires one scenario per point, all with the same offers.
 SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<SweepAxis>& axes,
                       Comparison cmp, std::atomic<std::uint64_t>* progress = nullptr);

@@ -2,7 +2,10 @@
 // exit statuses.
 #include "tools/cli/cli.hpp"
 
+#include <cstdio>
 #include <iostream>
+
+#include "engine/mpi.hpp"
 
 #include "tools/cli/commands.hpp"
 #include "tools/cli/options.hpp"
@@ -32,6 +35,12 @@ int dispatch(const Command& command) {
 
 int run_cli(int argc, char** argv) {
   install_output_signal_handlers();
+  if (!engine::mpi::root()) {
+    // Ranks other than 0 compute their share and say nothing: rank 0 speaks and writes
+    // for the job (its messages are theirs too: every rank reads the same inputs).
+    static_cast<void>(std::freopen("/dev/null", "w", stdout));
+    static_cast<void>(std::freopen("/dev/null", "w", stderr));
+  }
   const ParsedCommand parsed = parse_command_line(argc, argv, std::cout, std::cerr);
   try {
     if (!parsed.command) {
