@@ -18,6 +18,34 @@ int price_table_size(const CompiledScenario& cs, const CompiledCompany& company)
 
 namespace {
 
+// The salary of year y in the offer's currency (docs/model.md#3-cash).
+double annual_salary(const Offer& o, int y) {
+  return o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1);
+}
+
+// docs/tax.md#t2-the-income-of-one-tax-year: the offer's regime and its nominal cash in the
+// regime's currency (fixed fx), and year_df[y] = df(12 y) for the payment of year y's tax.
+CompiledOfferTax compile_offer_tax(const Scenario& s, const Offer& o, const CompiledScenario& c) {
+  CompiledOfferTax t;
+  t.regime = compile_regime(o.tax->regime);
+  t.baseline_monthly = o.tax->baseline_income / 12.0;
+  const double regime_fx = s.fx_of(s.tax_currency(o));
+  t.to_report = regime_fx;
+  for (const Company& co : s.companies)
+    t.company_to_regime.push_back(s.fx_of(co.currency) / regime_fx);
+  const double k = s.fx_of(o.currency) / regime_fx;  // offer currency -> regime currency
+  t.salary.assign(c.H + 1, 0.0);
+  for (int m = 1; m <= c.H; ++m) {
+    const int y = (m + 11) / 12;
+    t.salary[m] = t.salary[m - 1] + annual_salary(o, y) / 12.0 * k;
+  }
+  for (int y = 1; 12 * y <= c.H; ++y) t.bonus.push_back(o.bonus_target * annual_salary(o, y) * k);
+  t.signing = o.signing_amount * k;
+  for (int y = 0; y <= c.timeline_years; ++y)
+    t.year_df.push_back(std::pow(1.0 + s.discount_rate, -(12 * y) / 12.0));
+  return t;
+}
+
 // Tranches of one grant (docs/model.md#4-grants-and-vesting). Tranches after H never vest on
 // schedule, but they stay in the table: acceleration at an acquisition (E <= H) vests unvested
 // units too.
@@ -87,17 +115,20 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     co.salary_pv.assign(c.H + 1, 0.0);
     for (int m = 1; m <= c.H; ++m) {
       const int y = (m + 11) / 12;
-      const double annual = o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1);
+      const double annual = annual_salary(o, y);
       co.salary_pv[m] = co.salary_pv[m - 1] + annual / 12.0 * c.df[m] * fx;
     }
     for (int y = 1; 12 * y <= c.H; ++y) {
-      const double annual = o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1);
+      const double annual = annual_salary(o, y);
       co.bonus_pv.push_back(o.bonus_target * annual * c.df[12 * y] * fx);
     }
     co.bonus_multiplier = o.bonus_multiplier;
     co.bonus_key = engine::make_stream_key(seed, "bonus/" + id);
     co.signing = o.signing_amount * fx;
     co.clawback_months = o.clawback_months;
+    co.has_regime = o.tax.has_value();
+    c.has_tax = c.has_tax || co.has_regime;
+    if (co.has_regime) co.tax = compile_offer_tax(s, o, c);
     co.let_go_probability.assign(s.companies.size(), -1.0);
     for (std::size_t k = 0; k < s.companies.size(); ++k)
       co.let_go_key.push_back(
@@ -114,6 +145,7 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       cg.trigger = g.trigger;
       cg.accel_fraction = g.accel_fraction;
       cg.strike = g.strike;
+      cg.qualified = g.tax_treatment == TaxTreatment::kQualified;
       cg.first_tranche = static_cast<std::uint32_t>(c.tranches.size());
       add_tranches(g, g.value * fx / company.fx, c.tranches);
       cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;

@@ -12,6 +12,7 @@
 #include "engine/distributions.hpp"
 #include "engine/rng.hpp"
 #include "models/scenario.hpp"
+#include "models/tax/tax_ledger.hpp"
 
 namespace vestsim::models {
 
@@ -36,6 +37,8 @@ struct CompiledGrant {
   Trigger trigger = Trigger::kNone;
   double accel_fraction = 1;
   double strike = 1;  // options: fraction of the grant price
+  bool qualified =
+      false;  // tax_treatment: qualified (docs/tax.md#t7-treatments-and-the-shipped-regimes)
   std::uint32_t first_tranche = 0, tranche_count = 0;
 };
 
@@ -50,6 +53,8 @@ struct CompiledOffer {
   int clawback_months = 0;
   std::uint32_t first_grant = 0, grant_count = 0;
   int first_private_company = -1;
+  bool has_regime = false;  // the offer has a `tax` key (docs/tax.md#t1-where-a-regime-comes-from)
+  CompiledOfferTax tax;     // meaningful only when has_regime
   // Per company: the let-go probability of the offer's double-trigger grants
   // there (-1: none), and the stream of its one uniform per path.
   std::vector<double> let_go_probability;
@@ -94,6 +99,7 @@ struct CompiledScenario {
   std::vector<CompiledTranche> tranches;
   std::vector<Comparison> compare;
   int timeline_years = 0;  // fan-chart buckets: years 1 .. timeline_years
+  bool has_tax = false;    // any offer has a regime: SimResult::tax is filled
 };
 
 // Compiles a scenario the loader has validated (indices in range, probabilities

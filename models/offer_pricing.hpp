@@ -2,7 +2,9 @@
 // offer's cash and equity priced from the departure time and the company states of
 // models/company_paths.hpp. With kTimeline, each present value is also added
 // to `buckets` by the year it lands in (bucket 0: month 0; bucket y: months
-// 12(y-1)+1 .. 12y), which must hold cs.timeline_years + 1 entries. Nothing
+// 12(y-1)+1 .. 12y), which must hold cs.timeline_years + 1 entries. Every payout is also
+// handed to `tax` (models/tax/tax_ledger.hpp): NoTaxSink for an offer without a regime
+// (compiles away), TaxLedger started on the offer's CompiledOfferTax otherwise. Nothing
 // here allocates, dispatches virtually or touches a string.
 #pragma once
 
@@ -10,22 +12,23 @@
 
 #include "models/company_paths.hpp"
 #include "models/compiled.hpp"
+#include "models/tax/tax_ledger.hpp"
 
 namespace vestsim::models {
 
 // Salary while employed in months 1..H, bonuses at anniversaries, signing
 // bonus; `salary_bonus` gets the part without the signing bonus. tau_m is 12
 // tau (departure_months()).
-template <bool kTimeline>
+template <bool kTimeline, class Tax>
 double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m, double* buckets,
-                  double& salary_bonus, PathDraws& draws);
+                  double& salary_bonus, PathDraws& draws, Tax& tax);
 
 // The grants' payouts. `states` holds one CompanyState per company of cs,
 // filled for this path; `let_go` is scratch of one byte per company.
-template <bool kTimeline>
+template <bool kTimeline, class Tax>
 double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
                     const CompanyState* states, std::uint8_t* let_go, double* buckets,
-                    PathDraws& draws);
+                    PathDraws& draws, Tax& tax);
 
 // The mean bonus multiplier over the offer's anniversaries (1 with none), drawn
 // whatever the departure time: the recorded input of models/inputs.hpp.

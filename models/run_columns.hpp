@@ -27,6 +27,12 @@ enum class ColumnKind {
   kEquity,   // per offer
   kDiff,     // per comparison
   kUtility,  // per offer: CRRA utility of total, for the certainty equivalent (moments only)
+  // After tax (docs/tax.md#t6-outputs), only for offers with a regime (and the
+  // comparisons touching one); elsewhere the pre-tax summaries stand in.
+  kTax,              // per taxed offer: PV of the tax charged
+  kAfterTax,         // per taxed offer: total - tax
+  kDiffAfterTax,     // per comparison touching a taxed offer: after(a) - after(b)
+  kUtilityAfterTax,  // per taxed compared offer: utility of total - tax
 };
 
 struct RunColumn {
@@ -35,18 +41,19 @@ struct RunColumn {
 };
 
 // The table of `s` (compiled as `cs`): total, cash, equity per offer, diff
-// per comparison, then the utility of each compared offer (when risk
-// aversion > 0).
-std::vector<RunColumn> run_columns(const Scenario& s);
+// per comparison, the utility of each compared offer (when risk aversion >
+// 0), then the after-tax columns of the taxed offers and comparisons.
+std::vector<RunColumn> run_columns(const Scenario& s, const CompiledScenario& cs);
 
 // What the summary of column c needs: the scenario's percentiles with CIs
 // and CVaR, or (kUtility) the moments alone.
 engine::ColumnSpec column_spec(const Scenario& s, const RunColumn& c);
 
 // The first n values of column c of r: a view of the stored column, or
-// (kUtility) values computed into `scratch`. Requires n <= r's paths.
-std::span<const double> column_of(const Scenario& s, const SimResult& r, const RunColumn& c,
-                                  std::uint64_t n, std::vector<double>& scratch);
+// (the derived kinds) values computed into `scratch`. Requires n <= r's paths.
+std::span<const double> column_of(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
+                                  const RunColumn& c, std::uint64_t n,
+                                  std::vector<double>& scratch);
 
 // Integer tallies of a run: outcome counts, [company * 4 + Outcome].
 std::size_t tally_count(const CompiledScenario& cs);

@@ -26,6 +26,8 @@ struct Outputs {
   Outcome* outcome;          // [company]
   double* buckets;           // [offer * (years + 1) + year] realised in that year (year 0: month 0)
   double* inputs = nullptr;  // input_slots(); null unless recording
+  double* tax = nullptr;     // [offer] PV of the tax charged; null unless cs.has_tax
+  std::vector<TaxLedger::Year>* tax_years = nullptr;  // [offer]; tests only (allocates)
 };
 
 // Evaluates paths of one compiled scenario: every company's path, then every
@@ -34,7 +36,8 @@ struct Outputs {
 template <bool kTimeline>
 class PathKernel {
  public:
-  explicit PathKernel(const CompiledScenario& cs) : cs_(cs), state_(cs.companies.size()) {
+  explicit PathKernel(const CompiledScenario& cs)
+      : cs_(cs), state_(cs.companies.size()), ledger_(std::max(1, cs.timeline_years)) {
     std::size_t size = 0;
     for (const CompiledCompany& c : cs.companies) size += price_table_size(cs, c);
     prices_.assign(size, 1.0);
@@ -71,20 +74,38 @@ class PathKernel {
       if (rec)
         rec[input_slot_bonus(n_companies, static_cast<int>(o))] =
             mean_bonus_multiplier(offer, draws_);
-      double salary_bonus = 0;
-      out.cash[o] = offer_cash<kTimeline>(cs_, offer, tau_m, buckets, salary_bonus, draws_);
-      out.salary_bonus[o] = salary_bonus;
-      out.equity[o] = offer_equity<kTimeline>(cs_, offer, tau_m, state_.data(), let_go_.data(),
-                                              buckets, draws_);
+      if (offer.has_regime) {  // docs/tax.md#t2-the-income-of-one-tax-year to
+                               // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life: the
+                               // per-year ledger of this offer
+        ledger_.start(offer.tax);
+        price(o, tau_m, buckets, out, ledger_);
+        const double tax = ledger_.finish(out.tax_years ? out.tax_years + o : nullptr);
+        if (out.tax) out.tax[o] = tax;
+      } else {
+        NoTaxSink none;
+        price(o, tau_m, buckets, out, none);
+        if (out.tax) out.tax[o] = 0;
+      }
     }
   }
 
  private:
+  template <class Tax>
+  void price(std::size_t o, double tau_m, double* buckets, const Outputs& out, Tax& tax) {
+    const CompiledOffer& offer = cs_.offers[o];
+    double salary_bonus = 0;
+    out.cash[o] = offer_cash<kTimeline>(cs_, offer, tau_m, buckets, salary_bonus, draws_, tax);
+    out.salary_bonus[o] = salary_bonus;
+    out.equity[o] = offer_equity<kTimeline>(cs_, offer, tau_m, state_.data(), let_go_.data(),
+                                            buckets, draws_, tax);
+  }
+
   const CompiledScenario& cs_;
   std::vector<CompanyState> state_;
   std::vector<double> prices_;
   std::vector<std::uint8_t> let_go_;
   PathDraws draws_;
+  TaxLedger ledger_;
 };
 
 // Paths [begin, end) into r, path i at index i - base. Allocates the kernel
@@ -100,8 +121,14 @@ void run_range(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t 
   std::vector<double> buckets(kTimeline ? n_offers * (years + 1) : 0);
   const int slots = input_slots(static_cast<int>(n_companies), static_cast<int>(n_offers));
   std::vector<double> inputs(opt.record_inputs ? slots : 0);
-  const Outputs out{cash.data(),    equity.data(),  salary.data(),
-                    outcome.data(), buckets.data(), opt.record_inputs ? inputs.data() : nullptr};
+  std::vector<double> tax(cs.has_tax ? n_offers : 0);
+  const Outputs out{cash.data(),
+                    equity.data(),
+                    salary.data(),
+                    outcome.data(),
+                    buckets.data(),
+                    opt.record_inputs ? inputs.data() : nullptr,
+                    cs.has_tax ? tax.data() : nullptr};
   for (std::uint64_t path = begin; path < end; ++path) {
     kernel.run(path, out);
     const std::uint64_t i = path - base;
@@ -109,6 +136,7 @@ void run_range(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t 
       r.cash[o][i] = cash[o];
       r.equity[o][i] = equity[o];
       r.total[o][i] = cash[o] + equity[o];
+      if (cs.has_tax) r.tax[o][i] = tax[o];
       if (opt.salary_column) r.salary_bonus[o][i] = salary[o];
       if constexpr (kTimeline) {
         // Bucket 0 holds month 0 (signing bonus); bucket y holds months 12(y-1)+1 .. 12y.
@@ -163,6 +191,7 @@ void gather_columns(SimResult& r, std::uint64_t paths, std::uint64_t block) {
   gather(r.total);
   gather(r.salary_bonus);
   gather(r.diff);
+  gather(r.tax);
   gather(r.outcome);
   gather(r.timeline);
   gather(r.inputs);
@@ -180,6 +209,8 @@ SimResult allocate_result(const CompiledScenario& cs, const SimOptions& opt, std
     if (opt.salary_column) r.salary_bonus.emplace_back(n);
   }
   for (std::size_t k = 0; k < cs.compare.size(); ++k) r.diff.emplace_back(n);
+  if (cs.has_tax)
+    for (std::size_t o = 0; o < cs.offers.size(); ++o) r.tax.emplace_back(n);
   for (const CompiledCompany& c : cs.companies) r.outcome.emplace_back(c.is_public ? 0 : n);
   if (opt.timeline) {
     r.timeline_years = cs.timeline_years;
@@ -225,8 +256,10 @@ PathValues simulate_path(const CompiledScenario& cs, std::uint64_t path) {
   v.equity.resize(cs.offers.size());
   v.salary_bonus.resize(cs.offers.size());
   v.outcome.resize(cs.companies.size());
+  v.tax.resize(cs.offers.size());
+  v.tax_years.resize(cs.offers.size());
   kernel.run(path, Outputs{v.cash.data(), v.equity.data(), v.salary_bonus.data(), v.outcome.data(),
-                           nullptr});
+                           nullptr, nullptr, v.tax.data(), v.tax_years.data()});
   v.draws = kernel.draws().uniforms();
   return v;
 }

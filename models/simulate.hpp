@@ -32,7 +32,12 @@ struct SimResult {
   std::uint64_t paths = 0;
   // [offer][path], report currency, present values.
   std::vector<std::vector<double>> cash, equity, total, salary_bonus;
-  std::vector<std::vector<double>> diff;           // [comparison][path]
+  std::vector<std::vector<double>> diff;  // [comparison][path]
+  // [offer][path], PV of the tax charged to the offer, report currency
+  // (docs/tax.md#t6-outputs). Allocated and filled only when any offer has a regime
+  // (CompiledScenario::has_tax); empty otherwise. An offer without a regime has a column of
+  // zeros. after_tax = total - tax is derived in summaries, not stored.
+  std::vector<std::vector<double>> tax;
   std::vector<std::vector<std::uint8_t>> outcome;  // [company][path] (Outcome)
   // [offer * timeline_years + y - 1][path]: PV realised by the end of year y.
   std::vector<std::vector<float>> timeline;
@@ -64,6 +69,12 @@ struct PathValues {
   std::vector<double> cash, equity, salary_bonus;
   std::vector<Outcome> outcome;  // per company
   std::uint64_t draws = 0;       // uniforms consumed
+  // Per offer: the PV of the tax charged (report currency; 0 without a regime), and per tax
+  // year 1..last the category totals, baseline, charged tax and carry (regime currency,
+  // nominal; empty without a regime). docs/tax.md#t2-the-income-of-one-tax-year to
+  // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life.
+  std::vector<double> tax;
+  std::vector<std::vector<TaxLedger::Year>> tax_years;
 };
 // Path `path` exactly as simulate() computes it.
 PathValues simulate_path(const CompiledScenario& cs, std::uint64_t path);

@@ -79,13 +79,13 @@ RunSummary summary_header(const Scenario& s, std::uint64_t paths, int threads, s
 RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
                          int threads, std::uint64_t seed) {
   // One task per column of the table, each with its own scratch; results land in fixed slots.
-  const std::vector<RunColumn> table = run_columns(s);
+  const std::vector<RunColumn> table = run_columns(s, cs);
   std::vector<engine::Summary> columns(table.size());
   engine::for_each_index(table.size(), threads, [&](std::size_t j) {
     std::vector<double> values, scratch;
     const engine::ColumnSpec spec = column_spec(s, table[j]);
-    columns[j] =
-        engine::summarize(column_of(s, r, table[j], r.paths, values), spec.q, scratch, spec.full);
+    columns[j] = engine::summarize(column_of(s, cs, r, table[j], r.paths, values), spec.q, scratch,
+                                   spec.full);
   });
   std::vector<std::uint64_t> tallies(tally_count(cs), 0);
   add_tallies(r, r.paths, tallies.data());

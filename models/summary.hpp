@@ -23,6 +23,10 @@ struct OutcomeShares {
 struct OfferSummary {
   std::string id, label;
   engine::Summary total, cash, equity;
+  // docs/tax.md#t6-outputs: the PV of the tax charged and total - tax, summarised like
+  // `total`. Without a regime tax is all zeros and after_tax equals total (bitwise).
+  engine::Summary tax, after_tax;
+  bool has_regime = false;
   double p_equity_zero = 0;
   bool has_private = false;
   OutcomeShares outcomes;  // meaningful only when has_private
@@ -33,6 +37,11 @@ struct ComparisonSummary {
   double p_a_beats_b = 0;  // P(diff > 0), ties lose
   engine::Summary diff;
   double ce_a = 0, ce_b = 0;
+  // The same after tax (docs/tax.md#t6-outputs); equal to the pre-tax values when neither
+  // offer has a regime.
+  double p_a_beats_b_after_tax = 0;
+  engine::Summary diff_after_tax;
+  double ce_a_after_tax = 0, ce_b_after_tax = 0;
 };
 
 struct RunSummary {
@@ -55,6 +64,8 @@ struct RunSummary {
   int departure_at_month = -1;  // employee.departure.at_month, -1 when departure is random
   std::vector<OfferSummary> offers;
   std::vector<ComparisonSummary> comparisons;
+  bool has_tax = false;              // any offer has a regime
+  std::vector<std::string> regimes;  // distinct regimes in offer order, "fr-2026 (2026)"
   // Fan chart: per offer, per year 1..Y, percentiles 10, 25, 50, 75, 90 of
   // the PV realised by the end of that year (empty unless the run kept a timeline).
   std::vector<std::vector<std::array<double, 5>>> fan;

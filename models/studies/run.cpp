@@ -33,7 +33,7 @@ RunStudy run_study(const Scenario& s, const CompiledScenario& cs, const StudyOpt
 RunStudy run_study_two_pass(const Scenario& s, const CompiledScenario& cs, const StudyOptions& o) {
   assert(!o.timeline && !o.salary_column);
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<RunColumn> table = run_columns(s);
+  const std::vector<RunColumn> table = run_columns(s, cs);
   std::vector<engine::ColumnSpec> specs;
   for (const RunColumn& c : table) specs.push_back(column_spec(s, c));
   const SimOptions opt = sim_options(s);
@@ -49,7 +49,7 @@ RunStudy run_study_two_pass(const Scenario& s, const CompiledScenario& cs, const
         simulate_range(cs, opt, begin, end, chunk[w]);
         for (std::size_t k = 0; k < table.size(); ++k) {
           const std::span<const double> v =
-              column_of(s, chunk[w], table[k], end - begin, scratch[w]);
+              column_of(s, cs, chunk[w], table[k], end - begin, scratch[w]);
           std::copy(v.begin(), v.end(), values + k * engine::kSumChunk);
         }
         add_tallies(chunk[w], end - begin, tallies);

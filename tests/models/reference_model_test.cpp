@@ -5,6 +5,7 @@
 // only at needed months. Both read the same named streams, so every path
 // must agree to rounding.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -30,7 +31,75 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct RefPath {
   std::vector<double> cash, equity;
+  std::vector<double> tax;  // PV of the tax charged, report currency (0 without a regime)
 };
+
+// docs/tax.md, read literally: the amounts of one tax year and its tax (§T4, §T5).
+using Amounts = std::array<double, 6>;  // wages, equity_income, qualified, excess, short, long
+
+// Σ of the categories a list names, each real category once (§T1a: lists are sets);
+// `employment` = wages + equity_income, `gains` = S + Lg (the gains after step 1).
+double sum_of(const std::vector<TaxCategory>& list, const Amounts& x) {
+  bool in[6] = {};
+  for (TaxCategory c : list) {
+    if (c == TaxCategory::kEmployment) {
+      in[0] = in[1] = true;
+    } else if (c == TaxCategory::kGains) {
+      in[4] = in[5] = true;
+    } else {
+      in[static_cast<int>(c)] = true;
+    }
+  }
+  double t = 0;
+  for (int k = 0; k < 6; ++k)
+    if (in[k]) t += x[k];
+  return t;
+}
+
+double scale(const std::vector<Bracket>& b, double base) {
+  double t = 0;
+  for (std::size_t k = 0; k < b.size(); ++k) {
+    const double top = k + 1 < b.size() ? b[k + 1].from : kInf;
+    t += b[k].rate * std::max(0.0, std::min(base, top) - b[k].from);
+  }
+  return t;
+}
+
+// §T4 steps 1-4 for one year; `carry` is C in, the carry out after.
+double year_tax(const TaxRegime& r, Amounts x, double& carry) {
+  double S = x[4] + carry, Lg = x[5];
+  if (S < 0) Lg += S, S = 0;
+  if (Lg < 0) S += Lg, Lg = 0;
+  carry = 0;
+  if (S < 0) carry = S, S = 0;
+  x[4] = S;
+  x[5] = Lg;
+  double total = 0;
+  for (const IncomeTax& t : r.income_taxes) {
+    double B = 0;
+    for (int c = 0; c < 6; ++c)
+      if (!(c == 5 && !t.long_gains.empty())) B += t.weights[c] * x[c];
+    double b = std::max(0.0, B);
+    if (t.deduction.kind == Deduction::Kind::kFixed) b = std::max(0.0, B - t.deduction.fixed);
+    if (t.deduction.kind == Deduction::Kind::kRate) {
+      const double on = sum_of(t.deduction.on, x);
+      if (on != 0)
+        b = std::max(0.0, B - std::clamp(t.deduction.rate * on, t.deduction.min, t.deduction.max));
+    }
+    total += scale(t.brackets, b);
+    if (!t.long_gains.empty()) total += scale(t.long_gains, b + Lg) - scale(t.long_gains, b);
+    if (t.gains_flat) total += *t.gains_flat * (S + Lg);
+  }
+  for (const Levy& l : r.levies) {
+    double beta = sum_of(l.on, x);
+    if (l.up_to) beta = std::min(beta, *l.up_to);
+    if (l.above)
+      beta =
+          std::min(beta, std::max(0.0, sum_of(l.measure.empty() ? l.on : l.measure, x) - *l.above));
+    total += l.rate * beta;
+  }
+  return std::max(0.0, total);
+}
 
 class Reference {
  public:
@@ -126,6 +195,27 @@ class Reference {
     for (const Offer& o : s_.offers) {
       const double fxo = s_.fx_of(o.currency);
       auto df = [&](int m) { return std::pow(1 + s_.discount_rate, -m / 12.0); };
+      // docs/tax.md §T2-§T3: every amount, nominal, in the regime's currency, at the month it
+      // counts in (qualified income: at the sale, split at the cap below).
+      const TaxRegime* R = o.tax ? &o.tax->regime : nullptr;
+      const double rfx = R ? s_.fx_of(s_.tax_currency(o)) : 1;
+      struct Flow {
+        int month, cat;
+        double amount;
+      };
+      std::vector<Flow> flows;
+      auto flow = [&](int month, int cat, double amount, double fx_from) {
+        if (R) flows.push_back({month, cat, amount * fx_from / rfx});
+      };
+      auto equity_flow = [&](const Grant& g, double fxc, int income_month, double income, int sale,
+                             double gain) {
+        if (g.tax_treatment == TaxTreatment::kQualified)
+          flow(sale, 2, income, fxc);
+        else
+          flow(income_month, 1, income, fxc);
+        if (R && gain != 0)
+          flow(sale, sale - income_month >= R->long_term_months ? 5 : 4, gain, fxc);
+      };
       // §3: cash.
       double cash = 0;
       for (int m = 1; m <= H_; ++m) {
@@ -133,11 +223,18 @@ class Reference {
         const int y = (m + 11) / 12;
         const double annual = o.base * o.geo_band * std::pow(1 + o.raise, y - 1);
         cash += annual / 12 * df(m) * fxo;
-        if (m % 12 == 0)
-          cash +=
-              o.bonus_target * annual * o.bonus_multiplier(u("bonus/" + o.id, y - 1)) * df(m) * fxo;
+        flow(m, 0, annual / 12, fxo);
+        if (m % 12 == 0) {
+          const double bonus =
+              o.bonus_target * annual * o.bonus_multiplier(u("bonus/" + o.id, y - 1));
+          cash += bonus * df(m) * fxo;
+          flow(m, 0, bonus, fxo);
+        }
       }
-      if (12 * tau >= o.clawback_months) cash += o.signing_amount * fxo;
+      if (12 * tau >= o.clawback_months) {
+        cash += o.signing_amount * fxo;
+        flow(0, 0, o.signing_amount, fxo);
+      }
       // §4, §6: equity.
       double eq = 0;
       for (const Grant& g : o.grants) {
@@ -162,6 +259,7 @@ class Reference {
           if (co.is_public) {
             if (s > H_) continue;
             if (vests) eq += amount / k.S[s] * k.S[v] * fxc * df(v);
+            if (vests) equity_flow(g, fxc, v, amount / k.S[s] * k.S[v], v, 0);
             continue;
           }
           if (k.outcome != 'i' && k.outcome != 'a') continue;
@@ -179,10 +277,19 @@ class Reference {
               if (!vests) continue;
               if (v <= E && expired) continue;
               const int sale = v <= E ? lock : std::max(v, lock);
-              eq += pay(units, k.P[sale - E], K) * fxc * df(sale);
+              const double paid = pay(units, k.P[sale - E], K);
+              eq += paid * fxc * df(sale);
+              if (g.type == GrantType::kOption)  // the spread at the sale is income
+                equity_flow(g, fxc, sale, paid, sale, 0);
+              else if (v <= E)  // income units P_E at E, gain at the sale
+                equity_flow(g, fxc, E, units * k.PE, sale, units * (k.P[sale - E] - k.PE));
+              else  // income units P(v) at v, gain at the sale
+                equity_flow(g, fxc, v, units * k.P[v - E], sale,
+                            units * (k.P[sale - E] - k.P[v - E]));
             } else {
               if (v <= E) {
                 if (vests && !expired) eq += pay(units, k.PE, K) * fxc * df(E);
+                if (vests && !expired) equity_flow(g, fxc, E, pay(units, k.PE, K), E, 0);
                 continue;
               }
               const bool accel_ok = employed(E) && E <= H_;
@@ -191,7 +298,11 @@ class Reference {
                                      ? g.accel_fraction
                                      : 0;
               eq += pay(units * acc, k.PE, K) * fxc * df(E);
-              if (!let_go && vests) eq += pay(units * (1 - acc), k.PE, K) * fxc * df(v);
+              equity_flow(g, fxc, E, pay(units * acc, k.PE, K), E, 0);
+              if (!let_go && vests) {
+                eq += pay(units * (1 - acc), k.PE, K) * fxc * df(v);
+                equity_flow(g, fxc, v, pay(units * (1 - acc), k.PE, K), v, 0);
+              }
             }
           } else if (s <= H_) {
             if (k.outcome == 'i') {
@@ -199,20 +310,66 @@ class Reference {
               const double Ps = k.P[s - E];
               const double units = amount / Ps, K = g.strike * Ps;
               const int sale = std::max(v, E + co.priv.lockup_months);
-              eq += pay(units, k.P[sale - E], K) * fxc * df(sale);
+              const double paid = pay(units, k.P[sale - E], K);
+              eq += paid * fxc * df(sale);
+              if (g.type == GrantType::kOption)
+                equity_flow(g, fxc, sale, paid, sale, 0);
+              else
+                equity_flow(g, fxc, v, units * k.P[v - E], sale,
+                            units * (k.P[sale - E] - k.P[v - E]));
             } else if (!let_go && g.type == GrantType::kPrivateRsu && vests && k.PE > 0) {
               eq += amount * fxc * df(v);
+              equity_flow(g, fxc, v, amount, v, 0);
             }
           }
         }
       }
       out.cash.push_back(cash);
       out.equity.push_back(eq);
+      out.tax.push_back(R ? tax_of(o, flows, employed) : 0.0);
     }
     return out;
   }
 
  private:
+  // §T2, §T4, §T5 over the tax years 1 .. the last year with an amount; year y holds months
+  // 12(y-1)+1 .. 12y and month 0 belongs to year 1.
+  template <class Flow, class Employed>
+  double tax_of(const Offer& o, std::vector<Flow> flows, const Employed& employed) const {
+    const TaxRegime& R = o.tax->regime;
+    auto year_of = [](int m) { return m == 0 ? 1 : (m + 11) / 12; };
+    int years = 0;
+    for (const Flow& f : flows) years = std::max(years, year_of(f.month));
+    std::stable_sort(flows.begin(), flows.end(),
+                     [](const Flow& a, const Flow& b) { return a.month < b.month; });
+    std::vector<Amounts> X(years + 1, Amounts{});
+    std::vector<double> counted(years + 1, 0.0);
+    for (const Flow& f : flows) {
+      const int y = year_of(f.month);
+      if (f.cat == 2) {  // §T2: the first qualified amounts of the year fill the cap
+        const double q = std::min(f.amount, *R.qualified_cap - counted[y]);
+        counted[y] += q;
+        X[y][2] += q;
+        X[y][3] += f.amount - q;
+      } else {
+        X[y][f.cat] += f.amount;
+      }
+    }
+    double carry = 0, pv = 0;
+    for (int y = 1; y <= years; ++y) {
+      double baseline = 0;  // §T5: X/12 for each month without this offer's salary
+      for (int m = 12 * (y - 1) + 1; m <= 12 * y; ++m)
+        if (!(m <= H_ && employed(m))) baseline += o.tax->baseline_income / 12;
+      Amounts with = X[y], alone{};
+      with[0] += baseline;
+      alone[0] = baseline;
+      double no_carry = 0;
+      const double charged = year_tax(R, with, carry) - year_tax(R, alone, no_carry);
+      pv += charged * std::pow(1 + s_.discount_rate, -y) * s_.fx_of(s_.tax_currency(o));
+    }
+    return pv;
+  }
+
   double u(const std::string& stream, std::uint32_t draw) {
     return vestsim::engine::uniform(make_stream_key(s_.seed, stream), i_, draw);
   }
@@ -235,12 +392,15 @@ void compare(const Scenario& s, std::uint64_t paths) {
     for (std::size_t k = 0; k < s.offers.size(); ++k) {
       const bool ok =
           std::fabs(p.cash[k] - r.cash[k][i]) <= 1e-9 * std::max(1.0, std::fabs(p.cash[k])) &&
-          std::fabs(p.equity[k] - r.equity[k][i]) <= 1e-9 * std::max(1.0, std::fabs(p.equity[k]));
+          std::fabs(p.equity[k] - r.equity[k][i]) <= 1e-9 * std::max(1.0, std::fabs(p.equity[k])) &&
+          (r.tax.empty() ||
+           std::fabs(p.tax[k] - r.tax[k][i]) <= 1e-9 * std::max(1.0, std::fabs(p.tax[k])));
       if (!ok) {
         ++mismatches;
         UNSCOPED_INFO("path " << i << " offer " << s.offers[k].id << ": cash " << p.cash[k]
                               << " vs " << r.cash[k][i] << ", equity " << p.equity[k] << " vs "
-                              << r.equity[k][i]);
+                              << r.equity[k][i] << ", tax " << p.tax[k] << " vs "
+                              << (r.tax.empty() ? 0.0 : r.tax[k][i]));
       }
     }
   }
@@ -358,6 +518,67 @@ offers:
     grants:
       - {company: weib, type: private_rsu, value: 70000, vesting: {years: 4, every_months: 3}}
       - {company: pub, type: public_rsu, value: 30000, start_month: 5, vesting: {years: 1, every_months: 12}}
+)"),
+          20000);
+}
+
+TEST_CASE("the kernel's tax agrees path by path with a literal reading of docs/tax.md: every rule",
+          "[reference][tax]") {
+  // Both shipped regimes (fr-2026 in EUR, us-nyc-2026 in USD, reported in EUR); employment
+  // and qualified grants; IPOs with a lockup (short and long gains, losses from a volatile
+  // post-IPO price carried forward) and acquisitions; options; a baseline income; random
+  // departure (tax years after leaving); bonuses, a signing bonus; discounting.
+  compare(load_ok(R"(currency: EUR
+fx: {USD: 0.9}
+horizon_years: 4
+liquidity_horizon_years: 7
+discount_rate: 0.03
+employee: {departure: {annual_rate: 0.25}}
+companies:
+  a:
+    kind: private
+    currency: USD
+    valuation: 2.0e9
+    exit:
+      time_years: {dist: uniform, low: 0, high: 6}
+      outcomes: {ipo: 0.5, acquisition: 0.35, failure: 0.1}
+      ipo: {multiple: {dist: lognormal, median: 2.5, sigma: 0.8}, dilution: 0.1, lockup_months: 6}
+      acquisition: {multiple: {dist: uniform, low: 0.2, high: 3}}
+    post_ipo: {drift: 0.05, volatility: 0.8}
+  b:
+    kind: private
+    currency: USD
+    valuation: 5.0e8
+    exit:
+      time_years: {dist: uniform, low: 1, high: 5}
+      outcomes: {ipo: 0.7}
+      ipo: {multiple: 3, lockup_months: 13}
+    post_ipo: {drift: 0.1, volatility: 0.4}
+  pub: {kind: public, currency: USD, price: 80, drift: 0.06, volatility: 0.35}
+offers:
+  fr:
+    currency: EUR
+    base: 110000
+    raise: 0.03
+    signing_bonus: {amount: 15000, clawback_months: 12}
+    tax: {regime: fr-2026, baseline_income: 60000}
+    grants:
+      - {company: a, type: private_rsu, value: 600000, tax_treatment: qualified, vesting: {years: 4, cliff_months: 12}}
+      - {company: b, type: private_rsu, value: 150000, vesting: {years: 2, every_months: 6}}
+      - {company: a, type: option, value: 100000, start_month: 12, vesting: {years: 2}}
+  ny:
+    currency: USD
+    base: 250000
+    bonus: {target: 0.15, multiplier: {dist: uniform, low: 0, high: 2}}
+    tax: {regime: us-nyc-2026, baseline_income: 150000}
+    grants:
+      - {company: pub, type: public_rsu, value: 400000, vesting: {years: 4, every_months: 3}}
+      - {company: a, type: private_rsu, value: 300000, vesting: {years: 4}}
+      - {company: b, type: private_rsu, value: 200000, start_month: 6, vesting: {years: 3}}
+  plain:
+    base: 100000
+compare:
+  - {a: fr, b: ny}
 )"),
           20000);
 }

@@ -71,6 +71,8 @@ std::string to_json(const RunSummary& s) {
   j["horizon_years"] = s.horizon_years;
   j["liquidity_horizon_years"] = s.liquidity_horizon_years;
   if (s.departure_at_month >= 0) j["departure_at_month"] = s.departure_at_month;  // else random
+  j["has_tax"] = s.has_tax;  // docs/tax.md#t6-outputs
+  j["regimes"] = s.regimes;
   ordered_json offers = ordered_json::object();
   for (const auto& o : s.offers) {
     ordered_json jo;
@@ -78,6 +80,9 @@ std::string to_json(const RunSummary& s) {
     jo["total"] = summary_json(o.total, s.percentiles);
     jo["cash"] = summary_json(o.cash, s.percentiles);
     jo["equity"] = summary_json(o.equity, s.percentiles);
+    jo["tax"] = summary_json(o.tax, s.percentiles);
+    jo["after_tax"] = summary_json(o.after_tax, s.percentiles);
+    jo["has_regime"] = o.has_regime;
     jo["p_equity_zero"] = o.p_equity_zero;
     if (o.has_private)
       jo["outcomes"] = {{"ipo", o.outcomes.ipo},
@@ -95,6 +100,10 @@ std::string to_json(const RunSummary& s) {
     jc["p_a_beats_b"] = c.p_a_beats_b;
     jc["diff"] = summary_json(c.diff, s.percentiles);
     jc["certainty_equivalent"] = {{"a", c.ce_a}, {"b", c.ce_b}};
+    jc["p_a_beats_b_after_tax"] = c.p_a_beats_b_after_tax;
+    jc["diff_after_tax"] = summary_json(c.diff_after_tax, s.percentiles);
+    jc["ce_a_after_tax"] = c.ce_a_after_tax;
+    jc["ce_b_after_tax"] = c.ce_b_after_tax;
     jc["risk_aversion"] = s.risk_aversion;
     jc["wealth"] = s.wealth;
     cmp.push_back(jc);

@@ -1,0 +1,98 @@
+// docs/tax.md#t2-the-income-of-one-tax-year to #t5-baseline-income-the-rest-of-the-employees-life.
+#include "models/tax/tax_ledger.hpp"
+
+#include <algorithm>
+#include <cassert>
+
+namespace vestsim::models {
+
+namespace {
+
+constexpr std::size_t kWages = static_cast<std::size_t>(TaxCategory::kWages);
+constexpr std::size_t kEquityIncome = static_cast<std::size_t>(TaxCategory::kEquityIncome);
+constexpr std::size_t kQualified = static_cast<std::size_t>(TaxCategory::kQualified);
+constexpr std::size_t kQualifiedExcess = static_cast<std::size_t>(TaxCategory::kQualifiedExcess);
+constexpr std::size_t kGainShort = static_cast<std::size_t>(TaxCategory::kGainShort);
+constexpr std::size_t kGainLong = static_cast<std::size_t>(TaxCategory::kGainLong);
+
+bool all_zero(const CategoryAmounts& x) {
+  for (double v : x)
+    if (v != 0) return false;
+  return true;
+}
+
+}  // namespace
+
+TaxLedger::TaxLedger(int max_years) : table_(static_cast<std::size_t>(max_years) + 1) {
+  assert(max_years >= 1);
+}
+
+void TaxLedger::start(const CompiledOfferTax& t) {
+  t_ = &t;
+  last_year_ = 0;
+  last_salary_month_ = 0;
+}
+
+void TaxLedger::salary(int last_month) {
+  last_salary_month_ = last_month;
+  const double* s = t_->salary.data();
+  for (int y = 1; 12 * (y - 1) < last_month; ++y)
+    add(y, kWages, s[std::min(12 * y, last_month)] - s[12 * (y - 1)]);
+}
+
+void TaxLedger::bonus(int year, double multiplier) {
+  add(year, kWages, t_->bonus[year - 1] * multiplier);
+}
+
+void TaxLedger::signing() {
+  add(1, kWages, t_->signing);
+}
+
+void TaxLedger::equity(const EquityPayout& p) {
+  assert(p.month >= p.income_month && p.income_month >= 0);
+  const double k = t_->company_to_regime[p.company];
+  const double cash = p.cash * k, income = p.income * k;
+  // Qualified income counts when the units are sold; it is split at the cap per year in
+  // finish() (the year totals are min(sum, cap) and the rest whatever the order).
+  if (p.qualified)
+    add(tax_year_of_month(p.month), kQualified, income);
+  else
+    add(tax_year_of_month(p.income_month), kEquityIncome, income);
+  const double gain = cash - income;
+  if (gain != 0)
+    add(tax_year_of_month(p.month),
+        is_long_term(t_->regime, p.month - p.income_month) ? kGainLong : kGainShort, gain);
+}
+
+double TaxLedger::finish(std::vector<Year>* years) {
+  const CompiledOfferTax& t = *t_;
+  const CompiledTaxRegime& regime = t.regime;
+  double carry = 0, pv = 0;
+  if (years) years->assign(static_cast<std::size_t>(last_year_), Year{});
+  for (int y = 1; y <= last_year_; ++y) {
+    CategoryAmounts& x = table_[y];
+    // A year where the offer has nothing is charged exactly 0 (the two evaluations of
+    // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life coincide) and, with no gains,
+    // leaves the carry as it is.
+    if (all_zero(x) && !years) continue;
+    if (x[kQualified] != 0) {
+      const QualifiedSplit q = split_qualified(x[kQualified], 0, regime.qualified_cap);
+      x[kQualified] = q.qualified;
+      x[kQualifiedExcess] += q.excess;
+    }
+    // Baseline wages for the months m >= 1 of year y without this offer's salary.
+    const int paid = std::clamp(last_salary_month_ - 12 * (y - 1), 0, 12);
+    const double baseline = t.baseline_monthly * (12 - paid);
+    CategoryAmounts with = x, alone{};
+    with[kWages] += baseline;
+    alone[kWages] = baseline;
+    const YearTax tax = charged_tax_of_year(regime, with, alone, carry);
+    carry = tax.carry_out;
+    pv += tax.tax * t.year_df[y];
+    if (years) (*years)[y - 1] = Year{x, baseline, tax.tax, tax.carry_out};
+  }
+  for (int y = 1; y <= last_year_; ++y) table_[y] = CategoryAmounts{};
+  return pv * t.to_report;
+}
+
+}  // namespace vestsim::models

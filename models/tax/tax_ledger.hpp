@@ -1,0 +1,119 @@
+// The per-path tax of one offer (docs/tax.md#t2-the-income-of-one-tax-year to
+// docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life): the sink every payout of
+// models/offer_pricing.cpp goes through, the per-year category table it fills, and the
+// charged tax it turns into one present value. Two sinks share one calling convention:
+//   NoTaxSink  every call is an empty inline function: an offer without a regime is
+//              priced by the instantiation that compiles the sink away;
+//   TaxLedger  per-thread (per-block) scratch sized once; recording and finishing a path
+//              allocate nothing and touch no string.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/tax/tax_year.hpp"
+
+namespace vestsim::models {
+
+// An offer's regime and everything its tax needs, compiled once (compile()).
+// Amounts are nominal, in the regime's currency.
+struct CompiledOfferTax {
+  CompiledTaxRegime regime;
+  double baseline_monthly =
+      0;  // baseline_income / 12 (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life)
+  double to_report = 1;  // 1 regime-currency unit in the report currency (fixed fx)
+  // Per company of the scenario: 1 company-currency unit in the regime currency.
+  std::vector<double> company_to_regime;
+  // salary[m] = nominal salary of months 1..m, m = 0..H; bonus[y - 1] = target bonus of
+  // year y (before its multiplier); signing: the signing bonus.
+  std::vector<double> salary, bonus;
+  double signing = 0;
+  // year_df[y] = df(12 y), y = 0..years: the tax of year y is paid at month 12 y.
+  std::vector<double> year_df;
+};
+
+// docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout, in one form: a payout pays
+// `cash` at `month`; `income` of it is equity income that arises at `income_month`
+// (<= month); the rest, cash - income, is a capital gain (or loss) at `month`, held
+// month - income_month months. A qualified grant's income counts at `month` (the sale).
+// Amounts are in the paying company's currency. The T3 rows map onto it as:
+//   public RSU at v, acquisition cash, post-deal cash, option sale:
+//                           income = cash, income_month = month (no gain)
+//   IPO tranche vested by E: income = units P_E, income_month = E, month = E + lockup
+//   IPO tranche vesting v > E: income = units P(v), income_month = v, month = max(v, E + lockup)
+//   tender at t (M4):       income = cash (the tender cash), income_month = month = t
+//   exercise at d, sold at t (M5): cash = units (price(t) - K), income = units (P(d) - K)^+,
+//                           income_month = d, month = t: the gain cash - income =
+//                           units (price - max(P(d), K)) is held from d
+//   exercise at d, never sold (T8: no loss is recognised): cash = income, month = d
+// `cash` only sets the gain: the present value is the caller's business.
+struct EquityPayout {
+  int company = 0;
+  int month = 0;
+  double cash = 0;
+  double income = 0;
+  int income_month = 0;
+  bool qualified = false;
+};
+
+// The sink of an offer without a regime: compiles away.
+struct NoTaxSink {
+  static constexpr bool kActive = false;
+  void salary(int /*last_month*/) {}
+  void bonus(int /*year*/, double /*multiplier*/) {}
+  void signing() {}
+  void equity(const EquityPayout& /*p*/) {}
+};
+
+// Per-year, per-category totals of one offer on one path, and their tax.
+class TaxLedger {
+ public:
+  static constexpr bool kActive = true;
+
+  // What a test sees of one tax year (simulate_path()).
+  struct Year {
+    CategoryAmounts amounts{};  // the offer's own totals, qualified split at the cap
+    double baseline =
+        0;  // baseline wages added (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life)
+    double charged = 0;    // charged tax, regime currency, nominal
+    double carry_out = 0;  // loss carried into the next year (<= 0)
+  };
+
+  // Sized for years 1..max_years. Requires max_years >= 1.
+  explicit TaxLedger(int max_years);
+
+  // Starts an offer's path. Requires `t` to outlive the calls up to finish().
+  void start(const CompiledOfferTax& t);
+
+  // Cash (docs/tax.md#t2-the-income-of-one-tax-year: wages): salary of months 1..last_month (the
+  // offer's employed months; the baseline fills the others), the bonus of year y times its
+  // multiplier, the signing bonus (month 0, year 1).
+  void salary(int last_month);
+  void bonus(int year, double multiplier);
+  void signing();
+
+  // The one place every equity payout is recorded
+  // (docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout). Requires month >= income_month
+  // >= 0 and month <= 12 max_years.
+  void equity(const EquityPayout& p);
+
+  // The tax of the path, years 1..the last year with a recorded amount: charged tax per
+  // year (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life) with the loss carried
+  // across years (T4 step 1), each paid at month 12 y, discounted and converted to the report
+  // currency at the fixed fx. Resets the table for the next start(). `years` (optional, for tests)
+  // receives one Year per tax year 1..last (allocates: not in the hot loop).
+  double finish(std::vector<Year>* years = nullptr);
+
+ private:
+  void add(int year, std::size_t category, double amount) {
+    table_[year][category] += amount;
+    if (year > last_year_) last_year_ = year;
+  }
+
+  const CompiledOfferTax* t_ = nullptr;
+  std::vector<CategoryAmounts> table_;  // [year], year 1..max; qualified holds the raw sum
+  int last_year_ = 0;
+  int last_salary_month_ = 0;
+};
+
+}  // namespace vestsim::models
