@@ -1,5 +1,7 @@
 #include "engine/parallel.hpp"
 
+#include <cassert>
+
 #include <tbb/blocked_range.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
@@ -22,6 +24,15 @@ void for_each_index(std::size_t n, int threads, FunctionRef<void(std::size_t)> f
           for (std::size_t i = r.begin(); i < r.end(); ++i) fn(i);
         },
         tbb::simple_partitioner());
+  });
+}
+
+void for_each_index_on_worker(std::size_t n, int threads, FunctionRef<void(std::size_t, int)> fn) {
+  const int workers = resolve_threads(threads);
+  for_each_index(n, workers, [&](std::size_t i) {
+    const int w = tbb::this_task_arena::current_thread_index();
+    assert(w >= 0 && w < workers);
+    fn(i, w);
   });
 }
 

@@ -58,6 +58,11 @@ int resolve_threads(int threads);
 // item i's own slot. Exceptions thrown by fn propagate to the caller.
 void for_each_index(std::size_t n, int threads, FunctionRef<void(std::size_t)> fn);
 
+// As for_each_index, with fn(i, worker): worker in [0, resolve_threads(threads))
+// names the thread running item i, for per-thread scratch and integer tallies
+// (never for floating-point sums, whose order would then depend on scheduling).
+void for_each_index_on_worker(std::size_t n, int threads, FunctionRef<void(std::size_t, int)> fn);
+
 // Runs fn(b, begin, end) for every block of `plan` on `threads` threads.
 // `done`, if given, counts finished paths (an integer: order does not matter).
 void run_blocks(const BlockPlan& plan, int threads,

@@ -8,19 +8,114 @@
 
 namespace vestsim::engine {
 
-namespace {
-constexpr std::size_t kSumChunk = 1 << 14;
+Moments chunk_moments(std::span<const double> x) {
+  assert(!x.empty() && x.size() <= kSumChunk);
+  Moments m;
+  m.n = x.size();
+  for (double v : x) {
+    m.sum += v;
+    m.positive += v > 0;
+    m.zero += v == 0;
+    m.min = std::min(m.min, v);
+    m.max = std::max(m.max, v);
+  }
+  const double mean = m.sum / static_cast<double>(m.n);
+  for (double v : x) m.m2 += (v - mean) * (v - mean);
+  return m;
+}
+
+void merge_moments(Moments& into, const Moments& next) {
+  if (next.n == 0) return;
+  if (into.n == 0) {
+    // 0 + sum is sum: the first chunk's bits are kept, as a running total starting at 0 would.
+    into = next;
+    return;
+  }
+  const double na = static_cast<double>(into.n), nb = static_cast<double>(next.n);
+  const double delta = next.sum / nb - into.sum / na;
+  into.m2 = into.m2 + next.m2 + delta * delta * (na * nb / (na + nb));
+  into.sum += next.sum;
+  into.n += next.n;
+  into.min = std::min(into.min, next.min);
+  into.max = std::max(into.max, next.max);
+  into.positive += next.positive;
+  into.zero += next.zero;
+}
+
+Moments column_moments(std::span<const double> x) {
+  Moments m;
+  for (std::size_t i = 0; i < x.size(); i += kSumChunk)
+    merge_moments(m, chunk_moments(x.subspan(i, std::min<std::size_t>(kSumChunk, x.size() - i))));
+  return m;
 }
 
 double stable_sum(std::span<const double> x) {
+  // The same additions as column_moments(x).sum, without the rest.
   double total = 0;
   for (std::size_t i = 0; i < x.size(); i += kSumChunk) {
-    const std::size_t end = std::min(x.size(), i + kSumChunk);
+    const std::size_t end = std::min<std::size_t>(x.size(), i + kSumChunk);
     double chunk = 0;
     for (std::size_t j = i; j < end; ++j) chunk += x[j];
     total += chunk;
   }
   return total;
+}
+
+void ExactSum::add(double x) {
+  // Shewchuk's grow-expansion: partials_ stay non-overlapping, increasing in magnitude.
+  std::size_t i = 0;
+  for (double y : partials_) {
+    if (std::fabs(x) < std::fabs(y)) std::swap(x, y);
+    const double hi = x + y;
+    const double lo = y - (hi - x);
+    if (lo != 0) partials_[i++] = lo;
+    x = hi;
+  }
+  partials_.resize(i);
+  partials_.push_back(x);
+}
+
+void ExactSum::add(const ExactSum& other) {
+  for (double p : other.partials_) add(p);
+}
+
+namespace {
+// Veltkamp's split of a into hi + lo, each of at most 26 significant bits (no FMA).
+std::pair<double, double> split(double a) {
+  const double c = 134217729.0 * a;  // 2^27 + 1
+  const double hi = c - (c - a);
+  return {hi, a - hi};
+}
+}  // namespace
+
+void ExactSum::add_multiple(std::uint64_t k, double v) {
+  assert(k < (std::uint64_t{1} << 53));
+  // Dekker's exact product: k * v = p + e exactly.
+  const double a = static_cast<double>(k);
+  const double p = a * v;
+  const auto [ah, al] = split(a);
+  const auto [vh, vl] = split(v);
+  const double e = ((ah * vh - p) + ah * vl + al * vh) + al * vl;
+  add(p);
+  add(e);
+}
+
+double ExactSum::value() const {
+  // The exactly rounded sum of the partials (CPython's math.fsum, final step).
+  std::size_t n = partials_.size();
+  if (n == 0) return 0.0;
+  double hi = partials_[--n], lo = 0;
+  while (n > 0) {
+    const double x = hi, y = partials_[--n];
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo != 0) break;
+  }
+  if (n > 0 && ((lo < 0 && partials_[n - 1] < 0) || (lo > 0 && partials_[n - 1] > 0))) {
+    const double y = lo * 2, x = hi + y;
+    if (y == x - hi) hi = x;
+  }
+  return hi;
 }
 
 std::uint64_t binomial_quantile(std::uint64_t n, double prob, double p) {
@@ -129,60 +224,68 @@ double spearman(std::span<const double> x, std::span<const double> y) {
   return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0.0;
 }
 
-Summary summarize(std::span<const double> x, std::span<const double> q,
-                  std::vector<double>& scratch) {
+RankPlan plan_ranks(std::uint64_t n, std::span<const double> q, bool full) {
+  RankPlan p;
+  p.n = n;
+  if (n == 0) return p;
+  if (full) {
+    p.tail = (n + 19) / 20;
+    p.ranks.push_back(p.tail - 1);
+  }
+  for (double qi : q) {
+    p.pos.push_back(type7_position(n, qi));
+    p.ranks.push_back(p.pos.back().first);
+    if (p.pos.back().second != 0.0) p.ranks.push_back(p.pos.back().first + 1);
+    if (!full) continue;
+    p.ci.push_back(percentile_ci_ranks(n, qi));
+    p.ranks.push_back(p.ci.back().first - 1);
+    p.ranks.push_back(p.ci.back().second - 1);
+  }
+  std::sort(p.ranks.begin(), p.ranks.end());
+  p.ranks.erase(std::unique(p.ranks.begin(), p.ranks.end()), p.ranks.end());
+  return p;
+}
+
+Summary finish_summary(const Moments& m, const RankPlan& plan, std::span<const double> at_ranks,
+                       double tail_sum) {
+  assert(m.n == plan.n && at_ranks.size() == plan.ranks.size());
   Summary s;
-  s.n = x.size();
+  s.n = m.n;
   if (s.n == 0) return s;
   const double n = static_cast<double>(s.n);
-
-  s.mean = stable_sum(x) / n;
-  double sq = 0, total_sq = 0;
-  std::uint64_t positive = 0, zero = 0;
-  s.min = x[0];
-  s.max = x[0];
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double d = x[i] - s.mean;
-    sq += d * d;
-    if ((i + 1) % kSumChunk == 0) total_sq += std::exchange(sq, 0.0);
-    positive += x[i] > 0;
-    zero += x[i] == 0;
-    s.min = std::min(s.min, x[i]);
-    s.max = std::max(s.max, x[i]);
-  }
-  total_sq += sq;
-  s.sd = s.n > 1 ? std::sqrt(total_sq / (n - 1)) : 0.0;
+  s.mean = m.sum / n;
+  s.sd = s.n > 1 ? std::sqrt(m.m2 / (n - 1)) : 0.0;
   s.std_error = s.sd / std::sqrt(n);
-  s.p_positive = static_cast<double>(positive) / n;
-  s.p_zero = static_cast<double>(zero) / n;
-
-  // Every order statistic the summary needs, selected in one pass.
-  const std::uint64_t tail = (s.n + 19) / 20;
-  std::vector<std::uint64_t> ranks{tail - 1};
-  std::vector<std::pair<std::uint64_t, double>> pos;
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> ci;
-  for (double qi : q) {
-    pos.push_back(type7_position(s.n, qi));
-    ranks.push_back(pos.back().first);
-    if (pos.back().second != 0.0) ranks.push_back(pos.back().first + 1);
-    ci.push_back(percentile_ci_ranks(s.n, qi));
-    ranks.push_back(ci.back().first - 1);
-    ranks.push_back(ci.back().second - 1);
-  }
-  std::sort(ranks.begin(), ranks.end());
-  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
-
-  scratch.assign(x.begin(), x.end());
-  select_ranks(scratch, ranks);
-  for (std::size_t i = 0; i < q.size(); ++i) {
-    s.percentiles.push_back(type7_value(scratch, pos[i].first, pos[i].second));
-    s.ci95.emplace_back(scratch[ci[i].first - 1], scratch[ci[i].second - 1]);
-  }
-  // The lowest `tail` values sit in scratch[0, tail); sort them so the sum's
-  // order (and so its rounding) is canonical.
-  std::sort(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(tail));
-  s.cvar5 = stable_sum(std::span<const double>(scratch.data(), tail)) / static_cast<double>(tail);
+  s.min = m.min;
+  s.max = m.max;
+  s.p_positive = static_cast<double>(m.positive) / n;
+  s.p_zero = static_cast<double>(m.zero) / n;
+  s.p_negative = static_cast<double>(m.n - m.positive - m.zero) / n;
+  auto at = [&](std::uint64_t rank) {
+    const auto it = std::lower_bound(plan.ranks.begin(), plan.ranks.end(), rank);
+    assert(it != plan.ranks.end() && *it == rank);
+    return at_ranks[static_cast<std::size_t>(it - plan.ranks.begin())];
+  };
+  for (const auto& [lo, frac] : plan.pos)
+    s.percentiles.push_back(frac == 0.0 ? at(lo) : at(lo) + frac * (at(lo + 1) - at(lo)));
+  for (const auto& [l, u] : plan.ci) s.ci95.emplace_back(at(l - 1), at(u - 1));
+  if (plan.tail > 0) s.cvar5 = tail_sum / static_cast<double>(plan.tail);
   return s;
+}
+
+Summary summarize(std::span<const double> x, std::span<const double> q,
+                  std::vector<double>& scratch, bool full) {
+  if (x.empty()) return {};
+  const RankPlan plan = plan_ranks(x.size(), q, full);
+  scratch.assign(x.begin(), x.end());
+  select_ranks(scratch, plan.ranks);
+  std::vector<double> at_ranks;
+  for (std::uint64_t r : plan.ranks) at_ranks.push_back(scratch[r]);
+  // The lowest `tail` values sit in scratch[0, tail): their exact sum does not depend on their
+  // order.
+  ExactSum tail;
+  for (std::uint64_t i = 0; i < plan.tail; ++i) tail.add(scratch[i]);
+  return finish_summary(column_moments(x), plan, at_ranks, tail.value());
 }
 
 }  // namespace vestsim::engine

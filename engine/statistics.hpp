@@ -1,9 +1,13 @@
-// Summaries of one output column (docs/model.md#8-summaries-over-paths).
+// Summaries of one output column (docs/model.md#8-summaries-over-paths,
+// docs/design.md#16-summaries-that-do-not-depend-on-where-paths-ran).
 //
-// Exact order statistics from the stored column: memory is one scratch copy
-// of the column (8 bytes per path) while a column is summarised. Sums run in
-// path order in fixed chunks, so a summary depends only on the column's
-// values, never on threads or block size.
+// A summary is a pure function of the column's values in path order, so an
+// in-memory run, a two-pass run (engine/two_pass.hpp) and a run split over
+// processes give the same bits:
+//   - moments come from per-chunk partials (kSumChunk paths each, sums in path
+//     order) merged in chunk order (Chan's pairwise update for the sd);
+//   - order statistics are exact (selection, never interpolated buckets);
+//   - the CVaR tail is summed exactly (ExactSum), so its order does not matter.
 //
 // Contracts: percentiles q are in [0, 100] and probabilities in [0, 1]
 // (asserted); columns hold no NaN. Nothing throws but std::bad_alloc and,
@@ -11,11 +15,15 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <utility>
 #include <vector>
 
 namespace vestsim::engine {
+
+// Paths per moment chunk: fixed, never the thread count or block size.
+inline constexpr std::uint64_t kSumChunk = 1 << 14;
 
 struct Summary {
   std::uint64_t n = 0;
@@ -23,14 +31,68 @@ struct Summary {
   double cvar5 = 0;                             // mean of the ceil(n/20) lowest values
   double p_positive = 0;                        // share of values > 0
   double p_zero = 0;                            // share of values == 0 exactly
+  double p_negative = 0;                        // share of values < 0
   std::vector<double> percentiles;              // one per requested q
   std::vector<std::pair<double, double>> ci95;  // [X(l), X(u)] per q
 };
 
+// Streamable moments of a run of values: count, sum (in path order within a
+// chunk, chunks added in order), sum of squared deviations from the mean,
+// extremes and sign counts.
+struct Moments {
+  std::uint64_t n = 0;
+  double sum = 0, m2 = 0;
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  std::uint64_t positive = 0, zero = 0;
+};
+
+// The moments of one chunk (at most kSumChunk values, in path order).
+Moments chunk_moments(std::span<const double> x);
+
+// Appends `next` (the chunk after those in `into`) to `into`: sums add, m2 by
+// Chan's update. Merging the same chunks in the same order gives the same bits.
+void merge_moments(Moments& into, const Moments& next);
+
+// The moments of a whole column: its kSumChunk chunks merged in order.
+Moments column_moments(std::span<const double> x);
+
+// An exact sum of doubles (Shewchuk's non-overlapping partials, as Python's
+// math.fsum): value() is the exactly rounded sum whatever the order of the adds.
+// Requires finite addends whose partial sums stay finite.
+class ExactSum {
+ public:
+  void add(double x);
+  void add(const ExactSum& other);
+  void add_multiple(std::uint64_t k, double v);  // k copies of v, exactly (k < 2^53)
+  double value() const;
+  const std::vector<double>& partials() const { return partials_; }
+
+ private:
+  std::vector<double> partials_;
+};
+
+// The order statistics a summary of n values needs for percentiles q: each
+// type-7 position, each 95% CI (1-based ranks) and, with `full`, the CVaR
+// tail; `ranks` is every 0-based rank needed, sorted and unique.
+struct RankPlan {
+  std::uint64_t n = 0, tail = 0;  // tail = ceil(n/20) with `full`, else 0
+  std::vector<std::pair<std::uint64_t, double>> pos;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ci;
+  std::vector<std::uint64_t> ranks;
+};
+// Requires q in [0, 100]. `full` adds the CI ranks and the CVaR cut.
+RankPlan plan_ranks(std::uint64_t n, std::span<const double> q, bool full);
+
+// The summary from merged moments, the values at plan.ranks (same order) and
+// the exact sum of the plan.tail lowest values. Requires m.n == plan.n.
+Summary finish_summary(const Moments& m, const RankPlan& plan, std::span<const double> at_ranks,
+                       double tail_sum);
+
 // Summarises x for percentiles q (in [0, 100]). `scratch` is reused storage.
-// An empty x gives n = 0 and nothing else.
+// An empty x gives n = 0 and nothing else. Without `full`: no CI and no CVaR.
 Summary summarize(std::span<const double> x, std::span<const double> q,
-                  std::vector<double>& scratch);
+                  std::vector<double>& scratch, bool full = true);
 
 // Smallest k in [0, n] with P(B <= k) >= p for B ~ Binomial(n, prob).
 // Requires prob and p in [0, 1].
@@ -53,7 +115,7 @@ std::vector<double> select_percentiles(std::span<double> v, std::span<const doub
 // either is constant). Reads the first min(x.size(), y.size()) values of each.
 double spearman(std::span<const double> x, std::span<const double> y);
 
-// Sum of x in path order, in fixed chunks: the same bits for the same column.
+// Sum of x in path order, in kSumChunk chunks: column_moments(x).sum.
 double stable_sum(std::span<const double> x);
 
 }  // namespace vestsim::engine

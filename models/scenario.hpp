@@ -116,6 +116,7 @@ struct Scenario {
   std::uint64_t paths = 100000, seed = 1;
   int threads = 0;
   std::uint32_t block = 4096;
+  std::string precision;  // simulation.precision: "p_win=0.002,..." (models/studies/precision.hpp)
   double departure_rate = 0;
   // departure: {at_month: m}: leaves at month m on every path; -1 when not
   // given (docs/model.md#2-the-employee). Exactly one of the two is set.

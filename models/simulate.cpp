@@ -3,11 +3,16 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cstddef>
+#include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
 #include "engine/lanes.hpp"
+#include "engine/mpi.hpp"
 #include "engine/parallel.hpp"
+#include "engine/statistics.hpp"
 #include "models/company_paths.hpp"
 #include "models/offer_pricing.hpp"
 
@@ -156,66 +161,103 @@ DrawPlan plan_draws(const CompiledScenario& cs) {
   return DrawPlan(log, kPlanPaths, kPlanShare);
 }
 
+// Paths [begin, end) into r, path i at index i - base. Allocates the kernel
+// and one path's scratch per call (a block), nothing per path.
 template <bool kTimeline>
-void run_all(const CompiledScenario& cs, const SimOptions& opt, SimResult& r) {
+void run_range(const CompiledScenario& cs, const SimOptions& opt, const DrawPlan* plan,
+               std::uint64_t begin, std::uint64_t end, std::uint64_t base, SimResult& r) {
   const std::size_t n_offers = cs.offers.size(), n_companies = cs.companies.size();
   const int years = cs.timeline_years;
+  PathKernel<kTimeline> kernel(cs, plan ? PathDraws(plan) : PathDraws());
+  kernel.draws().set_end(end);
+  std::vector<double> cash(n_offers), equity(n_offers), salary(n_offers);
+  std::vector<Outcome> outcome(n_companies);
+  std::vector<double> buckets(kTimeline ? n_offers * (years + 1) : 0);
+  const int slots = input_slots(static_cast<int>(n_companies), static_cast<int>(n_offers));
+  std::vector<double> inputs(opt.record_inputs ? slots : 0);
+  std::vector<double> tax(cs.has_tax ? n_offers : 0);
+  const Outputs out{cash.data(),
+                    equity.data(),
+                    salary.data(),
+                    outcome.data(),
+                    buckets.data(),
+                    opt.record_inputs ? inputs.data() : nullptr,
+                    cs.has_tax ? tax.data() : nullptr};
+  for (std::uint64_t path = begin; path < end; ++path) {
+    kernel.run(path, out);
+    const std::uint64_t i = path - base;
+    for (std::size_t o = 0; o < n_offers; ++o) {
+      r.cash[o][i] = cash[o];
+      r.equity[o][i] = equity[o];
+      r.total[o][i] = cash[o] + equity[o];
+      if (cs.has_tax) r.tax[o][i] = tax[o];
+      if (opt.salary_column) r.salary_bonus[o][i] = salary[o];
+      if constexpr (kTimeline) {
+        // Bucket 0 holds month 0 (signing bonus); bucket y holds months 12(y-1)+1 .. 12y.
+        const double* b = buckets.data() + o * (years + 1);
+        double cum = b[0];
+        for (int y = 1; y <= years; ++y) {
+          cum += b[y];
+          r.timeline[o * years + y - 1][i] = static_cast<float>(cum);
+        }
+      }
+    }
+    for (std::size_t c = 0; c < n_companies; ++c)
+      if (!r.outcome[c].empty()) r.outcome[c][i] = static_cast<std::uint8_t>(outcome[c]);
+    for (std::size_t k = 0; k < cs.compare.size(); ++k)
+      r.diff[k][i] = r.total[cs.compare[k].a][i] - r.total[cs.compare[k].b][i];
+    if (opt.record_inputs)
+      for (int k = 0; k < slots; ++k) r.inputs[k][i] = inputs[k];
+  }
+}
+
+// Paths [first, last) into r, path i at index i - base, in blocks of opt.block.
+template <bool kTimeline>
+void run_all(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t first,
+             std::uint64_t last, std::uint64_t base, SimResult& r) {
   const bool lanes = engine::simd_target() != engine::SimdTarget::kScalar;
   const DrawPlan plan = lanes ? plan_draws(cs) : DrawPlan();
   engine::run_blocks(
-      engine::BlockPlan{opt.paths, opt.block}, opt.threads,
+      engine::BlockPlan{last - first, opt.block}, opt.threads,
       [&](std::uint64_t, std::uint64_t begin, std::uint64_t end) {
-        PathKernel<kTimeline> kernel(cs, lanes ? PathDraws(&plan) : PathDraws());
-        kernel.draws().set_end(end);
-        std::vector<double> cash(n_offers), equity(n_offers), salary(n_offers);
-        std::vector<Outcome> outcome(n_companies);
-        std::vector<double> buckets(kTimeline ? n_offers * (years + 1) : 0);
-        const int slots = input_slots(static_cast<int>(n_companies), static_cast<int>(n_offers));
-        std::vector<double> inputs(opt.record_inputs ? slots : 0);
-        std::vector<double> tax(cs.has_tax ? n_offers : 0);
-        const Outputs out{cash.data(),
-                          equity.data(),
-                          salary.data(),
-                          outcome.data(),
-                          buckets.data(),
-                          opt.record_inputs ? inputs.data() : nullptr,
-                          cs.has_tax ? tax.data() : nullptr};
-        for (std::uint64_t i = begin; i < end; ++i) {
-          kernel.run(i, out);
-          for (std::size_t o = 0; o < n_offers; ++o) {
-            r.cash[o][i] = cash[o];
-            r.equity[o][i] = equity[o];
-            r.total[o][i] = cash[o] + equity[o];
-            if (cs.has_tax) r.tax[o][i] = tax[o];
-            if (opt.salary_column) r.salary_bonus[o][i] = salary[o];
-            if constexpr (kTimeline) {
-              // Bucket 0 holds month 0 (signing bonus); bucket y holds months 12(y-1)+1 .. 12y.
-              const double* b = buckets.data() + o * (years + 1);
-              double cum = b[0];
-              for (int y = 1; y <= years; ++y) {
-                cum += b[y];
-                r.timeline[o * years + y - 1][i] = static_cast<float>(cum);
-              }
-            }
-          }
-          for (std::size_t c = 0; c < n_companies; ++c)
-            if (!r.outcome[c].empty()) r.outcome[c][i] = static_cast<std::uint8_t>(outcome[c]);
-          for (std::size_t k = 0; k < cs.compare.size(); ++k)
-            r.diff[k][i] = r.total[cs.compare[k].a][i] - r.total[cs.compare[k].b][i];
-          if (opt.record_inputs)
-            for (int k = 0; k < slots; ++k) r.inputs[k][i] = inputs[k];
-        }
+        run_range<kTimeline>(cs, opt, lanes ? &plan : nullptr, first + begin, first + end, base, r);
       },
       opt.progress);
 }
 
+// Sends this rank's share of every column to rank 0, where they land in path order.
+void gather_columns(SimResult& r, std::uint64_t paths, std::uint64_t block) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
+  for (int k = 0; k < engine::mpi::size(); ++k)
+    ranges.push_back(engine::mpi::share_paths(paths, block, k));
+  const auto [first, last] = ranges[engine::mpi::rank()];
+  const auto gather = [&](auto& columns) {
+    for (auto& col : columns) {
+      if (col.empty()) continue;  // a public company's outcome: no column
+      using T = typename std::decay_t<decltype(col)>::value_type;
+      const std::span<const std::byte> mine = std::as_bytes(std::span(col).first(last - first));
+      engine::mpi::gather_ranges(
+          mine,
+          engine::mpi::root() ? std::as_writable_bytes(std::span(col)) : std::span<std::byte>(),
+          sizeof(T), ranges);
+    }
+  };
+  gather(r.cash);
+  gather(r.equity);
+  gather(r.total);
+  gather(r.salary_bonus);
+  gather(r.diff);
+  gather(r.tax);
+  gather(r.outcome);
+  gather(r.timeline);
+  gather(r.inputs);
+}
+
 }  // namespace
 
-SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {
-  assert(opt.block > 0);
+SimResult allocate_result(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t n) {
   SimResult r;
-  r.paths = opt.paths;
-  const std::size_t n = opt.paths;
+  r.paths = n;
   for (std::size_t o = 0; o < cs.offers.size(); ++o) {
     r.cash.emplace_back(n);
     r.equity.emplace_back(n);
@@ -235,11 +277,30 @@ SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {
     r.inputs.assign(
         input_slots(static_cast<int>(cs.companies.size()), static_cast<int>(cs.offers.size())),
         std::vector<double>(n));
+  return r;
+}
+
+void simulate_range(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t begin,
+                    std::uint64_t end, SimResult& into) {
+  assert(begin <= end && end - begin <= into.paths && !opt.timeline);
+  run_range<false>(cs, opt, nullptr, begin, end, begin, into);
+}
+
+SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {
+  assert(opt.block > 0);
+  const bool split = opt.distribute && engine::mpi::size() > 1;
+  const auto [first, last] =
+      split ? engine::mpi::share_paths(opt.paths, engine::kSumChunk, engine::mpi::rank())
+            : std::pair<std::uint64_t, std::uint64_t>{0, opt.paths};
+  // Rank 0 holds every path; another rank only its own share, from index 0.
+  const std::uint64_t base = engine::mpi::root() ? 0 : first;
+  SimResult r = allocate_result(cs, opt, engine::mpi::root() || !split ? opt.paths : last - first);
   const auto start = std::chrono::steady_clock::now();
   if (opt.timeline)
-    run_all<true>(cs, opt, r);
+    run_all<true>(cs, opt, first, last, split ? base : 0, r);
   else
-    run_all<false>(cs, opt, r);
+    run_all<false>(cs, opt, first, last, split ? base : 0, r);
+  if (split) gather_columns(r, opt.paths, engine::kSumChunk);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

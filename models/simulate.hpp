@@ -23,6 +23,9 @@ struct SimOptions {
   bool salary_column = false;  // salary + bonus per offer (break-even on base)
   bool record_inputs = false;  // the sampled inputs per path (rank correlations)
   std::atomic<std::uint64_t>* progress = nullptr;  // counts finished paths
+  // Share the paths among MPI ranks (engine/mpi.hpp) as whole kSumChunk blocks;
+  // the columns are gathered on rank 0 (docs/design.md#18-mpi-runs). Collective.
+  bool distribute = false;
 };
 
 struct SimResult {
@@ -45,8 +48,21 @@ struct SimResult {
 };
 
 // Requires options.block > 0 and cs from compile(). Throws std::bad_alloc when
-// the columns do not fit; a path never throws.
+// the columns do not fit; a path never throws. With options.distribute on an
+// MPI job of several ranks, only rank 0's result holds every path (the others
+// hold their own share, from index 0).
 SimResult simulate(const CompiledScenario& cs, const SimOptions& options);
+
+// The columns simulate() allocates for `paths` paths with `options`.
+SimResult allocate_result(const CompiledScenario& cs, const SimOptions& options,
+                          std::uint64_t paths);
+
+// Paths [begin, end) exactly as simulate() computes them, path begin + i at
+// index i of `into`'s columns (allocate_result with the same options, at
+// least end - begin paths). No timeline. For runs that stream chunks of paths
+// instead of storing them all (models/studies/run.hpp). On the calling thread.
+void simulate_range(const CompiledScenario& cs, const SimOptions& options, std::uint64_t begin,
+                    std::uint64_t end, SimResult& into);
 
 // One path, for tests and benchmarks (allocates: not for the hot loop).
 struct PathValues {

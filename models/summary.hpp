@@ -53,6 +53,15 @@ struct RunSummary {
   std::uint64_t paths = 0, seed = 0;
   int threads = 0;
   double seconds = 0;
+  bool two_pass = false;  // simulated twice instead of stored (models/studies/run.hpp)
+  // A run that stopped at a precision (models/studies/precision.hpp): each
+  // target and the half-width reached at `paths`; empty otherwise.
+  struct Precision {
+    std::string name;
+    double target = 0, half_width = 0;
+  };
+  std::vector<Precision> precision;
+  bool precision_met = false;
   std::vector<double> percentiles;
   double risk_aversion = 0, wealth = 0;
   double horizon_years = 0, liquidity_horizon_years = 0;
@@ -71,6 +80,16 @@ struct RunSummary {
 double certainty_equivalent(std::span<const double> total, double gamma, double wealth,
                             std::vector<double>& scratch);
 
+// CRRA utility of each total, in units of scale = max(1, wealth):
+// log(w) (gamma = 1) or w^(1 - gamma), w = max(0, (wealth + total) / scale).
+// Writes total.size() values to out. Requires gamma > 0.
+void crra_utilities(std::span<const double> total, double gamma, double wealth, double* out);
+
+// The certainty equivalent from the mean of crra_utilities and the smallest
+// total: -wealth when gamma >= 1 and some path leaves no wealth. Requires gamma > 0.
+double certainty_equivalent_from(double mean_utility, double min_total, double gamma,
+                                 double wealth);
+
 // The median (P50, the engine's percentile rule) of a column; copies it.
 // Requires a non-empty column.
 double median(std::span<const double> column);
@@ -82,6 +101,11 @@ double share_positive(std::span<const double> diff);
 // x's percentile q if q is among the summary's requested percentiles.
 std::optional<double> percentile_at(const RunSummary& s, const engine::Summary& x, double q);
 
+// A RunSummary with the run's description filled in and no statistics.
+RunSummary summary_header(const Scenario& s, std::uint64_t paths, int threads, std::uint64_t seed);
+
+// Summarises the stored columns of r (models/run_columns.hpp), the fan chart
+// too when r kept a timeline.
 RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
                          int threads, std::uint64_t seed);
 

@@ -62,6 +62,7 @@ void read_simulation(Node& n, Scenario& s) {
   s.seed = static_cast<std::uint64_t>(n.integer("seed", 1.0, whole(0, 9.007199254740992e15)));
   s.threads = static_cast<int>(n.integer("threads", 0.0, whole(0, 1024)));
   s.block = static_cast<std::uint32_t>(n.integer("block", 4096.0, whole(1, 1 << 24)));
+  s.precision = n.string("precision", std::string());
 }
 
 void read_departure(Node& n, Scenario& s) {

@@ -27,8 +27,20 @@ struct RunStudy {
   RunSummary summary;  // what every run report prints
 };
 
-// Simulates `cs` (compiled from `s`) and summarises it. Throws what simulate
-// throws (std::bad_alloc when the columns do not fit).
+// Simulates `cs` (compiled from `s`) and summarises it. On an MPI job the
+// paths are shared among the ranks (SimOptions::distribute) and only rank 0
+// gets the columns and the summary. Collective. Throws what simulate throws
+// (std::bad_alloc when the columns do not fit).
 RunStudy run_study(const Scenario& s, const CompiledScenario& cs, const StudyOptions& o = {});
+
+// The summary run_study gives, bit for bit, without storing the columns:
+// every chunk of paths is simulated twice (engine/two_pass.hpp,
+// docs/design.md#17-two-pass-runs-exact-summaries-in-bounded-memory). The
+// result holds no paths and the summary no fan chart (o.timeline and
+// o.salary_column are not available). o.progress counts both passes. On an
+// MPI job the chunks are shared among ranks; only rank 0 gets the summary.
+// Collective. Throws std::bad_alloc.
+RunStudy run_study_two_pass(const Scenario& s, const CompiledScenario& cs,
+                            const StudyOptions& o = {});
 
 }  // namespace vestsim::models

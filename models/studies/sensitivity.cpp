@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "engine/mpi.hpp"
 #include "engine/statistics.hpp"
 
 namespace vestsim::models {
@@ -52,23 +53,44 @@ TornadoResult run_sensitivity(const Scenario& s, Comparison cmp, std::uint64_t p
   out.q_high = q_high;
   out.basis = basis;
   out.regimes = regime_labels(s);
+  // Run 0 is the base (inputs recorded, for the rank correlations), run 1 + 2i
+  // (2 + 2i) holds input i at q_low (q_high). On an MPI job run j belongs to
+  // rank j % ranks; rank 0 gets every figure (docs/design.md#18-mpi-runs).
+  const std::vector<UncertainInput> inputs = uncertain_inputs(one);
+  const std::size_t runs = 1 + 2 * inputs.size();
+  const auto ranks = static_cast<std::size_t>(engine::mpi::size());
+  std::vector<Point> points(runs);
   SimResult main_run;
-  const Point b = measure(base, cmp, basis, paths, threads, true, &main_run, progress);
+  std::vector<double> figures;  // this rank's points, in its order
+  for (std::size_t j = static_cast<std::size_t>(engine::mpi::rank()); j < runs; j += ranks) {
+    CompiledScenario pinned = base;
+    if (j > 0) pin_input(pinned, inputs[(j - 1) / 2], j % 2 == 1 ? q_low : q_high);
+    points[j] =
+        measure(pinned, cmp, basis, paths, threads, j == 0, j == 0 ? &main_run : nullptr, progress);
+    figures.insert(figures.end(), {points[j].median, points[j].win});
+  }
+  if (ranks > 1) {
+    const std::vector<double> all =
+        engine::mpi::values_of<double>(engine::mpi::gather(engine::mpi::bytes_of(figures)));
+    if (!engine::mpi::root()) return out;
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < ranks; ++r)
+      for (std::size_t j = r; j < runs; j += ranks, at += 2) points[j] = {all[at], all[at + 1]};
+  }
   const std::vector<double> main_diff = basis_diff(main_run, cmp.a, cmp.b, 0, basis);
-  out.median_base = b.median;
-  out.win_base = b.win;
-  for (const UncertainInput& in : uncertain_inputs(one)) {
+  out.median_base = points[0].median;
+  out.win_base = points[0].win;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const UncertainInput& in = inputs[i];
     TornadoBar bar;
     bar.input = in.name;
     CompiledScenario lo = base, hi = base;
     bar.low_value = pin_input(lo, in, q_low);
     bar.high_value = pin_input(hi, in, q_high);
-    const Point pl = measure(lo, cmp, basis, paths, threads, false, nullptr, progress);
-    const Point ph = measure(hi, cmp, basis, paths, threads, false, nullptr, progress);
-    bar.median_low = pl.median;
-    bar.median_high = ph.median;
-    bar.win_low = pl.win;
-    bar.win_high = ph.win;
+    bar.median_low = points[1 + 2 * i].median;
+    bar.median_high = points[2 + 2 * i].median;
+    bar.win_low = points[1 + 2 * i].win;
+    bar.win_high = points[2 + 2 * i].win;
     // A parameter (or an unrecorded input) has no per-path value to rank: 0.
     bar.spearman = in.slot >= 0 ? engine::spearman(main_run.inputs[in.slot], main_diff) : 0.0;
     out.bars.push_back(bar);

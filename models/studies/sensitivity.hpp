@@ -43,6 +43,8 @@ struct TornadoResult {
 
 // Runs 1 + 2 x inputs simulations of `paths` paths (same seed: common random numbers).
 // The difference, its median, P(a beats b) and the rank correlations are on `basis`.
+// On an MPI job the runs are shared among ranks and the result is complete on
+// rank 0 only (collective).
 // Requires cmp.a, cmp.b to index s.offers, paths > 0 and 0 < q_low, q_high < 1.
 // Throws what compile() throws.
 TornadoResult run_sensitivity(const Scenario& s, Comparison cmp, std::uint64_t paths, int threads,

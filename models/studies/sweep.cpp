@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+#include "engine/mpi.hpp"
 #include "engine/parallel.hpp"
 #include "models/compiled.hpp"
 #include "models/studies/run.hpp"
@@ -47,7 +48,13 @@ SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<
     res.grids.push_back(axis.values);
   }
   res.points.resize(points.size());
-  engine::for_each_index(points.size(), first.threads, [&](std::size_t k) {
+  // On an MPI job point k belongs to rank k % ranks (docs/design.md#18-mpi-runs).
+  const auto ranks = static_cast<std::size_t>(engine::mpi::size());
+  const auto me = static_cast<std::size_t>(engine::mpi::rank());
+  std::vector<std::size_t> mine;
+  for (std::size_t k = me; k < points.size(); k += ranks) mine.push_back(k);
+  engine::for_each_index(mine.size(), first.threads, [&](std::size_t j) {
+    const std::size_t k = mine[j];
     Scenario s = scenarios[k];
     s.compare = {cmp};
     const CompiledScenario cs = compile(s, s.seed);
@@ -59,6 +66,19 @@ SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<
                      median(basis_total(r, cmp.b, basis)), median(diff)};
     if (progress) progress->fetch_add(1);
   });
+  if (ranks > 1) {
+    // Rank r sends its points' figures in its order; rank 0 puts them back in place.
+    std::vector<double> figures;
+    for (std::size_t k : mine)
+      figures.insert(figures.end(), {res.points[k].p_a_beats_b, res.points[k].p50_a,
+                                     res.points[k].p50_b, res.points[k].p50_diff});
+    const std::vector<double> all =
+        engine::mpi::values_of<double>(engine::mpi::gather(engine::mpi::bytes_of(figures)));
+    std::size_t at = 0;
+    for (std::size_t r = 0; r < ranks && engine::mpi::root(); ++r)
+      for (std::size_t k = r; k < points.size(); k += ranks, at += 4)
+        res.points[k] = {points[k], all[at], all[at + 1], all[at + 2], all[at + 3]};
+  }
   return res;
 }
 

@@ -46,6 +46,9 @@ struct SweepResult {
 // the first scenario's threads), each on one thread, so results do not depend
 // on the thread count. `progress`, if given, counts finished points. Every figure is on
 // `basis` (basis_total, basis_diff).
+// on the thread count. On an MPI job point k runs on rank k % ranks and the
+// result is complete on rank 0 only (collective). `progress`, if given,
+// counts this rank's finished points.
 // Requires one scenario per point, all with the same offers.
 SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<SweepAxis>& axes,
                       Comparison cmp, Basis basis = Basis::kPreTax,

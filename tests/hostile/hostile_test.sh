@@ -198,7 +198,11 @@ expect "a bonus multiplier of 1e300" 2 "multiplier" "$vestsim" run huge_bonus.ya
 
 ########################################################################
 # Memory: every command estimates its peak first and refuses with exit 1.
-expect "run 1e9 paths" 1 "memory" "$vestsim" run --paths 1e9
+# Above --memory-budget (default half the RAM) a run goes to two passes instead
+# (docs/design.md#17-two-pass-runs-exact-summaries-in-bounded-memory); with a
+# budget it cannot honour in memory it is still refused before allocating.
+expect "run 1e9 paths in memory" 1 "memory" "$vestsim" run --paths 1e9 --memory-budget 1TB
+expect "HTML of 1e9 paths" 2 "need the paths in memory" "$vestsim" run --paths 1e9 --format html
 expect "breakeven 1e9 paths" 1 "memory" "$vestsim" breakeven --paths 1e9
 expect "breakeven --solve base 1e9 paths" 1 "memory" "$vestsim" breakeven --solve base --paths 1e9
 expect "sweep 400 points of 1e9 paths" 1 "memory" "$vestsim" sweep --paths 1e9 --vary 'offers.hf_ask.base=1:400:1'

@@ -3,10 +3,13 @@
 #include "tools/cli/cli.hpp"
 
 #include <cstdlib>
+#include <cstdio>
 #include <iostream>
 #include <string>
 
 #include "engine/lanes.hpp"
+
+#include "engine/mpi.hpp"
 
 #include "tools/cli/commands.hpp"
 #include "tools/cli/options.hpp"
@@ -58,6 +61,12 @@ void apply_simd_environment() {
 
 int run_cli(int argc, char** argv) {
   install_output_signal_handlers();
+  if (!engine::mpi::root()) {
+    // Ranks other than 0 compute their share and say nothing: rank 0 speaks and writes
+    // for the job (its messages are theirs too: every rank reads the same inputs).
+    static_cast<void>(std::freopen("/dev/null", "w", stdout));
+    static_cast<void>(std::freopen("/dev/null", "w", stderr));
+  }
   const ParsedCommand parsed = parse_command_line(argc, argv, std::cout, std::cerr);
   try {
     apply_simd_environment();

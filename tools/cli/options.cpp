@@ -1,12 +1,15 @@
 #include "tools/cli/options.hpp"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <ostream>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "models/studies/precision.hpp"
 #include "tools/version.hpp"
 
 namespace vestsim::tools {
@@ -202,6 +205,37 @@ struct Parser {
     add_simulation_flags(run_app, run.sim);
     run_app->add_option("--paths-out", run.paths_out,
                         "Also write the per-path columns (.csv, or .npy for numpy)");
+    run_app
+        ->add_option("--memory-budget", run.memory_budget,
+                     "Memory the per-path columns may take (e.g. 100MB, 8GB; default half the "
+                     "RAM); above it a run simulates twice instead, with the same report")
+        ->type_name("SIZE")
+        ->transform(CLI::Validator(
+            [](std::string& text) {
+              const std::optional<double> v = parse_bytes(text);
+              if (!v)
+                return fmt::format("--memory-budget: expected a size like 100MB, got '{}'", text);
+              text = fmt::format("{:.17g}", *v);
+              return std::string();
+            },
+            ""));
+    run_app
+        ->add_option(
+            "--precision", run.precision,
+            "Run until each named 95% CI half-width is reached, e.g. "
+            "p_win=0.002,p50_diff=1000 (p_win, mean_diff, p50_diff, mean_total, p50_total)")
+        ->type_name("NAME=HW,...")
+        ->check(CLI::Validator(
+            [](const std::string& text) {
+              std::string error;
+              return models::parse_precision(text, error) ? std::string() : error;
+            },
+            ""));
+    run_app
+        ->add_option("--max-paths", run.max_paths,
+                     "Where a --precision run stops if the targets are not reached (default 1e7)")
+        ->type_name("N")
+        ->transform(count(1));
     run_app->footer(
         "Examples:\n  vestsim run\n  vestsim run scenarios/hf-nyc-vs-anthropic.yaml --paths 1e6\n"
         "  vestsim run scenarios/ --format html --format json --out report/");
@@ -363,6 +397,29 @@ std::optional<std::uint64_t> parse_count(const std::string& text, double lo) {
       v > static_cast<double>(kMaxCount))
     return std::nullopt;
   return static_cast<std::uint64_t>(v);
+}
+
+std::optional<double> parse_bytes(const std::string& text) {
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(text, &used);
+  } catch (...) {
+    return std::nullopt;
+  }
+  std::string unit = text.substr(used);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  static constexpr std::pair<std::string_view, double> kUnits[] = {
+      {"", 1},          {"B", 1},
+      {"K", 1e3},       {"KB", 1e3},
+      {"M", 1e6},       {"MB", 1e6},
+      {"G", 1e9},       {"GB", 1e9},
+      {"T", 1e12},      {"TB", 1e12},
+      {"KIB", 1024},    {"MIB", 1 << 20},
+      {"GIB", 1 << 30}, {"TIB", 1099511627776.0}};
+  for (const auto& [name, scale] : kUnits)
+    if (unit == name && v * scale >= 1 && std::isfinite(v * scale)) return v * scale;
+  return std::nullopt;
 }
 
 std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string& error) {

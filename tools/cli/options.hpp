@@ -32,8 +32,11 @@ struct SimulationFlags {
 };
 
 struct RunOptions {
-  std::vector<std::string> scenarios;  // files or folders; empty = the built-in scenario
-  std::string paths_out;               // --paths-out: per-path columns (.csv or .npy)
+  std::vector<std::string> scenarios;   // files or folders; empty = the built-in scenario
+  std::string paths_out;                // --paths-out: per-path columns (.csv or .npy)
+  std::optional<double> memory_budget;  // --memory-budget, bytes (default: half the RAM)
+  std::string precision;  // --precision NAME=HALF_WIDTH,... (else simulation.precision)
+  std::uint64_t max_paths = 10000000;  // --max-paths: where a --precision run stops anyway
   SimulationFlags sim;
 };
 
@@ -108,5 +111,10 @@ constexpr std::uint64_t kMaxCount = std::uint64_t{1} << 53;
 // A whole number in [lo, kMaxCount] written plainly (read exactly) or in e
 // notation; nullopt otherwise.
 std::optional<std::uint64_t> parse_count(const std::string& text, double lo);
+
+// A size in bytes: a number (e notation too) with an optional unit B, KB, MB,
+// GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), the B
+// optional ("100MB", "1.5G", "512k"). nullopt for anything else or a size < 1 byte.
+std::optional<double> parse_bytes(const std::string& text);
 
 }  // namespace vestsim::tools

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/mpi.hpp"
 #include "tools/cli/support.hpp"
 
 namespace vestsim::tools {
@@ -135,6 +136,7 @@ void OutputFile::commit() {
 }
 
 void write_file(const fs::path& path, const std::string& content, bool create_folder) {
+  if (!engine::mpi::root()) return;  // rank 0 writes for an MPI job
   OutputFile out(path, create_folder);
   out.write(content);
   out.commit();

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/mpi.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/paths_out.hpp"
 #include "tools/cli/support.hpp"
@@ -132,6 +133,21 @@ std::vector<Format> distinct_formats(const SimulationFlags& f) {
   return formats;
 }
 
+// One scenario's run: to its --precision (or simulation.precision) if any,
+// within the memory budget. Throws UsageError for a bad simulation.precision.
+RunStudy run_one(const Scenario& s, const RunOptions& o, bool html, double budget,
+                 const std::string& in_memory_only) {
+  const std::string& text = o.precision.empty() ? s.precision : o.precision;
+  if (text.empty())
+    return run_within_budget(s, {.timeline = html}, o.sim.quiet, budget, in_memory_only);
+  std::string error;
+  const auto targets = parse_precision(text, error);
+  if (!targets)
+    throw UsageError((o.precision.empty() ? "simulation.precision " : "--precision ") + error);
+  return run_to_precision(s, *targets, o.max_paths, {.timeline = html}, o.sim.quiet, budget,
+                          in_memory_only);
+}
+
 }  // namespace
 
 int run_command(const RunOptions& o) {
@@ -159,11 +175,16 @@ int run_command(const RunOptions& o) {
                                                         std::nullopt) != scenarios.end();
 
   const bool html = std::find(formats.begin(), formats.end(), Format::kHtml) != formats.end();
+  const double budget = o.memory_budget ? *o.memory_budget : default_memory_budget();
+  const std::string in_memory_only = html                  ? "HTML charts"
+                                     : o.paths_out.empty() ? ""
+                                                           : "--paths-out";
   std::vector<BatchRow> rows;
   std::vector<std::string> stems;
   for (std::size_t k = 0; k < scenarios.size(); ++k) {
     if (!scenarios[k]) continue;
-    const RunStudy run = simulate_scenario(*scenarios[k], {.timeline = html}, f.quiet);
+    const RunStudy run = run_one(*scenarios[k], o, html, budget, in_memory_only);
+    if (!engine::mpi::root()) continue;  // rank 0 holds the summary and writes
     stems.push_back(stem_of(files[k]));
     for (Format format : formats)
       to.write(stems.back(), format, render_run(run, format, &*scenarios[k]));

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/mpi.hpp"
 #include "models/studies/breakeven.hpp"
 #include "models/studies/sensitivity.hpp"
 #include "models/studies/sweep.hpp"
@@ -112,7 +113,12 @@ int breakeven_command(const BreakevenOptions& o) {
                             (after_tax ? 48.0 : 0.0));
   const RunStudy run = simulate_compiled(s, cs, {.salary_column = base}, o.sim.quiet);
   SimResult first_run;
-  if (first) first_run = simulate(first_grant_only(cs, req.offer), sim_options(s));
+  if (first) {
+    SimOptions opt = sim_options(s);
+    opt.distribute = true;  // the same share of paths per rank as the run's
+    first_run = simulate(first_grant_only(cs, req.offer), opt);
+  }
+  if (!engine::mpi::root()) return 0;  // rank 0 holds the columns, solves and writes
   const BreakevenStudy be = study_breakeven(
       s, run.result, req,
       first ? std::span<const double>(first_run.equity[req.offer]) : std::span<const double>());
@@ -141,6 +147,7 @@ int sweep_command(const SweepOptions& o) {
   const SweepResult res =
       run_sweep(scenarios, o.axes, cmp, o.basis.value_or(default_basis(start)), progress.counter());
   progress.stop();
+  if (!engine::mpi::root()) return 0;  // rank 0 holds every point and writes
   emit(o.sim, sweep_report(res, format));
   return 0;
 }
@@ -158,6 +165,7 @@ int sensitivity_command(const SensitivityOptions& o) {
   const TornadoResult t = run_sensitivity(s, cmp, s.paths, s.threads, 0.1, 0.9, progress.counter(),
                                           o.basis.value_or(default_basis(s)));
   progress.stop();
+  if (!engine::mpi::root()) return 0;  // rank 0 holds every bar and writes
   emit(o.sim, tornado_report(t, s.name, s.paths, s.seed, format));
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -12,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/mpi.hpp"
 #include "tools/cli/progress.hpp"
 
 namespace vestsim::tools {
@@ -214,7 +216,77 @@ RunStudy simulate_scenario(const Scenario& s, StudyOptions options, bool quiet) 
   return simulate_compiled(s, cs, options, quiet);
 }
 
+double default_memory_budget() {
+  std::ifstream in("/proc/meminfo");
+  std::string key, unit;
+  double kb = 0;
+  while (in >> key >> kb >> unit)
+    if (key == "MemTotal:") return kb * 1024.0 / 2;
+  return 0;
+}
+
+RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, double budget,
+                           const std::string& in_memory_only) {
+  const CompiledScenario cs = compile(s, s.seed);
+  const double need = column_bytes(cs, options.timeline) * static_cast<double>(s.paths);
+  if (budget <= 0 || need <= budget) return simulate_scenario(s, options, quiet);
+  if (!in_memory_only.empty())
+    throw UsageError(fmt::format(
+        "{} need the paths in memory: {} paths need about {:.2f} GB, above the memory budget of "
+        "{:.2f} GB; raise --memory-budget or use fewer --paths",
+        in_memory_only, s.paths, need / 1e9, budget / 1e9));
+  std::cerr << fmt::format(
+      "vestsim: {} paths need about {:.2f} GB in memory, above the budget of {:.2f} GB "
+      "(--memory-budget): running in two passes (about twice the time, the same report)\n",
+      s.paths, need / 1e9, budget / 1e9);
+  Progress progress(2 * s.paths, quiet);
+  options.progress = progress.counter();
+  try {
+    return run_study_two_pass(s, cs, options);
+  } catch (const std::bad_alloc&) {
+    throw RunError("out of memory while simulating in two passes");
+  }
+}
+
+RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& targets,
+                          std::uint64_t max_paths, StudyOptions options, bool quiet, double budget,
+                          const std::string& in_memory_only) {
+  const bool has_p50 =
+      std::find(s.percentiles.begin(), s.percentiles.end(), 50.0) != s.percentiles.end();
+  for (const PrecisionTarget& t : targets)
+    if (t.name.rfind("p50", 0) == 0 && !has_p50)
+      throw UsageError(fmt::format("--precision {}: needs 50 among report.percentiles", t.name));
+  s.paths = std::min(s.paths, max_paths);
+  for (;;) {
+    RunStudy run = run_within_budget(s, options, quiet, budget, in_memory_only);
+    std::vector<double> reached;
+    bool met = true;
+    for (const PrecisionTarget& t : targets) {
+      reached.push_back(engine::mpi::root() ? precision_half_width(run.summary, t.name) : 0.0);
+      met = met && reached.back() <= t.half_width;
+    }
+    // Rank 0 decides for the job: the other ranks hold no summary.
+    std::uint64_t next =
+        met || s.paths >= max_paths ? 0 : next_paths(s.paths, targets, reached, max_paths);
+    std::vector<std::byte> b(sizeof next);
+    std::memcpy(b.data(), &next, sizeof next);
+    engine::mpi::broadcast(b);
+    std::memcpy(&next, b.data(), sizeof next);
+    if (next == 0) {
+      for (std::size_t i = 0; i < targets.size(); ++i)
+        run.summary.precision.push_back({targets[i].name, targets[i].half_width, reached[i]});
+      run.summary.precision_met = met;
+      return run;
+    }
+    if (!quiet)
+      std::cerr << fmt::format(
+          "vestsim: {} paths do not reach the --precision targets; running {}\n", s.paths, next);
+    s.paths = next;
+  }
+}
+
 void emit(const SimulationFlags& f, const std::string& content) {
+  if (!engine::mpi::root()) return;  // rank 0 writes for an MPI job
   if (!f.out.empty()) return write_file(f.out, content);
   std::cout << content;
   check_stdout();

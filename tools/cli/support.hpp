@@ -9,6 +9,7 @@
 
 #include "models/compiled.hpp"
 #include "models/io/load.hpp"
+#include "models/studies/precision.hpp"
 #include "models/studies/run.hpp"
 #include "tools/cli/options.hpp"
 #include "tools/cli/output.hpp"
@@ -81,6 +82,28 @@ models::RunStudy simulate_compiled(const models::Scenario& s, const models::Comp
 // the run study as simulate_compiled does.
 models::RunStudy simulate_scenario(const models::Scenario& s, models::StudyOptions options,
                                    bool quiet);
+
+// Half the machine's RAM (MemTotal of /proc/meminfo; 0 when unknown): the
+// default --memory-budget.
+double default_memory_budget();
+
+// Runs the run study of `s` in memory when its columns fit in `budget` bytes
+// (0: no limit), else in two passes (models::run_study_two_pass), saying so
+// on stderr. `in_memory_only`, when not empty, names what needs the paths in
+// memory (HTML charts, --paths-out): then a run above the budget is a
+// UsageError instead. Other failures as simulate_scenario.
+models::RunStudy run_within_budget(const models::Scenario& s, models::StudyOptions options,
+                                   bool quiet, double budget, const std::string& in_memory_only);
+
+// Runs `s` as run_within_budget does, first at min(s.paths, max_paths) paths,
+// then at more (models::next_paths: whole blocks in path order) until every
+// target holds or max_paths is reached; the summary is the last run's, with
+// the targets and the half-widths reached. Throws UsageError for a p50 target
+// when 50 is not among the scenario's percentiles. Collective on an MPI job.
+models::RunStudy run_to_precision(models::Scenario s,
+                                  const std::vector<models::PrecisionTarget>& targets,
+                                  std::uint64_t max_paths, models::StudyOptions options, bool quiet,
+                                  double budget, const std::string& in_memory_only);
 
 // The one format of a command that writes only `supported`: the format
 // given (the first of `supported` if none). Throws UsageError naming the

@@ -111,9 +111,16 @@ std::string to_json(const RunSummary& s) {
     cmp.push_back(jc);
   }
   j["comparisons"] = cmp;
+  if (!s.precision.empty()) {
+    ordered_json q = ordered_json::object();
+    for (const auto& p : s.precision)
+      q[p.name] = {{"target", p.target}, {"half_width", p.half_width}};
+    j["precision"] = {{"paths_needed", s.paths}, {"met", s.precision_met}, {"half_widths", q}};
+  }
   j["timing"] = {{"seconds", s.seconds},
                  {"paths_per_second", s.seconds > 0 ? s.paths / s.seconds : 0.0},
-                 {"threads", s.threads}};
+                 {"threads", s.threads},
+                 {"two_pass", s.two_pass}};
   return json_report(std::move(j));
 }
 

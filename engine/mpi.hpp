@@ -1,0 +1,77 @@
+// The engine's only door to MPI (docs/design.md#18-mpi-runs). Every MPI call
+// of vestsim is in engine/mpi.cpp. Built without MPI (VESTSIM_MPI off, or no
+// MPI found), this is one process: rank 0 of 1, and every call is a copy.
+//
+// What crosses ranks is integers (summed: their order does not matter) and
+// bytes gathered in rank order. Work is shared out as contiguous ranges in
+// rank order, so rank order is item order: floating-point results are merged
+// by the caller in item order, never in order of arrival.
+//
+// Contracts: collective calls must be made by every rank in the same order
+// with the same sizes. A failed MPI call aborts the job (MPI's default).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <utility>
+#include <vector>
+
+namespace vestsim::engine::mpi {
+
+// Initialises MPI for the life of the object when built with MPI and started
+// by a launcher (mpirun, srun: their environment names a rank); a plain start
+// stays a job of one without touching MPI. Make one, first thing in main.
+class Session {
+ public:
+  Session(int* argc, char*** argv);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+};
+
+int rank();  // 0 without MPI
+int size();  // 1 without MPI
+inline bool root() {
+  return rank() == 0;
+}
+
+// Items [begin, end) of `items` that rank r of size() handles: contiguous
+// ranges in rank order, sizes differing by at most one.
+std::pair<std::uint64_t, std::uint64_t> share(std::uint64_t items, int r);
+
+// Paths [begin, end) of `paths` that rank r handles: whole blocks of `block`
+// paths (the last one may be short), shared out as share() does.
+std::pair<std::uint64_t, std::uint64_t> share_paths(std::uint64_t paths, std::uint64_t block,
+                                                    int r);
+
+// Element-wise sum over every rank; the result on every rank.
+void sum_all(std::span<std::uint64_t> v);
+
+// Every rank's bytes, concatenated in rank order, on rank 0 (empty elsewhere).
+std::vector<std::byte> gather(std::span<const std::byte> mine);
+
+// Rank 0's bytes on every rank.
+void broadcast(std::vector<std::byte>& bytes);
+
+// Fills `all` on rank 0 with every rank's `elem`-byte items: rank r's items
+// go to [ranges[r].first, ranges[r].second) of `all` (every rank passes the
+// same ranges). Rank 0's own range is already in place in `all`; other ranks
+// send `mine` (their range's items) and pass an empty `all`.
+void gather_ranges(std::span<const std::byte> mine, std::span<std::byte> all, std::size_t elem,
+                   std::span<const std::pair<std::uint64_t, std::uint64_t>> ranges);
+
+// Bytes of a vector of trivially copyable values, and back.
+template <class T>
+std::span<const std::byte> bytes_of(const std::vector<T>& v) {
+  return std::as_bytes(std::span(v));
+}
+template <class T>
+std::vector<T> values_of(const std::vector<std::byte>& b) {
+  std::vector<T> v(b.size() / sizeof(T));
+  std::copy(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(v.size() * sizeof(T)),
+            reinterpret_cast<std::byte*>(v.data()));
+  return v;
+}
+
+}  // namespace vestsim::engine::mpi

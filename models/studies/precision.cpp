@@ -1,0 +1,102 @@
+#include "models/studies/precision.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "engine/statistics.hpp"
+
+namespace vestsim::models {
+
+namespace {
+
+constexpr double kZ95 = 1.959963984540054;  // the 97.5% normal quantile
+
+double wilson_half_width(double p, double n) {
+  const double z2 = kZ95 * kZ95;
+  return kZ95 / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+}
+
+double p50_half_width(const RunSummary& s, const engine::Summary& x) {
+  for (std::size_t i = 0; i < s.percentiles.size(); ++i)
+    if (s.percentiles[i] == 50) return (x.ci95[i].second - x.ci95[i].first) / 2;
+  assert(false && "p50 targets need 50 among the percentiles");
+  return 0;
+}
+
+}  // namespace
+
+const std::vector<std::string_view>& precision_names() {
+  static const std::vector<std::string_view> kNames = {"p_win", "mean_diff", "p50_diff",
+                                                       "mean_total", "p50_total"};
+  return kNames;
+}
+
+std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view text,
+                                                            std::string& error) {
+  std::vector<PrecisionTarget> out;
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    const std::string_view item = text.substr(at, comma - at);
+    const std::size_t eq = item.find('=');
+    const std::string name(item.substr(0, eq == std::string_view::npos ? item.size() : eq));
+    const auto& names = precision_names();
+    std::string list;
+    for (std::string_view n : names) list += (list.empty() ? "" : ", ") + std::string(n);
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      error = fmt::format("'{}': not a quantity; the quantities are {}", name, list);
+      return std::nullopt;
+    }
+    const std::string value = eq == std::string_view::npos ? "" : std::string(item.substr(eq + 1));
+    char* end = nullptr;
+    const double v = value.empty() ? 0 : std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || !(v > 0) || !std::isfinite(v)) {
+      error = fmt::format("'{}': expected {}=HALF_WIDTH with a half-width > 0", item, name);
+      return std::nullopt;
+    }
+    for (const PrecisionTarget& t : out)
+      if (t.name == name) {
+        error = fmt::format("'{}' is named twice", name);
+        return std::nullopt;
+      }
+    out.push_back({name, v});
+    at = comma + 1;
+  }
+  return out;
+}
+
+double precision_half_width(const RunSummary& s, std::string_view name) {
+  double worst = 0;
+  const double n = static_cast<double>(s.paths);
+  for (const ComparisonSummary& c : s.comparisons) {
+    if (name == "p_win") worst = std::max(worst, wilson_half_width(c.p_a_beats_b, n));
+    if (name == "mean_diff") worst = std::max(worst, kZ95 * c.diff.std_error);
+    if (name == "p50_diff") worst = std::max(worst, p50_half_width(s, c.diff));
+  }
+  for (const OfferSummary& o : s.offers) {
+    if (name == "mean_total") worst = std::max(worst, kZ95 * o.total.std_error);
+    if (name == "p50_total") worst = std::max(worst, p50_half_width(s, o.total));
+  }
+  return worst;
+}
+
+std::uint64_t next_paths(std::uint64_t paths, const std::vector<PrecisionTarget>& targets,
+                         const std::vector<double>& reached, std::uint64_t max_paths) {
+  assert(paths < max_paths && targets.size() == reached.size());
+  double ratio = 1;
+  for (std::size_t i = 0; i < targets.size(); ++i)
+    ratio = std::max(ratio, std::pow(reached[i] / targets[i].half_width, 2));
+  const double want = std::ceil(static_cast<double>(paths) * ratio * 1.1);
+  const std::uint64_t block = engine::kSumChunk;
+  std::uint64_t next = want >= static_cast<double>(max_paths)
+                           ? max_paths
+                           : (static_cast<std::uint64_t>(want) + block - 1) / block * block;
+  next = std::max(next, (paths / block + 1) * block);
+  return std::min(next, max_paths);
+}
+
+}  // namespace vestsim::models

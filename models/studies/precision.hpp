@@ -1,0 +1,50 @@
+// Runs that stop at a precision (docs/design.md#19-runs-that-stop-at-a-precision).
+//
+// A target names a reported quantity and the 95% CI half-width it must reach.
+// The run grows in whole kSumChunk blocks, in path order, until every target
+// holds or a path cap is reached. Path i does not depend on how many paths a
+// run has, so a run that stops at N paths reports exactly what --paths N does.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "models/summary.hpp"
+
+namespace vestsim::models {
+
+struct PrecisionTarget {
+  std::string name;  // one of precision_names()
+  double half_width = 0;
+};
+
+// The quantities a target may name, each with what its half-width is:
+//   p_win      P(a beats b), every comparison: Wilson score interval
+//   mean_diff  mean of a - b, every comparison: 1.96 x standard error
+//   p50_diff   median of a - b, every comparison: half the distribution-free 95% CI
+//   mean_total mean total, every offer: 1.96 x standard error
+//   p50_total  median total, every offer: half the distribution-free 95% CI
+// A target holds when the largest half-width over comparisons (offers) is below it.
+const std::vector<std::string_view>& precision_names();
+
+// "p_win=0.002,p50_diff=1000" -> targets, each name once, each value > 0.
+// nullopt with `error` set for anything else.
+std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view text,
+                                                            std::string& error);
+
+// The 95% CI half-width of `name` in s (the largest over comparisons or
+// offers; 0 when there are none). Requires a name of precision_names() and,
+// for the p50 names, 50 among s.percentiles.
+double precision_half_width(const RunSummary& s, std::string_view name);
+
+// The paths of the next batch after a run of `paths` that reached `reached`
+// (one per target): enough, by the 1/sqrt(n) law and 10% more, for the worst
+// target, rounded up to whole kSumChunk blocks, at least one block more and
+// at most max_paths. Requires paths < max_paths.
+std::uint64_t next_paths(std::uint64_t paths, const std::vector<PrecisionTarget>& targets,
+                         const std::vector<double>& reached, std::uint64_t max_paths);
+
+}  // namespace vestsim::models
