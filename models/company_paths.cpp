@@ -187,7 +187,7 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   if (p.growth_volatility > 0 || p.growth_drift != 0) {
     const double w = p.growth_volatility > 0 ? growth_w(c, Tc, draws, shocks) : 0.0;
     G = engine::ieee_exp((p.growth_drift - 0.5 * p.growth_volatility * p.growth_volatility) * Tc +
-                 p.growth_volatility * w);
+                         p.growth_volatility * w);
   }
   const bool ipo = o == Outcome::kIpo;
   const double X =

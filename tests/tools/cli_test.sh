@@ -86,8 +86,9 @@ check "batch to stdout" expect_exit 0 "$vestsim" run "$src"/scenarios/hf-paris-v
   "$src"/scenarios/hf-nyc-vs-anthropic.yaml --paths 1000
 check "batch stdout summary" contains out.txt "Batch summary"
 
-# A run that cannot fit in memory is refused at run time (exit 1), before allocating.
-check "too many paths" expect_exit 1 "$vestsim" run --paths 1e9
+# A run that cannot fit in memory under a budget that forbids two passes is refused at run time
+# (exit 1), before allocating (1e9 paths without a budget run in two passes: docs/design.md#17-two-pass-runs-exact-summaries-in-bounded-memory).
+check "too many paths" expect_exit 1 "$vestsim" run --paths 1e9 --memory-budget 1TB
 check "too many paths message" contains err.txt "Use fewer --paths"
 check "unwritable output" expect_exit 1 "$vestsim" run --paths 100 --out /proc/vestsim-report.txt
 
@@ -172,7 +173,7 @@ check "breakeven --scale all" expect_exit 0 "$vestsim" breakeven --paths 4000 --
 check "all said in text" contains out.txt "(--scale all)"
 check "sweep of the break-even multiplier" expect_exit 0 "$vestsim" sweep --vary scale:hf_ask=0.5:2:0.5 --paths 2000 --format csv
 check "sweep scale rows" test "$(wc -l < out.txt)" = 5
-check "memory is checked first" expect_exit 1 "$vestsim" run --paths 1e9
+check "memory is checked first" expect_exit 1 "$vestsim" run --paths 1e9 --memory-budget 1TB
 check "memory message" contains err.txt "not enough memory: 1000000000 paths need about"
 
 # vestsim taxes: the shipped regimes, and one year's tax line by line (docs/cli.md#taxes).

@@ -2,8 +2,8 @@
 // exit statuses.
 #include "tools/cli/cli.hpp"
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
