@@ -91,8 +91,9 @@ TornadoResult run_sensitivity(const Scenario& s, Comparison cmp, std::uint64_t p
     bar.median_high = points[2 + 2 * i].median;
     bar.win_low = points[1 + 2 * i].win;
     bar.win_high = points[2 + 2 * i].win;
-    // A parameter (or an unrecorded input) has no per-path value to rank: 0.
-    bar.spearman = in.slot >= 0 ? engine::spearman(main_run.inputs[in.slot], main_diff) : 0.0;
+    // A parameter (or an unrecorded input) has no per-path value to rank: 0, marked n/a.
+    bar.has_spearman = in.slot >= 0;
+    bar.spearman = bar.has_spearman ? engine::spearman(main_run.inputs[in.slot], main_diff) : 0.0;
     out.bars.push_back(bar);
   }
   std::stable_sort(out.bars.begin(), out.bars.end(), [](const TornadoBar& x, const TornadoBar& y) {

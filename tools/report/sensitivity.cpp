@@ -17,6 +17,15 @@ using nlohmann::ordered_json;
 
 namespace {
 
+constexpr const char* kNoSpearman =
+    "n/a: a parameter of the scenario (a correlation, a tender probability or sell fraction) or "
+    "an input drawn per tender window, not per path: it has no per-path value to rank.";
+
+// A bar's rank correlation in `pattern`, or `none` when it has none.
+std::string spearman_text(const models::TornadoBar& b, const char* pattern, const char* none) {
+  return b.has_spearman ? fmt::format(fmt::runtime(pattern), b.spearman) : std::string(none);
+}
+
 // Bars from the base median to each end, sorted by swing; `scale` is the
 // largest distance from the base median, drawn at half the plot width.
 std::string tornado_chart(const models::TornadoResult& t, const std::string& lo,
@@ -79,7 +88,8 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
                       {"median_swing", b.swing()},
                       {"p_a_beats_b_low", b.win_low},
                       {"p_a_beats_b_high", b.win_high},
-                      {"spearman", b.spearman}});
+                      {"spearman", b.spearman},
+                      {"spearman_defined", b.has_spearman}});
     j["bars"] = bars;
     return json_report(std::move(j));
   }
@@ -88,9 +98,9 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
         "input,low_value,high_value,median_diff_low,median_diff_high,median_swing,p_a_beats_b_low,"
         "p_a_beats_b_high,spearman\n";
     for (const auto& b : t.bars)
-      out += fmt::format("\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n",
+      out += fmt::format("\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{}\n",
                          b.input, b.low_value, b.high_value, b.median_low, b.median_high, b.swing(),
-                         b.win_low, b.win_high, b.spearman);
+                         b.win_low, b.win_high, spearman_text(b, "{:.17g}", ""));
     return out;
   }
   const std::string title = fmt::format("Sensitivity of {} vs {} ({})", t.a, t.b, scenario);
@@ -114,13 +124,19 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
         lo, hi, lo, hi, lo, hi);
     for (const auto& b : t.bars)
-      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {:+.2f} |\n", b.input,
-                        fmt::format("{:.3g}", b.low_value), fmt::format("{:.3g}", b.high_value),
-                        money(b.median_low, cur), money(b.median_high, cur), money(b.swing(), cur),
-                        percent(b.win_low), percent(b.win_high), b.spearman);
-    if (format == Format::kMarkdown) return "# " + title + "\n\n" + intro + "\n" + md;
+      md +=
+          fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", b.input,
+                      fmt::format("{:.3g}", b.low_value), fmt::format("{:.3g}", b.high_value),
+                      money(b.median_low, cur), money(b.median_high, cur), money(b.swing(), cur),
+                      percent(b.win_low), percent(b.win_high), spearman_text(b, "{:+.2f}", "n/a"));
+    const bool none =
+        std::any_of(t.bars.begin(), t.bars.end(), [](const auto& b) { return !b.has_spearman; });
+    const std::string note = none ? kNoSpearman : "";
+    if (format == Format::kMarkdown)
+      return "# " + title + "\n\n" + intro + "\n" + md + (none ? "\n" + note + "\n" : "");
     return html_page(title, "<p>" + html_escape(intro) + "</p>\n" +
-                                tornado_chart(t, lo, hi, scale) + markdown_table_html(md));
+                                tornado_chart(t, lo, hi, scale) + markdown_table_html(md) +
+                                (none ? "<p class=\"note\">" + html_escape(note) + "</p>\n" : ""));
   }
   // Text: one bar per input around the base median, 24 characters a side.
   std::string out = title + "\n" + intro + "\n";
@@ -143,9 +159,12 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
   std::vector<const models::TornadoBar*> by_rho;
   for (const auto& b : t.bars) by_rho.push_back(&b);
   std::stable_sort(by_rho.begin(), by_rho.end(), [](auto* x, auto* y) {
+    if (x->has_spearman != y->has_spearman) return x->has_spearman;  // n/a last
     return std::fabs(x->spearman) > std::fabs(y->spearman);
   });
-  for (const auto* b : by_rho) out += fmt::format("  {:<34.34} {:+.2f}\n", b->input, b->spearman);
+  for (const auto* b : by_rho)
+    out += fmt::format("  {:<34.34} {:>5}\n", b->input, spearman_text(*b, "{:+.2f}", "n/a"));
+  if (!by_rho.empty() && !by_rho.back()->has_spearman) out += std::string(kNoSpearman) + "\n";
   return out;
 }
 
