@@ -19,12 +19,16 @@ void crra_utilities(std::span<const double> total, double gamma, double wealth, 
   }
 }
 
+bool certainty_equivalent_floored(double min_total, double gamma, double wealth) {
+  // Some path leaves no wealth: for gamma >= 1 its utility is -infinity.
+  return (wealth + min_total) / std::max(1.0, wealth) <= 0 && gamma >= 1;
+}
+
 double certainty_equivalent_from(double mean_utility, double min_total, double gamma,
                                  double wealth) {
   assert(gamma > 0);
   const double scale = std::max(1.0, wealth);
-  // Some path leaves no wealth: for gamma >= 1 its utility is -infinity.
-  if ((wealth + min_total) / scale <= 0 && gamma >= 1) return -wealth;
+  if (certainty_equivalent_floored(min_total, gamma, wealth)) return -wealth;
   const double w = gamma == 1 ? std::exp(mean_utility) : std::pow(mean_utility, 1 / (1 - gamma));
   return w * scale - wealth;
 }
@@ -73,6 +77,7 @@ RunSummary summary_header(const Scenario& s, std::uint64_t paths, int threads, s
   out.horizon_years = s.horizon_years;
   out.liquidity_horizon_years = s.liquidity_horizon_years;
   out.departure_at_month = s.departure_at_month;
+  out.correlations = s.correlations;
   return out;
 }
 

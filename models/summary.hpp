@@ -20,6 +20,27 @@ struct OutcomeShares {
   double ipo = 0, acquisition = 0, failure = 0, none = 0;
 };
 
+// P(a beats b) from a second simulation of the first `paths` futures with one market feature
+// changed (models/studies/effects.hpp): the figure as given and the changed one on those same
+// paths, on both bases, with the standard error of their paired difference. paths == 0: not
+// computed.
+struct Counterfactual {
+  std::uint64_t paths = 0;
+  double p_given = 0, p = 0, se = 0;
+  double p_given_after_tax = 0, p_after_tax = 0, se_after_tax = 0;
+};
+
+// What an offer's tenders (docs/model.md#m4-tender-offers) do to its equity, from the same
+// futures simulated without any tender window (models/studies/effects.hpp). paths == 0: the
+// offer holds no grant of a company with tenders, or it was not computed.
+struct TenderEffect {
+  std::uint64_t paths = 0;
+  std::vector<std::string> companies;  // the companies with tenders the offer holds grants of
+  double p_sale = 0;  // share of futures whose equity the tenders change: a sale happened
+  double equity_mean = 0, equity_mean_without = 0;  // mean equity PV with and without tenders
+  double effect_se = 0;  // standard error of the paired difference of those means
+};
+
 struct OfferSummary {
   std::string id, label;
   engine::Summary total, cash, equity;
@@ -34,6 +55,7 @@ struct OfferSummary {
   double p_equity_negative = 0;
   bool has_private = false;
   OutcomeShares outcomes;  // meaningful only when has_private
+  TenderEffect tenders;
 };
 
 struct ComparisonSummary {
@@ -46,6 +68,9 @@ struct ComparisonSummary {
   double p_a_beats_b_after_tax = 0;
   engine::Summary diff_after_tax;
   double ce_a_after_tax = 0, ce_b_after_tax = 0;
+  // The same futures with independent markets (the correlation factor replaced by the
+  // identity) and without tenders; see models/studies/effects.hpp.
+  Counterfactual independent, no_tenders;
 };
 
 struct RunSummary {
@@ -68,8 +93,9 @@ struct RunSummary {
   int departure_at_month = -1;  // employee.departure.at_month, -1 when departure is random
   std::vector<OfferSummary> offers;
   std::vector<ComparisonSummary> comparisons;
-  bool has_tax = false;              // any offer has a regime
-  std::vector<std::string> regimes;  // distinct regimes in offer order, "fr-2026 (2026)"
+  bool has_tax = false;                       // any offer has a regime
+  std::vector<std::string> regimes;           // distinct regimes in offer order, "fr-2026 (2026)"
+  std::vector<CorrelationPair> correlations;  // the scenario's, as loaded
   // Fan chart: per offer, per year 1..Y, percentiles 10, 25, 50, 75, 90 of
   // the PV realised by the end of that year (empty unless the run kept a timeline).
   std::vector<std::vector<std::array<double, 5>>> fan;
@@ -85,8 +111,12 @@ double certainty_equivalent(std::span<const double> total, double gamma, double 
 // Writes total.size() values to out. Requires gamma > 0.
 void crra_utilities(std::span<const double> total, double gamma, double wealth, double* out);
 
+// True when the certainty equivalent is floored at -wealth (docs/model.md#8-summaries-over-paths):
+// gamma >= 1 and the smallest total leaves no wealth on some path.
+bool certainty_equivalent_floored(double min_total, double gamma, double wealth);
+
 // The certainty equivalent from the mean of crra_utilities and the smallest
-// total: -wealth when gamma >= 1 and some path leaves no wealth. Requires gamma > 0.
+// total: -wealth when certainty_equivalent_floored. Requires gamma > 0.
 double certainty_equivalent_from(double mean_utility, double min_total, double gamma,
                                  double wealth);
 

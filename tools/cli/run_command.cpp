@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "engine/mpi.hpp"
+#include "models/studies/effects.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/paths_out.hpp"
 #include "tools/cli/support.hpp"
@@ -183,8 +184,10 @@ int run_command(const RunOptions& o) {
   std::vector<std::string> stems;
   for (std::size_t k = 0; k < scenarios.size(); ++k) {
     if (!scenarios[k]) continue;
-    const RunStudy run = run_one(*scenarios[k], o, html, budget, in_memory_only);
+    RunStudy run = run_one(*scenarios[k], o, html, budget, in_memory_only);
     if (!engine::mpi::root()) continue;  // rank 0 holds the summary and writes
+    // What the correlations and tenders change: at most kEffectPaths more paths per effect.
+    models::add_market_effects(*scenarios[k], run.result, run.summary);
     stems.push_back(stem_of(files[k]));
     for (Format format : formats)
       to.write(stems.back(), format, render_run(run, format, &*scenarios[k]));

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "tools/report/effects.hpp"
 #include "tools/version.hpp"
 
 namespace vestsim::tools {
@@ -107,8 +108,10 @@ std::string certainty_lines(const models::RunSummary& s, const models::Compariso
   const std::string crra =
       fmt::format("CRRA γ = {}, wealth {}", s.risk_aversion, money(s.wealth, s.currency));
   const auto line = [&](const char* basis, double a, double b) {
-    return fmt::format("{}{} ({}): {} {}{}{} {}{}", lead, basis, crra, c.a, money(a, s.currency),
-                       sep, c.b, money(b, s.currency), end);
+    const bool after = basis[0] != '\0' && basis[1] == 'a';  // " after tax"
+    return fmt::format("{}{} ({}): {} {}{}{} {}{}", lead, basis, crra, c.a,
+                       certainty_text(s, c.a, a, after), sep, c.b, certainty_text(s, c.b, b, after),
+                       end);
   };
   std::string out;
   if (s.has_tax) out += line(" after tax", c.ce_a_after_tax, c.ce_b_after_tax);

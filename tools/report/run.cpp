@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <utility>
 
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/report/common.hpp"
+#include "tools/report/effects.hpp"
 
 namespace vestsim::tools {
 
@@ -61,6 +63,14 @@ void csv_summary(std::string& out, const std::string& kind, const std::string& i
   }
 }
 
+// One effect of market_effect_lines as a sentence: "First (second; third)."
+std::string paragraph(const std::vector<std::string>& lines) {
+  std::string out = lines.at(0);
+  out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  for (std::size_t i = 1; i < lines.size(); ++i) out += (i == 1 ? " (" : "; ") + lines[i];
+  return out + (lines.size() > 1 ? ")." : ".");
+}
+
 }  // namespace
 
 std::string to_json(const RunSummary& s) {
@@ -91,6 +101,7 @@ std::string to_json(const RunSummary& s) {
                         {"acquisition", o.outcomes.acquisition},
                         {"failure", o.outcomes.failure},
                         {"none", o.outcomes.none}};
+    add_effect_keys(o, jo);
     offers[o.id] = jo;
   }
   j["offers"] = offers;
@@ -108,9 +119,15 @@ std::string to_json(const RunSummary& s) {
     jc["ce_b_after_tax"] = c.ce_b_after_tax;
     jc["risk_aversion"] = s.risk_aversion;
     jc["wealth"] = s.wealth;
+    add_effect_keys(s, c, jc);
     cmp.push_back(jc);
   }
   j["comparisons"] = cmp;
+  if (!s.correlations.empty()) {  // docs/model.md#m1-drivers-and-correlation
+    ordered_json pairs = ordered_json::array();
+    for (const auto& p : s.correlations) pairs.push_back({{"between", {p.a, p.b}}, {"rho", p.rho}});
+    j["correlations"] = pairs;
+  }
   if (!s.precision.empty()) {
     ordered_json q = ordered_json::object();
     for (const auto& p : s.precision)
@@ -164,6 +181,13 @@ std::string to_csv(const RunSummary& s) {
                        c.ce_a_after_tax);
     out += fmt::format("comparison,{},certainty_equivalent_after_tax,b,{:.17g}\n", csv_field(id),
                        c.ce_b_after_tax);
+    for (const auto& [name, x] : {std::pair{"independent_markets", &c.independent},
+                                  std::pair{"without_tenders", &c.no_tenders}})
+      if (x->paths > 0)
+        for (const auto& [stat, v] :
+             {std::pair{"p_a_beats_b", x->p}, std::pair{"p_a_beats_b_after_tax", x->p_after_tax},
+              std::pair{"paths", static_cast<double>(x->paths)}})
+          out += fmt::format("comparison,{},{},{},{:.17g}\n", csv_field(id), name, stat, v);
   }
   return out;
 }
@@ -202,6 +226,8 @@ std::string to_markdown(const RunSummary& s) {
                          percent(o.outcomes.ipo), percent(o.outcomes.acquisition),
                          percent(o.outcomes.failure), percent(o.outcomes.none));
     out += ".\n\n";
+    if (const std::string t = tender_line(s, o); !t.empty())
+      out += "Tenders" + t.substr(7) + ".\n\n";
   }
   for (const auto& c : s.comparisons) {
     out += fmt::format("## {} vs {}\n\n", c.a, c.b);
@@ -214,6 +240,7 @@ std::string to_markdown(const RunSummary& s) {
     if (s.has_tax) out += row("difference after tax", c.diff_after_tax);
     out += row("difference", c.diff);
     out += certainty_lines(s, c, "\nCertainty equivalents", ", ", ".\n") + "\n";
+    for (const auto& lines : market_effect_lines(s, c)) out += paragraph(lines) + "\n\n";
   }
   return out;
 }

@@ -8,6 +8,7 @@
 
 #include "engine/statistics.hpp"
 #include "tools/report/common.hpp"
+#include "tools/report/effects.hpp"
 #include "tools/report/html.hpp"
 #include "tools/report/run.hpp"
 #include "tools/report/run_tax.hpp"
@@ -236,7 +237,9 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
           ". Outcome of the private company: IPO {}, acquisition {}, failure {}, none {}",
           percent(o.outcomes.ipo), percent(o.outcomes.acquisition), percent(o.outcomes.failure),
           percent(o.outcomes.none));
-    h += ".</p>\n</section>\n";
+    h += ".</p>\n";
+    if (const std::string t = tender_line(s, o); !t.empty()) h += "<p>" + esc(t) + ".</p>\n";
+    h += "</section>\n";
   }
   h += tax_category_chart(s, c);
   for (const auto& cmp : s.comparisons) {
@@ -250,16 +253,23 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
       h += stats_table(s,
                        {{"difference after tax", &cmp.diff_after_tax}, {"difference", &cmp.diff}});
       h += fmt::format("<p>Certainty equivalents after tax ({}): {} {}, {} {}.</p>\n", crra,
-                       esc(cmp.a), esc(money(cmp.ce_a_after_tax, cur)), esc(cmp.b),
-                       esc(money(cmp.ce_b_after_tax, cur)));
+                       esc(cmp.a), esc(certainty_text(s, cmp.a, cmp.ce_a_after_tax, true)),
+                       esc(cmp.b), esc(certainty_text(s, cmp.b, cmp.ce_b_after_tax, true)));
     } else {
       h += "<p>P(" + esc(cmp.a) + " beats " + esc(cmp.b) + ") = <b>" + percent(cmp.p_a_beats_b) +
            "</b></p>\n";
       h += stats_table(s, {{"difference", &cmp.diff}});
     }
     h += fmt::format("<p>Certainty equivalents{} ({}): {} {}, {} {}.</p>\n",
-                     s.has_tax ? " before tax" : "", crra, esc(cmp.a), esc(money(cmp.ce_a, cur)),
-                     esc(cmp.b), esc(money(cmp.ce_b, cur)));
+                     s.has_tax ? " before tax" : "", crra, esc(cmp.a),
+                     esc(certainty_text(s, cmp.a, cmp.ce_a, false)), esc(cmp.b),
+                     esc(certainty_text(s, cmp.b, cmp.ce_b, false)));
+    for (const auto& lines : market_effect_lines(s, cmp)) {
+      h += "<p class=\"effect\">" + esc(lines[0]);
+      for (std::size_t i = 1; i < lines.size(); ++i)
+        h += (i == 1 ? " <small>(" : "; ") + esc(lines[i]);
+      h += lines.size() > 1 ? ")</small>.</p>\n" : ".</p>\n";
+    }
     h += "</section>\n";
   }
   if (!s.fan.empty()) {

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "tools/report/common.hpp"
+#include "tools/report/effects.hpp"
 #include "tools/report/run.hpp"
 
 namespace vestsim::tools {
@@ -130,6 +131,7 @@ std::string to_text(const RunSummary& s) {
           "\n  outcome: IPO {} · acquisition {} · failure {} · no event by year {:g} {}",
           percent(o.outcomes.ipo), percent(o.outcomes.acquisition), percent(o.outcomes.failure),
           s.liquidity_horizon_years, percent(o.outcomes.none));
+    if (const std::string t = tender_line(s, o); !t.empty()) out += "\n  " + t;
     out += "\n\n";
   }
   for (const auto& c : s.comparisons) {
@@ -144,7 +146,10 @@ std::string to_text(const RunSummary& s) {
     }
     t.rows.push_back({"diff", cells(c.diff, cur)});
     out += t.render();
-    out += certainty_lines(s, c, "  certainty equivalent", " · ", "\n") + "\n";
+    out += certainty_lines(s, c, "  certainty equivalent", " · ", "\n");
+    for (const auto& lines : market_effect_lines(s, c))
+      for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "    " : "  ") + lines[i] + "\n";
+    out += "\n";
   }
   out += fmt::format("{} {} · seed {} · {} thread{} · {:.2f} s ({} paths/s)\n",
                      grouped(static_cast<long long>(s.paths)), paths_noun(s.paths), s.seed,
