@@ -6,6 +6,7 @@
 
 #include "engine/distributions.hpp"
 #include "engine/ieee_math.hpp"
+#include "engine/lanes.hpp"
 #include "models/inputs.hpp"
 
 namespace vestsim::models {
@@ -119,23 +120,32 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws,
                  CorrelatedShocks& shocks, double* record) {
   const double volatility = p.params.volatility;
   const double mu = p.params.drift - 0.5 * volatility * volatility;
+  // log S at the k-th needed month goes to price[k], then one lanes_exp (the bits of ieee_exp)
+  // makes them prices, moved to price[month] from the last down: months[k] > k, so no move
+  // overwrites a price still to move. price[0] = S(0)/S(0) = 1 stays the grant-at-0 reference.
+  double* price = st.price;
+  const std::size_t n = p.months.size();
   double log_s = 0;
   if (volatility > 0 && std::isnan(p.pinned_z)) {
     const double step_mu = mu / 12.0, step_sd = volatility / std::sqrt(12.0);
     int m = 0;
-    for (int needed : p.months) {
-      for (; m < needed; ++m)
+    for (std::size_t k = 0; k < n; ++k) {
+      for (; m < p.months[k]; ++m)
         log_s += step_mu + step_sd * (p.corr >= 0 ? shocks.z(p.corr, m + 1, draws)
                                                   : draws.z(p.key, static_cast<std::uint32_t>(m)));
-      st.price[needed] = engine::ieee_exp(log_s);
+      price[k] = log_s;
     }
   } else {
     const double z = volatility > 0 ? p.pinned_z : 0.0;
-    for (int m : p.months) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const int m = p.months[k];
       log_s = mu * (m / 12.0) + volatility * z * std::sqrt(m / 12.0);
-      st.price[m] = engine::ieee_exp(log_s);
+      price[k] = log_s;
     }
   }
+  engine::lanes_exp(price, n, price);
+  for (std::size_t k = n; k-- > 0;) price[p.months[k]] = price[k];
+  price[0] = 1.0;
   if (record) record[static_cast<int>(InputField::kStock)] = log_s;
 }
 
@@ -194,7 +204,8 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   st.R = G * X * D * C;
   if (!ipo) return;
 
-  // Post-IPO price relative to P(E), monthly from E (first step E -> E + 1).
+  // Post-IPO price relative to P(E), monthly from E (first step E -> E + 1): log Q, then one
+  // lanes_exp (the bits of ieee_exp) over the table.
   const double drift = p.post_ipo_drift, volatility = p.post_ipo_volatility;
   const int steps = std::max(p.lockup_months, H - st.E);
   const double mu = (drift - 0.5 * volatility * volatility) / 12.0;
@@ -209,8 +220,9 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
       shock = sd * (c.post_ipo_corr >= 0 ? shocks.z(c.post_ipo_corr, st.E + j + 1, draws)
                                          : draws.z(c.post_ipo_key, static_cast<std::uint32_t>(j)));
     log_q += mu + shock;
-    st.price[j + 1] = engine::ieee_exp(log_q);
+    st.price[j + 1] = log_q;
   }
+  engine::lanes_exp(st.price + 1, static_cast<std::size_t>(steps), st.price + 1);
 }
 
 void fx_path(const CompiledFx& f, int months, double* x, PathDraws& draws,
@@ -222,8 +234,10 @@ void fx_path(const CompiledFx& f, int months, double* x, PathDraws& draws,
     w += (f.corr >= 0 ? shocks.z(f.corr, m, draws)
                       : draws.z(f.key, static_cast<std::uint32_t>(m - 1))) /
          kSqrt12;
-    x[m] = f.rate * engine::ieee_exp(-v * v * m / 24.0 + v * w);
+    x[m] = -v * v * m / 24.0 + v * w;
   }
+  engine::lanes_exp(x + 1, static_cast<std::size_t>(months), x + 1);  // the bits of ieee_exp
+  for (int m = 1; m <= months; ++m) x[m] = f.rate * x[m];
 }
 
 }  // namespace vestsim::models
