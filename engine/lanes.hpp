@@ -64,7 +64,8 @@ void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, do
                 double* odd);
 
 // out[i] = ieee_exp(x[i]) / ieee_log(x[i]) for i < n, bit for bit, on lanes
-// (any x: lanes out of the fast range take the scalar definition).
+// (any x: lanes out of the fast range take the scalar definition). out may be x (in place);
+// otherwise the two must not overlap.
 void lanes_exp(const double* x, std::size_t n, double* out);
 void lanes_log(const double* x, std::size_t n, double* out);
 // out[i] = normal_quantile(p[i]), bit for bit. Requires 2^-1022 <= p[i] < 1

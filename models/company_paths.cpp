@@ -6,6 +6,7 @@
 
 #include "engine/distributions.hpp"
 #include "engine/ieee_math.hpp"
+#include "engine/lanes.hpp"
 #include "models/inputs.hpp"
 
 namespace vestsim::models {
@@ -14,36 +15,27 @@ namespace {
 
 const double kSqrt12 = std::sqrt(12.0);
 
-// z(k) of a private company's growth driver, k >= 1
-// (docs/model.md#m2-the-private-company-before-its-event): draw k - 1 of its own stream, or its
-// correlated shock.
-double growth_z(const CompiledPrivate& c, int k, PathDraws& draws, CorrelatedShocks& shocks) {
-  return c.growth_corr >= 0 ? shocks.z(c.growth_corr, k, draws)
-                            : draws.z(c.growth_key, static_cast<std::uint32_t>(k - 1));
-}
-
 // W(t) of the growth driver for t >= 0: the whole months' shocks over sqrt(12), then the
 // partial last month sqrt(t - (E_t - 1)/12) z(E_t), E_t = ceil(12 t). A pinned path
-// (sensitivity) has W(t) = z_q sqrt(t).
-double growth_w(const CompiledPrivate& c, double t, PathDraws& draws, CorrelatedShocks& shocks) {
+// (sensitivity) has W(t) = z_q sqrt(t). The whole months are pre's running sum.
+double growth_w(const CompiledPrivate& c, double t, PreEvent& pre) {
   if (!(t > 0)) return 0;
   if (!std::isnan(c.pinned_growth_z)) return c.pinned_growth_z * std::sqrt(t);
   const int e = std::max(1, static_cast<int>(std::ceil(12.0 * t)));
-  double w = 0;
-  for (int k = 1; k < e; ++k) w += growth_z(c, k, draws, shocks) / kSqrt12;
-  return w + std::sqrt(std::max(0.0, t - (e - 1) / 12.0)) * growth_z(c, e, draws, shocks);
+  return pre.w(e - 1) + std::sqrt(std::max(0.0, t - (e - 1) / 12.0)) * pre.z(e);
 }
 
 // D of the dilution rounds to exit time Tc >= 0: K ~ Poisson(rounds_per_year Tc)
-// rounds, each keeping 1 - per_round of the company. With `marks` (months 0 .. last, all 1),
-// round k, at time Tc u_k (u_k from the round_time stream), multiplies marks[j] for the first
-// whole month j > 12 Tc u_k, so that D(t) is the product of marks[0 .. t].
+// rounds, each keeping 1 - per_round of the company. With `pre` (and last >= 0), round k, at
+// time Tc u_k (u_k from the round_time stream), multiplies pre's mark for the first whole
+// month j > 12 Tc u_k when j <= last, so that D(t) is the product of the marks of 0 .. t.
 double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double Tc,
-                   PathDraws& draws, double* marks = nullptr, int last = -1) {
+                   PathDraws& draws, PreEvent* pre = nullptr, int last = -1) {
   double D = 1;
   if (p.rounds_per_year > 0) {
     const std::uint32_t K =
         engine::poisson_quantile(p.rounds_per_year * Tc, draws.u(keys.rounds_key, 0));
+    double* marks = pre && K > 0 ? pre->marks(last) : nullptr;
     for (std::uint32_t k = 0; k < K; ++k) {
       const double kept = 1.0 - std::clamp(p.per_round(draws.u(keys.per_round_key, k)), 0.0, 1.0);
       D *= kept;
@@ -58,7 +50,7 @@ double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double 
 // Every private input drawn whatever the outcome, for rank correlations; Tc is
 // T clamped to [0, L/12 + 1].
 void record_private(const CompiledPrivate& c, double T, double Tc, int L, PathDraws& draws,
-                    CorrelatedShocks& shocks, double* rec) {
+                    PreEvent& pre, double* rec) {
   const PrivateCompany& p = c.params;
   auto at = [rec](InputField f) -> double& { return rec[static_cast<int>(f)]; };
   at(InputField::kExitTime) = T;
@@ -71,36 +63,14 @@ void record_private(const CompiledPrivate& c, double T, double Tc, int L, PathDr
   // The growth shock standardised, W(t)/sqrt(t), to the event or to L.
   const double tg = std::min(Tc, L / 12.0);
   at(InputField::kGrowth) =
-      p.growth_volatility > 0 && tg > 0 ? growth_w(c, tg, draws, shocks) / std::sqrt(tg) : 0.0;
+      p.growth_volatility > 0 && tg > 0 ? growth_w(c, tg, pre) / std::sqrt(tg) : 0.0;
   double w = 0;
   if (p.post_ipo_volatility > 0)
     for (std::uint32_t j = 0; j < 12; ++j) w += draws.z(c.post_ipo_key, j) / kSqrt12;
   at(InputField::kPostIpo) = w;
 }
 
-// P(t)/valuation = G(t/12) D(t) for t = 0 .. last into st.pre
-// (docs/model.md#m2-the-private-company-before-its-event); returns D of every round to Tc.
-double fill_pre(const CompiledPrivate& c, double Tc, int last, CompanyState& st, PathDraws& draws,
-                CorrelatedShocks& shocks) {
-  const PrivateCompany& p = c.params;
-  double* pre = st.pre;
-  std::fill(pre, pre + last + 1, 1.0);
-  const double D = rounds_kept(p, c, Tc, draws, pre, last);
-  const double v = p.growth_volatility, mu = p.growth_drift - 0.5 * v * v;
-  const bool pinned = !std::isnan(c.pinned_growth_z);
-  double d = 1, w = 0;
-  for (int t = 1; t <= last; ++t) {
-    d *= pre[t];
-    if (v > 0)
-      w = pinned ? c.pinned_growth_z * std::sqrt(t / 12.0)
-                 : w + growth_z(c, t, draws, shocks) / kSqrt12;
-    pre[t] = engine::ieee_exp(mu * (t / 12.0) + v * w) * d;
-  }
-  st.pre_last = last;
-  return D;
-}
-
-// The open tender windows before the event (to L without one), from st.pre
+// The open tender windows before the event (to L without one), priced from st.pre
 // (docs/model.md#m4-tender-offers): window w at first + w every opens iff draw w of the tender
 // stream is below the probability; its price factor is draw w of the price stream, at least 0.
 void open_tenders(const CompiledPrivate& c, CompanyState& st, PathDraws& draws) {
@@ -111,12 +81,28 @@ void open_tenders(const CompiledPrivate& c, CompanyState& st, PathDraws& draws) 
     const double f =
         std::max(0.0, td.price(draws.u(c.tender_price_key, static_cast<std::uint32_t>(w))));
     st.tender_month[st.tenders] = t;
-    st.tender_price[st.tenders] = f * st.pre[t];
+    st.tender_price[st.tenders] = f * st.pre.value(t);
     ++st.tenders;
   }
 }
 
 }  // namespace
+
+// G(t/12) D(t) (docs/model.md#m2-the-private-company-before-its-event): exactly the operations of
+// a month-by-month fill, D(t) = D(t - 1) marks[t] and exp(mu t/12 + v W(t)) D(t).
+double PreEvent::value(int t) {
+  assert(t >= 0 && t < size_ && (marks_last_ < 0 || t <= marks_last_));
+  const PrivateCompany& p = c_->params;
+  const double v = p.growth_volatility, mu = p.growth_drift - 0.5 * v * v;
+  if (marks_last_ >= 0)
+    for (; d_ready_ < t; ++d_ready_) d_[d_ready_ + 1] = d_[d_ready_] * marks_[d_ready_ + 1];
+  const double d = marks_last_ >= 0 ? d_[t] : 1.0;
+  if (t == 0) return 1.0;
+  double wt = 0;
+  if (v > 0)
+    wt = std::isnan(c_->pinned_growth_z) ? w(t) : c_->pinned_growth_z * std::sqrt(t / 12.0);
+  return engine::ieee_exp(mu * (t / 12.0) + v * wt) * d;
+}
 
 double departure_months(const CompiledScenario& cs, PathDraws& draws) {
   if (!std::isnan(cs.pinned_departure_years)) return 12.0 * cs.pinned_departure_years;
@@ -134,23 +120,32 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws,
                  CorrelatedShocks& shocks, double* record) {
   const double volatility = p.params.volatility;
   const double mu = p.params.drift - 0.5 * volatility * volatility;
+  // log S at the k-th needed month goes to price[k], then one lanes_exp (the bits of ieee_exp)
+  // makes them prices, moved to price[month] from the last down: months[k] > k, so no move
+  // overwrites a price still to move. price[0] = S(0)/S(0) = 1 stays the grant-at-0 reference.
+  double* price = st.price;
+  const std::size_t n = p.months.size();
   double log_s = 0;
   if (volatility > 0 && std::isnan(p.pinned_z)) {
     const double step_mu = mu / 12.0, step_sd = volatility / std::sqrt(12.0);
     int m = 0;
-    for (int needed : p.months) {
-      for (; m < needed; ++m)
+    for (std::size_t k = 0; k < n; ++k) {
+      for (; m < p.months[k]; ++m)
         log_s += step_mu + step_sd * (p.corr >= 0 ? shocks.z(p.corr, m + 1, draws)
                                                   : draws.z(p.key, static_cast<std::uint32_t>(m)));
-      st.price[needed] = engine::ieee_exp(log_s);
+      price[k] = log_s;
     }
   } else {
     const double z = volatility > 0 ? p.pinned_z : 0.0;
-    for (int m : p.months) {
+    for (std::size_t k = 0; k < n; ++k) {
+      const int m = p.months[k];
       log_s = mu * (m / 12.0) + volatility * z * std::sqrt(m / 12.0);
-      st.price[m] = engine::ieee_exp(log_s);
+      price[k] = log_s;
     }
   }
+  engine::lanes_exp(price, n, price);
+  for (std::size_t k = n; k-- > 0;) price[p.months[k]] = price[k];
+  price[0] = 1.0;
   if (record) record[static_cast<int>(InputField::kStock)] = log_s;
 }
 
@@ -163,7 +158,8 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   // (docs/model.md#10-conventions).
   const double Tc = std::min(std::max(T, 0.0), L / 12.0 + 1.0);
   const bool too_late = !(12.0 * Tc <= L);
-  if (record) record_private(c, T, Tc, L, draws, shocks, record);
+  st.pre.start(c, draws, shocks);
+  if (record) record_private(c, T, Tc, L, draws, st.pre, record);
   st.E = too_late ? L + 1 : std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));
   const double uo = draws.u(c.outcome_key, 0);
   Outcome o = uo < p.p_ipo                                   ? Outcome::kIpo
@@ -178,14 +174,15 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   double D = 1;
   st.tenders = 0;
   if (c.needs_pre) {
-    D = fill_pre(c, Tc, std::min(o == Outcome::kNone ? L : st.E - 1, L), st, draws, shocks);
+    st.pre_last = std::min(o == Outcome::kNone ? L : st.E - 1, L);
+    D = rounds_kept(p, c, Tc, draws, &st.pre, st.pre_last);
     if (p.tenders.enabled) open_tenders(c, st, draws);
   }
   if (o != Outcome::kIpo && o != Outcome::kAcquisition) return;
 
   double G = 1;
   if (p.growth_volatility > 0 || p.growth_drift != 0) {
-    const double w = p.growth_volatility > 0 ? growth_w(c, Tc, draws, shocks) : 0.0;
+    const double w = p.growth_volatility > 0 ? growth_w(c, Tc, st.pre) : 0.0;
     G = engine::ieee_exp((p.growth_drift - 0.5 * p.growth_volatility * p.growth_volatility) * Tc +
                          p.growth_volatility * w);
   }
@@ -207,7 +204,8 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   st.R = G * X * D * C;
   if (!ipo) return;
 
-  // Post-IPO price relative to P(E), monthly from E (first step E -> E + 1).
+  // Post-IPO price relative to P(E), monthly from E (first step E -> E + 1): log Q, then one
+  // lanes_exp (the bits of ieee_exp) over the table.
   const double drift = p.post_ipo_drift, volatility = p.post_ipo_volatility;
   const int steps = std::max(p.lockup_months, H - st.E);
   const double mu = (drift - 0.5 * volatility * volatility) / 12.0;
@@ -222,8 +220,9 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
       shock = sd * (c.post_ipo_corr >= 0 ? shocks.z(c.post_ipo_corr, st.E + j + 1, draws)
                                          : draws.z(c.post_ipo_key, static_cast<std::uint32_t>(j)));
     log_q += mu + shock;
-    st.price[j + 1] = engine::ieee_exp(log_q);
+    st.price[j + 1] = log_q;
   }
+  engine::lanes_exp(st.price + 1, static_cast<std::size_t>(steps), st.price + 1);
 }
 
 void fx_path(const CompiledFx& f, int months, double* x, PathDraws& draws,
@@ -235,8 +234,10 @@ void fx_path(const CompiledFx& f, int months, double* x, PathDraws& draws,
     w += (f.corr >= 0 ? shocks.z(f.corr, m, draws)
                       : draws.z(f.key, static_cast<std::uint32_t>(m - 1))) /
          kSqrt12;
-    x[m] = f.rate * engine::ieee_exp(-v * v * m / 24.0 + v * w);
+    x[m] = -v * v * m / 24.0 + v * w;
   }
+  engine::lanes_exp(x + 1, static_cast<std::size_t>(months), x + 1);  // the bits of ieee_exp
+  for (int m = 1; m <= months; ++m) x[m] = f.rate * x[m];
 }
 
 }  // namespace vestsim::models

@@ -5,7 +5,9 @@
 // string: it runs once per path.
 #pragma once
 
+#include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -42,6 +44,64 @@ class CorrelatedShocks {
   int ready_ = 0;                // months made for this path
 };
 
+// The value before the event of one private company on one path
+// (docs/model.md#m2-the-private-company-before-its-event), P(t)/valuation = G(t/12) D(t), made
+// on demand: a month no payout asks for costs neither a draw nor an exp. The growth driver's
+// running sum W(t) = sum_{k <= t} z(k)/sqrt(12) and the rounds' running product D(t) are
+// extended a month at a time from month 0, so every value has the same bits whichever months are
+// asked, in whatever order: those of a table filled month by month. Scratch is bound once; a path
+// allocates nothing.
+class PreEvent {
+ public:
+  // Binds scratch of pre_table_size() doubles for liquidity horizon L.
+  void bind(double* scratch, int L) {
+    size_ = L + 2;
+    w_ = scratch;
+    d_ = scratch + size_;
+    marks_ = scratch + 2 * size_;
+  }
+  // Starts a path of company c: nothing made yet, no round placed (D = 1). Requires bind().
+  void start(const CompiledPrivate& c, PathDraws& draws, CorrelatedShocks& shocks) {
+    assert(w_);
+    c_ = &c;
+    draws_ = &draws;
+    shocks_ = &shocks;
+    w_[0] = 0;
+    d_[0] = 1;
+    w_ready_ = d_ready_ = 0;
+    marks_last_ = -1;
+  }
+  // The per-month factors of D for months 0 .. last, all 1, for the rounds to multiply
+  // (rounds_kept() in company_paths.cpp). Requires 0 <= last <= L, at most once per path.
+  double* marks(int last) {
+    assert(last >= 0 && last < size_ && marks_last_ < 0);
+    std::fill(marks_, marks_ + last + 1, 1.0);
+    marks_last_ = last;
+    return marks_;
+  }
+  // z(k) of the growth driver, k >= 1: draw k - 1 of its own stream, or its correlated shock.
+  double z(int k) {
+    return c_->growth_corr >= 0 ? shocks_->z(c_->growth_corr, k, *draws_)
+                                : draws_->z(c_->growth_key, static_cast<std::uint32_t>(k - 1));
+  }
+  // W(t), 0 <= t <= L + 1 (not for a pinned driver: its W is z_q sqrt(t/12)).
+  double w(int t) {
+    assert(t >= 0 && t < size_);
+    for (; w_ready_ < t; ++w_ready_) w_[w_ready_ + 1] = w_[w_ready_] + z(w_ready_ + 1) / kSqrt12;
+    return w_[t];
+  }
+  // G(t/12) D(t), 0 <= t <= the `last` of marks() when it was called (else <= L).
+  double value(int t);
+
+ private:
+  static inline const double kSqrt12 = std::sqrt(12.0);
+  const CompiledPrivate* c_ = nullptr;
+  PathDraws* draws_ = nullptr;
+  CorrelatedShocks* shocks_ = nullptr;
+  double *w_ = nullptr, *d_ = nullptr, *marks_ = nullptr;
+  int size_ = 0, w_ready_ = 0, d_ready_ = 0, marks_last_ = -1;
+};
+
 // Per-path state of one company, shared by every grant and offer naming it
 // (docs/model.md#10-conventions).
 struct CompanyState {
@@ -50,9 +110,9 @@ struct CompanyState {
   double R = 0;  // value per unit at E over value per unit at grant: G X D C
   double* price =
       nullptr;  // public: S(m)/S(0) at needed months; private IPO: Q(E + j) = P(E + j)/P(E)
-  // Private with needs_pre: P(t)/valuation = G(t/12) D(t) for t = 0 .. pre_last, the months
-  // before the event (to L without one): docs/model.md#m2-the-private-company-before-its-event.
-  double* pre = nullptr;
+  // Private: P(t)/valuation = pre.value(t) for t = 0 .. pre_last (with needs_pre; -1 without),
+  // the months before the event (to L without one). Bound to pre_table_size() doubles of scratch.
+  PreEvent pre;
   int pre_last = -1;
   // The open tender windows of this path, ascending (docs/model.md#m4-tender-offers): month t
   // and price per unit as a fraction of the valuation, f_p P(t)/valuation. Hold max_tenders.
@@ -61,9 +121,9 @@ struct CompanyState {
   int tenders = 0;
 };
 
-// Length of a private company's `pre` table: months 0 .. L.
+// Scratch of a private company's PreEvent: W, D and the rounds' marks for months 0 .. L + 1.
 inline int pre_table_size(const CompiledScenario& cs) {
-  return cs.L + 1;
+  return 3 * (cs.L + 2);
 }
 
 // 12 tau (docs/model.md#2-the-employee): employed at month m iff m < 12 tau; infinity when no one
@@ -81,7 +141,7 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws,
 // post-IPO price table for horizon H and liquidity horizon L, and with p.needs_pre the
 // values before the event. Growth moves in monthly shocks
 // (docs/model.md#m2-the-private-company-before-its-event). Requires st.price to hold
-// price_table_size() entries and, with needs_pre, st.pre to hold pre_table_size() entries, and with
+// price_table_size() entries and st.pre to be bound to pre_table_size() doubles, and with
 // tenders st.tender_* to hold p.max_tenders. With `record`, writes every private input of
 // models/inputs.hpp, drawn whatever the outcome.
 void private_path(const CompiledPrivate& p, int H, int L, CompanyState& st, PathDraws& draws,

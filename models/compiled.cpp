@@ -31,6 +31,7 @@ CompiledOfferTax compile_offer_tax(const Scenario& s, const Offer& o, const Comp
   CompiledOfferTax t;
   t.regime = compile_regime(o.tax->regime);
   t.baseline_monthly = o.tax->baseline_income / 12.0;
+  fill_baseline_tax(t);
   const double regime_fx = s.fx_of(s.tax_currency(o));
   t.to_report = regime_fx;
   for (const Company& co : s.companies)

@@ -33,9 +33,9 @@ struct Exercise {
 // share of tranche k still held at the event (0 once forfeited), and returns the exercise
 // (exercised units are shares from then on). With `sold_at_event` false (a failure, no
 // event) exercised shares are never sold: their spread is recorded as income at d.
-// Requires held to hold g.tranche_count entries and st.pre to cover the months it reads.
+// Requires held to hold g.tranche_count entries.
 template <class Flow, class Record>
-Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, const CompanyState& st,
+Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, CompanyState& st,
                       double base, double tau_m, bool sold_at_event, double* held, Flow& flow,
                       Record& record) {
   enum class Action { kKeep, kExercise, kForfeit };
@@ -47,11 +47,11 @@ Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, const 
   if (g.exercise_window >= 0 && tau_m + g.exercise_window <= cs.L) {
     d = static_cast<int>(std::ceil(tau_m)) + g.exercise_window;
     if (d <= st.pre_last) {
-      const bool forfeit =
-          d > g.expiry_month || g.exercise_policy == ExercisePolicy::kNever ||
-          (g.exercise_policy == ExercisePolicy::kInTheMoney && st.pre[d] / base <= g.strike);
+      bool forfeit = d > g.expiry_month || g.exercise_policy == ExercisePolicy::kNever;
+      const double unit = forfeit ? 0.0 : st.pre.value(d) / base;
+      forfeit = forfeit || (g.exercise_policy == ExercisePolicy::kInTheMoney && unit <= g.strike);
       action = forfeit ? Action::kForfeit : Action::kExercise;
-      if (!forfeit) ex = {true, d, std::max(0.0, st.pre[d] / base - g.strike)};
+      if (!forfeit) ex = {true, d, std::max(0.0, unit - g.strike)};
     }
   }
   const Tenders& td = cs.companies[g.company].priv.params.tenders;
@@ -144,9 +144,8 @@ double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau
 
 template <bool kTimeline, class Tax>
 double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
-                    const CompanyState* states, const double* const* fx_paths,
-                    std::uint8_t* let_go_of, double* held, double* buckets, PathDraws& draws,
-                    Tax& tax) {
+                    CompanyState* states, const double* const* fx_paths, std::uint8_t* let_go_of,
+                    double* held, double* buckets, PathDraws& draws, Tax& tax) {
   auto employed = [tau_m](int m) { return m < tau_m; };
   // A tranche vests on schedule iff v <= H and the employee is still there
   // (docs/model.md#4-grants-and-vesting).
@@ -190,7 +189,7 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
   for (std::uint32_t gi = o.first_grant; gi < o.first_grant + o.grant_count; ++gi) {
     const CompiledGrant& g = cs.grants[gi];
     const CompiledCompany& company = cs.companies[g.company];
-    const CompanyState& st = states[g.company];
+    CompanyState& st = states[g.company];
     const CompiledTranche* t = cs.tranches.data() + g.first_tranche;
     const CompiledTranche* t_end = t + g.tranche_count;
     if (g.start > cs.H) continue;      // made after the horizon: nothing of it is earned
@@ -222,7 +221,7 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
     // `base` = P(s)/valuation, so each pays R/base per unit of value, its strike strike * base.
     double base = 1;
     if (made_before && g.start > 0) {
-      base = st.pre[std::min(g.start, E - 1)];
+      base = st.pre.value(std::min(g.start, E - 1));
       if (!(base > 0)) continue;  // the company was worth nothing when the grant was due
     }
     const double R = st.R / base;
@@ -312,12 +311,12 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
   return total;
 }
 
-#define VESTSIM_INSTANTIATE(kTimeline, Tax)                                                       \
-  template double offer_cash<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,       \
-                                             double, const double* const*, double*, double&,      \
-                                             PathDraws&, Tax&);                                   \
-  template double offer_equity<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,     \
-                                               double, const CompanyState*, const double* const*, \
+#define VESTSIM_INSTANTIATE(kTimeline, Tax)                                                   \
+  template double offer_cash<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,   \
+                                             double, const double* const*, double*, double&,  \
+                                             PathDraws&, Tax&);                               \
+  template double offer_equity<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&, \
+                                               double, CompanyState*, const double* const*,   \
                                                std::uint8_t*, double*, double*, PathDraws&, Tax&);
 VESTSIM_INSTANTIATE(false, NoTaxSink)
 VESTSIM_INSTANTIATE(true, NoTaxSink)

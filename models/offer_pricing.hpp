@@ -26,13 +26,14 @@ double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau
                   PathDraws& draws, Tax& tax);
 
 // The grants' payouts. `states` holds one CompanyState per company of cs,
-// filled for this path; fx_paths as for offer_cash; `let_go` is scratch of one byte per company,
+// filled for this path (not const: a private company's values before the event are made as they
+// are read); fx_paths as for offer_cash; `let_go` is scratch of one byte per company,
 // `held` of cs.max_grant_tranches doubles. Tender cash and a strike paid on leaving
 // (docs/model.md#m4-tender-offers, #m5-options-when-the-employee-leaves) count as equity: it may
 // be negative; they are taxed as docs/tax.md T3 says (through `tax`).
 template <bool kTimeline, class Tax>
 double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
-                    const CompanyState* states, const double* const* fx_paths, std::uint8_t* let_go,
+                    CompanyState* states, const double* const* fx_paths, std::uint8_t* let_go,
                     double* held, double* buckets, PathDraws& draws, Tax& tax);
 
 // The mean bonus multiplier over the offer's anniversaries (1 with none), drawn

@@ -47,14 +47,14 @@ class PathKernel {
         ledger_(std::max(1, cs.timeline_years)) {
     std::size_t size = 0;
     for (const CompiledCompany& c : cs.companies)
-      size += price_table_size(cs, c) + (c.priv.needs_pre ? pre_table_size(cs) : 0);
+      size += price_table_size(cs, c) + (c.is_public ? 0 : pre_table_size(cs));
     prices_.assign(size, 1.0);
     double* p = prices_.data();
     for (std::size_t k = 0; k < cs.companies.size(); ++k) {
       state_[k].price = p;
       p += price_table_size(cs, cs.companies[k]);
-      if (!cs.companies[k].priv.needs_pre) continue;
-      state_[k].pre = p;
+      if (cs.companies[k].is_public) continue;
+      state_[k].pre.bind(p, cs.L);
       p += pre_table_size(cs);
     }
     std::size_t windows = 0;

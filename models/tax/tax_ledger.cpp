@@ -24,6 +24,14 @@ bool all_zero(const CategoryAmounts& x) {
 
 }  // namespace
 
+void fill_baseline_tax(CompiledOfferTax& t) {
+  for (int paid = 0; paid <= 12; ++paid) {
+    CategoryAmounts alone{};
+    alone[kWages] = t.baseline_monthly * (12 - paid);
+    t.baseline_tax[paid] = tax_of_year(t.regime, alone, 0.0).tax;
+  }
+}
+
 TaxLedger::TaxLedger(int max_years) : table_(static_cast<std::size_t>(max_years) + 1) {
   assert(max_years >= 1);
 }
@@ -84,10 +92,11 @@ double TaxLedger::finish(std::vector<Year>* years) {
     // Baseline wages for the months m >= 1 of year y without this offer's salary.
     const int paid = std::clamp(last_salary_month_ - 12 * (y - 1), 0, 12);
     const double baseline = t.baseline_monthly * (12 - paid);
-    CategoryAmounts with = x, alone{};
+    CategoryAmounts with = x;
     with[kWages] += baseline;
-    alone[kWages] = baseline;
-    const YearTax tax = charged_tax_of_year(regime, with, alone, carry);
+    // charged_tax_of_year(with, the baseline alone, carry), the baseline's tax made at compile.
+    YearTax tax = tax_of_year(regime, with, carry);
+    tax.tax -= t.baseline_tax[paid];
     carry = tax.carry_out;
     pv += tax.tax * t.year_df[y];
     if (years) (*years)[y - 1] = Year{x, baseline, tax.tax, tax.carry_out};

@@ -8,6 +8,7 @@
 //              allocate nothing and touch no string.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -30,7 +31,16 @@ struct CompiledOfferTax {
   double signing = 0;
   // year_df[y] = df(12 y), y = 0..years: the tax of year y is paid at month 12 y.
   std::vector<double> year_df;
+  // baseline_tax[p] = tax_of_year() of the baseline wages alone, baseline_monthly (12 - p), for
+  // a year with p months of the offer's salary, p = 0..12: the second evaluation of
+  // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life, the same on every path
+  // (fill_baseline_tax()).
+  std::array<double, 13> baseline_tax{};
 };
+
+// Fills t.baseline_tax from t.regime and t.baseline_monthly (at compile, once per offer).
+// Throws nothing.
+void fill_baseline_tax(CompiledOfferTax& t);
 
 // docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout, in one form: a payout pays
 // `cash` at `month`; `income` of it is equity income that arises at `income_month`

@@ -65,7 +65,7 @@ Monthly monthly_returns(const CompiledScenario& cs, int paths) {
   for (int k = 0; k < 4; ++k) {
     tables[k].assign(price_table_size(cs, cs.companies[k]) + pre_table_size(cs), 1.0);
     st[k].price = tables[k].data();
-    st[k].pre = tables[k].data() + price_table_size(cs, cs.companies[k]);
+    st[k].pre.bind(tables[k].data() + price_table_size(cs, cs.companies[k]), cs.L);
   }
   for (int i = 0; i < paths; ++i) {
     draws.start(i);
@@ -76,7 +76,7 @@ Monthly monthly_returns(const CompiledScenario& cs, int paths) {
     for (int m = 1; m <= 48; ++m) {
       for (int k = 0; k < 3; ++k)
         out.returns[k].push_back(std::log(st[k].price[m] / (m == 1 ? 1.0 : st[k].price[m - 1])));
-      out.returns[3].push_back(std::log(st[3].pre[m] / st[3].pre[m - 1]));
+      out.returns[3].push_back(std::log(st[3].pre.value(m) / st[3].pre.value(m - 1)));
     }
   }
   return out;
@@ -197,9 +197,10 @@ offers:
   o: {base: 0, grants: [{company: p, type: private_rsu, value: 1, vesting: {years: 1}}]}
 )");
   const CompiledScenario cs = compile(s, 3);
-  std::vector<double> table(price_table_size(cs, cs.companies[0]), 1.0);
+  std::vector<double> table(price_table_size(cs, cs.companies[0]) + pre_table_size(cs), 1.0);
   CompanyState st;
   st.price = table.data();
+  st.pre.bind(table.data() + price_table_size(cs, cs.companies[0]), cs.L);
   PathDraws draws;
   CorrelatedShocks shocks(cs.markets);
   const int n = 100000;
@@ -245,7 +246,7 @@ offers:
   std::vector<double> table(price_table_size(cs, cs.companies[0]) + pre_table_size(cs), 1.0);
   CompanyState st;
   st.price = table.data();
-  st.pre = table.data() + price_table_size(cs, cs.companies[0]);
+  st.pre.bind(table.data() + price_table_size(cs, cs.companies[0]), cs.L);
   PathDraws draws;
   CorrelatedShocks shocks(cs.markets);
   const auto growth = engine::make_stream_key(seed, "growth/p");
@@ -267,7 +268,7 @@ offers:
       for (std::uint32_t k = 0; k < K; ++k)
         if (36.0 * engine::uniform(times, path, k) < t) D *= 0.9;
       const double G = std::exp((0.05 - 0.5 * 0.04) * t / 12.0 + 0.2 * w);
-      CHECK(1000 * st.pre[t] == Approx(1000 * G * D).epsilon(1e-12));
+      CHECK(1000 * st.pre.value(t) == Approx(1000 * G * D).epsilon(1e-12));
     }
   }
   CHECK(rounds_seen > 20);  // the path sample does exercise rounds
