@@ -50,7 +50,7 @@ RunStudy run_study_two_pass(const Scenario& s, const CompiledScenario& cs, const
         simulator.run(begin, end, chunk[w]);
         for (std::size_t k = 0; k < table.size(); ++k) {
           const std::span<const double> v =
-              column_of(s, cs, chunk[w], table[k], end - begin, scratch[w]);
+              column_of(s, cs, chunk[w], table[k], 0, end - begin, scratch[w]);
           std::copy(v.begin(), v.end(), values + k * engine::kSumChunk);
         }
         add_tallies(chunk[w], end - begin, tallies);
