@@ -30,6 +30,8 @@ void plan_buckets(BucketColumn& c, std::span<const double> q, bool full,
   assert(counts.size() == c.edges.size() + 1);
   c.plan = plan_ranks(n, q, full);
   c.slot_of.assign(counts.size(), -1);
+  c.kept_slot.assign(1, -1);  // nothing kept until planned
+  c.cut_edge = -kInf;
   c.slot_bucket.clear();
   c.cut = 0;
   if (!c.ranked()) return;
@@ -43,6 +45,20 @@ void plan_buckets(BucketColumn& c, std::span<const double> q, bool full,
     c.slot_bucket.push_back(b);
   }
   if (c.plan.tail > 0) c.cut = bucket_of_rank(c, c.plan.tail - 1);
+  c.cut_edge = c.cut >= 1 ? c.edges[c.cut - 1] : -kInf;
+  // Every kept bucket's bounds are kept edges, so each kept bucket is one bucket between them.
+  c.kept_edges.clear();
+  for (std::size_t b : c.slot_bucket) {
+    if (b >= 1) c.kept_edges.push_back(c.edges[b - 1]);
+    if (b < c.edges.size()) c.kept_edges.push_back(c.edges[b]);
+  }
+  std::sort(c.kept_edges.begin(), c.kept_edges.end());
+  c.kept_edges.erase(std::unique(c.kept_edges.begin(), c.kept_edges.end()), c.kept_edges.end());
+  c.kept_slot.assign(c.kept_edges.size() + 1, -1);
+  for (std::size_t s = 0; s < c.slot_bucket.size(); ++s) {
+    const std::size_t b = c.slot_bucket[s];
+    c.kept_slot[b >= 1 ? bucket_of(c.kept_edges, c.edges[b - 1]) : 0] = static_cast<int>(s);
+  }
 }
 
 Summary finish_buckets(const BucketColumn& c, std::vector<std::vector<double>>& slots,

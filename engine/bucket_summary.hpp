@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 #include <vector>
 
@@ -46,6 +47,12 @@ struct BucketColumn {
   std::vector<int> slot_of;  // bucket -> kept slot, or -1
   std::vector<std::size_t> slot_bucket;
   std::size_t cut = 0;  // values in buckets < cut belong to the CVaR tail
+  // The kept buckets alone, for keeping without the bucket: their bounds
+  // (sorted, unique), the slot of each bucket between them (-1: not kept), and
+  // the cut's lower edge (x < cut_edge exactly when x's bucket is < cut).
+  std::vector<double> kept_edges;
+  std::vector<int> kept_slot;
+  double cut_edge = -std::numeric_limits<double>::infinity();
   bool ranked() const { return !plan.ranks.empty(); }
 
   // Keeps x (in bucket b) in its slot (slots: one vector per kept bucket)
@@ -55,8 +62,11 @@ struct BucketColumn {
     if (b < cut) below.add(x);
     if (slot_of[b] >= 0) slots[slot_of[b]].push_back(x);
   }
+  // The same when x's bucket is not known: a search over the kept bounds alone.
   void keep(double x, std::vector<std::vector<double>>& slots, ExactSum& below) const {
-    keep(x, bucket_of(edges, x), slots, below);
+    if (x < cut_edge) below.add(x);
+    const int s = kept_slot[bucket_of(kept_edges, x)];
+    if (s >= 0) slots[s].push_back(x);
   }
 };
 
