@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <limits>
 
 #include <boost/math/distributions/binomial.hpp>
+
+#include "engine/bucket_summary.hpp"
 
 namespace vestsim::engine {
 
@@ -273,19 +276,116 @@ Summary finish_summary(const Moments& m, const RankPlan& plan, std::span<const d
   return s;
 }
 
+namespace {
+
+// Columns shorter than this are copied and selected whole.
+constexpr std::uint64_t kCopyBelow = 4 * kSumChunk;
+// Values read at a fixed stride to place the edges around each needed rank.
+constexpr std::uint64_t kPilot = 1 << 13;
+// Columns needing more ranks than this are copied and selected whole.
+constexpr std::size_t kMaxBucketedRanks = 60;
+
+// For each rank r of `plan`: the pilot values about 4 sd of a sample quantile
+// below and above r / n, each followed by its successor when the pilot
+// repeats it, so that a point mass gets a one-value bucket. Only how much is
+// kept depends on it.
+std::vector<double> edges_around(const RankPlan& plan, std::vector<double> pilot) {
+  std::sort(pilot.begin(), pilot.end());
+  const double s = static_cast<double>(pilot.size()), n = static_cast<double>(plan.n);
+  std::vector<double> edges;
+  for (std::uint64_t r : plan.ranks) {
+    const double p = (static_cast<double>(r) + 0.5) / n;
+    const double margin = 4 * std::sqrt(s * p * (1 - p)) + 2;
+    for (double k : {p * s - margin, p * s + margin}) {
+      if (k < 0 || k >= s) continue;
+      const auto i = static_cast<std::size_t>(k);
+      const double v = pilot[i];
+      edges.push_back(v);
+      if ((i > 0 && pilot[i - 1] == v) || (i + 1 < pilot.size() && pilot[i + 1] == v))
+        edges.push_back(std::nextafter(v, std::numeric_limits<double>::infinity()));
+    }
+  }
+  std::sort(edges.begin(), edges.end());
+  edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+  return edges;
+}
+
+// Runs fn(values) for each kSumChunk chunk of the column, in path order.
+template <class Fn>
+void for_each_chunk(std::uint64_t n, ColumnSource source, std::vector<double>& buffer, Fn&& fn) {
+  for (std::uint64_t b = 0; b < n; b += kSumChunk)
+    fn(source(b, std::min(n, b + kSumChunk), buffer));
+}
+
+Summary summarize_source(std::uint64_t n, ColumnSource source, std::span<const double> q,
+                         std::vector<double>& scratch, bool full) {
+  if (n == 0) return {};
+  const RankPlan plan = plan_ranks(n, q, full);
+  std::vector<double> buffer;
+  Moments m;
+  // Each rank adds at most 4 edges, and a value's bucket must fit a byte.
+  if (n < kCopyBelow || plan.ranks.empty() || plan.ranks.size() > kMaxBucketedRanks) {
+    // Moments chunk by chunk (column_moments), then selection over a whole copy.
+    scratch.clear();
+    for_each_chunk(n, source, buffer, [&](std::span<const double> v) {
+      merge_moments(m, chunk_moments(v));
+      if (!plan.ranks.empty()) scratch.insert(scratch.end(), v.begin(), v.end());
+    });
+    if (plan.ranks.empty()) return finish_summary(m, plan, {}, 0.0);
+    select_ranks(scratch, plan.ranks);
+    std::vector<double> at_ranks;
+    for (std::uint64_t r : plan.ranks) at_ranks.push_back(scratch[r]);
+    // The lowest `tail` values sit in scratch[0, tail): their exact sum does not depend on their
+    // order.
+    ExactSum tail;
+    for (std::uint64_t i = 0; i < plan.tail; ++i) tail.add(scratch[i]);
+    return finish_summary(m, plan, at_ranks, tail.value());
+  }
+  // Count over edges around the needed ranks (with the moments), then keep only their buckets.
+  BucketColumn c;
+  std::vector<double> pilot;
+  for (std::uint64_t k = 0; k < kPilot; ++k) {
+    const std::uint64_t i = k * n / kPilot;
+    pilot.push_back(source(i, i + 1, buffer)[0]);
+  }
+  c.edges = edges_around(plan, std::move(pilot));
+  // Each value's bucket, found once (the edges are few: one byte each).
+  assert(c.edges.size() < 256);
+  std::vector<std::uint8_t> bucket(n);
+  std::vector<std::uint64_t> counts(c.edges.size() + 1, 0);
+  std::uint64_t at = 0;
+  for_each_chunk(n, source, buffer, [&](std::span<const double> v) {
+    merge_moments(c.moments, chunk_moments(v));
+    for (double x : v) {
+      const std::size_t b = bucket_of(c.edges, x);
+      ++counts[b];
+      bucket[at++] = static_cast<std::uint8_t>(b);
+    }
+  });
+  plan_buckets(c, q, full, counts, n);
+  std::vector<std::vector<double>> slots(c.slot_bucket.size());
+  for (std::size_t s = 0; s < slots.size(); ++s) slots[s].reserve(counts[c.slot_bucket[s]]);
+  ExactSum below;
+  at = 0;
+  for_each_chunk(n, source, buffer, [&](std::span<const double> v) {
+    for (double x : v) c.keep(x, bucket[at++], slots, below);
+  });
+  return finish_buckets(c, slots, below);
+}
+
+}  // namespace
+
 Summary summarize(std::span<const double> x, std::span<const double> q,
                   std::vector<double>& scratch, bool full) {
-  if (x.empty()) return {};
-  const RankPlan plan = plan_ranks(x.size(), q, full);
-  scratch.assign(x.begin(), x.end());
-  select_ranks(scratch, plan.ranks);
-  std::vector<double> at_ranks;
-  for (std::uint64_t r : plan.ranks) at_ranks.push_back(scratch[r]);
-  // The lowest `tail` values sit in scratch[0, tail): their exact sum does not depend on their
-  // order.
-  ExactSum tail;
-  for (std::uint64_t i = 0; i < plan.tail; ++i) tail.add(scratch[i]);
-  return finish_summary(column_moments(x), plan, at_ranks, tail.value());
+  return summarize_source(
+      x.size(),
+      [x](std::uint64_t b, std::uint64_t e, std::vector<double>&) { return x.subspan(b, e - b); },
+      q, scratch, full);
+}
+
+Summary summarize(std::uint64_t n, ColumnSource source, std::span<const double> q, bool full) {
+  std::vector<double> scratch;
+  return summarize_source(n, source, q, scratch, full);
 }
 
 }  // namespace vestsim::engine

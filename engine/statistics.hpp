@@ -20,6 +20,8 @@
 #include <utility>
 #include <vector>
 
+#include "engine/parallel.hpp"
+
 namespace vestsim::engine {
 
 // Paths per moment chunk: fixed, never the thread count or block size.
@@ -93,6 +95,21 @@ Summary finish_summary(const Moments& m, const RankPlan& plan, std::span<const d
 // An empty x gives n = 0 and nothing else. Without `full`: no CI and no CVaR.
 Summary summarize(std::span<const double> x, std::span<const double> q,
                   std::vector<double>& scratch, bool full = true);
+
+// The values [begin, end) of a column of n values, in path order: a view of
+// stored values, or values computed into `buffer`. Called with end - begin <=
+// kSumChunk, and with end == begin + 1 for the pilot; must give the same
+// values whenever it is called for the same range.
+using ColumnSource = FunctionRef<std::span<const double>(std::uint64_t begin, std::uint64_t end,
+                                                         std::vector<double>& buffer)>;
+
+// summarize() of the n values `source` gives, bit for bit, without a copy of
+// the column: one pass per kSumChunk chunk gives its moments and keeps only
+// the values near each needed rank (brackets from a strided pilot sample; a
+// pilot that misses costs a second, exact selection over a copy, never a
+// different result). docs/design.md#16-summaries-that-do-not-depend-on-where-paths-ran.
+Summary summarize(std::uint64_t n, ColumnSource source, std::span<const double> q,
+                  bool full = true);
 
 // Smallest k in [0, n] with P(B <= k) >= p for B ~ Binomial(n, prob).
 // Requires prob and p in [0, 1].

@@ -1,5 +1,6 @@
 #include "engine/two_pass.hpp"
 
+#include "engine/bucket_summary.hpp"
 #include "engine/mpi.hpp"
 
 #include <algorithm>
@@ -14,16 +15,6 @@ namespace vestsim::engine {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Bucket b of n edges holds [edges[b - 1], edges[b]) with edges[-1] = -inf and edges[n] = +inf.
-std::size_t bucket_of(const std::vector<double>& edges, double x) {
-  return static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin());
-}
-
-// A bucket [v, nextafter(v)) holds only v: its values are known without keeping them.
-bool singleton(const std::vector<double>& edges, std::size_t b) {
-  return b >= 1 && b < edges.size() && edges[b] == std::nextafter(edges[b - 1], kInf);
-}
 
 // Edges at `buckets` quantiles of the pilot values, each followed by its
 // successor, so that a value the pilot repeats (a point mass: no equity,
@@ -68,43 +59,6 @@ void for_each_chunk(std::uint64_t paths, std::uint64_t c0, std::uint64_t c1,
   });
 }
 
-// One column between the passes: its edges, counts, the ranks it needs and
-// which buckets pass 2 keeps.
-struct ColumnState {
-  std::vector<double> edges;
-  std::vector<std::uint64_t> before;  // before[b]: values in buckets < b (size buckets + 1)
-  Moments moments;
-  RankPlan plan;
-  std::vector<int> slot_of;  // bucket -> kept slot, or -1
-  std::vector<std::size_t> slot_bucket;
-  std::size_t cut = 0;  // values in buckets < cut belong to the CVaR tail
-  bool ranked() const { return !plan.ranks.empty(); }
-};
-
-std::size_t bucket_of_rank(const ColumnState& c, std::uint64_t r) {
-  // The last bucket b with before[b] <= r.
-  return static_cast<std::size_t>(std::upper_bound(c.before.begin(), c.before.end(), r) -
-                                  c.before.begin()) -
-         1;
-}
-
-void plan_column(ColumnState& c, const ColumnSpec& spec, const std::vector<std::uint64_t>& counts,
-                 std::uint64_t n) {
-  c.plan = plan_ranks(n, spec.q, spec.full);
-  if (!c.ranked()) return;
-  c.before.assign(counts.size() + 1, 0);
-  for (std::size_t b = 0; b < counts.size(); ++b) c.before[b + 1] = c.before[b] + counts[b];
-  assert(c.before.back() == n);
-  c.slot_of.assign(counts.size(), -1);
-  for (std::uint64_t r : c.plan.ranks) {
-    const std::size_t b = bucket_of_rank(c, r);
-    if (singleton(c.edges, b) || c.slot_of[b] >= 0) continue;
-    c.slot_of[b] = static_cast<int>(c.slot_bucket.size());
-    c.slot_bucket.push_back(b);
-  }
-  if (c.plan.tail > 0) c.cut = bucket_of_rank(c, c.plan.tail - 1);
-}
-
 // Per worker, per column: the kept values by slot and the exact sum below the cut.
 struct Kept {
   std::vector<std::vector<double>> slots;
@@ -114,7 +68,7 @@ struct Kept {
 // The column's summary on rank 0 (an empty one on other ranks): kept values
 // and tail partials of every worker and rank, gathered (their order does not
 // matter: selection and ExactSum are exact).
-Summary finish_column(const ColumnState& c, std::vector<Kept>& kept, std::uint64_t& kept_count) {
+Summary finish_column(const BucketColumn& c, std::vector<Kept>& kept, std::uint64_t& kept_count) {
   std::vector<std::vector<double>> slots(c.slot_bucket.size());
   ExactSum tail;
   for (Kept& k : kept) {
@@ -133,35 +87,7 @@ Summary finish_column(const ColumnState& c, std::vector<Kept>& kept, std::uint64
     if (!mpi::root()) return {};
   }
   for (const auto& s : slots) kept_count += s.size();
-  // Select, inside each kept bucket, the offsets of the ranks it holds.
-  std::vector<std::vector<std::uint64_t>> offsets(slots.size());
-  for (std::uint64_t r : c.plan.ranks) {
-    const std::size_t b = bucket_of_rank(c, r);
-    if (c.slot_of[b] >= 0) offsets[c.slot_of[b]].push_back(r - c.before[b]);
-  }
-  const std::uint64_t cut_offset = c.plan.tail > 0 ? c.plan.tail - 1 - c.before[c.cut] : 0;
-  if (c.plan.tail > 0 && c.slot_of[c.cut] >= 0) offsets[c.slot_of[c.cut]].push_back(cut_offset);
-  for (std::size_t s = 0; s < slots.size(); ++s) {
-    std::sort(offsets[s].begin(), offsets[s].end());
-    offsets[s].erase(std::unique(offsets[s].begin(), offsets[s].end()), offsets[s].end());
-    assert(slots[s].size() == c.before[c.slot_bucket[s] + 1] - c.before[c.slot_bucket[s]]);
-    select_ranks(slots[s], offsets[s]);
-  }
-  std::vector<double> at_ranks;
-  for (std::uint64_t r : c.plan.ranks) {
-    const std::size_t b = bucket_of_rank(c, r);
-    at_ranks.push_back(c.slot_of[b] >= 0 ? slots[c.slot_of[b]][r - c.before[b]] : c.edges[b - 1]);
-  }
-  if (c.plan.tail > 0) {
-    // The tail: every value below the cut bucket, then the lowest of the cut bucket.
-    if (c.slot_of[c.cut] < 0) {
-      tail.add_multiple(cut_offset + 1, c.edges[c.cut - 1]);
-    } else {
-      const std::vector<double>& v = slots[c.slot_of[c.cut]];
-      for (std::uint64_t i = 0; i <= cut_offset; ++i) tail.add(v[i]);
-    }
-  }
-  return finish_summary(c.moments, c.plan, at_ranks, tail.value());
+  return finish_buckets(c, slots, std::move(tail));
 }
 
 }  // namespace
@@ -172,7 +98,7 @@ TwoPassResult two_pass_summaries(const std::vector<ColumnSpec>& specs, std::size
   const std::size_t n_cols = specs.size();
   const int workers = resolve_threads(o.threads);
   ChunkBuffers buf(workers, n_cols, tally_count);
-  std::vector<ColumnState> cols(n_cols);
+  std::vector<BucketColumn> cols(n_cols);
 
   // Pilot: the first paths set the edges of every ranked column (on every rank alike).
   const std::uint64_t pilot = std::min(o.paths, std::max<std::uint64_t>(o.pilot, 1));
@@ -200,7 +126,7 @@ TwoPassResult two_pass_summaries(const std::vector<ColumnSpec>& specs, std::size
   std::vector<std::vector<Moments>> moments(n_cols, std::vector<Moments>(chunks));
   std::vector<std::vector<std::vector<std::uint64_t>>> counts(workers);
   for (auto& w : counts)
-    for (const ColumnState& c : cols) w.emplace_back(c.edges.size() + 1);
+    for (const BucketColumn& c : cols) w.emplace_back(c.edges.size() + 1);
   for (auto& t : buf.tallies) std::fill(t.begin(), t.end(), 0);
   for_each_chunk(o.paths, c0, c1, o, buf, fill,
                  [&](std::size_t c, int w, std::uint64_t len, const double* v) {
@@ -230,7 +156,7 @@ TwoPassResult two_pass_summaries(const std::vector<ColumnSpec>& specs, std::size
     for (const auto& w : counts)
       for (std::size_t b = 0; b < total.size(); ++b) total[b] += w[k][b];
     mpi::sum_all(total);
-    plan_column(cols[k], specs[k], total, o.paths);
+    plan_buckets(cols[k], specs[k].q, specs[k].full, total, o.paths);
   }
   counts.clear();
 
@@ -241,15 +167,11 @@ TwoPassResult two_pass_summaries(const std::vector<ColumnSpec>& specs, std::size
   for_each_chunk(o.paths, c0, c1, o, buf, fill,
                  [&](std::size_t, int w, std::uint64_t len, const double* v) {
                    for (std::size_t k = 0; k < n_cols; ++k) {
-                     const ColumnState& c = cols[k];
+                     const BucketColumn& c = cols[k];
                      if (!c.ranked()) continue;
                      const double* x = v + k * kSumChunk;
                      Kept& mine = kept[k][w];
-                     for (std::uint64_t i = 0; i < len; ++i) {
-                       const std::size_t b = bucket_of(c.edges, x[i]);
-                       if (b < c.cut) mine.below.add(x[i]);
-                       if (c.slot_of[b] >= 0) mine.slots[c.slot_of[b]].push_back(x[i]);
-                     }
+                     for (std::uint64_t i = 0; i < len; ++i) c.keep(x[i], mine.slots, mine.below);
                    }
                  });
 

@@ -22,11 +22,11 @@ std::vector<int> compared_offers(const Scenario& s) {
   return offers;
 }
 
-// total - tax of a taxed offer, the total of another, into out.
-void after_tax(const CompiledScenario& cs, const SimResult& r, int o, std::uint64_t n,
-               double* out) {
-  for (std::uint64_t i = 0; i < n; ++i)
-    out[i] = taxed(cs, o) ? r.total[o][i] - r.tax[o][i] : r.total[o][i];
+// total - tax of a taxed offer, the total of another, of paths [begin, end) into out.
+void after_tax(const CompiledScenario& cs, const SimResult& r, int o, std::uint64_t begin,
+               std::uint64_t end, double* out) {
+  for (std::uint64_t i = begin; i < end; ++i)
+    out[i - begin] = taxed(cs, o) ? r.total[o][i] - r.tax[o][i] : r.total[o][i];
 }
 
 }  // namespace
@@ -59,37 +59,38 @@ engine::ColumnSpec column_spec(const Scenario& s, const RunColumn& c) {
 }
 
 std::span<const double> column_of(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
-                                  const RunColumn& c, std::uint64_t n,
+                                  const RunColumn& c, std::uint64_t begin, std::uint64_t end,
                                   std::vector<double>& scratch) {
-  assert(n <= r.paths);
-  const auto first = [n](const std::vector<double>& v) { return std::span(v).first(n); };
+  assert(begin <= end && end <= r.paths);
+  const std::uint64_t n = end - begin;
+  const auto part = [&](const std::vector<double>& v) { return std::span(v).subspan(begin, n); };
   switch (c.kind) {
     case ColumnKind::kTotal:
-      return first(r.total[c.index]);
+      return part(r.total[c.index]);
     case ColumnKind::kCash:
-      return first(r.cash[c.index]);
+      return part(r.cash[c.index]);
     case ColumnKind::kEquity:
-      return first(r.equity[c.index]);
+      return part(r.equity[c.index]);
     case ColumnKind::kDiff:
-      return first(r.diff[c.index]);
+      return part(r.diff[c.index]);
     case ColumnKind::kTax:
-      return first(r.tax[c.index]);
+      return part(r.tax[c.index]);
     case ColumnKind::kUtility:
       scratch.resize(n);
-      crra_utilities(first(r.total[c.index]), s.risk_aversion, s.wealth, scratch.data());
+      crra_utilities(part(r.total[c.index]), s.risk_aversion, s.wealth, scratch.data());
       return scratch;
     case ColumnKind::kAfterTax:
     case ColumnKind::kUtilityAfterTax:
       scratch.resize(n);
-      after_tax(cs, r, c.index, n, scratch.data());
+      after_tax(cs, r, c.index, begin, end, scratch.data());
       if (c.kind == ColumnKind::kUtilityAfterTax)  // in place: value i is read before written
         crra_utilities(scratch, s.risk_aversion, s.wealth, scratch.data());
       return scratch;
     case ColumnKind::kDiffAfterTax: {
       scratch.resize(2 * n);
       const Comparison& k = s.compare[c.index];
-      after_tax(cs, r, k.a, n, scratch.data());
-      after_tax(cs, r, k.b, n, scratch.data() + n);
+      after_tax(cs, r, k.a, begin, end, scratch.data());
+      after_tax(cs, r, k.b, begin, end, scratch.data() + n);
       for (std::uint64_t i = 0; i < n; ++i) scratch[i] = scratch[i] - scratch[n + i];
       return std::span<const double>(scratch).first(n);
     }

@@ -280,10 +280,17 @@ SimResult allocate_result(const CompiledScenario& cs, const SimOptions& opt, std
   return r;
 }
 
-void simulate_range(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t begin,
-                    std::uint64_t end, SimResult& into) {
-  assert(begin <= end && end - begin <= into.paths && !opt.timeline);
-  run_range<false>(cs, opt, nullptr, begin, end, begin, into);
+RangeSimulator::RangeSimulator(const CompiledScenario& cs, const SimOptions& options)
+    : cs_(cs),
+      options_(options),
+      lanes_(engine::simd_target() != engine::SimdTarget::kScalar),
+      plan_(lanes_ ? plan_draws(cs) : DrawPlan()) {
+  assert(!options.timeline);
+}
+
+void RangeSimulator::run(std::uint64_t begin, std::uint64_t end, SimResult& into) const {
+  assert(begin <= end && end - begin <= into.paths);
+  run_range<false>(cs_, options_, lanes_ ? &plan_ : nullptr, begin, end, begin, into);
 }
 
 SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {

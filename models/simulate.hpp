@@ -12,6 +12,7 @@
 
 #include "models/compiled.hpp"
 #include "models/inputs.hpp"
+#include "models/path_draws.hpp"
 
 namespace vestsim::models {
 
@@ -57,12 +58,28 @@ SimResult simulate(const CompiledScenario& cs, const SimOptions& options);
 SimResult allocate_result(const CompiledScenario& cs, const SimOptions& options,
                           std::uint64_t paths);
 
-// Paths [begin, end) exactly as simulate() computes them, path begin + i at
-// index i of `into`'s columns (allocate_result with the same options, at
-// least end - begin paths). No timeline. For runs that stream chunks of paths
-// instead of storing them all (models/studies/run.hpp). On the calling thread.
-void simulate_range(const CompiledScenario& cs, const SimOptions& options, std::uint64_t begin,
-                    std::uint64_t end, SimResult& into);
+// Simulates ranges of paths exactly as simulate() computes them, with the
+// same draws: on the lanes of the selected SIMD target (engine/lanes.hpp), from
+// a draw plan made once here, or the scalar reference under VESTSIM_SIMD=scalar.
+// For runs that stream chunks of paths instead of storing them all
+// (models/studies/run.hpp). `cs` must outlive this. No timeline.
+class RangeSimulator {
+ public:
+  // Requires !options.timeline.
+  RangeSimulator(const CompiledScenario& cs, const SimOptions& options);
+
+  // Paths [begin, end), path begin + i at index i of `into`'s columns
+  // (allocate_result with the same options, at least end - begin paths). On
+  // the calling thread; concurrent calls with different `into` are safe.
+  // Allocates one kernel per call (a chunk of paths), nothing per path.
+  void run(std::uint64_t begin, std::uint64_t end, SimResult& into) const;
+
+ private:
+  const CompiledScenario& cs_;
+  SimOptions options_;
+  bool lanes_ = false;
+  DrawPlan plan_;
+};
 
 // One path, for tests and benchmarks (allocates: not for the hot loop).
 struct PathValues {

@@ -87,10 +87,13 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
   const std::vector<RunColumn> table = run_columns(s, cs);
   std::vector<engine::Summary> columns(table.size());
   engine::for_each_index(table.size(), threads, [&](std::size_t j) {
-    std::vector<double> values, scratch;
     const engine::ColumnSpec spec = column_spec(s, table[j]);
-    columns[j] = engine::summarize(column_of(s, cs, r, table[j], r.paths, values), spec.q, scratch,
-                                   spec.full);
+    columns[j] = engine::summarize(
+        r.paths,
+        [&](std::uint64_t begin, std::uint64_t end, std::vector<double>& buffer) {
+          return column_of(s, cs, r, table[j], begin, end, buffer);
+        },
+        spec.q, spec.full);
   });
   std::vector<std::uint64_t> tallies(tally_count(cs), 0);
   add_tallies(r, r.paths, tallies.data());

@@ -37,6 +37,7 @@ RunStudy run_study_two_pass(const Scenario& s, const CompiledScenario& cs, const
   std::vector<engine::ColumnSpec> specs;
   for (const RunColumn& c : table) specs.push_back(column_spec(s, c));
   const SimOptions opt = sim_options(s);
+  const RangeSimulator simulator(cs, opt);  // the draw plan, made once for every chunk
   // Per worker: one chunk of columns and the utility scratch.
   const int workers = engine::resolve_threads(s.threads);
   std::vector<SimResult> chunk;
@@ -46,10 +47,10 @@ RunStudy run_study_two_pass(const Scenario& s, const CompiledScenario& cs, const
   const engine::TwoPassResult r = engine::two_pass_summaries(
       specs, tally_count(cs), two,
       [&](int w, std::uint64_t begin, std::uint64_t end, double* values, std::uint64_t* tallies) {
-        simulate_range(cs, opt, begin, end, chunk[w]);
+        simulator.run(begin, end, chunk[w]);
         for (std::size_t k = 0; k < table.size(); ++k) {
           const std::span<const double> v =
-              column_of(s, cs, chunk[w], table[k], end - begin, scratch[w]);
+              column_of(s, cs, chunk[w], table[k], 0, end - begin, scratch[w]);
           std::copy(v.begin(), v.end(), values + k * engine::kSumChunk);
         }
         add_tallies(chunk[w], end - begin, tallies);

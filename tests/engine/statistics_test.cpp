@@ -1,9 +1,11 @@
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include <boost/math/distributions/binomial.hpp>
 #include <catch2/catch.hpp>
 
+#include "engine/bucket_summary.hpp"
 #include "engine/normal.hpp"
 #include "engine/rng.hpp"
 #include "engine/statistics.hpp"
@@ -125,4 +127,74 @@ TEST_CASE("Spearman rank correlation with ties", "[stats]") {
   CHECK(spearman(x, down) == Approx(-1.0).epsilon(1e-14));
   const std::vector<double> flat = {2, 2, 2, 2, 2};
   CHECK(spearman(x, flat) == 0);
+}
+
+namespace {
+// The summary by definition: a full sort, type-7 positions, CI ranks, the tail summed exactly.
+void check_against_sort(const std::vector<double>& x, const std::vector<double>& q) {
+  std::vector<double> sorted = x, scratch;
+  std::sort(sorted.begin(), sorted.end());
+  const std::uint64_t n = x.size();
+  const Summary s = summarize(x, q, scratch);
+  const Moments m = column_moments(x);
+  CHECK(s.mean == m.sum / static_cast<double>(n));
+  CHECK(s.min == sorted.front());
+  CHECK(s.max == sorted.back());
+  for (std::size_t i = 0; i < q.size(); ++i) {
+    const double h = static_cast<double>(n - 1) * q[i] / 100.0;
+    const auto lo = std::min<std::uint64_t>(static_cast<std::uint64_t>(std::floor(h)), n - 1);
+    const double frac = lo == n - 1 ? 0.0 : h - static_cast<double>(lo);
+    const double want =
+        frac == 0.0 ? sorted[lo] : sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
+    CHECK(s.percentiles[i] == want);
+    const auto [l, u] = percentile_ci_ranks(n, q[i]);
+    CHECK(s.ci95[i].first == sorted[l - 1]);
+    CHECK(s.ci95[i].second == sorted[u - 1]);
+  }
+  const std::uint64_t tail = (n + 19) / 20;
+  ExactSum t;
+  for (std::uint64_t i = 0; i < tail; ++i) t.add(sorted[i]);
+  CHECK(s.cvar5 == t.value() / static_cast<double>(tail));
+}
+}  // namespace
+
+TEST_CASE("long columns (counted over edges around the ranks) give a full sort's summary",
+          "[stats]") {
+  // Above 4 chunks summarize() keeps only the values near each needed rank; whatever the
+  // pilot sees (random, sorted, reversed, point masses, few distinct values, wide magnitudes)
+  // the figures must be those of a full sort.
+  const StreamKey key = make_stream_key(3, "long");
+  const std::size_t n = 200003;
+  const std::vector<double> q = {1, 5, 10, 25, 50, 75, 90, 95, 99};
+  std::vector<double> x(n);
+  for (std::size_t i = 0; i < n; ++i) x[i] = normal_quantile(uniform(key, i, 0));
+  check_against_sort(x, q);
+  std::sort(x.begin(), x.end());
+  check_against_sort(x, q);
+  std::reverse(x.begin(), x.end());
+  check_against_sort(x, q);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double u = uniform(key, i, 1);
+    x[i] = u < 0.6 ? 0.0 : (u < 0.7 ? -250.0 : std::exp(8 * normal_quantile(uniform(key, i, 2))));
+  }
+  check_against_sort(x, q);
+  for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<double>(i % 7) - 3;
+  check_against_sort(x, q);
+  for (std::size_t i = 0; i < n; ++i) x[i] = (i % 2 ? 1e300 : -1e-300) * uniform(key, i, 3);
+  check_against_sort(x, q);
+}
+
+TEST_CASE("bucket_of counts the edges at or below x", "[stats]") {
+  const StreamKey key = make_stream_key(5, "edges");
+  for (std::uint32_t size = 0; size < 40; ++size) {
+    std::vector<double> edges;
+    for (std::uint32_t k = 0; k < size; ++k)
+      edges.push_back(std::floor(100 * uniform(key, size, k)));
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    for (double x = -1; x <= 101; x += 0.5)
+      CHECK(bucket_of(edges, x) ==
+            static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), x) -
+                                     edges.begin()));
+  }
 }
