@@ -70,6 +70,8 @@ std::vector<std::pair<Metric, BreakevenResult>> solve_breakeven_after_tax(
       const bool done = !r.found || std::fabs(r.k - q.k) * c.current <= 0.5;
       if (done || iteration + 1 == kAfterTaxIterations) {
         if (r.found) r = solve_breakeven(in, m);  // with its batch-means interval
+        if (r.found && !req.targets.empty())
+          r.precision = precision_at_solution(in, r, req.targets);
         if (r.found && !done) r.reason = "after-tax search stopped before converging";
         break;
       }

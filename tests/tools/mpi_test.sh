@@ -2,7 +2,7 @@
 # MPI runs (docs/design.md#18-mpi-runs): `mpirun -np 2 vestsim ...` writes the
 # same bytes (less "timing") as one process, for run (in memory and in two
 # passes), a batch folder (files shared out whole), sweep (grid points shared
-# out), sensitivity and breakeven.
+# out), sensitivity and breakeven (with --precision too).
 set -euo pipefail
 vestsim=$1
 root=$2
@@ -33,6 +33,9 @@ same run-two-pass run --paths 70001 --seed 3 --memory-budget 1MB
 same sweep sweep --vary 'offers.hf_floor.grants[0].value=100000:400000:100000' --paths 3000
 same sensitivity sensitivity scenarios/hf-paris-vs-criteo.yaml --paths 2000
 same breakeven breakeven --paths 20000 --seed 2
+
+same breakeven-precision breakeven --paths 4000 --seed 2 --metric win --metric mean \
+  --basis pre-tax --precision p_win=0.01 --max-paths 40000
 
 # A batch folder: its files run whole, file k on rank k mod 2; every report (JSON less
 # timing, HTML and CSV as they are), the summaries (index.html) and stderr are the same.
