@@ -7,6 +7,8 @@
 // the same way.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <utility>
@@ -84,6 +86,8 @@ struct BreakevenRequest {
   Basis basis = Basis::kPreTax;  // after tax: see solve_breakeven_after_tax
   // --precision: each found result gets its targets' half-widths at its solution.
   std::vector<PrecisionTarget> targets = {};
+  // Counts the paths the after-tax search re-simulates (a progress bar), if given.
+  std::atomic<std::uint64_t>* progress = nullptr;
 };
 
 // True when the study of `req` on `s` needs first_grant_only's column: an

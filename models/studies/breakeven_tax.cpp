@@ -23,7 +23,7 @@ std::vector<double> tax_at(const Scenario& s, const BreakevenRequest& req, doubl
     const std::size_t n = req.scale == Scale::kAll ? o.grants.size() : 1;
     for (std::size_t g = 0; g < n; ++g) o.grants[g].value *= k;
   }
-  SimResult r = simulate(compile(t, t.seed), sim_options(t));
+  SimResult r = simulate(compile(t, t.seed), sim_options(t, {.progress = req.progress}));
   assert(!r.tax.empty());
   return std::move(r.tax[req.offer]);
 }

@@ -9,6 +9,7 @@
 #include "engine/mpi.hpp"
 #include "models/studies/breakeven.hpp"
 #include "tools/cli/commands.hpp"
+#include "tools/cli/progress.hpp"
 #include "tools/cli/support.hpp"
 #include "tools/report/breakeven.hpp"
 
@@ -65,8 +66,14 @@ BreakevenStudy breakeven_once(const Scenario& s, const BreakevenRequest& req, bo
     first_run = simulate(first_grant_only(cs, req.offer), opt);
   }
   if (!engine::mpi::root()) return {};  // rank 0 holds the columns and solves
+  // After tax, A's tax is simulated again at each multiplier the search tries: once at k = 0,
+  // then at most kAfterTaxIterations times per metric.
+  Progress progress(after_tax ? s.paths * (1 + req.metrics.size() * kAfterTaxIterations) : 0, quiet,
+                    "paths of the after-tax search (at most)");
+  BreakevenRequest counted = req;
+  counted.progress = progress.counter();
   return study_breakeven(
-      s, run.result, req,
+      s, run.result, counted,
       first ? std::span<const double>(first_run.equity[req.offer]) : std::span<const double>());
 }
 
