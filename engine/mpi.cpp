@@ -27,6 +27,26 @@ std::pair<std::uint64_t, std::uint64_t> share_paths(std::uint64_t paths, std::ui
   return {std::min(paths, b * block), std::min(paths, e * block)};
 }
 
+namespace {
+int solo_depth = 0;  // live Solo objects
+}  // namespace
+
+Solo::Solo() {
+  ++solo_depth;
+}
+Solo::~Solo() {
+  assert(solo_depth > 0);
+  --solo_depth;
+}
+
+std::uint64_t broadcast_number(std::uint64_t v) {
+  std::vector<std::byte> b(sizeof v);
+  std::memcpy(b.data(), &v, sizeof v);
+  broadcast(b);
+  std::memcpy(&v, b.data(), sizeof v);
+  return v;
+}
+
 #ifdef VESTSIM_HAVE_MPI
 
 namespace {
@@ -59,13 +79,13 @@ Session::~Session() {
 
 int rank() {
   int r = 0;
-  if (started) MPI_Comm_rank(MPI_COMM_WORLD, &r);
+  if (started && solo_depth == 0) MPI_Comm_rank(MPI_COMM_WORLD, &r);
   return r;
 }
 
 int size() {
   int s = 1;
-  if (started) MPI_Comm_size(MPI_COMM_WORLD, &s);
+  if (started && solo_depth == 0) MPI_Comm_size(MPI_COMM_WORLD, &s);
   return s;
 }
 

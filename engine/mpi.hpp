@@ -36,6 +36,18 @@ inline bool root() {
   return rank() == 0;
 }
 
+// While one lives, this process is a job of its own: rank() 0, size() 1 and
+// every collective a copy, so that work given whole to one rank (a file of a
+// batch folder, docs/design.md#18-mpi-runs) runs as in a one-process job.
+// Nests. Make and destroy on the main thread, between collectives.
+class Solo {
+ public:
+  Solo();
+  ~Solo();
+  Solo(const Solo&) = delete;
+  Solo& operator=(const Solo&) = delete;
+};
+
 // Items [begin, end) of `items` that rank r of size() handles: contiguous
 // ranges in rank order, sizes differing by at most one.
 std::pair<std::uint64_t, std::uint64_t> share(std::uint64_t items, int r);
@@ -53,6 +65,9 @@ std::vector<std::byte> gather(std::span<const std::byte> mine);
 
 // Rank 0's bytes on every rank.
 void broadcast(std::vector<std::byte>& bytes);
+
+// Rank 0's number on every rank (a decision rank 0 makes for the job).
+std::uint64_t broadcast_number(std::uint64_t v);
 
 // Fills `all` on rank 0 with every rank's `elem`-byte items: rank r's items
 // go to [ranges[r].first, ranges[r].second) of `all` (every rank passes the

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include <fmt/format.h>
 #include <boost/math/distributions/students_t.hpp>
 #include <boost/math/tools/roots.hpp>
 
@@ -113,7 +114,15 @@ BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches)
   BreakevenResult r = solve_once(in, m);
   r.ci_lo = r.ci_hi = std::nan("");
   const std::size_t n = in.fixed_a.size();
-  if (!r.found || batches < 2 || n < static_cast<std::size_t>(batches) * 50) return r;
+  if (!r.found) return r;
+  if (batches < 2) {
+    r.ci_reason = "no interval asked for";
+    return r;
+  }
+  if (n < static_cast<std::size_t>(batches) * 50) {
+    r.ci_reason = fmt::format("{} batches need at least {} paths", batches, batches * 50);
+    return r;
+  }
   std::vector<double> ks;
   const std::size_t size = n / batches;
   for (int b = 0; b < batches; ++b) {
@@ -122,7 +131,10 @@ BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches)
     part.scaled_a = in.scaled_a.subspan(b * size, size);
     part.total_b = in.total_b.subspan(b * size, size);
     const BreakevenResult rb = solve_once(part, m);
-    if (!rb.found) return r;  // a batch with no answer: the interval is not available
+    if (!rb.found) {  // a batch with no answer: the interval is not available
+      r.ci_reason = fmt::format("batch {} of {} has no break-even ({})", b + 1, batches, rb.reason);
+      return r;
+    }
     ks.push_back(rb.k);
   }
   double mean = 0, ss = 0;
@@ -134,6 +146,31 @@ BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches)
   r.ci_lo = std::max(0.0, r.k - t * se);
   r.ci_hi = r.k + t * se;
   return r;
+}
+
+std::vector<BreakevenResult::Reached> precision_at_solution(
+    const BreakevenInput& in, const BreakevenResult& r,
+    const std::vector<PrecisionTarget>& targets) {
+  assert(r.found && !in.fixed_a.empty());
+  const std::size_t n = in.fixed_a.size();
+  std::vector<double> a(n);
+  const auto a_at = [&](double k) -> std::span<const double> {
+    for (std::size_t i = 0; i < n; ++i) a[i] = in.fixed_a[i] + k * in.scaled_a[i];
+    return a;
+  };
+  const double unit = std::max(in.unit_value, 1e-9);
+  const double h = std::max(0.05 * r.k, 10 / unit);
+  const double lo = std::max(0.0, r.k - h), hi = r.k + h;
+  std::vector<BreakevenResult::Reached> out;
+  for (const PrecisionTarget& t : targets) {
+    const double half_width = pair_half_width(a_at(r.k), in.total_b, t.name);
+    const double slope = (pair_quantity(a_at(hi), in.total_b, t.name) -
+                          pair_quantity(a_at(lo), in.total_b, t.name)) /
+                         (hi - lo);
+    const double value = slope > 0 ? half_width / slope * in.unit_value : std::nan("");
+    out.push_back({t.name, t.half_width, half_width, value});
+  }
+  return out;
 }
 
 bool needs_first_grant_run(const Scenario& s, const BreakevenRequest& req) {
@@ -181,7 +218,8 @@ BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const Brea
                      .wealth = s.wealth,
                      .basis = req.basis,
                      .regimes = regime_labels(s),
-                     .results = {}};
+                     .results = {},
+                     .targets = req.targets};
   assert(out.current > 0);
   const bool first_only = needs_first_grant_run(s, req);
   assert(!first_only || first_grant.size() == r.paths);
@@ -194,11 +232,17 @@ BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const Brea
     const std::vector<double> after_b = basis_total(r, req.against, Basis::kAfterTax);
     out.results =
         solve_breakeven_after_tax(s, req, {fixed, scaled, r.tax[req.offer], after_b, out.current});
-    return out;
+  } else {
+    const BreakevenInput in{fixed,           scaled,   r.total[req.against],
+                            s.risk_aversion, s.wealth, out.current};
+    for (Metric m : req.metrics) {
+      BreakevenResult result = solve_breakeven(in, m);
+      if (result.found && !req.targets.empty())
+        result.precision = precision_at_solution(in, result, req.targets);
+      out.results.emplace_back(m, std::move(result));
+    }
   }
-  const BreakevenInput in{fixed,           scaled,   r.total[req.against],
-                          s.risk_aversion, s.wealth, out.current};
-  for (Metric m : req.metrics) out.results.emplace_back(m, solve_breakeven(in, m));
+  for (auto& [m, result] : out.results) result.paths = r.paths;
   return out;
 }
 

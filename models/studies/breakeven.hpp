@@ -7,6 +7,8 @@
 // the same way.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <utility>
@@ -16,6 +18,7 @@
 #include "models/scenario.hpp"
 #include "models/simulate.hpp"
 #include "models/studies/basis.hpp"
+#include "models/studies/precision.hpp"
 
 namespace vestsim::models {
 
@@ -34,6 +37,16 @@ struct BreakevenResult {
   double k = 0;                 // multiplier of today's figure
   double ci_lo = 0, ci_hi = 0;  // 95% interval on k from batch means (NaN if unavailable)
   std::string reason;           // why nothing was found
+  std::string ci_reason;        // why the interval is unavailable (empty when it is)
+  std::uint64_t paths = 0;      // the paths it was solved on (study_breakeven sets it)
+  // A --precision target at the solution (precision_at_solution).
+  struct Reached {
+    std::string name;
+    double target = 0, half_width = 0;
+    double value_half_width = 0;  // the error it implies on the value; NaN if it does not move
+  };
+  std::vector<Reached> precision;  // one per target, when asked and found
+  bool precision_met = false;      // every target reached (set by the caller that stops)
 };
 
 // metric(A(k)) - metric(B): non-decreasing in k because scaled_a >= 0.
@@ -46,6 +59,16 @@ double breakeven_gap(const BreakevenInput& in, Metric m, double k);
 BreakevenResult solve_breakeven(const BreakevenInput& in, Metric m, int batches = 20);
 
 const char* metric_name(Metric m);
+
+// Each target's half-width at r's solution, A = fixed + r.k·scaled against B
+// (pair_half_width), and the error it implies on the break-even value: the
+// half-width over the quantity's slope in k at the solution (pair_quantity, a
+// central difference over ±5% of r.k, at least ±10 currency units) times
+// unit_value; NaN when the quantity does not move with k (B's side only).
+// Requires r.found and a non-empty input.
+std::vector<BreakevenResult::Reached> precision_at_solution(
+    const BreakevenInput& in, const BreakevenResult& r,
+    const std::vector<PrecisionTarget>& targets);
 
 // --- The break-even study of a simulated scenario ---------------------------
 
@@ -61,6 +84,10 @@ struct BreakevenRequest {
   std::vector<Metric> metrics;  // solved in this order
   Scale scale = Scale::kFirst;
   Basis basis = Basis::kPreTax;  // after tax: see solve_breakeven_after_tax
+  // --precision: each found result gets its targets' half-widths at its solution.
+  std::vector<PrecisionTarget> targets = {};
+  // Counts the paths the after-tax search re-simulates (a progress bar), if given.
+  std::atomic<std::uint64_t>* progress = nullptr;
 };
 
 // True when the study of `req` on `s` needs first_grant_only's column: an
@@ -87,6 +114,7 @@ struct BreakevenStudy {
   Basis basis = Basis::kPreTax;      // the totals compared (after tax = pre-tax without a regime)
   std::vector<std::string> regimes;  // regime_labels() of the scenario
   std::vector<std::pair<Metric, BreakevenResult>> results;  // value = k * current
+  std::vector<PrecisionTarget> targets;  // --precision (BreakevenRequest::targets), if asked
 };
 
 // Today's figure the study scales. Requires a valid offer index; for

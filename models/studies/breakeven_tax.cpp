@@ -23,7 +23,7 @@ std::vector<double> tax_at(const Scenario& s, const BreakevenRequest& req, doubl
     const std::size_t n = req.scale == Scale::kAll ? o.grants.size() : 1;
     for (std::size_t g = 0; g < n; ++g) o.grants[g].value *= k;
   }
-  SimResult r = simulate(compile(t, t.seed), sim_options(t));
+  SimResult r = simulate(compile(t, t.seed), sim_options(t, {.progress = req.progress}));
   assert(!r.tax.empty());
   return std::move(r.tax[req.offer]);
 }
@@ -70,6 +70,8 @@ std::vector<std::pair<Metric, BreakevenResult>> solve_breakeven_after_tax(
       const bool done = !r.found || std::fabs(r.k - q.k) * c.current <= 0.5;
       if (done || iteration + 1 == kAfterTaxIterations) {
         if (r.found) r = solve_breakeven(in, m);  // with its batch-means interval
+        if (r.found && !req.targets.empty())
+          r.precision = precision_at_solution(in, r, req.targets);
         if (r.found && !done) r.reason = "after-tax search stopped before converging";
         break;
       }

@@ -20,9 +20,20 @@ double wilson_half_width(double p, double n) {
   return kZ95 / (1 + z2 / n) * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
 }
 
+// The Summary of x that a run reports (its median, with the 95% CI).
+engine::Summary median_summary(std::span<const double> x) {
+  static const std::vector<double> kMedian = {50};
+  std::vector<double> scratch;
+  return engine::summarize(x, kMedian, scratch);
+}
+
+double ci_half(const std::pair<double, double>& ci) {
+  return (ci.second - ci.first) / 2;
+}
+
 double p50_half_width(const RunSummary& s, const engine::Summary& x) {
   for (std::size_t i = 0; i < s.percentiles.size(); ++i)
-    if (s.percentiles[i] == 50) return (x.ci95[i].second - x.ci95[i].first) / 2;
+    if (s.percentiles[i] == 50) return ci_half(x.ci95[i]);
   assert(false && "p50 targets need 50 among the percentiles");
   return 0;
 }
@@ -82,6 +93,35 @@ double precision_half_width(const RunSummary& s, std::string_view name) {
     if (name == "p50_total") worst = std::max(worst, p50_half_width(s, o.total));
   }
   return worst;
+}
+
+double pair_half_width(std::span<const double> a, std::span<const double> b,
+                       std::string_view name) {
+  assert(a.size() == b.size() && !a.empty());
+  if (name == "mean_total" || name == "p50_total") {
+    const engine::Summary sa = median_summary(a), sb = median_summary(b);
+    if (name == "mean_total") return kZ95 * std::max(sa.std_error, sb.std_error);
+    return std::max(ci_half(sa.ci95[0]), ci_half(sb.ci95[0]));
+  }
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = a[i] - b[i];
+  if (name == "p_win") return wilson_half_width(share_positive(d), static_cast<double>(d.size()));
+  const engine::Summary sd = median_summary(d);
+  assert(name == "mean_diff" || name == "p50_diff");
+  return name == "mean_diff" ? kZ95 * sd.std_error : ci_half(sd.ci95[0]);
+}
+
+double pair_quantity(std::span<const double> a, std::span<const double> b, std::string_view name) {
+  assert(a.size() == b.size() && !a.empty());
+  const double n = static_cast<double>(a.size());
+  if (name == "mean_total") return engine::stable_sum(a) / n;
+  if (name == "p50_total") return median(a);
+  std::vector<double> d(a.size());
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = a[i] - b[i];
+  if (name == "p_win") return share_positive(d);
+  if (name == "mean_diff") return engine::stable_sum(d) / n;
+  assert(name == "p50_diff");
+  return median(d);
 }
 
 std::uint64_t next_paths(std::uint64_t paths, const std::vector<PrecisionTarget>& targets,

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,17 @@ std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view tex
 // offers; 0 when there are none). Requires a name of precision_names() and,
 // for the p50 names, 50 among s.percentiles.
 double precision_half_width(const RunSummary& s, std::string_view name);
+
+// For two offers' totals a and b compared path by path (a break-even's
+// solution, docs/design.md#19-runs-that-stop-at-a-precision), what
+// precision_half_width gives for a run comparing them: p_win, mean_diff and
+// p50_diff on a - b; mean_total and p50_total the larger of a's and b's.
+// Requires a name of precision_names() and a.size() == b.size() >= 1.
+double pair_half_width(std::span<const double> a, std::span<const double> b, std::string_view name);
+
+// The quantity `name` measures, on a's side where only a moves: P(a > b),
+// mean and median of a - b, mean and median of a. Requirements as pair_half_width.
+double pair_quantity(std::span<const double> a, std::span<const double> b, std::string_view name);
 
 // The paths of the next batch after a run of `paths` that reached `reached`
 // (one per target): enough, by the 1/sqrt(n) law and 10% more, for the worst

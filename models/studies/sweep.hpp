@@ -44,9 +44,8 @@ struct SweepResult {
 // Simulates scenarios[k], the scenario at sweep_points(axes)[k], comparing
 // offers cmp.a and cmp.b. Points run in parallel (engine::for_each_index on
 // the first scenario's threads), each on one thread, so results do not depend
-// on the thread count. `progress`, if given, counts finished points. Every figure is on
-// `basis` (basis_total, basis_diff).
-// on the thread count. On an MPI job point k runs on rank k % ranks and the
+// on the thread count. Every figure is on `basis` (basis_total, basis_diff).
+// On an MPI job point k runs on rank k % ranks (a static assignment) and the
 // result is complete on rank 0 only (collective). `progress`, if given,
 // counts this rank's finished points.
 // Requires one scenario per point, all with the same offers.

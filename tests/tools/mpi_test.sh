@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # MPI runs (docs/design.md#18-mpi-runs): `mpirun -np 2 vestsim ...` writes the
 # same bytes (less "timing") as one process, for run (in memory and in two
-# passes), a batch folder, sweep, sensitivity and breakeven.
+# passes), a batch folder (files shared out whole), sweep (grid points shared
+# out), sensitivity and breakeven (with --precision too).
 set -euo pipefail
 vestsim=$1
 root=$2
@@ -33,15 +34,43 @@ same sweep sweep --vary 'offers.hf_floor.grants[0].value=100000:400000:100000' -
 same sensitivity sensitivity scenarios/hf-paris-vs-criteo.yaml --paths 2000
 same breakeven breakeven --paths 20000 --seed 2
 
-# A batch folder: every report and the summary.
-"$vestsim" run scenarios/ --paths 5000 --format json --out "$work/batch-one" --quiet > /dev/null
-"${mpi[@]}" "$vestsim" run scenarios/ --paths 5000 --format json --out "$work/batch-two" --quiet \
-  > /dev/null
-for f in "$work"/batch-one/*.json; do
+same breakeven-precision breakeven --paths 4000 --seed 2 --metric win --metric mean \
+  --basis pre-tax --precision p_win=0.01 --max-paths 40000
+
+# A batch folder: its files run whole, file k on rank k mod 2; every report (JSON less
+# timing, HTML and CSV as they are), the summaries (index.html) and stderr are the same.
+for ranks in one two; do
+  run=("$vestsim")
+  [ "$ranks" = two ] && run=("${mpi[@]}" "$vestsim")
+  "${run[@]}" run scenarios/ --paths 5000 --format json --format html --format csv \
+    --out "$work/batch-$ranks" --quiet > /dev/null
+  # What each file's run says (two passes), in file order; and a batch stopped by an error.
+  "${run[@]}" run scenarios/ --paths 3000 --format csv --memory-budget 100KB \
+    > "$work/two-pass-$ranks.csv" 2> "$work/two-pass-$ranks.err"
+  status=0
+  "${run[@]}" run scenarios/ --paths 3000 --format html --memory-budget 100KB --out \
+    "$work/refused-$ranks" > /dev/null 2> "$work/refused-$ranks.err" || status=$?
+  # (mpirun adds a notice of its own about the non-zero exit: only vestsim's lines count.)
+  { grep '^vestsim' "$work/refused-$ranks.err" || true; echo "exit $status"; } \
+    > "$work/refused-$ranks.said"
+done
+for f in two-pass.csv two-pass.err refused.said; do
+  cmp "$work/${f/./-one.}" "$work/${f/./-two.}" || fail "batch: $f differs under mpirun -np 2"
+done
+grep -q "exit 2" "$work/refused-two.said" || fail "batch: the refused batch did not exit 2"
+n=0
+for f in "$work"/batch-one/*; do
   g="$work/batch-two/$(basename "$f")"
   [ -f "$g" ] || fail "batch: $(basename "$f") missing under mpirun"
-  strip_timing "$f"
-  strip_timing "$g"
+  case "$f" in *.json) strip_timing "$f"; strip_timing "$g" ;; esac
   cmp "$f" "$g" || fail "batch: $(basename "$f") differs under mpirun -np 2"
+  n=$((n + 1))
 done
+[ "$n" = "$(find "$work/batch-two" -type f | wc -l)" ] || fail "batch: extra files under mpirun"
+grep -q 'href="hf-paris-vs-criteo.html"' "$work/batch-two/index.html" ||
+  fail "batch: the index page does not link every report"
+# A batch on stdout: the reports in file order (CSV has no timing).
+"$vestsim" run scenarios/ --paths 3000 --format csv --quiet > "$work/stdout-one.csv"
+"${mpi[@]}" "$vestsim" run scenarios/ --paths 3000 --format csv --quiet > "$work/stdout-two.csv"
+cmp "$work/stdout-one.csv" "$work/stdout-two.csv" || fail "batch on stdout differs under mpirun"
 echo "mpi: identical"

@@ -1,4 +1,5 @@
 // Runs that stop at a precision (docs/design.md#19-runs-that-stop-at-a-precision).
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -8,6 +9,7 @@
 #include "models/studies/precision.hpp"
 #include "tests/test_support.hpp"
 #include "tools/cli/support.hpp"
+#include "tools/report/breakeven.hpp"
 
 using namespace vestsim;
 using namespace vestsim::models;
@@ -82,4 +84,89 @@ TEST_CASE("reported half-widths cover the truth about 95% of the time", "[precis
                r.summary.precision[0].half_width;
   }
   CHECK(covered >= 44);
+}
+
+TEST_CASE("half-widths of two columns compared path by path", "[precision]") {
+  const std::vector<double> a = {1, 2, 3, 4}, b = {0, 0, 0, 0};
+  const double z = 1.959963984540054;
+  // P(a > b) = 1 over n = 4: Wilson z / (1 + z²/4) · sqrt(z²/64) = (z²/8) / (1 + z²/4).
+  CHECK(pair_half_width(a, b, "p_win") == Approx(z * z / 8 / (1 + z * z / 4)));
+  // a - b = 1..4: sd sqrt(5/3), standard error sd / 2.
+  CHECK(pair_half_width(a, b, "mean_diff") == Approx(z * std::sqrt(5.0 / 3) / 2));
+  // B is constant: the larger standard error is A's.
+  CHECK(pair_half_width(a, b, "mean_total") == Approx(z * std::sqrt(5.0 / 3) / 2));
+  CHECK(pair_quantity(a, b, "p_win") == 1);
+  CHECK(pair_quantity(a, b, "mean_diff") == 2.5);
+  CHECK(pair_quantity(a, b, "p50_total") == 2.5);
+}
+
+TEST_CASE("a break-even's error on the value: the half-width over the slope", "[precision]") {
+  // A = k·x against a constant B = 10: the mean of A is k·mean(x), linear in k, so
+  // mean_total's half-width z·k·se(x) implies z·k·se(x) / mean(x) · unit on the value.
+  const std::vector<double> x = {1, 2, 3, 4, 5, 6, 7, 8}, zero(8, 0.0), b(8, 10.0);
+  const BreakevenInput in{zero, x, b, 2, 100000, 1000};
+  BreakevenResult r;
+  r.found = true;
+  r.k = 2;
+  const auto p = precision_at_solution(in, r, {{"mean_total", 1.0}, {"p_win", 0.1}});
+  REQUIRE(p.size() == 2);
+  const double z = 1.959963984540054, se = std::sqrt(6.0) / std::sqrt(8.0);  // sd² = 6
+  CHECK(p[0].name == "mean_total");
+  CHECK(p[0].target == 1.0);
+  CHECK(p[0].half_width == Approx(z * 2 * se));
+  CHECK(p[0].value_half_width == Approx(z * 2 * se / 4.5 * 1000));
+  CHECK(p[1].half_width > 0);
+}
+
+namespace {
+// A pre-tax break-even of the built-in scenario's first comparison.
+BreakevenRequest pre_tax_request(const Scenario& s, std::vector<Metric> metrics,
+                                 std::vector<PrecisionTarget> targets) {
+  BreakevenRequest req;
+  req.offer = s.compare.front().a;
+  req.against = s.compare.front().b;
+  req.metrics = std::move(metrics);
+  req.targets = std::move(targets);
+  return req;
+}
+}  // namespace
+
+TEST_CASE("a break-even to a precision: each metric at its own N, as --paths N", "[precision]") {
+  const Scenario s = one_comparison(4096, 9);
+  const BreakevenRequest req = pre_tax_request(s, {Metric::kMean, Metric::kWin}, {{"p_win", 0.01}});
+  const BreakevenStudy be = tools::breakeven_to_precision(s, req, 1000000, true);
+  REQUIRE(be.results.size() == 2);
+  std::uint64_t largest = 0;
+  for (const auto& [m, r] : be.results) {
+    REQUIRE(r.found);
+    CHECK(r.precision_met);
+    REQUIRE(r.precision.size() == 1);
+    CHECK(r.precision[0].half_width <= 0.01);
+    CHECK((r.paths == 4096 || r.paths % 16384 == 0));
+    largest = std::max(largest, r.paths);
+    // The same metric with --paths N at its N: the same answer and interval, bit for bit.
+    Scenario fixed = s;
+    fixed.paths = r.paths;
+    const BreakevenStudy again = tools::breakeven_once(fixed, pre_tax_request(s, {m}, {}), true);
+    REQUIRE(again.results.size() == 1);
+    CHECK(again.results[0].second.k == r.k);
+    CHECK(again.results[0].second.ci_lo == r.ci_lo);
+    CHECK(again.results[0].second.ci_hi == r.ci_hi);
+  }
+  CHECK(be.paths == largest);
+}
+
+TEST_CASE("a break-even that reaches --max-paths says so", "[precision]") {
+  const Scenario s = one_comparison(4096, 9);
+  const BreakevenStudy be = tools::breakeven_to_precision(
+      s, pre_tax_request(s, {Metric::kWin}, {{"p_win", 1e-4}}), 20000, true);
+  REQUIRE(be.results.size() == 1);
+  const BreakevenResult& r = be.results[0].second;
+  CHECK_FALSE(r.precision_met);
+  CHECK(r.paths == 20000);
+  CHECK(r.precision[0].half_width > 1e-4);
+  const std::string text = tools::breakeven_report(be, tools::Format::kText);
+  CHECK(text.find("20,000 paths, targets NOT met (--max-paths); p_win ±") != std::string::npos);
+  const std::string json = tools::breakeven_report(be, tools::Format::kJson);
+  CHECK(json.find("\"met\": false") != std::string::npos);
 }

@@ -139,6 +139,28 @@ void add_basis(CLI::App* app, std::optional<models::Basis>& basis) {
 }
 
 // The flags of breakeven, sweep and sensitivity: --basis, then the simulation flags.
+// --precision and --max-paths of `run` and `breakeven`
+// (docs/design.md#19-runs-that-stop-at-a-precision).
+void add_precision_flags(CLI::App* app, std::string& precision, std::uint64_t& max_paths,
+                         const char* what) {
+  app->add_option("--precision", precision,
+                  fmt::format("Run until each named 95% CI half-width is reached{}, e.g. "
+                              "p_win=0.002,p50_diff=1000 (p_win, mean_diff, p50_diff, "
+                              "mean_total, p50_total)",
+                              what))
+      ->type_name("NAME=HW,...")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            std::string error;
+            return models::parse_precision(text, error) ? std::string() : error;
+          },
+          ""));
+  app->add_option("--max-paths", max_paths,
+                  "Where a --precision run stops if the targets are not reached (default 1e7)")
+      ->type_name("N")
+      ->transform(count(1));
+}
+
 void add_study_flags(CLI::App* app, std::optional<models::Basis>& basis, SimulationFlags& f) {
   add_basis(app, basis);
   add_simulation_flags(app, f);
@@ -219,23 +241,7 @@ struct Parser {
               return std::string();
             },
             ""));
-    run_app
-        ->add_option(
-            "--precision", run.precision,
-            "Run until each named 95% CI half-width is reached, e.g. "
-            "p_win=0.002,p50_diff=1000 (p_win, mean_diff, p50_diff, mean_total, p50_total)")
-        ->type_name("NAME=HW,...")
-        ->check(CLI::Validator(
-            [](const std::string& text) {
-              std::string error;
-              return models::parse_precision(text, error) ? std::string() : error;
-            },
-            ""));
-    run_app
-        ->add_option("--max-paths", run.max_paths,
-                     "Where a --precision run stops if the targets are not reached (default 1e7)")
-        ->type_name("N")
-        ->transform(count(1));
+    add_precision_flags(run_app, run.precision, run.max_paths, "");
     run_app->footer(
         "Examples:\n  vestsim run\n  vestsim run scenarios/hf-nyc-vs-anthropic.yaml --paths 1e6\n"
         "  vestsim run scenarios/ --format html --format json --out report/");
@@ -272,6 +278,7 @@ struct Parser {
     be->add_option("--wealth", o.wealth,
                    "Starting wealth for the ce metric (default: the scenario's)");
     add_study_flags(be, o.basis, o.sim);
+    add_precision_flags(be, o.precision, o.max_paths, " at each metric's solution");
     be->footer(
         "Example:\n  vestsim breakeven scenarios/hf-paris-vs-google-l5.yaml --offer hf_ask "
         "--against google");

@@ -53,6 +53,10 @@ struct BreakevenOptions {
   models::Scale scale = models::Scale::kFirst;  // --scale: equity solves only
   std::optional<double> risk_aversion, wealth;  // override the scenario's report values
   std::optional<models::Basis> basis;           // --basis; default: models::default_basis
+  // --precision NAME=HALF_WIDTH,... (else simulation.precision): each metric's solve runs
+  // until its targets hold at its solution, or --max-paths.
+  std::string precision;
+  std::uint64_t max_paths = 10000000;
   SimulationFlags sim;
 };
 

@@ -11,6 +11,7 @@
 
 #include "engine/mpi.hpp"
 #include "models/studies/effects.hpp"
+#include "tools/cli/batch_ranks.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/paths_out.hpp"
 #include "tools/cli/support.hpp"
@@ -180,20 +181,47 @@ int run_command(const RunOptions& o) {
   const std::string in_memory_only = html                  ? "HTML charts"
                                      : o.paths_out.empty() ? ""
                                                            : "--paths-out";
+  // A file's reports, in the order of `formats`, and its rows of the batch summary.
+  const auto reports_of = [&](const RunStudy& run, const Scenario& s) {
+    FileOutcome out;
+    for (Format format : formats) out.reports.push_back(render_run(run, format, &s));
+    out.rows = batch_rows(run.summary);
+    return out;
+  };
+  // On an MPI job a batch's files are shared out whole (batch_ranks.hpp); otherwise each
+  // file's paths are shared among the ranks.
+  const bool by_file = batch && engine::mpi::size() > 1;
+  std::vector<std::optional<FileOutcome>> ran;
+  if (by_file)
+    ran = run_files_on_ranks(
+        files.size(), [&](std::size_t k) { return scenarios[k].has_value(); },
+        [&](std::size_t k) {
+          RunStudy run = run_one(*scenarios[k], o, html, budget, in_memory_only);
+          models::add_market_effects(*scenarios[k], run.result, run.summary);
+          return reports_of(run, *scenarios[k]);
+        });
   std::vector<BatchRow> rows;
   std::vector<std::string> stems;
   for (std::size_t k = 0; k < scenarios.size(); ++k) {
     if (!scenarios[k]) continue;
-    RunStudy run = run_one(*scenarios[k], o, html, budget, in_memory_only);
-    if (!engine::mpi::root()) continue;  // rank 0 holds the summary and writes
-    // What the correlations and tenders change: at most kEffectPaths more paths per effect.
-    models::add_market_effects(*scenarios[k], run.result, run.summary);
+    FileOutcome out;
+    std::optional<RunStudy> run;  // in this process, when not shared out by file
+    if (by_file) {
+      if (!engine::mpi::root()) break;  // rank 0 holds every file's reports and writes
+      out = std::move(*ran[k]);
+      replay(out);
+    } else {
+      run = run_one(*scenarios[k], o, html, budget, in_memory_only);
+      if (!engine::mpi::root()) continue;  // rank 0 holds the summary and writes
+      // What the correlations and tenders change: at most kEffectPaths more paths per effect.
+      models::add_market_effects(*scenarios[k], run->result, run->summary);
+      out = reports_of(*run, *scenarios[k]);
+    }
     stems.push_back(stem_of(files[k]));
-    for (Format format : formats)
-      to.write(stems.back(), format, render_run(run, format, &*scenarios[k]));
-    if (!o.paths_out.empty()) write_paths(*scenarios[k], run.result, o.paths_out);
-    const std::vector<BatchRow> r = batch_rows(run.summary);
-    rows.insert(rows.end(), r.begin(), r.end());
+    for (std::size_t i = 0; i < formats.size(); ++i)
+      to.write(stems.back(), formats[i], out.reports[i]);
+    if (run && !o.paths_out.empty()) write_paths(*scenarios[k], run->result, o.paths_out);
+    rows.insert(rows.end(), out.rows.begin(), out.rows.end());
   }
   if (batch && !stems.empty())
     for (Format format : formats) to.write_summary(format, batch_table(rows, stems, format));

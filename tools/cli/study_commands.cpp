@@ -1,4 +1,4 @@
-// `vestsim breakeven`, `vestsim sweep` and `vestsim sensitivity`.
+// `vestsim sweep` and `vestsim sensitivity`.
 #include <algorithm>
 #include <span>
 #include <thread>
@@ -6,13 +6,11 @@
 #include <fmt/format.h>
 
 #include "engine/mpi.hpp"
-#include "models/studies/breakeven.hpp"
 #include "models/studies/sensitivity.hpp"
 #include "models/studies/sweep.hpp"
 #include "tools/cli/commands.hpp"
 #include "tools/cli/progress.hpp"
 #include "tools/cli/support.hpp"
-#include "tools/report/breakeven.hpp"
 #include "tools/report/sensitivity.hpp"
 #include "tools/report/sweep.hpp"
 
@@ -21,34 +19,6 @@ namespace vestsim::tools {
 using namespace vestsim::models;
 
 namespace {
-
-// The offers and metrics of a break-even ask; throws UsageError when the
-// offers are missing, the same, or have nothing to scale.
-BreakevenRequest breakeven_request(const Scenario& s, const BreakevenOptions& o) {
-  if (o.offer.empty() != o.against.empty())
-    throw UsageError("give both --offer and --against, or neither");
-  if (o.offer.empty() && s.compare.empty())
-    throw UsageError("the scenario compares nothing; give --offer and --against");
-  BreakevenRequest req;
-  req.offer = o.offer.empty() ? s.compare.front().a : offer_index(s, o.offer, "--offer");
-  req.against = o.offer.empty() ? s.compare.front().b : offer_index(s, o.against, "--against");
-  if (req.offer == req.against) throw UsageError("--offer and --against name the same offer");
-  req.solve = o.solve;
-  req.scale = o.scale;
-  req.basis = o.basis.value_or(default_basis(s));
-  req.metrics = o.metrics.empty()
-                    ? std::vector<Metric>{Metric::kP50, Metric::kMean, Metric::kCe, Metric::kWin}
-                    : o.metrics;
-  const bool base = o.solve == Solve::kBase;
-  const std::string& id = s.offers[req.offer].id;
-  if (!base && s.offers[req.offer].grants.empty())
-    throw UsageError(
-        fmt::format("offer '{}' has no equity grant to solve for; try --solve base", id));
-  if (!(breakeven_current(s, req.offer, o.solve) > 0))
-    throw UsageError(fmt::format("offer '{}': today's {} is 0, so there is nothing to scale", id,
-                                 base ? "base" : "first grant value"));
-  return req;
-}
 
 // The overrides of one value of a --vary axis: PATH=VALUE, or for
 // "scale:OFFER" ("scale-all:OFFER") the offer's first (every) grant value
@@ -93,38 +63,6 @@ void check_sweep_memory(const Scenario& s, Comparison cmp, std::size_t points) {
 }
 
 }  // namespace
-
-int breakeven_command(const BreakevenOptions& o) {
-  const Format format =
-      supported_format(o.sim, {Format::kText, Format::kJson, Format::kMarkdown}, "breakeven");
-  std::vector<Override> overrides = overrides_of(o.sim);
-  if (o.risk_aversion)
-    overrides.push_back({"report.risk_aversion", fmt::format("{:.17g}", *o.risk_aversion)});
-  if (o.wealth) overrides.push_back({"report.wealth", fmt::format("{:.17g}", *o.wealth)});
-  const Scenario s = load_or_throw(o.scenario, overrides);
-  const BreakevenRequest req = breakeven_request(s, o);
-  const CompiledScenario cs = compile(s, s.seed);
-  const bool base = o.solve == Solve::kBase, first = needs_first_grant_run(s, req);
-  // The run's columns (twice when the first grant runs alone; once more for the re-runs of
-  // an after-tax solve), the salary column, the fixed part and the solver's working copies.
-  const bool after_tax = req.basis == Basis::kAfterTax && any_regime(s);
-  check_memory(s.paths, column_bytes(cs, false) * (1 + first + after_tax) +
-                            (base ? 8.0 * cs.offers.size() : 0.0) + 24.0 +
-                            (after_tax ? 48.0 : 0.0));
-  const RunStudy run = simulate_compiled(s, cs, {.salary_column = base}, o.sim.quiet);
-  SimResult first_run;
-  if (first) {
-    SimOptions opt = sim_options(s);
-    opt.distribute = true;  // the same share of paths per rank as the run's
-    first_run = simulate(first_grant_only(cs, req.offer), opt);
-  }
-  if (!engine::mpi::root()) return 0;  // rank 0 holds the columns, solves and writes
-  const BreakevenStudy be = study_breakeven(
-      s, run.result, req,
-      first ? std::span<const double>(first_run.equity[req.offer]) : std::span<const double>());
-  emit(o.sim, breakeven_report(be, format));
-  return 0;
-}
 
 int sweep_command(const SweepOptions& o) {
   const Format format = single_format(o.sim);

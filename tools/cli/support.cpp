@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <thread>
@@ -268,10 +267,7 @@ RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& target
     // Rank 0 decides for the job: the other ranks hold no summary.
     std::uint64_t next =
         met || s.paths >= max_paths ? 0 : next_paths(s.paths, targets, reached, max_paths);
-    std::vector<std::byte> b(sizeof next);
-    std::memcpy(b.data(), &next, sizeof next);
-    engine::mpi::broadcast(b);
-    std::memcpy(&next, b.data(), sizeof next);
+    next = engine::mpi::broadcast_number(next);
     if (next == 0) {
       for (std::size_t i = 0; i < targets.size(); ++i)
         run.summary.precision.push_back({targets[i].name, targets[i].half_width, reached[i]});

@@ -9,6 +9,7 @@
 
 #include "models/compiled.hpp"
 #include "models/io/load.hpp"
+#include "models/studies/breakeven.hpp"
 #include "models/studies/precision.hpp"
 #include "models/studies/run.hpp"
 #include "tools/cli/options.hpp"
@@ -104,6 +105,23 @@ models::RunStudy run_to_precision(models::Scenario s,
                                   const std::vector<models::PrecisionTarget>& targets,
                                   std::uint64_t max_paths, models::StudyOptions options, bool quiet,
                                   double budget, const std::string& in_memory_only);
+
+// The break-even study of `req` on one run of `s` at s.paths (and, when
+// needs_first_grant_run, one of its first grant alone), with a progress bar
+// unless `quiet`. Refuses (RunError) columns that would not fit. Collective:
+// the study is on rank 0, empty elsewhere. Throws what study_breakeven throws.
+models::BreakevenStudy breakeven_once(const models::Scenario& s,
+                                      const models::BreakevenRequest& req, bool quiet);
+
+// breakeven_once at min(s.paths, max_paths) paths, then, for the metrics
+// whose req.targets do not all hold at their solution, again at more paths
+// (models::next_paths from the worst of them: whole blocks in path order)
+// until they hold or max_paths; a metric without a solution stops at once.
+// Each result is that of the run it stopped at (BreakevenResult::paths), with
+// precision_met set; the study's paths are the largest run's. Requires
+// non-empty req.targets. Collective.
+models::BreakevenStudy breakeven_to_precision(models::Scenario s, models::BreakevenRequest req,
+                                              std::uint64_t max_paths, bool quiet);
 
 // The one format of a command that writes only `supported`: the format
 // given (the first of `supported` if none). Throws UsageError naming the

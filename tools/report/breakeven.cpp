@@ -17,6 +17,33 @@ bool first_only(const models::BreakevenStudy& be) {
   return be.scale == models::Scale::kFirst;
 }
 
+// A --precision solve: its paths, whether its targets held, and per target the half-width
+// at the solution and the error it implies on the value (null when it does not move).
+nlohmann::ordered_json precision_json(const models::BreakevenResult& br) {
+  nlohmann::ordered_json q = nlohmann::ordered_json::object();
+  for (const auto& p : br.precision) {
+    q[p.name] = {{"target", p.target}, {"half_width", p.half_width}};
+    q[p.name]["value_half_width"] = std::isnan(p.value_half_width)
+                                        ? nlohmann::ordered_json()
+                                        : nlohmann::ordered_json(p.value_half_width);
+  }
+  return {{"paths", br.paths}, {"met", br.precision_met}, {"half_widths", q}};
+}
+
+// The text line of a --precision solve: paths and each half-width against its target.
+std::string precision_text(const models::BreakevenResult& br, const std::string& cur) {
+  const std::string paths = grouped(static_cast<long long>(br.paths));
+  if (!br.found) return paths + " paths; no solution to measure the --precision targets at";
+  std::string out = fmt::format("{} paths, targets {}", paths,
+                                br.precision_met ? "met" : "NOT met (--max-paths)");
+  for (const auto& p : br.precision) {
+    out += fmt::format("; {} ±{:.4g} (target {:g})", p.name, p.half_width, p.target);
+    if (!std::isnan(p.value_half_width))
+      out += fmt::format(", ±{} on the value", money(p.value_half_width, cur));
+  }
+  return out;
+}
+
 std::string breakeven_json(const models::BreakevenStudy& be) {
   const bool base = be.solve == models::Solve::kBase;
   const double current = be.current;
@@ -44,11 +71,14 @@ std::string breakeven_json(const models::BreakevenStudy& be) {
         e["ci95"] = nullptr;
       else
         e["ci95"] = {br.ci_lo * current, br.ci_hi * current};
+      if (!br.ci_reason.empty()) e["ci95_unavailable"] = br.ci_reason;
+      if (!be.targets.empty()) e["precision"] = precision_json(br);
     } else {
       e["value"] = nullptr;
       e["ci95"] = nullptr;
       e["reason"] = br.reason;
     }
+    if (!br.found && !be.targets.empty()) e["precision"] = precision_json(br);
     res[models::metric_name(metric)] = e;
   }
   j["results"] = res;
@@ -95,6 +125,8 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
     }
     if (!br.found) {
       out += fmt::format("{}{}: no amount is enough ({})\n", md ? "- " : "  ", goal, br.reason);
+      if (!be.targets.empty())
+        out += fmt::format("{}{}\n", md ? "  " : "      ", precision_text(br, cur));
       continue;
     }
     const std::string answer =
@@ -104,6 +136,9 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
     if (!std::isnan(br.ci_lo))
       ci = fmt::format("95% CI {} – {}", money(br.ci_lo * current, cur),
                        money(br.ci_hi * current, cur));
+    else if (!br.ci_reason.empty())
+      ci = "no 95% CI: " + br.ci_reason;
+    if (!be.targets.empty()) ci += (ci.empty() ? "" : "; ") + precision_text(br, cur);
     if (md)
       out +=
           fmt::format("- {} you need **{}**{}\n", goal, answer, ci.empty() ? "" : " (" + ci + ")");
