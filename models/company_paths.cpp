@@ -116,7 +116,22 @@ void open_tenders(const CompiledPrivate& c, CompanyState& st, PathDraws& draws) 
   }
 }
 
+// T clamped to [0, L/12 + 1]. Compared in double before any cast: an event with 12 T > L is no
+// event however large T is, and the Poisson mean uses T capped at L/12 + 1
+// (docs/model.md#10-conventions).
+double capped_exit_years(double T, int L) {
+  return std::min(std::max(T, 0.0), L / 12.0 + 1.0);
+}
+
 }  // namespace
+
+void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws) {
+  for (const CompiledCompany& cc : cs.companies) {
+    if (cc.is_public || cc.priv.growth_bridge < 0) continue;
+    const double T = cc.priv.params.exit_time(draws.u(cc.priv.exit_key, 0));
+    draws.pin_bridge(static_cast<std::size_t>(cc.priv.growth_bridge), capped_exit_years(T, cs.L));
+  }
+}
 
 double departure_months(const CompiledScenario& cs, PathDraws& draws) {
   if (!std::isnan(cs.pinned_departure_years)) return 12.0 * cs.pinned_departure_years;
@@ -158,10 +173,7 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
                   CorrelatedShocks& shocks, double* record) {
   const PrivateCompany& p = c.params;
   const double T = p.exit_time(draws.u(c.exit_key, 0));
-  // Compared in double before any cast: an event with 12 T > L is no event
-  // however large T is, and the Poisson mean uses T capped at L/12 + 1
-  // (docs/model.md#10-conventions).
-  const double Tc = std::min(std::max(T, 0.0), L / 12.0 + 1.0);
+  const double Tc = capped_exit_years(T, L);
   const bool too_late = !(12.0 * Tc <= L);
   if (record) record_private(c, T, Tc, L, draws, shocks, record);
   st.E = too_late ? L + 1 : std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,6 +47,9 @@ struct ComparisonSummary {
   double p_a_beats_b_after_tax = 0;
   engine::Summary diff_after_tax;
   double ce_a_after_tax = 0, ce_b_after_tax = 0;
+  // A sobol run's replicate standard errors of P(a beats b), before and after tax
+  // (docs/design.md#20-quasi-monte-carlo-sobol-points); NaN in a philox run.
+  double p_a_beats_b_stderr = NAN, p_a_beats_b_after_tax_stderr = NAN;
 };
 
 struct RunSummary {
@@ -54,6 +58,9 @@ struct RunSummary {
   int threads = 0;
   double seconds = 0;
   bool two_pass = false;  // simulated twice instead of stored (models/studies/run.hpp)
+  // simulation.sampler sobol: every Summary::std_error and the comparisons' P(a beats b)
+  // errors come from the spread of engine::kReplicates replicates.
+  bool sobol = false;
   // A run that stopped at a precision (models/studies/precision.hpp): each
   // target and the half-width reached at `paths`; empty otherwise.
   struct Precision {
