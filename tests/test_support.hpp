@@ -29,6 +29,43 @@ inline std::string edited(std::string text, const std::string& find, const std::
   return text;
 }
 
+// A small valid scenario, 30 lines, that loader tests edit one line at a time (their expected
+// line numbers refer to it): a private company hf (IPO at year 3, multiple 4), a public goog with
+// no volatility, offer `first` with an hf grant and offer b with a goog grant.
+inline std::string small_scenario(const std::string& first = "a") {
+  return R"(currency: EUR
+companies:
+  hf:
+    kind: private
+    valuation: 4.5e9
+    exit:
+      time_years: 3
+      outcomes: {ipo: 1}
+      ipo: {multiple: 4}
+  goog:
+    kind: public
+    price: 100
+    drift: 0
+    volatility: 0
+offers:
+  )" + first +
+         R"(:
+    base: 100000
+    grants:
+      - company: hf
+        type: private_rsu
+        value: 300000
+        vesting: {years: 4, cliff_months: 12, every_months: 1}
+  b:
+    base: 120000
+    grants:
+      - company: goog
+        type: public_rsu
+        value: 400000
+        vesting: {years: 4}
+)";
+}
+
 // Every diagnostic of a load, one a line.
 inline std::string all_messages(const models::LoadResult& r) {
   std::string s;

@@ -18,37 +18,7 @@ using namespace vestsim::models;
 
 namespace {
 
-// A small valid scenario (line numbers below refer to it).
-const std::string kBase = R"(currency: EUR
-companies:
-  hf:
-    kind: private
-    valuation: 4.5e9
-    exit:
-      time_years: 3
-      outcomes: {ipo: 1}
-      ipo: {multiple: 4}
-  goog:
-    kind: public
-    price: 100
-    drift: 0
-    volatility: 0
-offers:
-  hf_ask:
-    base: 100000
-    grants:
-      - company: hf
-        type: private_rsu
-        value: 300000
-        vesting: {years: 4, cliff_months: 12, every_months: 1}
-  b:
-    base: 120000
-    grants:
-      - company: goog
-        type: public_rsu
-        value: 400000
-        vesting: {years: 4}
-)";
+const std::string kBase = vestsim::test::small_scenario("hf_ask");
 
 using vestsim::test::all_messages;
 
@@ -201,13 +171,12 @@ TEST_CASE("aliases are copies, and an alias bomb is refused", "[loader][hostile]
   CHECK(s.offers[1].grants.size() == 1);
 
   std::string bomb = "currency: EUR\nl0: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]\n";
-  for (int i = 1; i < 9; ++i)
-    bomb += "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [*l" + std::to_string(i - 1) +
-            ", *l" + std::to_string(i - 1) + ", *l" + std::to_string(i - 1) + ", *l" +
-            std::to_string(i - 1) + ", *l" + std::to_string(i - 1) + ", *l" +
-            std::to_string(i - 1) + ", *l" + std::to_string(i - 1) + ", *l" +
-            std::to_string(i - 1) + ", *l" + std::to_string(i - 1) + ", *l" +
-            std::to_string(i - 1) + "]\n";
+  for (int i = 1; i < 9; ++i) {  // l_i: ten aliases of l_{i-1}; append() avoids GCC 12's -Wrestrict
+    const std::string name = std::to_string(i), prev = std::to_string(i - 1);
+    bomb.append("l").append(name).append(": &l").append(name).append(" [");
+    for (int j = 0; j < 10; ++j) bomb.append(j ? ", *l" : "*l").append(prev);
+    bomb.append("]\n");
+  }
   const auto t0 = std::chrono::steady_clock::now();
   require_text_error(bomb, "more than 100000 values (aliases expanded)", 6);  // 10^5 at l4
   CHECK(seconds_since(t0) < 1.0);

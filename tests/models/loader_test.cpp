@@ -12,37 +12,7 @@ using namespace vestsim::models;
 
 namespace {
 
-// A small valid scenario; each case edits one line of it.
-const std::string kValid = R"(currency: EUR
-companies:
-  hf:
-    kind: private
-    valuation: 4.5e9
-    exit:
-      time_years: 3
-      outcomes: {ipo: 1}
-      ipo: {multiple: 4}
-  goog:
-    kind: public
-    price: 100
-    drift: 0
-    volatility: 0
-offers:
-  a:
-    base: 100000
-    grants:
-      - company: hf
-        type: private_rsu
-        value: 300000
-        vesting: {years: 4, cliff_months: 12, every_months: 1}
-  b:
-    base: 120000
-    grants:
-      - company: goog
-        type: public_rsu
-        value: 400000
-        vesting: {years: 4}
-)";
+const std::string kValid = vestsim::test::small_scenario();
 
 using vestsim::test::all_messages;
 
