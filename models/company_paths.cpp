@@ -86,6 +86,13 @@ void open_tenders(const CompiledPrivate& c, CompanyState& st, PathDraws& draws) 
   }
 }
 
+// T clamped to [0, L/12 + 1]. Compared in double before any cast: an event with 12 T > L is no
+// event however large T is, and the Poisson mean uses T capped at L/12 + 1
+// (docs/model.md#10-conventions).
+double capped_exit_years(double T, int L) {
+  return std::min(std::max(T, 0.0), L / 12.0 + 1.0);
+}
+
 }  // namespace
 
 // G(t/12) D(t) (docs/model.md#m2-the-private-company-before-its-event): exactly the operations of
@@ -102,6 +109,14 @@ double PreEvent::value(int t) {
   if (v > 0)
     wt = std::isnan(c_->pinned_growth_z) ? w(t) : c_->pinned_growth_z * std::sqrt(t / 12.0);
   return engine::ieee_exp(mu * (t / 12.0) + v * wt) * d;
+}
+
+void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws) {
+  for (const CompiledCompany& cc : cs.companies) {
+    if (cc.is_public || cc.priv.growth_bridge < 0) continue;
+    const double T = cc.priv.params.exit_time(draws.u(cc.priv.exit_key, 0));
+    draws.pin_bridge(static_cast<std::size_t>(cc.priv.growth_bridge), capped_exit_years(T, cs.L));
+  }
 }
 
 double departure_months(const CompiledScenario& cs, PathDraws& draws) {
@@ -153,10 +168,7 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
                   CorrelatedShocks& shocks, double* record) {
   const PrivateCompany& p = c.params;
   const double T = p.exit_time(draws.u(c.exit_key, 0));
-  // Compared in double before any cast: an event with 12 T > L is no event
-  // however large T is, and the Poisson mean uses T capped at L/12 + 1
-  // (docs/model.md#10-conventions).
-  const double Tc = std::min(std::max(T, 0.0), L / 12.0 + 1.0);
+  const double Tc = capped_exit_years(T, L);
   const bool too_late = !(12.0 * Tc <= L);
   st.pre.start(c, draws, shocks);
   if (record) record_private(c, T, Tc, L, draws, st.pre, record);

@@ -126,6 +126,12 @@ inline int pre_table_size(const CompiledScenario& cs) {
   return 3 * (cs.L + 2);
 }
 
+// sobol: pins every private company's growth bridge at its exit time T capped to
+// [0, L/12 + 1], the time its growth W is read at the event
+// (docs/design.md#20-quasi-monte-carlo-sobol-points). Call after draws.start(path), before any
+// growth read. Does nothing without bridges.
+void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws);
+
 // 12 tau (docs/model.md#2-the-employee): employed at month m iff m < 12 tau; infinity when no one
 // leaves; exactly m with departure: {at_month: m}.
 double departure_months(const CompiledScenario& cs, PathDraws& draws);

@@ -120,7 +120,8 @@ constexpr PrivateStream kPrivateStreams[] = {
     {&CompiledPrivate::post_ipo_key, "post_ipo"},
     {&CompiledPrivate::round_time_key, "round_time"},
     {&CompiledPrivate::tender_key, "tender"},
-    {&CompiledPrivate::tender_price_key, "tender_price"}};
+    {&CompiledPrivate::tender_price_key, "tender_price"},
+    {&CompiledPrivate::growth_terminal_key, "growth_terminal"}};
 
 // The index of `code`'s stochastic rate in c.fx_rates (codes[k] names c.fx_rates[k]), -1 when
 // its rate is fixed.
@@ -128,6 +129,29 @@ int fx_index(const std::string& code, const std::vector<std::string>& codes) {
   for (std::size_t k = 0; k < codes.size(); ++k)
     if (codes[k] == code) return static_cast<int>(k);
   return -1;
+}
+
+// The Sobol dimensions of a sobol run (docs/design.md#20-quasi-monte-carlo-sobol-points): the
+// departure time when it is random, then per private company its exit time, its outcome, the
+// multiple of each outcome that can happen and, with growth volatility, the end of its growth
+// bridge. A Sobol sequence spreads its first dimensions best, so the draws that move the totals
+// most come first.
+SobolDims sobol_dims(const Scenario& s, CompiledScenario& c) {
+  SobolDims d;
+  if (s.departure_rate > 0 && s.departure_at_month < 0) d.add(c.departure_key);
+  for (CompiledCompany& cc : c.companies) {
+    if (cc.is_public) continue;
+    CompiledPrivate& p = cc.priv;
+    d.add(p.exit_key);
+    d.add(p.outcome_key);
+    if (p.params.p_ipo > 0) d.add(p.ipo_multiple_key);
+    if (p.params.p_acquisition > 0) d.add(p.acquisition_multiple_key);
+    if (!(p.params.growth_volatility > 0)) continue;
+    d.add(p.growth_terminal_key);
+    p.growth_bridge = static_cast<int>(d.bridges.size());
+    d.bridges.push_back({p.growth_key, p.growth_terminal_key});
+  }
+  return d;
 }
 
 }  // namespace
@@ -255,6 +279,7 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     m.erase(std::unique(m.begin(), m.end()), m.end());
   }
   compile_markets(s, fx_codes, c);
+  if (s.sampler == DrawSource::kSobol) c.sobol = sobol_dims(s, c);
   return c;
 }
 

@@ -12,6 +12,7 @@
 #include "engine/distributions.hpp"
 #include "engine/rng.hpp"
 #include "models/markets/correlation.hpp"
+#include "models/path_draws.hpp"
 #include "models/scenario.hpp"
 #include "models/tax/tax_ledger.hpp"
 
@@ -96,6 +97,11 @@ struct CompiledPrivate {
   int max_post_months = 0;  // length of the post-IPO price table after E
   StreamKey exit_key, outcome_key, growth_key, ipo_multiple_key, acquisition_multiple_key,
       rounds_key, per_round_key, ipo_dilution_key, post_ipo_key, round_time_key;
+  // sobol: the Sobol dimension the growth driver's bridge ends at, and the bridge's index in
+  // CompiledScenario::sobol (-1: growth stays Philox;
+  // docs/design.md#20-quasi-monte-carlo-sobol-points).
+  StreamKey growth_terminal_key;
+  int growth_bridge = -1;
   double pinned_growth_z = kNotPinned, pinned_post_z = kNotPinned;
   int growth_corr = -1, post_ipo_corr = -1;  // index among the correlated drivers, or -1
   StreamKey tender_key, tender_price_key;    // docs/model.md#m4-tender-offers: per window w
@@ -141,6 +147,9 @@ struct CompiledScenario {
   std::vector<CompiledFx> fx_rates;  // the stochastic currencies used by an offer or company
   int timeline_years = 0;            // fan-chart buckets: years 1 .. timeline_years
   bool has_tax = false;              // any offer has a regime: SimResult::tax is filled
+  // simulation.sampler sobol: the draws taken from Sobol points (every path reads them through
+  // PathDraws::use_sobol); empty with philox.
+  SobolDims sobol;
 };
 
 // Compiles a scenario the loader has validated (indices in range, probabilities

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 
 #include "engine/lanes.hpp"
 
@@ -52,6 +53,57 @@ DrawPlan::DrawPlan(const DrawLog& log, std::uint64_t paths, double min_share) {
     }
   }
   streams_.clear();  // no table without clashes (never seen): every read falls back
+}
+
+void SobolDims::add(StreamKey key) {
+  if (std::find(keys.begin(), keys.end(), key) != keys.end()) return;
+  assert(keys.size() < engine::kMaxSobolDimension);
+  keys.push_back(key);
+  for (std::uint32_t r = 0; r < engine::kReplicates; ++r)
+    shifts.push_back(engine::digital_shift(key, r));
+}
+
+void PathDraws::use_sobol(const SobolDims* dims) {
+  assert(dims);
+  if (dims->empty()) return;
+  sobol_ = dims;
+  points_.emplace(static_cast<std::uint32_t>(dims->keys.size()));
+  point_.assign(dims->keys.size(), 0);
+  pins_.assign(dims->bridges.size(), Pin{});
+  point_index_ = std::numeric_limits<std::uint64_t>::max();
+}
+
+// Path i is in replicate i % kReplicates and takes point i / kReplicates: a
+// new point every kReplicates consecutive paths.
+void PathDraws::next_point(std::uint64_t path) {
+  for (Pin& p : pins_) p.months = 0;
+  replicate_ = static_cast<std::uint32_t>(path % engine::kReplicates);
+  const std::uint64_t k = path / engine::kReplicates;
+  if (k == point_index_) return;
+  points_->point(k, point_.data());
+  point_index_ = k;
+}
+
+// With xi_k the stream's own normals and e = max(1, ceil(12 t)), X(t) = sum_{k<e} xi_k /
+// sqrt(12) + sqrt(t - (e - 1)/12) xi_e is the walk the draws make to t. Subtracting
+// (s/t)(X(t) - b) from the walk at each grid time s (whole months < t, then t) gives a Brownian
+// motion with B(t) = b exactly when b ~ N(0, t) is independent of X: the bridge from 0 to b plus
+// its end. Its standardised increments are again independent standard normals: draw k - 1
+// becomes xi_k - delta / sqrt(12) for k < e and xi_e - delta sqrt(t - (e - 1)/12) for k = e,
+// delta = (X(t) - b) / t; later draws are unchanged.
+void PathDraws::pin_bridge(std::size_t b, double t) {
+  assert(sobol_ && b < pins_.size());
+  pins_[b].months = 0;
+  if (!(t > 0)) return;
+  const SobolDims::Bridge& bridge = sobol_->bridges[b];
+  const auto e = static_cast<std::uint32_t>(std::max(1.0, std::ceil(12.0 * t)));
+  const double last = std::sqrt(std::max(0.0, t - (e - 1) / 12.0));
+  double walk = 0;
+  for (std::uint32_t k = 1; k < e; ++k) walk += read_philox(bridge.stream, k - 1, true);
+  walk = walk / std::sqrt(12.0) + last * read_philox(bridge.stream, e - 1, true);
+  const double end = std::sqrt(t) * read_sobol(bridge.terminal, 0, true);
+  const double delta = (walk - end) / t;
+  pins_[b] = Pin{e, delta / std::sqrt(12.0), delta * last};
 }
 
 PathDraws::PathDraws(const DrawPlan* plan)

@@ -7,17 +7,20 @@
 //   SIMD lanes (engine/lanes.hpp) into a buffer laid out [slot][path]; any
 //   other read falls back to the reference.
 // Both give the same bits for every read, so results never depend on the plan
-// or on the instruction set.
+// or on the instruction set. With --sampler sobol, draw 0 of a few streams
+// comes from digitally shifted Sobol points instead (SobolDims).
 #pragma once
 
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <vector>
 
 #include "engine/normal.hpp"
 #include "engine/rng.hpp"
+#include "engine/sobol.hpp"
 
 namespace vestsim::models {
 
@@ -68,6 +71,28 @@ class DrawPlan {
   std::uint32_t shift_ = 0, mask_ = 0, slots_ = 0;
 };
 
+// The scenario-level draws of a --sampler sobol run
+// (docs/design.md#20-quasi-monte-carlo-sobol-points): Sobol dimension j is draw 0 of stream
+// keys[j]; path i takes point i / kReplicates, shifted by shifts[j * kReplicates + i %
+// kReplicates]. Empty: every draw is Philox.
+//
+// A bridge makes a monthly normal stream (a private company's growth driver) end at a Sobol
+// value: pinned at time t on a path, the stream's draws become the standardised increments of a
+// Brownian bridge from 0 to sqrt(t) z, z the normal of the Sobol dimension `terminal`. They are
+// still independent standard normals (docs/design.md#20-quasi-monte-carlo-sobol-points).
+struct SobolDims {
+  struct Bridge {
+    StreamKey stream, terminal;  // terminal: one of `keys`
+  };
+  std::vector<StreamKey> keys;
+  std::vector<std::uint64_t> shifts;
+  std::vector<Bridge> bridges;
+  // Appends `key` as the next dimension, with its shifts (engine::digital_shift);
+  // a key already there is kept once. Requires fewer than kMaxSobolDimension keys.
+  void add(StreamKey key);
+  bool empty() const { return keys.empty(); }
+};
+
 class PathDraws {
  public:
   // Paths generated together on lanes: the buffer is slots x kBlock doubles.
@@ -78,10 +103,20 @@ class PathDraws {
   // Lanes for `plan`, which must outlive this. Allocates the buffer.
   explicit PathDraws(const DrawPlan* plan);
 
+  // Draw 0 of the streams of `dims` (which must outlive this) from its shifted
+  // Sobol points from now on; nothing changes when dims is empty. Allocates.
+  void use_sobol(const SobolDims* dims);
+
+  // sobol: on this path, bridge b of the SobolDims ends at time t (years; t <= 0: no bridge)
+  // (docs/design.md#20-quasi-monte-carlo-sobol-points). Call after start() and before any read
+  // of the bridge's stream. Requires use_sobol and b < bridges.size(); allocates nothing.
+  void pin_bridge(std::size_t b, double t);
+
   // Paths from here on are below `end` (sizes the last sub-block; optional).
   void set_end(std::uint64_t end) { end_ = end; }
   void start(std::uint64_t path) {
     path_ = path;
+    if (sobol_) next_point(path);  // and unpins every bridge
     if (plan_) {
       if (path - first_ >= count_) refill(path);
       column_ = static_cast<std::uint32_t>(path - first_);
@@ -102,6 +137,27 @@ class PathDraws {
 
  private:
   double read(StreamKey key, std::uint32_t draw, bool normal) {
+    if (sobol_) [[unlikely]]
+      return read_sobol(key, draw, normal);
+    return read_philox(key, draw, normal);
+  }
+  double read_sobol(StreamKey key, std::uint32_t draw, bool normal) {
+    const std::vector<StreamKey>& keys = sobol_->keys;
+    for (std::size_t j = 0; j < keys.size() && draw == 0; ++j) {
+      if (!(keys[j] == key)) continue;
+      const double u = engine::uniform_from_word(
+          point_[j] ^ sobol_->shifts[j * engine::kReplicates + replicate_]);
+      return normal ? engine::normal_quantile(u) : u;
+    }
+    double x = read_philox(key, draw, normal);
+    for (std::size_t b = 0; b < pins_.size(); ++b)
+      if (pins_[b].months > 0 && sobol_->bridges[b].stream == key)
+        x -= draw + 1 < pins_[b].months    ? pins_[b].whole
+             : draw + 1 == pins_[b].months ? pins_[b].last
+                                           : 0;
+    return x;
+  }
+  double read_philox(StreamKey key, std::uint32_t draw, bool normal) {
     if (plan_) {
       const int s = plan_->slot(key, draw, normal);
       if (s >= 0) return buffer_[static_cast<std::size_t>(s) * kBlock + column_];
@@ -112,7 +168,20 @@ class PathDraws {
     return normal ? engine::normal_quantile(u) : u;
   }
   void refill(std::uint64_t path);
+  void next_point(std::uint64_t path);
 
+  // A pinned bridge on this path: draw d < months - 1 less `whole`, draw months - 1 less `last`.
+  struct Pin {
+    std::uint32_t months = 0;  // 0: not pinned
+    double whole = 0, last = 0;
+  };
+
+  const SobolDims* sobol_ = nullptr;
+  std::vector<Pin> pins_;                      // per bridge
+  std::optional<engine::SobolPoints> points_;  // set by use_sobol
+  std::vector<std::uint64_t> point_;           // the words of point point_index_
+  std::uint64_t point_index_ = std::numeric_limits<std::uint64_t>::max();
+  std::uint32_t replicate_ = 0;
   const DrawPlan* plan_ = nullptr;
   DrawLog* log_ = nullptr;
   std::vector<double> buffer_;

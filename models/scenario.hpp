@@ -102,6 +102,12 @@ struct Offer {
   std::optional<OfferTax> tax;  // none: the offer pays no tax (after-tax = pre-tax)
 };
 
+// Where the scenario-level draws come from (simulation.sampler, --sampler;
+// docs/design.md#20-quasi-monte-carlo-sobol-points): Philox for every draw, or
+// scrambled Sobol points for each private company's exit time, outcome and multiples
+// and the departure time (every other draw stays Philox).
+enum class DrawSource { kPhilox, kSobol };
+
 struct Comparison {
   int a = 0, b = 1;  // indices into Scenario::offers
 };
@@ -116,6 +122,7 @@ struct Scenario {
   std::uint64_t paths = 100000, seed = 1;
   int threads = 0;
   std::uint32_t block = 4096;
+  DrawSource sampler = DrawSource::kPhilox;  // simulation.sampler: philox | sobol
   std::string precision;  // simulation.precision: "p_win=0.002,..." (models/studies/precision.hpp)
   double departure_rate = 0;
   // departure: {at_month: m}: leaves at month m on every path; -1 when not

@@ -66,6 +66,7 @@ class PathKernel {
       state_[k].tender_month = tender_months_.data() + at;
       state_[k].tender_price = tender_prices_.data() + at;
     }
+    draws_.use_sobol(&cs.sobol);
     held_.assign(cs.max_grant_tranches, 1.0);
     let_go_.assign(cs.companies.size(), 0);
     fx_.assign(cs.fx_rates.size() * (cs.max_month + 1), 0.0);
@@ -79,6 +80,7 @@ class PathKernel {
   void run(std::uint64_t i, const Outputs& out) {
     draws_.start(i);
     shocks_.start();
+    if (!cs_.sobol.bridges.empty()) pin_growth_bridges(cs_, draws_);
     double* rec = out.inputs;
     const double tau_m = departure_months(cs_, draws_);
     if (rec) rec[input_slot_departure()] = tau_m / 12.0;

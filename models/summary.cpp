@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/parallel.hpp"
+#include "engine/sobol.hpp"
 #include "models/run_columns.hpp"
 
 namespace vestsim::models {
@@ -86,6 +87,8 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
   // One task per column of the table, each with its own scratch; results land in fixed slots.
   const std::vector<RunColumn> table = run_columns(s, cs);
   std::vector<engine::Summary> columns(table.size());
+  const bool sobol = !cs.sobol.empty();
+  std::vector<double> p_win_error(table.size(), NAN);  // sobol: of the diff columns
   engine::for_each_index(table.size(), threads, [&](std::size_t j) {
     const engine::ColumnSpec spec = column_spec(s, table[j]);
     columns[j] = engine::summarize(
@@ -94,11 +97,28 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
           return column_of(s, cs, r, table[j], begin, end, buffer);
         },
         spec.q, spec.full);
+    if (!sobol) return;
+    // A sobol run is in memory (docs/design.md#20-quasi-monte-carlo-sobol-points): the whole
+    // column, for its replicate errors.
+    std::vector<double> values;
+    const std::span<const double> x = column_of(s, cs, r, table[j], 0, r.paths, values);
+    columns[j].std_error = engine::replicate_std_error(x, engine::kReplicates);
+    p_win_error[j] = engine::replicate_std_error(x, engine::kReplicates, true);
   });
   std::vector<std::uint64_t> tallies(tally_count(cs), 0);
   add_tallies(r, r.paths, tallies.data());
   RunSummary out = assemble_summary(s, cs, table, columns, tallies, r.paths, threads, seed);
   out.seconds = r.seconds;
+  out.sobol = sobol;
+  for (std::size_t j = 0; j < table.size() && sobol; ++j) {
+    ComparisonSummary& c = out.comparisons[static_cast<std::size_t>(table[j].index)];
+    if (table[j].kind == ColumnKind::kDiff)
+      c.p_a_beats_b_stderr = c.p_a_beats_b_after_tax_stderr = p_win_error[j];
+  }
+  for (std::size_t j = 0; j < table.size() && sobol; ++j)  // after the pre-tax copies above
+    if (table[j].kind == ColumnKind::kDiffAfterTax)
+      out.comparisons[static_cast<std::size_t>(table[j].index)].p_a_beats_b_after_tax_stderr =
+          p_win_error[j];
   const std::size_t n_offers = s.offers.size();
 
   if (!r.timeline.empty()) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <optional>
 #include <span>
 #include <string>
@@ -71,6 +72,9 @@ struct ComparisonSummary {
   // The same futures with independent markets (the correlation factor replaced by the
   // identity) and without tenders; see models/studies/effects.hpp.
   Counterfactual independent, no_tenders;
+  // A sobol run's replicate standard errors of P(a beats b), before and after tax
+  // (docs/design.md#20-quasi-monte-carlo-sobol-points); NaN in a philox run.
+  double p_a_beats_b_stderr = NAN, p_a_beats_b_after_tax_stderr = NAN;
 };
 
 struct RunSummary {
@@ -79,6 +83,9 @@ struct RunSummary {
   int threads = 0;
   double seconds = 0;
   bool two_pass = false;  // simulated twice instead of stored (models/studies/run.hpp)
+  // simulation.sampler sobol: every Summary::std_error and the comparisons' P(a beats b)
+  // errors come from the spread of engine::kReplicates replicates.
+  bool sobol = false;
   // A run that stopped at a precision (models/studies/precision.hpp): each
   // target and the half-width reached at `paths`; empty otherwise.
   struct Precision {

@@ -57,12 +57,33 @@ void check_id(const Node& key, const std::string& id) {
                                     id));
 }
 
+// simulation.sampler (docs/design.md#20-quasi-monte-carlo-sobol-points): philox (the default)
+// or sobol; anything else is refused at its line with the nearest name.
+DrawSource read_sampler(Node& n) {
+  const Keys names = {"philox", "sobol"};
+  if (n.walking()) {
+    for (std::string_view c : names) n.reader().note_key(c);
+    n.string("sampler", std::string());
+    return DrawSource::kPhilox;
+  }
+  const Node v = n.child("sampler");
+  if (!v.present()) return DrawSource::kPhilox;
+  const std::string got = v.is_scalar() ? v.scalar() : v.kind();
+  if (got == "philox") return DrawSource::kPhilox;
+  if (got == "sobol") return DrawSource::kSobol;
+  const std::string_view near = nearest_key(got, names);
+  v.error(near.empty() ? fmt::format("unknown sampler '{}'; samplers: {}", got, join(names))
+                       : fmt::format("unknown sampler '{}'; did you mean '{}'?", got, near));
+  return DrawSource::kPhilox;
+}
+
 void read_simulation(Node& n, Scenario& s) {
   s.paths = static_cast<std::uint64_t>(n.integer("paths", 100000.0, whole(1, 1e9)));
   s.seed = static_cast<std::uint64_t>(n.integer("seed", 1.0, whole(0, 9.007199254740992e15)));
   s.threads = static_cast<int>(n.integer("threads", 0.0, whole(0, 1024)));
   s.block = static_cast<std::uint32_t>(n.integer("block", 4096.0, whole(1, 1 << 24)));
   s.precision = n.string("precision", std::string());
+  s.sampler = read_sampler(n);
 }
 
 void read_departure(Node& n, Scenario& s) {

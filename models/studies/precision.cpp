@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/sobol.hpp"
 #include "engine/statistics.hpp"
 
 namespace vestsim::models {
@@ -83,13 +84,17 @@ std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view tex
 double precision_half_width(const RunSummary& s, std::string_view name) {
   double worst = 0;
   const double n = static_cast<double>(s.paths);
+  // A sobol run's means and P(a beats b) have replicate errors: t(15) standard errors.
+  const double z = s.sobol ? engine::kT15 : kZ95;
   for (const ComparisonSummary& c : s.comparisons) {
-    if (name == "p_win") worst = std::max(worst, wilson_half_width(c.p_a_beats_b, n));
-    if (name == "mean_diff") worst = std::max(worst, kZ95 * c.diff.std_error);
+    if (name == "p_win")
+      worst =
+          std::max(worst, s.sobol ? z * c.p_a_beats_b_stderr : wilson_half_width(c.p_a_beats_b, n));
+    if (name == "mean_diff") worst = std::max(worst, z * c.diff.std_error);
     if (name == "p50_diff") worst = std::max(worst, p50_half_width(s, c.diff));
   }
   for (const OfferSummary& o : s.offers) {
-    if (name == "mean_total") worst = std::max(worst, kZ95 * o.total.std_error);
+    if (name == "mean_total") worst = std::max(worst, z * o.total.std_error);
     if (name == "p50_total") worst = std::max(worst, p50_half_width(s, o.total));
   }
   return worst;

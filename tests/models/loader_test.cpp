@@ -190,7 +190,9 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
        edit("time_years: 3", "time_years: {dist: uniform, low: 1, hihg: 2}"),
        "time_years.hihg: unknown key; did you mean 'high'?", 7},
       {"a map given a number", "simulation: 5\n" + kValid,
-       "simulation: expected a map with keys paths, seed, threads, block, precision, got '5'", 1},
+       "simulation: expected a map with keys paths, seed, threads, block, precision, sampler, got "
+       "'5'",
+       1},
       {"unknown grant key, no near match",
        edit("        value: 300000\n", "        value: 300000\n        zzzzzzzz: 1\n"),
        "zzzzzzzz: unknown key; valid keys here: company, type, value, start_month, vesting, "

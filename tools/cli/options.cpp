@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "models/io/reader.hpp"
 #include "models/studies/precision.hpp"
 #include "tools/version.hpp"
 
@@ -95,6 +96,20 @@ void add_simulation_flags(CLI::App* app, SimulationFlags& f) {
   app->add_option("--threads", f.threads, "Worker threads (0 = all cores)")
       ->type_name("T")
       ->transform(count(0));
+  app->add_option("--sampler", f.sampler,
+                  "philox (default) or sobol: scrambled Sobol points for the exit, outcome, "
+                  "multiples and departure, errors from 16 replicates")
+      ->type_name("NAME")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            const models::io::Keys names = {"philox", "sobol"};
+            if (text == "philox" || text == "sobol") return std::string();
+            const std::string_view near = models::io::nearest_key(text, names);
+            return near.empty()
+                       ? fmt::format("expected philox or sobol, got '{}'", text)
+                       : fmt::format("unknown sampler '{}'; did you mean '{}'?", text, near);
+          },
+          ""));
   add_sets(app, f.sets, "Override a scenario value, e.g. offers.hf.base=140000 (repeatable)")
       ->type_name("PATH=VALUE");
   add_named(app, "--format", f.formats, format_names(), "Report format (repeatable with --out)")

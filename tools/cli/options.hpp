@@ -26,6 +26,7 @@ struct SimulationFlags {
   std::optional<std::uint64_t> paths;  // --paths, >= 1
   std::optional<std::uint64_t> seed;   // --seed
   std::optional<int> threads;          // --threads, 0 = all cores
+  std::string sampler;                 // --sampler philox|sobol ("" = the scenario's)
   std::vector<Format> formats;         // --format, as given (may repeat)
   std::string out;                     // --out: a file or a folder
   bool quiet = false;                  // --quiet: no progress bar

@@ -24,6 +24,7 @@ std::vector<Override> overrides_of(const SimulationFlags& f) {
   std::vector<Override> out = f.sets;
   if (f.paths) out.push_back({"simulation.paths", std::to_string(*f.paths)});
   if (f.seed) out.push_back({"simulation.seed", std::to_string(*f.seed)});
+  if (!f.sampler.empty()) out.push_back({"simulation.sampler", f.sampler});
   if (f.threads) {
     const int cores = static_cast<int>(std::thread::hardware_concurrency());
     int threads = *f.threads;
@@ -229,11 +230,15 @@ RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, 
   const CompiledScenario cs = compile(s, s.seed);
   const double need = column_bytes(cs, options.timeline) * static_cast<double>(s.paths);
   if (budget <= 0 || need <= budget) return simulate_scenario(s, options, quiet);
-  if (!in_memory_only.empty())
+  // Replicate errors are computed from the stored columns (models/summary.hpp).
+  const std::string only = in_memory_only.empty() && s.sampler == DrawSource::kSobol
+                               ? "--sampler sobol (its replicate errors)"
+                               : in_memory_only;
+  if (!only.empty())
     throw UsageError(fmt::format(
         "{} need the paths in memory: {} paths need about {:.2f} GB, above the memory budget of "
         "{:.2f} GB; raise --memory-budget or use fewer --paths",
-        in_memory_only, s.paths, need / 1e9, budget / 1e9));
+        only, s.paths, need / 1e9, budget / 1e9));
   std::cerr << fmt::format(
       "vestsim: {} paths need about {:.2f} GB in memory, above the budget of {:.2f} GB "
       "(--memory-budget): running in two passes (about twice the time, the same report)\n",

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/sobol.hpp"
 #include "tools/report/common.hpp"
 #include "tools/report/effects.hpp"
 
@@ -71,6 +72,20 @@ std::string paragraph(const std::vector<std::string>& lines) {
   return out + (lines.size() > 1 ? ")." : ".");
 }
 
+// A sobol run's replicate errors of one comparison
+// (docs/design.md#20-quasi-monte-carlo-sobol-points): standard error and 95% CI, estimate +-
+// t(15) standard errors, of P(a beats b) and of the mean difference, before and after tax.
+ordered_json replicate_errors(const models::ComparisonSummary& c) {
+  const auto entry = [](double estimate, double se) {
+    return ordered_json{{"stderr", se},
+                        {"ci95", {estimate - engine::kT15 * se, estimate + engine::kT15 * se}}};
+  };
+  return {{"p_a_beats_b", entry(c.p_a_beats_b, c.p_a_beats_b_stderr)},
+          {"mean_diff", entry(c.diff.mean, c.diff.std_error)},
+          {"p_a_beats_b_after_tax", entry(c.p_a_beats_b_after_tax, c.p_a_beats_b_after_tax_stderr)},
+          {"mean_diff_after_tax", entry(c.diff_after_tax.mean, c.diff_after_tax.std_error)}};
+}
+
 }  // namespace
 
 std::string to_json(const RunSummary& s) {
@@ -79,6 +94,7 @@ std::string to_json(const RunSummary& s) {
   j["currency"] = s.currency;
   j["paths"] = s.paths;
   j["seed"] = s.seed;
+  if (s.sobol) j["sampler"] = {{"name", "sobol"}, {"replicates", engine::kReplicates}};
   j["horizon_years"] = s.horizon_years;
   j["liquidity_horizon_years"] = s.liquidity_horizon_years;
   if (s.departure_at_month >= 0) j["departure_at_month"] = s.departure_at_month;  // else random
@@ -120,6 +136,7 @@ std::string to_json(const RunSummary& s) {
     jc["risk_aversion"] = s.risk_aversion;
     jc["wealth"] = s.wealth;
     add_effect_keys(s, c, jc);
+    if (s.sobol) jc["replicate_errors"] = replicate_errors(c);
     cmp.push_back(jc);
   }
   j["comparisons"] = cmp;

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# --sampler sobol end to end (docs/design.md#20-quasi-monte-carlo-sobol-points): the same JSON
+# bytes (less "timing") on 1 and 2 threads and under every SIMD target, replicate errors in the
+# report only when asked for, and bad names refused with a did-you-mean.
+# usage: sobol_test.sh VESTSIM SOURCE_DIR WORK_DIR
+set -u
+vestsim=$1 src=$2 work=$3
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+failures=0 passed=0
+check() {  # check NAME CONDITION...
+  local name=$1; shift
+  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
+}
+strip_timing() {  # JSON on stdin, without the top-level "timing"
+  python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("timing",None); print(json.dumps(d,indent=1))'
+}
+# Correlated growth (a bridge mixed with another driver) and two private companies.
+scenario="$src/scenarios/hf-nyc-vs-anthropic.yaml"
+"$vestsim" run "$scenario" --sampler sobol --paths 20000 --seed 3 --format json --quiet \
+  --threads 1 | strip_timing >t1.json
+"$vestsim" run "$scenario" --sampler sobol --paths 20000 --seed 3 --format json --quiet \
+  --threads 2 | strip_timing >t2.json
+check "1 and 2 threads give the same bytes" cmp -s t1.json t2.json
+VESTSIM_SIMD=scalar "$vestsim" run "$scenario" --sampler sobol --paths 20000 --seed 3 \
+  --format json --quiet --threads 2 | strip_timing >scalar.json
+check "the scalar reference gives the same bytes as the default target" cmp -s t2.json scalar.json
+check "a sobol report names its sampler" grep -q '"replicates": 16' t2.json
+check "a sobol report has replicate errors" grep -q '"replicate_errors"' t2.json
+"$vestsim" run "$scenario" --sampler philox --paths 2000 --seed 3 --format json --quiet \
+  | strip_timing >philox.json
+"$vestsim" run "$scenario" --paths 2000 --seed 3 --format json --quiet | strip_timing >default.json
+check "philox is the default" cmp -s philox.json default.json
+check "a philox report has no sampler key" test "$(grep -c '"sampler"\|replicate_errors' philox.json)" -eq 0
+"$vestsim" run "$scenario" --set simulation.sampler=sobol --paths 20000 --seed 3 --format json \
+  --quiet --threads 2 | strip_timing >set.json
+check "simulation.sampler is the flag's key" cmp -s t2.json set.json
+
+"$vestsim" run --sampler sobl --paths 100 >/dev/null 2>err.txt
+check "a misspelt --sampler exits 2" test $? -eq 2
+check "a misspelt --sampler gets a did-you-mean" grep -q "did you mean 'sobol'" err.txt
+"$vestsim" run --set simulation.sampler=phlox --paths 100 >/dev/null 2>err.txt
+check "a misspelt simulation.sampler exits 2" test $? -eq 2
+check "a misspelt simulation.sampler gets a did-you-mean" grep -q "did you mean 'philox'" err.txt
+"$vestsim" run --sampler sobol --paths 100000 --memory-budget 1MB --quiet >/dev/null 2>err.txt
+check "a sobol run above the memory budget exits 2" test $? -eq 2
+check "and says why" grep -q "sobol (its replicate errors) need the paths in memory" err.txt
+
+echo "$passed passed, $failures failed"
+test "$failures" -eq 0
