@@ -108,10 +108,11 @@ TEST_CASE("a certainty equivalent at its floor says why, in every format", "[rep
 
 TEST_CASE("a tornado bar without a per-path value prints n/a and not a rank correlation of 0",
           "[report][sensitivity]") {
-  TornadoResult t;
-  t.a = "a";
-  t.b = "b";
-  t.currency = "EUR";
+  TornadoResult t{.a = "a",
+                  .b = "b",
+                  .currency = "EUR",
+                  .regimes = {},
+                  .bars = {}};  // (assignments trip GCC 12 -Wrestrict)
   t.bars.push_back({"stock", 1, 2, -100, 300, 0.4, 0.6, 0.5});
   t.bars.push_back({"x ~ y correlation", -0.1, 0.5, -50, 50, 0.45, 0.55, 0.0, false});
   const json j = json::parse(tornado_report(t, "s", 100, 1, Format::kJson));
