@@ -68,6 +68,11 @@ TEST_CASE("basis: the default is after tax exactly when an offer has a regime", 
   CHECK(default_basis(load_ok(plain)) == Basis::kPreTax);
   CHECK(regime_labels(load_ok(certain_ipo("none"))) == std::vector<std::string>{"none (2026)"});
   CHECK(std::string(basis_name(Basis::kAfterTax)) == "after-tax");
+  // With moving FX the label says that tax is converted at the starting rates (docs/tax.md B).
+  const std::string moving = "fx: {USD: {rate: 0.9, volatility: 0.2}}\n" + certain_ipo("none");
+  CHECK(regime_labels(load_ok(moving)) ==
+        std::vector<std::string>{
+            "none (2026); tax converted at the starting FX rates, not the simulated ones"});
 }
 
 TEST_CASE("break-even under regime none: after tax equals pre-tax", "[basis][breakeven]") {
