@@ -1,14 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests of the vestsim binary: exit codes, formats, batch, --set.
 # usage: cli_test.sh VESTSIM SOURCE_DIR WORK_DIR
-set -u
-vestsim=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0 passed=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+source "$(dirname "$0")/e2e_lib.sh"
 expect_exit() {  # expect_exit CODE CMD...
   local want=$1; shift
   "$@" >out.txt 2>err.txt; local got=$?
@@ -254,5 +247,4 @@ check "taxed csv keeps five fields" expect_exit 0 "$vestsim" run taxed.yaml --pa
 check "taxed csv five fields" bash -c "awk -F, 'NF != 5 { bad = 1 } END { exit bad }' out.txt"
 check "taxed csv after_tax rows" contains out.txt "offer,hf_ask,after_tax,mean,"
 
-echo "$passed passed, $failures failed"
-[ "$failures" = 0 ]
+finish

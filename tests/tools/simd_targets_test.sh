@@ -5,14 +5,7 @@
 # "timing". Which targets the CPU supports is read from /proc/cpuinfo, not from
 # vestsim, so a target vestsim wrongly refuses fails the test.
 # usage: simd_targets_test.sh VESTSIM SOURCE_DIR WORK_DIR
-set -u
-vestsim=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0 passed=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
+source "$(dirname "$0")/e2e_lib.sh"
 
 flags=$(grep -m1 '^flags' /proc/cpuinfo)
 has() { for f in "$@"; do [[ " $flags " == *" $f "* ]] || return 1; done; }
@@ -22,9 +15,6 @@ has avx2 bmi2 fma && targets+=(avx2)
 has avx512f avx512vl avx512dq avx512bw && targets+=(avx512)
 echo "targets: ${targets[*]}"
 
-strip_timing() {  # JSON on stdin, without the top-level "timing"
-  python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("timing",None); print(json.dumps(d,indent=1))'
-}
 
 run_all() {  # run_all TARGET: one JSON per scenario into TARGET/
   local t=$1
@@ -57,5 +47,4 @@ for t in sse4 avx2 avx512; do
   check "unsupported $t says so" grep -q "this CPU does not support it" err.txt
 done
 
-echo "$passed passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

@@ -3,17 +3,7 @@
 # bytes (less "timing") on 1 and 2 threads and under every SIMD target, replicate errors in the
 # report only when asked for, and bad names refused with a did-you-mean.
 # usage: sobol_test.sh VESTSIM SOURCE_DIR WORK_DIR
-set -u
-vestsim=$1 src=$2 work=$3
-rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
-failures=0 passed=0
-check() {  # check NAME CONDITION...
-  local name=$1; shift
-  if "$@"; then passed=$((passed + 1)); else echo "FAIL: $name"; failures=$((failures + 1)); fi
-}
-strip_timing() {  # JSON on stdin, without the top-level "timing"
-  python3 -c 'import json,sys; d=json.load(sys.stdin); d.pop("timing",None); print(json.dumps(d,indent=1))'
-}
+source "$(dirname "$0")/e2e_lib.sh"
 # Correlated growth (a bridge mixed with another driver) and two private companies.
 scenario="$src/scenarios/hf-nyc-vs-anthropic.yaml"
 "$vestsim" run "$scenario" --sampler sobol --paths 20000 --seed 3 --format json --quiet \
@@ -45,5 +35,4 @@ check "a misspelt simulation.sampler gets a did-you-mean" grep -q "did you mean 
 check "a sobol run above the memory budget exits 2" test $? -eq 2
 check "and says why" grep -q "sobol (its replicate errors) need the paths in memory" err.txt
 
-echo "$passed passed, $failures failed"
-test "$failures" -eq 0
+finish
