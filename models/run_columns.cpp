@@ -5,6 +5,8 @@
 #include <cassert>
 #include <string>
 
+#include "models/studies/basis.hpp"
+
 namespace vestsim::models {
 
 namespace {
@@ -176,16 +178,11 @@ RunSummary assemble_summary(const Scenario& s, const CompiledScenario& cs,
   zero.p_zero = 1;
   zero.percentiles.assign(s.percentiles.size(), 0.0);
   zero.ci95.assign(s.percentiles.size(), {0.0, 0.0});
+  out.regimes = regime_labels(s);  // one label per regime, as every report names them
   for (std::size_t o = 0; o < s.offers.size(); ++o) {
     OfferSummary& os = out.offers[o];
     os.has_regime = s.offers[o].tax.has_value();
     out.has_tax = out.has_tax || os.has_regime;
-    if (os.has_regime) {
-      const TaxRegime& g = s.offers[o].tax->regime;
-      const std::string name = g.name + " (" + std::to_string(g.year) + ")";
-      if (std::find(out.regimes.begin(), out.regimes.end(), name) == out.regimes.end())
-        out.regimes.push_back(name);
-    }
     if (taxed(cs, static_cast<int>(o))) continue;
     os.tax = zero;
     os.after_tax = os.total;

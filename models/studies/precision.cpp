@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -81,6 +82,18 @@ std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view tex
   return out;
 }
 
+namespace {
+
+// A half-width that cannot be measured is infinite, never 0, so that no target counts as met on
+// it: one path has no spread, and a sobol run needs a path in each of its 16 replicates.
+double measurable(double half_width, std::uint64_t paths, bool sobol) {
+  if (paths < (sobol ? engine::kReplicates : 2) || !std::isfinite(half_width))
+    return std::numeric_limits<double>::infinity();
+  return half_width;
+}
+
+}  // namespace
+
 double precision_half_width(const RunSummary& s, std::string_view name) {
   double worst = 0;
   const double n = static_cast<double>(s.paths);
@@ -97,7 +110,7 @@ double precision_half_width(const RunSummary& s, std::string_view name) {
     if (name == "mean_total") worst = std::max(worst, z * o.total.std_error);
     if (name == "p50_total") worst = std::max(worst, p50_half_width(s, o.total));
   }
-  return worst;
+  return measurable(worst, s.paths, s.sobol);
 }
 
 double pair_half_width(std::span<const double> a, std::span<const double> b,
@@ -105,15 +118,19 @@ double pair_half_width(std::span<const double> a, std::span<const double> b,
   assert(a.size() == b.size() && !a.empty());
   if (name == "mean_total" || name == "p50_total") {
     const engine::Summary sa = median_summary(a), sb = median_summary(b);
-    if (name == "mean_total") return kZ95 * std::max(sa.std_error, sb.std_error);
-    return std::max(ci_half(sa.ci95[0]), ci_half(sb.ci95[0]));
+    return measurable(name == "mean_total" ? kZ95 * std::max(sa.std_error, sb.std_error)
+                                           : std::max(ci_half(sa.ci95[0]), ci_half(sb.ci95[0])),
+                      a.size(), false);
   }
   std::vector<double> d(a.size());
   for (std::size_t i = 0; i < d.size(); ++i) d[i] = a[i] - b[i];
-  if (name == "p_win") return wilson_half_width(share_positive(d), static_cast<double>(d.size()));
+  if (name == "p_win")
+    return measurable(wilson_half_width(share_positive(d), static_cast<double>(d.size())), d.size(),
+                      false);
   const engine::Summary sd = median_summary(d);
   assert(name == "mean_diff" || name == "p50_diff");
-  return name == "mean_diff" ? kZ95 * sd.std_error : ci_half(sd.ci95[0]);
+  return measurable(name == "mean_diff" ? kZ95 * sd.std_error : ci_half(sd.ci95[0]), d.size(),
+                    false);
 }
 
 double pair_quantity(std::span<const double> a, std::span<const double> b, std::string_view name) {

@@ -10,6 +10,7 @@
 #include "tests/test_support.hpp"
 #include "tools/cli/support.hpp"
 #include "tools/report/breakeven.hpp"
+#include "tools/report/common.hpp"
 
 using namespace vestsim;
 using namespace vestsim::models;
@@ -169,4 +170,21 @@ TEST_CASE("a break-even that reaches --max-paths says so", "[precision]") {
   CHECK(text.find("20,000 paths, targets NOT met (--max-paths); p_win ±") != std::string::npos);
   const std::string json = tools::breakeven_report(be, tools::Format::kJson);
   CHECK(json.find("\"met\": false") != std::string::npos);
+}
+
+TEST_CASE("a half-width that cannot be measured is undefined, and no target is met on it",
+          "[precision]") {
+  // One path has no spread: every half-width is infinite, not 0.
+  const std::vector<double> a = {5}, b = {1};
+  for (const char* name : {"p_win", "mean_diff", "p50_diff", "mean_total", "p50_total"})
+    CHECK(std::isinf(pair_half_width(a, b, name)));
+  const Scenario s = one_comparison(1, 3);
+  const RunStudy r = tools::run_to_precision(s, {{"mean_diff", 1}}, 1, {}, true, 0, std::string());
+  REQUIRE(r.summary.precision.size() == 1);
+  CHECK(std::isinf(r.summary.precision[0].half_width));
+  CHECK_FALSE(r.summary.precision_met);
+  const std::vector<std::string> notes = tools::run_notes(r.summary);
+  CHECK(std::find(notes.begin(), notes.end(),
+                  "--precision: 1 path, mean_diff ±undefined (target 1); targets NOT met "
+                  "(stopped at --max-paths).") != notes.end());
 }

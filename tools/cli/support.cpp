@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "engine/mpi.hpp"
+#include "engine/sobol.hpp"
 #include "tools/cli/progress.hpp"
 
 namespace vestsim::tools {
@@ -227,6 +228,10 @@ double default_memory_budget() {
 
 RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, double budget,
                            const std::string& in_memory_only) {
+  if (s.sampler == DrawSource::kSobol && s.paths < engine::kReplicates)
+    throw UsageError(fmt::format(
+        "--sampler sobol needs at least {} paths, one per replicate, for its errors; got {}",
+        engine::kReplicates, s.paths));
   const CompiledScenario cs = compile(s, s.seed);
   const double need = column_bytes(cs, options.timeline) * static_cast<double>(s.paths);
   if (budget <= 0 || need <= budget) return simulate_scenario(s, options, quiet);

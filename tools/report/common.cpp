@@ -88,10 +88,28 @@ std::string json_report(nlohmann::ordered_json j) {
   return j.dump(2) + "\n";
 }
 
-std::string fixed_departure_line(const models::RunSummary& s) {
-  if (s.departure_at_month < 0) return {};
-  return fmt::format("Every future: the employee leaves at month {} (after {:g} years).",
-                     s.departure_at_month, s.departure_at_month / 12.0);
+std::vector<std::string> run_notes(const models::RunSummary& s) {
+  std::vector<std::string> out;
+  if (s.departure_at_month >= 0)
+    out.push_back(fmt::format("Every future: the employee leaves at month {} (after {:g} years).",
+                              s.departure_at_month, s.departure_at_month / 12.0));
+  if (!s.precision.empty()) {
+    std::string reached;
+    for (const auto& p : s.precision)
+      reached += fmt::format("{}{} ±{} (target {:g})", reached.empty() ? "" : ", ", p.name,
+                             std::isfinite(p.half_width) ? fmt::format("{:.4g}", p.half_width)
+                                                         : std::string("undefined"),
+                             p.target);
+    out.push_back(
+        fmt::format("--precision: {} path{}, {}; {}.", grouped(static_cast<long long>(s.paths)),
+                    s.paths == 1 ? "" : "s", reached,
+                    s.precision_met ? "targets met" : "targets NOT met (stopped at --max-paths)"));
+  }
+  if (s.sobol)
+    out.push_back(
+        "Sampler: sobol (scrambled Sobol points, 16 replicates); the standard errors of the means "
+        "and of P(a beats b) come from the spread of the replicates.");
+  return out;
 }
 
 std::string tax_disclaimer(const std::vector<std::string>& regimes) {

@@ -31,9 +31,12 @@ std::string csv_field(const std::string& s);
 // added last, as every JSON report records them.
 std::string json_report(nlohmann::ordered_json j);
 
-// "Every future: the employee leaves at month 18 (after 1.5 years)." for a
-// fixed departure (docs/model.md#2-the-employee); empty when departure is random.
-std::string fixed_departure_line(const models::RunSummary& s);
+// The run's notes, a sentence each, in this order: a fixed departure ("Every future: the employee
+// leaves at month 18 (after 1.5 years).", docs/model.md#2-the-employee), the --precision
+// stop (paths needed, each half-width against its target, and whether the targets held,
+// docs/design.md#19-runs-that-stop-at-a-precision) and the sampler when it is sobol
+// (docs/design.md#20-quasi-monte-carlo-sobol-points). Empty when none applies.
+std::vector<std::string> run_notes(const models::RunSummary& s);
 
 // The one line every after-tax report carries (docs/tax.md#t6-outputs): "After-tax figures
 // are a model of tax, not tax advice: regimes fr-2026 (2026), us-nyc-2026 (2026)." Requires:

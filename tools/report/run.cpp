@@ -215,7 +215,7 @@ std::string to_markdown(const RunSummary& s) {
   out += fmt::format("{} paths, seed {}, {} over {} years (equity liquid up to {} years).\n\n",
                      grouped(static_cast<long long>(s.paths)), s.seed, s.currency, s.horizon_years,
                      s.liquidity_horizon_years);
-  if (const std::string d = fixed_departure_line(s); !d.empty()) out += d + "\n\n";
+  for (const std::string& note : run_notes(s)) out += note + "\n\n";
   if (s.has_tax) out += tax_disclaimer(s.regimes) + "\n\n";
   auto header = [&] {
     std::string h = "| | mean |", sep = "|---|---:|";

@@ -92,7 +92,7 @@ std::string to_text(const RunSummary& s) {
   out += fmt::format(
       "{} · {}-year horizon, equity counted if liquid within {} years · present values\n\n", cur,
       s.horizon_years, s.liquidity_horizon_years);
-  if (const std::string d = fixed_departure_line(s); !d.empty()) out += d + "\n\n";
+  for (const std::string& note : run_notes(s)) out += note + "\n\n";
   if (s.has_tax) out += tax_disclaimer(s.regimes) + "\n\n";
   // The answer first: how often each comparison's first offer comes out ahead, after tax
   // when any offer has a regime (docs/tax.md#t6-outputs), with the pre-tax answer below it.
