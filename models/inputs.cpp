@@ -146,10 +146,11 @@ void add_market_inputs(const Scenario& s, std::vector<UncertainInput>& out) {
   }
 }
 
-// A correlation swung to rho -/+ 0.3, nearer rho while the matrix is not valid; refactors R.
+// A correlation swung to rho -/+ 0.3 within +-0.95 (a rho already beyond 0.95 stays as its own
+// end: its high bar is never below it), nearer rho while the matrix is not valid; refactors R.
 double pin_correlation(CompiledMarkets& m, int pair, bool high) {
   const double rho = m.pairs[pair].rho;
-  double target = std::clamp(rho + (high ? 0.3 : -0.3), -0.95, 0.95);
+  double target = std::clamp(rho + (high ? 0.3 : -0.3), std::min(rho, -0.95), std::max(rho, 0.95));
   for (int attempt = 0; attempt < 30; ++attempt, target = 0.5 * (target + rho)) {
     m.pairs[pair].rho = target;
     CorrelationResult r = compile_correlation(m.pairs);

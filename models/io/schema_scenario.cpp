@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "models/io/schema.hpp"
+#include "models/studies/precision.hpp"
 
 namespace vestsim::models::io {
 
@@ -83,6 +84,9 @@ void read_simulation(Node& n, Scenario& s) {
   s.threads = static_cast<int>(n.integer("threads", 0.0, whole(0, 1024)));
   s.block = static_cast<std::uint32_t>(n.integer("block", 4096.0, whole(1, 1 << 24)));
   s.precision = n.string("precision", std::string());
+  // Refused here, at its line, so that one bad file of a batch does not stop the others.
+  if (std::string error; !n.walking() && !s.precision.empty() && !parse_precision(s.precision, error))
+    n.child("precision").error(error);
   s.sampler = read_sampler(n);
 }
 
@@ -201,6 +205,22 @@ void read_compare(Node& root, Scenario& s) {
   for (std::size_t i = 0; i < cmp.size(); ++i) cmp.item(i).map(s, read_comparison);
 }
 
+// Sobol points go only to scenario-level draws (docs/design.md#20-quasi-monte-carlo-sobol-points):
+// a scenario with neither a private company nor a random departure has none, and a sobol run of it
+// would be a philox run under another name.
+void check_sobol_has_draws(Node& root, const Scenario& s) {
+  if (root.walking() || s.sampler != DrawSource::kSobol) return;
+  const bool random_departure = s.departure_rate > 0 && s.departure_at_month < 0;
+  if (random_departure || std::any_of(s.companies.begin(), s.companies.end(),
+                                      [](const Company& c) { return !c.is_public; }))
+    return;
+  root.child("simulation")
+      .error_below("sampler",
+                   "sobol points need a scenario-level draw (a private company, or a random "
+                   "departure: employee.departure.annual_rate) and this scenario has none; use "
+                   "philox");
+}
+
 void read_top(Node& root, Scenario& s) {
   Node currency = root.child("currency");
   if (currency.present())
@@ -225,6 +245,7 @@ void read_top(Node& root, Scenario& s) {
   if (Node sim = root.child("simulation"); sim.present()) sim.map(s, read_simulation);
   if (Node e = root.child("employee"); e.present()) e.map(s, read_employee);
   read_companies(root, s);
+  check_sobol_has_draws(root, s);
   read_offers(root, s);
   read_compare(root, s);
   read_correlations(root, s);

@@ -211,6 +211,7 @@ BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const Brea
                      .report_currency = s.currency,
                      .paths = s.paths,
                      .seed = s.seed,
+                     .sobol = s.sampler == DrawSource::kSobol,
                      .current = breakeven_current(s, req.offer, req.solve),
                      .grants = oa.grants.size(),
                      .horizon_years = s.horizon_years,

@@ -107,6 +107,7 @@ struct BreakevenStudy {
   std::string currency;         // the solved offer's currency
   std::string report_currency;  // the scenario's (wealth is stated in it)
   std::uint64_t paths = 0, seed = 0;
+  bool sobol = false;        // simulation.sampler (or --sampler) is sobol
   double current = 0;        // today's figure (first grant's value, or the base)
   std::size_t grants = 0;    // grants of the solved offer
   double horizon_years = 0;  // of the scenario

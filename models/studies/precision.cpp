@@ -67,8 +67,17 @@ std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view tex
     const std::string value = eq == std::string_view::npos ? "" : std::string(item.substr(eq + 1));
     char* end = nullptr;
     const double v = value.empty() ? 0 : std::strtod(value.c_str(), &end);
-    if (value.empty() || end != value.c_str() + value.size() || !(v > 0) || !std::isfinite(v)) {
-      error = fmt::format("'{}': expected {}=HALF_WIDTH with a half-width > 0", item, name);
+    // Decimal only: strtod would also take hex ("0x1p-3"), "inf" and "nan".
+    const bool decimal = value.find_first_not_of("0123456789.eE+-") == std::string::npos;
+    if (value.empty() || !decimal || end != value.c_str() + value.size() || !(v > 0) ||
+        !std::isfinite(v)) {
+      error = fmt::format("'{}': expected {}=HALF_WIDTH with a decimal half-width > 0", item, name);
+      return std::nullopt;
+    }
+    // A probability's 95% interval is never wider than [0, 1]: a target above 0.5 always holds.
+    if (name == "p_win" && v > 0.5) {
+      error = fmt::format("'{}': p_win is a probability; its half-width target must be at most 0.5",
+                          item);
       return std::nullopt;
     }
     for (const PrecisionTarget& t : out)

@@ -41,6 +41,7 @@ SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<
   res.b = first.offers[cmp.b].id;
   res.paths = first.paths;
   res.seed = first.seed;
+  res.sobol = first.sampler == DrawSource::kSobol;
   res.basis = basis;
   res.regimes = regime_labels(first);
   for (const SweepAxis& axis : axes) {

@@ -39,6 +39,7 @@ struct SweepResult {
   std::uint64_t paths = 0, seed = 0;
   Basis basis = Basis::kPreTax;      // the totals every point compares
   std::vector<std::string> regimes;  // regime_labels() of the first point's scenario
+  bool sobol = false;                // simulation.sampler (or --sampler) is sobol
 };
 
 // Simulates scenarios[k], the scenario at sweep_points(axes)[k], comparing

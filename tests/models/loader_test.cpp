@@ -189,6 +189,12 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"typo in a distribution key",
        edit("time_years: 3", "time_years: {dist: uniform, low: 1, hihg: 2}"),
        "time_years.hihg: unknown key; did you mean 'high'?", 7},
+      {"a precision that does not parse", "simulation: {precision: \"p_win=5\"}\n" + kValid,
+       "simulation.precision: 'p_win=5': p_win is a probability; its half-width target must be "
+       "at most 0.5",
+       1},
+      {"a precision naming no quantity", "simulation: {precision: \"p_lose=0.1\"}\n" + kValid,
+       "simulation.precision: 'p_lose': not a quantity; the quantities are p_win, mean_diff", 1},
       {"a map given a number", "simulation: 5\n" + kValid,
        "simulation: expected a map with keys paths, seed, threads, block, precision, sampler, got "
        "'5'",

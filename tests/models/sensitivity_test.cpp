@@ -1,9 +1,12 @@
 // Tornado bars: zero swing for inputs that cannot matter, sign flips with the
 // quantiles, and the ordering a closed form predicts.
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "models/io/load.hpp"
 #include "models/studies/sensitivity.hpp"
@@ -117,4 +120,48 @@ TEST_CASE("a pinned input is what its recorded column reads on every path", "[se
     ++checked;
   }
   CHECK(checked >= 4);
+}
+
+TEST_CASE("a correlation swings by 0.3 within +-0.95, and never past its own rho", "[sensitivity]") {
+  // docs/cli.md (sensitivity): rho - 0.3 and rho + 0.3 within +-0.95; a rho beyond 0.95 is its
+  // own high end. Two stocks only, so every rho in (-1, 1) gives a valid matrix.
+  const auto swing = [](double rho) {
+    const Scenario s = load_ok(fmt::format(R"(currency: EUR
+companies:
+  a: {{kind: public, price: 10, drift: 0.05, volatility: 0.3}}
+  b: {{kind: public, price: 10, drift: 0.02, volatility: 0.2}}
+offers:
+  x:
+    base: 0
+    grants: [{{company: a, type: public_rsu, value: 1, vesting: {{years: 1}}}}]
+  y:
+    base: 0
+    grants: [{{company: b, type: public_rsu, value: 1, vesting: {{years: 1}}}}]
+correlations:
+  - {{between: [a, b], rho: {}}}
+)",
+                                           rho));
+    const std::vector<UncertainInput> inputs = uncertain_inputs(s);
+    const auto in = std::find_if(inputs.begin(), inputs.end(), [](const UncertainInput& u) {
+      return u.kind == InputKind::kCorrelation;
+    });
+    REQUIRE(in != inputs.end());
+    CompiledScenario lo = compile(s, s.seed), hi = compile(s, s.seed);
+    return std::pair{pin_input(lo, *in, 0.1), pin_input(hi, *in, 0.9)};
+  };
+  CHECK(swing(0.2).first == Approx(-0.1));
+  CHECK(swing(0.2).second == Approx(0.5));
+  CHECK(swing(0.8).second == Approx(0.95));  // 1.1 clipped
+  CHECK(swing(0.99).first == Approx(0.69));
+  CHECK(swing(0.99).second == Approx(0.99));  // not "up" to 0.95
+  CHECK(swing(-0.99).first == Approx(-0.99));
+  CHECK(swing(-0.99).second == Approx(-0.69));
+}
+
+TEST_CASE("one path has no rank correlation to report", "[sensitivity]") {
+  const Scenario s = load_ok(std::string(default_scenario_text()));
+  const TornadoResult one = run_sensitivity(s, {0, 2}, 1, 1);
+  for (const auto& b : one.bars) CHECK_FALSE(b.has_spearman);
+  const TornadoResult two = run_sensitivity(s, {0, 2}, 2, 1);
+  CHECK(std::any_of(two.bars.begin(), two.bars.end(), [](const auto& b) { return b.has_spearman; }));
 }

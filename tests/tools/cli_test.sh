@@ -84,6 +84,23 @@ check "batch stdout summary" contains out.txt "Batch summary"
 check "too many paths" expect_exit 1 "$vestsim" run --paths 1e9 --memory-budget 1TB
 check "too many paths message" contains err.txt "Use fewer --paths"
 check "unwritable output" expect_exit 1 "$vestsim" run --paths 100 --out /proc/vestsim-report.txt
+check "a tiny budget is said in kB, not 0.00 GB" expect_exit 2 "$vestsim" run --paths 100000 \
+  --memory-budget 2000 --format html --out tiny.html
+check "tiny budget text" contains err.txt "above the memory budget of 2 kB"
+
+# --precision: a bad simulation.precision is a load error at its line, and in a batch it
+# fails only its own file; --max-paths without any target is said, not silently dropped.
+mkdir -p prec
+cp "$src"/scenarios/hf-paris-vs-criteo.yaml prec/good.yaml
+{ echo 'simulation: {precision: "p_win=5"}'; grep -v '^simulation:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec/bad.yaml
+check "bad simulation.precision" expect_exit 2 "$vestsim" run prec/bad.yaml --paths 100
+check "bad simulation.precision names file and line" contains err.txt "bad.yaml:1"
+check "bad simulation.precision says why" contains err.txt "its half-width target must be at most 0.5"
+"$vestsim" run prec --paths 500 --quiet --format json --out prec-out >/dev/null 2>err.txt
+check "the batch's good file is still reported" test -s prec-out/good.json
+check "--max-paths without a target" expect_exit 0 "$vestsim" run --paths 500 --max-paths 1000
+check "--max-paths without a target is said" contains err.txt "--max-paths has no effect without --precision"
+check "hex precision refused" expect_exit 2 "$vestsim" run --paths 500 --precision mean_diff=0x10
 
 # Per-path columns for one's own analysis.
 check "paths-out csv" expect_exit 0 "$vestsim" run --paths 100 --paths-out paths.csv --quiet

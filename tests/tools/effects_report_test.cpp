@@ -115,15 +115,29 @@ TEST_CASE("a tornado bar without a per-path value prints n/a and not a rank corr
                   .bars = {}};  // (assignments trip GCC 12 -Wrestrict)
   t.bars.push_back({"stock", 1, 2, -100, 300, 0.4, 0.6, 0.5});
   t.bars.push_back({"x ~ y correlation", -0.1, 0.5, -50, 50, 0.45, 0.55, 0.0, false});
-  const json j = json::parse(tornado_report(t, "s", 100, 1, Format::kJson));
+  const json j = json::parse(tornado_report(t, "s", 100, 1, false, Format::kJson));
   CHECK(j["bars"][0]["spearman_defined"] == true);
   CHECK(j["bars"][1]["spearman_defined"] == false);
   CHECK(j["bars"][1]["spearman"] == 0.0);  // the contract's key stays, marked undefined
-  const std::string text = tornado_report(t, "s", 100, 1, Format::kText);
-  CHECK(has(text, "x ~ y correlation                    n/a"));
+  const std::string text = tornado_report(t, "s", 100, 1, false, Format::kText);
+  // The name column is as wide as the longest name: "x ~ y correlation" (17), a space, "  n/a".
+  CHECK(has(text, "  x ~ y correlation   n/a\n"));
   CHECK(has(text, "n/a: a parameter of the scenario"));
-  CHECK(has(tornado_report(t, "s", 100, 1, Format::kMarkdown), "| n/a |"));
-  const std::string csv = tornado_report(t, "s", 100, 1, Format::kCsv);
+  CHECK(has(tornado_report(t, "s", 100, 1, false, Format::kMarkdown), "| n/a |"));
+  const std::string csv = tornado_report(t, "s", 100, 1, false, Format::kCsv);
   const std::string row = csv.substr(csv.find("\"x ~ y"));
   CHECK(row.substr(row.size() - 2) == ",\n");  // an empty last field
+}
+
+TEST_CASE("a tornado's names are never cut, and one path's rank correlations are n/a",
+          "[report][sensitivity]") {
+  TornadoResult t{.a = "a", .b = "b", .currency = "EUR", .regimes = {}, .bars = {}};
+  const std::string name = "correlation huggingface.growth ~ anthropic.growth";  // 49 characters
+  t.bars.push_back({name, -0.1, 0.5, -50, 50, 0.45, 0.55, 0.0, false});
+  t.bars.push_back({"stock", 1, 2, -100, 300, 0.4, 0.6, 0.0, false});
+  const std::string text = tornado_report(t, "s", 1, 1, false, Format::kText);
+  CHECK(has(text, "  " + name + "   n/a\n"));
+  CHECK(has(text, "  stock" + std::string(name.size() - 5, ' ') + "   n/a\n"));
+  CHECK(has(text, "n/a: one future has no ranks to correlate."));
+  CHECK_FALSE(has(text, "a parameter of the scenario"));
 }

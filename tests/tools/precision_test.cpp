@@ -40,6 +40,14 @@ TEST_CASE("precision targets parse and refuse", "[precision]") {
   CHECK_FALSE(parse_precision("p_win=0", error));
   CHECK_FALSE(parse_precision("p_win=0.1,p_win=0.2", error));
   CHECK_FALSE(parse_precision("p_win", error));
+  // Decimal numbers only (strtod alone takes hex), and a probability's half-width is at most 0.5.
+  CHECK_FALSE(parse_precision("mean_diff=0x1p10", error));
+  CHECK(error.find("decimal half-width") != std::string::npos);
+  CHECK_FALSE(parse_precision("mean_diff=inf", error));
+  CHECK(parse_precision("p_win=0.5", error));
+  CHECK_FALSE(parse_precision("p_win=0.51", error));
+  CHECK(error.find("at most 0.5") != std::string::npos);
+  CHECK(parse_precision("mean_diff=1e3", error));
 }
 
 TEST_CASE("next batch: whole blocks, by the 1/sqrt(n) law, capped", "[precision]") {
@@ -185,6 +193,14 @@ TEST_CASE("a half-width that cannot be measured is undefined, and no target is m
   CHECK_FALSE(r.summary.precision_met);
   const std::vector<std::string> notes = tools::run_notes(r.summary);
   CHECK(std::find(notes.begin(), notes.end(),
-                  "--precision: 1 path, mean_diff ±undefined (target 1); targets NOT met "
+                  "--precision: 1 path, mean_diff ±undefined (target €1); targets NOT met "
                   "(stopped at --max-paths).") != notes.end());
+}
+
+TEST_CASE("a half-width reached prints in money for money quantities", "[precision]") {
+  CHECK(tools::precision_reached("p50_diff", 181300.4, 2000, "EUR") ==
+        "p50_diff ±€181,300 (target €2,000)");
+  CHECK(tools::precision_reached("mean_total", 12.6, 100, "USD") ==
+        "mean_total ±$13 (target $100)");
+  CHECK(tools::precision_reached("p_win", 0.0015, 0.002, "EUR") == "p_win ±0.0015 (target 0.002)");
 }

@@ -155,6 +155,28 @@ TEST_CASE("JSON report follows the contract of docs/cli.md", "[report]") {
   CHECK(j["offers"]["google"]["total"]["mean"].get<double>() == f.sum.offers[2].total.mean);
 }
 
+TEST_CASE("a sobol run's replicate interval of a probability stays within [0, 1]", "[report]") {
+  Fixture f;
+  f.sum.sobol = true;
+  ComparisonSummary& c = f.sum.comparisons.at(0);
+  // t(15) = 2.131...: 0.99 + 2.13 * 0.05 would be 1.097, and 0.02 - 2.13 * 0.05 would be -0.087.
+  c.p_a_beats_b = 0.99;
+  c.p_a_beats_b_stderr = 0.05;
+  c.p_a_beats_b_after_tax = 0.02;
+  c.p_a_beats_b_after_tax_stderr = 0.05;
+  const json j = json::parse(to_json(f.sum));
+  const json& e = j["comparisons"][0]["replicate_errors"];
+  CHECK(e["p_a_beats_b"]["ci95"][1].get<double>() == 1.0);
+  CHECK(e["p_a_beats_b"]["ci95"][0].get<double>() == Approx(0.99 - 2.131449545559323 * 0.05));
+  CHECK(e["p_a_beats_b_after_tax"]["ci95"][0].get<double>() == 0.0);
+  CHECK(e["p_a_beats_b_after_tax"]["ci95"][1].get<double>() ==
+        Approx(0.02 + 2.131449545559323 * 0.05));
+  // A mean difference is not a probability: its interval is not clipped.
+  const double m = c.diff.mean, se = c.diff.std_error;
+  CHECK(e["mean_diff"]["ci95"][0].get<double>() == Approx(m - 2.131449545559323 * se));
+  CHECK(j["sampler"]["replicates"].get<int>() == 16);
+}
+
 TEST_CASE("text, markdown and csv carry the JSON's numbers", "[report]") {
   Fixture f;
   const json j = json::parse(to_json(f.sum));
@@ -349,7 +371,7 @@ TEST_CASE("sweep, tornado and batch pages share the page shell and are well-form
   const auto rows = batch_rows(f.sum);
   const std::string pages[] = {sweep_report(sweep, Format::kHtml),
                                sweep_report(line, Format::kHtml),
-                               tornado_report(t, "s", 100, 1, Format::kHtml),
+                               tornado_report(t, "s", 100, 1, false, Format::kHtml),
                                batch_table(rows, {"one", "two"}, Format::kHtml)};
   const std::string run_head = to_html(f.sum, chart_data(f.r)).substr(0, 200);
   for (const std::string& page : pages) {

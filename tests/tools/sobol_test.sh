@@ -35,4 +35,31 @@ check "a misspelt simulation.sampler gets a did-you-mean" grep -q "did you mean 
 check "a sobol run above the memory budget exits 2" test $? -eq 2
 check "and says why" grep -q "sobol (its replicate errors) need the paths in memory" err.txt
 
+# Every study's JSON names a sobol sampler (docs/cli.md), and only a sobol one.
+"$vestsim" breakeven "$scenario" --sampler sobol --paths 2000 --seed 3 --metric win \
+  --format json --quiet >be.json
+check "a sobol breakeven names its sampler" grep -q '"replicates": 16' be.json
+"$vestsim" sweep "$scenario" --sampler sobol --paths 320 --seed 3 \
+  --vary companies.huggingface.valuation=3e9:6e9:3e9 --format json --quiet >sw.json
+check "a sobol sweep names its sampler" grep -q '"replicates": 16' sw.json
+"$vestsim" sensitivity "$scenario" --sampler sobol --paths 320 --seed 3 --format json --quiet \
+  >se.json
+check "a sobol sensitivity names its sampler" grep -q '"replicates": 16' se.json
+"$vestsim" sweep "$scenario" --paths 320 --seed 3 --vary companies.huggingface.valuation=3e9:6e9:3e9 \
+  --format json --quiet >swp.json
+check "a philox sweep has no sampler key" test "$(grep -c '"sampler"' swp.json)" -eq 0
+
+# No scenario-level draw (public companies only, a fixed departure): sobol would be philox.
+cat >public.yaml <<'YAML'
+currency: USD
+companies:
+  g: {kind: public, price: 100, drift: 0.05, volatility: 0.3}
+offers:
+  a: {base: 100000, grants: [{company: g, type: public_rsu, value: 200000, vesting: {years: 4}}]}
+  b: {base: 150000}
+YAML
+"$vestsim" run public.yaml --sampler sobol --paths 100 --quiet >/dev/null 2>err.txt
+check "sobol with no scenario-level draw exits 2" test $? -eq 2
+check "and says why, at the key" grep -q "simulation.sampler.*no scenario-level draw\|sampler: sobol points need" err.txt
+
 finish

@@ -138,17 +138,11 @@ int breakeven_command(const BreakevenOptions& o) {
   if (o.wealth) overrides.push_back({"report.wealth", fmt::format("{:.17g}", *o.wealth)});
   const Scenario s = load_or_throw(o.scenario, overrides);
   BreakevenRequest req = breakeven_request(s, o);
-  const std::string& text = o.precision.empty() ? s.precision : o.precision;
-  if (!text.empty()) {
-    std::string error;
-    const auto targets = parse_precision(text, error);
-    if (!targets)
-      throw UsageError((o.precision.empty() ? "simulation.precision " : "--precision ") + error);
-    req.targets = *targets;
-  }
+  std::uint64_t max_paths = o.max_paths;
+  req.targets = precision_targets(s, o.precision, &max_paths, o.sim.quiet);
   const BreakevenStudy be = req.targets.empty()
                                 ? breakeven_once(s, req, o.sim.quiet)
-                                : breakeven_to_precision(s, req, o.max_paths, o.sim.quiet);
+                                : breakeven_to_precision(s, req, max_paths, o.sim.quiet);
   if (!engine::mpi::root()) return 0;  // rank 0 holds the study and writes
   emit(o.sim, breakeven_report(be, format));
   return 0;

@@ -37,7 +37,7 @@ struct RunOptions {
   std::string paths_out;                // --paths-out: per-path columns (.csv or .npy)
   std::optional<double> memory_budget;  // --memory-budget, bytes (default: half the RAM)
   std::string precision;  // --precision NAME=HALF_WIDTH,... (else simulation.precision)
-  std::uint64_t max_paths = 10000000;  // --max-paths: where a --precision run stops anyway
+  std::uint64_t max_paths = 0;  // --max-paths (0: not given): where a --precision run stops anyway
   SimulationFlags sim;
 };
 
@@ -57,7 +57,7 @@ struct BreakevenOptions {
   // --precision NAME=HALF_WIDTH,... (else simulation.precision): each metric's solve runs
   // until its targets hold at its solution, or --max-paths.
   std::string precision;
-  std::uint64_t max_paths = 10000000;
+  std::uint64_t max_paths = 0;  // --max-paths (0: not given)
   SimulationFlags sim;
 };
 

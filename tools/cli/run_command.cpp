@@ -139,14 +139,11 @@ std::vector<Format> distinct_formats(const SimulationFlags& f) {
 // within the memory budget. Throws UsageError for a bad simulation.precision.
 RunStudy run_one(const Scenario& s, const RunOptions& o, bool html, double budget,
                  const std::string& in_memory_only) {
-  const std::string& text = o.precision.empty() ? s.precision : o.precision;
-  if (text.empty())
+  std::uint64_t max_paths = o.max_paths;
+  const auto targets = precision_targets(s, o.precision, &max_paths, o.sim.quiet);
+  if (targets.empty())
     return run_within_budget(s, {.timeline = html}, o.sim.quiet, budget, in_memory_only);
-  std::string error;
-  const auto targets = parse_precision(text, error);
-  if (!targets)
-    throw UsageError((o.precision.empty() ? "simulation.precision " : "--precision ") + error);
-  return run_to_precision(s, *targets, o.max_paths, {.timeline = html}, o.sim.quiet, budget,
+  return run_to_precision(s, targets, max_paths, {.timeline = html}, o.sim.quiet, budget,
                           in_memory_only);
 }
 

@@ -104,7 +104,7 @@ int sensitivity_command(const SensitivityOptions& o) {
                                           o.basis.value_or(default_basis(s)));
   progress.stop();
   if (!engine::mpi::root()) return 0;  // rank 0 holds every bar and writes
-  emit(o.sim, tornado_report(t, s.name, s.paths, s.seed, format));
+  emit(o.sim, tornado_report(t, s.name, s.paths, s.seed, s.sampler == DrawSource::kSobol, format));
   return 0;
 }
 

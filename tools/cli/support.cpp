@@ -226,6 +226,17 @@ double default_memory_budget() {
   return 0;
 }
 
+namespace {
+
+// "106.00 GB", "24.9 MB", "512 kB": a size in the unit that keeps its figures (never "0.00 GB").
+std::string bytes_text(double b) {
+  if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
+  if (b >= 1e6) return fmt::format("{:.1f} MB", b / 1e6);
+  return fmt::format("{:.0f} kB", std::max(1.0, b / 1e3));
+}
+
+}  // namespace
+
 RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, double budget,
                            const std::string& in_memory_only) {
   if (s.sampler == DrawSource::kSobol && s.paths < engine::kReplicates)
@@ -241,13 +252,13 @@ RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, 
                                : in_memory_only;
   if (!only.empty())
     throw UsageError(fmt::format(
-        "{} need the paths in memory: {} paths need about {:.2f} GB, above the memory budget of "
-        "{:.2f} GB; raise --memory-budget or use fewer --paths",
-        only, s.paths, need / 1e9, budget / 1e9));
+        "{} need the paths in memory: {} paths need about {}, above the memory budget of "
+        "{}; raise --memory-budget or use fewer --paths",
+        only, s.paths, bytes_text(need), bytes_text(budget)));
   std::cerr << fmt::format(
-      "vestsim: {} paths need about {:.2f} GB in memory, above the budget of {:.2f} GB "
+      "vestsim: {} paths need about {} in memory, above the budget of {} "
       "(--memory-budget): running in two passes (about twice the time, the same report)\n",
-      s.paths, need / 1e9, budget / 1e9);
+      s.paths, bytes_text(need), bytes_text(budget));
   Progress progress(2 * s.paths, quiet);
   options.progress = progress.counter();
   try {
@@ -255,6 +266,25 @@ RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, 
   } catch (const std::bad_alloc&) {
     throw RunError("out of memory while simulating in two passes");
   }
+}
+
+std::vector<PrecisionTarget> precision_targets(const Scenario& s, const std::string& flag,
+                                               std::uint64_t* max_paths, bool quiet) {
+  const std::string& text = flag.empty() ? s.precision : flag;
+  if (text.empty()) {
+    if (*max_paths != 0 && !quiet && engine::mpi::root())
+      std::cerr << fmt::format(
+          "vestsim: scenario '{}': --max-paths has no effect without --precision or simulation.precision; "
+          "running --paths ({})\n",
+          s.name, s.paths);
+    *max_paths = kDefaultMaxPaths;
+    return {};
+  }
+  if (*max_paths == 0) *max_paths = kDefaultMaxPaths;
+  std::string error;
+  const auto targets = parse_precision(text, error);
+  if (!targets) throw UsageError((flag.empty() ? "simulation.precision " : "--precision ") + error);
+  return *targets;
 }
 
 RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& targets,

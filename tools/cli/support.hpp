@@ -96,6 +96,19 @@ double default_memory_budget();
 models::RunStudy run_within_budget(const models::Scenario& s, models::StudyOptions options,
                                    bool quiet, double budget, const std::string& in_memory_only);
 
+// Where a --precision run stops when --max-paths is not given.
+inline constexpr std::uint64_t kDefaultMaxPaths = 10000000;
+
+// The precision targets of one run or break-even of `s`: those of `flag`
+// (--precision) if given, else of simulation.precision; none if neither.
+// `*max_paths` is --max-paths (0: not given); it becomes kDefaultMaxPaths when
+// not given, and, given without any target, it is said on stderr (unless
+// `quiet`) rather than silently ignored. Throws UsageError naming the source
+// of a target that does not parse.
+std::vector<models::PrecisionTarget> precision_targets(const models::Scenario& s,
+                                                       const std::string& flag,
+                                                       std::uint64_t* max_paths, bool quiet);
+
 // Runs `s` as run_within_budget does, first at min(s.paths, max_paths) paths,
 // then at more (models::next_paths: whole blocks in path order) until every
 // target holds or max_paths is reached; the summary is the last run's, with

@@ -37,7 +37,7 @@ std::string precision_text(const models::BreakevenResult& br, const std::string&
   std::string out = fmt::format("{} paths, targets {}", paths,
                                 br.precision_met ? "met" : "NOT met (--max-paths)");
   for (const auto& p : br.precision) {
-    out += fmt::format("; {} ±{:.4g} (target {:g})", p.name, p.half_width, p.target);
+    out += "; " + precision_reached(p.name, p.half_width, p.target, cur);
     if (!std::isnan(p.value_half_width))
       out += fmt::format(", ±{} on the value", money(p.value_half_width, cur));
   }
@@ -56,6 +56,7 @@ std::string breakeven_json(const models::BreakevenStudy& be) {
   j["currency"] = be.currency;
   j["paths"] = be.paths;
   j["seed"] = be.seed;
+  put_sampler(j, be.sobol);
   j["current"] = current;
   j["basis"] = models::basis_name(be.basis);  // docs/tax.md#t6-outputs
   j["regimes"] = be.regimes;

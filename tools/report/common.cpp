@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/sobol.hpp"
 #include "tools/report/effects.hpp"
 #include "tools/version.hpp"
 
@@ -88,6 +89,20 @@ std::string json_report(nlohmann::ordered_json j) {
   return j.dump(2) + "\n";
 }
 
+void put_sampler(nlohmann::ordered_json& j, bool sobol) {
+  if (sobol) j["sampler"] = {{"name", "sobol"}, {"replicates", engine::kReplicates}};
+}
+
+std::string precision_reached(std::string_view name, double half_width, double target,
+                              const std::string& currency) {
+  const auto value = [&](double v) {
+    return name == "p_win" ? fmt::format("{:.4g}", v) : money(v, currency);
+  };
+  return fmt::format("{} ±{} (target {})", name,
+                     std::isfinite(half_width) ? value(half_width) : std::string("undefined"),
+                     value(target));
+}
+
 std::vector<std::string> run_notes(const models::RunSummary& s) {
   std::vector<std::string> out;
   if (s.departure_at_month >= 0)
@@ -96,10 +111,8 @@ std::vector<std::string> run_notes(const models::RunSummary& s) {
   if (!s.precision.empty()) {
     std::string reached;
     for (const auto& p : s.precision)
-      reached += fmt::format("{}{} ±{} (target {:g})", reached.empty() ? "" : ", ", p.name,
-                             std::isfinite(p.half_width) ? fmt::format("{:.4g}", p.half_width)
-                                                         : std::string("undefined"),
-                             p.target);
+      reached += (reached.empty() ? "" : ", ") +
+                 precision_reached(p.name, p.half_width, p.target, s.currency);
     out.push_back(
         fmt::format("--precision: {} path{}, {}; {}.", grouped(static_cast<long long>(s.paths)),
                     s.paths == 1 ? "" : "s", reached,

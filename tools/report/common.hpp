@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -30,6 +31,13 @@ std::string csv_field(const std::string& s);
 // A JSON report, indented by 2, with "version" and "commit" (tools/version.hpp)
 // added last, as every JSON report records them.
 std::string json_report(nlohmann::ordered_json j);
+// The "sampler" key of a Sobol study's JSON ({"name": "sobol", "replicates": 16},
+// docs/design.md#20-quasi-monte-carlo-sobol-points); a Philox study, the default, has none.
+void put_sampler(nlohmann::ordered_json& j, bool sobol);
+// "p50_diff ±€1,813 (target €2,000)": a --precision quantity's half-width reached and its target,
+// in money for the money quantities, as a number for p_win; "undefined" where none was measured.
+std::string precision_reached(std::string_view name, double half_width, double target,
+                              const std::string& currency);
 
 // The run's notes, a sentence each, in this order: a fixed departure ("Every future: the employee
 // leaves at month 18 (after 1.5 years).", docs/model.md#2-the-employee), the --precision

@@ -36,21 +36,31 @@ std::string changed(double p, double given) {
                      std::fabs(points) < 0.005 ? 0.0 : points);  // never "-0.00"
 }
 
+// A standard error in points, or why there is none: one future has no spread.
+std::string points_se(double se, std::uint64_t paths) {
+  return paths < 2 ? std::string("n/a (one future)") : fmt::format("{:.2f} points", 100 * se);
+}
+
+// A standard error as JSON: null where one future leaves it undefined.
+ordered_json se_json(double se, std::uint64_t paths) {
+  return paths < 2 ? ordered_json() : ordered_json(se);
+}
+
 // Three lines: the headline figure changed, the other basis and the standard error, and
 // `what` was changed on which futures.
 std::vector<std::string> effect(const RunSummary& s, const models::ComparisonSummary& c,
                                 const Counterfactual& x, const std::string& name,
                                 const std::string& what) {
-  const double se = 100 * std::max(x.se, x.se_after_tax);
+  const std::string se = points_se(std::max(x.se, x.se_after_tax), x.paths);
   std::vector<std::string> out;
   if (s.has_tax) {
     out.push_back(fmt::format("{}: P({} beats {}) after tax {}", name, c.a, c.b,
                               changed(x.p_after_tax, x.p_given_after_tax)));
-    out.push_back(fmt::format("before tax {} · standard error of each change {:.2f} points",
+    out.push_back(fmt::format("before tax {} · standard error of each change {}",
                               changed(x.p, x.p_given), se));
   } else {
     out.push_back(fmt::format("{}: P({} beats {}) {}", name, c.a, c.b, changed(x.p, x.p_given)));
-    out.push_back(fmt::format("standard error of the change {:.2f} points", se));
+    out.push_back(fmt::format("standard error of the change {}", se));
   }
   out.push_back(fmt::format("{} on {}", what, which_futures(s, x.paths)));
   return out;
@@ -60,10 +70,10 @@ ordered_json counterfactual_json(const Counterfactual& x) {
   return {{"paths", x.paths},
           {"p_a_beats_b", x.p},
           {"p_a_beats_b_as_given", x.p_given},
-          {"stderr", x.se},
+          {"stderr", se_json(x.se, x.paths)},
           {"p_a_beats_b_after_tax", x.p_after_tax},
           {"p_a_beats_b_after_tax_as_given", x.p_given_after_tax},
-          {"stderr_after_tax", x.se_after_tax}};
+          {"stderr_after_tax", se_json(x.se_after_tax, x.paths)}};
 }
 
 }  // namespace
@@ -117,7 +127,7 @@ std::string tender_line(const RunSummary& s, const models::OfferSummary& o) {
       "{}){}",
       names, percent(t.p_sale), money(t.equity_mean, s.currency),
       money(t.equity_mean_without, s.currency), change > 0 ? "+" : "", money(change, s.currency),
-      money(t.effect_se, s.currency), t.paths == s.paths ? "" : " on " + which_futures(s, t.paths));
+      t.paths < 2 ? std::string("n/a, one future") : money(t.effect_se, s.currency), t.paths == s.paths ? "" : " on " + which_futures(s, t.paths));
 }
 
 void add_effect_keys(const RunSummary& s, const models::ComparisonSummary& c, ordered_json& j) {
@@ -137,7 +147,7 @@ void add_effect_keys(const models::OfferSummary& o, ordered_json& j) {
                   {"p_sale", t.p_sale},
                   {"equity_mean", t.equity_mean},
                   {"equity_mean_without", t.equity_mean_without},
-                  {"effect_stderr", t.effect_se}};
+                  {"effect_stderr", se_json(t.effect_se, t.paths)}};
 }
 
 }  // namespace vestsim::tools

@@ -6,6 +6,7 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <utility>
 
 #include <fmt/format.h>
@@ -74,16 +75,21 @@ std::string paragraph(const std::vector<std::string>& lines) {
 
 // A sobol run's replicate errors of one comparison
 // (docs/design.md#20-quasi-monte-carlo-sobol-points): standard error and 95% CI, estimate +-
-// t(15) standard errors, of P(a beats b) and of the mean difference, before and after tax.
+// t(15) standard errors, of P(a beats b) and of the mean difference, before and after tax. A
+// probability's interval is clipped to [0, 1].
 ordered_json replicate_errors(const models::ComparisonSummary& c) {
-  const auto entry = [](double estimate, double se) {
+  const auto entry = [](double estimate, double se, double lo, double hi) {
     return ordered_json{{"stderr", se},
-                        {"ci95", {estimate - engine::kT15 * se, estimate + engine::kT15 * se}}};
+                        {"ci95",
+                         {std::max(lo, estimate - engine::kT15 * se),
+                          std::min(hi, estimate + engine::kT15 * se)}}};
   };
-  return {{"p_a_beats_b", entry(c.p_a_beats_b, c.p_a_beats_b_stderr)},
-          {"mean_diff", entry(c.diff.mean, c.diff.std_error)},
-          {"p_a_beats_b_after_tax", entry(c.p_a_beats_b_after_tax, c.p_a_beats_b_after_tax_stderr)},
-          {"mean_diff_after_tax", entry(c.diff_after_tax.mean, c.diff_after_tax.std_error)}};
+  const double inf = std::numeric_limits<double>::infinity();
+  return {{"p_a_beats_b", entry(c.p_a_beats_b, c.p_a_beats_b_stderr, 0, 1)},
+          {"mean_diff", entry(c.diff.mean, c.diff.std_error, -inf, inf)},
+          {"p_a_beats_b_after_tax",
+           entry(c.p_a_beats_b_after_tax, c.p_a_beats_b_after_tax_stderr, 0, 1)},
+          {"mean_diff_after_tax", entry(c.diff_after_tax.mean, c.diff_after_tax.std_error, -inf, inf)}};
 }
 
 }  // namespace
@@ -94,7 +100,7 @@ std::string to_json(const RunSummary& s) {
   j["currency"] = s.currency;
   j["paths"] = s.paths;
   j["seed"] = s.seed;
-  if (s.sobol) j["sampler"] = {{"name", "sobol"}, {"replicates", engine::kReplicates}};
+  put_sampler(j, s.sobol);
   j["horizon_years"] = s.horizon_years;
   j["liquidity_horizon_years"] = s.liquidity_horizon_years;
   if (s.departure_at_month >= 0) j["departure_at_month"] = s.departure_at_month;  // else random
@@ -158,6 +164,11 @@ std::string to_json(const RunSummary& s) {
   return json_report(std::move(j));
 }
 
+// A standard error as a CSV value: empty where one path leaves it undefined (docs/cli.md).
+std::string csv_stderr(double se, std::uint64_t paths) {
+  return paths < 2 ? std::string() : fmt::format("{:.17g}", se);
+}
+
 std::string to_csv(const RunSummary& s) {
   std::string out = "kind,id,output,statistic,value\n";
   // docs/tax.md#t6-outputs: tax and after_tax for every offer (0 and the total without a
@@ -184,6 +195,15 @@ std::string to_csv(const RunSummary& s) {
             std::pair{"failure", x.failure}, std::pair{"none", x.none}})
         out += fmt::format("offer,{},outcome,{},{:.17g}\n", csv_field(o.id), name, share);
     }
+    if (const models::TenderEffect& t = o.tenders; t.paths > 0) {  // docs/model.md#m7
+      for (const auto& [stat, v] :
+           {std::pair{"p_sale", t.p_sale}, std::pair{"equity_mean", t.equity_mean},
+            std::pair{"equity_mean_without", t.equity_mean_without},
+            std::pair{"paths", static_cast<double>(t.paths)}})
+        out += fmt::format("offer,{},tenders,{},{:.17g}\n", csv_field(o.id), stat, v);
+      out += fmt::format("offer,{},tenders,effect_stderr,{}\n", csv_field(o.id),
+                         csv_stderr(t.effect_se, t.paths));
+    }
   }
   for (const auto& c : s.comparisons) {
     const std::string id = c.a + ":" + c.b;
@@ -205,6 +225,13 @@ std::string to_csv(const RunSummary& s) {
              {std::pair{"p_a_beats_b", x->p}, std::pair{"p_a_beats_b_after_tax", x->p_after_tax},
               std::pair{"paths", static_cast<double>(x->paths)}})
           out += fmt::format("comparison,{},{},{},{:.17g}\n", csv_field(id), name, stat, v);
+    for (const auto& [name, x] : {std::pair{"independent_markets", &c.independent},
+                                  std::pair{"without_tenders", &c.no_tenders}})
+      if (x->paths > 0)
+        for (const auto& [stat, v] :
+             {std::pair{"stderr", x->se}, std::pair{"stderr_after_tax", x->se_after_tax}})
+          out += fmt::format("comparison,{},{},{},{}\n", csv_field(id), name, stat,
+                             csv_stderr(v, x->paths));
   }
   return out;
 }

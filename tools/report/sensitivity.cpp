@@ -21,6 +21,11 @@ constexpr const char* kNoSpearman =
     "n/a: a parameter of the scenario (a correlation, a tender probability or sell fraction) or "
     "an input drawn per tender window, not per path: it has no per-path value to rank.";
 
+// Why some Spearman is n/a: one path has none to rank at all; otherwise kNoSpearman.
+std::string no_spearman_note(std::uint64_t paths) {
+  return paths < 2 ? "n/a: one future has no ranks to correlate." : kNoSpearman;
+}
+
 // A bar's rank correlation in `pattern`, or `none` when it has none.
 std::string spearman_text(const models::TornadoBar& b, const char* pattern, const char* none) {
   return b.has_spearman ? fmt::format(fmt::runtime(pattern), b.spearman) : std::string(none);
@@ -62,7 +67,7 @@ std::string tornado_chart(const models::TornadoResult& t, const std::string& lo,
 }  // namespace
 
 std::string tornado_report(const models::TornadoResult& t, const std::string& scenario,
-                           std::uint64_t paths, std::uint64_t seed, Format format) {
+                           std::uint64_t paths, std::uint64_t seed, bool sobol, Format format) {
   const std::string& cur = t.currency;
   const std::string lo = fmt::format("P{:g}", 100 * t.q_low),
                     hi = fmt::format("P{:g}", 100 * t.q_high);
@@ -78,6 +83,7 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
                    {"p_a_beats_b", t.win_base},
                    {"basis", models::basis_name(t.basis)},
                    {"regimes", t.regimes}};
+    put_sampler(j, sobol);
     ordered_json bars = ordered_json::array();
     for (const auto& b : t.bars)
       bars.push_back({{"input", b.input},
@@ -131,7 +137,7 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
                       percent(b.win_low), percent(b.win_high), spearman_text(b, "{:+.2f}", "n/a"));
     const bool none =
         std::any_of(t.bars.begin(), t.bars.end(), [](const auto& b) { return !b.has_spearman; });
-    const std::string note = none ? kNoSpearman : "";
+    const std::string note = none ? no_spearman_note(paths) : "";
     if (format == Format::kMarkdown)
       return "# " + title + "\n\n" + intro + "\n" + md + (none ? "\n" + note + "\n" : "");
     return html_page(title, "<p>" + html_escape(intro) + "</p>\n" +
@@ -140,7 +146,10 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
   }
   // Text: one bar per input around the base median, 24 characters a side.
   std::string out = title + "\n" + intro + "\n";
-  out += fmt::format("{:<34} {:>11} {:>11} {:>10}  {}\n", "input", "median@" + lo, "median@" + hi,
+  // The input column as wide as the longest name (no name is cut), at least as "input".
+  std::size_t w = 5;
+  for (const auto& b : t.bars) w = std::max(w, b.input.size());
+  out += fmt::format("{:<{}} {:>11} {:>11} {:>10}  {}\n", "input", w, "median@" + lo, "median@" + hi,
                      "P(win) Δ", "bar: '-' input at its " + lo + ", '+' at its " + hi);
   constexpr int kHalf = 16;
   for (const auto& b : t.bars) {
@@ -152,7 +161,7 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
       for (int k = 1; k <= n; ++k) bar[v < 0 ? kHalf - k : kHalf + k] = end ? '+' : '-';
     }
     out +=
-        fmt::format("{:<34.34} {:>11} {:>11} {:>+9.1f}%  {}\n", b.input, money(b.median_low, cur),
+        fmt::format("{:<{}} {:>11} {:>11} {:>+9.1f}%  {}\n", b.input, w, money(b.median_low, cur),
                     money(b.median_high, cur), 100 * (b.win_high - b.win_low), bar);
   }
   out += "\nRank correlation (Spearman) of each sampled input with the difference:\n";
@@ -163,8 +172,8 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
     return std::fabs(x->spearman) > std::fabs(y->spearman);
   });
   for (const auto* b : by_rho)
-    out += fmt::format("  {:<34.34} {:>5}\n", b->input, spearman_text(*b, "{:+.2f}", "n/a"));
-  if (!by_rho.empty() && !by_rho.back()->has_spearman) out += std::string(kNoSpearman) + "\n";
+    out += fmt::format("  {:<{}} {:>5}\n", b->input, w, spearman_text(*b, "{:+.2f}", "n/a"));
+  if (!by_rho.empty() && !by_rho.back()->has_spearman) out += no_spearman_note(paths) + "\n";
   return out;
 }
 

@@ -92,6 +92,7 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
                    {"parameters", r.params},
                    {"basis", models::basis_name(r.basis)},
                    {"regimes", r.regimes}};
+    put_sampler(j, r.sobol);
     ordered_json pts = ordered_json::array();
     for (const auto& p : r.points)
       pts.push_back({{"values", p.values},
