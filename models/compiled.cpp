@@ -25,9 +25,19 @@ double annual_salary(const Offer& o, int y) {
   return o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1);
 }
 
+// The index of `code`'s stochastic rate in c.fx_rates (codes[k] names c.fx_rates[k]), -1 when
+// its rate is fixed.
+int fx_index(const std::string& code, const std::vector<std::string>& codes) {
+  for (std::size_t k = 0; k < codes.size(); ++k)
+    if (codes[k] == code) return static_cast<int>(k);
+  return -1;
+}
+
 // docs/tax.md#t2-the-income-of-one-tax-year: the offer's regime and its nominal cash in the
-// regime's currency (fixed fx), and year_df[y] = df(12 y) for the payment of year y's tax.
-CompiledOfferTax compile_offer_tax(const Scenario& s, const Offer& o, const CompiledScenario& c) {
+// regime's currency (fixed fx), and year_df[y] = df(12 y) for the payment of year y's tax; with
+// a moving rate (fx_codes: the currencies of c.fx_rates), the cash in the offer's currency too.
+CompiledOfferTax compile_offer_tax(const Scenario& s, const Offer& o, const CompiledScenario& c,
+                                   const std::vector<std::string>& fx_codes) {
   CompiledOfferTax t;
   t.regime = compile_regime(o.tax->regime);
   t.baseline_monthly = o.tax->baseline_income / 12.0;
@@ -46,6 +56,24 @@ CompiledOfferTax compile_offer_tax(const Scenario& s, const Offer& o, const Comp
   t.signing = o.signing_amount * k;
   for (int y = 0; y <= c.timeline_years; ++y)
     t.year_df.push_back(std::pow(1.0 + s.discount_rate, -(12 * y) / 12.0));
+  // Moving rates: the same amounts in their own currencies, converted per month on each path.
+  t.regime_fx = fx_index(s.tax_currency(o), fx_codes);
+  t.regime_rate = regime_fx;
+  t.offer_fx = fx_index(o.currency, fx_codes);
+  t.offer_rate = s.fx_of(o.currency);
+  t.moving_fx = t.regime_fx >= 0 || t.offer_fx >= 0;
+  for (std::size_t k = 0; k < s.companies.size(); ++k) {
+    t.company_fx.push_back(c.companies[k].fx_index);
+    t.company_rate.push_back(s.fx_of(s.companies[k].currency));
+    t.moving_fx = t.moving_fx || t.company_fx.back() >= 0;
+  }
+  t.last_fx_month = c.max_month;
+  if (t.moving_fx) {
+    t.salary_month.assign(c.H + 1, 0.0);
+    for (int m = 1; m <= c.H; ++m) t.salary_month[m] = annual_salary(o, (m + 11) / 12) / 12.0;
+    for (int y = 1; 12 * y <= c.H; ++y) t.bonus_oc.push_back(o.bonus_target * annual_salary(o, y));
+    t.signing_oc = o.signing_amount;
+  }
   return t;
 }
 
@@ -123,13 +151,6 @@ constexpr PrivateStream kPrivateStreams[] = {
     {&CompiledPrivate::tender_price_key, "tender_price"},
     {&CompiledPrivate::growth_terminal_key, "growth_terminal"}};
 
-// The index of `code`'s stochastic rate in c.fx_rates (codes[k] names c.fx_rates[k]), -1 when
-// its rate is fixed.
-int fx_index(const std::string& code, const std::vector<std::string>& codes) {
-  for (std::size_t k = 0; k < codes.size(); ++k)
-    if (codes[k] == code) return static_cast<int>(k);
-  return -1;
-}
 
 // The Sobol dimensions of a sobol run (docs/design.md#20-quasi-monte-carlo-sobol-points): the
 // departure time when it is random, then per private company its exit time, its outcome, the
@@ -231,7 +252,7 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
     co.clawback_months = o.clawback_months;
     co.has_regime = o.tax.has_value();
     c.has_tax = c.has_tax || co.has_regime;
-    if (co.has_regime) co.tax = compile_offer_tax(s, o, c);
+    if (co.has_regime) co.tax = compile_offer_tax(s, o, c, fx_codes);
     co.let_go_probability.assign(s.companies.size(), -1.0);
     for (std::size_t k = 0; k < s.companies.size(); ++k)
       co.let_go_key.push_back(

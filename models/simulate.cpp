@@ -107,7 +107,7 @@ class PathKernel {
       if (offer.has_regime) {  // docs/tax.md#t2-the-income-of-one-tax-year to
                                // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life: the
                                // per-year ledger of this offer
-        ledger_.start(offer.tax);
+        ledger_.start(offer.tax, fx_paths_.data());
         price(o, tau_m, buckets, out, ledger_);
         const double tax = ledger_.finish(out.tax_years ? out.tax_years + o : nullptr);
         if (out.tax) out.tax[o] = tax;

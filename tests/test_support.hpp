@@ -29,6 +29,28 @@ inline std::string edited(std::string text, const std::string& find, const std::
   return text;
 }
 
+// A: base 50,000 + a grant of 100,000 at a certain 2x IPO after 1 year (lockup 0), under
+// `regime_a` when given (a shipped name or a file path); B: base 250,000; no discounting.
+// Pre-tax A = 200,000 + 2 x 100,000 over 4 years, B = 1,000,000, on every path.
+inline std::string certain_ipo_scenario(const std::string& regime_a = "") {
+  return R"(currency: EUR
+simulation: {paths: 2000}
+companies:
+  priv:
+    kind: private
+    valuation: 1.0e9
+    exit: {time_years: 1, outcomes: {ipo: 1}, ipo: {multiple: 2, lockup_months: 0}}
+offers:
+  a:
+    base: 50000
+)" + (regime_a.empty() ? std::string() : "    tax: {regime: " + regime_a + "}\n") +
+         R"(    grants:
+      - {company: priv, type: private_rsu, value: 100000, vesting: {years: 4}}
+  b:
+    base: 250000
+)";
+}
+
 // A small valid scenario, 30 lines, that loader tests edit one line at a time (their expected
 // line numbers refer to it): a private company hf (IPO at year 3, multiple 4), a public goog with
 // no volatility, offer `first` with an hf grant and offer b with a goog grant.

@@ -30,12 +30,6 @@ std::vector<std::string> regime_labels(const Scenario& s) {
     std::string label = o.tax->regime.name + " (" + std::to_string(o.tax->regime.year) + ")";
     if (std::find(out.begin(), out.end(), label) == out.end()) out.push_back(std::move(label));
   }
-  // Tax is converted at the starting rates even when FX moves, and the reports say so
-  // beside the regimes rather than silently: docs/model.md#appendix-b-not-yet-implemented.
-  const bool moving_fx = std::any_of(s.fx_volatility.begin(), s.fx_volatility.end(),
-                                     [](const auto& kv) { return kv.second > 0; });
-  if (moving_fx && !out.empty())
-    out.back() += "; tax converted at the starting FX rates, not the simulated ones";
   return out;
 }
 

@@ -36,29 +36,44 @@ TaxLedger::TaxLedger(int max_years) : table_(static_cast<std::size_t>(max_years)
   assert(max_years >= 1);
 }
 
-void TaxLedger::start(const CompiledOfferTax& t) {
+void TaxLedger::start(const CompiledOfferTax& t, const double* const* fx_paths) {
+  assert(!t.moving_fx || fx_paths);
   t_ = &t;
+  fx_paths_ = fx_paths;
   last_year_ = 0;
   last_salary_month_ = 0;
 }
 
 void TaxLedger::salary(int last_month) {
   last_salary_month_ = last_month;
+  if (t_->moving_fx) {  // each month's salary at its own month's rate
+    for (int m = 1; m <= last_month; ++m)
+      add(tax_year_of_month(m), kWages,
+          t_->salary_month[m] * to_regime(t_->offer_fx, t_->offer_rate, m));
+    return;
+  }
   const double* s = t_->salary.data();
   for (int y = 1; 12 * (y - 1) < last_month; ++y)
     add(y, kWages, s[std::min(12 * y, last_month)] - s[12 * (y - 1)]);
 }
 
 void TaxLedger::bonus(int year, double multiplier) {
+  if (t_->moving_fx)  // paid at month 12 y
+    return add(year, kWages,
+               t_->bonus_oc[year - 1] * multiplier *
+                   to_regime(t_->offer_fx, t_->offer_rate, 12 * year));
   add(year, kWages, t_->bonus[year - 1] * multiplier);
 }
 
 void TaxLedger::signing() {
+  if (t_->moving_fx)
+    return add(1, kWages, t_->signing_oc * to_regime(t_->offer_fx, t_->offer_rate, 0));
   add(1, kWages, t_->signing);
 }
 
 void TaxLedger::equity(const EquityPayout& p) {
   assert(p.month >= p.income_month && p.income_month >= 0);
+  if (t_->moving_fx) return equity_moving_fx(p);
   const double k = t_->company_to_regime[p.company];
   const double cash = p.cash * k, income = p.income * k;
   // Qualified income counts when the units are sold; it is split at the cap per year in
@@ -71,6 +86,25 @@ void TaxLedger::equity(const EquityPayout& p) {
   if (gain != 0)
     add(tax_year_of_month(p.month),
         is_long_term(t_->regime, p.month - p.income_month) ? kGainLong : kGainShort, gain);
+}
+
+// T3's amounts are in the paying company's currency; each is converted at the rate of the month
+// it counts in (docs/tax.md#t2-the-income-of-one-tax-year): employment income at income_month,
+// qualified income and the gain (cash - income, in that currency) at the sale, `month`.
+void TaxLedger::equity_moving_fx(const EquityPayout& p) {
+  const int fx = t_->company_fx[p.company];
+  const double rate0 = t_->company_rate[p.company];
+  const double at_sale = to_regime(fx, rate0, p.month);
+  if (p.qualified)
+    add(tax_year_of_month(p.month), kQualified, p.income * at_sale);
+  else
+    add(tax_year_of_month(p.income_month), kEquityIncome,
+        p.income * to_regime(fx, rate0, p.income_month));
+  const double gain = p.cash - p.income;
+  if (gain != 0)
+    add(tax_year_of_month(p.month),
+        is_long_term(t_->regime, p.month - p.income_month) ? kGainLong : kGainShort,
+        gain * at_sale);
 }
 
 double TaxLedger::finish(std::vector<Year>* years) {
@@ -98,11 +132,12 @@ double TaxLedger::finish(std::vector<Year>* years) {
     YearTax tax = tax_of_year(regime, with, carry);
     tax.tax -= t.baseline_tax[paid];
     carry = tax.carry_out;
-    pv += tax.tax * t.year_df[y];
+    // Paid at month 12 y: at that month's rate when the regime's currency moves.
+    pv += tax.tax * t.year_df[y] * (t.moving_fx ? rate(t.regime_fx, t.regime_rate, 12 * y) : 1.0);
     if (years) (*years)[y - 1] = Year{x, baseline, tax.tax, tax.carry_out};
   }
   for (int y = 1; y <= last_year_; ++y) table_[y] = CategoryAmounts{};
-  return pv * t.to_report;
+  return t.moving_fx ? pv : pv * t.to_report;
 }
 
 }  // namespace vestsim::models

@@ -8,6 +8,7 @@
 //              allocate nothing and touch no string.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -36,6 +37,22 @@ struct CompiledOfferTax {
   // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life, the same on every path
   // (fill_baseline_tax()).
   std::array<double, 13> baseline_tax{};
+  // docs/tax.md#t2-the-income-of-one-tax-year with a moving rate (docs/model.md#m3): when the
+  // regime's, the offer's or a company's currency has a volatility (`moving_fx`), every amount
+  // is converted at the rate of its own month, X_from(m) / X_regime(m), and each year's tax
+  // into the report currency at X_regime(12 y), instead of the fixed factors above. A rate
+  // index is that currency's table among the path's fx tables (-1: fixed at its `*_rate`, the
+  // month-0 value in the report currency). A month past `last_fx_month` (the tables' end)
+  // reads the rate of `last_fx_month`.
+  bool moving_fx = false;
+  int regime_fx = -1, offer_fx = -1, last_fx_month = 0;
+  double regime_rate = 1, offer_rate = 1;
+  std::vector<int> company_fx;
+  std::vector<double> company_rate;
+  // In the offer's currency, nominal: salary_month[m] of month m (m = 0..H, [0] = 0),
+  // bonus_oc[y - 1] the target bonus of year y (paid at month 12 y), signing_oc (month 0).
+  std::vector<double> salary_month, bonus_oc;
+  double signing_oc = 0;
 };
 
 // Fills t.baseline_tax from t.regime and t.baseline_monthly (at compile, once per offer).
@@ -92,8 +109,9 @@ class TaxLedger {
   // Sized for years 1..max_years. Requires max_years >= 1.
   explicit TaxLedger(int max_years);
 
-  // Starts an offer's path. Requires `t` to outlive the calls up to finish().
-  void start(const CompiledOfferTax& t);
+  // Starts an offer's path. Requires `t` to outlive the calls up to finish(), and, when
+  // t.moving_fx, `fx_paths` (the path's X(0..t.last_fx_month) of each stochastic currency).
+  void start(const CompiledOfferTax& t, const double* const* fx_paths = nullptr);
 
   // Cash (docs/tax.md#t2-the-income-of-one-tax-year: wages): salary of months 1..last_month (the
   // offer's employed months; the baseline fills the others), the bonus of year y times its
@@ -115,12 +133,25 @@ class TaxLedger {
   double finish(std::vector<Year>* years = nullptr);
 
  private:
+  void equity_moving_fx(const EquityPayout& p);
+
+  // The value of 1 unit of the currency (`fx`, `rate`: CompiledOfferTax) at `month`, in the
+  // report currency.
+  double rate(int fx, double fixed, int month) const {
+    return fx < 0 ? fixed : fx_paths_[fx][std::min(month, t_->last_fx_month)];
+  }
+  // 1 unit of a currency in the regime's currency at `month`.
+  double to_regime(int fx, double fixed, int month) const {
+    return rate(fx, fixed, month) / rate(t_->regime_fx, t_->regime_rate, month);
+  }
+
   void add(int year, std::size_t category, double amount) {
     table_[year][category] += amount;
     if (year > last_year_) last_year_ = year;
   }
 
   const CompiledOfferTax* t_ = nullptr;
+  const double* const* fx_paths_ = nullptr;
   std::vector<CategoryAmounts> table_;  // [year], year 1..max; qualified holds the raw sum
   int last_year_ = 0;
   int last_salary_month_ = 0;

@@ -30,26 +30,9 @@ std::string flat30_file() {
   return p.string();
 }
 
-// A: base 50,000 + a grant of 100,000 at a certain 2x IPO after 1 year (lockup 0); B: base
-// 250,000; no discounting. Pre-tax A = 200,000 + 2V over 4 years, B = 1,000,000.
+// The shared certain-IPO pair (tests/test_support.hpp), A under `regime_a`.
 std::string certain_ipo(const std::string& regime_a) {
-  return R"(currency: EUR
-simulation: {paths: 2000}
-companies:
-  priv:
-    kind: private
-    valuation: 1.0e9
-    exit: {time_years: 1, outcomes: {ipo: 1}, ipo: {multiple: 2, lockup_months: 0}}
-offers:
-  a:
-    base: 50000
-    tax: {regime: )" +
-         regime_a + R"(}
-    grants:
-      - {company: priv, type: private_rsu, value: 100000, vesting: {years: 4}}
-  b:
-    base: 250000
-)";
+  return vestsim::test::certain_ipo_scenario(regime_a);
 }
 
 BreakevenStudy solve(const Scenario& s, Basis basis, Solve what = Solve::kEquity) {
@@ -63,16 +46,13 @@ BreakevenStudy solve(const Scenario& s, Basis basis, Solve what = Solve::kEquity
 
 TEST_CASE("basis: the default is after tax exactly when an offer has a regime", "[basis]") {
   CHECK(default_basis(load_ok(certain_ipo("none"))) == Basis::kAfterTax);
-  std::string plain = certain_ipo("none");
-  plain.erase(plain.find("    tax: {regime: none}\n"), 24);
+  const std::string plain = vestsim::test::certain_ipo_scenario();  // no regime
   CHECK(default_basis(load_ok(plain)) == Basis::kPreTax);
   CHECK(regime_labels(load_ok(certain_ipo("none"))) == std::vector<std::string>{"none (2026)"});
   CHECK(std::string(basis_name(Basis::kAfterTax)) == "after-tax");
-  // With moving FX the label says that tax is converted at the starting rates (docs/tax.md B).
+  // Moving FX is converted per month (docs/tax.md T2): no departure left to label.
   const std::string moving = "fx: {USD: {rate: 0.9, volatility: 0.2}}\n" + certain_ipo("none");
-  CHECK(regime_labels(load_ok(moving)) ==
-        std::vector<std::string>{
-            "none (2026); tax converted at the starting FX rates, not the simulated ones"});
+  CHECK(regime_labels(load_ok(moving)) == std::vector<std::string>{"none (2026)"});
 }
 
 TEST_CASE("break-even under regime none: after tax equals pre-tax", "[basis][breakeven]") {

@@ -11,27 +11,14 @@
 #include "models/studies/breakeven.hpp"
 #include "models/studies/run.hpp"
 #include "models/summary.hpp"
+#include "tests/test_support.hpp"
 
 using namespace vestsim::models;
 
 namespace {
 
-// A: base 50,000 + a grant of 100,000 at a certain 2x IPO; B: base 250,000.
-const char* const kCertainIpo = R"(currency: EUR
-simulation: {paths: 2000}
-companies:
-  priv:
-    kind: private
-    valuation: 1.0e9
-    exit: {time_years: 1, outcomes: {ipo: 1}, ipo: {multiple: 2, lockup_months: 0}}
-offers:
-  a:
-    base: 50000
-    grants:
-      - {company: priv, type: private_rsu, value: 100000, vesting: {years: 4}}
-  b:
-    base: 250000
-)";
+// A: base 50,000 + a grant of 100,000 at a certain 2x IPO; B: base 250,000 (no regime).
+const std::string kCertainIpo = vestsim::test::certain_ipo_scenario();
 
 struct Solved {
   Scenario s;
