@@ -151,7 +151,6 @@ constexpr PrivateStream kPrivateStreams[] = {
     {&CompiledPrivate::tender_price_key, "tender_price"},
     {&CompiledPrivate::growth_terminal_key, "growth_terminal"}};
 
-
 // The Sobol dimensions of a sobol run (docs/design.md#20-quasi-monte-carlo-sobol-points): the
 // departure time when it is random, then per private company its exit time, its outcome, the
 // multiple of each outcome that can happen and, with growth volatility, the end of its growth

@@ -59,9 +59,9 @@ void TaxLedger::salary(int last_month) {
 
 void TaxLedger::bonus(int year, double multiplier) {
   if (t_->moving_fx)  // paid at month 12 y
-    return add(year, kWages,
-               t_->bonus_oc[year - 1] * multiplier *
-                   to_regime(t_->offer_fx, t_->offer_rate, 12 * year));
+    return add(
+        year, kWages,
+        t_->bonus_oc[year - 1] * multiplier * to_regime(t_->offer_fx, t_->offer_rate, 12 * year));
   add(year, kWages, t_->bonus[year - 1] * multiplier);
 }
 

@@ -37,13 +37,13 @@ struct CompiledOfferTax {
   // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life, the same on every path
   // (fill_baseline_tax()).
   std::array<double, 13> baseline_tax{};
-  // docs/tax.md#t2-the-income-of-one-tax-year with a moving rate (docs/model.md#m3): when the
-  // regime's, the offer's or a company's currency has a volatility (`moving_fx`), every amount
-  // is converted at the rate of its own month, X_from(m) / X_regime(m), and each year's tax
-  // into the report currency at X_regime(12 y), instead of the fixed factors above. A rate
-  // index is that currency's table among the path's fx tables (-1: fixed at its `*_rate`, the
-  // month-0 value in the report currency). A month past `last_fx_month` (the tables' end)
-  // reads the rate of `last_fx_month`.
+  // docs/tax.md#t2-the-income-of-one-tax-year with a moving rate
+  // (docs/model.md#m3-stochastic-exchange-rates): when the regime's, the offer's or a company's
+  // currency has a volatility (`moving_fx`), every amount is converted at the rate of its own
+  // month, X_from(m) / X_regime(m), and each year's tax into the report currency at X_regime(12 y),
+  // instead of the fixed factors above. A rate index is that currency's table among the path's fx
+  // tables (-1: fixed at its `*_rate`, the month-0 value in the report currency). A month past
+  // `last_fx_month` (the tables' end) reads the rate of `last_fx_month`.
   bool moving_fx = false;
   int regime_fx = -1, offer_fx = -1, last_fx_month = 0;
   double regime_rate = 1, offer_rate = 1;

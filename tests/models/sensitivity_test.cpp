@@ -5,8 +5,8 @@
 #include <string>
 #include <utility>
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include "models/io/load.hpp"
 #include "models/studies/sensitivity.hpp"
@@ -122,7 +122,8 @@ TEST_CASE("a pinned input is what its recorded column reads on every path", "[se
   CHECK(checked >= 4);
 }
 
-TEST_CASE("a correlation swings by 0.3 within +-0.95, and never past its own rho", "[sensitivity]") {
+TEST_CASE("a correlation swings by 0.3 within +-0.95, and never past its own rho",
+          "[sensitivity]") {
   // docs/cli.md (sensitivity): rho - 0.3 and rho + 0.3 within +-0.95; a rho beyond 0.95 is its
   // own high end. Two stocks only, so every rho in (-1, 1) gives a valid matrix.
   const auto swing = [](double rho) {
@@ -163,5 +164,6 @@ TEST_CASE("one path has no rank correlation to report", "[sensitivity]") {
   const TornadoResult one = run_sensitivity(s, {0, 2}, 1, 1);
   for (const auto& b : one.bars) CHECK_FALSE(b.has_spearman);
   const TornadoResult two = run_sensitivity(s, {0, 2}, 2, 1);
-  CHECK(std::any_of(two.bars.begin(), two.bars.end(), [](const auto& b) { return b.has_spearman; }));
+  CHECK(
+      std::any_of(two.bars.begin(), two.bars.end(), [](const auto& b) { return b.has_spearman; }));
 }

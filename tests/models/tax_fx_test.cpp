@@ -26,10 +26,10 @@ constexpr std::size_t kEquityIncome = static_cast<std::size_t>(TaxCategory::kEqu
 constexpr std::size_t kGainShort = static_cast<std::size_t>(TaxCategory::kGainShort);
 
 TaxRegime flat30(const std::string& currency) {
-  const LoadRegimeResult r = load_regime_text(
-      "name: flat30\nyear: 2026\ncurrency: " + currency +
-          "\nincome_taxes:\n  - {name: flat, brackets: [[0, 0.3]]}\n",
-      "flat30.yaml");
+  const LoadRegimeResult r =
+      load_regime_text("name: flat30\nyear: 2026\ncurrency: " + currency +
+                           "\nincome_taxes:\n  - {name: flat, brackets: [[0, 0.3]]}\n",
+                       "flat30.yaml");
   REQUIRE(r.ok());
   return *r.regime;
 }

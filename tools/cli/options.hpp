@@ -36,7 +36,7 @@ struct RunOptions {
   std::vector<std::string> scenarios;   // files or folders; empty = the built-in scenario
   std::string paths_out;                // --paths-out: per-path columns (.csv or .npy)
   std::optional<double> memory_budget;  // --memory-budget, bytes (default: half the RAM)
-  std::string precision;  // --precision NAME=HALF_WIDTH,... (else simulation.precision)
+  std::string precision;        // --precision NAME=HALF_WIDTH,... (else simulation.precision)
   std::uint64_t max_paths = 0;  // --max-paths (0: not given): where a --precision run stops anyway
   SimulationFlags sim;
 };

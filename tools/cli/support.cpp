@@ -274,7 +274,8 @@ std::vector<PrecisionTarget> precision_targets(const Scenario& s, const std::str
   if (text.empty()) {
     if (*max_paths != 0 && !quiet && engine::mpi::root())
       std::cerr << fmt::format(
-          "vestsim: scenario '{}': --max-paths has no effect without --precision or simulation.precision; "
+          "vestsim: scenario '{}': --max-paths has no effect without --precision or "
+          "simulation.precision; "
           "running --paths ({})\n",
           s.name, s.paths);
     *max_paths = kDefaultMaxPaths;

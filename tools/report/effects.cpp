@@ -127,7 +127,8 @@ std::string tender_line(const RunSummary& s, const models::OfferSummary& o) {
       "{}){}",
       names, percent(t.p_sale), money(t.equity_mean, s.currency),
       money(t.equity_mean_without, s.currency), change > 0 ? "+" : "", money(change, s.currency),
-      t.paths < 2 ? std::string("n/a, one future") : money(t.effect_se, s.currency), t.paths == s.paths ? "" : " on " + which_futures(s, t.paths));
+      t.paths < 2 ? std::string("n/a, one future") : money(t.effect_se, s.currency),
+      t.paths == s.paths ? "" : " on " + which_futures(s, t.paths));
 }
 
 void add_effect_keys(const RunSummary& s, const models::ComparisonSummary& c, ordered_json& j) {

@@ -79,17 +79,18 @@ std::string paragraph(const std::vector<std::string>& lines) {
 // probability's interval is clipped to [0, 1].
 ordered_json replicate_errors(const models::ComparisonSummary& c) {
   const auto entry = [](double estimate, double se, double lo, double hi) {
-    return ordered_json{{"stderr", se},
-                        {"ci95",
-                         {std::max(lo, estimate - engine::kT15 * se),
-                          std::min(hi, estimate + engine::kT15 * se)}}};
+    return ordered_json{
+        {"stderr", se},
+        {"ci95",
+         {std::max(lo, estimate - engine::kT15 * se), std::min(hi, estimate + engine::kT15 * se)}}};
   };
   const double inf = std::numeric_limits<double>::infinity();
-  return {{"p_a_beats_b", entry(c.p_a_beats_b, c.p_a_beats_b_stderr, 0, 1)},
-          {"mean_diff", entry(c.diff.mean, c.diff.std_error, -inf, inf)},
-          {"p_a_beats_b_after_tax",
-           entry(c.p_a_beats_b_after_tax, c.p_a_beats_b_after_tax_stderr, 0, 1)},
-          {"mean_diff_after_tax", entry(c.diff_after_tax.mean, c.diff_after_tax.std_error, -inf, inf)}};
+  return {
+      {"p_a_beats_b", entry(c.p_a_beats_b, c.p_a_beats_b_stderr, 0, 1)},
+      {"mean_diff", entry(c.diff.mean, c.diff.std_error, -inf, inf)},
+      {"p_a_beats_b_after_tax",
+       entry(c.p_a_beats_b_after_tax, c.p_a_beats_b_after_tax_stderr, 0, 1)},
+      {"mean_diff_after_tax", entry(c.diff_after_tax.mean, c.diff_after_tax.std_error, -inf, inf)}};
 }
 
 }  // namespace
@@ -195,7 +196,8 @@ std::string to_csv(const RunSummary& s) {
             std::pair{"failure", x.failure}, std::pair{"none", x.none}})
         out += fmt::format("offer,{},outcome,{},{:.17g}\n", csv_field(o.id), name, share);
     }
-    if (const models::TenderEffect& t = o.tenders; t.paths > 0) {  // docs/model.md#m7
+    if (const models::TenderEffect& t = o.tenders;
+        t.paths > 0) {  // docs/model.md#m7-what-correlation-and-tenders-change
       for (const auto& [stat, v] :
            {std::pair{"p_sale", t.p_sale}, std::pair{"equity_mean", t.equity_mean},
             std::pair{"equity_mean_without", t.equity_mean_without},

@@ -149,8 +149,9 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
   // The input column as wide as the longest name (no name is cut), at least as "input".
   std::size_t w = 5;
   for (const auto& b : t.bars) w = std::max(w, b.input.size());
-  out += fmt::format("{:<{}} {:>11} {:>11} {:>10}  {}\n", "input", w, "median@" + lo, "median@" + hi,
-                     "P(win) Δ", "bar: '-' input at its " + lo + ", '+' at its " + hi);
+  out +=
+      fmt::format("{:<{}} {:>11} {:>11} {:>10}  {}\n", "input", w, "median@" + lo, "median@" + hi,
+                  "P(win) Δ", "bar: '-' input at its " + lo + ", '+' at its " + hi);
   constexpr int kHalf = 16;
   for (const auto& b : t.bars) {
     std::string bar(2 * kHalf + 1, ' ');
