@@ -13,6 +13,7 @@
 #include "models/io/load.hpp"
 #include "models/simulate.hpp"
 #include "models/summary.hpp"
+#include "tests/models/flat_tax_identity.hpp"
 #include "tests/test_support.hpp"
 
 using namespace vestsim::models;
@@ -309,40 +310,7 @@ TEST_CASE("tax kernel: a flat 30% income tax is 0.3 x the nominal total, paid at
   // the report currency, which is the offer's `total` column: tax == 0.3 x total per path.
   // Losses would break it (a loss never offsets income): post-IPO prices only rise here,
   // and options pay their spread as income. The regime is in USD, reported in EUR.
-  Scenario s = load_ok(R"(currency: EUR
-fx: {USD: 0.9}
-horizon_years: 4
-liquidity_horizon_years: 8
-discount_rate: 0
-employee: {departure: {annual_rate: 0.3}}
-companies:
-  p:
-    kind: private
-    currency: USD
-    valuation: 1.0e9
-    exit:
-      time_years: {dist: uniform, low: 0, high: 7}
-      outcomes: {ipo: 0.5, acquisition: 0.4}
-      ipo: {multiple: {dist: lognormal, median: 2, sigma: 0.5}, lockup_months: 6}
-      acquisition: {multiple: {dist: uniform, low: 0.5, high: 3}}
-    post_ipo: {drift: 0.2, volatility: 0}
-  q: {kind: public, currency: USD, price: 50, drift: 0.05, volatility: 0.4}
-offers:
-  a:
-    currency: EUR
-    base: 100000
-    bonus: {target: 0.1, multiplier: {dist: uniform, low: 0, high: 2}}
-    signing_bonus: {amount: 10000, clawback_months: 12}
-    tax: {regime: none, baseline_income: 50000}
-    grants:
-      - {company: p, type: private_rsu, value: 200000, vesting: {years: 4, every_months: 3}}
-      - {company: p, type: option, value: 100000, start_month: 12, vesting: {years: 2}}
-      - {company: q, type: public_rsu, value: 80000, vesting: {years: 4}}
-  b:
-    base: 120000
-compare:
-  - {a: a, b: b}
-)");
+  Scenario s = vestsim::test::flat_tax_scenario("{USD: 0.9}", "EUR", 6);
   s.offers[0].tax->regime = regime_of(R"(name: flat30
 year: 2026
 currency: USD
@@ -353,13 +321,5 @@ income_taxes:
   SimOptions opt;
   opt.paths = 20000;
   opt.threads = 2;
-  const SimResult r = simulate(c, opt);
-  int bad = 0;
-  for (std::uint64_t i = 0; i < opt.paths && bad < 5; ++i)
-    if (std::fabs(r.tax[0][i] - 0.3 * r.total[0][i]) > 1e-9 * r.total[0][i]) {
-      ++bad;
-      UNSCOPED_INFO("path " << i << ": tax " << r.tax[0][i] << ", total " << r.total[0][i]);
-    }
-  CHECK(bad == 0);
-  for (std::uint64_t i = 0; i < opt.paths; ++i) REQUIRE(r.tax[1][i] == 0);
+  CHECK(vestsim::test::flat_tax_mismatches(simulate(c, opt)) == 0);
 }
