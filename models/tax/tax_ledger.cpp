@@ -134,7 +134,9 @@ double TaxLedger::finish(std::vector<Year>* years) {
     carry = tax.carry_out;
     // Paid at month 12 y: at that month's rate when the regime's currency moves.
     pv += tax.tax * t.year_df[y] * (t.moving_fx ? rate(t.regime_fx, t.regime_rate, 12 * y) : 1.0);
-    if (years) (*years)[y - 1] = Year{x, baseline, tax.tax, tax.carry_out};
+    if (years)
+      (*years)[y - 1] = Year{x, baseline, tax.tax, tax.carry_out,
+                             t.moving_fx ? rate(t.regime_fx, t.regime_rate, 12 * y) : t.to_report};
   }
   for (int y = 1; y <= last_year_; ++y) table_[y] = CategoryAmounts{};
   return t.moving_fx ? pv : pv * t.to_report;

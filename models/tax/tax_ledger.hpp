@@ -104,6 +104,7 @@ class TaxLedger {
         0;  // baseline wages added (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life)
     double charged = 0;    // charged tax, regime currency, nominal
     double carry_out = 0;  // loss carried into the next year (<= 0)
+    double to_report = 1;  // 1 regime unit in the report currency when it is paid (month 12 y)
   };
 
   // Sized for years 1..max_years. Requires max_years >= 1.

@@ -58,18 +58,23 @@ TEST_CASE("moving fx: a regime in the report currency taxes each amount at its m
   // gain: each payout's income is its cash, at its month) the tax is 0.3 x the EUR total on
   // every path, because the total converts the same amounts at the same X(m). Converted at
   // the month-0 rate instead (the old departure), it is 0.3 x the amounts at 0.9: not equal.
-  Scenario s = vestsim::test::flat_tax_scenario("{USD: {rate: 0.9, volatility: 0.25}}", "USD", 0);
-  s.offers[0].tax->regime = flat30("EUR");
-  const CompiledScenario c = compile(s, 5);
-  REQUIRE(c.offers[0].tax.moving_fx);
-  SimOptions opt;
-  opt.paths = 5000;
-  opt.threads = 2;
-  const SimResult r = simulate(c, opt);
-  CHECK(vestsim::test::flat_tax_mismatches(r) == 0);
-  // The identity reads the total as cash + equity.
-  for (std::uint64_t i = 0; i < opt.paths; ++i)
-    REQUIRE(std::fabs(r.total[0][i] - r.cash[0][i] - r.equity[0][i]) < 1e-6);
+  // The offer's cash in USD (moving) or in EUR (fixed: only the companies' currency moves).
+  for (const char* offer_currency : {"USD", "EUR"}) {
+    INFO("offer in " << offer_currency);
+    Scenario s =
+        vestsim::test::flat_tax_scenario("{USD: {rate: 0.9, volatility: 0.25}}", offer_currency, 0);
+    s.offers[0].tax->regime = flat30("EUR");
+    const CompiledScenario c = compile(s, 5);
+    REQUIRE(c.offers[0].tax.moving_fx);
+    SimOptions opt;
+    opt.paths = 5000;
+    opt.threads = 2;
+    const SimResult r = simulate(c, opt);
+    CHECK(vestsim::test::flat_tax_mismatches(r) == 0);
+    // The identity reads the total as cash + equity.
+    for (std::uint64_t i = 0; i < opt.paths; ++i)
+      REQUIRE(std::fabs(r.total[0][i] - r.cash[0][i] - r.equity[0][i]) < 1e-6);
+  }
 }
 
 TEST_CASE("moving fx: a regime in a moving currency pays each year's tax at month 12 y",
@@ -174,5 +179,49 @@ compare:
     REQUIRE(gain != 0);
     CHECK(a.tax_years[0][0].amounts[kEquityIncome] == Approx(income * x[12] / 0.9).epsilon(1e-12));
     CHECK(a.tax_years[0][1].amounts[kGainShort] == Approx(gain * x[18] / 0.9).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("moving fx: cash in a fixed currency under a regime in a moving one", "[tax][fx]") {
+  // 120,000 EUR a year (10,000 a month) under a USD regime, reported in EUR, USD moving: month
+  // m's salary is 10,000 / X(m) USD (1 EUR is 1 / X(m) USD), so year y's wages are
+  // sum over its months of 10,000 / X(m), charged 0.3 x that, paid at 12 y in EUR at X(12 y).
+  // Each year's to_report (the median-future chart's conversion) is that X(12 y).
+  Scenario s = load_ok(R"(currency: EUR
+fx: {USD: {rate: 0.9, volatility: 0.2}}
+horizon_years: 2
+liquidity_horizon_years: 2
+discount_rate: 0
+employee: {departure: {at_month: 1000}}
+companies:
+  q: {kind: public, currency: USD, price: 50, drift: 0, volatility: 0}
+offers:
+  a:
+    base: 120000
+    tax: {regime: none}
+  b:
+    base: 100000
+compare:
+  - {a: a, b: b}
+)");
+  s.offers[0].tax->regime = flat30("USD");
+  const CompiledScenario c = compile(s, 13);
+  for (std::uint64_t i : {0u, 3u, 777u}) {
+    INFO("path " << i);
+    const PathValues v = simulate_path(c, i);
+    const std::vector<double> x = rates_of(c, i);
+    REQUIRE(v.tax_years[0].size() == 2);
+    double tax = 0;
+    for (int y = 1; y <= 2; ++y) {
+      double wages = 0;
+      for (int m = 12 * (y - 1) + 1; m <= 12 * y; ++m) wages += 10000 / x[m];
+      const TaxLedger::Year& got = v.tax_years[0][y - 1];
+      CHECK(got.amounts[kWages] == Approx(wages).epsilon(1e-12));
+      CHECK(got.charged == Approx(0.3 * wages).epsilon(1e-12));
+      CHECK(got.to_report == x[12 * y]);
+      tax += 0.3 * wages * x[12 * y];
+    }
+    CHECK(v.tax[0] == Approx(tax).epsilon(1e-12));
+    CHECK(v.cash[0] == Approx(240000).epsilon(1e-12));  // EUR salary, EUR report
   }
 }

@@ -4,6 +4,7 @@
 // correlation that does not exist.
 #include <string>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -85,7 +86,24 @@ TEST_CASE("the run report shows what independent markets and tenders would chang
               "enders (acme): a sale in 25.0% of futures; mean equity €12,000 with them, "
               "€10,000 without (+€2,000, SE €150)"));  // "Tenders" in markdown
   }
-  CHECK(has(to_csv(sum), ",independent_markets,p_a_beats_b,"));
+  const std::string csv = to_csv(sum);
+  CHECK(has(csv, ",independent_markets,p_a_beats_b,"));
+  CHECK(has(csv, fmt::format("comparison,{}:{},independent_markets,stderr,{:.17g}\n", c.a, c.b,
+                             c.independent.se)));
+  const std::string offer = "offer," + sum.offers[0].id + ",tenders,";
+  CHECK(has(csv, offer + "p_sale,0.25\n"));
+  CHECK(has(csv, offer + "equity_mean_without,10000\n"));
+  CHECK(has(csv, offer + "effect_stderr,150\n"));
+
+  // One future has no standard error: undefined in text, null in JSON, empty in CSV.
+  t.paths = 1;
+  sum.comparisons[0].independent.paths = 1;
+  const json one = json::parse(to_json(sum));
+  CHECK(one["offers"][sum.offers[0].id]["tenders"]["effect_stderr"].is_null());
+  CHECK(one["comparisons"][0]["independent_markets"]["stderr"].is_null());
+  CHECK(has(to_text(sum), "standard error of each change undefined (one future)"));
+  CHECK(has(to_text(sum), "(+€2,000, SE undefined, one future)"));
+  CHECK(has(to_csv(sum), offer + "effect_stderr,\n"));
 }
 
 TEST_CASE("a certainty equivalent at its floor says why, in every format", "[report][effects]") {

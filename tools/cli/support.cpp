@@ -228,11 +228,13 @@ double default_memory_budget() {
 
 namespace {
 
-// "106.00 GB", "24.9 MB", "512 kB": a size in the unit that keeps its figures (never "0.00 GB").
+// "106.00 GB", "24.9 MB", "512 kB", "200 bytes": a size in the unit that keeps its figures (never
+// "0.00 GB").
 std::string bytes_text(double b) {
   if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
   if (b >= 1e6) return fmt::format("{:.1f} MB", b / 1e6);
-  return fmt::format("{:.0f} kB", std::max(1.0, b / 1e3));
+  if (b >= 1e3) return fmt::format("{:.0f} kB", b / 1e3);
+  return fmt::format("{:.0f} bytes", b);
 }
 
 }  // namespace

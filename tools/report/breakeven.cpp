@@ -31,13 +31,16 @@ nlohmann::ordered_json precision_json(const models::BreakevenResult& br) {
 }
 
 // The text line of a --precision solve: paths and each half-width against its target.
-std::string precision_text(const models::BreakevenResult& br, const std::string& cur) {
+// The half-widths are of report-currency totals (`report_cur`); the value's, of the solved
+// figure, in the offer's (`cur`).
+std::string precision_text(const models::BreakevenResult& br, const std::string& cur,
+                           const std::string& report_cur) {
   const std::string paths = grouped(static_cast<long long>(br.paths));
   if (!br.found) return paths + " paths; no solution to measure the --precision targets at";
   std::string out = fmt::format("{} paths, targets {}", paths,
                                 br.precision_met ? "met" : "NOT met (--max-paths)");
   for (const auto& p : br.precision) {
-    out += "; " + precision_reached(p.name, p.half_width, p.target, cur);
+    out += "; " + precision_reached(p.name, p.half_width, p.target, report_cur);
     if (!std::isnan(p.value_half_width))
       out += fmt::format(", ±{} on the value", money(p.value_half_width, cur));
   }
@@ -127,7 +130,8 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
     if (!br.found) {
       out += fmt::format("{}{}: no amount is enough ({})\n", md ? "- " : "  ", goal, br.reason);
       if (!be.targets.empty())
-        out += fmt::format("{}{}\n", md ? "  " : "      ", precision_text(br, cur));
+        out += fmt::format("{}{}\n", md ? "  " : "      ",
+                           precision_text(br, cur, be.report_currency));
       continue;
     }
     const std::string answer =
@@ -139,7 +143,8 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
                        money(br.ci_hi * current, cur));
     else if (!br.ci_reason.empty())
       ci = "no 95% CI: " + br.ci_reason;
-    if (!be.targets.empty()) ci += (ci.empty() ? "" : "; ") + precision_text(br, cur);
+    if (!be.targets.empty())
+      ci += (ci.empty() ? "" : "; ") + precision_text(br, cur, be.report_currency);
     if (md)
       out +=
           fmt::format("- {} you need **{}**{}\n", goal, answer, ci.empty() ? "" : " (" + ci + ")");

@@ -38,7 +38,7 @@ std::string changed(double p, double given) {
 
 // A standard error in points, or why there is none: one future has no spread.
 std::string points_se(double se, std::uint64_t paths) {
-  return paths < 2 ? std::string("n/a (one future)") : fmt::format("{:.2f} points", 100 * se);
+  return paths < 2 ? std::string("undefined (one future)") : fmt::format("{:.2f} points", 100 * se);
 }
 
 // A standard error as JSON: null where one future leaves it undefined.
@@ -127,7 +127,7 @@ std::string tender_line(const RunSummary& s, const models::OfferSummary& o) {
       "{}){}",
       names, percent(t.p_sale), money(t.equity_mean, s.currency),
       money(t.equity_mean_without, s.currency), change > 0 ? "+" : "", money(change, s.currency),
-      t.paths < 2 ? std::string("n/a, one future") : money(t.effect_se, s.currency),
+      t.paths < 2 ? std::string("undefined, one future") : money(t.effect_se, s.currency),
       t.paths == s.paths ? "" : " on " + which_futures(s, t.paths));
 }
 

@@ -54,7 +54,7 @@ void add_median_tax(ChartData& c, const models::Scenario& s, const models::SimRe
           models::charged_by_category(t.regime, year.amounts, year.baseline, carry);
       carry = year.carry_out;
       for (std::size_t k = 0; k < models::kTaxCategoryCount; ++k)
-        pv[k] += share[k] * t.year_df[y + 1] * t.to_report;  // paid at month 12y, discounted
+        pv[k] += share[k] * t.year_df[y + 1] * year.to_report;  // paid at month 12y, discounted
     }
     c.median_tax[o] = pv;
   }
