@@ -193,7 +193,7 @@ TEST_CASE("a half-width that cannot be measured is undefined, and no target is m
   CHECK_FALSE(r.summary.precision_met);
   const std::vector<std::string> notes = tools::run_notes(r.summary);
   CHECK(std::find(notes.begin(), notes.end(),
-                  "--precision: 1 path, mean_diff ±undefined (target €1); targets NOT met "
+                  "--precision: 1 path, mean_diff ±undefined (target €1.00); targets NOT met "
                   "(stopped at --max-paths).") != notes.end());
 }
 
@@ -201,6 +201,8 @@ TEST_CASE("a half-width reached prints in money for money quantities", "[precisi
   CHECK(tools::precision_reached("p50_diff", 181300.4, 2000, "EUR") ==
         "p50_diff ±€181,300 (target €2,000)");
   CHECK(tools::precision_reached("mean_total", 12.6, 100, "USD") ==
-        "mean_total ±$13 (target $100)");
+        "mean_total ±$12.60 (target $100)");
   CHECK(tools::precision_reached("p_win", 0.0015, 0.002, "EUR") == "p_win ±0.0015 (target 0.002)");
+  CHECK(tools::precision_reached("mean_diff", 0.123, 0.4, "EUR") ==
+        "mean_diff ±€0.12 (target €0.40)");
 }

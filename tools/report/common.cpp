@@ -95,8 +95,10 @@ void put_sampler(nlohmann::ordered_json& j, bool sobol) {
 
 std::string precision_reached(std::string_view name, double half_width, double target,
                               const std::string& currency) {
-  const auto value = [&](double v) {
-    return name == "p_win" ? fmt::format("{:.4g}", v) : money(v, currency);
+  const auto value = [&](double v) {  // money below 100 keeps its cents: "(target €0.40)"
+    if (name == "p_win") return fmt::format("{:.4g}", v);
+    return std::fabs(v) < 100 ? fmt::format("{}{:.2f}", currency_prefix(currency), v)
+                              : money(v, currency);
   };
   return fmt::format("{} ±{} (target {})", name,
                      std::isfinite(half_width) ? value(half_width) : std::string("undefined"),
