@@ -85,8 +85,7 @@ void read_simulation(Node& n, Scenario& s) {
   s.block = static_cast<std::uint32_t>(n.integer("block", 4096.0, whole(1, 1 << 24)));
   s.precision = n.string("precision", std::string());
   // Refused here, at its line, so that one bad file of a batch does not stop the others.
-  if (std::string error;
-      !n.walking() && !s.precision.empty() && !parse_precision(s.precision, error))
+  if (std::string error; !n.walking() && n.has("precision") && !parse_precision(s.precision, error))
     n.child("precision").error(error);
   s.sampler = read_sampler(n);
 }

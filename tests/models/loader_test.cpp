@@ -193,6 +193,8 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
        "simulation.precision: 'p_win=5': p_win is a probability; its half-width target must be "
        "at most 0.5",
        1},
+      {"an empty precision", "simulation: {precision: \"\"}\n" + kValid,
+       "simulation.precision: '': not a quantity", 1},
       {"a precision naming no quantity", "simulation: {precision: \"p_lose=0.1\"}\n" + kValid,
        "simulation.precision: 'p_lose': not a quantity; the quantities are p_win, mean_diff", 1},
       {"a map given a number", "simulation: 5\n" + kValid,

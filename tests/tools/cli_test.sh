@@ -101,6 +101,10 @@ check "the batch's good file is still reported" test -s prec-out/good.json
 check "--max-paths without a target" expect_exit 0 "$vestsim" run --paths 500 --max-paths 1000
 check "--max-paths without a target is said" contains err.txt "--max-paths has no effect without --precision"
 check "hex precision refused" expect_exit 2 "$vestsim" run --paths 500 --precision mean_diff=0x10
+check "--max-paths below --paths" expect_exit 0 "$vestsim" run --paths 600 --precision p_win=0.4 --max-paths 300
+check "--max-paths below --paths is said" contains err.txt "--max-paths 300 is below --paths 600"
+check "bad --memory-budget said once" expect_exit 2 "$vestsim" run --memory-budget abc
+check "bad --memory-budget message" test "$(grep -o -- '--memory-budget' err.txt | wc -l)" -eq 1
 
 # Per-path columns for one's own analysis.
 check "paths-out csv" expect_exit 0 "$vestsim" run --paths 100 --paths-out paths.csv --quiet

@@ -44,6 +44,9 @@ TEST_CASE("precision targets parse and refuse", "[precision]") {
   CHECK_FALSE(parse_precision("mean_diff=0x1p10", error));
   CHECK(error.find("decimal half-width") != std::string::npos);
   CHECK_FALSE(parse_precision("mean_diff=inf", error));
+  CHECK_FALSE(parse_precision("mean_diff=1e-320", error));  // subnormal: prints as 0
+  CHECK(parse_precision("mean_diff=1e-300", error));
+  CHECK_FALSE(parse_precision("", error));
   CHECK(parse_precision("p_win=0.5", error));
   CHECK_FALSE(parse_precision("p_win=0.51", error));
   CHECK(error.find("at most 0.5") != std::string::npos);

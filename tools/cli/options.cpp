@@ -251,7 +251,8 @@ struct Parser {
             [](std::string& text) {
               const std::optional<double> v = parse_bytes(text);
               if (!v)
-                return fmt::format("--memory-budget: expected a size like 100MB, got '{}'", text);
+                return fmt::format("expected a size like 100MB, got '{}'",
+                                   text);  // CLI11 names the flag
               text = fmt::format("{:.17g}", *v);
               return std::string();
             },

@@ -284,6 +284,11 @@ std::vector<PrecisionTarget> precision_targets(const Scenario& s, const std::str
     return {};
   }
   if (*max_paths == 0) *max_paths = kDefaultMaxPaths;
+  if (*max_paths < s.paths && !quiet && engine::mpi::root())
+    std::cerr << fmt::format(
+        "vestsim: scenario '{}': --max-paths {} is below --paths {}: the run starts, and stops, "
+        "at {} paths\n",
+        s.name, *max_paths, s.paths, *max_paths);
   std::string error;
   const auto targets = parse_precision(text, error);
   if (!targets) throw UsageError((flag.empty() ? "simulation.precision " : "--precision ") + error);
