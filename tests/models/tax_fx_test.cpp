@@ -48,6 +48,31 @@ std::vector<double> rates_of(const CompiledScenario& cs, std::uint64_t path) {
   return x;
 }
 
+// A salary of 120,000 a year in `offer_currency` (the report's EUR when empty) for `years`
+// years, under the flat-30% regime in USD, reported in EUR with USD moving (volatility 0.2);
+// no departure, no discounting.
+Scenario usd_regime_salary(const std::string& offer_currency, int years) {
+  Scenario s =
+      load_ok("currency: EUR\nfx: {USD: {rate: 0.9, volatility: 0.2}}\nhorizon_years: " +
+              std::to_string(years) + "\nliquidity_horizon_years: " + std::to_string(years) + R"(
+discount_rate: 0
+employee: {departure: {at_month: 1000}}
+companies:
+  q: {kind: public, currency: USD, price: 50, drift: 0, volatility: 0}
+offers:
+  a:
+)" + (offer_currency.empty() ? "" : "    currency: " + offer_currency + "\n") +
+              R"(    base: 120000
+    tax: {regime: none}
+  b:
+    base: 100000
+compare:
+  - {a: a, b: b}
+)");
+  s.offers[0].tax->regime = flat30("USD");
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("moving fx: a regime in the report currency taxes each amount at its month's rate",
@@ -84,25 +109,7 @@ TEST_CASE("moving fx: a regime in a moving currency pays each year's tax at mont
   // 36,000 USD. Paid at month 12 y, in EUR it is 36,000 x X(12 y): the PV of the tax is
   // 36,000 x (X(12) + X(24) + X(36) + X(48)) on each path, where the month-0 rate would give
   // 36,000 x 4 x 0.9 = 129,600 on every path.
-  Scenario s = load_ok(R"(currency: EUR
-fx: {USD: {rate: 0.9, volatility: 0.2}}
-horizon_years: 4
-liquidity_horizon_years: 4
-discount_rate: 0
-employee: {departure: {at_month: 1000}}
-companies:
-  q: {kind: public, currency: USD, price: 50, drift: 0, volatility: 0}
-offers:
-  a:
-    currency: USD
-    base: 120000
-    tax: {regime: none}
-  b:
-    base: 100000
-compare:
-  - {a: a, b: b}
-)");
-  s.offers[0].tax->regime = flat30("USD");
+  const Scenario s = usd_regime_salary("USD", 4);
   const CompiledScenario c = compile(s, 11);
   for (std::uint64_t i : {0u, 1u, 7u, 1234u}) {
     INFO("path " << i);
@@ -187,24 +194,7 @@ TEST_CASE("moving fx: cash in a fixed currency under a regime in a moving one", 
   // m's salary is 10,000 / X(m) USD (1 EUR is 1 / X(m) USD), so year y's wages are
   // sum over its months of 10,000 / X(m), charged 0.3 x that, paid at 12 y in EUR at X(12 y).
   // Each year's to_report (the median-future chart's conversion) is that X(12 y).
-  Scenario s = load_ok(R"(currency: EUR
-fx: {USD: {rate: 0.9, volatility: 0.2}}
-horizon_years: 2
-liquidity_horizon_years: 2
-discount_rate: 0
-employee: {departure: {at_month: 1000}}
-companies:
-  q: {kind: public, currency: USD, price: 50, drift: 0, volatility: 0}
-offers:
-  a:
-    base: 120000
-    tax: {regime: none}
-  b:
-    base: 100000
-compare:
-  - {a: a, b: b}
-)");
-  s.offers[0].tax->regime = flat30("USD");
+  const Scenario s = usd_regime_salary("", 2);
   const CompiledScenario c = compile(s, 13);
   for (std::uint64_t i : {0u, 3u, 777u}) {
     INFO("path " << i);
