@@ -236,6 +236,39 @@ void NormalLanes(const double* p, std::size_t n, double* out) {
       [](VF v) { return normal_of(v); }, [](double v) { return normal_quantile(v); });
 }
 
+// The walk steps of engine/lanes.hpp: one operation order per function, the scalar tail the same.
+void WalkDivLanes(const double* prev, const double* x, double d, std::size_t n, double* out) {
+  const DF df;
+  const std::size_t w = hn::Lanes(df);
+  const VF vd = hn::Set(df, d);
+  std::size_t i = 0;
+  for (; i + w <= n; i += w)
+    hn::StoreU(hn::Add(hn::LoadU(df, prev + i), hn::Div(hn::LoadU(df, x + i), vd)), df, out + i);
+  for (; i < n; ++i) out[i] = prev[i] + x[i] / d;
+}
+
+void WalkAffineLanes(const double* prev, const double* x, double a, double b, std::size_t n,
+                     double* out) {
+  const DF df;
+  const std::size_t w = hn::Lanes(df);
+  const VF va = hn::Set(df, a), vb = hn::Set(df, b);
+  std::size_t i = 0;
+  for (; i + w <= n; i += w)
+    hn::StoreU(hn::Add(hn::LoadU(df, prev + i), hn::Add(va, hn::Mul(vb, hn::LoadU(df, x + i)))), df,
+               out + i);
+  for (; i < n; ++i) out[i] = prev[i] + (a + b * x[i]);
+}
+
+void AddScaledLanes(const double* x, double c, std::size_t n, double* out) {
+  const DF df;
+  const std::size_t w = hn::Lanes(df);
+  const VF vc = hn::Set(df, c);
+  std::size_t i = 0;
+  for (; i + w <= n; i += w)
+    hn::StoreU(hn::Add(hn::LoadU(df, out + i), hn::Mul(vc, hn::LoadU(df, x + i))), df, out + i);
+  for (; i < n; ++i) out[i] = out[i] + c * x[i];
+}
+
 std::size_t LanesOfDouble() {
   return hn::Lanes(DF());
 }
@@ -255,6 +288,9 @@ HWY_EXPORT(FillLanes);
 HWY_EXPORT(ExpLanes);
 HWY_EXPORT(LogLanes);
 HWY_EXPORT(NormalLanes);
+HWY_EXPORT(WalkDivLanes);
+HWY_EXPORT(WalkAffineLanes);
+HWY_EXPORT(AddScaledLanes);
 HWY_EXPORT(LanesOfDouble);
 HWY_EXPORT(TargetBits);
 
@@ -294,6 +330,31 @@ void lanes_normal_quantile(const double* p, std::size_t n, double* out) {
     return;
   }
   HWY_DYNAMIC_DISPATCH(NormalLanes)(p, n, out);
+}
+
+void lanes_walk_div(const double* prev, const double* x, double d, std::size_t n, double* out) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = prev[i] + x[i] / d;
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(WalkDivLanes)(prev, x, d, n, out);
+}
+
+void lanes_walk_affine(const double* prev, const double* x, double a, double b, std::size_t n,
+                       double* out) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = prev[i] + (a + b * x[i]);
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(WalkAffineLanes)(prev, x, a, b, n, out);
+}
+
+void lanes_add_scaled(const double* x, double c, std::size_t n, double* out) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = out[i] + c * x[i];
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(AddScaledLanes)(x, c, n, out);
 }
 
 std::size_t simd_lanes() {

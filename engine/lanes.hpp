@@ -72,4 +72,14 @@ void lanes_log(const double* x, std::size_t n, double* out);
 // (every engine uniform is in [2^-53, 1 - 2^-53]).
 void lanes_normal_quantile(const double* p, std::size_t n, double* out);
 
+// The steps of a walk over lanes of paths, each element exactly its scalar expression (no FMA):
+//   lanes_walk_div:    out[i] = prev[i] + x[i] / d
+//   lanes_walk_affine: out[i] = prev[i] + (a + b * x[i])
+//   lanes_add_scaled:  out[i] = out[i] + c * x[i]
+// out may be prev; otherwise no output overlaps an input.
+void lanes_walk_div(const double* prev, const double* x, double d, std::size_t n, double* out);
+void lanes_walk_affine(const double* prev, const double* x, double a, double b, std::size_t n,
+                       double* out);
+void lanes_add_scaled(const double* x, double c, std::size_t n, double* out);
+
 }  // namespace vestsim::engine

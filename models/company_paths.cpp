@@ -111,6 +111,86 @@ double PreEvent::value(int t) {
   return engine::ieee_exp(mu * (t / 12.0) + v * wt) * d;
 }
 
+void CorrelatedShocks::fill_block(const PathDraws& draws) {
+  block_months_ = 0;
+  const std::uint32_t paths = draws.block_paths();
+  if (n_ == 0 || paths == 0) return;
+  constexpr std::size_t kB = PathDraws::kBlock;
+  block_.resize(n_ * static_cast<std::size_t>(m_->months) * kB);
+  if (n_ > kMaxBlockDrivers) return;
+  const double* eps[kMaxBlockDrivers];
+  for (int m = 1; m <= m_->months; ++m) {
+    for (std::size_t k = 0; k < n_; ++k) {
+      eps[k] = draws.lane_row(m_->keys[k], static_cast<std::uint32_t>(m - 1), true);
+      if (!eps[k]) return;
+    }
+    // z_i = sum_j L(i, j) eps_j from sum = 0, in j order: CorrelationFactor::apply's operations.
+    const double* row = m_->factor.lower.data();
+    for (std::size_t i = 0; i < n_; ++i) {
+      double* z = block_.data() + (static_cast<std::size_t>(m - 1) * n_ + i) * kB;
+      std::fill(z, z + paths, 0.0);
+      for (std::size_t j = 0; j <= i; ++j) engine::lanes_add_scaled(eps[j], row[j], paths, z);
+      row += i + 1;
+    }
+    block_months_ = m;
+  }
+}
+
+void PreEvent::fill_block(const CompiledPrivate& c, const PathDraws& draws,
+                          const CorrelatedShocks& shocks) {
+  block_months_ = 0;
+  const std::uint32_t paths = draws.block_paths();
+  if (!(c.params.growth_volatility > 0) || !std::isnan(c.pinned_growth_z) || paths == 0) return;
+  constexpr std::size_t kB = PathDraws::kBlock;
+  block_w_.resize(static_cast<std::size_t>(size_) * kB);
+  std::fill(block_w_.begin(), block_w_.begin() + paths, 0.0);
+  for (int t = 1; t < size_; ++t) {
+    const double* z =
+        c.growth_corr >= 0
+            ? (t <= shocks.block_months() ? shocks.block_row(c.growth_corr, t) : nullptr)
+            : draws.lane_row(c.growth_key, static_cast<std::uint32_t>(t - 1), true);
+    if (!z) return;
+    double* w = block_w_.data() + static_cast<std::size_t>(t) * kB;
+    engine::lanes_walk_div(w - kB, z, kSqrt12, paths, w);
+    block_months_ = t;
+  }
+}
+
+void fill_public_block(const CompiledPublic& p, CompanyState& st, const PathDraws& draws,
+                       const CorrelatedShocks& shocks) {
+  st.block_prices = false;
+  const std::uint32_t paths = draws.block_paths();
+  const double volatility = p.params.volatility;
+  if (!(volatility > 0) || !std::isnan(p.pinned_z) || p.months.empty() || paths == 0) return;
+  const int last = p.months.back();
+  auto shock_row = [&](int m) -> const double* {  // the shocks of month m
+    if (p.corr >= 0) return m <= shocks.block_months() ? shocks.block_row(p.corr, m) : nullptr;
+    return draws.lane_row(p.key, static_cast<std::uint32_t>(m - 1), true);
+  };
+  for (int m = 1; m <= last; ++m)
+    if (!shock_row(m)) return;
+  constexpr std::size_t kB = PathDraws::kBlock;
+  const std::size_t n = p.months.size();
+  st.block_price.resize(n * kB);
+  st.block_log_last.resize(kB);
+  // public_path()'s running sum log S += step_mu + step_sd z, kept at each needed month.
+  const double mu = p.params.drift - 0.5 * volatility * volatility;
+  const double step_mu = mu / 12.0, step_sd = volatility / std::sqrt(12.0);
+  double* log_s = st.block_log_last.data();
+  std::fill(log_s, log_s + paths, 0.0);
+  int m = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    for (; m < p.months[k]; ++m)
+      engine::lanes_walk_affine(log_s, shock_row(m + 1), step_mu, step_sd, paths, log_s);
+    std::copy(log_s, log_s + paths, st.block_price.data() + k * kB);
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    double* row = st.block_price.data() + k * kB;
+    engine::lanes_exp(row, paths, row);
+  }
+  st.block_prices = true;
+}
+
 void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws) {
   for (const CompiledCompany& cc : cs.companies) {
     if (cc.is_public || cc.priv.growth_bridge < 0) continue;
@@ -140,6 +220,14 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws,
   // overwrites a price still to move. price[0] = S(0)/S(0) = 1 stays the grant-at-0 reference.
   double* price = st.price;
   const std::size_t n = p.months.size();
+  if (st.block_prices) {  // made for the whole sub-block (fill_public_block())
+    constexpr std::size_t kB = PathDraws::kBlock;
+    const std::uint32_t col = draws.column();
+    for (std::size_t k = 0; k < n; ++k) price[p.months[k]] = st.block_price[k * kB + col];
+    price[0] = 1.0;
+    if (record) record[static_cast<int>(InputField::kStock)] = st.block_log_last[col];
+    return;
+  }
   double log_s = 0;
   if (volatility > 0 && std::isnan(p.pinned_z)) {
     const double step_mu = mu / 12.0, step_sd = volatility / std::sqrt(12.0);

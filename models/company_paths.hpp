@@ -20,14 +20,34 @@ namespace vestsim::models {
 // month at a time as the paths ask for them: eps_i(m) is draw m - 1 of driver i's own stream
 // and z(m) = L eps(m), one small triangular product per month. Sized once; a path allocates
 // nothing, and what it returns never depends on the order of the requests.
+//
+// With lanes, fill_block() makes z(m) for every path of the draws' sub-block at once, for the
+// months 1 .. block_months() whose eps are all on lanes (docs/design.md#15-lanes-of-paths): the
+// same operations in the same order, so the same bits; later months are made per path.
 class CorrelatedShocks {
  public:
   explicit CorrelatedShocks(const CompiledMarkets& m)
       : m_(&m), n_(m.factor.size()), z_(n_ * (m.months + 1)), eps_(n_) {}
-  void start() { ready_ = 0; }
+  // Call at every path, after draws.start(): the block's months from the draws' sub-block (when
+  // fill_block() made them for it), the rest made on demand.
+  void start(const PathDraws& draws) {
+    col_ = draws.column();
+    ready_ = block_months_;
+  }
+  // Makes the block's months for the draws' current sub-block; without lanes, none. Allocates
+  // the first time only.
+  void fill_block(const PathDraws& draws);
+  // Forgets the block (a path not from the draws' current sub-block follows).
+  void drop_block() { block_months_ = 0; }
+  int block_months() const { return block_months_; }
+  // z_i(m) of the sub-block's paths, m <= block_months().
+  const double* block_row(int i, int m) const {
+    return block_.data() + (static_cast<std::size_t>(m - 1) * n_ + i) * PathDraws::kBlock;
+  }
   // z(m) of correlated driver i. Requires 0 <= i < drivers, 1 <= m <= months.
   double z(int i, int m, PathDraws& draws) {
     assert(i >= 0 && static_cast<std::size_t>(i) < n_ && m >= 1 && m <= m_->months);
+    if (m <= block_months_) return block_row(i, m)[col_];
     while (ready_ < m) {
       ++ready_;
       for (std::size_t k = 0; k < n_; ++k)
@@ -38,10 +58,14 @@ class CorrelatedShocks {
   }
 
  private:
+  static constexpr std::size_t kMaxBlockDrivers = 16;  // more: every month per path
   const CompiledMarkets* m_;
   std::size_t n_;
   std::vector<double> z_, eps_;  // z_[m * n + i]
   int ready_ = 0;                // months made for this path
+  std::vector<double> block_;    // [(m - 1) n + i][column] for m <= block_months_
+  int block_months_ = 0;
+  std::uint32_t col_ = 0;
 };
 
 // The value before the event of one private company on one path
@@ -70,7 +94,18 @@ class PreEvent {
     d_[0] = 1;
     w_ready_ = d_ready_ = 0;
     marks_last_ = -1;
+    col_ = draws.column();
+    if (block_months_ > 0) {  // W(0 .. block_months_) from the block, later months extend it
+      w_ready_ = block_months_;
+      w_[w_ready_] = block_w_[static_cast<std::size_t>(w_ready_) * PathDraws::kBlock + col_];
+    }
   }
+  // Makes W(0 .. block_months) of company c for every path of the draws' sub-block, as far as
+  // its growth shocks are on lanes or in the shocks' block (docs/design.md#15-lanes-of-paths): the
+  // running sum w() makes, the same bits. Call when the sub-block changes, after
+  // shocks.fill_block(), before start(). Allocates the first time only.
+  void fill_block(const CompiledPrivate& c, const PathDraws& draws, const CorrelatedShocks& shocks);
+  void drop_block() { block_months_ = 0; }
   // The per-month factors of D for months 0 .. last, all 1, for the rounds to multiply
   // (rounds_kept() in company_paths.cpp). Requires 0 <= last <= L, at most once per path.
   double* marks(int last) {
@@ -87,6 +122,8 @@ class PreEvent {
   // W(t), 0 <= t <= L + 1 (not for a pinned driver: its W is z_q sqrt(t/12)).
   double w(int t) {
     assert(t >= 0 && t < size_);
+    if (t > 0 && t <= block_months_)
+      return block_w_[static_cast<std::size_t>(t) * PathDraws::kBlock + col_];
     for (; w_ready_ < t; ++w_ready_) w_[w_ready_ + 1] = w_[w_ready_] + z(w_ready_ + 1) / kSqrt12;
     return w_[t];
   }
@@ -100,6 +137,9 @@ class PreEvent {
   CorrelatedShocks* shocks_ = nullptr;
   double *w_ = nullptr, *d_ = nullptr, *marks_ = nullptr;
   int size_ = 0, w_ready_ = 0, d_ready_ = 0, marks_last_ = -1;
+  std::vector<double> block_w_;  // [t][column], t = 0 .. block_months_
+  int block_months_ = 0;
+  std::uint32_t col_ = 0;
 };
 
 // Per-path state of one company, shared by every grant and offer naming it
@@ -119,6 +159,10 @@ struct CompanyState {
   int* tender_month = nullptr;
   double* tender_price = nullptr;
   int tenders = 0;
+  // Public, with lanes: S(m)/S(0) at each needed month k of the draws' sub-block,
+  // [k][column], and log S at the last needed month, when `block_prices` (fill_public_block()).
+  std::vector<double> block_price, block_log_last;
+  bool block_prices = false;
 };
 
 // Scratch of a private company's PreEvent: W, D and the rounds' marks for months 0 .. L + 1.
@@ -135,6 +179,14 @@ void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws);
 // 12 tau (docs/model.md#2-the-employee): employed at month m iff m < 12 tau; infinity when no one
 // leaves; exactly m with departure: {at_month: m}.
 double departure_months(const CompiledScenario& cs, PathDraws& draws);
+
+// public_path()'s prices for every path of the draws' sub-block at once, when every shock to
+// the last needed month is on lanes or in the shocks' block (docs/design.md#15-lanes-of-paths):
+// the same running sum and exp, the same bits. Else st.block_prices is false and public_path()
+// makes them per path. Call when the sub-block changes, after shocks.fill_block(). Allocates
+// the first time only.
+void fill_public_block(const CompiledPublic& p, CompanyState& st, const PathDraws& draws,
+                       const CorrelatedShocks& shocks);
 
 // Monthly GBM (docs/model.md#5-public-companies) at the months in p.months. Requires st.price to
 // hold price_table_size() entries. With `record` (the company's first input

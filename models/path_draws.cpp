@@ -112,6 +112,7 @@ PathDraws::PathDraws(const DrawPlan* plan)
 void PathDraws::refill(std::uint64_t path) {
   assert(path < end_);
   first_ = path;
+  ++generation_;
   count_ = std::min<std::uint64_t>(kBlock, end_ - path);
   const auto n = static_cast<std::uint32_t>(count_);
   for (const DrawPlan::Stream& s : plan_->streams()) {

@@ -132,6 +132,21 @@ class PathDraws {
     ++normals_;
     return read(key, draw, true);
   }
+  // The sub-block on lanes (docs/design.md#15-lanes-of-paths): `generation` changes at every
+  // refill (0: none yet), the block holds block_paths() consecutive paths and this path is its
+  // column(). lane_row() is the row of (key, draw) read as a normal or a uniform for the block's
+  // paths, element column() this path's, or null when that draw is not on lanes or a sobol run
+  // may change it: models that make a whole block at once read it (models/company_paths.hpp).
+  // These reads are not counted in uniforms() and normals().
+  std::uint64_t generation() const { return generation_; }
+  std::uint32_t column() const { return column_; }
+  std::uint32_t block_paths() const { return static_cast<std::uint32_t>(count_); }
+  const double* lane_row(StreamKey key, std::uint32_t draw, bool normal) const {
+    if (!plan_ || sobol_) return nullptr;
+    const int s = plan_->slot(key, draw, normal);
+    return s < 0 ? nullptr : buffer_.data() + static_cast<std::size_t>(s) * kBlock;
+  }
+
   std::uint64_t uniforms() const { return uniforms_; }
   std::uint64_t normals() const { return normals_; }
 
@@ -186,6 +201,7 @@ class PathDraws {
   DrawLog* log_ = nullptr;
   std::vector<double> buffer_;
   std::uint64_t first_ = 0, count_ = 0, end_ = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t generation_ = 0;
   std::uint32_t column_ = 0;
   std::uint64_t path_ = 0, uniforms_ = 0, normals_ = 0;
 };

@@ -79,7 +79,8 @@ class PathKernel {
 
   void run(std::uint64_t i, const Outputs& out) {
     draws_.start(i);
-    shocks_.start();
+    if (draws_.generation() != generation_) fill_blocks();
+    shocks_.start(draws_);
     if (!cs_.sobol.bridges.empty()) pin_growth_bridges(cs_, draws_);
     double* rec = out.inputs;
     const double tau_m = departure_months(cs_, draws_);
@@ -120,6 +121,19 @@ class PathKernel {
   }
 
  private:
+  // The block tables of a new sub-block of the draws (docs/design.md#15-lanes-of-paths).
+  void fill_blocks() {
+    generation_ = draws_.generation();
+    shocks_.fill_block(draws_);
+    for (std::size_t c = 0; c < cs_.companies.size(); ++c) {
+      const CompiledCompany& company = cs_.companies[c];
+      if (company.is_public)
+        fill_public_block(company.pub, state_[c], draws_, shocks_);
+      else
+        state_[c].pre.fill_block(company.priv, draws_, shocks_);
+    }
+  }
+
   template <class Tax>
   void price(std::size_t o, double tau_m, double* buckets, const Outputs& out, Tax& tax) {
     const CompiledOffer& offer = cs_.offers[o];
@@ -143,6 +157,7 @@ class PathKernel {
   std::vector<double> tender_prices_;
   std::vector<double> held_;  // scratch: the share of each tranche of a grant still held
   TaxLedger ledger_;
+  std::uint64_t generation_ = 0;  // the draws' sub-block the block tables hold
 };
 
 // Paths whose reads decide the draw plan, and the share of them that must

@@ -69,7 +69,7 @@ Monthly monthly_returns(const CompiledScenario& cs, int paths) {
   }
   for (int i = 0; i < paths; ++i) {
     draws.start(i);
-    shocks.start();
+    shocks.start(draws);
     for (int k = 0; k < 3; ++k) public_path(cs.companies[k].pub, st[k], draws, shocks, nullptr);
     private_path(cs.companies[3].priv, cs.H, cs.L, st[3], draws, shocks, nullptr);
     REQUIRE(st[3].pre_last == 48);

@@ -43,7 +43,7 @@ std::vector<double> rates_of(const CompiledScenario& cs, std::uint64_t path) {
   PathDraws draws;
   draws.start(path);
   CorrelatedShocks shocks(cs.markets);
-  shocks.start();
+  shocks.start(draws);
   fx_path(cs.fx_rates[0], cs.max_month, x.data(), draws, shocks);
   return x;
 }
