@@ -50,28 +50,28 @@ Sampler Sampler::normal(double mean, double sd) {
 
 Sampler Sampler::lognormal(double mu, double sigma) {
   assert(sigma >= 0);
-  if (sigma <= 0) return constant(std::exp(mu));
+  if (sigma <= 0) return constant(ieee_exp(mu));
   return make(DistKind::kLognormal, mu, sigma);
 }
 
 Sampler Sampler::lognormal_median(double median, double sigma) {
   assert(median > 0 && sigma >= 0);
-  return lognormal(std::log(median), sigma);
+  return lognormal(ieee_log(median), sigma);
 }
 
 Sampler Sampler::lognormal_mean_sd(double mean, double sd) {
   assert(mean > 0 && sd >= 0);
   // E[X] = exp(mu + sigma^2/2), Var[X] = (exp(sigma^2) - 1) E[X]^2.
-  const double s2 = std::log1p((sd * sd) / (mean * mean));
-  return lognormal(std::log(mean) - 0.5 * s2, std::sqrt(s2));
+  const double s2 = ieee_log1p((sd * sd) / (mean * mean));
+  return lognormal(ieee_log(mean) - 0.5 * s2, std::sqrt(s2));
 }
 
 Sampler Sampler::lognormal_quantiles(double q1, double x1, double q2, double x2) {
   assert(0 < q1 && q1 < q2 && q2 < 1);
   assert(0 < x1 && x1 < x2);
   const double z1 = normal_quantile(q1), z2 = normal_quantile(q2);
-  const double sigma = (std::log(x2) - std::log(x1)) / (z2 - z1);
-  return lognormal(std::log(x1) - sigma * z1, sigma);
+  const double sigma = (ieee_log(x2) - ieee_log(x1)) / (z2 - z1);
+  return lognormal(ieee_log(x1) - sigma * z1, sigma);
 }
 
 Sampler Sampler::triangular(double low, double mode, double high) {
@@ -154,7 +154,7 @@ double Sampler::cdf(double x) const {
     case DistKind::kNormal:
       return 0.5 * std::erfc(-(x - a_) / (b_ * M_SQRT2));
     case DistKind::kLognormal:
-      return x <= 0 ? 0.0 : 0.5 * std::erfc(-(std::log(x) - a_) / (b_ * M_SQRT2));
+      return x <= 0 ? 0.0 : 0.5 * std::erfc(-(ieee_log(x) - a_) / (b_ * M_SQRT2));
     case DistKind::kTriangular:
       if (x <= a_) return 0.0;
       if (x >= c_) return 1.0;
@@ -201,7 +201,7 @@ std::uint32_t poisson_quantile(double mean, double u) {
     return static_cast<std::uint32_t>(
         bm::quantile(bm::poisson_distribution<double, Policy>(mean), u));
   }
-  double p = std::exp(-mean), cdf = p;
+  double p = ieee_exp(-mean), cdf = p;
   std::uint32_t k = 0;
   while (cdf < u && k < 10000) {
     ++k;

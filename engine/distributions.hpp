@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "engine/beta_quantile.hpp"
+#include "engine/ieee_math.hpp"
 #include "engine/normal.hpp"
 
 namespace vestsim::engine {
@@ -95,9 +96,9 @@ class Sampler {
       case DistKind::kTriangular:
         return triangular_quantile(p);
       case DistKind::kExponential:
-        return -std::log1p(-p) / a_;
+        return -ieee_log1p(-p) / a_;
       case DistKind::kWeibull:
-        return b_ * std::pow(-std::log1p(-p), 1.0 / a_);
+        return b_ * ieee_pow(-ieee_log1p(-p), 1.0 / a_);
       case DistKind::kDiscrete:
         return discrete_quantile(p);
       case DistKind::kPert:

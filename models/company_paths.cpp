@@ -203,7 +203,7 @@ double departure_months(const CompiledScenario& cs, PathDraws& draws) {
   if (!std::isnan(cs.pinned_departure_years)) return 12.0 * cs.pinned_departure_years;
   if (cs.departure_at_month >= 0) return cs.departure_at_month;
   if (!(cs.departure_rate > 0)) return std::numeric_limits<double>::infinity();
-  return 12.0 * (-std::log1p(-draws.u(cs.departure_key, 0)) / cs.departure_rate);
+  return 12.0 * (-engine::ieee_log1p(-draws.u(cs.departure_key, 0)) / cs.departure_rate);
 }
 
 // Monthly steps from month 1 to the last needed month: the step ending at m

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "engine/ieee_math.hpp"
+
 namespace vestsim::models {
 
 int months_of(double years) {
@@ -22,7 +24,7 @@ namespace {
 
 // The salary of year y in the offer's currency (docs/model.md#3-cash).
 double annual_salary(const Offer& o, int y) {
-  return o.base * o.geo_band * std::pow(1.0 + o.raise, y - 1);
+  return o.base * o.geo_band * engine::ieee_pow(1.0 + o.raise, y - 1);
 }
 
 // The index of `code`'s stochastic rate in c.fx_rates (codes[k] names c.fx_rates[k]), -1 when
@@ -55,7 +57,7 @@ CompiledOfferTax compile_offer_tax(const Scenario& s, const Offer& o, const Comp
   for (int y = 1; 12 * y <= c.H; ++y) t.bonus.push_back(o.bonus_target * annual_salary(o, y) * k);
   t.signing = o.signing_amount * k;
   for (int y = 0; y <= c.timeline_years; ++y)
-    t.year_df.push_back(std::pow(1.0 + s.discount_rate, -(12 * y) / 12.0));
+    t.year_df.push_back(engine::ieee_pow(1.0 + s.discount_rate, -(12 * y) / 12.0));
   // Moving rates: the same amounts in their own currencies, converted per month on each path.
   t.regime_fx = fx_index(s.tax_currency(o), fx_codes);
   t.regime_rate = regime_fx;
@@ -225,7 +227,8 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
 
   c.max_month = std::max(c.H, c.L + max_lockup);
   c.df.resize(c.max_month + 1);
-  for (int m = 0; m <= c.max_month; ++m) c.df[m] = std::pow(1.0 + s.discount_rate, -m / 12.0);
+  for (int m = 0; m <= c.max_month; ++m)
+    c.df[m] = engine::ieee_pow(1.0 + s.discount_rate, -m / 12.0);
   c.timeline_years = (c.max_month + 11) / 12;
 
   for (const Offer& o : s.offers) {

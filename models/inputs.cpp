@@ -6,6 +6,7 @@
 #include <cmath>
 #include <iterator>
 
+#include "engine/ieee_math.hpp"
 #include "engine/normal.hpp"
 
 namespace vestsim::models {
@@ -92,7 +93,7 @@ bool is_random(const InputRow& r, const Scenario& s, int index) {
 double pin(const InputRow& r, CompiledScenario& c, int index, double q) {
   switch (r.owner) {
     case Owner::kPath:
-      c.pinned_departure_years = -std::log1p(-q) / c.departure_rate;
+      c.pinned_departure_years = -engine::ieee_log1p(-q) / c.departure_rate;
       return c.pinned_departure_years;
     case Owner::kPublic:
       return pin_z(c.companies[index].pub.pinned_z, q);

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "engine/ieee_math.hpp"
 #include "engine/parallel.hpp"
 #include "engine/sobol.hpp"
 #include "models/run_columns.hpp"
@@ -16,7 +17,7 @@ void crra_utilities(std::span<const double> total, double gamma, double wealth, 
   const double scale = std::max(1.0, wealth);
   for (std::size_t i = 0; i < total.size(); ++i) {
     const double w = std::max(0.0, (wealth + total[i]) / scale);  // w <= 0 counts as 0
-    out[i] = gamma == 1 ? std::log(w) : std::pow(w, 1 - gamma);
+    out[i] = gamma == 1 ? engine::ieee_log(w) : engine::ieee_pow(w, 1 - gamma);
   }
 }
 
@@ -30,7 +31,8 @@ double certainty_equivalent_from(double mean_utility, double min_total, double g
   assert(gamma > 0);
   const double scale = std::max(1.0, wealth);
   if (certainty_equivalent_floored(min_total, gamma, wealth)) return -wealth;
-  const double w = gamma == 1 ? std::exp(mean_utility) : std::pow(mean_utility, 1 / (1 - gamma));
+  const double w =
+      gamma == 1 ? engine::ieee_exp(mean_utility) : engine::ieee_pow(mean_utility, 1 / (1 - gamma));
   return w * scale - wealth;
 }
 

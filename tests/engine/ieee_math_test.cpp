@@ -90,3 +90,66 @@ TEST_CASE("ieee_exp and ieee_log: exact points and special values", "[ieee_math]
   for (double x : {-30.0, -1.5, 0.25, 3.0, 40.0})
     CHECK(ieee_log(ieee_exp(x)) == Approx(x).epsilon(4e-16).margin(1e-300));
 }
+
+TEST_CASE("ieee_log1p stays below 3 ulp against long double", "[ieee_math]") {
+  auto ref = [](long double x) { return log1pl(x); };
+  // Tiny |x| (where 1 + x rounds away most of x), the quantiles' -u for u in (0, 1), and wide.
+  const double tiny = max_ulp(
+      ieee_log1p, ref, [](double u) { return std::ldexp(u - 0.5, -static_cast<int>(u * 60)); },
+      1000000, "log1p-tiny");
+  const double unit = max_ulp(
+      ieee_log1p, ref, [](double u) { return -u; }, 1000000, "log1p-unit");
+  const double wide = max_ulp(
+      ieee_log1p, ref, [](double u) { return std::ldexp(u, static_cast<int>(u * 200)); }, 1000000,
+      "log1p-wide");
+  INFO("max ulp: tiny " << tiny << ", (-1, 0) " << unit << ", up to 2^200 " << wide);
+  CHECK(tiny < 3.0);
+  CHECK(unit < 3.0);
+  CHECK(wide < 3.0);
+  CHECK(ieee_log1p(0.0) == 0.0);
+  CHECK(ieee_log1p(-1.0) == -std::numeric_limits<double>::infinity());
+  CHECK(std::isnan(ieee_log1p(-1.5)));
+  CHECK(ieee_log1p(0x1p-80) == 0x1p-80);
+}
+
+TEST_CASE("ieee_pow: within 2 |y log x| + 2 ulp where vestsim uses it", "[ieee_math]") {
+  // The worst ratio of the error to its bound 2 |y log x| + 2 ulp (log x's relative error,
+  // up to 1 ulp, times y log x, doubled by exp), and the worst error itself.
+  auto worst = [](auto x_of, auto y_of, const char* stream, double& worst_ulp) {
+    const StreamKey key = make_stream_key(7, stream);
+    double ratio = 0;
+    worst_ulp = 0;
+    for (std::uint64_t i = 0; i < 1000000; ++i) {
+      const double x = x_of(uniform(key, i, 0)), y = y_of(uniform(key, i, 1));
+      const long double exact = powl(static_cast<long double>(x), static_cast<long double>(y));
+      const double e = ulp_error(ieee_pow(x, y), exact);
+      worst_ulp = std::max(worst_ulp, e);
+      ratio = std::max(ratio, e / (2 * std::abs(y * std::log(x)) + 2));
+    }
+    return ratio;
+  };
+  double u1 = 0, u2 = 0, u3 = 0, u4 = 0;
+  // Discount factors (1 + r)^(-m/12), r in [0, 0.5], m <= 600; raises (1 + g)^n, g in [-0.5, 1],
+  // n <= 60; Weibull t^(1/a), t in (0, 40), a in [0.2, 10]; and |y log x| <= 1 (every discount
+  // factor of a rate below 10% over 10 years).
+  const double df = worst([](double u) { return 1 + 0.5 * u; },
+                          [](double u) { return -std::floor(u * 601) / 12; }, "pow-df", u1);
+  const double raise = worst([](double u) { return 0.5 + 1.5 * u; },
+                             [](double u) { return std::floor(u * 61); }, "pow-raise", u2);
+  const double weibull = worst([](double u) { return 40 * u; },
+                               [](double u) { return 1 / (0.2 + 9.8 * u); }, "pow-weibull", u3);
+  const double near =
+      worst([](double u) { return 1 + 0.1 * u; }, [](double u) { return -10 * u; }, "pow-near", u4);
+  INFO("max ulp (and of the bound): df " << u1 << " (" << df << "), raises " << u2 << " (" << raise
+                                         << "), weibull " << u3 << " (" << weibull
+                                         << "), |y log x| <= 1 " << u4 << " (" << near << ")");
+  CHECK(df <= 1.0);
+  CHECK(raise <= 1.0);
+  CHECK(weibull <= 1.0);
+  CHECK(near <= 1.0);
+  CHECK(u4 < 3.0);
+  CHECK(ieee_pow(1.03, 0.0) == 1.0);
+  CHECK(ieee_pow(1.0, -7.5) == 1.0);
+  CHECK(ieee_pow(2.0, 10.0) == 1024.0);
+  CHECK(ieee_pow(0.0, 2.0) == 0.0);
+}
