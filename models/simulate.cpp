@@ -44,7 +44,7 @@ class PathKernel {
         state_(cs.companies.size()),
         draws_(std::move(draws)),
         shocks_(cs.markets),
-        ledger_(std::max(1, cs.timeline_years)) {
+        ledgers_(cs.offers.size(), TaxLedger(std::max(1, cs.timeline_years))) {
     std::size_t size = 0;
     for (const CompiledCompany& c : cs.companies)
       size += price_table_size(cs, c) + (c.is_public ? 0 : pre_table_size(cs));
@@ -108,9 +108,10 @@ class PathKernel {
       if (offer.has_regime) {  // docs/tax.md#t2-the-income-of-one-tax-year to
                                // docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life: the
                                // per-year ledger of this offer
-        ledger_.start(offer.tax, fx_paths_.data());
-        price(o, tau_m, buckets, out, ledger_);
-        const double tax = ledger_.finish(out.tax_years ? out.tax_years + o : nullptr);
+        TaxLedger& ledger = ledgers_[o];
+        ledger.start(offer.tax, fx_paths_.data());
+        price(o, tau_m, buckets, out, ledger);
+        const double tax = ledger.finish(out.tax_years ? out.tax_years + o : nullptr);
         if (out.tax) out.tax[o] = tax;
       } else {
         NoTaxSink none;
@@ -155,9 +156,9 @@ class PathKernel {
   std::vector<double*> fx_paths_;  // into fx_
   std::vector<int> tender_months_;
   std::vector<double> tender_prices_;
-  std::vector<double> held_;  // scratch: the share of each tranche of a grant still held
-  TaxLedger ledger_;
-  std::uint64_t generation_ = 0;  // the draws' sub-block the block tables hold
+  std::vector<double> held_;        // scratch: the share of each tranche of a grant still held
+  std::vector<TaxLedger> ledgers_;  // [offer]: each keeps its own years' last tax
+  std::uint64_t generation_ = 0;    // the draws' sub-block the block tables hold
 };
 
 // Paths whose reads decide the draw plan, and the share of them that must

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace vestsim::models {
 
@@ -32,7 +33,9 @@ void fill_baseline_tax(CompiledOfferTax& t) {
   }
 }
 
-TaxLedger::TaxLedger(int max_years) : table_(static_cast<std::size_t>(max_years) + 1) {
+TaxLedger::TaxLedger(int max_years)
+    : table_(static_cast<std::size_t>(max_years) + 1),
+      last_(static_cast<std::size_t>(max_years) + 1) {
   assert(max_years >= 1);
 }
 
@@ -107,6 +110,15 @@ void TaxLedger::equity_moving_fx(const EquityPayout& p) {
         gain * at_sale);
 }
 
+YearTax TaxLedger::year_tax(int year, const CategoryAmounts& with, double carry_in) {
+  LastYear& last = last_[static_cast<std::size_t>(year)];
+  if (last.regime == &t_->regime && std::memcmp(&last.with, &with, sizeof with) == 0 &&
+      std::memcmp(&last.carry_in, &carry_in, sizeof carry_in) == 0)
+    return last.tax;
+  last = LastYear{&t_->regime, with, carry_in, tax_of_year(t_->regime, with, carry_in)};
+  return last.tax;
+}
+
 double TaxLedger::finish(std::vector<Year>* years) {
   const CompiledOfferTax& t = *t_;
   const CompiledTaxRegime& regime = t.regime;
@@ -129,7 +141,7 @@ double TaxLedger::finish(std::vector<Year>* years) {
     CategoryAmounts with = x;
     with[kWages] += baseline;
     // charged_tax_of_year(with, the baseline alone, carry), the baseline's tax made at compile.
-    YearTax tax = tax_of_year(regime, with, carry);
+    YearTax tax = year_tax(y, with, carry);
     tax.tax -= t.baseline_tax[paid];
     carry = tax.carry_out;
     // Paid at month 12 y: at that month's rate when the regime's currency moves.

@@ -153,7 +153,21 @@ class TaxLedger {
 
   const CompiledOfferTax* t_ = nullptr;
   const double* const* fx_paths_ = nullptr;
+  // tax_of_year() of `with` and `carry_in`, from the year's last evaluation when its arguments
+  // have the same bits (a pure function: the same result), else evaluated and kept.
+  YearTax year_tax(int year, const CategoryAmounts& with, double carry_in);
+
   std::vector<CategoryAmounts> table_;  // [year], year 1..max; qualified holds the raw sum
+  // Per year: the arguments and result of its last tax_of_year(), and the regime they were for.
+  // Paths that keep the job through a year without equity have the same wages there, so most
+  // years' taxes repeat from one path to the next.
+  struct LastYear {
+    const CompiledTaxRegime* regime = nullptr;
+    CategoryAmounts with{};
+    double carry_in = 0;
+    YearTax tax;
+  };
+  std::vector<LastYear> last_;
   int last_year_ = 0;
   int last_salary_month_ = 0;
 };
