@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <map>
 #include <string>
@@ -14,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "engine/lanes.hpp"
 #include "engine/normal.hpp"
 #include "engine/rng.hpp"
 #include "models/compiled.hpp"
@@ -752,6 +754,57 @@ TEST_CASE(
   compare(
       load_ok(vestsim::test::edited(kMarketsReference, "{annual_rate: 0.35}", "{at_month: 18}")),
       10000);
+}
+
+// docs/design.md#15-lanes-of-paths: the block tables (correlated shocks, growth walks, public
+// prices made for 128 paths at once) and the lane draws give every column the scalar reference's
+// bits, on every target this CPU has. Correlated growth, post-IPO, stock and exchange rate; a
+// walk longer than the draw plan (L = 84 months, exits up to 8 years), so tables stop and paths
+// go on alone; an uncorrelated public company; a last sub-block of fewer than 128 paths.
+TEST_CASE("lanes and block tables give the scalar reference's bits: markets",
+          "[reference][markets][simd]") {
+  const std::string text =
+      vestsim::test::edited(kMarketsReference, "companies:\n",
+                            "companies:\n  solo: {kind: public, currency: USD, price: 10, drift: "
+                            "0.02, volatility: 0.5}\n");
+  const std::string with_solo =
+      vestsim::test::edited(text, "  two:\n",
+                            "  three:\n    currency: EUR\n    base: 10\n    grants:\n      - "
+                            "{company: solo, type: public_rsu, value: 5000, vesting: {years: 4}}\n"
+                            "  two:\n");
+  const Scenario s = load_ok(with_solo);
+  const CompiledScenario cs = compile(s, 11);
+  REQUIRE(cs.markets.factor.size() == 5);  // a.growth, a.post_ipo, b.growth, fx.USD, pub
+  SimOptions opt;
+  opt.paths = 3000 + 77;
+  opt.threads = 2;
+  opt.block = 1000;
+  opt.timeline = true;
+  using vestsim::engine::SimdTarget;
+  const SimdTarget best = vestsim::engine::simd_target();
+  vestsim::engine::set_simd_target(SimdTarget::kScalar);
+  const SimResult ref = simulate(cs, opt);
+  for (SimdTarget t : vestsim::engine::supported_simd_targets()) {
+    if (t == SimdTarget::kScalar) continue;
+    vestsim::engine::set_simd_target(t);
+    const SimResult r = simulate(cs, opt);
+    INFO("target " << vestsim::engine::simd_target_name(t));
+    auto same = [](const auto& a, const auto& b) {
+      if (a.size() != b.size()) return false;
+      for (std::size_t k = 0; k < a.size(); ++k)
+        if (a[k].size() != b[k].size() ||
+            std::memcmp(a[k].data(), b[k].data(), a[k].size() * sizeof(a[k][0])) != 0)
+          return false;
+      return true;
+    };
+    CHECK(same(r.cash, ref.cash));
+    CHECK(same(r.equity, ref.equity));
+    CHECK(same(r.total, ref.total));
+    CHECK(same(r.tax, ref.tax));
+    CHECK(same(r.outcome, ref.outcome));
+    CHECK(same(r.timeline, ref.timeline));
+  }
+  vestsim::engine::set_simd_target(best);
 }
 
 TEST_CASE("the kernel's tax agrees path by path with a literal reading of docs/tax.md: every rule",
