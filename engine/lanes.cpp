@@ -55,10 +55,11 @@ HWY_INLINE VU mul_32x32(VU a, std::uint64_t m) {
 #endif
 }
 
-HWY_INLINE PhiloxLanes philox(VU path, std::uint32_t pair, const StreamKey& key) {
+// Philox4x32-10 of counters (c0, c1, c2, 0) per lane, each word < 2^32.
+HWY_INLINE PhiloxLanes philox_counters(VU c0, VU c1, VU c2, const StreamKey& key) {
   const DU du;
   const VU low = hn::Set(du, 0xffffffffull);
-  PhiloxLanes s{hn::And(path, low), hn::ShiftRight<32>(path), hn::Set(du, pair), hn::Zero(du)};
+  PhiloxLanes s{c0, c1, c2, hn::Zero(du)};
   std::uint32_t k0 = key.k0, k1 = key.k1;
   for (int round = 0; round < 10; ++round) {
     const VU p0 = mul_32x32(s.c0, 0xD2511F53ull);
@@ -70,6 +71,13 @@ HWY_INLINE PhiloxLanes philox(VU path, std::uint32_t pair, const StreamKey& key)
     k1 += 0xBB67AE85u;
   }
   return s;
+}
+
+// Lanes of paths, one pair: the counter (path low, path high, pair, 0).
+HWY_INLINE PhiloxLanes philox(VU path, std::uint32_t pair, const StreamKey& key) {
+  const DU du;
+  return philox_counters(hn::And(path, hn::Set(du, 0xffffffffull)), hn::ShiftRight<32>(path),
+                         hn::Set(du, pair), key);
 }
 
 // uniform_from_word((hi << 32) | lo): the top 52 bits k of the word give
@@ -191,6 +199,25 @@ void FillLanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, dou
   }
 }
 
+void FillPathDraws(StreamKey key, std::uint64_t path, std::uint32_t first_pair, std::uint32_t pairs,
+                   bool normal, double* out) {
+  const DF df;
+  const DU du;
+  const std::size_t w = hn::Lanes(df);
+  const VU lo = hn::Set(du, path & 0xffffffffull), hi = hn::Set(du, path >> 32);
+  HWY_ALIGN double even[hn::MaxLanes(df)], odd[hn::MaxLanes(df)];
+  for (std::uint32_t i = 0; i < pairs; i += static_cast<std::uint32_t>(w)) {
+    const PhiloxLanes r = philox_counters(lo, hi, hn::Iota(du, std::uint64_t{first_pair} + i), key);
+    const VF u0 = uniform_of(r.c0, r.c1), u1 = uniform_of(r.c2, r.c3);
+    hn::Store(normal ? normal_of(u0) : u0, df, even);
+    hn::Store(normal ? normal_of(u1) : u1, df, odd);
+    for (std::size_t j = 0; j < w && i + j < pairs; ++j) {
+      out[2 * (i + j)] = even[j];
+      out[2 * (i + j) + 1] = odd[j];
+    }
+  }
+}
+
 // Applies `lanes` where every lane of a vector passes `fast`, the scalar
 // definition otherwise (out-of-range arguments are rare and need its branches).
 template <class Fast, class Lanes, class Scalar>
@@ -285,6 +312,7 @@ HWY_AFTER_NAMESPACE();
 namespace vestsim::engine {
 
 HWY_EXPORT(FillLanes);
+HWY_EXPORT(FillPathDraws);
 HWY_EXPORT(ExpLanes);
 HWY_EXPORT(LogLanes);
 HWY_EXPORT(NormalLanes);
@@ -305,6 +333,19 @@ void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, do
     return;
   }
   HWY_DYNAMIC_DISPATCH(FillLanes)(s, first_path, n, even, odd);
+}
+
+void fill_path_draws(StreamKey key, std::uint64_t path, std::uint32_t first_pair,
+                     std::uint32_t pairs, bool normal, double* out) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::uint32_t i = 0; i < pairs; ++i) {
+      const std::array<double, 2> u = uniform_pair(key, path, first_pair + i);
+      out[2 * i] = normal ? normal_quantile(u[0]) : u[0];
+      out[2 * i + 1] = normal ? normal_quantile(u[1]) : u[1];
+    }
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(FillPathDraws)(key, path, first_pair, pairs, normal, out);
 }
 
 void lanes_exp(const double* x, std::size_t n, double* out) {

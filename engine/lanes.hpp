@@ -63,6 +63,13 @@ struct LaneSlot {
 void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, double* even,
                 double* odd);
 
+// One path's draws on lanes of pairs: out[2 i] and out[2 i + 1] are draws 2 (first_pair + i) and
+// 2 (first_pair + i) + 1 of stream `key` on path `path`, i < pairs, each exactly what uniform()
+// (and normal_quantile()) give. Requires out to hold 2 pairs values and first_pair + pairs not
+// to wrap.
+void fill_path_draws(StreamKey key, std::uint64_t path, std::uint32_t first_pair,
+                     std::uint32_t pairs, bool normal, double* out);
+
 // out[i] = ieee_exp(x[i]) / ieee_log(x[i]) for i < n, bit for bit, on lanes
 // (any x: lanes out of the fast range take the scalar definition). out may be x (in place);
 // otherwise the two must not overlap.

@@ -109,6 +109,21 @@ void PathDraws::pin_bridge(std::size_t b, double t) {
 PathDraws::PathDraws(const DrawPlan* plan)
     : plan_(plan), buffer_(static_cast<std::size_t>(plan->slots()) * kBlock) {}
 
+double PathDraws::read_tail(StreamKey key, std::uint32_t draw, bool normal) {
+  const std::uint32_t first = draw / kTail * kTail;
+  for (std::uint32_t i = 0; i < tails_used_; ++i) {
+    const Tail& t = tails_[i];
+    if (t.key == key && t.normal == normal && t.first == first) return t.v[draw - first];
+  }
+  Tail& t =
+      tails_used_ < tails_.size() ? tails_[tails_used_++] : tails_[tail_next_++ % tails_.size()];
+  t.key = key;
+  t.normal = normal;
+  t.first = first;
+  engine::fill_path_draws(key, path_, first / 2, kTail / 2, normal, t.v);
+  return t.v[draw - first];
+}
+
 void PathDraws::refill(std::uint64_t path) {
   assert(path < end_);
   first_ = path;

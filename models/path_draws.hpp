@@ -11,6 +11,7 @@
 // comes from digitally shifted Sobol points instead (SobolDims).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -61,6 +62,11 @@ class DrawPlan {
     if (s.key == key && s.normal == normal && draw < s.draws)
       return static_cast<int>(s.first + draw);
     return -1;
+  }
+  // Whether stream `key` is on lanes (read as a normal or a uniform), whatever the draw.
+  bool has_stream(StreamKey key, bool normal) const {
+    const Stream& s = table_[(key.k0 >> shift_) & mask_];
+    return s.key == key && s.normal == normal && s.draws > 0;
   }
   std::uint32_t slots() const { return slots_; }
   const std::vector<Stream>& streams() const { return streams_; }
@@ -116,6 +122,7 @@ class PathDraws {
   void set_end(std::uint64_t end) { end_ = end; }
   void start(std::uint64_t path) {
     path_ = path;
+    tails_used_ = 0;
     if (sobol_) next_point(path);  // and unpins every bridge
     if (plan_) {
       if (path - first_ >= count_) refill(path);
@@ -176,12 +183,17 @@ class PathDraws {
     if (plan_) {
       const int s = plan_->slot(key, draw, normal);
       if (s >= 0) return buffer_[static_cast<std::size_t>(s) * kBlock + column_];
+      if (plan_->has_stream(key, normal)) return read_tail(key, draw, normal);
     } else if (log_) {
       log_->note(key, draw, normal);
     }
     const double u = engine::uniform(key, path_, draw);
     return normal ? engine::normal_quantile(u) : u;
   }
+  // A draw past the plan of a stream on lanes: the walk goes on past what most paths read, so
+  // its next kTail draws are made at once for this path on lanes (engine::fill_path_draws) and
+  // kept until the path ends. The same bits as the reference.
+  double read_tail(StreamKey key, std::uint32_t draw, bool normal);
   void refill(std::uint64_t path);
   void next_point(std::uint64_t path);
 
@@ -202,6 +214,15 @@ class PathDraws {
   std::vector<double> buffer_;
   std::uint64_t first_ = 0, count_ = 0, end_ = std::numeric_limits<std::uint64_t>::max();
   std::uint64_t generation_ = 0;
+  static constexpr std::uint32_t kTail = 16;  // draws made at once past the plan (8 pairs)
+  struct Tail {
+    StreamKey key;
+    bool normal = false;
+    std::uint32_t first = 0;  // a multiple of kTail
+    double v[kTail] = {};
+  };
+  std::array<Tail, 4> tails_;  // this path's, tails_used_ of them; then replaced in turn
+  std::uint32_t tails_used_ = 0, tail_next_ = 0;
   std::uint32_t column_ = 0;
   std::uint64_t path_ = 0, uniforms_ = 0, normals_ = 0;
 };

@@ -92,6 +92,33 @@ TEST_CASE("lane draws equal the scalar generator bit for bit on every target", "
   });
 }
 
+TEST_CASE("one path's draws on lanes of pairs equal the scalar generator bit for bit", "[lanes]") {
+  // Paths across the 2^32 boundary, pair counts that fill no vector, one and several, first
+  // pairs near the end of the counter's range.
+  const std::uint64_t paths[] = {0, 7, (std::uint64_t{1} << 32) + 1, 123456789012345};
+  const std::uint32_t firsts[] = {0, 3, (1u << 31) - 20};
+  const std::uint32_t counts[] = {1, 5, 8, 19};
+  for_each_target([&](SimdTarget) {
+    std::size_t mismatches = 0, checked = 0;
+    for (bool normal : {false, true})
+      for (std::uint64_t path : paths)
+        for (std::uint32_t first : firsts)
+          for (std::uint32_t n : counts) {
+            const StreamKey key = make_stream_key(42, "growth.a");
+            std::vector<double> out(2 * n + 1, -7.0);
+            fill_path_draws(key, path, first, n, normal, out.data());
+            for (std::uint32_t d = 0; d < 2 * n; ++d) {
+              const double u = uniform(key, path, 2 * first + d);
+              mismatches += !same_bits(out[d], normal ? normal_quantile(u) : u);
+              ++checked;
+            }
+            mismatches += out[2 * n] != -7.0;  // nothing past 2 n
+          }
+    CHECK(checked > 0);
+    CHECK(mismatches == 0);
+  });
+}
+
 TEST_CASE("one output of a pair can be skipped", "[lanes]") {
   const StreamKey key = make_stream_key(3, "bonus");
   for_each_target([&](SimdTarget) {
