@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/ieee_math.hpp"
+#include "engine/lanes.hpp"
 #include "engine/parallel.hpp"
 #include "engine/sobol.hpp"
 #include "models/run_columns.hpp"
@@ -15,10 +16,14 @@ void crra_utilities(std::span<const double> total, double gamma, double wealth, 
   assert(gamma > 0);
   // Work in units of `scale` so that w^(1 - gamma) stays representable.
   const double scale = std::max(1.0, wealth);
-  for (std::size_t i = 0; i < total.size(); ++i) {
-    const double w = std::max(0.0, (wealth + total[i]) / scale);  // w <= 0 counts as 0
-    out[i] = gamma == 1 ? engine::ieee_log(w) : engine::ieee_pow(w, 1 - gamma);
-  }
+  const std::size_t n = total.size();
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = std::max(0.0, (wealth + total[i]) / scale);  // w <= 0 counts as 0
+  // log w, then w^(1 - gamma) = exp((1 - gamma) log w): ieee_log and ieee_pow's bits, on lanes.
+  engine::lanes_log(out, n, out);
+  if (gamma == 1) return;
+  for (std::size_t i = 0; i < n; ++i) out[i] = (1 - gamma) * out[i];
+  engine::lanes_exp(out, n, out);
 }
 
 bool certainty_equivalent_floored(double min_total, double gamma, double wealth) {

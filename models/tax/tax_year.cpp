@@ -137,11 +137,6 @@ CompiledTaxRegime compile_regime(const TaxRegime& regime) {
   return c;
 }
 
-int tax_year_of_month(int month) {
-  assert(month >= 0);
-  return month == 0 ? 1 : (month + 11) / 12;
-}
-
 NetGains net_gains(double gain_short, double gain_long, double carry_in) {
   assert(carry_in <= 0);
   double s = gain_short + carry_in;

@@ -4,6 +4,7 @@
 // (docs/design.md#3-compile-once-then-run-the-paths).
 #pragma once
 
+#include <cassert>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -48,7 +49,10 @@ struct CompiledTaxRegime {
 
 // docs/tax.md#t2-the-income-of-one-tax-year: tax year y holds months 12(y−1)+1 … 12y and
 // month 0 belongs to year 1. Requires: month >= 0 (asserted). Returns y >= 1.
-int tax_year_of_month(int month);
+inline int tax_year_of_month(int month) {
+  assert(month >= 0);
+  return month == 0 ? 1 : (month + 11) / 12;
+}
 
 // docs/tax.md#t2-the-income-of-one-tax-year: a gain held `held_months` months is long-term
 // (gain_long) iff held_months >= long_term_months. Requires: held_months >= 0.

@@ -1,11 +1,15 @@
 // Statistical checks of the model against closed forms (tolerances from the
 // run's own standard error), and reproducibility of whole scenarios.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "engine/ieee_math.hpp"
+#include "engine/lanes.hpp"
 #include "models/compiled.hpp"
 #include "models/io/load.hpp"
 #include "models/simulate.hpp"
@@ -121,6 +125,31 @@ TEST_CASE("certainty equivalents match CRRA closed forms", "[stat]") {
   CHECK(certainty_equivalent(ruin, 2, 100000, scratch) == -100000);
   // 0 < gamma < 1: ruined wealth counts as 0: ((0 + sqrt(3e5)) / 2)^2 - 1e5 = -25,000.
   CHECK(certainty_equivalent(ruin, 0.5, 100000, scratch) == Approx(-25000).epsilon(1e-12));
+}
+
+TEST_CASE("CRRA utilities on lanes have ieee_log's and ieee_pow's bits on every target",
+          "[stat][simd]") {
+  // Totals that ruin (w = 0), leave exactly the wealth (w = 1), and spread over decades.
+  std::vector<double> total = {-300000, -100000, 0, 1e-9, 5e4, 123456.78, 1e7, -99999.5};
+  for (int k = 0; k < 100; ++k) total.push_back(-90000 + 37777.7 * k);
+  const double wealth = 100000;
+  std::vector<double> out(total.size());
+  for (auto t : vestsim::engine::supported_simd_targets()) {
+    vestsim::engine::set_simd_target(t);
+    INFO("target " << vestsim::engine::simd_target_name(t));
+    for (double gamma : {0.5, 1.0, 2.0, 3.7}) {
+      crra_utilities(total, gamma, wealth, out.data());
+      std::size_t bad = 0;
+      for (std::size_t i = 0; i < total.size(); ++i) {
+        const double w = std::max(0.0, (wealth + total[i]) / wealth);
+        const double want =
+            gamma == 1 ? vestsim::engine::ieee_log(w) : vestsim::engine::ieee_pow(w, 1 - gamma);
+        bad += std::memcmp(&want, &out[i], sizeof want) != 0;
+      }
+      CHECK(bad == 0);
+    }
+  }
+  vestsim::engine::set_simd_target(vestsim::engine::supported_simd_targets().back());
 }
 
 TEST_CASE("a scenario's outputs are bitwise identical on 1, 2 and 7 threads and two block sizes",
