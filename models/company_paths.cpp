@@ -113,17 +113,25 @@ double PreEvent::value(int t) {
 
 void CorrelatedShocks::fill_block(const PathDraws& draws) {
   block_months_ = 0;
+  block_generation_ = draws.generation();
   const std::uint32_t paths = draws.block_paths();
-  if (n_ == 0 || paths == 0) return;
+  if (n_ == 0 || n_ > kMaxBlockDrivers || paths == 0) return;
+  // The months whose every eps is on lanes (none in a sobol run).
+  auto eps_row = [&](std::size_t k, int m) {
+    return draws.lane_row(m_->keys[k], static_cast<std::uint32_t>(m - 1), true);
+  };
+  int covered = 0;
+  for (bool all = true; all && covered < m_->months;) {
+    for (std::size_t k = 0; k < n_ && all; ++k) all = eps_row(k, covered + 1) != nullptr;
+    if (all) ++covered;
+  }
+  if (covered == 0) return;
   constexpr std::size_t kB = PathDraws::kBlock;
-  block_.resize(n_ * static_cast<std::size_t>(m_->months) * kB);
-  if (n_ > kMaxBlockDrivers) return;
+  if (block_.size() < n_ * static_cast<std::size_t>(covered) * kB)
+    block_.resize(n_ * static_cast<std::size_t>(covered) * kB);
   const double* eps[kMaxBlockDrivers];
-  for (int m = 1; m <= m_->months; ++m) {
-    for (std::size_t k = 0; k < n_; ++k) {
-      eps[k] = draws.lane_row(m_->keys[k], static_cast<std::uint32_t>(m - 1), true);
-      if (!eps[k]) return;
-    }
+  for (int m = 1; m <= covered; ++m) {
+    for (std::size_t k = 0; k < n_; ++k) eps[k] = eps_row(k, m);
     // z_i = sum_j L(i, j) eps_j from sum = 0, in j order: CorrelationFactor::apply's operations.
     const double* row = m_->factor.lower.data();
     for (std::size_t i = 0; i < n_; ++i) {
@@ -139,17 +147,23 @@ void CorrelatedShocks::fill_block(const PathDraws& draws) {
 void PreEvent::fill_block(const CompiledPrivate& c, const PathDraws& draws,
                           const CorrelatedShocks& shocks) {
   block_months_ = 0;
+  block_generation_ = draws.generation();
   const std::uint32_t paths = draws.block_paths();
   if (!(c.params.growth_volatility > 0) || !std::isnan(c.pinned_growth_z) || paths == 0) return;
+  auto shock_row = [&](int t) -> const double* {  // the growth shocks of month t, or null
+    if (c.growth_corr >= 0)
+      return t <= shocks.block_months() ? shocks.block_row(c.growth_corr, t) : nullptr;
+    return draws.lane_row(c.growth_key, static_cast<std::uint32_t>(t - 1), true);
+  };
+  int covered = 0;
+  while (covered + 1 < size_ && shock_row(covered + 1)) ++covered;
+  if (covered == 0) return;
   constexpr std::size_t kB = PathDraws::kBlock;
-  block_w_.resize(static_cast<std::size_t>(size_) * kB);
+  if (block_w_.size() < static_cast<std::size_t>(covered + 1) * kB)
+    block_w_.resize(static_cast<std::size_t>(covered + 1) * kB);
   std::fill(block_w_.begin(), block_w_.begin() + paths, 0.0);
-  for (int t = 1; t < size_; ++t) {
-    const double* z =
-        c.growth_corr >= 0
-            ? (t <= shocks.block_months() ? shocks.block_row(c.growth_corr, t) : nullptr)
-            : draws.lane_row(c.growth_key, static_cast<std::uint32_t>(t - 1), true);
-    if (!z) return;
+  for (int t = 1; t <= covered; ++t) {
+    const double* z = shock_row(t);
     double* w = block_w_.data() + static_cast<std::size_t>(t) * kB;
     engine::lanes_walk_div(w - kB, z, kSqrt12, paths, w);
     block_months_ = t;
@@ -159,6 +173,7 @@ void PreEvent::fill_block(const CompiledPrivate& c, const PathDraws& draws,
 void fill_public_block(const CompiledPublic& p, CompanyState& st, const PathDraws& draws,
                        const CorrelatedShocks& shocks) {
   st.block_prices = false;
+  st.block_generation = draws.generation();
   const std::uint32_t paths = draws.block_paths();
   const double volatility = p.params.volatility;
   if (!(volatility > 0) || !std::isnan(p.pinned_z) || p.months.empty() || paths == 0) return;
@@ -221,6 +236,7 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws,
   double* price = st.price;
   const std::size_t n = p.months.size();
   if (st.block_prices) {  // made for the whole sub-block (fill_public_block())
+    assert(st.block_generation == draws.generation());
     constexpr std::size_t kB = PathDraws::kBlock;
     const std::uint32_t col = draws.column();
     for (std::size_t k = 0; k < n; ++k) price[p.months[k]] = st.block_price[k * kB + col];

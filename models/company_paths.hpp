@@ -31,14 +31,13 @@ class CorrelatedShocks {
   // Call at every path, after draws.start(): the block's months from the draws' sub-block (when
   // fill_block() made them for it), the rest made on demand.
   void start(const PathDraws& draws) {
+    assert(block_months_ == 0 || block_generation_ == draws.generation());
     col_ = draws.column();
     ready_ = block_months_;
   }
   // Makes the block's months for the draws' current sub-block; without lanes, none. Allocates
   // the first time only.
   void fill_block(const PathDraws& draws);
-  // Forgets the block (a path not from the draws' current sub-block follows).
-  void drop_block() { block_months_ = 0; }
   int block_months() const { return block_months_; }
   // z_i(m) of the sub-block's paths, m <= block_months().
   const double* block_row(int i, int m) const {
@@ -65,6 +64,7 @@ class CorrelatedShocks {
   int ready_ = 0;                // months made for this path
   std::vector<double> block_;    // [(m - 1) n + i][column] for m <= block_months_
   int block_months_ = 0;
+  std::uint64_t block_generation_ = 0;  // the draws' sub-block it was made for
   std::uint32_t col_ = 0;
 };
 
@@ -95,6 +95,7 @@ class PreEvent {
     w_ready_ = d_ready_ = 0;
     marks_last_ = -1;
     col_ = draws.column();
+    assert(block_months_ == 0 || block_generation_ == draws.generation());
     if (block_months_ > 0) {  // W(0 .. block_months_) from the block, later months extend it
       w_ready_ = block_months_;
       w_[w_ready_] = block_w_[static_cast<std::size_t>(w_ready_) * PathDraws::kBlock + col_];
@@ -103,9 +104,9 @@ class PreEvent {
   // Makes W(0 .. block_months) of company c for every path of the draws' sub-block, as far as
   // its growth shocks are on lanes or in the shocks' block (docs/design.md#15-lanes-of-paths): the
   // running sum w() makes, the same bits. Call when the sub-block changes, after
-  // shocks.fill_block(), before start(). Allocates the first time only.
+  // shocks.fill_block(), before start(). Allocates only to grow.
   void fill_block(const CompiledPrivate& c, const PathDraws& draws, const CorrelatedShocks& shocks);
-  void drop_block() { block_months_ = 0; }
+
   // The per-month factors of D for months 0 .. last, all 1, for the rounds to multiply
   // (rounds_kept() in company_paths.cpp). Requires 0 <= last <= L, at most once per path.
   double* marks(int last) {
@@ -139,6 +140,7 @@ class PreEvent {
   int size_ = 0, w_ready_ = 0, d_ready_ = 0, marks_last_ = -1;
   std::vector<double> block_w_;  // [t][column], t = 0 .. block_months_
   int block_months_ = 0;
+  std::uint64_t block_generation_ = 0;  // the draws' sub-block it was made for
   std::uint32_t col_ = 0;
 };
 
@@ -163,6 +165,7 @@ struct CompanyState {
   // [k][column], and log S at the last needed month, when `block_prices` (fill_public_block()).
   std::vector<double> block_price, block_log_last;
   bool block_prices = false;
+  std::uint64_t block_generation = 0;  // the draws' sub-block they were made for
 };
 
 // Scratch of a private company's PreEvent: W, D and the rounds' marks for months 0 .. L + 1.

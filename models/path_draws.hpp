@@ -4,8 +4,9 @@
 // - the reference: each draw from engine::uniform (and normal_quantile), one path at a time;
 // - lanes: the (stream, draw) pairs most paths read (a DrawPlan, compiled once
 //   per scenario) are generated ahead for a sub-block of consecutive paths on
-//   SIMD lanes (engine/lanes.hpp) into a buffer laid out [slot][path]; any
-//   other read falls back to the reference.
+//   SIMD lanes (engine/lanes.hpp) into a buffer laid out [slot][path]; a read past the plan's
+//   last draw of such a stream gets the path's next 16 draws on lanes of Philox pairs
+//   (engine::fill_path_draws); any other read falls back to the reference.
 // Both give the same bits for every read, so results never depend on the plan
 // or on the instruction set. With --sampler sobol, draw 0 of a few streams
 // comes from digitally shifted Sobol points instead (SobolDims).

@@ -161,7 +161,8 @@ std::uint64_t next_paths(std::uint64_t paths, const std::vector<PrecisionTarget>
   assert(paths < max_paths && targets.size() == reached.size());
   double ratio = 1;
   for (std::size_t i = 0; i < targets.size(); ++i)
-    ratio = std::max(ratio, std::pow(reached[i] / targets[i].half_width, 2));
+    ratio = std::max(ratio,
+                     (reached[i] / targets[i].half_width) * (reached[i] / targets[i].half_width));
   const double want = std::ceil(static_cast<double>(paths) * ratio * 1.1);
   const std::uint64_t block = engine::kSumChunk;
   std::uint64_t next = want >= static_cast<double>(max_paths)

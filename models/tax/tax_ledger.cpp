@@ -74,23 +74,6 @@ void TaxLedger::signing() {
   add(1, kWages, t_->signing);
 }
 
-void TaxLedger::equity(const EquityPayout& p) {
-  assert(p.month >= p.income_month && p.income_month >= 0);
-  if (t_->moving_fx) return equity_moving_fx(p);
-  const double k = t_->company_to_regime[p.company];
-  const double cash = p.cash * k, income = p.income * k;
-  // Qualified income counts when the units are sold; it is split at the cap per year in
-  // finish() (the year totals are min(sum, cap) and the rest whatever the order).
-  if (p.qualified)
-    add(tax_year_of_month(p.month), kQualified, income);
-  else
-    add(tax_year_of_month(p.income_month), kEquityIncome, income);
-  const double gain = cash - income;
-  if (gain != 0)
-    add(tax_year_of_month(p.month),
-        is_long_term(t_->regime, p.month - p.income_month) ? kGainLong : kGainShort, gain);
-}
-
 // T3's amounts are in the paying company's currency; each is converted at the rate of the month
 // it counts in (docs/tax.md#t2-the-income-of-one-tax-year): employment income at income_month,
 // qualified income and the gain (cash - income, in that currency) at the sale, `month`.

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstdint>
 #include <vector>
 
@@ -124,7 +125,23 @@ class TaxLedger {
   // The one place every equity payout is recorded
   // (docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout). Requires month >= income_month
   // >= 0 and month <= 12 max_years.
-  void equity(const EquityPayout& p);
+  void equity(const EquityPayout& p) {
+    assert(p.month >= p.income_month && p.income_month >= 0);
+    if (t_->moving_fx) return equity_moving_fx(p);
+    const double k = t_->company_to_regime[p.company];
+    const double cash = p.cash * k, income = p.income * k;
+    // Qualified income counts when the units are sold; it is split at the cap per year in
+    // finish() (the year totals are min(sum, cap) and the rest whatever the order).
+    if (p.qualified)
+      add(tax_year_of_month(p.month), kQualifiedSlot, income);
+    else
+      add(tax_year_of_month(p.income_month), kEquityIncomeSlot, income);
+    const double gain = cash - income;
+    if (gain != 0)
+      add(tax_year_of_month(p.month),
+          is_long_term(t_->regime, p.month - p.income_month) ? kGainLongSlot : kGainShortSlot,
+          gain);
+  }
 
   // The tax of the path, years 1..the last year with a recorded amount: charged tax per
   // year (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life) with the loss carried
@@ -134,6 +151,11 @@ class TaxLedger {
   double finish(std::vector<Year>* years = nullptr);
 
  private:
+  static constexpr std::size_t kEquityIncomeSlot =
+      static_cast<std::size_t>(TaxCategory::kEquityIncome);
+  static constexpr std::size_t kQualifiedSlot = static_cast<std::size_t>(TaxCategory::kQualified);
+  static constexpr std::size_t kGainShortSlot = static_cast<std::size_t>(TaxCategory::kGainShort);
+  static constexpr std::size_t kGainLongSlot = static_cast<std::size_t>(TaxCategory::kGainLong);
   void equity_moving_fx(const EquityPayout& p);
 
   // The value of 1 unit of the currency (`fx`, `rate`: CompiledOfferTax) at `month`, in the

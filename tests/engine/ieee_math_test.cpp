@@ -27,7 +27,9 @@ double max_ulp(F f, G g, X x_of, std::uint64_t n, const char* stream) {
   double worst = 0;
   for (std::uint64_t i = 0; i < n; ++i) {
     const double x = x_of(uniform(key, i, 0));
-    worst = std::max(worst, ulp_error(f(x), g(static_cast<long double>(x))));
+    const double e = ulp_error(f(x), g(static_cast<long double>(x)));
+    if (std::isnan(e)) return std::numeric_limits<double>::infinity();  // a NaN result fails
+    worst = std::max(worst, e);
   }
   return worst;
 }
@@ -112,9 +114,10 @@ TEST_CASE("ieee_log1p stays below 3 ulp against long double", "[ieee_math]") {
   CHECK(ieee_log1p(0x1p-80) == 0x1p-80);
 }
 
-TEST_CASE("ieee_pow: within 2 |y log x| + 2 ulp where vestsim uses it", "[ieee_math]") {
-  // The worst ratio of the error to its bound 2 |y log x| + 2 ulp (log x's relative error,
-  // up to 1 ulp, times y log x, doubled by exp), and the worst error itself.
+TEST_CASE("ieee_pow: within 3 |y log x| + 2 ulp where vestsim uses it", "[ieee_math]") {
+  // The worst ratio of the error to its bound 3 |y log x| + 2 ulp (log x's error, up to 1 ulp,
+  // and the product's rounding, absolute errors of y log x that exp makes relative ones), and
+  // the worst error itself. A NaN result fails.
   auto worst = [](auto x_of, auto y_of, const char* stream, double& worst_ulp) {
     const StreamKey key = make_stream_key(7, stream);
     double ratio = 0;
@@ -123,8 +126,9 @@ TEST_CASE("ieee_pow: within 2 |y log x| + 2 ulp where vestsim uses it", "[ieee_m
       const double x = x_of(uniform(key, i, 0)), y = y_of(uniform(key, i, 1));
       const long double exact = powl(static_cast<long double>(x), static_cast<long double>(y));
       const double e = ulp_error(ieee_pow(x, y), exact);
+      if (std::isnan(e)) return std::numeric_limits<double>::infinity();
       worst_ulp = std::max(worst_ulp, e);
-      ratio = std::max(ratio, e / (2 * std::abs(y * std::log(x)) + 2));
+      ratio = std::max(ratio, e / (3 * std::abs(y * std::log(x)) + 2));
     }
     return ratio;
   };

@@ -2,6 +2,7 @@
 // `correlations:` loading, correlated monthly shocks, monthly private growth and P(t), and grants
 // priced at P(s). Statistical checks use fixed seeds and tolerances of 4 standard errors.
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -482,4 +483,73 @@ TEST_CASE("tender cash and an exercise reach the tax ledger as docs/tax.md T3 sa
   CHECK(at(ex.at(1), TaxCategory::kEquityIncome) == Approx(spread).margin(0.005));
   CHECK(at(ex.at(4), TaxCategory::kGainLong) + at(ex.at(4), TaxCategory::kGainShort) ==
         Approx(17000 * (std::exp(g * 5) - 1) - spread).margin(0.005));
+}
+
+// docs/design.md#15-lanes-of-paths: the block tables stop where the draw plan stops and each path
+// goes on alone, with the bits of the reference. A hand-made plan holds months 1..10 of the
+// correlated drivers a and b and of p's growth (p.growth correlated with a here), and c's own 48;
+// the tables must
+// cover exactly those months, and z, W and every public price of every path of the sub-block
+// must equal the reference kernel's (no plan, every draw scalar), month by month to 48.
+TEST_CASE("block tables stop where the draw plan stops and paths go on with the reference bits",
+          "[markets][simd]") {
+  const CompiledScenario cs =
+      compile(load_ok(edited(kMarkets, "  - {between: [a, b], rho: 0.6}\n",
+                             "  - {between: [a, b], rho: 0.6}\n  - {between: [p.growth, a], rho: "
+                             "-0.3}\n")),
+              5);
+  REQUIRE(cs.markets.factor.size() == 3);  // a, b, p.growth
+  DrawLog log;
+  for (StreamKey key : cs.markets.keys)
+    for (std::uint32_t d = 0; d < 10; ++d) log.note(key, d, true);
+  for (std::uint32_t d = 0; d < 48; ++d) log.note(cs.companies[2].pub.key, d, true);  // c whole
+  const DrawPlan plan(log, 1, 0.5);
+  PathDraws lanes(&plan), reference;
+  const std::uint64_t first = 1000, n = 37;  // a partial sub-block
+  lanes.set_end(first + n);
+  lanes.start(first);
+  CorrelatedShocks block(cs.markets), ref(cs.markets);
+  block.fill_block(lanes);
+  CHECK(block.block_months() == 10);
+  const int p = 3;
+  REQUIRE(!cs.companies[p].is_public);
+  std::vector<double> scratch_block(pre_table_size(cs)), scratch_ref(pre_table_size(cs));
+  PreEvent pre_block, pre_ref;
+  pre_block.bind(scratch_block.data(), cs.L);
+  pre_ref.bind(scratch_ref.data(), cs.L);
+  pre_block.fill_block(cs.companies[p].priv, lanes, block);
+  std::vector<CompanyState> st_block(3), st_ref(3);
+  std::vector<std::vector<double>> prices(
+      6, std::vector<double>(price_table_size(cs, cs.companies[0])));
+  for (int c = 0; c < 3; ++c) {
+    st_block[c].price = prices[c].data();
+    st_ref[c].price = prices[3 + c].data();
+    fill_public_block(cs.companies[c].pub, st_block[c], lanes, block);
+  }
+  CHECK(!st_block[0].block_prices);  // a needs months to 48, past the plan: made per path
+  CHECK(st_block[2].block_prices);   // c's own draws are planned to 48: made for the block
+  std::size_t mismatches = 0, checked = 0;
+  auto same = [&](double x, double y) {
+    ++checked;
+    mismatches += std::memcmp(&x, &y, sizeof x) != 0;
+  };
+  for (std::uint64_t path = first; path < first + n; ++path) {
+    lanes.start(path);
+    reference.start(path);
+    block.start(lanes);
+    ref.start(reference);
+    pre_block.start(cs.companies[p].priv, lanes, block);
+    pre_ref.start(cs.companies[p].priv, reference, ref);
+    // Ask in a scrambled order: months past the table first, then inside it.
+    for (int m : {30, 11, 2, 48, 10, 1, 25})
+      for (int i = 0; i < 3; ++i) same(block.z(i, m, lanes), ref.z(i, m, reference));
+    for (int t : {40, 3, 10, 11, 0, 47}) same(pre_block.w(t), pre_ref.w(t));
+    for (int c = 0; c < 3; ++c) {
+      public_path(cs.companies[c].pub, st_block[c], lanes, block, nullptr);
+      public_path(cs.companies[c].pub, st_ref[c], reference, ref, nullptr);
+      for (int m : cs.companies[c].pub.months) same(st_block[c].price[m], st_ref[c].price[m]);
+    }
+  }
+  CHECK(checked > 0);
+  CHECK(mismatches == 0);
 }

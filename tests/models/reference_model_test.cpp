@@ -780,6 +780,7 @@ TEST_CASE("lanes and block tables give the scalar reference's bits: markets",
   opt.threads = 2;
   opt.block = 1000;
   opt.timeline = true;
+  opt.record_inputs = true;  // a public company's recorded log S comes from its block table
   using vestsim::engine::SimdTarget;
   const SimdTarget best = vestsim::engine::simd_target();
   vestsim::engine::set_simd_target(SimdTarget::kScalar);
@@ -803,6 +804,7 @@ TEST_CASE("lanes and block tables give the scalar reference's bits: markets",
     CHECK(same(r.tax, ref.tax));
     CHECK(same(r.outcome, ref.outcome));
     CHECK(same(r.timeline, ref.timeline));
+    CHECK(same(r.inputs, ref.inputs));
   }
   vestsim::engine::set_simd_target(best);
 }

@@ -134,6 +134,7 @@ TEST_CASE("CRRA utilities on lanes have ieee_log's and ieee_pow's bits on every 
   for (int k = 0; k < 100; ++k) total.push_back(-90000 + 37777.7 * k);
   const double wealth = 100000;
   std::vector<double> out(total.size());
+  const auto start = vestsim::engine::simd_target();
   for (auto t : vestsim::engine::supported_simd_targets()) {
     vestsim::engine::set_simd_target(t);
     INFO("target " << vestsim::engine::simd_target_name(t));
@@ -149,7 +150,7 @@ TEST_CASE("CRRA utilities on lanes have ieee_log's and ieee_pow's bits on every 
       CHECK(bad == 0);
     }
   }
-  vestsim::engine::set_simd_target(vestsim::engine::supported_simd_targets().back());
+  vestsim::engine::set_simd_target(start);
 }
 
 TEST_CASE("a scenario's outputs are bitwise identical on 1, 2 and 7 threads and two block sizes",
