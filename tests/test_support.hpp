@@ -1,6 +1,7 @@
 // Helpers shared by the model tests.
 #pragma once
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,19 @@ inline models::Scenario load_ok(const std::string& text,
   INFO(messages);
   REQUIRE(r.ok());
   return *r.scenario;
+}
+
+// Whether two lists of result columns (SimResult::cash, ::outcome, ...) have the same sizes and
+// the same bits, column by column.
+template <class Columns>
+bool same_columns(const Columns& a, const Columns& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (a[k].size() != b[k].size()) return false;
+    if (!a[k].empty() && std::memcmp(a[k].data(), b[k].data(), a[k].size() * sizeof(a[k][0])) != 0)
+      return false;
+  }
+  return true;
 }
 
 // `text` with its first `find` replaced by `replace`; the test stops if `find` is absent.

@@ -790,13 +790,8 @@ TEST_CASE("lanes and block tables give the scalar reference's bits: markets",
     vestsim::engine::set_simd_target(t);
     const SimResult r = simulate(cs, opt);
     INFO("target " << vestsim::engine::simd_target_name(t));
-    auto same = [](const auto& a, const auto& b) {
-      if (a.size() != b.size()) return false;
-      for (std::size_t k = 0; k < a.size(); ++k)
-        if (a[k].size() != b[k].size() ||
-            std::memcmp(a[k].data(), b[k].data(), a[k].size() * sizeof(a[k][0])) != 0)
-          return false;
-      return true;
+    const auto same = [](const auto& a, const auto& b) {
+      return vestsim::test::same_columns(a, b);
     };
     CHECK(same(r.cash, ref.cash));
     CHECK(same(r.equity, ref.equity));

@@ -157,16 +157,7 @@ TEST_CASE("a scenario's outputs are bitwise identical on 1, 2 and 7 threads and 
           "[determinism]") {
   const Scenario s = load_ok(std::string(default_scenario_text()));
   const SimResult ref = run(s, 30000, 1, 4096);
-  auto same = [](const auto& a, const auto& b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t k = 0; k < a.size(); ++k) {
-      if (a[k].size() != b[k].size()) return false;
-      if (!a[k].empty() &&
-          std::memcmp(a[k].data(), b[k].data(), a[k].size() * sizeof(a[k][0])) != 0)
-        return false;
-    }
-    return true;
-  };
+  const auto same = [](const auto& a, const auto& b) { return vestsim::test::same_columns(a, b); };
   const CompiledScenario c = compile(s, s.seed);
   const std::string ref_json = vestsim::tools::to_json(summarize_run(s, c, ref, 1, s.seed));
   auto strip_timing = [](const std::string& j) { return j.substr(0, j.find("\"timing\"")); };
