@@ -150,10 +150,8 @@ void PreEvent::fill_block(const CompiledPrivate& c, const PathDraws& draws,
   block_generation_ = draws.generation();
   const std::uint32_t paths = draws.block_paths();
   if (!(c.params.growth_volatility > 0) || !std::isnan(c.pinned_growth_z) || paths == 0) return;
-  auto shock_row = [&](int t) -> const double* {  // the growth shocks of month t, or null
-    if (c.growth_corr >= 0)
-      return t <= shocks.block_months() ? shocks.block_row(c.growth_corr, t) : nullptr;
-    return draws.lane_row(c.growth_key, static_cast<std::uint32_t>(t - 1), true);
+  auto shock_row = [&](int t) {
+    return shocks.block_shocks(c.growth_corr, c.growth_key, t, draws);
   };
   int covered = 0;
   while (covered + 1 < size_ && shock_row(covered + 1)) ++covered;
@@ -178,10 +176,7 @@ void fill_public_block(const CompiledPublic& p, CompanyState& st, const PathDraw
   const double volatility = p.params.volatility;
   if (!(volatility > 0) || !std::isnan(p.pinned_z) || p.months.empty() || paths == 0) return;
   const int last = p.months.back();
-  auto shock_row = [&](int m) -> const double* {  // the shocks of month m
-    if (p.corr >= 0) return m <= shocks.block_months() ? shocks.block_row(p.corr, m) : nullptr;
-    return draws.lane_row(p.key, static_cast<std::uint32_t>(m - 1), true);
-  };
+  auto shock_row = [&](int m) { return shocks.block_shocks(p.corr, p.key, m, draws); };
   for (int m = 1; m <= last; ++m)
     if (!shock_row(m)) return;
   constexpr std::size_t kB = PathDraws::kBlock;

@@ -43,6 +43,13 @@ class CorrelatedShocks {
   const double* block_row(int i, int m) const {
     return block_.data() + (static_cast<std::size_t>(m - 1) * n_ + i) * PathDraws::kBlock;
   }
+  // The month-m shocks of a driver for the sub-block's paths: row `corr` of the block when
+  // correlated (corr >= 0), else draw m - 1 of its own stream `own` on lanes; null where neither
+  // was made.
+  const double* block_shocks(int corr, StreamKey own, int m, const PathDraws& draws) const {
+    if (corr >= 0) return m <= block_months_ ? block_row(corr, m) : nullptr;
+    return draws.lane_row(own, static_cast<std::uint32_t>(m - 1), true);
+  }
   // z(m) of correlated driver i. Requires 0 <= i < drivers, 1 <= m <= months.
   double z(int i, int m, PathDraws& draws) {
     assert(i >= 0 && static_cast<std::size_t>(i) < n_ && m >= 1 && m <= m_->months);
