@@ -21,20 +21,30 @@ CategoryAmounts indicator(const std::vector<TaxCategory>& list) {
   return out;
 }
 
-double dot(const CategoryAmounts& a, const CategoryAmounts& b) {
-  double s = 0;
-  for (std::size_t k = 0; k < kTaxCategoryCount; ++k) s += a[k] * b[k];
-  return s;
-}
-
-// Appends `scale` to the pool; returns its first index.
-std::uint32_t append(std::vector<Bracket>& pool, const std::vector<Bracket>& scale) {
-  const auto first = static_cast<std::uint32_t>(pool.size());
-  pool.insert(pool.end(), scale.begin(), scale.end());
+// Appends `scale` to the pool and its below[] (CompiledTaxRegime); returns its first index.
+std::uint32_t append(CompiledTaxRegime& r, const std::vector<Bracket>& scale) {
+  const auto first = static_cast<std::uint32_t>(r.brackets.size());
+  r.brackets.insert(r.brackets.end(), scale.begin(), scale.end());
+  double below = 0;
+  for (std::size_t k = 0; k < scale.size(); ++k) {
+    r.below.push_back(below);
+    if (k + 1 < scale.size()) below += scale[k].rate * (scale[k + 1].from - scale[k].from);
+  }
   return first;
 }
 
-CompiledIncomeTax compile_income_tax(const IncomeTax& t, std::vector<Bracket>& pool) {
+// scale_tax() of the scale at brackets[first, first + count) from below[]: the same bits.
+double compiled_scale_tax(const CompiledTaxRegime& r, std::uint32_t first, std::uint32_t count,
+                          double base) {
+  const Bracket* b = r.brackets.data() + first;
+  std::uint32_t k = 0;
+  while (k < count && base > b[k].from) ++k;
+  if (k == 0) return 0;
+  --k;
+  return r.below[first + k] + b[k].rate * (base - b[k].from);
+}
+
+CompiledIncomeTax compile_income_tax(const IncomeTax& t, CompiledTaxRegime& pool) {
   CompiledIncomeTax c;
   c.weights = t.weights;
   if (!t.long_gains.empty()) c.weights[kGainLong] = 0;  // Lg is taxed on its own scale
@@ -49,6 +59,8 @@ CompiledIncomeTax compile_income_tax(const IncomeTax& t, std::vector<Bracket>& p
   c.first_long = append(pool, t.long_gains);
   c.long_count = static_cast<std::uint32_t>(t.long_gains.size());
   c.gains_flat = t.gains_flat.value_or(0.0);
+  c.weights_nz = SparseWeights(c.weights);
+  c.on_nz = SparseWeights(c.on);
   return c;
 }
 
@@ -60,6 +72,8 @@ CompiledLevy compile_levy(const Levy& l) {
   c.has_above = l.above.has_value();
   c.above = l.above.value_or(0.0);
   c.measure = indicator(l.measure.empty() ? l.on : l.measure);
+  c.on_nz = SparseWeights(c.on);
+  c.measure_nz = SparseWeights(c.measure);
   return c;
 }
 
@@ -69,7 +83,7 @@ double base_after_deduction(const CompiledIncomeTax& t, const CategoryAmounts& x
     case Deduction::Kind::kFixed:
       return std::max(0.0, base - t.fixed);
     case Deduction::Kind::kRate: {
-      const double on = dot(t.on, x);
+      const double on = t.on_nz.dot(x);
       if (on == 0) return std::max(0.0, base);  // no deduction when Σ_on x is 0
       return std::max(0.0, base - std::clamp(t.rate * on, t.min, t.max));
     }
@@ -81,22 +95,21 @@ double base_after_deduction(const CompiledIncomeTax& t, const CategoryAmounts& x
 
 double income_tax(const CompiledTaxRegime& r, const CompiledIncomeTax& t,
                   const CategoryAmounts& x) {
-  const std::span<const Bracket> pool(r.brackets);
-  const double b = base_after_deduction(t, x, dot(t.weights, x));
-  double tax = scale_tax(pool.subspan(t.first_bracket, t.bracket_count), b);
+  const double b = base_after_deduction(t, x, t.weights_nz.dot(x));
+  double tax = compiled_scale_tax(r, t.first_bracket, t.bracket_count, b);
   if (t.long_count > 0) {
     // The part of [b, b + Lg] in each long_gains bracket pays its rate.
-    const auto scale = pool.subspan(t.first_long, t.long_count);
-    tax += scale_tax(scale, b + x[kGainLong]) - scale_tax(scale, b);
+    tax += compiled_scale_tax(r, t.first_long, t.long_count, b + x[kGainLong]) -
+           compiled_scale_tax(r, t.first_long, t.long_count, b);
   }
   return tax + t.gains_flat * (x[kGainShort] + x[kGainLong]);
 }
 
 // A levy's base β (step 3): Σ_on x, capped by up_to, and only above `above` of the measure.
 double levy_base(const CompiledLevy& l, const CategoryAmounts& x) {
-  const double b = std::min(dot(l.on, x), l.up_to);
+  const double b = std::min(l.on_nz.dot(x), l.up_to);
   if (!l.has_above) return b;
-  return std::min(b, std::max(0.0, dot(l.measure, x) - l.above));
+  return std::min(b, std::max(0.0, l.measure_nz.dot(x) - l.above));
 }
 
 double levy(const CompiledLevy& l, const CategoryAmounts& x) {
@@ -128,7 +141,7 @@ CompiledTaxRegime compile_regime(const TaxRegime& regime) {
   }
   CompiledTaxRegime c;
   for (const IncomeTax& t : regime.income_taxes) {
-    c.income_taxes.push_back(compile_income_tax(t, c.brackets));
+    c.income_taxes.push_back(compile_income_tax(t, c));
   }
   for (const Levy& l : regime.levies) c.levies.push_back(compile_levy(l));
   c.long_term_months = regime.long_term_months;
@@ -208,7 +221,7 @@ void tax_bases_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& a
   for (std::size_t slot = 0; slot < bases.size(); ++slot) {
     if (slot < n) {
       const CompiledIncomeTax& t = regime.income_taxes[slot];
-      bases[slot] = base_after_deduction(t, x, dot(t.weights, x));
+      bases[slot] = base_after_deduction(t, x, t.weights_nz.dot(x));
     } else {
       bases[slot] = levy_base(regime.levies[slot - n], x);
     }

@@ -4,6 +4,7 @@
 // (docs/design.md#3-compile-once-then-run-the-paths).
 #pragma once
 
+#include <array>
 #include <cassert>
 #include <cstdint>
 #include <limits>
@@ -13,6 +14,29 @@
 #include "models/tax/regime.hpp"
 
 namespace vestsim::models {
+
+// The categories of nonzero weight of a CategoryAmounts of weights, in category order:
+// dot() adds w_c x_c over them only. With weights and amounts >= 0 (a regime's weights and the
+// post-loss amounts of step 2 always are), a zero-weight term adds +0 to a sum that is never
+// -0, so the result has the bits of the full sum over every category.
+struct SparseWeights {
+  std::uint8_t count = 0;
+  std::array<std::uint8_t, kTaxCategoryCount> category{};
+  CategoryAmounts weight{};
+
+  explicit SparseWeights(const CategoryAmounts& w = {}) {
+    for (std::size_t k = 0; k < kTaxCategoryCount; ++k)
+      if (w[k] != 0) {
+        category[count] = static_cast<std::uint8_t>(k);
+        weight[count++] = w[k];
+      }
+  }
+  double dot(const CategoryAmounts& x) const {
+    double s = 0;
+    for (std::uint8_t k = 0; k < count; ++k) s += weight[k] * x[category[k]];
+    return s;
+  }
+};
 
 // One income tax, with its brackets as ranges of CompiledTaxRegime::brackets.
 struct CompiledIncomeTax {
@@ -25,6 +49,7 @@ struct CompiledIncomeTax {
   std::uint32_t first_bracket = 0, bracket_count = 0;
   std::uint32_t first_long = 0, long_count = 0;  // long_count 0: no long_gains
   double gains_flat = 0;                         // 0 when absent
+  SparseWeights weights_nz, on_nz;               // weights and on, for evaluating
 };
 
 struct CompiledLevy {
@@ -33,13 +58,18 @@ struct CompiledLevy {
   double up_to = std::numeric_limits<double>::infinity();
   bool has_above = false;
   double above = 0;
-  CategoryAmounts measure{};  // `measure`, or `on` when absent
+  CategoryAmounts measure{};        // `measure`, or `on` when absent
+  SparseWeights on_nz, measure_nz;  // on and measure, for evaluating
 };
 
 struct CompiledTaxRegime {
   std::vector<CompiledIncomeTax> income_taxes;  // in file order
   std::vector<CompiledLevy> levies;             // in file order
   std::vector<Bracket> brackets;                // every scale, back to back
+  // below[i]: the tax of the full brackets of i's scale before bracket i, added in scale_tax()'s
+  // order, so that scale_tax(base) = below[k] + rate_k (base - from_k) with the same bits
+  // (k the last bracket with from_k < base).
+  std::vector<double> below;
   int long_term_months = 12;
   bool has_qualified = false;
   double qualified_cap = 0;
