@@ -45,4 +45,13 @@ void run_blocks(const BlockPlan& plan, int threads,
   });
 }
 
+void run_blocks_on_worker(const BlockPlan& plan, int threads,
+                          FunctionRef<void(std::uint64_t, std::uint64_t, std::uint64_t, int)> fn,
+                          std::atomic<std::uint64_t>* done) {
+  for_each_index_on_worker(plan.blocks(), threads, [&](std::size_t b, int worker) {
+    fn(b, plan.begin(b), plan.end(b), worker);
+    if (done) done->fetch_add(plan.end(b) - plan.begin(b), std::memory_order_relaxed);
+  });
+}
+
 }  // namespace vestsim::engine

@@ -69,4 +69,10 @@ void run_blocks(const BlockPlan& plan, int threads,
                 FunctionRef<void(std::uint64_t, std::uint64_t, std::uint64_t)> fn,
                 std::atomic<std::uint64_t>* done = nullptr);
 
+// As run_blocks, with fn(b, begin, end, worker): worker in [0, resolve_threads(threads)) names
+// the thread running the block, for per-thread scratch kept across blocks.
+void run_blocks_on_worker(const BlockPlan& plan, int threads,
+                          FunctionRef<void(std::uint64_t, std::uint64_t, std::uint64_t, int)> fn,
+                          std::atomic<std::uint64_t>* done = nullptr);
+
 }  // namespace vestsim::engine

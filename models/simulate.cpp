@@ -4,6 +4,7 @@
 #include <cassert>
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <type_traits>
 #include <utility>
@@ -30,6 +31,9 @@ struct Outputs {
   double* inputs = nullptr;  // input_slots(); null unless recording
   double* tax = nullptr;     // [offer] PV of the tax charged; null unless cs.has_tax
   std::vector<TaxLedger::Year>* tax_years = nullptr;  // [offer]; tests only (allocates)
+  // >= 0: the taxes are not finished now but kept in this column of each ledger's block, for
+  // PathKernel::finish_taxes() (`tax` is then not written).
+  int tax_column = -1;
 };
 
 // Evaluates paths of one compiled scenario: every company's path, then every
@@ -111,13 +115,28 @@ class PathKernel {
         TaxLedger& ledger = ledgers_[o];
         ledger.start(offer.tax, fx_paths_.data());
         price(o, tau_m, buckets, out, ledger);
-        const double tax = ledger.finish(out.tax_years ? out.tax_years + o : nullptr);
-        if (out.tax) out.tax[o] = tax;
+        if (out.tax_column >= 0) {
+          ledger.defer(static_cast<std::uint32_t>(out.tax_column));
+        } else {
+          const double tax = ledger.finish(out.tax_years ? out.tax_years + o : nullptr);
+          if (out.tax) out.tax[o] = tax;
+        }
       } else {
         NoTaxSink none;
         price(o, tau_m, buckets, out, none);
-        if (out.tax) out.tax[o] = 0;
+        if (out.tax && out.tax_column < 0) out.tax[o] = 0;
       }
+    }
+  }
+
+  // The taxes of the n paths run with tax_column 0 .. n - 1 since the last call, into
+  // tax[o][p] for offer o and column p (TaxLedger::finish_block).
+  void finish_taxes(std::uint32_t n, double* const* tax) {
+    for (std::size_t o = 0; o < cs_.offers.size(); ++o) {
+      if (cs_.offers[o].has_regime)
+        ledgers_[o].finish_block(n, tax[o]);
+      else
+        std::fill(tax[o], tax[o] + n, 0.0);
     }
   }
 
@@ -179,66 +198,106 @@ DrawPlan plan_draws(const CompiledScenario& cs) {
   return DrawPlan(log, kPlanPaths, kPlanShare);
 }
 
-// Paths [begin, end) into r, path i at index i - base. Allocates the kernel
-// and one path's scratch per call (a block), nothing per path.
+// Runs ranges of paths of one compiled scenario into result columns. Allocates the kernel and
+// one path's scratch once; run() allocates nothing, so one runner per worker serves every block
+// the worker takes.
 template <bool kTimeline>
-void run_range(const CompiledScenario& cs, const SimOptions& opt, const DrawPlan* plan,
-               std::uint64_t begin, std::uint64_t end, std::uint64_t base, SimResult& r) {
-  const std::size_t n_offers = cs.offers.size(), n_companies = cs.companies.size();
-  const int years = cs.timeline_years;
-  PathKernel<kTimeline> kernel(cs, plan ? PathDraws(plan) : PathDraws());
-  kernel.draws().set_end(end);
-  std::vector<double> cash(n_offers), equity(n_offers), salary(n_offers);
-  std::vector<Outcome> outcome(n_companies);
-  std::vector<double> buckets(kTimeline ? n_offers * (years + 1) : 0);
-  const int slots = input_slots(static_cast<int>(n_companies), static_cast<int>(n_offers));
-  std::vector<double> inputs(opt.record_inputs ? slots : 0);
-  std::vector<double> tax(cs.has_tax ? n_offers : 0);
-  const Outputs out{cash.data(),
-                    equity.data(),
-                    salary.data(),
-                    outcome.data(),
-                    buckets.data(),
-                    opt.record_inputs ? inputs.data() : nullptr,
-                    cs.has_tax ? tax.data() : nullptr};
-  for (std::uint64_t path = begin; path < end; ++path) {
-    kernel.run(path, out);
-    const std::uint64_t i = path - base;
-    for (std::size_t o = 0; o < n_offers; ++o) {
-      r.cash[o][i] = cash[o];
-      r.equity[o][i] = equity[o];
-      r.total[o][i] = cash[o] + equity[o];
-      if (cs.has_tax) r.tax[o][i] = tax[o];
-      if (opt.salary_column) r.salary_bonus[o][i] = salary[o];
-      if constexpr (kTimeline) {
-        // Bucket 0 holds month 0 (signing bonus); bucket y holds months 12(y-1)+1 .. 12y.
-        const double* b = buckets.data() + o * (years + 1);
-        double cum = b[0];
-        for (int y = 1; y <= years; ++y) {
-          cum += b[y];
-          r.timeline[o * years + y - 1][i] = static_cast<float>(cum);
+class RangeRunner {
+ public:
+  RangeRunner(const CompiledScenario& cs, const SimOptions& opt, const DrawPlan* plan)
+      : cs_(cs),
+        opt_(opt),
+        kernel_(cs, plan ? PathDraws(plan) : PathDraws()),
+        cash_(cs.offers.size()),
+        equity_(cs.offers.size()),
+        salary_(cs.offers.size()),
+        outcome_(cs.companies.size()),
+        buckets_(kTimeline ? cs.offers.size() * (cs.timeline_years + 1) : 0),
+        slots_(
+            input_slots(static_cast<int>(cs.companies.size()), static_cast<int>(cs.offers.size()))),
+        inputs_(opt.record_inputs ? slots_ : 0),
+        tax_(cs.has_tax ? cs.offers.size() : 0),
+        tax_at_(cs.has_tax ? cs.offers.size() : 0),
+        defer_tax_(cs.has_tax && plan) {}
+
+  // Paths [begin, end) into r, path i at index i - base.
+  void run(std::uint64_t begin, std::uint64_t end, std::uint64_t base, SimResult& r) {
+    const CompiledScenario& cs = cs_;
+    const std::size_t n_offers = cs.offers.size(), n_companies = cs.companies.size();
+    const int years = cs.timeline_years;
+    kernel_.draws().set_end(end);
+    Outputs out{cash_.data(),
+                equity_.data(),
+                salary_.data(),
+                outcome_.data(),
+                buckets_.data(),
+                opt_.record_inputs ? inputs_.data() : nullptr,
+                cs.has_tax ? tax_.data() : nullptr};
+    // On lanes, the taxes are finished kTaxLanes paths at a time (TaxLedger::finish_block); the
+    // scalar reference finishes each path's.
+    std::uint64_t tax_first = begin;
+    for (std::uint64_t path = begin; path < end; ++path) {
+      if (defer_tax_) out.tax_column = static_cast<int>(path - tax_first);
+      kernel_.run(path, out);
+      const std::uint64_t i = path - base;
+      for (std::size_t o = 0; o < n_offers; ++o) {
+        r.cash[o][i] = cash_[o];
+        r.equity[o][i] = equity_[o];
+        r.total[o][i] = cash_[o] + equity_[o];
+        if (cs.has_tax && !defer_tax_) r.tax[o][i] = tax_[o];
+        if (opt_.salary_column) r.salary_bonus[o][i] = salary_[o];
+        if constexpr (kTimeline) {
+          // Bucket 0 holds month 0 (signing bonus); bucket y holds months 12(y-1)+1 .. 12y.
+          const double* b = buckets_.data() + o * (years + 1);
+          double cum = b[0];
+          for (int y = 1; y <= years; ++y) {
+            cum += b[y];
+            r.timeline[o * years + y - 1][i] = static_cast<float>(cum);
+          }
         }
       }
+      for (std::size_t c = 0; c < n_companies; ++c)
+        if (!r.outcome[c].empty()) r.outcome[c][i] = static_cast<std::uint8_t>(outcome_[c]);
+      for (std::size_t k = 0; k < cs.compare.size(); ++k)
+        r.diff[k][i] = r.total[cs.compare[k].a][i] - r.total[cs.compare[k].b][i];
+      if (opt_.record_inputs)
+        for (int k = 0; k < slots_; ++k) r.inputs[k][i] = inputs_[k];
+      if (defer_tax_ && (path + 1 - tax_first == kTaxLanes || path + 1 == end)) {
+        for (std::size_t o = 0; o < n_offers; ++o)
+          tax_at_[o] = r.tax[o].data() + (tax_first - base);
+        kernel_.finish_taxes(static_cast<std::uint32_t>(path + 1 - tax_first), tax_at_.data());
+        tax_first = path + 1;
+      }
     }
-    for (std::size_t c = 0; c < n_companies; ++c)
-      if (!r.outcome[c].empty()) r.outcome[c][i] = static_cast<std::uint8_t>(outcome[c]);
-    for (std::size_t k = 0; k < cs.compare.size(); ++k)
-      r.diff[k][i] = r.total[cs.compare[k].a][i] - r.total[cs.compare[k].b][i];
-    if (opt.record_inputs)
-      for (int k = 0; k < slots; ++k) r.inputs[k][i] = inputs[k];
   }
-}
 
-// Paths [first, last) into r, path i at index i - base, in blocks of opt.block.
+ private:
+  const CompiledScenario& cs_;
+  const SimOptions& opt_;
+  PathKernel<kTimeline> kernel_;
+  std::vector<double> cash_, equity_, salary_;
+  std::vector<Outcome> outcome_;
+  std::vector<double> buckets_;
+  int slots_;
+  std::vector<double> inputs_, tax_;
+  std::vector<double*> tax_at_;
+  bool defer_tax_;
+};
+
+// Paths [first, last) into r, path i at index i - base, in blocks of opt.block: one runner per
+// worker, made at its first block.
 template <bool kTimeline>
 void run_all(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t first,
              std::uint64_t last, std::uint64_t base, SimResult& r) {
   const bool lanes = engine::simd_target() != engine::SimdTarget::kScalar;
   const DrawPlan plan = lanes ? plan_draws(cs) : DrawPlan();
-  engine::run_blocks(
+  std::vector<std::optional<RangeRunner<kTimeline>>> runners(engine::resolve_threads(opt.threads));
+  engine::run_blocks_on_worker(
       engine::BlockPlan{last - first, opt.block}, opt.threads,
-      [&](std::uint64_t, std::uint64_t begin, std::uint64_t end) {
-        run_range<kTimeline>(cs, opt, lanes ? &plan : nullptr, first + begin, first + end, base, r);
+      [&](std::uint64_t, std::uint64_t begin, std::uint64_t end, int worker) {
+        std::optional<RangeRunner<kTimeline>>& runner = runners[static_cast<std::size_t>(worker)];
+        if (!runner) runner.emplace(cs, opt, lanes ? &plan : nullptr);
+        runner->run(first + begin, first + end, base, r);
       },
       opt.progress);
 }
@@ -318,7 +377,7 @@ RangeSimulator::RangeSimulator(const CompiledScenario& cs, const SimOptions& opt
 
 void RangeSimulator::run(std::uint64_t begin, std::uint64_t end, SimResult& into) const {
   assert(begin <= end && end - begin <= into.paths);
-  run_range<false>(cs_, options_, lanes_ ? &plan_ : nullptr, begin, end, begin, into);
+  RangeRunner<false>(cs_, options_, lanes_ ? &plan_ : nullptr).run(begin, end, begin, into);
 }
 
 SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {

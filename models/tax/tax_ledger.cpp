@@ -35,7 +35,11 @@ void fill_baseline_tax(CompiledOfferTax& t) {
 
 TaxLedger::TaxLedger(int max_years)
     : table_(static_cast<std::size_t>(max_years) + 1),
-      last_(static_cast<std::size_t>(max_years) + 1) {
+      last_(static_cast<std::size_t>(max_years) + 1),
+      block_(static_cast<std::size_t>(max_years) * kTaxCategoryCount * kTaxLanes, 0.0),
+      block_rate_(static_cast<std::size_t>(max_years) * kTaxLanes, 1.0),
+      block_last_year_(kTaxLanes, 0),
+      block_salary_month_(kTaxLanes, 0) {
   assert(max_years >= 1);
 }
 
@@ -135,6 +139,76 @@ double TaxLedger::finish(std::vector<Year>* years) {
   }
   for (int y = 1; y <= last_year_; ++y) table_[y] = CategoryAmounts{};
   return t.moving_fx ? pv : pv * t.to_report;
+}
+
+void TaxLedger::defer(std::uint32_t column) {
+  assert(column < kTaxLanes);
+  for (int y = 1; y <= last_year_; ++y) {
+    double* at = block_.data() + static_cast<std::size_t>(y - 1) * kTaxCategoryCount * kTaxLanes;
+    for (std::size_t c = 0; c < kTaxCategoryCount; ++c) at[c * kTaxLanes + column] = table_[y][c];
+    table_[y] = CategoryAmounts{};
+    if (t_->moving_fx)
+      block_rate_[static_cast<std::size_t>(y - 1) * kTaxLanes + column] =
+          rate(t_->regime_fx, t_->regime_rate, 12 * y);
+  }
+  block_last_year_[column] = last_year_;
+  block_salary_month_[column] = last_salary_month_;
+}
+
+// finish() on lanes: the same steps, each year for the columns with something that year (the
+// others keep their carry and add nothing), gathered side by side.
+void TaxLedger::finish_block(std::uint32_t n, double* tax) {
+  assert(n <= kTaxLanes);
+  if (n == 0) return;
+  const CompiledOfferTax& t = *t_;
+  const CompiledTaxRegime& regime = t.regime;
+  alignas(64) double x[kTaxCategoryCount][kTaxLanes];
+  alignas(64) double carry[kTaxLanes], pv[kTaxLanes];
+  alignas(64) double carry_in[kTaxLanes], year_tax[kTaxLanes], carry_out[kTaxLanes];
+  alignas(64) int paid[kTaxLanes];
+  alignas(64) std::uint32_t column[kTaxLanes];
+  std::array<const double*, kTaxCategoryCount> rows{};
+  for (std::size_t c = 0; c < kTaxCategoryCount; ++c) rows[c] = x[c];
+  int years = 0;
+  for (std::uint32_t p = 0; p < n; ++p) {
+    carry[p] = 0;
+    pv[p] = 0;
+    years = std::max(years, block_last_year_[p]);
+  }
+  for (int y = 1; y <= years; ++y) {
+    const double* at =
+        block_.data() + static_cast<std::size_t>(y - 1) * kTaxCategoryCount * kTaxLanes;
+    std::uint32_t m = 0;  // the columns with something in year y, gathered into 0 .. m - 1
+    for (std::uint32_t p = 0; p < n; ++p) {
+      if (y > block_last_year_[p]) continue;
+      bool nonzero = false;
+      for (std::size_t c = 0; c < kTaxCategoryCount; ++c) {
+        x[c][m] = at[c * kTaxLanes + p];
+        nonzero = nonzero || x[c][m] != 0;
+      }
+      if (!nonzero) continue;
+      if (x[kQualified][m] != 0) {
+        const QualifiedSplit q = split_qualified(x[kQualified][m], 0, regime.qualified_cap);
+        x[kQualified][m] = q.qualified;
+        x[kQualifiedExcess][m] += q.excess;
+      }
+      paid[m] = std::clamp(block_salary_month_[p] - 12 * (y - 1), 0, 12);
+      x[kWages][m] += t.baseline_monthly * (12 - paid[m]);
+      carry_in[m] = carry[p];
+      column[m++] = p;
+    }
+    if (m == 0) continue;
+    tax_of_year_lanes(regime, rows, carry_in, m, year_tax, carry_out);
+    const double* rate = block_rate_.data() + static_cast<std::size_t>(y - 1) * kTaxLanes;
+    for (std::uint32_t j = 0; j < m; ++j) {
+      const std::uint32_t p = column[j];
+      const double charged = year_tax[j] - t.baseline_tax[paid[j]];
+      carry[p] = carry_out[j];
+      pv[p] += charged * t.year_df[y] * (t.moving_fx ? rate[p] : 1.0);
+    }
+  }
+  for (std::uint32_t p = 0; p < n; ++p) tax[p] = t.moving_fx ? pv[p] : pv[p] * t.to_report;
+  std::fill(block_last_year_.begin(), block_last_year_.begin() + n, 0);
 }
 
 }  // namespace vestsim::models

@@ -150,6 +150,15 @@ class TaxLedger {
   // receives one Year per tax year 1..last (allocates: not in the hot loop).
   double finish(std::vector<Year>* years = nullptr);
 
+  // finish() for a block of up to kTaxLanes paths at once, on lanes of paths
+  // (docs/design.md#15-lanes-of-paths): defer(p) keeps this path's years in column p and resets
+  // the table for the next start(); finish_block(n, tax) then sets tax[p] to what finish() would
+  // have returned for the path deferred in column p, p < n, with the same bits. Every column
+  // p < n must have been deferred since the last finish_block(), all for the same
+  // CompiledOfferTax. Allocates nothing.
+  void defer(std::uint32_t column);
+  void finish_block(std::uint32_t n, double* tax);
+
  private:
   static constexpr std::size_t kEquityIncomeSlot =
       static_cast<std::size_t>(TaxCategory::kEquityIncome);
@@ -190,6 +199,11 @@ class TaxLedger {
     YearTax tax;
   };
   std::vector<LastYear> last_;
+  // The deferred paths: amounts [(year - 1) * categories + category][column], the regime rate of
+  // each year's payment [(year - 1)][column] (moving fx only), each path's last year and salary
+  // month.
+  std::vector<double> block_, block_rate_;
+  std::vector<int> block_last_year_, block_salary_month_;
   int last_year_ = 0;
   int last_salary_month_ = 0;
 };

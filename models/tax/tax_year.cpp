@@ -5,6 +5,8 @@
 #include <cassert>
 #include <stdexcept>
 
+#include "engine/lanes.hpp"
+
 namespace vestsim::models {
 
 namespace {
@@ -209,6 +211,143 @@ YearTax charged_tax_of_year(const CompiledTaxRegime& regime, const CategoryAmoun
   }
   with.tax -= baseline_tax;
   return with;
+}
+
+namespace {
+
+// Lanes of paths: dst[p] = sum over the nonzero weights of w x[c][p], in category order.
+[[gnu::always_inline]] inline void dot_lanes(const SparseWeights& w, const double (*x)[kTaxLanes],
+                                             std::size_t n, double* __restrict dst) {
+  for (std::size_t p = 0; p < n; ++p) dst[p] = 0;
+  for (std::uint8_t k = 0; k < w.count; ++k) {
+    const double wk = w.weight[k];
+    const double* xc = x[w.category[k]];
+    for (std::size_t p = 0; p < n; ++p) dst[p] += wk * xc[p];
+  }
+}
+
+// compiled_scale_tax() on lanes: brackets are strictly increasing, so the last bracket whose
+// `from` the base exceeds is the last one selected.
+[[gnu::always_inline]] inline void scale_tax_lanes(const CompiledTaxRegime& r, std::uint32_t first,
+                                                   std::uint32_t count,
+                                                   const double* __restrict base, std::size_t n,
+                                                   double* __restrict dst) {
+  for (std::size_t p = 0; p < n; ++p) dst[p] = 0;
+  for (std::uint32_t k = 0; k < count; ++k) {
+    const double from = r.brackets[first + k].from, rate = r.brackets[first + k].rate;
+    const double below = r.below[first + k];
+    for (std::size_t p = 0; p < n; ++p)
+      dst[p] = base[p] > from ? below + rate * (base[p] - from) : dst[p];
+  }
+}
+
+// The body of tax_of_year_lanes(), compiled once per instruction set below: plain loops over
+// the paths that the compiler vectorizes. Every operation is an IEEE one with no FMA
+// (-ffp-contract=off), so each instruction set gives the same bits.
+[[gnu::always_inline]] inline void tax_of_year_lanes_body(
+    const CompiledTaxRegime& regime, const std::array<const double*, kTaxCategoryCount>& amount,
+    const double* carry_in, std::size_t n, double* tax, double* carry_out) {
+  alignas(64) double x[kTaxCategoryCount][kTaxLanes];  // after step 1
+  alignas(64) double base[kTaxLanes], on[kTaxLanes], part[kTaxLanes], low[kTaxLanes],
+      high[kTaxLanes];
+  for (std::size_t c = 0; c < kGainShort; ++c) std::copy(amount[c], amount[c] + n, x[c]);
+  for (std::size_t p = 0; p < n; ++p) {  // net_gains()
+    double s = amount[kGainShort][p] + carry_in[p];
+    double lg = amount[kGainLong][p];
+    const bool short_loss = s < 0;
+    lg = short_loss ? lg + s : lg;
+    s = short_loss ? 0.0 : s;
+    const bool long_loss = lg < 0;
+    s = long_loss ? s + lg : s;
+    lg = long_loss ? 0.0 : lg;
+    const bool carried = s < 0;
+    x[kGainShort][p] = carried ? 0.0 : s;
+    x[kGainLong][p] = carried ? 0.0 : lg;
+    carry_out[p] = carried ? s : 0.0;
+  }
+  double* total = tax;
+  for (std::size_t p = 0; p < n; ++p) total[p] = 0;
+  const std::size_t n_income = regime.income_taxes.size();
+  for (std::size_t slot = 0; slot < regime.breakdown_size(); ++slot) {
+    if (slot < n_income) {  // income_tax()
+      const CompiledIncomeTax& t = regime.income_taxes[slot];
+      dot_lanes(t.weights_nz, x, n, base);
+      switch (t.deduction) {  // base_after_deduction()
+        case Deduction::Kind::kFixed:
+          for (std::size_t p = 0; p < n; ++p) base[p] = std::max(0.0, base[p] - t.fixed);
+          break;
+        case Deduction::Kind::kRate:
+          dot_lanes(t.on_nz, x, n, on);
+          for (std::size_t p = 0; p < n; ++p)
+            base[p] = on[p] == 0
+                          ? std::max(0.0, base[p])
+                          : std::max(0.0, base[p] - std::clamp(t.rate * on[p], t.min, t.max));
+          break;
+        case Deduction::Kind::kNone:
+          for (std::size_t p = 0; p < n; ++p) base[p] = std::max(0.0, base[p]);
+          break;
+      }
+      scale_tax_lanes(regime, t.first_bracket, t.bracket_count, base, n, part);
+      if (t.long_count > 0) {
+        for (std::size_t p = 0; p < n; ++p) on[p] = base[p] + x[kGainLong][p];
+        scale_tax_lanes(regime, t.first_long, t.long_count, on, n, high);
+        scale_tax_lanes(regime, t.first_long, t.long_count, base, n, low);
+        for (std::size_t p = 0; p < n; ++p) part[p] += high[p] - low[p];
+      }
+      for (std::size_t p = 0; p < n; ++p)
+        part[p] = part[p] + t.gains_flat * (x[kGainShort][p] + x[kGainLong][p]);
+    } else {  // levy()
+      const CompiledLevy& l = regime.levies[slot - n_income];
+      dot_lanes(l.on_nz, x, n, part);
+      for (std::size_t p = 0; p < n; ++p) part[p] = std::min(part[p], l.up_to);
+      if (l.has_above) {
+        dot_lanes(l.measure_nz, x, n, on);
+        for (std::size_t p = 0; p < n; ++p)
+          part[p] = std::min(part[p], std::max(0.0, on[p] - l.above));
+      }
+      for (std::size_t p = 0; p < n; ++p) part[p] = l.rate * part[p];
+    }
+    for (std::size_t p = 0; p < n; ++p) total[p] += part[p];
+  }
+  for (std::size_t p = 0; p < n; ++p) tax[p] = std::max(0.0, total[p]);
+}
+
+void tax_lanes_baseline(const CompiledTaxRegime& regime,
+                        const std::array<const double*, kTaxCategoryCount>& amount,
+                        const double* carry_in, std::size_t n, double* tax, double* carry_out) {
+  tax_of_year_lanes_body(regime, amount, carry_in, n, tax, carry_out);
+}
+
+[[gnu::target("avx2")]] void tax_lanes_avx2(
+    const CompiledTaxRegime& regime, const std::array<const double*, kTaxCategoryCount>& amount,
+    const double* carry_in, std::size_t n, double* tax, double* carry_out) {
+  tax_of_year_lanes_body(regime, amount, carry_in, n, tax, carry_out);
+}
+
+[[gnu::target("avx512f")]] void tax_lanes_avx512(
+    const CompiledTaxRegime& regime, const std::array<const double*, kTaxCategoryCount>& amount,
+    const double* carry_in, std::size_t n, double* tax, double* carry_out) {
+  tax_of_year_lanes_body(regime, amount, carry_in, n, tax, carry_out);
+}
+
+}  // namespace
+
+// The copy of the active SIMD target (engine::simd_target(), which VESTSIM_SIMD forces): AVX-512
+// and AVX2 have their own, SSE4 and the scalar reference take the baseline's two-double vectors.
+void tax_of_year_lanes(const CompiledTaxRegime& regime,
+                       const std::array<const double*, kTaxCategoryCount>& amount,
+                       const double* carry_in, std::size_t n, double* tax, double* carry_out) {
+  assert(n <= kTaxLanes);
+  switch (engine::simd_target()) {
+    case engine::SimdTarget::kAvx512:
+      return tax_lanes_avx512(regime, amount, carry_in, n, tax, carry_out);
+    case engine::SimdTarget::kAvx2:
+      return tax_lanes_avx2(regime, amount, carry_in, n, tax, carry_out);
+    case engine::SimdTarget::kSse4:
+    case engine::SimdTarget::kScalar:
+      break;
+  }
+  tax_lanes_baseline(regime, amount, carry_in, n, tax, carry_out);
 }
 
 void tax_bases_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& amount,

@@ -129,6 +129,16 @@ struct YearTax {
 YearTax tax_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& amount, double carry_in,
                     std::span<double> breakdown = {});
 
+// tax_of_year() of n paths at once (docs/design.md#15-lanes-of-paths): path p's amounts are
+// amount[c][p], its carry carry_in[p]; tax[p] and carry_out[p] get the bits tax_of_year() gives
+// that path alone. Every step is the scalar expression on arrays of paths, branches made
+// selects, so the compiler may run it on any vector width. Requires n <= kTaxLanes and, per
+// path, what tax_of_year() requires. Throws nothing; allocates nothing.
+inline constexpr std::size_t kTaxLanes = 128;
+void tax_of_year_lanes(const CompiledTaxRegime& regime,
+                       const std::array<const double*, kTaxCategoryCount>& amount,
+                       const double* carry_in, std::size_t n, double* tax, double* carry_out);
+
 // The base of each breakdown slot of tax_of_year(), for reports that show a year's tax line
 // by line (`vestsim taxes`, docs/cli.md#taxes): income tax i gets b, its base after weights
 // and deduction (docs/tax.md#t4-the-tax-of-one-year, step 2; a long gain stacked on b by

@@ -89,3 +89,19 @@ TEST_CASE("every path is run exactly once", "[runner]") {
   });
   CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
 }
+
+TEST_CASE("run_blocks_on_worker runs every path once and names a worker in range", "[runner]") {
+  std::vector<int> hits(10007, 0);
+  std::vector<int> worker_of(31, -1);  // per block
+  std::atomic<std::uint64_t> done{0};
+  run_blocks_on_worker(
+      BlockPlan{10007, 333}, 3,
+      [&](std::uint64_t block, std::uint64_t b, std::uint64_t e, int worker) {
+        for (std::uint64_t i = b; i < e; ++i) ++hits[i];
+        worker_of[block] = worker;
+      },
+      &done);
+  CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
+  CHECK(std::all_of(worker_of.begin(), worker_of.end(), [](int w) { return w >= 0 && w < 3; }));
+  CHECK(done.load() == 10007);
+}

@@ -3,6 +3,7 @@
 // property over random incomes.
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <optional>
 #include <random>
@@ -14,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "engine/lanes.hpp"
 #include "models/io/load.hpp"
 #include "models/tax/tax_year.hpp"
 
@@ -343,4 +345,52 @@ TEST_CASE("tax never falls when wage income rises (both shipped regimes)", "[tax
       CHECK(tax(*r, x) >= before - 1e-9);
     }
   }
+}
+
+// docs/design.md#15-lanes-of-paths: tax_of_year_lanes gives each path the bits tax_of_year gives it
+// alone, on every target this CPU has, for both shipped regimes: incomes across every bracket and
+// cap, zeros, short and long losses with and without a carried loss, and blocks of 1, 37 and 128
+// paths.
+TEST_CASE("tax_of_year_lanes gives tax_of_year's bits on every target", "[tax][simd]") {
+  using vestsim::engine::SimdTarget;
+  std::mt19937_64 rng(20261130);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  // A draw that is exactly 0 a fifth of the time, else uniform on [lo, hi).
+  const auto amount = [&](double lo, double hi) {
+    return unit(rng) < 0.2 ? 0.0 : lo + (hi - lo) * unit(rng);
+  };
+  const SimdTarget best = vestsim::engine::simd_target();
+  for (const CompiledTaxRegime* regime : {&fr(), &us()}) {
+    for (const std::size_t n : {std::size_t{1}, std::size_t{37}, kTaxLanes}) {
+      std::array<std::vector<double>, kTaxCategoryCount> x;
+      std::vector<double> carry(n);
+      for (std::size_t p = 0; p < n; ++p) {
+        const Income in{amount(0, 900000), amount(0, 700000),       amount(0, 800000),
+                        amount(0, 300000), amount(-400000, 500000), amount(-400000, 500000)};
+        const CategoryAmounts a = in.amounts();
+        for (std::size_t c = 0; c < kTaxCategoryCount; ++c) x[c].push_back(a[c]);
+        carry[p] = amount(-300000, 0);
+      }
+      std::array<const double*, kTaxCategoryCount> rows{};
+      for (std::size_t c = 0; c < kTaxCategoryCount; ++c) rows[c] = x[c].data();
+      for (const SimdTarget t : vestsim::engine::supported_simd_targets()) {
+        vestsim::engine::set_simd_target(t);
+        std::vector<double> tax(n, -1), carry_out(n, 1);
+        tax_of_year_lanes(*regime, rows, carry.data(), n, tax.data(), carry_out.data());
+        int differ = 0, charged = 0;
+        for (std::size_t p = 0; p < n; ++p) {
+          CategoryAmounts a{};
+          for (std::size_t c = 0; c < kTaxCategoryCount; ++c) a[c] = x[c][p];
+          const YearTax ref = tax_of_year(*regime, a, carry[p]);
+          differ += std::memcmp(&ref.tax, &tax[p], sizeof(double)) != 0 ||
+                    std::memcmp(&ref.carry_out, &carry_out[p], sizeof(double)) != 0;
+          charged += ref.tax > 0;
+        }
+        INFO("target " << vestsim::engine::simd_target_name(t) << ", " << n << " paths");
+        CHECK(differ == 0);
+        CHECK(charged > 0);
+      }
+    }
+  }
+  vestsim::engine::set_simd_target(best);
 }
