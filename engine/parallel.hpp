@@ -70,7 +70,9 @@ void run_blocks(const BlockPlan& plan, int threads,
                 std::atomic<std::uint64_t>* done = nullptr);
 
 // As run_blocks, with fn(b, begin, end, worker): worker in [0, resolve_threads(threads)) names
-// the thread running the block, for per-thread scratch kept across blocks.
+// the thread running the block, for per-thread scratch kept across blocks: no two blocks run on
+// one worker at once, provided fn starts no parallel work of its own (a waiting thread could
+// then take another block).
 void run_blocks_on_worker(const BlockPlan& plan, int threads,
                           FunctionRef<void(std::uint64_t, std::uint64_t, std::uint64_t, int)> fn,
                           std::atomic<std::uint64_t>* done = nullptr);

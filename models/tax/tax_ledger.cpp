@@ -35,11 +35,7 @@ void fill_baseline_tax(CompiledOfferTax& t) {
 
 TaxLedger::TaxLedger(int max_years)
     : table_(static_cast<std::size_t>(max_years) + 1),
-      last_(static_cast<std::size_t>(max_years) + 1),
-      block_(static_cast<std::size_t>(max_years) * kTaxCategoryCount * kTaxLanes, 0.0),
-      block_rate_(static_cast<std::size_t>(max_years) * kTaxLanes, 1.0),
-      block_last_year_(kTaxLanes, 0),
-      block_salary_month_(kTaxLanes, 0) {
+      last_(static_cast<std::size_t>(max_years) + 1) {
   assert(max_years >= 1);
 }
 
@@ -143,6 +139,13 @@ double TaxLedger::finish(std::vector<Year>* years) {
 
 void TaxLedger::defer(std::uint32_t column) {
   assert(column < kTaxLanes);
+  if (block_last_year_.empty()) {  // the first deferred path: the block, once
+    const std::size_t years = table_.size() - 1;
+    block_.assign(years * kTaxCategoryCount * kTaxLanes, 0.0);
+    block_rate_.assign(years * kTaxLanes, 1.0);
+    block_last_year_.assign(kTaxLanes, 0);
+    block_salary_month_.assign(kTaxLanes, 0);
+  }
   for (int y = 1; y <= last_year_; ++y) {
     double* at = block_.data() + static_cast<std::size_t>(y - 1) * kTaxCategoryCount * kTaxLanes;
     for (std::size_t c = 0; c < kTaxCategoryCount; ++c) at[c * kTaxLanes + column] = table_[y][c];
@@ -208,7 +211,6 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
     }
   }
   for (std::uint32_t p = 0; p < n; ++p) tax[p] = t.moving_fx ? pv[p] : pv[p] * t.to_report;
-  std::fill(block_last_year_.begin(), block_last_year_.begin() + n, 0);
 }
 
 }  // namespace vestsim::models

@@ -4,8 +4,8 @@
 // charged tax it turns into one present value. Two sinks share one calling convention:
 //   NoTaxSink  every call is an empty inline function: an offer without a regime is
 //              priced by the instantiation that compiles the sink away;
-//   TaxLedger  per-thread (per-block) scratch sized once; recording and finishing a path
-//              allocate nothing and touch no string.
+//   TaxLedger  per-kernel scratch (a kernel per worker, or per two-pass chunk) sized once;
+//              recording and finishing a path allocate nothing and touch no string.
 #pragma once
 
 #include <algorithm>
@@ -155,7 +155,7 @@ class TaxLedger {
   // the table for the next start(); finish_block(n, tax) then sets tax[p] to what finish() would
   // have returned for the path deferred in column p, p < n, with the same bits. Every column
   // p < n must have been deferred since the last finish_block(), all for the same
-  // CompiledOfferTax. Allocates nothing.
+  // CompiledOfferTax. defer() allocates the block at its first call; nothing else allocates.
   void defer(std::uint32_t column);
   void finish_block(std::uint32_t n, double* tax);
 

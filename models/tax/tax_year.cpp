@@ -318,6 +318,7 @@ void tax_lanes_baseline(const CompiledTaxRegime& regime,
   tax_of_year_lanes_body(regime, amount, carry_in, n, tax, carry_out);
 }
 
+#if defined(__x86_64__)
 [[gnu::target("avx2")]] void tax_lanes_avx2(
     const CompiledTaxRegime& regime, const std::array<const double*, kTaxCategoryCount>& amount,
     const double* carry_in, std::size_t n, double* tax, double* carry_out) {
@@ -329,6 +330,7 @@ void tax_lanes_baseline(const CompiledTaxRegime& regime,
     const double* carry_in, std::size_t n, double* tax, double* carry_out) {
   tax_of_year_lanes_body(regime, amount, carry_in, n, tax, carry_out);
 }
+#endif
 
 }  // namespace
 
@@ -338,6 +340,7 @@ void tax_of_year_lanes(const CompiledTaxRegime& regime,
                        const std::array<const double*, kTaxCategoryCount>& amount,
                        const double* carry_in, std::size_t n, double* tax, double* carry_out) {
   assert(n <= kTaxLanes);
+#if defined(__x86_64__)
   switch (engine::simd_target()) {
     case engine::SimdTarget::kAvx512:
       return tax_lanes_avx512(regime, amount, carry_in, n, tax, carry_out);
@@ -347,6 +350,7 @@ void tax_of_year_lanes(const CompiledTaxRegime& regime,
     case engine::SimdTarget::kScalar:
       break;
   }
+#endif
   tax_lanes_baseline(regime, amount, carry_in, n, tax, carry_out);
 }
 

@@ -16,9 +16,10 @@
 namespace vestsim::models {
 
 // The categories of nonzero weight of a CategoryAmounts of weights, in category order:
-// dot() adds w_c x_c over them only. With weights and amounts >= 0 (a regime's weights and the
-// post-loss amounts of step 2 always are), a zero-weight term adds +0 to a sum that is never
-// -0, so the result has the bits of the full sum over every category.
+// dot() adds w_c x_c over them only. For finite amounts of any sign this has the bits of the full
+// sum over every category: the sum starts at +0 and is never -0 in round-to-nearest, so a +-0
+// term leaves it unchanged. (Only an infinite or NaN amount under a zero weight would differ; the
+// model makes none.)
 struct SparseWeights {
   std::uint8_t count = 0;
   std::array<std::uint8_t, kTaxCategoryCount> category{};

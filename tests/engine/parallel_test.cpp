@@ -1,4 +1,9 @@
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -92,15 +97,21 @@ TEST_CASE("every path is run exactly once", "[runner]") {
 
 TEST_CASE("run_blocks_on_worker runs every path once and names a worker in range", "[runner]") {
   std::vector<int> hits(10007, 0);
-  std::vector<int> worker_of(31, -1);  // per block
+  std::vector<int> worker_of(31, -1);      // per block
+  std::array<std::atomic<int>, 3> busy{};  // blocks running on each worker
+  std::atomic<int> overlaps{0};
   std::atomic<std::uint64_t> done{0};
   run_blocks_on_worker(
       BlockPlan{10007, 333}, 3,
       [&](std::uint64_t block, std::uint64_t b, std::uint64_t e, int worker) {
+        if (busy[static_cast<std::size_t>(worker)].fetch_add(1) != 0) ++overlaps;
         for (std::uint64_t i = b; i < e; ++i) ++hits[i];
         worker_of[block] = worker;
+        std::this_thread::sleep_for(std::chrono::microseconds(200));
+        busy[static_cast<std::size_t>(worker)].fetch_sub(1);
       },
       &done);
+  CHECK(overlaps.load() == 0);  // a worker's scratch is never shared
   CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
   CHECK(std::all_of(worker_of.begin(), worker_of.end(), [](int w) { return w >= 0 && w < 3; }));
   CHECK(done.load() == 10007);

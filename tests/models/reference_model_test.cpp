@@ -868,34 +868,57 @@ TEST_CASE("the kernel's tax agrees path by path with a literal reading of docs/t
 
 // docs/design.md#15-lanes-of-paths: on lanes, each offer's taxes are finished 128 paths at a time
 // (TaxLedger::finish_block, tax_of_year_lanes); the tax column has the scalar reference's bits on
-// every target this CPU has. Every rule of kTaxReference, with USD moving (each year's tax at its
-// own rate), ranges of 1000 paths (tax blocks of 128 cut short at every range's end), a last
-// range of 77 paths and an offer without a regime (zeros).
+// every target this CPU has. Every rule of kTaxReference, with USD fixed and moving (each year's
+// tax then at its own rate); blocks of paths below, at and around 128 (tax blocks cut short at
+// every block's end), 1 and 3 threads, the timeline on; RangeSimulator ranges at odd offsets (the
+// two-pass and MPI runs write a range at its own offset); an offer without a regime (zeros).
 TEST_CASE("lanes give the scalar reference's tax bits", "[reference][tax][simd]") {
-  const Scenario s = load_ok(vestsim::test::edited(kTaxReference, "fx: {USD: 0.9}",
-                                                   "fx: {USD: {rate: 0.9, volatility: 0.15}}"));
-  const CompiledScenario cs = compile(s, 5);
-  REQUIRE(cs.has_tax);
-  SimOptions opt;
-  opt.paths = 3000 + 77;
-  opt.threads = 2;
-  opt.block = 1000;
   using vestsim::engine::SimdTarget;
   const SimdTarget best = vestsim::engine::simd_target();
-  vestsim::engine::set_simd_target(SimdTarget::kScalar);
-  const SimResult ref = simulate(cs, opt);
-  for (SimdTarget t : vestsim::engine::supported_simd_targets()) {
-    if (t == SimdTarget::kScalar) continue;
-    vestsim::engine::set_simd_target(t);
-    const SimResult r = simulate(cs, opt);
-    INFO("target " << vestsim::engine::simd_target_name(t));
-    CHECK(vestsim::test::same_columns(r.tax, ref.tax));
-    CHECK(vestsim::test::same_columns(r.total, ref.total));
+  for (const char* fx : {"{USD: 0.9}", "{USD: {rate: 0.9, volatility: 0.15}}"}) {
+    const Scenario s =
+        load_ok(vestsim::test::edited(kTaxReference, "fx: {USD: 0.9}", std::string("fx: ") + fx));
+    const CompiledScenario cs = compile(s, 5);
+    REQUIRE(cs.has_tax);
+    SimOptions base;
+    base.paths = 1337;
+    base.threads = 1;
+    vestsim::engine::set_simd_target(SimdTarget::kScalar);
+    const SimResult ref = simulate(cs, base);
+    // The test can fail: taxes were charged, and the offer without a regime has none.
+    REQUIRE(ref.tax.size() == 3);
+    CHECK(std::all_of(ref.tax[2].begin(), ref.tax[2].end(), [](double x) { return x == 0; }));
+    CHECK(std::count_if(ref.tax[0].begin(), ref.tax[0].end(), [](double x) { return x > 0; }) >
+          1000);
+    for (const SimdTarget t : vestsim::engine::supported_simd_targets()) {
+      if (t == SimdTarget::kScalar) continue;
+      vestsim::engine::set_simd_target(t);
+      for (const std::uint32_t block : {1u, 50u, 128u, 129u, 4096u}) {
+        for (const int threads : {1, 3}) {
+          SimOptions o = base;
+          o.block = block;
+          o.threads = threads;
+          o.timeline = block == 129;
+          const SimResult r = simulate(cs, o);
+          INFO("fx " << fx << ", target " << vestsim::engine::simd_target_name(t) << ", block "
+                     << block << ", threads " << threads);
+          CHECK(vestsim::test::same_columns(r.tax, ref.tax));
+          CHECK(vestsim::test::same_columns(r.total, ref.total));
+        }
+      }
+      const RangeSimulator sim(cs, base);
+      for (const std::uint64_t first : {0u, 1u, 127u, 500u}) {
+        for (const std::uint64_t paths : {1u, 128u, 129u, 700u}) {
+          SimResult into = allocate_result(cs, base, paths);
+          sim.run(first, first + paths, into);
+          INFO("fx " << fx << ", target " << vestsim::engine::simd_target_name(t) << ", paths "
+                     << first << " .. " << first + paths);
+          for (std::size_t o = 0; o < ref.tax.size(); ++o)
+            CHECK(std::memcmp(into.tax[o].data(), ref.tax[o].data() + first,
+                              paths * sizeof(double)) == 0);
+        }
+      }
+    }
   }
   vestsim::engine::set_simd_target(best);
-  // The test can fail: taxes were charged, some after losses, and the offer without a regime
-  // has none.
-  REQUIRE(ref.tax.size() == 3);
-  CHECK(std::all_of(ref.tax[2].begin(), ref.tax[2].end(), [](double x) { return x == 0; }));
-  CHECK(std::count_if(ref.tax[0].begin(), ref.tax[0].end(), [](double x) { return x > 0; }) > 3000);
 }
