@@ -109,8 +109,10 @@ void PathDraws::pin_bridge(std::size_t b, double t) {
 PathDraws::PathDraws(const DrawPlan* plan)
     : plan_(plan), buffer_(static_cast<std::size_t>(plan->slots()) * kBlock) {}
 
-double PathDraws::read_tail(StreamKey key, std::uint32_t draw, bool normal) {
-  const std::uint32_t first = draw / kTail * kTail;
+double PathDraws::read_tail(StreamKey key, std::uint32_t draw, bool normal, std::uint32_t planned) {
+  assert(draw >= planned);
+  const std::uint32_t start = planned / 2 * 2;  // a whole Philox pair
+  const std::uint32_t first = start + (draw - start) / kTail * kTail;
   for (std::uint32_t i = 0; i < tails_used_; ++i) {
     const Tail& t = tails_[i];
     if (t.key == key && t.normal == normal && t.first == first) return t.v[draw - first];

@@ -65,9 +65,11 @@ class DrawPlan {
     return -1;
   }
   // Whether stream `key` is on lanes (read as a normal or a uniform), whatever the draw.
-  bool has_stream(StreamKey key, bool normal) const {
+  bool has_stream(StreamKey key, bool normal) const { return planned_draws(key, normal) > 0; }
+  // How many draws of stream `key` are on lanes (0: none).
+  std::uint32_t planned_draws(StreamKey key, bool normal) const {
     const Stream& s = table_[(key.k0 >> shift_) & mask_];
-    return s.key == key && s.normal == normal && s.draws > 0;
+    return s.key == key && s.normal == normal ? s.draws : 0;
   }
   std::uint32_t slots() const { return slots_; }
   const std::vector<Stream>& streams() const { return streams_; }
@@ -184,17 +186,19 @@ class PathDraws {
     if (plan_) {
       const int s = plan_->slot(key, draw, normal);
       if (s >= 0) return buffer_[static_cast<std::size_t>(s) * kBlock + column_];
-      if (plan_->has_stream(key, normal)) return read_tail(key, draw, normal);
+      if (const std::uint32_t planned = plan_->planned_draws(key, normal); planned > 0)
+        return read_tail(key, draw, normal, planned);
     } else if (log_) {
       log_->note(key, draw, normal);
     }
     const double u = engine::uniform(key, path_, draw);
     return normal ? engine::normal_quantile(u) : u;
   }
-  // A draw past the plan of a stream on lanes: the walk goes on past what most paths read, so
-  // its next kTail draws are made at once for this path on lanes (engine::fill_path_draws) and
-  // kept until the path ends. The same bits as the reference.
-  double read_tail(StreamKey key, std::uint32_t draw, bool normal);
+  // A draw past the plan of a stream on lanes (its `planned` draws): the walk goes on past what
+  // most paths read, so its next kTail draws are made at once for this path on lanes
+  // (engine::fill_path_draws), in chunks that start at the plan's end (rounded down to a pair),
+  // and kept until the path ends. The same bits as the reference.
+  double read_tail(StreamKey key, std::uint32_t draw, bool normal, std::uint32_t planned);
   void refill(std::uint64_t path);
   void next_point(std::uint64_t path);
 
@@ -219,7 +223,7 @@ class PathDraws {
   struct Tail {
     StreamKey key;
     bool normal = false;
-    std::uint32_t first = 0;  // a multiple of kTail
+    std::uint32_t first = 0;  // the plan's end rounded down to a pair, plus a multiple of kTail
     double v[kTail] = {};
   };
   std::array<Tail, 4> tails_;  // this path's, tails_used_ of them; then replaced in turn
