@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "models/io/load.hpp"
+#include "models/simulate.hpp"
 
 namespace vestsim::test {
 
@@ -33,6 +34,20 @@ bool same_columns(const Columns& a, const Columns& b) {
       return false;
   }
   return true;
+}
+
+// CHECKs that two results hold the same bits in every column (cash, equity, total, salary and
+// bonus, comparisons, tax, outcomes, timeline, recorded inputs), naming the column that differs.
+inline void check_same_results(const models::SimResult& r, const models::SimResult& ref) {
+  CHECK(same_columns(r.cash, ref.cash));
+  CHECK(same_columns(r.equity, ref.equity));
+  CHECK(same_columns(r.total, ref.total));
+  CHECK(same_columns(r.salary_bonus, ref.salary_bonus));
+  CHECK(same_columns(r.diff, ref.diff));
+  CHECK(same_columns(r.tax, ref.tax));
+  CHECK(same_columns(r.outcome, ref.outcome));
+  CHECK(same_columns(r.timeline, ref.timeline));
+  CHECK(same_columns(r.inputs, ref.inputs));
 }
 
 // `text` with its first `find` replaced by `replace`; the test stops if `find` is absent.

@@ -790,16 +790,7 @@ TEST_CASE("lanes and block tables give the scalar reference's bits: markets",
     vestsim::engine::set_simd_target(t);
     const SimResult r = simulate(cs, opt);
     INFO("target " << vestsim::engine::simd_target_name(t));
-    const auto same = [](const auto& a, const auto& b) {
-      return vestsim::test::same_columns(a, b);
-    };
-    CHECK(same(r.cash, ref.cash));
-    CHECK(same(r.equity, ref.equity));
-    CHECK(same(r.total, ref.total));
-    CHECK(same(r.tax, ref.tax));
-    CHECK(same(r.outcome, ref.outcome));
-    CHECK(same(r.timeline, ref.timeline));
-    CHECK(same(r.inputs, ref.inputs));
+    vestsim::test::check_same_results(r, ref);
   }
   vestsim::engine::set_simd_target(best);
 }

@@ -157,7 +157,6 @@ TEST_CASE("a scenario's outputs are bitwise identical on 1, 2 and 7 threads and 
           "[determinism]") {
   const Scenario s = load_ok(std::string(default_scenario_text()));
   const SimResult ref = run(s, 30000, 1, 4096);
-  const auto same = [](const auto& a, const auto& b) { return vestsim::test::same_columns(a, b); };
   const CompiledScenario c = compile(s, s.seed);
   const std::string ref_json = vestsim::tools::to_json(summarize_run(s, c, ref, 1, s.seed));
   auto strip_timing = [](const std::string& j) { return j.substr(0, j.find("\"timing\"")); };
@@ -165,12 +164,7 @@ TEST_CASE("a scenario's outputs are bitwise identical on 1, 2 and 7 threads and 
     for (std::uint32_t block : {4096u, 1000u}) {
       INFO("threads " << threads << " block " << block);
       const SimResult r = run(s, 30000, threads, block);
-      CHECK(same(r.cash, ref.cash));
-      CHECK(same(r.equity, ref.equity));
-      CHECK(same(r.total, ref.total));
-      CHECK(same(r.diff, ref.diff));
-      CHECK(same(r.outcome, ref.outcome));
-      CHECK(same(r.timeline, ref.timeline));
+      vestsim::test::check_same_results(r, ref);
       const std::string json = vestsim::tools::to_json(summarize_run(s, c, r, threads, s.seed));
       CHECK(strip_timing(json) == strip_timing(ref_json));
     }
