@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engine/distributions.hpp"
+#include "engine/lanes.hpp"
 #include "engine/normal.hpp"
 #include "engine/rng.hpp"
 #include "engine/statistics.hpp"
@@ -42,6 +43,33 @@ void BM_Normal(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Normal);
+
+// One row pair of the draw plan: draws 2k and 2k + 1 of 128 consecutive paths
+// (models/path_draws.hpp), as uniforms (second arg 0) or normals (1), on target
+// engine::SimdTarget(first arg) (0 scalar, 1 sse4, 2 avx2, 3 avx512).
+void BM_LaneRows(benchmark::State& state) {
+  const auto target = static_cast<engine::SimdTarget>(state.range(0));
+  if (!engine::simd_target_supported(target)) {
+    state.SkipWithError("this CPU does not run the target");
+    return;
+  }
+  const engine::SimdTarget before = engine::simd_target();
+  engine::set_simd_target(target);
+  constexpr std::uint32_t kPaths = 128;
+  std::vector<double> even(kPaths), odd(kPaths);
+  const bool normal = state.range(1) != 0;
+  std::uint64_t first = 0;
+  for (auto _ : state) {
+    engine::fill_lanes({kKey, 3, normal}, first, kPaths, even.data(), odd.data());
+    benchmark::DoNotOptimize(even.data());
+    benchmark::DoNotOptimize(odd.data());
+    first += kPaths;
+  }
+  engine::set_simd_target(before);
+  state.SetItemsProcessed(2 * kPaths * state.iterations());
+  state.SetLabel(std::string(engine::simd_target_name(target)));
+}
+BENCHMARK(BM_LaneRows)->ArgsProduct({{0, 1, 2, 3}, {0, 1}});
 
 void sampler_bench(benchmark::State& state, const engine::Sampler& s) {
   std::uint64_t i = 0;

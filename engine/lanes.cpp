@@ -146,27 +146,73 @@ HWY_INLINE VF exp_in_range(VF x) {
   return hn::Mul(y, hn::BitCast(df, pow2));
 }
 
-// normal_quantile on lanes: both branches where lanes disagree, chosen per lane.
-HWY_INLINE VF normal_of(VF p) {
+// The central branch of normal_quantile on lanes (|p - 0.5| <= kCentralSplit), q = p - 0.5.
+HWY_INLINE VF normal_central(VF q) {
+  using namespace as241;
+  const DF df;
+  const VF rc = hn::Sub(hn::Set(df, kCentralConst), hn::Mul(q, q));
+  return hn::Div(hn::Mul(q, horner(kCentralNum, rc)), horner(kCentralDen, rc));
+}
+
+// The tail branches of normal_quantile on lanes, for p outside the central split (any p in
+// (0, 1) is a valid argument; only those lanes' results are used).
+HWY_INLINE VF normal_tail(VF p) {
   using namespace as241;
   const DF df;
   const auto c = [&](double v) { return hn::Set(df, v); };
-  const VF q = hn::Sub(p, c(0.5));
-  const auto central = hn::Le(hn::Abs(q), c(kCentralSplit));
-  const VF rc = hn::Sub(c(kCentralConst), hn::Mul(q, q));
-  const VF xc = hn::Div(hn::Mul(q, horner(kCentralNum, rc)), horner(kCentralDen, rc));
-  if (hn::AllTrue(df, central)) return xc;
-  const auto negative = hn::Lt(q, c(0.0));
+  const auto negative = hn::Lt(hn::Sub(p, c(0.5)), c(0.0));
   const VF tail_p = hn::IfThenElse(negative, p, hn::Sub(c(1.0), p));
   const VF r = hn::Sqrt(hn::Neg(log_positive_normal(tail_p)));
   const auto near = hn::Le(r, c(kFarSplit));
   const VF rn = hn::Sub(r, c(kNearShift));
   VF x = hn::Div(horner(kNearNum, rn), horner(kNearDen, rn));
-  if (!hn::AllTrue(df, hn::Or(near, central))) {
+  if (!hn::AllTrue(df, near)) {
     const VF rf = hn::Sub(r, c(kFarSplit));
     x = hn::IfThenElse(near, x, hn::Div(horner(kFarNum, rf), horner(kFarDen, rf)));
   }
-  return hn::IfThenElse(central, xc, hn::IfThenElse(negative, hn::Neg(x), x));
+  return hn::IfThenElse(negative, hn::Neg(x), x);
+}
+
+// normal_quantile of the n values at x (each in [2^-1022, 1)), in place, on lanes. About 15% of
+// uniforms fall in a tail, so most vectors of 8 hold one: rather than both branches on every such
+// vector, the central branch runs on every vector and the tail branches only on the tail lanes,
+// gathered into vectors of their own. Each value goes through normal_quantile's operations for
+// its branch, in its order: the same bits.
+HWY_INLINE void normal_row(double* x, std::size_t n) {
+  const DF df;
+  const DU du;
+  const std::size_t w = hn::Lanes(df);
+  constexpr std::size_t kChunk = 256;
+  // CompressStore may write a whole vector past the count.
+  HWY_ALIGN double tail_p[kChunk + hn::MaxLanes(df)];
+  HWY_ALIGN std::uint64_t tail_at[kChunk + hn::MaxLanes(df)];
+  HWY_ALIGN double part[hn::MaxLanes(df)];
+  for (std::size_t begin = 0; begin < n; begin += kChunk) {
+    const std::size_t end = std::min(n, begin + kChunk);
+    std::size_t m = 0;
+    for (std::size_t i = begin; i < end; i += w) {
+      const bool whole = i + w <= end;
+      if (!whole) {  // the last, partial vector, padded with a central value
+        std::fill(part, part + w, 0.5);
+        std::memcpy(part, x + i, (end - i) * sizeof(double));
+      }
+      double* at = whole ? x + i : part;
+      const VF p = hn::LoadU(df, at);
+      const VF q = hn::Sub(p, hn::Set(df, 0.5));
+      const auto central = hn::Le(hn::Abs(q), hn::Set(df, as241::kCentralSplit));
+      hn::StoreU(normal_central(q), df, at);
+      if (!hn::AllTrue(df, central)) {
+        const auto tail = hn::Not(central);
+        hn::CompressStore(hn::Iota(du, i), hn::RebindMask(du, tail), du, tail_at + m);
+        m += hn::CompressStore(p, tail, df, tail_p + m);
+      }
+      if (!whole) std::memcpy(x + i, part, (end - i) * sizeof(double));
+    }
+    for (std::size_t j = m; j % w != 0; ++j) tail_p[j] = 0.25;  // padding: results unused
+    for (std::size_t j = 0; j < m; j += w)
+      hn::Store(normal_tail(hn::Load(df, tail_p + j)), df, tail_p + j);
+    for (std::size_t j = 0; j < m; ++j) x[tail_at[j]] = tail_p[j];
+  }
 }
 
 // Stores the first n lanes of v at out (all of them when n >= Lanes).
@@ -188,15 +234,12 @@ void FillLanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, dou
   const std::size_t w = hn::Lanes(df);
   for (std::size_t i = 0; i < n; i += w) {
     const PhiloxLanes r = philox(hn::Iota(du, first_path + i), s.pair, s.key);
-    if (even) {
-      const VF u = uniform_of(r.c0, r.c1);
-      store_first(s.normal ? normal_of(u) : u, n - i, even + i);
-    }
-    if (odd) {
-      const VF u = uniform_of(r.c2, r.c3);
-      store_first(s.normal ? normal_of(u) : u, n - i, odd + i);
-    }
+    if (even) store_first(uniform_of(r.c0, r.c1), n - i, even + i);
+    if (odd) store_first(uniform_of(r.c2, r.c3), n - i, odd + i);
   }
+  if (!s.normal) return;
+  if (even) normal_row(even, n);
+  if (odd) normal_row(odd, n);
 }
 
 void FillPathDraws(StreamKey key, std::uint64_t path, std::uint32_t first_pair, std::uint32_t pairs,
@@ -208,14 +251,14 @@ void FillPathDraws(StreamKey key, std::uint64_t path, std::uint32_t first_pair, 
   HWY_ALIGN double even[hn::MaxLanes(df)], odd[hn::MaxLanes(df)];
   for (std::uint32_t i = 0; i < pairs; i += static_cast<std::uint32_t>(w)) {
     const PhiloxLanes r = philox_counters(lo, hi, hn::Iota(du, std::uint64_t{first_pair} + i), key);
-    const VF u0 = uniform_of(r.c0, r.c1), u1 = uniform_of(r.c2, r.c3);
-    hn::Store(normal ? normal_of(u0) : u0, df, even);
-    hn::Store(normal ? normal_of(u1) : u1, df, odd);
+    hn::Store(uniform_of(r.c0, r.c1), df, even);
+    hn::Store(uniform_of(r.c2, r.c3), df, odd);
     for (std::size_t j = 0; j < w && i + j < pairs; ++j) {
       out[2 * (i + j)] = even[j];
       out[2 * (i + j) + 1] = odd[j];
     }
   }
+  if (normal) normal_row(out, 2 * std::size_t{pairs});
 }
 
 // Applies `lanes` where every lane of a vector passes `fast`, the scalar
@@ -257,10 +300,8 @@ void LogLanes(const double* x, std::size_t n, double* out) {
 }
 
 void NormalLanes(const double* p, std::size_t n, double* out) {
-  const DF df;
-  map_lanes(
-      p, n, out, [&](VF v) { return hn::Gt(v, hn::Set(df, 0.0)); },
-      [](VF v) { return normal_of(v); }, [](double v) { return normal_quantile(v); });
+  if (out != p) std::memmove(out, p, n * sizeof(double));
+  normal_row(out, n);
 }
 
 // The walk steps of engine/lanes.hpp: one operation order per function, the scalar tail the same.

@@ -61,9 +61,10 @@ TEST_CASE("target names parse both ways, unknown names do not", "[lanes]") {
 
 TEST_CASE("lane draws equal the scalar generator bit for bit on every target", "[lanes]") {
   // Paths across the 2^32 boundary (the counter's high word), odd counts
-  // (partial vectors), even and odd draws of small and large pairs.
+  // (partial vectors; 300: more than the 256 values the normals gather tails over at once),
+  // even and odd draws of small and large pairs.
   const std::uint64_t firsts[] = {0, 5, (std::uint64_t{1} << 32) - 3, 123456789012345};
-  const std::uint32_t counts[] = {1, 3, 8, 37};
+  const std::uint32_t counts[] = {1, 3, 8, 37, 300};
   const std::uint32_t pairs[] = {0, 1, 23, (1u << 31) - 1};
   for_each_target([&](SimdTarget) {
     std::size_t mismatches = 0, checked = 0;
@@ -94,10 +95,10 @@ TEST_CASE("lane draws equal the scalar generator bit for bit on every target", "
 
 TEST_CASE("one path's draws on lanes of pairs equal the scalar generator bit for bit", "[lanes]") {
   // Paths across the 2^32 boundary, pair counts that fill no vector, one and several, first
-  // pairs near the end of the counter's range.
+  // pairs near the end of the counter's range; 131 pairs: more than 256 normals at once.
   const std::uint64_t paths[] = {0, 7, (std::uint64_t{1} << 32) + 1, 123456789012345};
-  const std::uint32_t firsts[] = {0, 3, (1u << 31) - 20};
-  const std::uint32_t counts[] = {1, 5, 8, 19};
+  const std::uint32_t firsts[] = {0, 3, (1u << 31) - 200};
+  const std::uint32_t counts[] = {1, 5, 8, 19, 131};
   for_each_target([&](SimdTarget) {
     std::size_t mismatches = 0, checked = 0;
     for (bool normal : {false, true})
@@ -161,10 +162,12 @@ TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", 
     CHECK(bad_log == 0);
     CHECK(bad_normal == 0);
     // In place (the kernel's price tables): the same bits.
-    std::vector<double> in_place = xs;
+    std::vector<double> in_place = xs, z_in_place = ps;
     lanes_exp(in_place.data(), in_place.size(), in_place.data());
+    lanes_normal_quantile(z_in_place.data(), z_in_place.size(), z_in_place.data());
     std::size_t bad_in_place = 0;
     for (std::size_t i = 0; i < xs.size(); ++i) bad_in_place += !same_bits(in_place[i], e[i]);
+    for (std::size_t i = 0; i < ps.size(); ++i) bad_in_place += !same_bits(z_in_place[i], z[i]);
     CHECK(bad_in_place == 0);
   });
 }
