@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/columns.hpp"
 #include "engine/lanes.hpp"
 #include "engine/mpi.hpp"
 #include "engine/parallel.hpp"
@@ -350,7 +351,8 @@ SimResult allocate_result(const CompiledScenario& cs, const SimOptions& opt, std
   if (opt.record_inputs)
     r.inputs.resize(input_slots(static_cast<int>(cs.companies.size()), static_cast<int>(n_offers)));
   // Each column is zeroed by one worker: the first touch of fresh pages costs more than the
-  // zeroing (a page fault each, about 3 us on a VM), and the workers take them side by side.
+  // zeroing (a page fault each, about 3 us on a VM), and the workers take them side by side, on
+  // huge pages where the kernel offers them (engine/columns.hpp).
   std::vector<std::vector<double>*> doubles;
   for (auto* group : {&r.cash, &r.equity, &r.total, &r.salary_bonus, &r.diff, &r.tax, &r.inputs})
     for (std::vector<double>& col : *group) doubles.push_back(&col);
@@ -359,10 +361,10 @@ SimResult allocate_result(const CompiledScenario& cs, const SimOptions& opt, std
     if (!cs.companies[c].is_public) bytes.push_back(&r.outcome[c]);  // a public one: no column
   const std::size_t jobs = doubles.size() + bytes.size() + r.timeline.size();
   engine::for_each_index(jobs, opt.threads, [&](std::size_t k) {
-    if (k < doubles.size()) return doubles[k]->resize(n);
+    if (k < doubles.size()) return engine::resize_fresh(*doubles[k], n);
     k -= doubles.size();
-    if (k < bytes.size()) return bytes[k]->resize(n);
-    r.timeline[k - bytes.size()].resize(n);
+    if (k < bytes.size()) return engine::resize_fresh(*bytes[k], n);
+    engine::resize_fresh(r.timeline[k - bytes.size()], n);
   });
   return r;
 }

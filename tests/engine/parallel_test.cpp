@@ -2,12 +2,14 @@
 #include <array>
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <thread>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "engine/columns.hpp"
 #include "engine/distributions.hpp"
 #include "engine/parallel.hpp"
 #include "engine/rng.hpp"
@@ -115,4 +117,21 @@ TEST_CASE("run_blocks_on_worker runs every path once and names a worker in range
   CHECK(std::all_of(hits.begin(), hits.end(), [](int h) { return h == 1; }));
   CHECK(std::all_of(worker_of.begin(), worker_of.end(), [](int w) { return w >= 0 && w < 3; }));
   CHECK(done.load() == 10007);
+}
+
+TEST_CASE("resize_fresh gives a zeroed column of the asked size, fresh or not", "[parallel]") {
+  // 3 MiB: a whole 2 MiB page inside, wherever the allocation starts.
+  constexpr std::size_t kLarge = (std::size_t{3} << 20) / sizeof(double);
+  std::vector<double> fresh;
+  resize_fresh(fresh, kLarge);
+  CHECK(fresh.size() == kLarge);
+  CHECK(std::all_of(fresh.begin(), fresh.end(), [](double x) { return x == 0.0; }));
+  std::vector<std::uint8_t> small;
+  resize_fresh(small, 5);
+  CHECK(small == std::vector<std::uint8_t>(5, 0));
+  // Not empty: a plain resize, the values kept.
+  std::vector<float> used{1.5f, 2.5f};
+  resize_fresh(used, 4);
+  CHECK(used == std::vector<float>{1.5f, 2.5f, 0.0f, 0.0f});
+  advise_huge_pages(nullptr, 0);  // nothing to advise: no effect, no failure
 }
