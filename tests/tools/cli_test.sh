@@ -103,6 +103,16 @@ check "--max-paths without a target is said" contains err.txt "--max-paths has n
 check "hex precision refused" expect_exit 2 "$vestsim" run --paths 500 --precision mean_diff=0x10
 check "--max-paths below --paths" expect_exit 0 "$vestsim" run --paths 600 --precision p_win=0.4 --max-paths 300
 check "--max-paths below --paths is said" contains err.txt "--max-paths 300 is below --paths 600"
+# Targets from the file are named as such, not as --precision.
+mkdir -p prec-file
+{ echo 'simulation: {precision: "p_win=0.0001"}'; grep -v '^simulation:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec-file/tight.yaml
+check "file target, more paths" expect_exit 0 "$vestsim" run prec-file/tight.yaml --paths 200 --max-paths 400
+check "file target's progress names simulation.precision" contains err.txt "200 paths do not reach the simulation.precision targets; running 400"
+{ echo 'simulation: {precision: "p50_diff=100"}'; echo 'report: {percentiles: [10, 90]}'; grep -v -e '^simulation:' -e '^report:' -e '^  percentiles:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec-file/no-p50.yaml
+check "file p50 target without 50" expect_exit 2 "$vestsim" run prec-file/no-p50.yaml --paths 200
+check "names simulation.precision" contains err.txt "simulation.precision p50_diff: needs 50 among report.percentiles"
+check "--precision p50 target without 50" expect_exit 2 "$vestsim" run prec-file/no-p50.yaml --paths 200 --precision p50_total=100
+check "names --precision" contains err.txt "--precision p50_total: needs 50 among report.percentiles"
 check "bad --memory-budget said once" expect_exit 2 "$vestsim" run --memory-budget abc
 check "bad --memory-budget message" test "$(grep -o -- '--memory-budget' err.txt | wc -l)" -eq 1
 

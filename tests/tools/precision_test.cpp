@@ -64,8 +64,8 @@ TEST_CASE("next batch: whole blocks, by the 1/sqrt(n) law, capped", "[precision]
 
 TEST_CASE("a run that stops at N reports what --paths N does", "[precision]") {
   const Scenario s = one_comparison(4096, 9);
-  const RunStudy r =
-      tools::run_to_precision(s, {{"p_win", 0.01}}, 1000000, {}, true, 0, std::string());
+  const RunStudy r = tools::run_to_precision(s, {{"p_win", 0.01}}, "--precision", 1000000, {}, true,
+                                             0, std::string());
   REQUIRE(r.summary.precision.size() == 1);
   CHECK(r.summary.precision_met);
   CHECK(r.summary.precision[0].half_width <= 0.01);
@@ -90,8 +90,8 @@ TEST_CASE("reported half-widths cover the truth about 95% of the time", "[precis
   int covered = 0;
   for (std::uint64_t seed = 100; seed < 150; ++seed) {
     const Scenario s = one_comparison(4096, seed);
-    const RunStudy r =
-        tools::run_to_precision(s, {{"p_win", 0.01}}, 1000000, {}, true, 0, std::string());
+    const RunStudy r = tools::run_to_precision(s, {{"p_win", 0.01}}, "--precision", 1000000, {},
+                                               true, 0, std::string());
     covered += std::fabs(r.summary.comparisons[0].p_a_beats_b - truth) <=
                r.summary.precision[0].half_width;
   }
@@ -146,7 +146,7 @@ BreakevenRequest pre_tax_request(const Scenario& s, std::vector<Metric> metrics,
 TEST_CASE("a break-even to a precision: each metric at its own N, as --paths N", "[precision]") {
   const Scenario s = one_comparison(4096, 9);
   const BreakevenRequest req = pre_tax_request(s, {Metric::kMean, Metric::kWin}, {{"p_win", 0.01}});
-  const BreakevenStudy be = tools::breakeven_to_precision(s, req, 1000000, true);
+  const BreakevenStudy be = tools::breakeven_to_precision(s, req, "--precision", 1000000, true);
   REQUIRE(be.results.size() == 2);
   std::uint64_t largest = 0;
   for (const auto& [m, r] : be.results) {
@@ -171,7 +171,7 @@ TEST_CASE("a break-even to a precision: each metric at its own N, as --paths N",
 TEST_CASE("a break-even that reaches --max-paths says so", "[precision]") {
   const Scenario s = one_comparison(4096, 9);
   const BreakevenStudy be = tools::breakeven_to_precision(
-      s, pre_tax_request(s, {Metric::kWin}, {{"p_win", 1e-4}}), 20000, true);
+      s, pre_tax_request(s, {Metric::kWin}, {{"p_win", 1e-4}}), "--precision", 20000, true);
   REQUIRE(be.results.size() == 1);
   const BreakevenResult& r = be.results[0].second;
   CHECK_FALSE(r.precision_met);
@@ -190,7 +190,8 @@ TEST_CASE("a half-width that cannot be measured is undefined, and no target is m
   for (const char* name : {"p_win", "mean_diff", "p50_diff", "mean_total", "p50_total"})
     CHECK(std::isinf(pair_half_width(a, b, name)));
   const Scenario s = one_comparison(1, 3);
-  const RunStudy r = tools::run_to_precision(s, {{"mean_diff", 1}}, 1, {}, true, 0, std::string());
+  const RunStudy r =
+      tools::run_to_precision(s, {{"mean_diff", 1}}, "--precision", 1, {}, true, 0, std::string());
   REQUIRE(r.summary.precision.size() == 1);
   CHECK(std::isinf(r.summary.precision[0].half_width));
   CHECK_FALSE(r.summary.precision_met);

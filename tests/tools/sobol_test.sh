@@ -60,6 +60,8 @@ offers:
 YAML
 "$vestsim" run public.yaml --sampler sobol --paths 100 --quiet >/dev/null 2>err.txt
 check "sobol with no scenario-level draw exits 2" test $? -eq 2
-check "and says why, at the key" grep -q "simulation.sampler: sobol points need a scenario-level draw" err.txt
+check "and says why, at the key" grep -q "simulation.sampler): sobol points need a scenario-level draw" err.txt
+check "naming the flag the user typed" grep -q -- "--sampler (simulation.sampler)" err.txt
+check "not --set" bash -c "! grep -q -- '--set' err.txt"
 
 finish

@@ -89,8 +89,8 @@ bool reached(const BreakevenResult& r) {
 }  // namespace
 
 // Each result is the one of the run it stopped at, which is what `--paths N` gives for it.
-BreakevenStudy breakeven_to_precision(Scenario s, BreakevenRequest req, std::uint64_t max_paths,
-                                      bool quiet) {
+BreakevenStudy breakeven_to_precision(Scenario s, BreakevenRequest req, const std::string& source,
+                                      std::uint64_t max_paths, bool quiet) {
   s.paths = std::min(s.paths, max_paths);
   const std::vector<Metric> metrics = req.metrics;
   std::map<Metric, BreakevenResult> done;
@@ -121,7 +121,7 @@ BreakevenStudy breakeven_to_precision(Scenario s, BreakevenRequest req, std::uin
       std::string names;
       for (Metric m : pending) names += (names.empty() ? "" : ", ") + std::string(metric_name(m));
       std::cerr << fmt::format(
-          "vestsim: at {} paths the --precision targets do not hold for {}; running {}\n", s.paths,
+          "vestsim: at {} paths the {} targets do not hold for {}; running {}\n", s.paths, source,
           names, next);
     }
     s.paths = next;
@@ -140,9 +140,10 @@ int breakeven_command(const BreakevenOptions& o) {
   BreakevenRequest req = breakeven_request(s, o);
   std::uint64_t max_paths = o.max_paths;
   req.targets = precision_targets(s, o.precision, &max_paths, o.sim.quiet);
-  const BreakevenStudy be = req.targets.empty()
-                                ? breakeven_once(s, req, o.sim.quiet)
-                                : breakeven_to_precision(s, req, max_paths, o.sim.quiet);
+  const BreakevenStudy be =
+      req.targets.empty()
+          ? breakeven_once(s, req, o.sim.quiet)
+          : breakeven_to_precision(s, req, precision_source(o.precision), max_paths, o.sim.quiet);
   if (!engine::mpi::root()) return 0;  // rank 0 holds the study and writes
   emit(o.sim, breakeven_report(be, format));
   return 0;

@@ -143,8 +143,8 @@ RunStudy run_one(const Scenario& s, const RunOptions& o, bool html, double budge
   const auto targets = precision_targets(s, o.precision, &max_paths, o.sim.quiet);
   if (targets.empty())
     return run_within_budget(s, {.timeline = html}, o.sim.quiet, budget, in_memory_only);
-  return run_to_precision(s, targets, max_paths, {.timeline = html}, o.sim.quiet, budget,
-                          in_memory_only);
+  return run_to_precision(s, targets, precision_source(o.precision), max_paths, {.timeline = html},
+                          o.sim.quiet, budget, in_memory_only);
 }
 
 }  // namespace

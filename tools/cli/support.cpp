@@ -46,11 +46,9 @@ namespace {
 // scenario key the flag sets ("--paths (simulation.paths): ...", not "--set ...").
 std::string described(const Diagnostic& d) {
   static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
-      {"simulation.paths", "--paths"},
-      {"simulation.seed", "--seed"},
-      {"simulation.threads", "--threads"},
-      {"report.risk_aversion", "--risk-aversion"},
-      {"report.wealth", "--wealth"}};
+      {"simulation.paths", "--paths"},     {"simulation.seed", "--seed"},
+      {"simulation.threads", "--threads"}, {"report.risk_aversion", "--risk-aversion"},
+      {"report.wealth", "--wealth"},       {"simulation.sampler", "--sampler"}};
   if (d.line == 0)
     for (const auto& [path, flag] : kFlags)
       if (d.path == path) return fmt::format("{}: {} ({}): {}", d.file, flag, path, d.message);
@@ -270,6 +268,10 @@ RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, 
   }
 }
 
+std::string precision_source(const std::string& flag) {
+  return flag.empty() ? "simulation.precision" : "--precision";
+}
+
 std::vector<PrecisionTarget> precision_targets(const Scenario& s, const std::string& flag,
                                                std::uint64_t* max_paths, bool quiet) {
   const std::string& text = flag.empty() ? s.precision : flag;
@@ -291,18 +293,18 @@ std::vector<PrecisionTarget> precision_targets(const Scenario& s, const std::str
         s.name, *max_paths, s.paths, *max_paths);
   std::string error;
   const auto targets = parse_precision(text, error);
-  if (!targets) throw UsageError((flag.empty() ? "simulation.precision " : "--precision ") + error);
+  if (!targets) throw UsageError(precision_source(flag) + " " + error);
   return *targets;
 }
 
 RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& targets,
-                          std::uint64_t max_paths, StudyOptions options, bool quiet, double budget,
-                          const std::string& in_memory_only) {
+                          const std::string& source, std::uint64_t max_paths, StudyOptions options,
+                          bool quiet, double budget, const std::string& in_memory_only) {
   const bool has_p50 =
       std::find(s.percentiles.begin(), s.percentiles.end(), 50.0) != s.percentiles.end();
   for (const PrecisionTarget& t : targets)
     if (t.name.rfind("p50", 0) == 0 && !has_p50)
-      throw UsageError(fmt::format("--precision {}: needs 50 among report.percentiles", t.name));
+      throw UsageError(fmt::format("{} {}: needs 50 among report.percentiles", source, t.name));
   s.paths = std::min(s.paths, max_paths);
   for (;;) {
     RunStudy run = run_within_budget(s, options, quiet, budget, in_memory_only);
@@ -323,8 +325,8 @@ RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& target
       return run;
     }
     if (!quiet)
-      std::cerr << fmt::format(
-          "vestsim: {} paths do not reach the --precision targets; running {}\n", s.paths, next);
+      std::cerr << fmt::format("vestsim: {} paths do not reach the {} targets; running {}\n",
+                               s.paths, source, next);
     s.paths = next;
   }
 }

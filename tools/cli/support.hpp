@@ -99,6 +99,10 @@ models::RunStudy run_within_budget(const models::Scenario& s, models::StudyOptio
 // Where a --precision run stops when --max-paths is not given.
 inline constexpr std::uint64_t kDefaultMaxPaths = 10000000;
 
+// Where a run's precision targets come from, for messages: "--precision" when `flag` (its
+// value) is given, else "simulation.precision".
+std::string precision_source(const std::string& flag);
+
 // The precision targets of one run or break-even of `s`: those of `flag`
 // (--precision) if given, else of simulation.precision; none if neither.
 // `*max_paths` is --max-paths (0: not given); it becomes kDefaultMaxPaths when
@@ -113,11 +117,13 @@ std::vector<models::PrecisionTarget> precision_targets(const models::Scenario& s
 // then at more (models::next_paths: whole blocks in path order) until every
 // target holds or max_paths is reached; the summary is the last run's, with
 // the targets and the half-widths reached. Throws UsageError for a p50 target
-// when 50 is not among the scenario's percentiles. Collective on an MPI job.
+// when 50 is not among the scenario's percentiles. `source`: where the targets
+// came from (precision_source()), for messages. Collective on an MPI job.
 models::RunStudy run_to_precision(models::Scenario s,
                                   const std::vector<models::PrecisionTarget>& targets,
-                                  std::uint64_t max_paths, models::StudyOptions options, bool quiet,
-                                  double budget, const std::string& in_memory_only);
+                                  const std::string& source, std::uint64_t max_paths,
+                                  models::StudyOptions options, bool quiet, double budget,
+                                  const std::string& in_memory_only);
 
 // The break-even study of `req` on one run of `s` at s.paths (and, when
 // needs_first_grant_run, one of its first grant alone), with a progress bar
@@ -131,10 +137,12 @@ models::BreakevenStudy breakeven_once(const models::Scenario& s,
 // (models::next_paths from the worst of them: whole blocks in path order)
 // until they hold or max_paths; a metric without a solution stops at once.
 // Each result is that of the run it stopped at (BreakevenResult::paths), with
-// precision_met set; the study's paths are the largest run's. Requires
+// precision_met set; the study's paths are the largest run's. `source`: where
+// the targets came from (precision_source()), for messages. Requires
 // non-empty req.targets. Collective.
 models::BreakevenStudy breakeven_to_precision(models::Scenario s, models::BreakevenRequest req,
-                                              std::uint64_t max_paths, bool quiet);
+                                              const std::string& source, std::uint64_t max_paths,
+                                              bool quiet);
 
 // The one format of a command that writes only `supported`: the format
 // given (the first of `supported` if none). Throws UsageError naming the
