@@ -300,6 +300,7 @@ void LogLanes(const double* x, std::size_t n, double* out) {
 }
 
 void NormalLanes(const double* p, std::size_t n, double* out) {
+  if (n == 0) return;
   if (out != p) std::memmove(out, p, n * sizeof(double));
   normal_row(out, n);
 }

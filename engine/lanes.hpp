@@ -76,7 +76,8 @@ void fill_path_draws(StreamKey key, std::uint64_t path, std::uint32_t first_pair
 void lanes_exp(const double* x, std::size_t n, double* out);
 void lanes_log(const double* x, std::size_t n, double* out);
 // out[i] = normal_quantile(p[i]), bit for bit. Requires 2^-1022 <= p[i] < 1
-// (every engine uniform is in [2^-53, 1 - 2^-53]).
+// (every engine uniform is in [2^-53, 1 - 2^-53]). out may be p (in place);
+// otherwise the two must not overlap.
 void lanes_normal_quantile(const double* p, std::size_t n, double* out);
 
 // The steps of a walk over lanes of paths, each element exactly its scalar expression (no FMA):

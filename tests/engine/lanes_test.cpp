@@ -169,5 +169,6 @@ TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", 
     for (std::size_t i = 0; i < xs.size(); ++i) bad_in_place += !same_bits(in_place[i], e[i]);
     for (std::size_t i = 0; i < ps.size(); ++i) bad_in_place += !same_bits(z_in_place[i], z[i]);
     CHECK(bad_in_place == 0);
+    lanes_normal_quantile(nullptr, 0, nullptr);  // nothing to do (a sanitizer build checks it)
   });
 }
