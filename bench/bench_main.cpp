@@ -71,6 +71,28 @@ void BM_LaneRows(benchmark::State& state) {
 }
 BENCHMARK(BM_LaneRows)->ArgsProduct({{0, 1, 2, 3}, {0, 1}});
 
+// The draws of one path past the draw plan: 16 consecutive normals of one stream
+// (models/path_draws.hpp's tail chunks), on target engine::SimdTarget(arg).
+void BM_PathTail(benchmark::State& state) {
+  const auto target = static_cast<engine::SimdTarget>(state.range(0));
+  if (!engine::simd_target_supported(target)) {
+    state.SkipWithError("this CPU does not run the target");
+    return;
+  }
+  const engine::SimdTarget before = engine::simd_target();
+  engine::set_simd_target(target);
+  double out[16];
+  std::uint64_t path = 0;
+  for (auto _ : state) {
+    engine::fill_path_draws(kKey, path++, 30, 8, true, out);
+    benchmark::DoNotOptimize(out);
+  }
+  engine::set_simd_target(before);
+  state.SetItemsProcessed(16 * state.iterations());
+  state.SetLabel(std::string(engine::simd_target_name(target)));
+}
+BENCHMARK(BM_PathTail)->DenseRange(0, 3);
+
 void sampler_bench(benchmark::State& state, const engine::Sampler& s) {
   std::uint64_t i = 0;
   for (auto _ : state) benchmark::DoNotOptimize(s(engine::uniform(kKey, i++, 0)));
