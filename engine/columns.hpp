@@ -14,6 +14,13 @@ namespace vestsim::engine {
 // and never fails.
 void advise_huge_pages(void* data, std::size_t bytes);
 
+// From now on, memory the process frees stays with it for its next allocations (glibc: blocks
+// under 32 MiB come from the heap, which is never trimmed), so the scratch of each summary reuses
+// pages already faulted in instead of mapping fresh ones. For a program's start (tools/main.cpp),
+// before any thread; does nothing elsewhere. Larger blocks (a 10^7-path column) are still mapped
+// and unmapped on their own.
+void keep_freed_memory();
+
 // v.resize(n) for an empty v, its storage advised huge pages before the zeroing touches it.
 template <class T>
 void resize_fresh(std::vector<T>& v, std::size_t n) {
