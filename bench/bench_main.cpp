@@ -44,17 +44,31 @@ void BM_Normal(benchmark::State& state) {
 }
 BENCHMARK(BM_Normal);
 
-// One row pair of the draw plan: draws 2k and 2k + 1 of 128 consecutive paths
-// (models/path_draws.hpp), as uniforms (second arg 0) or normals (1), on target
-// engine::SimdTarget(first arg) (0 scalar, 1 sse4, 2 avx2, 3 avx512).
-void BM_LaneRows(benchmark::State& state) {
-  const auto target = static_cast<engine::SimdTarget>(state.range(0));
-  if (!engine::simd_target_supported(target)) {
-    state.SkipWithError("this CPU does not run the target");
-    return;
+// Runs a benchmark on target engine::SimdTarget(state.range(0)) (0 scalar, 1 sse4, 2 avx2,
+// 3 avx512), restoring the active target after; one the CPU lacks skips the benchmark (!ok()).
+class TargetScope {
+ public:
+  explicit TargetScope(benchmark::State& state)
+      : target_(static_cast<engine::SimdTarget>(state.range(0))), before_(engine::simd_target()) {
+    if (!ok()) {
+      state.SkipWithError("this CPU does not run the target");
+      return;
+    }
+    engine::set_simd_target(target_);
+    state.SetLabel(std::string(engine::simd_target_name(target_)));
   }
-  const engine::SimdTarget before = engine::simd_target();
-  engine::set_simd_target(target);
+  ~TargetScope() { engine::set_simd_target(before_); }
+  bool ok() const { return engine::simd_target_supported(target_); }
+
+ private:
+  engine::SimdTarget target_, before_;
+};
+
+// One row pair of the draw plan: draws 2k and 2k + 1 of 128 consecutive paths
+// (models/path_draws.hpp), as uniforms (second arg 0) or normals (1), on the target of the first.
+void BM_LaneRows(benchmark::State& state) {
+  const TargetScope target(state);
+  if (!target.ok()) return;
   constexpr std::uint32_t kPaths = 128;
   std::vector<double> even(kPaths), odd(kPaths);
   const bool normal = state.range(1) != 0;
@@ -65,31 +79,22 @@ void BM_LaneRows(benchmark::State& state) {
     benchmark::DoNotOptimize(odd.data());
     first += kPaths;
   }
-  engine::set_simd_target(before);
   state.SetItemsProcessed(2 * kPaths * state.iterations());
-  state.SetLabel(std::string(engine::simd_target_name(target)));
 }
 BENCHMARK(BM_LaneRows)->ArgsProduct({{0, 1, 2, 3}, {0, 1}});
 
 // The draws of one path past the draw plan: 16 consecutive normals of one stream
-// (models/path_draws.hpp's tail chunks), on target engine::SimdTarget(arg).
+// (models/path_draws.hpp's tail chunks), on the target of the arg.
 void BM_PathTail(benchmark::State& state) {
-  const auto target = static_cast<engine::SimdTarget>(state.range(0));
-  if (!engine::simd_target_supported(target)) {
-    state.SkipWithError("this CPU does not run the target");
-    return;
-  }
-  const engine::SimdTarget before = engine::simd_target();
-  engine::set_simd_target(target);
+  const TargetScope target(state);
+  if (!target.ok()) return;
   double out[16];
   std::uint64_t path = 0;
   for (auto _ : state) {
     engine::fill_path_draws(kKey, path++, 30, 8, true, out);
     benchmark::DoNotOptimize(out);
   }
-  engine::set_simd_target(before);
   state.SetItemsProcessed(16 * state.iterations());
-  state.SetLabel(std::string(engine::simd_target_name(target)));
 }
 BENCHMARK(BM_PathTail)->DenseRange(0, 3);
 

@@ -187,6 +187,26 @@ HWY_INLINE VF normal_tail(VF p) {
   return hn::IfThenElse(negative, hn::Neg(x), x);
 }
 
+// Calls fn(p, at, i) for each vector of the values x[begin, end): i the index of its first value,
+// p its values, `at` where fn stores its results for them. The last vector may be partial: p is
+// then padded with 0.5 (a central value) and `at` is scratch, copied back to x.
+template <class Fn>
+HWY_INLINE void each_vector_in_place(double* x, std::size_t begin, std::size_t end, Fn fn) {
+  const DF df;
+  const std::size_t w = hn::Lanes(df);
+  HWY_ALIGN double part[hn::MaxLanes(df)];
+  for (std::size_t i = begin; i < end; i += w) {
+    const bool whole = i + w <= end;
+    if (!whole) {
+      std::fill(part, part + w, 0.5);
+      std::memcpy(part, x + i, (end - i) * sizeof(double));
+    }
+    double* at = whole ? x + i : part;
+    fn(hn::LoadU(df, at), at, i);
+    if (!whole) std::memcpy(x + i, part, (end - i) * sizeof(double));
+  }
+}
+
 // normal_quantile of the n values at x (each in [2^-1022, 1)), in place, on lanes. About 15% of
 // uniforms fall in a tail, so most vectors of 8 hold one: rather than both branches on every such
 // vector, the central branch runs on every vector and the tail branches only on the tail lanes,
@@ -200,28 +220,18 @@ HWY_INLINE void normal_row(double* x, std::size_t n) {
   // CompressStore may write a whole vector past the count.
   HWY_ALIGN double tail_p[kChunk + hn::MaxLanes(df)];
   HWY_ALIGN std::uint64_t tail_at[kChunk + hn::MaxLanes(df)];
-  HWY_ALIGN double part[hn::MaxLanes(df)];
   for (std::size_t begin = 0; begin < n; begin += kChunk) {
-    const std::size_t end = std::min(n, begin + kChunk);
     std::size_t m = 0;
-    for (std::size_t i = begin; i < end; i += w) {
-      const bool whole = i + w <= end;
-      if (!whole) {  // the last, partial vector, padded with a central value
-        std::fill(part, part + w, 0.5);
-        std::memcpy(part, x + i, (end - i) * sizeof(double));
-      }
-      double* at = whole ? x + i : part;
-      const VF p = hn::LoadU(df, at);
-      const VF q = hn::Sub(p, hn::Set(df, 0.5));
-      const auto central = hn::Le(hn::Abs(q), hn::Set(df, as241::kCentralSplit));
-      hn::StoreU(normal_central(q), df, at);
-      if (!hn::AllTrue(df, central)) {
-        const auto tail = hn::Not(central);
-        hn::CompressStore(hn::Iota(du, i), hn::RebindMask(du, tail), du, tail_at + m);
-        m += hn::CompressStore(p, tail, df, tail_p + m);
-      }
-      if (!whole) std::memcpy(x + i, part, (end - i) * sizeof(double));
-    }
+    each_vector_in_place(
+        x, begin, std::min(n, begin + kChunk), [&](VF p, double* at, std::size_t i) {
+          const VF q = hn::Sub(p, hn::Set(df, 0.5));
+          const auto central = hn::Le(hn::Abs(q), hn::Set(df, as241::kCentralSplit));
+          hn::StoreU(normal_central(q), df, at);
+          if (hn::AllTrue(df, central)) return;
+          const auto tail = hn::Not(central);
+          hn::CompressStore(hn::Iota(du, i), hn::RebindMask(du, tail), du, tail_at + m);
+          m += hn::CompressStore(p, tail, df, tail_p + m);
+        });
     for (std::size_t j = m; j % w != 0; ++j) tail_p[j] = 0.25;  // padding: results unused
     for (std::size_t j = 0; j < m; j += w)
       hn::Store(normal_tail(hn::Load(df, tail_p + j)), df, tail_p + j);
@@ -235,23 +245,13 @@ HWY_INLINE void normal_row(double* x, std::size_t n) {
 // bench/vestsim_bench BM_PathTail).
 HWY_INLINE void normal_short(double* x, std::size_t n) {
   const DF df;
-  const std::size_t w = hn::Lanes(df);
-  HWY_ALIGN double part[hn::MaxLanes(df)];
-  for (std::size_t i = 0; i < n; i += w) {
-    const bool whole = i + w <= n;
-    if (!whole) {
-      std::fill(part, part + w, 0.5);
-      std::memcpy(part, x + i, (n - i) * sizeof(double));
-    }
-    double* at = whole ? x + i : part;
-    const VF p = hn::LoadU(df, at);
+  each_vector_in_place(x, 0, n, [&](VF p, double* at, std::size_t) {
     const VF q = hn::Sub(p, hn::Set(df, 0.5));
     const auto central = hn::Le(hn::Abs(q), hn::Set(df, as241::kCentralSplit));
     VF z = normal_central(q);
     if (!hn::AllTrue(df, central)) z = hn::IfThenElse(central, z, normal_tail(p));
     hn::StoreU(z, df, at);
-    if (!whole) std::memcpy(x + i, part, (n - i) * sizeof(double));
-  }
+  });
 }
 
 // normal_quantile of a row of values in place: their tails gathered (normal_row) where a compress
