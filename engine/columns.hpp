@@ -15,11 +15,16 @@ namespace vestsim::engine {
 void advise_huge_pages(void* data, std::size_t bytes);
 
 // From now on, memory the process frees stays with it for its next allocations (glibc: blocks
-// under 32 MiB come from the heap, which is never trimmed), so the scratch of each summary reuses
-// pages already faulted in instead of mapping fresh ones. For a program's start (tools/main.cpp),
-// before any thread; does nothing elsewhere. Larger blocks (a 10^7-path column) are still mapped
-// and unmapped on their own.
+// under 32 MiB come from the heap, which is trimmed only past 1 GiB free at its top), so the
+// scratch of each summary reuses pages already faulted in instead of mapping fresh ones. For a
+// program's start (tools/main.cpp), before any thread; does nothing elsewhere. Larger blocks (a
+// 10^7-path column) are still mapped and unmapped on their own.
 void keep_freed_memory();
+
+// Gives back to the system the memory freed and kept so far (glibc: malloc_trim), so that one
+// run's kept memory does not add to the next run's peak. allocate_result calls it before a run's
+// columns (models/simulate.cpp), and the CLI before it reads the memory available.
+void release_freed_memory();
 
 // v.resize(n) for an empty v, its storage advised huge pages before the zeroing touches it.
 template <class T>

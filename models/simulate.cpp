@@ -334,6 +334,7 @@ void gather_columns(SimResult& r, std::uint64_t paths, std::uint64_t block) {
 }  // namespace
 
 SimResult allocate_result(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t n) {
+  engine::release_freed_memory();  // what earlier runs kept (engine/columns.hpp)
   SimResult r;
   r.paths = n;
   const std::size_t n_offers = cs.offers.size();

@@ -27,6 +27,8 @@ struct Diagnostic {
 // A --set PATH=VALUE override, applied to the YAML tree before validation.
 struct Override {
   std::string path, value;
+  std::string flag =
+      {};  // the command-line flag that gave it ("--paths"), for messages; "" for --set
 };
 
 // Parses "PATH=VALUE"; returns an error message, empty on success.

@@ -102,13 +102,15 @@ check "--max-paths without a target" expect_exit 0 "$vestsim" run --paths 500 --
 check "--max-paths without a target is said" contains err.txt "--max-paths has no effect without --precision"
 check "hex precision refused" expect_exit 2 "$vestsim" run --paths 500 --precision mean_diff=0x10
 check "--max-paths below --paths" expect_exit 0 "$vestsim" run --paths 600 --precision p_win=0.4 --max-paths 300
-check "--max-paths below --paths is said" contains err.txt "--max-paths 300 is below --paths 600"
+check "--max-paths below --paths is said" contains err.txt "--max-paths 300 is below the run's 600 paths"
 # Targets from the file are named as such, not as --precision.
 mkdir -p prec-file
 { echo 'simulation: {precision: "p_win=0.0001"}'; grep -v '^simulation:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec-file/tight.yaml
 check "file target, more paths" expect_exit 0 "$vestsim" run prec-file/tight.yaml --paths 200 --max-paths 400
 check "file target's progress names simulation.precision" contains err.txt "200 paths do not reach the simulation.precision targets; running 400"
 { echo 'simulation: {precision: "p50_diff=100"}'; echo 'report: {percentiles: [10, 90]}'; grep -v -e '^simulation:' -e '^report:' -e '^  percentiles:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec-file/no-p50.yaml
+check "breakeven to a file target" expect_exit 0 "$vestsim" breakeven prec-file/tight.yaml --paths 200 --max-paths 400 --metric win
+check "breakeven's progress names simulation.precision" contains err.txt "at 200 paths the simulation.precision targets do not hold for win"
 check "file p50 target without 50" expect_exit 2 "$vestsim" run prec-file/no-p50.yaml --paths 200
 check "names simulation.precision" contains err.txt "simulation.precision p50_diff: needs 50 among report.percentiles"
 check "--precision p50 target without 50" expect_exit 2 "$vestsim" run prec-file/no-p50.yaml --paths 200 --precision p50_total=100

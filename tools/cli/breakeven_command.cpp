@@ -134,8 +134,10 @@ int breakeven_command(const BreakevenOptions& o) {
       supported_format(o.sim, {Format::kText, Format::kJson, Format::kMarkdown}, "breakeven");
   std::vector<Override> overrides = overrides_of(o.sim);
   if (o.risk_aversion)
-    overrides.push_back({"report.risk_aversion", fmt::format("{:.17g}", *o.risk_aversion)});
-  if (o.wealth) overrides.push_back({"report.wealth", fmt::format("{:.17g}", *o.wealth)});
+    overrides.push_back(
+        {"report.risk_aversion", fmt::format("{:.17g}", *o.risk_aversion), "--risk-aversion"});
+  if (o.wealth)
+    overrides.push_back({"report.wealth", fmt::format("{:.17g}", *o.wealth), "--wealth"});
   const Scenario s = load_or_throw(o.scenario, overrides);
   BreakevenRequest req = breakeven_request(s, o);
   std::uint64_t max_paths = o.max_paths;

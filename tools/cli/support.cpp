@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/columns.hpp"
 #include "engine/mpi.hpp"
 #include "engine/sobol.hpp"
 #include "tools/cli/progress.hpp"
@@ -23,9 +24,9 @@ using namespace vestsim::models;
 
 std::vector<Override> overrides_of(const SimulationFlags& f) {
   std::vector<Override> out = f.sets;
-  if (f.paths) out.push_back({"simulation.paths", std::to_string(*f.paths)});
-  if (f.seed) out.push_back({"simulation.seed", std::to_string(*f.seed)});
-  if (!f.sampler.empty()) out.push_back({"simulation.sampler", f.sampler});
+  if (f.paths) out.push_back({"simulation.paths", std::to_string(*f.paths), "--paths"});
+  if (f.seed) out.push_back({"simulation.seed", std::to_string(*f.seed), "--seed"});
+  if (!f.sampler.empty()) out.push_back({"simulation.sampler", f.sampler, "--sampler"});
   if (f.threads) {
     const int cores = static_cast<int>(std::thread::hardware_concurrency());
     int threads = *f.threads;
@@ -35,7 +36,7 @@ std::vector<Override> overrides_of(const SimulationFlags& f) {
           cores == 1 ? "" : "s", cores);
       threads = cores;
     }
-    out.push_back({"simulation.threads", std::to_string(threads)});
+    out.push_back({"simulation.threads", std::to_string(threads), "--threads"});
   }
   return out;
 }
@@ -43,15 +44,15 @@ std::vector<Override> overrides_of(const SimulationFlags& f) {
 namespace {
 
 // A problem with a value the user gave as a flag names the flag, not the
-// scenario key the flag sets ("--paths (simulation.paths): ...", not "--set ...").
-std::string described(const Diagnostic& d) {
-  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
-      {"simulation.paths", "--paths"},     {"simulation.seed", "--seed"},
-      {"simulation.threads", "--threads"}, {"report.risk_aversion", "--risk-aversion"},
-      {"report.wealth", "--wealth"},       {"simulation.sampler", "--sampler"}};
+// scenario key the flag sets ("--paths (simulation.paths): ...", not "--set ..."); one given
+// with --set keeps its --set name. The last override of a key is the one that holds.
+std::string described(const Diagnostic& d, const std::vector<Override>& overrides) {
   if (d.line == 0)
-    for (const auto& [path, flag] : kFlags)
-      if (d.path == path) return fmt::format("{}: {} ({}): {}", d.file, flag, path, d.message);
+    for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
+      if (o->path == d.path) {
+        if (o->flag.empty()) break;
+        return fmt::format("{}: {} ({}): {}", d.file, o->flag, d.path, d.message);
+      }
   return d.to_string();
 }
 
@@ -64,7 +65,7 @@ Scenario load_or_throw(const std::string& file, const std::vector<Override>& ove
       file.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, overrides)
                    : load_scenario_file(file, overrides);
   if (!r.ok()) {
-    for (const Diagnostic& d : r.errors) std::cerr << described(d) << "\n";
+    for (const Diagnostic& d : r.errors) std::cerr << described(d, overrides) << "\n";
     throw UsageError(fmt::format("{}: {} problem{}; nothing was run",
                                  file.empty() ? kDefaultScenarioFile : file, r.errors.size(),
                                  r.errors.size() == 1 ? "" : "s"));
@@ -188,6 +189,7 @@ double available_memory() {
 }
 
 void check_memory(std::uint64_t paths, double bytes_per_path) {
+  engine::release_freed_memory();  // counted as available from here on
   const double need = bytes_per_path * static_cast<double>(paths);
   const double have = available_memory();
   if (have > 0 && need > 0.8 * have)
@@ -241,14 +243,14 @@ RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, 
                            const std::string& in_memory_only) {
   if (s.sampler == DrawSource::kSobol && s.paths < engine::kReplicates)
     throw UsageError(fmt::format(
-        "--sampler sobol needs at least {} paths, one per replicate, for its errors; got {}",
+        "sobol sampling needs at least {} paths, one per replicate, for its errors; got {}",
         engine::kReplicates, s.paths));
   const CompiledScenario cs = compile(s, s.seed);
   const double need = column_bytes(cs, options.timeline) * static_cast<double>(s.paths);
   if (budget <= 0 || need <= budget) return simulate_scenario(s, options, quiet);
   // Replicate errors are computed from the stored columns (models/summary.hpp).
   const std::string only = in_memory_only.empty() && s.sampler == DrawSource::kSobol
-                               ? "--sampler sobol (its replicate errors)"
+                               ? "sobol sampling (its replicate errors)"
                                : in_memory_only;
   if (!only.empty())
     throw UsageError(fmt::format(
@@ -288,7 +290,7 @@ std::vector<PrecisionTarget> precision_targets(const Scenario& s, const std::str
   if (*max_paths == 0) *max_paths = kDefaultMaxPaths;
   if (*max_paths < s.paths && !quiet && engine::mpi::root())
     std::cerr << fmt::format(
-        "vestsim: scenario '{}': --max-paths {} is below --paths {}: the run starts, and stops, "
+        "vestsim: scenario '{}': --max-paths {} is below the run's {} paths: it starts, and stops, "
         "at {} paths\n",
         s.name, *max_paths, s.paths, *max_paths);
   std::string error;
