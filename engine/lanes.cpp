@@ -256,8 +256,9 @@ HWY_INLINE void normal_short(double* x, std::size_t n) {
 
 // normal_quantile of a row of values in place: their tails gathered (normal_row) where a compress
 // is cheap, both branches per vector (normal_short) on AVX2, whose 4-lane compress of doubles is
-// emulated and costs more than it saves: a row pair of normals for 128 paths took 2.2-2.4 us
-// gathered, 1.5-1.6 us not (on AVX-512: 0.61-0.64 us gathered, 0.84-0.90 us not; BM_LaneRows).
+// emulated and costs more than it saves: a row pair of normals for 128 paths took 2.2-2.9 us
+// gathered, 1.5-1.8 us not (on AVX-512: 0.61-0.64 us gathered, 0.84-0.90 us not; BM_LaneRows,
+// two sessions).
 HWY_INLINE void normal_rows(double* x, std::size_t n) {
 #if HWY_TARGET == HWY_AVX2
   normal_short(x, n);
@@ -335,8 +336,8 @@ void FillPathDraws(StreamKey key, std::uint64_t path, std::uint32_t first_pair, 
     for (int k = 0; k < kSets; ++k) {
       hn::Store(uniform_of(r[k].c0, r[k].c1), df, even);
       hn::Store(uniform_of(r[k].c2, r[k].c3), df, odd);
-      const std::uint32_t first = at + k * w;
-      for (std::uint32_t j = 0; j < w && first + j < pairs; ++j) {
+      const std::size_t first = std::size_t{at} + static_cast<std::size_t>(k) * w;
+      for (std::size_t j = 0; j < w && first + j < pairs; ++j) {
         out[2 * (first + j)] = even[j];
         out[2 * (first + j) + 1] = odd[j];
       }

@@ -95,7 +95,7 @@ TEST_CASE("lane draws equal the scalar generator bit for bit on every target", "
 
 TEST_CASE("one path's draws on lanes of pairs equal the scalar generator bit for bit", "[lanes]") {
   // Paths across the 2^32 boundary, pair counts that fill no vector, one and several, first
-  // pairs near the end of the counter's range; 131 pairs: more than 256 normals at once.
+  // pairs near the end of the counter's range; 131 pairs: many sets of vectors and a partial one.
   const std::uint64_t paths[] = {0, 7, (std::uint64_t{1} << 32) + 1, 123456789012345};
   const std::uint32_t firsts[] = {0, 3, (1u << 31) - 200};
   const std::uint32_t counts[] = {1, 5, 8, 19, 131};
