@@ -80,20 +80,6 @@ HWY_INLINE void philox_sets(const VU* c0, const VU* c1, const VU* c2, const Stre
   }
 }
 
-// Philox4x32-10 of counters (c0, c1, c2, 0) per lane, each word < 2^32.
-HWY_INLINE PhiloxLanes philox_counters(VU c0, VU c1, VU c2, const StreamKey& key) {
-  PhiloxLanes s;
-  philox_sets<1>(&c0, &c1, &c2, key, &s);
-  return s;
-}
-
-// Lanes of paths, one pair: the counter (path low, path high, pair, 0).
-HWY_INLINE PhiloxLanes philox(VU path, std::uint32_t pair, const StreamKey& key) {
-  const DU du;
-  return philox_counters(hn::And(path, hn::Set(du, 0xffffffffull)), hn::ShiftRight<32>(path),
-                         hn::Set(du, pair), key);
-}
-
 // uniform_from_word((hi << 32) | lo): the top 52 bits k of the word give
 // (2k + 1) 2^-53 = ((1 + k 2^-52) - 1) + 2^-53, every step exact.
 HWY_INLINE VF uniform_of(VU lo, VU hi) {
@@ -284,16 +270,13 @@ void FillLanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, dou
   const DF df;
   const DU du;
   const std::size_t w = hn::Lanes(df);
-  // Four sets of lanes at a time: on AVX-512, a row pair of uniforms for 128 paths took 562 ns
-  // one set at a time, 302 ns two at a time, 170 ns four at a time, 298-366 ns eight at a time
-  // (their 32 state vectors spill) (bench/vestsim_bench BM_LaneRows).
-  constexpr int kSets = 4;
-  std::size_t i = 0;
+  // Paths at .. at + kSets w - 1 (those below n), kSets vectors at once.
   const VU low = hn::Set(du, 0xffffffffull), pair = hn::Set(du, s.pair);
-  for (; i + kSets * w <= n; i += kSets * w) {
+  const auto run = [&](auto sets, std::size_t at) {
+    constexpr int kSets = decltype(sets)::value;
     VU c0[kSets], c1[kSets], c2[kSets];
     for (int k = 0; k < kSets; ++k) {
-      const VU path = hn::Iota(du, first_path + i + k * w);
+      const VU path = hn::Iota(du, first_path + at + static_cast<std::size_t>(k) * w);
       c0[k] = hn::And(path, low);
       c1[k] = hn::ShiftRight<32>(path);
       c2[k] = pair;
@@ -301,15 +284,17 @@ void FillLanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, dou
     PhiloxLanes r[kSets];
     philox_sets<kSets>(c0, c1, c2, s.key, r);
     for (int k = 0; k < kSets; ++k) {
-      if (even) hn::StoreU(uniform_of(r[k].c0, r[k].c1), df, even + i + k * w);
-      if (odd) hn::StoreU(uniform_of(r[k].c2, r[k].c3), df, odd + i + k * w);
+      const std::size_t first = at + static_cast<std::size_t>(k) * w;
+      if (even) store_first(uniform_of(r[k].c0, r[k].c1), n - first, even + first);
+      if (odd) store_first(uniform_of(r[k].c2, r[k].c3), n - first, odd + first);
     }
-  }
-  for (; i < n; i += w) {
-    const PhiloxLanes r = philox(hn::Iota(du, first_path + i), s.pair, s.key);
-    if (even) store_first(uniform_of(r.c0, r.c1), n - i, even + i);
-    if (odd) store_first(uniform_of(r.c2, r.c3), n - i, odd + i);
-  }
+  };
+  // Four sets of lanes at a time, then the rest one at a time: on AVX-512, a row pair of
+  // uniforms for 128 paths took 562 ns one set at a time, 302 ns two at a time, 170 ns four at a
+  // time, 298-366 ns eight at a time (their 32 state vectors spill) (BM_LaneRows).
+  std::size_t i = 0;
+  for (; i + 4 * w <= n; i += 4 * w) run(std::integral_constant<int, 4>(), i);
+  for (; i < n; i += w) run(std::integral_constant<int, 1>(), i);
   if (!s.normal) return;
   if (even) normal_rows(even, n);
   if (odd) normal_rows(odd, n);
