@@ -1,9 +1,12 @@
 #include "engine/bucket_summary.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <limits>
+
+#include "engine/lanes.hpp"
 
 namespace vestsim::engine {
 
@@ -24,6 +27,22 @@ std::size_t bucket_of_rank(const BucketColumn& c, std::uint64_t r) {
 }
 
 }  // namespace
+
+void count_buckets(std::span<const double> edges, std::span<const double> x, std::uint8_t* buckets,
+                   std::uint64_t* counts) {
+  assert(edges.size() < 256);
+  lanes_buckets(edges, x.data(), x.size(), buckets);
+  // Four tallies in turn: most values fall in a few wide buckets, and one tally would wait on
+  // its own last increment of the same entry.
+  const std::size_t size = edges.size() + 1;
+  std::array<std::array<std::uint64_t, 256>, 4> part{};
+  std::size_t i = 0;
+  for (; i + 4 <= x.size(); i += 4)
+    for (std::size_t k = 0; k < 4; ++k) ++part[k][buckets[i + k]];
+  for (; i < x.size(); ++i) ++part[0][buckets[i]];
+  for (std::size_t b = 0; b < size; ++b)
+    counts[b] += part[0][b] + part[1][b] + part[2][b] + part[3][b];
+}
 
 void plan_buckets(BucketColumn& c, std::span<const double> q, bool full,
                   std::span<const std::uint64_t> counts, std::uint64_t n) {

@@ -38,6 +38,12 @@ inline std::size_t bucket_of(std::span<const double> edges, double x) {
   return lo + static_cast<std::size_t>(e[lo] <= x);
 }
 
+// bucket_of(edges, x[i]) into buckets[i] for each value, on lanes (engine/lanes.hpp), and one
+// more in counts[b] for each value of bucket b. Requires edges sorted, fewer than 256, and
+// counts to hold edges.size() + 1 entries.
+void count_buckets(std::span<const double> edges, std::span<const double> x, std::uint8_t* buckets,
+                   std::uint64_t* counts);
+
 // One column between counting and keeping.
 struct BucketColumn {
   std::vector<double> edges;          // sorted, unique

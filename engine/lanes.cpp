@@ -15,6 +15,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include "engine/bucket_summary.hpp"
 #include "engine/ieee_math.hpp"
 #include "engine/normal.hpp"
 
@@ -412,6 +413,41 @@ void AddScaledLanes(const double* x, double c, std::size_t n, double* out) {
   for (; i < n; ++i) out[i] = out[i] + c * x[i];
 }
 
+// bucket_of() on lanes of values: each lane counts the edges <= its value, one comparison per
+// edge (no gathers: they are slow on CPUs patched against Gather Data Sampling).
+void BucketLanes(const double* edges, std::size_t size, const double* x, std::size_t n,
+                 std::uint8_t* out) {
+  const DF df;
+  const hn::RebindToSigned<DF> di;
+  const std::size_t w = hn::Lanes(df);
+  HWY_ALIGN std::int64_t at[hn::MaxLanes(di)];
+  const auto one = hn::Set(di, 1);
+  const auto is_at_most = [&](std::size_t e, VF v) {  // 1 where edges[e] <= v
+    return hn::IfThenElseZero(hn::RebindMask(di, hn::Le(hn::Set(df, edges[e]), v)), one);
+  };
+  const auto search = [&](VF v) {
+    // Two counts, so that consecutive edges do not wait on one another's addition.
+    auto a = hn::Zero(di), b = hn::Zero(di);
+    std::size_t e = 0;
+    for (; e + 2 <= size; e += 2) {
+      a = hn::Add(a, is_at_most(e, v));
+      b = hn::Add(b, is_at_most(e + 1, v));
+    }
+    if (e < size) a = hn::Add(a, is_at_most(e, v));
+    hn::Store(hn::Add(a, b), di, at);
+  };
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) {
+    search(hn::LoadU(df, x + i));
+    for (std::size_t k = 0; k < w; ++k) out[i + k] = static_cast<std::uint8_t>(at[k]);
+  }
+  if (i == n) return;
+  HWY_ALIGN double rest[hn::MaxLanes(df)] = {};
+  std::copy(x + i, x + n, rest);
+  search(hn::Load(df, rest));
+  for (std::size_t k = 0; i + k < n; ++k) out[i + k] = static_cast<std::uint8_t>(at[k]);
+}
+
 std::size_t LanesOfDouble() {
   return hn::Lanes(DF());
 }
@@ -435,6 +471,7 @@ HWY_EXPORT(NormalLanes);
 HWY_EXPORT(WalkDivLanes);
 HWY_EXPORT(WalkAffineLanes);
 HWY_EXPORT(AddScaledLanes);
+HWY_EXPORT(BucketLanes);
 HWY_EXPORT(LanesOfDouble);
 HWY_EXPORT(TargetBits);
 
@@ -512,6 +549,16 @@ void lanes_add_scaled(const double* x, double c, std::size_t n, double* out) {
     return;
   }
   HWY_DYNAMIC_DISPATCH(AddScaledLanes)(x, c, n, out);
+}
+
+void lanes_buckets(std::span<const double> edges, const double* x, std::size_t n,
+                   std::uint8_t* out) {
+  assert(edges.size() < 256 && std::is_sorted(edges.begin(), edges.end()));
+  if (simd_target() == SimdTarget::kScalar || edges.empty()) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(bucket_of(edges, x[i]));
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(BucketLanes)(edges.data(), edges.size(), x, n, out);
 }
 
 std::size_t simd_lanes() {

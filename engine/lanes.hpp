@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -89,5 +90,10 @@ void lanes_walk_div(const double* prev, const double* x, double d, std::size_t n
 void lanes_walk_affine(const double* prev, const double* x, double a, double b, std::size_t n,
                        double* out);
 void lanes_add_scaled(const double* x, double c, std::size_t n, double* out);
+
+// out[i] = bucket_of(edges, x[i]) (engine/bucket_summary.hpp) for i < n, on lanes of values, with
+// the same results on every target. Requires edges sorted, fewer than 256 (a byte each).
+void lanes_buckets(std::span<const double> edges, const double* x, std::size_t n,
+                   std::uint8_t* out);
 
 }  // namespace vestsim::engine

@@ -1,6 +1,7 @@
 #include "engine/statistics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -137,11 +138,24 @@ std::uint64_t binomial_quantile(std::uint64_t n, double prob, double p) {
 
 std::pair<std::uint64_t, std::uint64_t> percentile_ci_ranks(std::uint64_t n, double q) {
   assert(n >= 1 && q >= 0 && q <= 100);
+  // Every column of a run asks for the same few (n, q), and each answer takes about 40
+  // evaluations of the binomial cdf: each thread keeps its last answers (a pure function).
+  struct Known {
+    std::uint64_t n = 0;
+    double q = -1;
+    std::pair<std::uint64_t, std::uint64_t> ranks;
+  };
+  thread_local std::array<Known, 16> known;
+  thread_local std::size_t next = 0;
+  for (const Known& k : known)
+    if (k.n == n && k.q == q) return k.ranks;
   const double prob = q / 100.0;
   std::uint64_t l = binomial_quantile(n, prob, 0.025);
   std::uint64_t u = binomial_quantile(n, prob, 0.975) + 1;
   l = std::clamp<std::uint64_t>(l, 1, n);
   u = std::clamp<std::uint64_t>(u, 1, n);
+  known[next] = {n, q, {l, u}};
+  next = (next + 1) % known.size();
   return {l, u};
 }
 
@@ -356,11 +370,8 @@ Summary summarize_source(std::uint64_t n, ColumnSource source, std::span<const d
   std::uint64_t at = 0;
   for_each_chunk(n, source, buffer, [&](std::span<const double> v) {
     merge_moments(c.moments, chunk_moments(v));
-    for (double x : v) {
-      const std::size_t b = bucket_of(c.edges, x);
-      ++counts[b];
-      bucket[at++] = static_cast<std::uint8_t>(b);
-    }
+    count_buckets(c.edges, v, bucket.data() + at, counts.data());
+    at += v.size();
   });
   plan_buckets(c, q, full, counts, n);
   std::vector<std::vector<double>> slots(c.slot_bucket.size());

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "engine/bucket_summary.hpp"
 #include "engine/ieee_math.hpp"
 #include "engine/lanes.hpp"
 #include "engine/normal.hpp"
@@ -171,4 +172,40 @@ TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", 
     CHECK(bad_in_place == 0);
     lanes_normal_quantile(nullptr, 0, nullptr);  // nothing to do (a sanitizer build checks it)
   });
+}
+
+TEST_CASE("lane buckets equal bucket_of on every target, and count_buckets counts them",
+          "[lanes]") {
+  const StreamKey key = make_stream_key(9, "lanes-buckets");
+  const double inf = std::numeric_limits<double>::infinity();
+  for (std::size_t size : {0, 1, 2, 3, 7, 8, 9, 16, 63, 64, 65, 200, 255}) {
+    INFO("edges " << size);
+    std::vector<double> edges;
+    for (std::size_t i = 0; i < size; ++i) edges.push_back(200 * uniform(key, i, 0) - 100);
+    if (size >= 3) edges[1] = -0.0, edges[2] = 0.0;  // both zeros: 0 <= -0 and -0 <= 0
+    std::sort(edges.begin(), edges.end());
+    edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
+    // Random values, each edge and its neighbours, the zeros and infinities, NaN; an odd count,
+    // so that the last vector is partial on every width.
+    std::vector<double> x;
+    for (std::uint64_t i = 0; i < 1001; ++i) x.push_back(240 * uniform(key, i, 1) - 120);
+    for (double e : edges)
+      for (double v : {e, std::nextafter(e, -inf), std::nextafter(e, inf)}) x.push_back(v);
+    for (double v : {0.0, -0.0, inf, -inf, std::nan("")}) x.push_back(v);
+    std::vector<std::uint64_t> expected(edges.size() + 1, 0);
+    for (double v : x) ++expected[bucket_of(edges, v)];
+    for_each_target([&](SimdTarget) {
+      std::vector<std::uint8_t> b(x.size());
+      lanes_buckets(edges, x.data(), x.size(), b.data());
+      std::size_t bad = 0;
+      for (std::size_t i = 0; i < x.size(); ++i) bad += b[i] != bucket_of(edges, x[i]);
+      CHECK(bad == 0);
+      std::vector<std::uint64_t> counts(edges.size() + 1, 1);  // counts add to what is there
+      std::vector<std::uint8_t> again(x.size());
+      count_buckets(edges, x, again.data(), counts.data());
+      CHECK(again == b);
+      for (std::uint64_t& c : counts) --c;
+      CHECK(counts == expected);
+    });
+  }
 }

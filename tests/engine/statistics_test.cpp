@@ -82,6 +82,24 @@ TEST_CASE("binomial quantile is the smallest k with CDF >= p", "[stats]") {
   CHECK(r.second == 10);
 }
 
+TEST_CASE("percentile CI ranks answer each (n, q) by its own definition, asked again or not",
+          "[stats]") {
+  // Each thread keeps its last answers: more pairs than it keeps, asked twice in turn, must each
+  // give B^-1(0.025) and B^-1(0.975) + 1 of their own n and q (n = 10, q = 50: 2 and 8 + 1).
+  CHECK(percentile_ci_ranks(10, 50) == std::pair<std::uint64_t, std::uint64_t>{2, 9});
+  for (int round = 0; round < 2; ++round)
+    for (std::uint64_t n : {10, 11, 1000, 1000000})
+      for (double q : {5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0}) {
+        INFO("n " << n << " q " << q << " round " << round);
+        const std::uint64_t l =
+            std::clamp<std::uint64_t>(binomial_quantile(n, q / 100, 0.025), 1, n);
+        const std::uint64_t u =
+            std::clamp<std::uint64_t>(binomial_quantile(n, q / 100, 0.975) + 1, 1, n);
+        CHECK(percentile_ci_ranks(n, q) == std::pair{l, u});
+      }
+  CHECK(percentile_ci_ranks(10, 50) == std::pair<std::uint64_t, std::uint64_t>{2, 9});
+}
+
 TEST_CASE("order-statistic CI for the median covers the true median ~95% of the time", "[stats]") {
   // Exact coverage of [X(l), X(u)] is P(l <= B <= u - 1), B ~ Bin(n, 1/2), which
   // is the value the simulated coverage must match within 4 standard errors.
