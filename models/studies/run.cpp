@@ -25,8 +25,14 @@ RunStudy run_study(const Scenario& s, const CompiledScenario& cs, const StudyOpt
   RunStudy out;
   SimOptions opt = sim_options(s, o);
   opt.distribute = true;
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
   out.result = simulate(cs, opt);
+  const auto simulated = Clock::now();
   if (engine::mpi::root()) out.summary = summarize_run(s, cs, out.result, s.threads, s.seed);
+  out.simulate_seconds = std::chrono::duration<double>(simulated - start).count();
+  if (engine::mpi::root())
+    out.summary_seconds = std::chrono::duration<double>(Clock::now() - simulated).count();
   return out;
 }
 

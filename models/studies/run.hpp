@@ -25,6 +25,9 @@ SimOptions sim_options(const Scenario& s, const StudyOptions& o = {});
 struct RunStudy {
   SimResult result;    // the per-path columns
   RunSummary summary;  // what every run report prints
+  // Wall time: simulate() whole (the columns' allocation, the paths, an MPI gather) and the
+  // summaries (rank 0; 0 elsewhere). result.seconds is the paths and the gather alone.
+  double simulate_seconds = 0, summary_seconds = 0;
 };
 
 // Simulates `cs` (compiled from `s`) and summarises it. On an MPI job the

@@ -42,6 +42,8 @@ int bench_command(const BenchOptions& o) {
       .cores = static_cast<int>(std::thread::hardware_concurrency()),
       .seconds = run.result.seconds,
       .end_to_end_seconds = end_to_end,
+      .columns_seconds = run.simulate_seconds - run.result.seconds,
+      .summary_seconds = run.summary_seconds,
       .draws_per_path = draws.uniforms,
       .normals_per_path = draws.normals,
       .rng_seconds = rng_only_seconds(s.paths, draws.uniforms, draws.normals, s.threads, s.block),

@@ -14,6 +14,8 @@ struct BenchResult {
   int threads = 0, cores = 0;
   double seconds = 0;             // simulate alone
   double end_to_end_seconds = 0;  // compile + simulate + statistics
+  double columns_seconds = 0;     // of which allocating the result columns
+  double summary_seconds = 0;     // of which the statistics
   double draws_per_path = 0, normals_per_path = 0;
   double rng_seconds = 0;     // the best target's lanes alone for the same draws
   std::string simd;           // the instruction set of the draws ("avx512", ...)
