@@ -300,17 +300,20 @@ constexpr std::uint64_t kPilot = 1 << 13;
 constexpr std::size_t kMaxBucketedRanks = 60;
 
 // For each rank r of `plan`: the pilot values about 4 sd of a sample quantile
-// below and above r / n, each followed by its successor when the pilot
+// below and above r / n and, when the edges still fit a byte's buckets (at most 31 ranks), 1 sd
+// below and above (r's bucket is then about a quarter as wide, and is kept whole when r falls in
+// it, about 2 times in 3), each followed by its successor when the pilot
 // repeats it, so that a point mass gets a one-value bucket. Only how much is
-// kept depends on it.
+// kept depends on it. Returns fewer than 256 edges when plan.ranks.size() <= kMaxBucketedRanks.
 std::vector<double> edges_around(const RankPlan& plan, std::vector<double> pilot) {
   std::sort(pilot.begin(), pilot.end());
   const double s = static_cast<double>(pilot.size()), n = static_cast<double>(plan.n);
+  const bool inner = plan.ranks.size() * 8 < 256;  // 4 edges per rank, each with its successor
   std::vector<double> edges;
   for (std::uint64_t r : plan.ranks) {
     const double p = (static_cast<double>(r) + 0.5) / n;
-    const double margin = 4 * std::sqrt(s * p * (1 - p)) + 2;
-    for (double k : {p * s - margin, p * s + margin}) {
+    const double margin = 4 * std::sqrt(s * p * (1 - p)) + 2, near = inner ? margin / 4 : margin;
+    for (double k : {p * s - margin, p * s - near, p * s + near, p * s + margin}) {
       if (k < 0 || k >= s) continue;
       const auto i = static_cast<std::size_t>(k);
       const double v = pilot[i];

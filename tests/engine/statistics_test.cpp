@@ -187,6 +187,9 @@ TEST_CASE("long columns (counted over edges around the ranks) give a full sort's
   std::vector<double> x(n);
   for (std::size_t i = 0; i < n; ++i) x[i] = normal_quantile(uniform(key, i, 0));
   check_against_sort(x, q);
+  // At most 31 ranks (a run's 7 percentiles with CIs): edges 1 sd from each rank as well.
+  check_against_sort(x, {5, 10, 25, 50, 75, 90, 95});
+  check_against_sort(x, {50});
   std::sort(x.begin(), x.end());
   check_against_sort(x, q);
   std::reverse(x.begin(), x.end());
