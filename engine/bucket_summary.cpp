@@ -30,12 +30,17 @@ std::size_t bucket_of_rank(const BucketColumn& c, std::uint64_t r) {
 
 void count_buckets(std::span<const double> edges, std::span<const double> x, std::uint8_t* buckets,
                    std::uint64_t* counts) {
-  assert(edges.size() < 256);
-  lanes_buckets(edges, x.data(), x.size(), buckets);
+  assert(edges.size() <= kMaxEdges);
+  // On lanes, a comparison with every edge; the scalar target's binary search is cheaper there.
+  if (simd_target() == SimdTarget::kScalar)
+    for (std::size_t i = 0; i < x.size(); ++i)
+      buckets[i] = static_cast<std::uint8_t>(bucket_of(edges, x[i]));
+  else
+    lanes_buckets(edges, x.data(), x.size(), buckets);
   // Four tallies in turn: most values fall in a few wide buckets, and one tally would wait on
   // its own last increment of the same entry.
   const std::size_t size = edges.size() + 1;
-  std::array<std::array<std::uint64_t, 256>, 4> part{};
+  std::array<std::array<std::uint64_t, kMaxEdges + 1>, 4> part{};
   std::size_t i = 0;
   for (; i + 4 <= x.size(); i += 4)
     for (std::size_t k = 0; k < 4; ++k) ++part[k][buckets[i + k]];

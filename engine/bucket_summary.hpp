@@ -38,9 +38,12 @@ inline std::size_t bucket_of(std::span<const double> edges, double x) {
   return lo + static_cast<std::size_t>(e[lo] <= x);
 }
 
+// The most edges count_buckets() takes: each bucket is a byte.
+inline constexpr std::size_t kMaxEdges = 255;
+
 // bucket_of(edges, x[i]) into buckets[i] for each value, on lanes (engine/lanes.hpp), and one
-// more in counts[b] for each value of bucket b. Requires edges sorted, fewer than 256, and
-// counts to hold edges.size() + 1 entries.
+// more in counts[b] for each value of bucket b. Requires edges sorted, without NaN, at most
+// kMaxEdges, and counts to hold edges.size() + 1 entries.
 void count_buckets(std::span<const double> edges, std::span<const double> x, std::uint8_t* buckets,
                    std::uint64_t* counts);
 

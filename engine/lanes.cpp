@@ -15,7 +15,6 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
-#include "engine/bucket_summary.hpp"
 #include "engine/ieee_math.hpp"
 #include "engine/normal.hpp"
 
@@ -554,8 +553,10 @@ void lanes_add_scaled(const double* x, double c, std::size_t n, double* out) {
 void lanes_buckets(std::span<const double> edges, const double* x, std::size_t n,
                    std::uint8_t* out) {
   assert(edges.size() < 256 && std::is_sorted(edges.begin(), edges.end()));
-  if (simd_target() == SimdTarget::kScalar || edges.empty()) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<std::uint8_t>(bucket_of(edges, x[i]));
+  if (simd_target() == SimdTarget::kScalar || edges.empty()) {  // the definition
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = static_cast<std::uint8_t>(
+          std::count_if(edges.begin(), edges.end(), [&](double e) { return e <= x[i]; }));
     return;
   }
   HWY_DYNAMIC_DISPATCH(BucketLanes)(edges.data(), edges.size(), x, n, out);

@@ -91,8 +91,9 @@ void lanes_walk_affine(const double* prev, const double* x, double a, double b, 
                        double* out);
 void lanes_add_scaled(const double* x, double c, std::size_t n, double* out);
 
-// out[i] = bucket_of(edges, x[i]) (engine/bucket_summary.hpp) for i < n, on lanes of values, with
-// the same results on every target. Requires edges sorted, fewer than 256 (a byte each).
+// out[i] = the number of edges <= x[i] (bucket_of() of engine/bucket_summary.hpp) for i < n, on
+// lanes of values, one comparison per edge, with the same results on every target. Requires
+// edges sorted, without NaN, fewer than 256 (a byte each).
 void lanes_buckets(std::span<const double> edges, const double* x, std::size_t n,
                    std::uint8_t* out);
 

@@ -299,21 +299,28 @@ constexpr std::uint64_t kPilot = 1 << 13;
 // Columns needing more ranks than this are copied and selected whole.
 constexpr std::size_t kMaxBucketedRanks = 60;
 
+// Each edge placed may be followed by its successor (a point mass): 2 doubles.
+constexpr std::size_t kOuterEdges = 2 * 2, kAllEdges = 4 * 2;  // per rank
+static_assert(kMaxBucketedRanks * kOuterEdges <= kMaxEdges);
+
 // For each rank r of `plan`: the pilot values about 4 sd of a sample quantile
-// below and above r / n and, when the edges still fit a byte's buckets (at most 31 ranks), 1 sd
+// below and above r / n and, when the edges still fit a byte's buckets (up to 31 ranks), 1 sd
 // below and above (r's bucket is then about a quarter as wide, and is kept whole when r falls in
 // it, about 2 times in 3), each followed by its successor when the pilot
 // repeats it, so that a point mass gets a one-value bucket. Only how much is
-// kept depends on it. Returns fewer than 256 edges when plan.ranks.size() <= kMaxBucketedRanks.
+// kept depends on it. Returns at most kMaxEdges edges when plan.ranks.size() <=
+// kMaxBucketedRanks.
 std::vector<double> edges_around(const RankPlan& plan, std::vector<double> pilot) {
   std::sort(pilot.begin(), pilot.end());
   const double s = static_cast<double>(pilot.size()), n = static_cast<double>(plan.n);
-  const bool inner = plan.ranks.size() * 8 < 256;  // 4 edges per rank, each with its successor
+  const bool inner = plan.ranks.size() * kAllEdges <= kMaxEdges;
   std::vector<double> edges;
   for (std::uint64_t r : plan.ranks) {
     const double p = (static_cast<double>(r) + 0.5) / n;
-    const double margin = 4 * std::sqrt(s * p * (1 - p)) + 2, near = inner ? margin / 4 : margin;
-    for (double k : {p * s - margin, p * s - near, p * s + near, p * s + margin}) {
+    const double margin = 4 * std::sqrt(s * p * (1 - p)) + 2;
+    std::array<double, 4> at{p * s - margin, p * s + margin, p * s - margin / 4,
+                             p * s + margin / 4};
+    for (double k : std::span(at).first(inner ? 4 : 2)) {
       if (k < 0 || k >= s) continue;
       const auto i = static_cast<std::size_t>(k);
       const double v = pilot[i];
@@ -340,7 +347,8 @@ Summary summarize_source(std::uint64_t n, ColumnSource source, std::span<const d
   const RankPlan plan = plan_ranks(n, q, full);
   std::vector<double> buffer;
   Moments m;
-  // Each rank adds at most 4 edges, and a value's bucket must fit a byte.
+  // Each rank adds at most kAllEdges edges (kOuterEdges past 31 ranks), and a value's bucket
+  // must fit a byte.
   if (n < kCopyBelow || plan.ranks.empty() || plan.ranks.size() > kMaxBucketedRanks) {
     // Moments chunk by chunk (column_moments), then selection over a whole copy.
     scratch.clear();
@@ -367,7 +375,7 @@ Summary summarize_source(std::uint64_t n, ColumnSource source, std::span<const d
   }
   c.edges = edges_around(plan, std::move(pilot));
   // Each value's bucket, found once (the edges are few: one byte each).
-  assert(c.edges.size() < 256);
+  assert(c.edges.size() <= kMaxEdges);
   std::vector<std::uint8_t> bucket(n);
   std::vector<std::uint64_t> counts(c.edges.size() + 1, 0);
   std::uint64_t at = 0;

@@ -182,16 +182,19 @@ TEST_CASE("lane buckets equal bucket_of on every target, and count_buckets count
     INFO("edges " << size);
     std::vector<double> edges;
     for (std::size_t i = 0; i < size; ++i) edges.push_back(200 * uniform(key, i, 0) - 100);
-    if (size >= 3) edges[1] = -0.0, edges[2] = 0.0;  // both zeros: 0 <= -0 and -0 <= 0
+    if (size >= 2) edges[1] = size % 2 ? -0.0 : 0.0;  // a zero edge, of either sign
     std::sort(edges.begin(), edges.end());
     edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
-    // Random values, each edge and its neighbours, the zeros and infinities, NaN; an odd count,
-    // so that the last vector is partial on every width.
+    // Random values, each edge and its neighbours, both zeros, subnormals, the largest and
+    // infinite values, NaN; then random values up to a count that leaves the last vector
+    // partial on every width (2, 4 and 8 doubles).
     std::vector<double> x;
     for (std::uint64_t i = 0; i < 1001; ++i) x.push_back(240 * uniform(key, i, 1) - 120);
     for (double e : edges)
       for (double v : {e, std::nextafter(e, -inf), std::nextafter(e, inf)}) x.push_back(v);
-    for (double v : {0.0, -0.0, inf, -inf, std::nan("")}) x.push_back(v);
+    const double big = std::numeric_limits<double>::max(), tiny = 0x1p-1074;
+    for (double v : {0.0, -0.0, tiny, -tiny, big, -big, inf, -inf, std::nan("")}) x.push_back(v);
+    while (x.size() % 8 != 7) x.push_back(240 * uniform(key, x.size(), 2) - 120);
     std::vector<std::uint64_t> expected(edges.size() + 1, 0);
     for (double v : x) ++expected[bucket_of(edges, v)];
     for_each_target([&](SimdTarget) {

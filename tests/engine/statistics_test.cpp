@@ -176,6 +176,28 @@ void check_against_sort(const std::vector<double>& x, const std::vector<double>&
 }
 }  // namespace
 
+TEST_CASE("long columns with the most ranks the buckets take give a full sort's percentiles",
+          "[stats]") {
+  // 60 far-apart ranks (q = 1 .. 60 of 200,001 values, no CIs: each an exact position) of a
+  // column with ties, so that every edge is followed by its successor: the most edges the
+  // buckets are planned with. Edges past a byte's buckets would wrap and move every percentile.
+  const StreamKey key = make_stream_key(3, "many-ranks");
+  const std::size_t n = 200001;
+  std::vector<double> x(n), q;
+  for (std::size_t i = 0; i < n; ++i)
+    x[i] = std::floor(100 * normal_quantile(uniform(key, i, 0))) / 100;
+  for (int k = 1; k <= 60; ++k) q.push_back(k);
+  std::vector<double> sorted = x, scratch;
+  std::sort(sorted.begin(), sorted.end());
+  for (int ranks : {60, 31, 32}) {
+    INFO("ranks " << ranks);
+    const std::vector<double> qs(q.begin(), q.begin() + ranks);
+    const Summary s = summarize(x, qs, scratch, false);
+    REQUIRE(s.percentiles.size() == qs.size());
+    for (std::size_t i = 0; i < qs.size(); ++i) CHECK(s.percentiles[i] == sorted[2000 * (i + 1)]);
+  }
+}
+
 TEST_CASE("long columns (counted over edges around the ranks) give a full sort's summary",
           "[stats]") {
   // Above 4 chunks summarize() keeps only the values near each needed rank; whatever the
@@ -199,8 +221,10 @@ TEST_CASE("long columns (counted over edges around the ranks) give a full sort's
     x[i] = u < 0.6 ? 0.0 : (u < 0.7 ? -250.0 : std::exp(8 * normal_quantile(uniform(key, i, 2))));
   }
   check_against_sort(x, q);
+  check_against_sort(x, {5, 10, 25, 50, 75, 90, 95});
   for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<double>(i % 7) - 3;
   check_against_sort(x, q);
+  check_against_sort(x, {5, 10, 25, 50, 75, 90, 95});
   for (std::size_t i = 0; i < n; ++i) x[i] = (i % 2 ? 1e300 : -1e-300) * uniform(key, i, 3);
   check_against_sort(x, q);
 }
