@@ -29,10 +29,10 @@ RunStudy run_study(const Scenario& s, const CompiledScenario& cs, const StudyOpt
   const auto start = Clock::now();
   out.result = simulate(cs, opt);
   const auto simulated = Clock::now();
-  if (engine::mpi::root()) out.summary = summarize_run(s, cs, out.result, s.threads, s.seed);
   out.simulate_seconds = std::chrono::duration<double>(simulated - start).count();
-  if (engine::mpi::root())
-    out.summary_seconds = std::chrono::duration<double>(Clock::now() - simulated).count();
+  if (!engine::mpi::root()) return out;
+  out.summary = summarize_run(s, cs, out.result, s.threads, s.seed);
+  out.summary_seconds = std::chrono::duration<double>(Clock::now() - simulated).count();
   return out;
 }
 
