@@ -412,6 +412,43 @@ void AddScaledLanes(const double* x, double c, std::size_t n, double* out) {
   for (; i < n; ++i) out[i] = out[i] + c * x[i];
 }
 
+void RatioLanes(double a, const double* num, const double* den, std::size_t n, double* out) {
+  const DF df;
+  const std::size_t w = hn::Lanes(df);
+  const VF va = hn::Set(df, a);
+  std::size_t i = 0;
+  for (; i + w <= n; i += w)
+    hn::StoreU(hn::Div(hn::Mul(va, hn::LoadU(df, num + i)), hn::LoadU(df, den + i)), df, out + i);
+  for (; i < n; ++i) out[i] = a * num[i] / den[i];
+}
+
+// A lane that is not added to keeps its bits (IfThenElse, not a + 0, which turns -0 into +0).
+bool MaskedAddScaledLanes(const double* x, double c1, double c2, const double* limit, double j,
+                          std::size_t n, double* acc) {
+  const DF df;
+  const std::size_t w = hn::Lanes(df);
+  const VF v1 = hn::Set(df, c1), v2 = hn::Set(df, c2), vj = hn::Set(df, j), zero = hn::Zero(df);
+  auto any_bad = hn::FirstN(df, 0);  // no lane
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) {
+    const auto on = hn::Lt(vj, hn::LoadU(df, limit + i));
+    const VF term = hn::Mul(hn::Mul(hn::LoadU(df, x + i), v1), v2);
+    const VF a = hn::LoadU(df, acc + i);
+    hn::StoreU(hn::IfThenElse(on, hn::Add(a, term), a), df, acc + i);
+    // term - term is 0 for a finite term, NaN for an infinite or NaN one. Not Ne: it is
+    // false for NaN on some targets (an ordered comparison), where C++'s != is true.
+    any_bad = hn::Or(any_bad, hn::AndNot(hn::Eq(hn::Sub(term, term), zero), on));
+  }
+  bool bad = !hn::AllFalse(df, any_bad);
+  for (; i < n; ++i) {
+    if (!(j < limit[i])) continue;
+    const double term = x[i] * c1 * c2;
+    acc[i] = acc[i] + term;
+    bad = bad || term - term != 0;
+  }
+  return bad;
+}
+
 // bucket_of() on lanes of values: each lane counts the edges <= its value, one comparison per
 // edge (no gathers: they are slow on CPUs patched against Gather Data Sampling).
 void BucketLanes(const double* edges, std::size_t size, const double* x, std::size_t n,
@@ -470,6 +507,8 @@ HWY_EXPORT(NormalLanes);
 HWY_EXPORT(WalkDivLanes);
 HWY_EXPORT(WalkAffineLanes);
 HWY_EXPORT(AddScaledLanes);
+HWY_EXPORT(RatioLanes);
+HWY_EXPORT(MaskedAddScaledLanes);
 HWY_EXPORT(BucketLanes);
 HWY_EXPORT(LanesOfDouble);
 HWY_EXPORT(TargetBits);
@@ -548,6 +587,29 @@ void lanes_add_scaled(const double* x, double c, std::size_t n, double* out) {
     return;
   }
   HWY_DYNAMIC_DISPATCH(AddScaledLanes)(x, c, n, out);
+}
+
+void lanes_ratio(double a, const double* num, const double* den, std::size_t n, double* out) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = a * num[i] / den[i];
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(RatioLanes)(a, num, den, n, out);
+}
+
+bool lanes_masked_add_scaled(const double* x, double c1, double c2, const double* limit, double j,
+                             std::size_t n, double* acc) {
+  if (simd_target() == SimdTarget::kScalar) {
+    bool bad = false;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!(j < limit[i])) continue;
+      const double term = x[i] * c1 * c2;
+      acc[i] = acc[i] + term;
+      bad = bad || term - term != 0;
+    }
+    return bad;
+  }
+  return HWY_DYNAMIC_DISPATCH(MaskedAddScaledLanes)(x, c1, c2, limit, j, n, acc);
 }
 
 void lanes_buckets(std::span<const double> edges, const double* x, std::size_t n,

@@ -91,6 +91,15 @@ void lanes_walk_affine(const double* prev, const double* x, double a, double b, 
                        double* out);
 void lanes_add_scaled(const double* x, double c, std::size_t n, double* out);
 
+// out[i] = a * num[i] / den[i] ((a num[i]) / den[i]) for i < n, bit for bit.
+void lanes_ratio(double a, const double* num, const double* den, std::size_t n, double* out);
+
+// acc[i] = acc[i] + x[i] * c1 * c2 ((x[i] c1) c2) for each i < n with j < limit[i]; every
+// other acc[i] keeps its bits. Returns whether any term added is infinite or NaN. No output
+// overlaps an input.
+bool lanes_masked_add_scaled(const double* x, double c1, double c2, const double* limit, double j,
+                             std::size_t n, double* acc);
+
 // out[i] = the number of edges <= x[i] (bucket_of() of engine/bucket_summary.hpp) for i < n, on
 // lanes of values, one comparison per edge, with the same results on every target. Requires
 // edges sorted, without NaN, fewer than 256 (a byte each).

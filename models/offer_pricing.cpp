@@ -1,8 +1,11 @@
 #include "models/offer_pricing.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <limits>
+
+#include "engine/lanes.hpp"
 
 namespace vestsim::models {
 
@@ -309,6 +312,110 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
     }
   }
   return total;
+}
+
+bool public_equity_on_lanes(const CompiledScenario& cs, const CompiledOffer& o) {
+  if (o.grant_count == 0 || o.fx_index >= 0 || (o.has_regime && o.tax.moving_fx)) return false;
+  for (std::uint32_t gi = o.first_grant; gi < o.first_grant + o.grant_count; ++gi) {
+    const CompiledCompany& company = cs.companies[cs.grants[gi].company];
+    if (!company.is_public || company.fx_index >= 0) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// The first whole month at or after 12 tau, capped to H + 1: month m <= H is employed iff m < e.
+int vesting_end(int H, double tau_m) {
+  return tau_m > H ? H + 1 : tau_m > 0 ? static_cast<int>(std::ceil(tau_m)) : 0;
+}
+
+}  // namespace
+
+PublicEquityLanes::PublicEquityLanes(const CompiledScenario& cs, const CompiledOffer& o)
+    : cs_(cs), o_(o) {
+  assert(public_equity_on_lanes(cs, o));
+  constexpr std::size_t kB = PathDraws::kBlock;
+  const int H = cs.H;
+  for (std::uint32_t gi = o.first_grant; gi < o.first_grant + o.grant_count; ++gi) {
+    const CompiledGrant& g = cs.grants[gi];
+    if (g.start > H) continue;  // made after the horizon: nothing of it is earned
+    const CompiledTranche* t = cs.tranches.data() + g.first_tranche;
+    Grant lane{&g, std::vector<double>(H + 2, 0.0), std::vector<int>(H + 2, 0)};
+    for (int e = g.start + 1; e <= H + 1; ++e) {  // made: s < e
+      std::uint32_t k = 0;
+      for (; k < g.tranche_count && t[k].month < e; ++k)
+        lane.last_year[e] = std::max(lane.last_year[e], tax_year_of_month(t[k].month));
+      lane.vested[e] = k;
+    }
+    const std::vector<int>& months = cs.companies[g.company].pub.months;
+    auto row = [&](int month) {  // its S(month)/S(0), element p column p's
+      const auto k = static_cast<std::size_t>(
+          std::lower_bound(months.begin(), months.end(), month) - months.begin());
+      assert(k < months.size() && months[k] == month);
+      return k * kB;
+    };
+    const auto most = static_cast<std::uint32_t>(lane.vested[H + 1]);
+    if (most == 0) continue;
+    if (g.start > 0) lane.start_row = static_cast<std::ptrdiff_t>(row(g.start));
+    for (std::uint32_t k = 0; k < most; ++k) lane.rows.push_back(row(t[k].month));
+    grants_.push_back(std::move(lane));
+  }
+}
+
+// offer_equity()'s public branch, transposed: grant by grant and tranche by tranche, each over
+// the n columns. A column's payouts are added to its total and to its ledger cells in the same
+// order as there, so every sum has the same bits; a tranche that does not vest on a column adds
+// nothing to it.
+void PublicEquityLanes::run(const CompanyState* states, const double* tau_m, std::uint32_t n,
+                            double* equity, TaxLedger* ledger) const {
+  constexpr std::uint32_t kB = PathDraws::kBlock;
+  assert(n <= kB);
+  alignas(64) double vested[kB];  // column p's tranches that vest: the first vested[p]
+  alignas(64) double s0[kB], cash[kB];
+  alignas(64) int end[kB];
+  std::fill(equity, equity + n, 0.0);
+  for (std::uint32_t p = 0; p < n; ++p) end[p] = vesting_end(cs_.H, tau_m[p]);
+  for (const Grant& lane : grants_) {
+    const CompiledGrant& g = *lane.grant;
+    const CompanyState& st = states[g.company];
+    assert(st.block_prices);
+    for (std::uint32_t p = 0; p < n; ++p) {
+      vested[p] = lane.vested[end[p]];
+      if (ledger && vested[p] > 0) ledger->open_block_year(p, lane.last_year[end[p]]);
+    }
+    const double* prices = st.block_price.data();
+    if (lane.start_row >= 0)
+      std::copy(prices + lane.start_row, prices + lane.start_row + n, s0);
+    else
+      std::fill(s0, s0 + n, 1.0);
+    // (X ? X[month] : fx) * scale of offer_equity(), with fixed rates: fx * 1.
+    const double fx = cs_.companies[g.company].fx * 1.0;
+    const double k = ledger ? o_.tax.company_to_regime[g.company] : 0.0;
+    const TaxCategory income_slot =
+        g.qualified ? TaxCategory::kQualified : TaxCategory::kEquityIncome;
+    const CompiledTranche* t = cs_.tranches.data() + g.first_tranche;
+    for (std::uint32_t j = 0; j < lane.rows.size(); ++j) {
+      const int v = t[j].month;
+      // pay_income(v, amount S(v)/S(s)): the present value, then TaxLedger::equity()'s income
+      // cash k in year(v).
+      engine::lanes_ratio(t[j].amount, prices + lane.rows[j], s0, n, cash);
+      engine::lanes_masked_add_scaled(cash, cs_.df[v], fx, vested, j, n, equity);
+      if (!ledger) continue;
+      const int year = tax_year_of_month(v);
+      if (!engine::lanes_masked_add_scaled(cash, k, 1.0, vested, j, n,
+                                           ledger->block_cells(year, income_slot)))
+        continue;
+      // Its gain, cash k - income k, is 0 but for an infinite or NaN amount: then NaN, which
+      // equity() records (held 0 months).
+      double* gains = ledger->block_cells(
+          year, is_long_term(o_.tax.regime, 0) ? TaxCategory::kGainLong : TaxCategory::kGainShort);
+      for (std::uint32_t p = 0; p < n; ++p) {
+        const double income = cash[p] * k;
+        if (j < vested[p] && income - income != 0) gains[p] += income - income;
+      }
+    }
+  }
 }
 
 #define VESTSIM_INSTANTIATE(kTimeline, Tax)                                                   \

@@ -36,6 +36,43 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
                     CompanyState* states, const double* const* fx_paths, std::uint8_t* let_go,
                     double* held, double* buckets, PathDraws& draws, Tax& tax);
 
+// docs/design.md#15-lanes-of-paths: whether offer_equity() of `o` can be priced a sub-block of
+// paths at once by PublicEquityLanes: every grant is a public company's (it pays income
+// only, never a gain), every exchange rate it reads is fixed, and its regime (if any) converts
+// at fixed rates.
+bool public_equity_on_lanes(const CompiledScenario& cs, const CompiledOffer& o);
+
+// offer_equity() of an offer public_equity_on_lanes() accepts, for the n paths of the draws'
+// sub-block at once. Made once per kernel (allocates); run() allocates nothing.
+class PublicEquityLanes {
+ public:
+  PublicEquityLanes(const CompiledScenario& cs, const CompiledOffer& o);
+
+  // equity[p] gets column p's value with the same bits as offer_equity(), tau_m[p] its 12 tau;
+  // each company's prices come from its block table (CompanyState::block_prices must be set for
+  // the sub-block). With `ledger` (the offer has a regime), each payout's income is added to
+  // the ledger's deferred block, column p, in the order offer_equity() records it: call it
+  // after every column's defer() and before finish_block().
+  void run(const CompanyState* states, const double* tau_m, std::uint32_t n, double* equity,
+           TaxLedger* ledger) const;
+
+ private:
+  struct Grant {
+    const CompiledGrant* grant = nullptr;
+    // By e = the first month the employee is gone (vesting_end()), 0 .. H + 1: how many of the
+    // grant's first tranches vest (v < e, made only if s < e) and the last tax year they pay in.
+    std::vector<double> vested;
+    std::vector<int> last_year;
+    // Offsets of S(s) (-1: s = 0, S(0)/S(0) = 1) and of each vesting tranche's S(v) in the
+    // company's block table.
+    std::ptrdiff_t start_row = -1;
+    std::vector<std::size_t> rows;
+  };
+  const CompiledScenario& cs_;
+  const CompiledOffer& o_;
+  std::vector<Grant> grants_;
+};
+
 // The mean bonus multiplier over the offer's anniversaries (1 with none), drawn
 // whatever the departure time: the recorded input of models/inputs.hpp.
 double mean_bonus_multiplier(const CompiledOffer& o, PathDraws& draws);

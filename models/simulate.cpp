@@ -1,6 +1,7 @@
 #include "models/simulate.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <chrono>
 #include <cstddef>
@@ -77,6 +78,12 @@ class PathKernel {
     fx_.assign(cs.fx_rates.size() * (cs.max_month + 1), 0.0);
     for (std::size_t k = 0; k < cs.fx_rates.size(); ++k)
       fx_paths_.push_back(fx_.data() + k * (cs.max_month + 1));
+    // A timeline needs each payout's year per path, which the block pass does not keep.
+    equity_lanes_.resize(cs.offers.size());
+    for (std::size_t o = 0; o < cs.offers.size(); ++o)
+      if (!kTimeline && public_equity_on_lanes(cs, cs.offers[o]))
+        equity_lanes_[o].emplace(cs, cs.offers[o]);
+    equity_block_.assign(cs.offers.size(), 0);
   }
 
   const PathDraws& draws() const { return draws_; }
@@ -89,6 +96,7 @@ class PathKernel {
     if (!cs_.sobol.bridges.empty()) pin_growth_bridges(cs_, draws_);
     double* rec = out.inputs;
     const double tau_m = departure_months(cs_, draws_);
+    tau_block_[draws_.column()] = tau_m;
     if (rec) rec[input_slot_departure()] = tau_m / 12.0;
     const int n_companies = static_cast<int>(cs_.companies.size());
     for (int c = 0; c < n_companies; ++c) {
@@ -130,6 +138,17 @@ class PathKernel {
     }
   }
 
+  // The equity of the offers priced a sub-block at once (PublicEquityLanes) for its n paths
+  // run since the last call, into equity[o][p] for offer o and the path in column p; the other
+  // offers' are left as run() wrote them. Before finish_taxes(), which taxes that equity.
+  void finish_equity(std::uint32_t n, double* const* equity) {
+    for (std::size_t o = 0; o < cs_.offers.size(); ++o) {
+      if (!equity_block_[o]) continue;
+      equity_lanes_[o]->run(state_.data(), tau_block_.data(), n, equity[o],
+                            cs_.offers[o].has_regime ? &ledgers_[o] : nullptr);
+    }
+  }
+
   // The taxes of the n paths run with tax_column 0 .. n - 1 since the last call, into
   // tax[o][p] for offer o and column p (TaxLedger::finish_block).
   void finish_taxes(std::uint32_t n, double* const* tax) {
@@ -153,6 +172,16 @@ class PathKernel {
       else
         state_[c].pre.fill_block(company.priv, draws_, shocks_);
     }
+    // An offer's equity waits for the sub-block's end when every company it reads has the
+    // block's prices.
+    for (std::size_t o = 0; o < cs_.offers.size(); ++o) {
+      const CompiledOffer& offer = cs_.offers[o];
+      bool on = equity_lanes_[o].has_value();
+      for (std::uint32_t g = offer.first_grant; on && g < offer.first_grant + offer.grant_count;
+           ++g)
+        on = state_[cs_.grants[g].company].block_prices;
+      equity_block_[o] = on;
+    }
   }
 
   template <class Tax>
@@ -162,6 +191,11 @@ class PathKernel {
     out.cash[o] = offer_cash<kTimeline>(cs_, offer, tau_m, fx_paths_.data(), buckets, salary_bonus,
                                         draws_, tax);
     out.salary_bonus[o] = salary_bonus;
+    if (equity_block_[o]) {  // finish_equity() prices it; a deferred ledger takes its income
+      assert(!Tax::kActive || out.tax_column >= 0);
+      out.equity[o] = 0;
+      return;
+    }
     out.equity[o] = offer_equity<kTimeline>(cs_, offer, tau_m, state_.data(), fx_paths_.data(),
                                             let_go_.data(), held_.data(), buckets, draws_, tax);
   }
@@ -178,7 +212,12 @@ class PathKernel {
   std::vector<double> tender_prices_;
   std::vector<double> held_;        // scratch: the share of each tranche of a grant still held
   std::vector<TaxLedger> ledgers_;  // [offer]: each keeps its own years' last tax
-  std::uint64_t generation_ = 0;    // the draws' sub-block the block tables hold
+  // Per offer: its equity priced a sub-block at once, when public_equity_on_lanes() (and no
+  // timeline); and whether the sub-block's equity waits for finish_equity().
+  std::vector<std::optional<PublicEquityLanes>> equity_lanes_;
+  std::vector<std::uint8_t> equity_block_;
+  std::array<double, PathDraws::kBlock> tau_block_{};  // 12 tau of the sub-block's paths
+  std::uint64_t generation_ = 0;                       // the draws' sub-block the block tables hold
 };
 
 // Paths whose reads decide the draw plan, and the share of them that must
@@ -219,6 +258,8 @@ class RangeRunner {
         inputs_(opt.record_inputs ? slots_ : 0),
         tax_(cs.has_tax ? cs.offers.size() : 0),
         tax_at_(cs.has_tax ? cs.offers.size() : 0),
+        equity_at_(cs.offers.size()),
+        lanes_(plan != nullptr),
         defer_tax_(cs.has_tax && plan) {}
 
   // Paths [begin, end) into r, path i at index i - base.
@@ -234,17 +275,19 @@ class RangeRunner {
                 buckets_.data(),
                 opt_.record_inputs ? inputs_.data() : nullptr,
                 cs.has_tax ? tax_.data() : nullptr};
-    // On lanes, the taxes are finished kTaxLanes paths at a time (TaxLedger::finish_block); the
-    // scalar reference finishes each path's.
-    std::uint64_t tax_first = begin;
+    // On lanes, a sub-block of the draws is finished at its end: the equity priced for all its
+    // paths at once (PathKernel::finish_equity()), then the totals, then the taxes, kTaxLanes
+    // paths at a time (TaxLedger::finish_block). The scalar reference finishes each path.
+    static_assert(kTaxLanes == PathDraws::kBlock);
+    std::uint64_t block_first = begin;
     for (std::uint64_t path = begin; path < end; ++path) {
-      if (defer_tax_) out.tax_column = static_cast<int>(path - tax_first);
+      if (defer_tax_) out.tax_column = static_cast<int>(path - block_first);
       kernel_.run(path, out);
+      assert(!lanes_ || kernel_.draws().column() == path - block_first);
       const std::uint64_t i = path - base;
       for (std::size_t o = 0; o < n_offers; ++o) {
         r.cash[o][i] = cash_[o];
         r.equity[o][i] = equity_[o];
-        r.total[o][i] = cash_[o] + equity_[o];
         if (cs.has_tax && !defer_tax_) r.tax[o][i] = tax_[o];
         if (opt_.salary_column) r.salary_bonus[o][i] = salary_[o];
         if constexpr (kTimeline) {
@@ -259,16 +302,25 @@ class RangeRunner {
       }
       for (std::size_t c = 0; c < n_companies; ++c)
         if (!r.outcome[c].empty()) r.outcome[c][i] = static_cast<std::uint8_t>(outcome_[c]);
-      for (std::size_t k = 0; k < cs.compare.size(); ++k)
-        r.diff[k][i] = r.total[cs.compare[k].a][i] - r.total[cs.compare[k].b][i];
       if (opt_.record_inputs)
         for (int k = 0; k < slots_; ++k) r.inputs[k][i] = inputs_[k];
-      if (defer_tax_ && (path + 1 - tax_first == kTaxLanes || path + 1 == end)) {
-        for (std::size_t o = 0; o < n_offers; ++o)
-          tax_at_[o] = r.tax[o].data() + (tax_first - base);
-        kernel_.finish_taxes(static_cast<std::uint32_t>(path + 1 - tax_first), tax_at_.data());
-        tax_first = path + 1;
+      if (lanes_ && path + 1 - block_first < PathDraws::kBlock && path + 1 < end) continue;
+      const auto n = static_cast<std::uint32_t>(path + 1 - block_first);
+      const std::uint64_t at = block_first - base;
+      if (lanes_) {
+        for (std::size_t o = 0; o < n_offers; ++o) equity_at_[o] = r.equity[o].data() + at;
+        kernel_.finish_equity(n, equity_at_.data());
       }
+      for (std::size_t o = 0; o < n_offers; ++o)
+        for (std::uint64_t j = at; j < at + n; ++j) r.total[o][j] = r.cash[o][j] + r.equity[o][j];
+      for (std::size_t k = 0; k < cs.compare.size(); ++k)
+        for (std::uint64_t j = at; j < at + n; ++j)
+          r.diff[k][j] = r.total[cs.compare[k].a][j] - r.total[cs.compare[k].b][j];
+      if (defer_tax_) {
+        for (std::size_t o = 0; o < n_offers; ++o) tax_at_[o] = r.tax[o].data() + at;
+        kernel_.finish_taxes(n, tax_at_.data());
+      }
+      block_first = path + 1;
     }
   }
 
@@ -281,8 +333,8 @@ class RangeRunner {
   std::vector<double> buckets_;
   int slots_;
   std::vector<double> inputs_, tax_;
-  std::vector<double*> tax_at_;
-  bool defer_tax_;
+  std::vector<double*> tax_at_, equity_at_;
+  bool lanes_, defer_tax_;
 };
 
 // Paths [first, last) into r, path i at index i - base, in blocks of opt.block: one runner per

@@ -158,6 +158,17 @@ void TaxLedger::defer(std::uint32_t column) {
   block_salary_month_[column] = last_salary_month_;
 }
 
+void TaxLedger::open_block_year(std::uint32_t column, int year) {
+  assert(column < kTaxLanes && !block_last_year_.empty());
+  assert(year >= 1 && static_cast<std::size_t>(year) < table_.size());
+  assert(!t_->moving_fx);  // a year's rate is the path's, which is gone by now
+  for (int y = block_last_year_[column] + 1; y <= year; ++y) {
+    double* at = block_.data() + static_cast<std::size_t>(y - 1) * kTaxCategoryCount * kTaxLanes;
+    for (std::size_t c = 0; c < kTaxCategoryCount; ++c) at[c * kTaxLanes + column] = 0;
+  }
+  block_last_year_[column] = std::max(block_last_year_[column], year);
+}
+
 // finish() on lanes: the same steps, each year for the columns with something that year (the
 // others keep their carry and add nothing), gathered side by side.
 void TaxLedger::finish_block(std::uint32_t n, double* tax) {

@@ -159,6 +159,19 @@ class TaxLedger {
   void defer(std::uint32_t column);
   void finish_block(std::uint32_t n, double* tax);
 
+  // For amounts added to the deferred block after defer() (PublicEquityLanes in
+  // models/offer_pricing.hpp), in the order equity() would have added them: open_block_year()
+  // makes the deferred column's years up to `year` readable (zeroing those past its last year,
+  // whose cells hold an earlier path's amounts), and block_cells() is the row of `category` in
+  // `year`, element p column p's. Requires a defer() since the last finish_block(), a regime
+  // without moving_fx and 1 <= year <= max_years.
+  void open_block_year(std::uint32_t column, int year);
+  double* block_cells(int year, TaxCategory category) {
+    return block_.data() + (static_cast<std::size_t>(year - 1) * kTaxCategoryCount +
+                            static_cast<std::size_t>(category)) *
+                               kTaxLanes;
+  }
+
  private:
   static constexpr std::size_t kEquityIncomeSlot =
       static_cast<std::size_t>(TaxCategory::kEquityIncome);
