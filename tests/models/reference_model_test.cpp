@@ -858,6 +858,57 @@ TEST_CASE("the kernel's tax agrees path by path with a literal reading of docs/t
   compare(load_ok(kTaxReference), 20000);
 }
 
+namespace {
+
+// Whether every column of `got`, paths first .. first + its length, has `ref`'s bits there.
+bool same_range(const std::vector<std::vector<double>>& got,
+                const std::vector<std::vector<double>>& ref, std::uint64_t first) {
+  if (got.size() != ref.size()) return false;
+  for (std::size_t k = 0; k < got.size(); ++k)
+    if (ref[k].size() < first + got[k].size() ||
+        std::memcmp(got[k].data(), ref[k].data() + first, got[k].size() * sizeof(double)) != 0)
+      return false;
+  return true;
+}
+
+// Runs `cs` under every lanes target this CPU has: `base` with blocks below, at and around 128
+// (tax and equity blocks cut short at every block's end; the timeline on at 129), 1 and 3
+// threads, then RangeSimulator ranges at odd offsets (the two-pass and MPI runs write a range at
+// its own offset). check(result, first path, timeline) compares each with the scalar reference.
+template <class Check>
+void on_every_lanes_run(const CompiledScenario& cs, const SimOptions& base, Check check) {
+  using vestsim::engine::SimdTarget;
+  const SimdTarget best = vestsim::engine::simd_target();
+  for (const SimdTarget t : vestsim::engine::supported_simd_targets()) {
+    if (t == SimdTarget::kScalar) continue;
+    vestsim::engine::set_simd_target(t);
+    for (const std::uint32_t block : {1u, 50u, 128u, 129u, 4096u}) {
+      for (const int threads : {1, 3}) {
+        SimOptions o = base;
+        o.block = block;
+        o.threads = threads;
+        o.timeline = block == 129;
+        INFO("target " << vestsim::engine::simd_target_name(t) << ", block " << block
+                       << ", threads " << threads);
+        check(simulate(cs, o), 0, o.timeline);
+      }
+    }
+    const RangeSimulator sim(cs, base);
+    for (const std::uint64_t first : {0u, 1u, 127u, 500u}) {
+      for (const std::uint64_t paths : {1u, 128u, 129u, 700u}) {
+        SimResult into = allocate_result(cs, base, paths);
+        sim.run(first, first + paths, into);
+        INFO("target " << vestsim::engine::simd_target_name(t) << ", paths " << first << " .. "
+                       << first + paths);
+        check(into, first, false);
+      }
+    }
+  }
+  vestsim::engine::set_simd_target(best);
+}
+
+}  // namespace
+
 // docs/design.md#15-lanes-of-paths: on lanes, each offer's taxes are finished 128 paths at a time
 // (TaxLedger::finish_block, tax_of_year_lanes); the tax column has the scalar reference's bits on
 // every target this CPU has. Every rule of kTaxReference, with USD fixed and moving (each year's
@@ -866,7 +917,6 @@ TEST_CASE("the kernel's tax agrees path by path with a literal reading of docs/t
 // two-pass and MPI runs write a range at its own offset); an offer without a regime (zeros).
 TEST_CASE("lanes give the scalar reference's tax bits", "[reference][tax][simd]") {
   using vestsim::engine::SimdTarget;
-  const SimdTarget best = vestsim::engine::simd_target();
   for (const char* fx : {"{USD: 0.9}", "{USD: {rate: 0.9, volatility: 0.15}}"}) {
     const Scenario s =
         load_ok(vestsim::test::edited(kTaxReference, "fx: {USD: 0.9}", std::string("fx: ") + fx));
@@ -875,44 +925,21 @@ TEST_CASE("lanes give the scalar reference's tax bits", "[reference][tax][simd]"
     SimOptions base;
     base.paths = 1337;
     base.threads = 1;
+    const SimdTarget best = vestsim::engine::simd_target();
     vestsim::engine::set_simd_target(SimdTarget::kScalar);
     const SimResult ref = simulate(cs, base);
+    vestsim::engine::set_simd_target(best);
     // The test can fail: taxes were charged, and the offer without a regime has none.
     REQUIRE(ref.tax.size() == 3);
     CHECK(std::all_of(ref.tax[2].begin(), ref.tax[2].end(), [](double x) { return x == 0; }));
     CHECK(std::count_if(ref.tax[0].begin(), ref.tax[0].end(), [](double x) { return x > 0; }) >
           1000);
-    for (const SimdTarget t : vestsim::engine::supported_simd_targets()) {
-      if (t == SimdTarget::kScalar) continue;
-      vestsim::engine::set_simd_target(t);
-      for (const std::uint32_t block : {1u, 50u, 128u, 129u, 4096u}) {
-        for (const int threads : {1, 3}) {
-          SimOptions o = base;
-          o.block = block;
-          o.threads = threads;
-          o.timeline = block == 129;
-          const SimResult r = simulate(cs, o);
-          INFO("fx " << fx << ", target " << vestsim::engine::simd_target_name(t) << ", block "
-                     << block << ", threads " << threads);
-          CHECK(vestsim::test::same_columns(r.tax, ref.tax));
-          CHECK(vestsim::test::same_columns(r.total, ref.total));
-        }
-      }
-      const RangeSimulator sim(cs, base);
-      for (const std::uint64_t first : {0u, 1u, 127u, 500u}) {
-        for (const std::uint64_t paths : {1u, 128u, 129u, 700u}) {
-          SimResult into = allocate_result(cs, base, paths);
-          sim.run(first, first + paths, into);
-          INFO("fx " << fx << ", target " << vestsim::engine::simd_target_name(t) << ", paths "
-                     << first << " .. " << first + paths);
-          for (std::size_t o = 0; o < ref.tax.size(); ++o)
-            CHECK(std::memcmp(into.tax[o].data(), ref.tax[o].data() + first,
-                              paths * sizeof(double)) == 0);
-        }
-      }
-    }
+    INFO("fx " << fx);
+    on_every_lanes_run(cs, base, [&](const SimResult& r, std::uint64_t first, bool) {
+      CHECK(same_range(r.tax, ref.tax, first));
+      CHECK(same_range(r.total, ref.total, first));
+    });
   }
-  vestsim::engine::set_simd_target(best);
 }
 
 // docs/design.md#15-lanes-of-paths: an offer whose grants are all a public company's, at fixed
@@ -976,6 +1003,7 @@ compare:
   base.timeline = true;
   const SimResult ref_timeline = simulate(cs, base);
   base.timeline = false;
+  vestsim::engine::set_simd_target(best);
   // The test can fail: every offer pays equity on most paths (a first vest by month 12, which
   // exp(-0.3) = 74% of employees reach: about 990 of 1337 paths) and the taxed ones are charged.
   for (std::size_t o = 0; o < 4; ++o) {
@@ -985,40 +1013,14 @@ compare:
       CHECK(std::count_if(ref.tax[o].begin(), ref.tax[o].end(), [](double x) { return x > 0; }) >
             800);
   }
-  for (const SimdTarget t : vestsim::engine::supported_simd_targets()) {
-    if (t == SimdTarget::kScalar) continue;
-    vestsim::engine::set_simd_target(t);
-    for (const std::uint32_t block : {1u, 50u, 128u, 129u, 4096u}) {
-      for (const int threads : {1, 3}) {
-        SimOptions o = base;
-        o.block = block;
-        o.threads = threads;
-        o.timeline = block == 129;
-        INFO("target " << vestsim::engine::simd_target_name(t) << ", block " << block
-                       << ", threads " << threads);
-        vestsim::test::check_same_results(simulate(cs, o), o.timeline ? ref_timeline : ref);
-      }
-    }
-    const RangeSimulator sim(cs, base);
-    for (const std::uint64_t first : {0u, 1u, 127u, 500u}) {
-      for (const std::uint64_t paths : {1u, 128u, 129u, 700u}) {
-        SimResult into = allocate_result(cs, base, paths);
-        sim.run(first, first + paths, into);
-        INFO("target " << vestsim::engine::simd_target_name(t) << ", paths " << first << " .. "
-                       << first + paths);
-        for (std::size_t o = 0; o < ref.tax.size(); ++o) {
-          CHECK(std::memcmp(into.equity[o].data(), ref.equity[o].data() + first,
-                            paths * sizeof(double)) == 0);
-          CHECK(std::memcmp(into.tax[o].data(), ref.tax[o].data() + first,
-                            paths * sizeof(double)) == 0);
-        }
-        for (std::size_t k = 0; k < ref.diff.size(); ++k)
-          CHECK(std::memcmp(into.diff[k].data(), ref.diff[k].data() + first,
-                            paths * sizeof(double)) == 0);
-      }
-    }
-  }
-  vestsim::engine::set_simd_target(best);
+  on_every_lanes_run(cs, base, [&](const SimResult& r, std::uint64_t first, bool timeline) {
+    if (r.paths == ref.paths)
+      return vestsim::test::check_same_results(r, timeline ? ref_timeline : ref);
+    CHECK(same_range(r.equity, ref.equity, first));
+    CHECK(same_range(r.total, ref.total, first));
+    CHECK(same_range(r.diff, ref.diff, first));
+    CHECK(same_range(r.tax, ref.tax, first));
+  });
 }
 
 // TaxLedger::open_block_year: a deferred column's years past its last one hold an earlier
