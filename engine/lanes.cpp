@@ -58,25 +58,29 @@ HWY_INLINE VU mul_32x32(VU a, std::uint64_t m) {
 
 // Philox4x32-10 of kSets independent sets of lanes at once, round by round: each round's
 // products wait on the previous round's, so one set alone leaves the multiplier idle between
-// rounds. Set k's counters (c0[k], c1[k], c2[k], 0), each word < 2^32.
+// rounds. Set k's counters (c0[k], c1[k], c2[k], 0), each word < 2^32, and key keys[k].
 template <int kSets>
-HWY_INLINE void philox_sets(const VU* c0, const VU* c1, const VU* c2, const StreamKey& key,
+HWY_INLINE void philox_sets(const VU* c0, const VU* c1, const VU* c2, const StreamKey* keys,
                             PhiloxLanes* out) {
   const DU du;
   const VU low = hn::Set(du, 0xffffffffull);
-  for (int k = 0; k < kSets; ++k) out[k] = PhiloxLanes{c0[k], c1[k], c2[k], hn::Zero(du)};
-  std::uint32_t k0 = key.k0, k1 = key.k1;
+  std::uint32_t k0[kSets], k1[kSets];
+  for (int k = 0; k < kSets; ++k) {
+    out[k] = PhiloxLanes{c0[k], c1[k], c2[k], hn::Zero(du)};
+    k0[k] = keys[k].k0;
+    k1[k] = keys[k].k1;
+  }
   for (int round = 0; round < 10; ++round) {
-    const VU vk0 = hn::Set(du, k0), vk1 = hn::Set(du, k1);
     for (int k = 0; k < kSets; ++k) {
       PhiloxLanes& s = out[k];
       const VU p0 = mul_32x32(s.c0, 0xD2511F53ull);
       const VU p1 = mul_32x32(s.c2, 0xCD9E8D57ull);
-      s = PhiloxLanes{hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), s.c1), vk0), hn::And(p1, low),
-                      hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), s.c3), vk1), hn::And(p0, low)};
+      s = PhiloxLanes{
+          hn::Xor(hn::Xor(hn::ShiftRight<32>(p1), s.c1), hn::Set(du, k0[k])), hn::And(p1, low),
+          hn::Xor(hn::Xor(hn::ShiftRight<32>(p0), s.c3), hn::Set(du, k1[k])), hn::And(p0, low)};
+      k0[k] += 0x9E3779B9u;
+      k1[k] += 0xBB67AE85u;
     }
-    k0 += 0x9E3779B9u;
-    k1 += 0xBB67AE85u;
   }
 }
 
@@ -282,7 +286,9 @@ void FillLanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, dou
       c2[k] = pair;
     }
     PhiloxLanes r[kSets];
-    philox_sets<kSets>(c0, c1, c2, s.key, r);
+    StreamKey keys[kSets];
+    std::fill(keys, keys + kSets, s.key);
+    philox_sets<kSets>(c0, c1, c2, keys, r);
     for (int k = 0; k < kSets; ++k) {
       const std::size_t first = at + static_cast<std::size_t>(k) * w;
       if (even) store_first(uniform_of(r[k].c0, r[k].c1), n - first, even + first);
@@ -300,39 +306,46 @@ void FillLanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, dou
   if (odd) normal_rows(odd, n);
 }
 
-void FillPathDraws(StreamKey key, std::uint64_t path, std::uint32_t first_pair, std::uint32_t pairs,
-                   bool normal, double* out) {
+void FillPathDraws(const StreamKey* keys, const std::uint32_t* first_pairs, std::size_t streams,
+                   std::uint64_t path, std::uint32_t pairs, bool normal, double* const* out) {
   const DF df;
   const DU du;
   const auto w = static_cast<std::uint32_t>(hn::Lanes(df));
   const VU lo = hn::Set(du, path & 0xffffffffull), hi = hn::Set(du, path >> 32);
   HWY_ALIGN double even[hn::MaxLanes(df)], odd[hn::MaxLanes(df)];
-  // Pairs at .. at + kSets w - 1 (those below `pairs`), kSets vectors at once (as FillLanes).
-  const auto run = [&](auto sets, std::uint32_t at) {
+  // The vectors to fill: stream s's pairs at .. at + w - 1 (those below `pairs`), taken in
+  // order, kSets at once (as FillLanes), each set with its own stream's key.
+  const std::uint32_t per_stream = (pairs + w - 1) / w;
+  const auto total = static_cast<std::uint32_t>(streams) * per_stream;
+  const auto run = [&](auto sets, std::uint32_t job) {
     constexpr int kSets = decltype(sets)::value;
     VU c0[kSets], c1[kSets], c2[kSets];
+    StreamKey key[kSets];
     for (int k = 0; k < kSets; ++k) {
+      const std::uint32_t stream = (job + k) / per_stream, at = (job + k) % per_stream * w;
       c0[k] = lo;
       c1[k] = hi;
-      c2[k] = hn::Iota(du, std::uint64_t{first_pair} + at + k * w);
+      c2[k] = hn::Iota(du, std::uint64_t{first_pairs[stream]} + at);
+      key[k] = keys[stream];
     }
     PhiloxLanes r[kSets];
     philox_sets<kSets>(c0, c1, c2, key, r);
     for (int k = 0; k < kSets; ++k) {
       hn::Store(uniform_of(r[k].c0, r[k].c1), df, even);
       hn::Store(uniform_of(r[k].c2, r[k].c3), df, odd);
-      const std::size_t first = std::size_t{at} + static_cast<std::size_t>(k) * w;
-      for (std::size_t j = 0; j < w && first + j < pairs; ++j) {
-        out[2 * (first + j)] = even[j];
-        out[2 * (first + j) + 1] = odd[j];
+      const std::uint32_t stream = (job + k) / per_stream, at = (job + k) % per_stream * w;
+      for (std::uint32_t j = 0; j < w && at + j < pairs; ++j) {
+        out[stream][2 * (at + j)] = even[j];
+        out[stream][2 * (at + j) + 1] = odd[j];
       }
     }
   };
-  std::uint32_t i = 0;
-  for (; i + 4 * w <= pairs; i += 4 * w) run(std::integral_constant<int, 4>(), i);
-  for (; i + 2 * w <= pairs; i += 2 * w) run(std::integral_constant<int, 2>(), i);
-  for (; i < pairs; i += w) run(std::integral_constant<int, 1>(), i);
-  if (normal) normal_short(out, 2 * std::size_t{pairs});
+  std::uint32_t job = 0;
+  for (; job + 4 <= total; job += 4) run(std::integral_constant<int, 4>(), job);
+  for (; job + 2 <= total; job += 2) run(std::integral_constant<int, 2>(), job);
+  for (; job < total; ++job) run(std::integral_constant<int, 1>(), job);
+  if (normal)
+    for (std::size_t k = 0; k < streams; ++k) normal_short(out[k], 2 * std::size_t{pairs});
 }
 
 // Applies `lanes` where every lane of a vector passes `fast`, the scalar
@@ -528,15 +541,24 @@ void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, do
 
 void fill_path_draws(StreamKey key, std::uint64_t path, std::uint32_t first_pair,
                      std::uint32_t pairs, bool normal, double* out) {
+  fill_path_draws(std::span(&key, 1), std::span(&first_pair, 1), path, pairs, normal, &out);
+}
+
+void fill_path_draws(std::span<const StreamKey> keys, std::span<const std::uint32_t> first_pairs,
+                     std::uint64_t path, std::uint32_t pairs, bool normal, double* const* out) {
+  assert(keys.size() == first_pairs.size());
   if (simd_target() == SimdTarget::kScalar) {
-    for (std::uint32_t i = 0; i < pairs; ++i) {
-      const std::array<double, 2> u = uniform_pair(key, path, first_pair + i);
-      out[2 * i] = normal ? normal_quantile(u[0]) : u[0];
-      out[2 * i + 1] = normal ? normal_quantile(u[1]) : u[1];
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      for (std::uint32_t i = 0; i < pairs; ++i) {
+        const std::array<double, 2> u = uniform_pair(keys[k], path, first_pairs[k] + i);
+        out[k][2 * i] = normal ? normal_quantile(u[0]) : u[0];
+        out[k][2 * i + 1] = normal ? normal_quantile(u[1]) : u[1];
+      }
     }
     return;
   }
-  HWY_DYNAMIC_DISPATCH(FillPathDraws)(key, path, first_pair, pairs, normal, out);
+  HWY_DYNAMIC_DISPATCH(FillPathDraws)
+  (keys.data(), first_pairs.data(), keys.size(), path, pairs, normal, out);
 }
 
 void lanes_exp(const double* x, std::size_t n, double* out) {

@@ -70,6 +70,12 @@ void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, do
 // to wrap.
 void fill_path_draws(StreamKey key, std::uint64_t path, std::uint32_t first_pair,
                      std::uint32_t pairs, bool normal, double* out);
+// The same for several streams of one path at once, their vectors sharing Philox's rounds (one
+// stream's few vectors leave the multiplier idle between rounds): out[k] gets stream keys[k]'s
+// pairs from first_pairs[k], as fill_path_draws(keys[k], path, first_pairs[k], ...) would.
+// Requires keys and first_pairs of one size.
+void fill_path_draws(std::span<const StreamKey> keys, std::span<const std::uint32_t> first_pairs,
+                     std::uint64_t path, std::uint32_t pairs, bool normal, double* const* out);
 
 // out[i] = ieee_exp(x[i]) / ieee_log(x[i]) for i < n, bit for bit, on lanes
 // (any x: lanes out of the fast range take the scalar definition). out may be x (in place);

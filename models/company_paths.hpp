@@ -56,8 +56,7 @@ class CorrelatedShocks {
     if (m <= block_months_) return block_row(i, m)[col_];
     while (ready_ < m) {
       ++ready_;
-      for (std::size_t k = 0; k < n_; ++k)
-        eps_[k] = draws.z(m_->keys[k], static_cast<std::uint32_t>(ready_ - 1));
+      draws.z_row(m_->keys, static_cast<std::uint32_t>(ready_ - 1), eps_.data());
       m_->factor.apply(eps_.data(), z_.data() + ready_ * n_);
     }
     return z_[m * n_ + i];

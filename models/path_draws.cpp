@@ -109,21 +109,83 @@ void PathDraws::pin_bridge(std::size_t b, double t) {
 PathDraws::PathDraws(const DrawPlan* plan)
     : plan_(plan), buffer_(static_cast<std::size_t>(plan->slots()) * kBlock) {}
 
-double PathDraws::read_tail(StreamKey key, std::uint32_t draw, bool normal, std::uint32_t planned) {
-  assert(draw >= planned);
-  const std::uint32_t start = planned / 2 * 2;  // a whole Philox pair
-  const std::uint32_t first = start + (draw - start) / kTail * kTail;
+const PathDraws::Tail* PathDraws::find_tail(StreamKey key, bool normal, std::uint32_t first) const {
   for (std::uint32_t i = 0; i < tails_used_; ++i) {
     const Tail& t = tails_[i];
-    if (t.key == key && t.normal == normal && t.first == first) return t.v[draw - first];
+    if (t.key == key && t.normal == normal && t.first == first) return &t;
   }
-  Tail& t =
-      tails_used_ < tails_.size() ? tails_[tails_used_++] : tails_[tail_next_++ % tails_.size()];
+  return nullptr;
+}
+
+// The free ones first; once all are used, replaced in turn from the first. So up to kTails calls
+// in a row return distinct tails (z_row() fills that many at once).
+PathDraws::Tail& PathDraws::next_tail() {
+  if (tails_used_ < tails_.size()) {
+    Tail& t = tails_[tails_used_++];
+    if (tails_used_ == tails_.size()) tail_next_ = 0;
+    return t;
+  }
+  return tails_[tail_next_++ % tails_.size()];
+}
+
+double PathDraws::read_tail(StreamKey key, std::uint32_t draw, bool normal, std::uint32_t planned) {
+  assert(draw >= planned);
+  const std::uint32_t first = tail_first(planned, draw);
+  if (const Tail* t = find_tail(key, normal, first)) return t->v[draw - first];
+  Tail& t = next_tail();
   t.key = key;
   t.normal = normal;
   t.first = first;
   engine::fill_path_draws(key, path_, first / 2, kTail / 2, normal, t.v);
   return t.v[draw - first];
+}
+
+// read() of each stream, with the chunks past the plan that are missing filled in one call: the
+// correlated drivers' walks (models/company_paths.hpp) read their streams month by month
+// together, and outlast the plan together.
+void PathDraws::z_row(std::span<const StreamKey> keys, std::uint32_t draw, double* out) {
+  if (sobol_ || !plan_ || keys.size() > kTails) {  // more misses than tails: one at a time
+    for (std::size_t k = 0; k < keys.size(); ++k) out[k] = z(keys[k], draw);
+    return;
+  }
+  uniforms_ += keys.size();
+  normals_ += keys.size();
+  StreamKey missing[kTails];
+  std::uint32_t first[kTails], pair[kTails];
+  std::size_t at[kTails], n = 0;
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    const int s = plan_->slot(keys[k], draw, true);
+    if (s >= 0) {
+      out[k] = buffer_[static_cast<std::size_t>(s) * kBlock + column_];
+      continue;
+    }
+    const std::uint32_t planned = plan_->planned_draws(keys[k], true);
+    if (planned == 0) {
+      out[k] = engine::normal_quantile(engine::uniform(keys[k], path_, draw));
+      continue;
+    }
+    assert(draw >= planned);
+    const std::uint32_t f = tail_first(planned, draw);
+    if (const Tail* t = find_tail(keys[k], true, f)) {
+      out[k] = t->v[draw - f];
+      continue;
+    }
+    missing[n] = keys[k];
+    first[n] = f;
+    pair[n] = f / 2;
+    at[n++] = k;
+  }
+  if (n == 0) return;
+  double* chunk[kTails];
+  for (std::size_t j = 0; j < n; ++j) {
+    Tail& t = next_tail();
+    t.key = missing[j];
+    t.normal = true;
+    t.first = first[j];
+    chunk[j] = t.v;
+  }
+  engine::fill_path_draws(std::span(missing, n), std::span(pair, n), path_, kTail / 2, true, chunk);
+  for (std::size_t j = 0; j < n; ++j) out[at[j]] = chunk[j][draw - first[j]];
 }
 
 void PathDraws::refill(std::uint64_t path) {

@@ -17,6 +17,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <tuple>
 #include <vector>
 
@@ -142,6 +143,9 @@ class PathDraws {
     ++normals_;
     return read(key, draw, true);
   }
+  // out[k] = z(keys[k], draw) for every k: the same values and counts. Streams past the plan
+  // that need new chunks get them filled together (engine::fill_path_draws of several streams).
+  void z_row(std::span<const StreamKey> keys, std::uint32_t draw, double* out);
   // The sub-block on lanes (docs/design.md#15-lanes-of-paths): `generation` changes at every
   // refill (0: none yet), the block holds block_paths() consecutive paths and this path is its
   // column(). lane_row() is the row of (key, draw) read as a normal or a uniform for the block's
@@ -199,6 +203,14 @@ class PathDraws {
   // (engine::fill_path_draws), in chunks that start at the plan's end (rounded down to a pair),
   // and kept until the path ends. The same bits as the reference.
   double read_tail(StreamKey key, std::uint32_t draw, bool normal, std::uint32_t planned);
+  // The first draw of the chunk past the plan (`planned` draws) that holds `draw`.
+  static std::uint32_t tail_first(std::uint32_t planned, std::uint32_t draw) {
+    const std::uint32_t start = planned / 2 * 2;  // a whole Philox pair
+    return start + (draw - start) / kTail * kTail;
+  }
+  struct Tail;
+  const Tail* find_tail(StreamKey key, bool normal, std::uint32_t first) const;
+  Tail& next_tail();  // a free one, else the next in turn
   void refill(std::uint64_t path);
   void next_point(std::uint64_t path);
 
@@ -226,7 +238,8 @@ class PathDraws {
     std::uint32_t first = 0;  // the plan's end rounded down to a pair, plus a multiple of kTail
     double v[kTail] = {};
   };
-  std::array<Tail, 4> tails_;  // this path's, tails_used_ of them; then replaced in turn
+  static constexpr std::size_t kTails = 4;
+  std::array<Tail, kTails> tails_;  // this path's, tails_used_ of them; then replaced in turn
   std::uint32_t tails_used_ = 0, tail_next_ = 0;
   std::uint32_t column_ = 0;
   std::uint64_t path_ = 0, uniforms_ = 0, normals_ = 0;

@@ -121,6 +121,40 @@ TEST_CASE("one path's draws on lanes of pairs equal the scalar generator bit for
   });
 }
 
+// Several streams of one path at once (the correlated drivers past the plan): each stream's
+// draws from its own first pair, the same bits as the scalar generator. 1 to 5 streams (sets
+// of 4, 2 and 1 vectors mixed), pair counts that fill no vector, one and several.
+TEST_CASE("several streams' draws of one path on lanes equal the scalar generator", "[lanes]") {
+  const std::uint64_t path = (std::uint64_t{1} << 32) + 5;
+  for_each_target([&](SimdTarget) {
+    std::size_t mismatches = 0, checked = 0;
+    for (bool normal : {false, true})
+      for (std::size_t streams = 1; streams <= 5; ++streams)
+        for (std::uint32_t n : {1u, 3u, 8u, 19u}) {
+          std::vector<StreamKey> keys;
+          std::vector<std::uint32_t> firsts;
+          std::vector<std::vector<double>> out(streams, std::vector<double>(2 * n + 1, -7.0));
+          std::vector<double*> at;
+          for (std::size_t k = 0; k < streams; ++k) {
+            keys.push_back(make_stream_key(42, "driver" + std::to_string(k)));
+            firsts.push_back(static_cast<std::uint32_t>(11 * k + 30));
+            at.push_back(out[k].data());
+          }
+          fill_path_draws(keys, firsts, path, n, normal, at.data());
+          for (std::size_t k = 0; k < streams; ++k) {
+            for (std::uint32_t d = 0; d < 2 * n; ++d) {
+              const double u = uniform(keys[k], path, 2 * firsts[k] + d);
+              mismatches += !same_bits(out[k][d], normal ? normal_quantile(u) : u);
+              ++checked;
+            }
+            mismatches += out[k][2 * n] != -7.0;  // nothing past 2 n
+          }
+        }
+    CHECK(checked > 0);
+    CHECK(mismatches == 0);
+  });
+}
+
 TEST_CASE("one output of a pair can be skipped", "[lanes]") {
   const StreamKey key = make_stream_key(3, "bonus");
   for_each_target([&](SimdTarget) {
