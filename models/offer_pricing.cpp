@@ -341,12 +341,16 @@ PublicEquityLanes::PublicEquityLanes(const CompiledScenario& cs, const CompiledO
     const CompiledGrant& g = cs.grants[gi];
     if (g.start > H) continue;  // made after the horizon: nothing of it is earned
     const CompiledTranche* t = cs.tranches.data() + g.first_tranche;
-    Grant lane{&g, std::vector<double>(H + 2, 0.0), std::vector<int>(H + 2, 0)};
+    LaneGrant lane;
+    lane.grant = &g;
+    lane.vesting_by_end.assign(H + 2, 0.0);
+    lane.last_year_by_end.assign(H + 2, 0);
     for (int e = g.start + 1; e <= H + 1; ++e) {  // made: s < e
       std::uint32_t k = 0;
       for (; k < g.tranche_count && t[k].month < e; ++k)
-        lane.last_year[e] = std::max(lane.last_year[e], tax_year_of_month(t[k].month));
-      lane.vested[e] = k;
+        lane.last_year_by_end[e] =
+            std::max(lane.last_year_by_end[e], tax_year_of_month(t[k].month));
+      lane.vesting_by_end[e] = k;
     }
     const std::vector<int>& months = cs.companies[g.company].pub.months;
     auto row = [&](int month) {  // its S(month)/S(0), element p column p's
@@ -355,7 +359,7 @@ PublicEquityLanes::PublicEquityLanes(const CompiledScenario& cs, const CompiledO
       assert(k < months.size() && months[k] == month);
       return k * kB;
     };
-    const auto most = static_cast<std::uint32_t>(lane.vested[H + 1]);
+    const auto most = static_cast<std::uint32_t>(lane.vesting_by_end[H + 1]);
     if (most == 0) continue;
     if (g.start > 0) lane.start_row = static_cast<std::ptrdiff_t>(row(g.start));
     for (std::uint32_t k = 0; k < most; ++k) lane.rows.push_back(row(t[k].month));
@@ -376,13 +380,13 @@ void PublicEquityLanes::run(const CompanyState* states, const double* tau_m, std
   alignas(64) int end[kB];
   std::fill(equity, equity + n, 0.0);
   for (std::uint32_t p = 0; p < n; ++p) end[p] = vesting_end(cs_.H, tau_m[p]);
-  for (const Grant& lane : grants_) {
+  for (const LaneGrant& lane : grants_) {
     const CompiledGrant& g = *lane.grant;
     const CompanyState& st = states[g.company];
     assert(st.block_prices);
     for (std::uint32_t p = 0; p < n; ++p) {
-      vested[p] = lane.vested[end[p]];
-      if (ledger && vested[p] > 0) ledger->open_block_year(p, lane.last_year[end[p]]);
+      vested[p] = lane.vesting_by_end[end[p]];
+      if (ledger && vested[p] > 0) ledger->open_block_year(p, lane.last_year_by_end[end[p]]);
     }
     const double* prices = st.block_price.data();
     if (lane.start_row >= 0)

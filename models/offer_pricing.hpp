@@ -37,9 +37,10 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
                     double* held, double* buckets, PathDraws& draws, Tax& tax);
 
 // docs/design.md#15-lanes-of-paths: whether offer_equity() of `o` can be priced a sub-block of
-// paths at once by PublicEquityLanes: every grant is a public company's (it pays income
-// only, never a gain), every exchange rate it reads is fixed, and its regime (if any) converts
-// at fixed rates.
+// paths at once by PublicEquityLanes: every grant is a public company's (its payouts are income,
+// with no gain but the NaN of an infinite amount), the offer's and those companies' currencies
+// are fixed, and its regime (if any) has no moving rate (CompiledOfferTax::moving_fx: none of
+// the scenario's currencies it converts moves).
 bool public_equity_on_lanes(const CompiledScenario& cs, const CompiledOffer& o);
 
 // offer_equity() of an offer public_equity_on_lanes() accepts, for the n paths of the draws'
@@ -57,12 +58,13 @@ class PublicEquityLanes {
            TaxLedger* ledger) const;
 
  private:
-  struct Grant {
+  struct LaneGrant {
     const CompiledGrant* grant = nullptr;
     // By e = the first month the employee is gone (vesting_end()), 0 .. H + 1: how many of the
-    // grant's first tranches vest (v < e, made only if s < e) and the last tax year they pay in.
-    std::vector<double> vested;
-    std::vector<int> last_year;
+    // grant's first tranches vest (v < e, made only if s < e), as doubles for the lanes'
+    // comparison with the tranche's index, and the last tax year they pay in.
+    std::vector<double> vesting_by_end;
+    std::vector<int> last_year_by_end;
     // Offsets of S(s) (-1: s = 0, S(0)/S(0) = 1) and of each vesting tranche's S(v) in the
     // company's block table.
     std::ptrdiff_t start_row = -1;
@@ -70,7 +72,7 @@ class PublicEquityLanes {
   };
   const CompiledScenario& cs_;
   const CompiledOffer& o_;
-  std::vector<Grant> grants_;
+  std::vector<LaneGrant> grants_;
 };
 
 // The mean bonus multiplier over the offer's anniversaries (1 with none), drawn

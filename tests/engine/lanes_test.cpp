@@ -250,7 +250,7 @@ TEST_CASE("lane buckets equal bucket_of on every target, and count_buckets count
 // lanes_ratio and lanes_masked_add_scaled (models/offer_pricing.cpp's public grants on lanes):
 // every element is its scalar expression's bits, on every target. Random amounts, zeros of both
 // signs in the accumulators (a lane not added to keeps its -0), limits below, at and above j,
-// an infinite and a NaN term on a lane added to (reported) and on one not added to (ignored);
+// an infinite or a NaN term on a lane added to (reported) or on one not added to (ignored);
 // 1 to 19 lanes, so the last vector is partial on every width.
 TEST_CASE("lane ratios and masked sums equal their scalar expressions bit for bit", "[lanes]") {
   const StreamKey key = make_stream_key(9, "lanes-masked");
@@ -264,11 +264,14 @@ TEST_CASE("lane ratios and masked sums equal their scalar expressions bit for bi
       limit[i] = static_cast<double>(i % 4);  // j = 2: lanes with limit 3 add, the rest keep
     }
     const double a = 1234.5, c1 = 0.97, c2 = 1.1, j = 2;
-    for (const int special : {0, 1, 2}) {  // none; inf on lane 3 (limit 3); NaN on lane 2
+    // None; on lane 3 (limit 3: added) inf, then NaN; on lane 2 (masked) NaN, then inf.
+    for (const int special : {0, 1, 2, 3, 4}) {
       std::vector<double> x(n);
       for (std::size_t i = 0; i < n; ++i) x[i] = a * num[i] / den[i];
       if (special == 1 && n > 3) x[3] = inf;
       if (special == 2 && n > 2) x[2] = std::nan("");
+      if (special == 3 && n > 3) x[3] = std::nan("");
+      if (special == 4 && n > 2) x[2] = -inf;
       std::vector<double> expected = acc;
       bool bad = false;
       for (std::size_t i = 0; i < n; ++i) {
@@ -277,7 +280,8 @@ TEST_CASE("lane ratios and masked sums equal their scalar expressions bit for bi
         bad = bad || !std::isfinite(x[i] * c1 * c2);
       }
       INFO("n " << n << ", special " << special);
-      CHECK(bad == (special == 1 && n > 3));  // the test can fail: lane 3 adds, lane 2 does not
+      // The test can fail: lane 3 adds, lane 2 does not.
+      CHECK(bad == ((special == 1 || special == 3) && n > 3));
       for_each_target([&](SimdTarget) {
         std::vector<double> ratio(n), sum = acc;
         lanes_ratio(a, num.data(), den.data(), n, ratio.data());
