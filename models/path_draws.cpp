@@ -144,7 +144,7 @@ double PathDraws::read_tail(StreamKey key, std::uint32_t draw, bool normal, std:
 // correlated drivers' walks (models/company_paths.hpp) read their streams month by month
 // together, and outlast the plan together.
 void PathDraws::z_row(std::span<const StreamKey> keys, std::uint32_t draw, double* out) {
-  if (sobol_ || !plan_ || keys.size() > kTails) {  // more misses than tails: one at a time
+  if (sobol_ || !plan_ || keys.size() > kTails) {  // more streams than tails: one at a time
     for (std::size_t k = 0; k < keys.size(); ++k) out[k] = z(keys[k], draw);
     return;
   }
