@@ -147,7 +147,7 @@ void TaxLedger::defer(std::uint32_t column) {
     block_salary_month_.assign(kTaxLanes, 0);
   }
   for (int y = 1; y <= last_year_; ++y) {
-    double* at = block_.data() + static_cast<std::size_t>(y - 1) * kTaxCategoryCount * kTaxLanes;
+    double* at = block_year(y);
     for (std::size_t c = 0; c < kTaxCategoryCount; ++c) at[c * kTaxLanes + column] = table_[y][c];
     table_[y] = CategoryAmounts{};
     if (t_->moving_fx)
@@ -163,7 +163,7 @@ void TaxLedger::open_block_year(std::uint32_t column, int year) {
   assert(year >= 1 && static_cast<std::size_t>(year) < table_.size());
   assert(!t_->moving_fx);  // a year's rate is the path's, which is gone by now
   for (int y = block_last_year_[column] + 1; y <= year; ++y) {
-    double* at = block_.data() + static_cast<std::size_t>(y - 1) * kTaxCategoryCount * kTaxLanes;
+    double* at = block_year(y);
     for (std::size_t c = 0; c < kTaxCategoryCount; ++c) at[c * kTaxLanes + column] = 0;
   }
   block_last_year_[column] = std::max(block_last_year_[column], year);
@@ -190,8 +190,7 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
     years = std::max(years, block_last_year_[p]);
   }
   for (int y = 1; y <= years; ++y) {
-    const double* at =
-        block_.data() + static_cast<std::size_t>(y - 1) * kTaxCategoryCount * kTaxLanes;
+    const double* at = block_year(y);
     std::uint32_t m = 0;  // the columns with something in year y, gathered into 0 .. m - 1
     for (std::uint32_t p = 0; p < n; ++p) {
       if (y > block_last_year_[p]) continue;

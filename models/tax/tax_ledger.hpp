@@ -167,9 +167,7 @@ class TaxLedger {
   // without moving_fx and 1 <= year <= max_years.
   void open_block_year(std::uint32_t column, int year);
   double* block_cells(int year, TaxCategory category) {
-    return block_.data() + (static_cast<std::size_t>(year - 1) * kTaxCategoryCount +
-                            static_cast<std::size_t>(category)) *
-                               kTaxLanes;
+    return block_year(year) + static_cast<std::size_t>(category) * kTaxLanes;
   }
 
  private:
@@ -188,6 +186,11 @@ class TaxLedger {
   // 1 unit of a currency in the regime's currency at `month`.
   double to_regime(int fx, double fixed, int month) const {
     return rate(fx, fixed, month) / rate(t_->regime_fx, t_->regime_rate, month);
+  }
+
+  // The deferred block's cells of `year`: [category][column].
+  double* block_year(int year) {
+    return block_.data() + static_cast<std::size_t>(year - 1) * kTaxCategoryCount * kTaxLanes;
   }
 
   void add(int year, std::size_t category, double amount) {
