@@ -5,6 +5,8 @@
 #include <fstream>
 #include <string>
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "models/compiled.hpp"
@@ -21,10 +23,13 @@ using vestsim::test::load_ok;
 namespace {
 
 // A regime of one flat 30% income tax on every category and nothing else, as a file (a
-// scenario names a regime file by path); its tax is 0.3 x the year's nominal income.
+// scenario names a regime file by path); its tax is 0.3 x the year's nominal income. The name
+// is this process's own: ctest runs test cases side by side, and one rewriting the file while
+// another reads it left the reader an empty regime.
 std::string flat30_file() {
   const std::filesystem::path p =
-      std::filesystem::temp_directory_path() / "vestsim-basis-test-flat30.yaml";
+      std::filesystem::temp_directory_path() /
+      ("vestsim-basis-test-flat30-" + std::to_string(::getpid()) + ".yaml");
   std::ofstream(p) << "name: flat30\nyear: 2026\ncurrency: EUR\n"
                       "income_taxes:\n  - name: flat\n    brackets: [[0, 0.3]]\n";
   return p.string();
