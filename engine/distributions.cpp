@@ -4,6 +4,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "engine/lanes.hpp"
+
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/poisson.hpp>
@@ -22,6 +24,33 @@ using Beta = boost::math::beta_distribution<double, DoublePolicy>;
 //   constant a = value; uniform a = low, b = high; normal a = mean, b = sd;
 //   lognormal a = mu, b = sigma; triangular / pert a = low, b = mode, c = high;
 //   exponential a = rate; weibull a = shape, b = scale; discrete: values_, cumulative_.
+
+void Sampler::sample_lanes(const double* u, std::size_t n, double* out) const {
+  if (kind_ != DistKind::kNormal && kind_ != DistKind::kLognormal) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = (*this)(u[i]);
+    return;
+  }
+  // operator() step by step, each step over all n: p = lo + u (hi - lo), z = normal_quantile(p),
+  // x = a + b z (exp of it for a lognormal), clamped. lanes_normal_quantile needs
+  // 2^-1022 <= p < 1; a p outside (from u = 0 or 1, or a truncated range rounding up to 1) gets
+  // the scalar definition: then every element does.
+  const double lo = lo_, width = hi_ - lo_;
+  bool inside = true;
+  for (std::size_t i = 0; i < n; ++i) {
+    assert(u[i] >= 0 && u[i] <= 1);
+    const double p = lo + u[i] * width;
+    inside = inside && p >= 0x1p-1022 && p < 1;
+  }
+  if (!inside) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = (*this)(u[i]);
+    return;
+  }
+  for (std::size_t i = 0; i < n; ++i) out[i] = lo + u[i] * width;
+  lanes_normal_quantile(out, n, out);
+  for (std::size_t i = 0; i < n; ++i) out[i] = a_ + b_ * out[i];
+  if (kind_ == DistKind::kLognormal) lanes_exp(out, n, out);
+  for (std::size_t i = 0; i < n; ++i) out[i] = std::clamp(out[i], min_, max_);
+}
 
 Sampler Sampler::make(DistKind kind, double a, double b, double c) {
   Sampler s;

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -115,6 +116,12 @@ class Sampler {
     const double x = quantile(lo_ + u * (hi_ - lo_));
     return std::clamp(x, min_, max_);
   }
+
+  // out[i] = (*this)(u[i]) for i < n, bit for bit, the normal and lognormal kinds on SIMD lanes
+  // (engine/lanes.hpp: the inverse normal and exp of the scalar definitions); the other kinds
+  // take the scalar definition. For models that sample a sub-block of paths at once
+  // (docs/design.md#15-lanes-of-paths). Requires every 0 <= u[i] <= 1; out may be u.
+  void sample_lanes(const double* u, std::size_t n, double* out) const;
 
  private:
   static Sampler make(DistKind kind, double a, double b = 0, double c = 0);

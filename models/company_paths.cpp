@@ -201,6 +201,28 @@ void fill_public_block(const CompiledPublic& p, CompanyState& st, const PathDraw
   st.block_prices = true;
 }
 
+void BlockSample::fill(const engine::Sampler& s, StreamKey key, std::uint32_t count,
+                       const PathDraws& draws) {
+  generation_ = draws.generation();
+  made_ = 0;
+  if (s.is_constant()) return;  // costs nothing per path
+  constexpr std::size_t kB = PathDraws::kBlock;
+  for (; made_ < count; ++made_) {
+    const double* u = draws.lane_row(key, made_, false);
+    if (!u) break;
+    if (values_.size() < (made_ + 1) * kB) values_.resize((made_ + 1) * kB);
+    s.sample_lanes(u, draws.block_paths(), values_.data() + made_ * kB);
+  }
+}
+
+void fill_private_block(const CompiledPrivate& c, CompanyState& st, const PathDraws& draws) {
+  const PrivateCompany& p = c.params;
+  st.exit_time.fill(p.exit_time, c.exit_key, 1, draws);
+  st.ipo_multiple.fill(p.ipo_multiple, c.ipo_multiple_key, 1, draws);
+  st.ipo_dilution.fill(p.ipo_dilution, c.ipo_dilution_key, 1, draws);
+  st.acquisition_multiple.fill(p.acquisition_multiple, c.acquisition_multiple_key, 1, draws);
+}
+
 void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws) {
   for (const CompiledCompany& cc : cs.companies) {
     if (cc.is_public || cc.priv.growth_bridge < 0) continue;
@@ -266,7 +288,7 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws,
 void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, PathDraws& draws,
                   CorrelatedShocks& shocks, double* record) {
   const PrivateCompany& p = c.params;
-  const double T = p.exit_time(draws.u(c.exit_key, 0));
+  const double T = st.exit_time(p.exit_time, c.exit_key, 0, draws);
   const double Tc = capped_exit_years(T, L);
   const bool too_late = !(12.0 * Tc <= L);
   st.pre.start(c, draws, shocks);
@@ -298,11 +320,13 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
                          p.growth_volatility * w);
   }
   const bool ipo = o == Outcome::kIpo;
-  const double X =
-      std::max(0.0, ipo ? p.ipo_multiple(draws.u(c.ipo_multiple_key, 0))
-                        : p.acquisition_multiple(draws.u(c.acquisition_multiple_key, 0)));
+  const double X = std::max(
+      0.0,
+      ipo ? st.ipo_multiple(p.ipo_multiple, c.ipo_multiple_key, 0, draws)
+          : st.acquisition_multiple(p.acquisition_multiple, c.acquisition_multiple_key, 0, draws));
   if (!c.needs_pre) D = rounds_kept(p, c, Tc, draws);
-  if (ipo) D *= 1.0 - std::clamp(p.ipo_dilution(draws.u(c.ipo_dilution_key, 0)), 0.0, 1.0);
+  if (ipo)
+    D *= 1.0 - std::clamp(st.ipo_dilution(p.ipo_dilution, c.ipo_dilution_key, 0, draws), 0.0, 1.0);
   double C = 1;
   if (!ipo && p.has_preference) {
     // 1x non-participating preference, evaluated on V before dilution.

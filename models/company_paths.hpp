@@ -150,6 +150,29 @@ class PreEvent {
   std::uint32_t col_ = 0;
 };
 
+// A sampler's values at draws 0 .. count - 1 of its stream, for every path of the draws'
+// sub-block at once (Sampler::sample_lanes, docs/design.md#15-lanes-of-paths): the same bits as
+// sampling them per path. A path reads its own through operator(), which samples there a draw
+// the sub-block has none of (not on lanes, or a sobol run may change it).
+class BlockSample {
+ public:
+  // Makes the values of `s` at draws 0 .. count - 1 of `key` for the draws' current sub-block,
+  // as far as those draws are on lanes. Allocates only to grow.
+  void fill(const engine::Sampler& s, StreamKey key, std::uint32_t count, const PathDraws& draws);
+  // s(draws.u(key, draw)) for this path, with the `s` and `key` of the last fill().
+  double operator()(const engine::Sampler& s, StreamKey key, std::uint32_t draw,
+                    PathDraws& draws) const {
+    if (draw >= made_) return s(draws.u(key, draw));
+    assert(generation_ == draws.generation());
+    return values_[draw * PathDraws::kBlock + draws.column()];
+  }
+
+ private:
+  std::vector<double> values_;    // [draw][column]
+  std::uint32_t made_ = 0;        // draws 0 .. made_ - 1 are in values_
+  std::uint64_t generation_ = 0;  // the draws' sub-block they were made for
+};
+
 // Per-path state of one company, shared by every grant and offer naming it
 // (docs/model.md#10-conventions).
 struct CompanyState {
@@ -172,7 +195,14 @@ struct CompanyState {
   std::vector<double> block_price, block_log_last;
   bool block_prices = false;
   std::uint64_t block_generation = 0;  // the draws' sub-block they were made for
+  // Private, with lanes: its samplers' values for the sub-block (fill_private_block()).
+  BlockSample exit_time, ipo_multiple, ipo_dilution, acquisition_multiple;
 };
+
+// private_path()'s samplers (exit time, multiples, IPO dilution) for every path of the draws'
+// sub-block at once, where their draws are on lanes (BlockSample). Call when the sub-block
+// changes. Allocates the first time only.
+void fill_private_block(const CompiledPrivate& p, CompanyState& st, const PathDraws& draws);
 
 // Scratch of a private company's PreEvent: W, D and the rounds' marks for months 0 .. L + 1.
 inline int pre_table_size(const CompiledScenario& cs) {

@@ -108,7 +108,7 @@ double mean_bonus_multiplier(const CompiledOffer& o, PathDraws& draws) {
 template <bool kTimeline, class Tax>
 double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
                   const double* const* fx_paths, double* buckets, double& salary_bonus,
-                  PathDraws& draws, Tax& tax) {
+                  PathDraws& draws, const BlockSample& bonus, Tax& tax) {
   const int last = tau_m > cs.H ? cs.H : std::max(0, static_cast<int>(std::ceil(tau_m)) - 1);
   // A stochastic offer currency converts each month's pay at its month's rate
   // (docs/model.md#m3-stochastic-exchange-rates); a fixed one uses the prefix sums.
@@ -130,7 +130,7 @@ double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau
   }
   for (std::size_t y = 1; y <= o.bonus_pv.size() && 12 * static_cast<int>(y) <= last; ++y) {
     const double multiplier =
-        o.bonus_multiplier(draws.u(o.bonus_key, static_cast<std::uint32_t>(y - 1)));
+        bonus(o.bonus_multiplier, o.bonus_key, static_cast<std::uint32_t>(y - 1), draws);
     const double b = (X ? o.bonus_cc[y - 1] * X[12 * y] : o.bonus_pv[y - 1]) * multiplier;
     tax.bonus(static_cast<int>(y), multiplier);
     total += b;
@@ -425,7 +425,7 @@ void PublicEquityLanes::run(const CompanyState* states, const double* tau_m, std
 #define VESTSIM_INSTANTIATE(kTimeline, Tax)                                                   \
   template double offer_cash<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&,   \
                                              double, const double* const*, double*, double&,  \
-                                             PathDraws&, Tax&);                               \
+                                             PathDraws&, const BlockSample&, Tax&);           \
   template double offer_equity<kTimeline, Tax>(const CompiledScenario&, const CompiledOffer&, \
                                                double, CompanyState*, const double* const*,   \
                                                std::uint8_t*, double*, double*, PathDraws&, Tax&);

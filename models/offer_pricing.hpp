@@ -20,10 +20,12 @@ namespace vestsim::models {
 // bonus; `salary_bonus` gets the part without the signing bonus. tau_m is 12
 // tau (departure_months()). fx_paths[k] holds X(0 .. max_month) of cs.fx_rates[k] for this
 // path (docs/model.md#m3-stochastic-exchange-rates); it is not read when cs.fx_rates is empty.
+// The bonus multipliers are read through `bonus`, filled for o's bonus stream and sampler (or
+// never filled: then sampled here).
 template <bool kTimeline, class Tax>
 double offer_cash(const CompiledScenario& cs, const CompiledOffer& o, double tau_m,
                   const double* const* fx_paths, double* buckets, double& salary_bonus,
-                  PathDraws& draws, Tax& tax);
+                  PathDraws& draws, const BlockSample& bonus, Tax& tax);
 
 // The grants' payouts. `states` holds one CompanyState per company of cs,
 // filled for this path (not const: a private company's values before the event are made as they

@@ -84,6 +84,7 @@ class PathKernel {
       if (!kTimeline && public_equity_on_lanes(cs, cs.offers[o]))
         equity_lanes_[o].emplace(cs, cs.offers[o]);
     equity_block_.assign(cs.offers.size(), 0);
+    bonus_.resize(cs.offers.size());
   }
 
   const PathDraws& draws() const { return draws_; }
@@ -169,13 +170,17 @@ class PathKernel {
       const CompiledCompany& company = cs_.companies[c];
       if (company.is_public)
         fill_public_block(company.pub, state_[c], draws_, shocks_);
-      else
+      else {
         state_[c].pre.fill_block(company.priv, draws_, shocks_);
+        fill_private_block(company.priv, state_[c], draws_);
+      }
     }
     // An offer's equity waits for the sub-block's end when every company it reads has the
     // block's prices.
     for (std::size_t o = 0; o < cs_.offers.size(); ++o) {
       const CompiledOffer& offer = cs_.offers[o];
+      bonus_[o].fill(offer.bonus_multiplier, offer.bonus_key,
+                     static_cast<std::uint32_t>(offer.bonus_pv.size()), draws_);
       bool on = equity_lanes_[o].has_value();
       for (std::uint32_t g = offer.first_grant; on && g < offer.first_grant + offer.grant_count;
            ++g)
@@ -189,7 +194,7 @@ class PathKernel {
     const CompiledOffer& offer = cs_.offers[o];
     double salary_bonus = 0;
     out.cash[o] = offer_cash<kTimeline>(cs_, offer, tau_m, fx_paths_.data(), buckets, salary_bonus,
-                                        draws_, tax);
+                                        draws_, bonus_[o], tax);
     out.salary_bonus[o] = salary_bonus;
     if (equity_block_[o]) {  // finish_equity() prices it; a deferred ledger takes its income
       assert(!Tax::kActive || out.tax_column >= 0);
@@ -216,6 +221,7 @@ class PathKernel {
   // timeline); and whether the sub-block's equity waits for finish_equity().
   std::vector<std::optional<PublicEquityLanes>> equity_lanes_;
   std::vector<std::uint8_t> equity_block_;
+  std::vector<BlockSample> bonus_;  // [offer]: its bonus multipliers for the sub-block
   std::array<double, PathDraws::kBlock> tau_block_{};  // 12 tau of the sub-block's paths
   std::uint64_t generation_ = 0;                       // the draws' sub-block the block tables hold
 };

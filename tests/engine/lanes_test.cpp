@@ -4,11 +4,13 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include "engine/bucket_summary.hpp"
+#include "engine/distributions.hpp"
 #include "engine/ieee_math.hpp"
 #include "engine/lanes.hpp"
 #include "engine/normal.hpp"
@@ -206,6 +208,75 @@ TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", 
     CHECK(bad_in_place == 0);
     lanes_normal_quantile(nullptr, 0, nullptr);  // nothing to do (a sanitizer build checks it)
   });
+}
+
+TEST_CASE("samplers on lanes give each uniform's sample bit for bit on every target", "[lanes]") {
+  // The scenario's kinds: the lognormal exit time and multiples, the bonus multiplier (a normal
+  // truncated at 0), ranges truncated on both sides or deep in a tail (where lo + u (hi - lo)
+  // rounds to 1 and the whole call takes the scalar definition), and kinds without lanes.
+  std::vector<std::pair<const char*, Sampler>> samplers = {
+      {"lognormal p10/p90", Sampler::lognormal_quantiles(0.1, 1.5, 0.9, 8)},
+      {"lognormal median", Sampler::lognormal_median(1.2, 0.7)},
+      {"normal", Sampler::normal(1, 0.2)},
+      {"uniform", Sampler::uniform(0.05, 0.2)},
+      {"exponential", Sampler::exponential(0.15)},
+      {"triangular", Sampler::triangular(1, 2, 5)},
+      {"constant", Sampler::constant(0.1)},
+  };
+  auto truncated = [](Sampler s, double lo, double hi) {
+    REQUIRE(s.truncate(lo, hi));
+    return s;
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  samplers.emplace_back("normal, min 0", truncated(Sampler::normal(1, 0.2), 0, inf));
+  samplers.emplace_back("normal in [0.9, 1.1]", truncated(Sampler::normal(1, 0.2), 0.9, 1.1));
+  samplers.emplace_back("normal above 8 sd", truncated(Sampler::normal(0, 1), 8, inf));
+  samplers.emplace_back("lognormal below 3", truncated(Sampler::lognormal(0, 1), 0, 3));
+  const StreamKey key = make_stream_key(11, "lanes-samplers");
+  std::vector<double> us;
+  for (std::uint64_t i = 0; i < 4096; ++i) us.push_back(uniform(key, i, 0));
+  for (double u : {0x1p-53, 1 - 0x1p-53, 0.5, 0.1, 0.9}) us.push_back(u);
+  for (const auto& [name, s] : samplers) {
+    INFO(name);
+    for_each_target([&](SimdTarget) {
+      // Every length up to 19 (partial vectors on every width), then the whole list.
+      for (std::size_t n : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{5},
+                            std::size_t{8}, std::size_t{13}, std::size_t{19}, us.size()}) {
+        INFO("n " << n);
+        const std::size_t first = us.size() - n;  // the edge values are at the end
+        std::vector<double> out(n), in_place(us.begin() + first, us.end());
+        s.sample_lanes(us.data() + first, n, out.data());
+        s.sample_lanes(in_place.data(), n, in_place.data());
+        std::size_t bad = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+          const double want = s(us[first + i]);
+          bad += !same_bits(out[i], want) + !same_bits(in_place[i], want);
+        }
+        CHECK(bad == 0);
+      }
+    });
+  }
+  // A truncated range at u = 0 and u = 1 stays on lanes (lo > 0, hi < 1): the quantile there
+  // can round past the range's end, and the clamp brings it back, as operator() does.
+  for (auto [lo, hi] : {std::pair{0.9, 1.1}, std::pair{0.5, 1.7}, std::pair{0.95, 1.3}}) {
+    Sampler n = Sampler::normal(1, 0.2), ln = Sampler::lognormal(0, 0.3);
+    REQUIRE(n.truncate(lo, hi));
+    REQUIRE(ln.truncate(lo, hi));
+    for (const Sampler* t : {&n, &ln}) {
+      const double both[] = {0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0};
+      double out[9];
+      for_each_target([&](SimdTarget) {
+        t->sample_lanes(both, 9, out);
+        for (int i = 0; i < 9; ++i) CHECK(same_bits(out[i], (*t)(both[i])));
+      });
+    }
+  }
+  // u = 0 and u = 1 (a sensitivity's quantiles) are outside the lanes' range: scalar, the same.
+  const Sampler s = Sampler::lognormal(0, 1);
+  const double ends[] = {0.0, 0.5, 1.0};
+  double out[3];
+  s.sample_lanes(ends, 3, out);
+  for (int i = 0; i < 3; ++i) CHECK(same_bits(out[i], s(ends[i])));
 }
 
 TEST_CASE("lane buckets equal bucket_of on every target, and count_buckets counts them",
