@@ -26,30 +26,49 @@ using Beta = boost::math::beta_distribution<double, DoublePolicy>;
 //   exponential a = rate; weibull a = shape, b = scale; discrete: values_, cumulative_.
 
 void Sampler::sample_lanes(const double* u, std::size_t n, double* out) const {
-  if (kind_ != DistKind::kNormal && kind_ != DistKind::kLognormal) {
+  const bool normal = kind_ == DistKind::kNormal || kind_ == DistKind::kLognormal;
+  if (!normal && kind_ != DistKind::kExponential) {
     for (std::size_t i = 0; i < n; ++i) out[i] = (*this)(u[i]);
     return;
   }
-  // operator() step by step, each step over all n: p = lo + u (hi - lo), z = normal_quantile(p),
-  // x = a + b z (exp of it for a lognormal), clamped. lanes_normal_quantile needs
-  // 2^-1022 <= p < 1; a p outside (from u = 0 or 1, or a truncated range rounding up to 1) gets
-  // the scalar definition: then every element does.
+  // operator() step by step, each step over a chunk: p = lo + u (hi - lo), then
+  // - normal, lognormal: z = normal_quantile(p), x = a + b z (exp of it for a lognormal);
+  // - exponential: x = -ieee_log1p(-p) / a, log1p's last line log(v) (-p / (v - 1)), v = 1 - p;
+  // then the clamp. The lanes need 2^-1022 <= p < 1 (lanes_normal_quantile), or v neither 0 nor
+  // 1 (log1p's special cases): a chunk with a p outside (from u = 0 or 1, or a truncated range
+  // rounding to an end) takes the scalar sampler whole.
+  constexpr std::size_t kChunk = 128;
   const double lo = lo_, width = hi_ - lo_;
-  bool inside = true;
-  for (std::size_t i = 0; i < n; ++i) {
-    assert(u[i] >= 0 && u[i] <= 1);
-    const double p = lo + u[i] * width;
-    inside = inside && p >= 0x1p-1022 && p < 1;
+  double p[kChunk];
+  for (std::size_t first = 0; first < n; first += kChunk) {
+    const std::size_t m = std::min(kChunk, n - first);
+    const double* uc = u + first;
+    double* oc = out + first;
+    bool inside = true;
+    for (std::size_t i = 0; i < m; ++i) {
+      assert(uc[i] >= 0 && uc[i] <= 1);
+      p[i] = lo + uc[i] * width;
+      const double v = 1.0 + -p[i];
+      inside = inside && (normal ? p[i] >= 0x1p-1022 && p[i] < 1 : v != 1.0 && v != 0.0);
+    }
+    if (!inside) {
+      for (std::size_t i = 0; i < m; ++i) oc[i] = (*this)(uc[i]);
+      continue;
+    }
+    if (normal) {
+      lanes_normal_quantile(p, m, oc);
+      for (std::size_t i = 0; i < m; ++i) oc[i] = a_ + b_ * oc[i];
+      if (kind_ == DistKind::kLognormal) lanes_exp(oc, m, oc);
+    } else {
+      for (std::size_t i = 0; i < m; ++i) oc[i] = 1.0 + -p[i];
+      lanes_log(oc, m, oc);
+      for (std::size_t i = 0; i < m; ++i) {
+        const double x = -p[i];
+        oc[i] = -(oc[i] * (x / ((1.0 + x) - 1.0))) / a_;
+      }
+    }
+    for (std::size_t i = 0; i < m; ++i) oc[i] = std::clamp(oc[i], min_, max_);
   }
-  if (!inside) {
-    for (std::size_t i = 0; i < n; ++i) out[i] = (*this)(u[i]);
-    return;
-  }
-  for (std::size_t i = 0; i < n; ++i) out[i] = lo + u[i] * width;
-  lanes_normal_quantile(out, n, out);
-  for (std::size_t i = 0; i < n; ++i) out[i] = a_ + b_ * out[i];
-  if (kind_ == DistKind::kLognormal) lanes_exp(out, n, out);
-  for (std::size_t i = 0; i < n; ++i) out[i] = std::clamp(out[i], min_, max_);
 }
 
 Sampler Sampler::make(DistKind kind, double a, double b, double c) {

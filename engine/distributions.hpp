@@ -117,9 +117,9 @@ class Sampler {
     return std::clamp(x, min_, max_);
   }
 
-  // out[i] = (*this)(u[i]) for i < n, bit for bit, the normal and lognormal kinds on SIMD lanes
-  // (engine/lanes.hpp: the inverse normal and exp of the scalar definitions); the other kinds
-  // take the scalar definition. For models that sample a sub-block of paths at once
+  // out[i] = (*this)(u[i]) for i < n, bit for bit, the normal, lognormal and exponential kinds
+  // on SIMD lanes (engine/lanes.hpp: the inverse normal, exp and log of the scalar definitions);
+  // the other kinds take the scalar definition. For models that sample a sub-block of paths at once
   // (docs/design.md#15-lanes-of-paths). Requires every 0 <= u[i] <= 1; out may be u.
   void sample_lanes(const double* u, std::size_t n, double* out) const;
 

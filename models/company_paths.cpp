@@ -231,11 +231,14 @@ void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws) {
   }
 }
 
-double departure_months(const CompiledScenario& cs, PathDraws& draws) {
+double departure_months(const CompiledScenario& cs, PathDraws& draws, const BlockSample& tau) {
   if (!std::isnan(cs.pinned_departure_years)) return 12.0 * cs.pinned_departure_years;
   if (cs.departure_at_month >= 0) return cs.departure_at_month;
   if (!(cs.departure_rate > 0)) return std::numeric_limits<double>::infinity();
-  return 12.0 * (-engine::ieee_log1p(-draws.u(cs.departure_key, 0)) / cs.departure_rate);
+  if (cs.departure.is_constant())  // no finite rate: no sampler
+    return 12.0 * (-engine::ieee_log1p(-draws.u(cs.departure_key, 0)) / cs.departure_rate);
+  // The exponential sampler is that expression: -ieee_log1p(-p) / rate at p = 0 + u (1 - 0) = u.
+  return 12.0 * tau(cs.departure, cs.departure_key, 0, draws);
 }
 
 // Monthly steps from month 1 to the last needed month: the step ending at m

@@ -217,7 +217,8 @@ void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws);
 
 // 12 tau (docs/model.md#2-the-employee): employed at month m iff m < 12 tau; infinity when no one
 // leaves; exactly m with departure: {at_month: m}.
-double departure_months(const CompiledScenario& cs, PathDraws& draws);
+// `tau` holds the sub-block's draws of cs.departure, or none (BlockSample).
+double departure_months(const CompiledScenario& cs, PathDraws& draws, const BlockSample& tau);
 
 // public_path()'s prices for every path of the draws' sub-block at once, when every shock to
 // the last needed month is on lanes or in the shocks' block (docs/design.md#15-lanes-of-paths):

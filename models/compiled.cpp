@@ -183,6 +183,8 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
   c.H = months_of(s.horizon_years);
   c.L = months_of(s.liquidity_horizon_years);
   c.departure_rate = s.departure_rate;
+  if (s.departure_rate > 0 && std::isfinite(s.departure_rate))
+    c.departure = engine::Sampler::exponential(s.departure_rate);
   c.departure_at_month = s.departure_at_month;
   c.departure_key = engine::make_stream_key(seed, "departure");
   c.compare = s.compare;

@@ -134,6 +134,9 @@ struct CompiledScenario {
   int max_month = 0;       // last month a cash flow can land on
   std::vector<double> df;  // df[m] = (1 + r)^(-m/12), m = 0..max_month
   double departure_rate = 0;
+  // Exponential(departure_rate), whose quantile is departure_months()'s -log1p(-u) / rate, bit
+  // for bit; the constant 0 without a finite rate > 0.
+  engine::Sampler departure;
   StreamKey departure_key;
   double pinned_departure_years = kNotPinned;
   int departure_at_month = -1;  // fixed departure (12 tau = m on every path), -1: none

@@ -96,7 +96,7 @@ class PathKernel {
     shocks_.start(draws_);
     if (!cs_.sobol.bridges.empty()) pin_growth_bridges(cs_, draws_);
     double* rec = out.inputs;
-    const double tau_m = departure_months(cs_, draws_);
+    const double tau_m = departure_months(cs_, draws_, departure_);
     tau_block_[draws_.column()] = tau_m;
     if (rec) rec[input_slot_departure()] = tau_m / 12.0;
     const int n_companies = static_cast<int>(cs_.companies.size());
@@ -165,6 +165,7 @@ class PathKernel {
   // The block tables of a new sub-block of the draws (docs/design.md#15-lanes-of-paths).
   void fill_blocks() {
     generation_ = draws_.generation();
+    departure_.fill(cs_.departure, cs_.departure_key, 1, draws_);
     shocks_.fill_block(draws_);
     for (std::size_t c = 0; c < cs_.companies.size(); ++c) {
       const CompiledCompany& company = cs_.companies[c];
@@ -222,6 +223,7 @@ class PathKernel {
   std::vector<std::optional<PublicEquityLanes>> equity_lanes_;
   std::vector<std::uint8_t> equity_block_;
   std::vector<BlockSample> bonus_;  // [offer]: its bonus multipliers for the sub-block
+  BlockSample departure_;           // tau (years) of the sub-block's paths: cs.departure
   std::array<double, PathDraws::kBlock> tau_block_{};  // 12 tau of the sub-block's paths
   std::uint64_t generation_ = 0;                       // the draws' sub-block the block tables hold
 };

@@ -212,8 +212,9 @@ TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", 
 
 TEST_CASE("samplers on lanes give each uniform's sample bit for bit on every target", "[lanes]") {
   // The scenario's kinds: the lognormal exit time and multiples, the bonus multiplier (a normal
-  // truncated at 0), ranges truncated on both sides or deep in a tail (where lo + u (hi - lo)
-  // rounds to 1 and the whole call takes the scalar definition), and kinds without lanes.
+  // truncated at 0), the exponential departure, ranges truncated on both sides or deep in a tail
+  // (where lo + u (hi - lo) rounds to 1 and the chunk takes the scalar definition), and kinds
+  // without lanes.
   std::vector<std::pair<const char*, Sampler>> samplers = {
       {"lognormal p10/p90", Sampler::lognormal_quantiles(0.1, 1.5, 0.9, 8)},
       {"lognormal median", Sampler::lognormal_median(1.2, 0.7)},
@@ -232,6 +233,8 @@ TEST_CASE("samplers on lanes give each uniform's sample bit for bit on every tar
   samplers.emplace_back("normal in [0.9, 1.1]", truncated(Sampler::normal(1, 0.2), 0.9, 1.1));
   samplers.emplace_back("normal above 8 sd", truncated(Sampler::normal(0, 1), 8, inf));
   samplers.emplace_back("lognormal below 3", truncated(Sampler::lognormal(0, 1), 0, 3));
+  samplers.emplace_back("exponential in [0.5, 5]", truncated(Sampler::exponential(0.15), 0.5, 5));
+  samplers.emplace_back("exponential above 200", truncated(Sampler::exponential(0.15), 200, inf));
   const StreamKey key = make_stream_key(11, "lanes-samplers");
   std::vector<double> us;
   for (std::uint64_t i = 0; i < 4096; ++i) us.push_back(uniform(key, i, 0));
@@ -259,10 +262,12 @@ TEST_CASE("samplers on lanes give each uniform's sample bit for bit on every tar
   // A truncated range at u = 0 and u = 1 stays on lanes (lo > 0, hi < 1): the quantile there
   // can round past the range's end, and the clamp brings it back, as operator() does.
   for (auto [lo, hi] : {std::pair{0.9, 1.1}, std::pair{0.5, 1.7}, std::pair{0.95, 1.3}}) {
-    Sampler n = Sampler::normal(1, 0.2), ln = Sampler::lognormal(0, 0.3);
+    Sampler n = Sampler::normal(1, 0.2), ln = Sampler::lognormal(0, 0.3),
+            e = Sampler::exponential(0.8);
     REQUIRE(n.truncate(lo, hi));
     REQUIRE(ln.truncate(lo, hi));
-    for (const Sampler* t : {&n, &ln}) {
+    REQUIRE(e.truncate(lo, hi));
+    for (const Sampler* t : {&n, &ln, &e}) {
       const double both[] = {0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0};
       double out[9];
       for_each_target([&](SimdTarget) {
