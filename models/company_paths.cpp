@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "engine/distributions.hpp"
 #include "engine/ieee_math.hpp"
@@ -201,6 +202,16 @@ void fill_public_block(const CompiledPublic& p, CompanyState& st, const PathDraw
   st.block_prices = true;
 }
 
+namespace {
+
+// The post-IPO walk's monthly drift and volatility of log Q.
+std::pair<double, double> post_ipo_step(const PrivateCompany& p) {
+  const double drift = p.post_ipo_drift, volatility = p.post_ipo_volatility;
+  return {(drift - 0.5 * volatility * volatility) / 12.0, volatility / std::sqrt(12.0)};
+}
+
+}  // namespace
+
 void BlockSample::fill(const engine::Sampler& s, StreamKey key, std::uint32_t count,
                        const PathDraws& draws) {
   generation_ = draws.generation();
@@ -215,8 +226,33 @@ void BlockSample::fill(const engine::Sampler& s, StreamKey key, std::uint32_t co
   }
 }
 
-void fill_private_block(const CompiledPrivate& c, CompanyState& st, const PathDraws& draws) {
+void fill_private_block(const CompiledPrivate& c, int H, CompanyState& st, const PathDraws& draws) {
   const PrivateCompany& p = c.params;
+  // The post-IPO walk log Q(E + j), j = 1 .. rows, of private_path(): its step j (into E + j)
+  // is draw j - 1 of the company's own stream whatever E, so every column walks the same rows;
+  // a path reads the rows up to its own steps. Only for an own stream on lanes, unpinned.
+  st.block_generation = draws.generation();
+  st.block_post_rows = 0;
+  if (p.post_ipo_volatility > 0 && std::isnan(c.pinned_post_z) && c.post_ipo_corr < 0) {
+    const int most = std::max(p.lockup_months, H - 1);  // E >= 1
+    int rows = 0;
+    while (rows < most && draws.lane_row(c.post_ipo_key, static_cast<std::uint32_t>(rows), true))
+      ++rows;
+    if (rows > 0) {
+      constexpr std::size_t kB = PathDraws::kBlock;
+      const std::uint32_t paths = draws.block_paths();
+      st.block_post_log.resize(static_cast<std::size_t>(rows + 1) * kB);
+      double* walk = st.block_post_log.data();
+      std::fill(walk, walk + paths, 0.0);
+      const auto [mu, sd] = post_ipo_step(p);
+      // log_q += mu + sd z: lanes_walk_affine's prev + (a + b x), the same bits.
+      for (int j = 0; j < rows; ++j)
+        engine::lanes_walk_affine(
+            walk + j * kB, draws.lane_row(c.post_ipo_key, static_cast<std::uint32_t>(j), true), mu,
+            sd, paths, walk + (j + 1) * kB);
+      st.block_post_rows = rows;
+    }
+  }
   st.exit_time.fill(p.exit_time, c.exit_key, 1, draws);
   st.ipo_multiple.fill(p.ipo_multiple, c.ipo_multiple_key, 1, draws);
   st.ipo_dilution.fill(p.ipo_dilution, c.ipo_dilution_key, 1, draws);
@@ -343,14 +379,22 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   if (!ipo) return;
 
   // Post-IPO price relative to P(E), monthly from E (first step E -> E + 1): log Q, then one
-  // lanes_exp (the bits of ieee_exp) over the table.
-  const double drift = p.post_ipo_drift, volatility = p.post_ipo_volatility;
+  // lanes_exp (the bits of ieee_exp) over the table. Its first steps may come from the
+  // sub-block's walk (fill_private_block()).
+  const double volatility = p.post_ipo_volatility;
   const int steps = std::max(p.lockup_months, H - st.E);
-  const double mu = (drift - 0.5 * volatility * volatility) / 12.0;
-  const double sd = volatility / std::sqrt(12.0);
+  const auto [mu, sd] = post_ipo_step(p);
   double log_q = 0;
   st.price[0] = 1;
-  for (int j = 0; j < steps; ++j) {
+  int j = 0;
+  if (st.block_post_rows > 0) {
+    assert(st.block_generation == draws.generation());
+    constexpr std::size_t kB = PathDraws::kBlock;
+    const double* walk = st.block_post_log.data() + draws.column();
+    for (; j < std::min(steps, st.block_post_rows); ++j) st.price[j + 1] = walk[(j + 1) * kB];
+    if (j > 0) log_q = st.price[j];
+  }
+  for (; j < steps; ++j) {
     double shock = 0;
     if (volatility > 0 && !std::isnan(c.pinned_post_z))
       shock = volatility * c.pinned_post_z * (std::sqrt((j + 1) / 12.0) - std::sqrt(j / 12.0));

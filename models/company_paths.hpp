@@ -195,14 +195,18 @@ struct CompanyState {
   std::vector<double> block_price, block_log_last;
   bool block_prices = false;
   std::uint64_t block_generation = 0;  // the draws' sub-block they were made for
-  // Private, with lanes: its samplers' values for the sub-block (fill_private_block()).
+  // Private, with lanes: its samplers' values for the sub-block, and its post-IPO walk log Q(E + j)
+  // for j = 0 .. block_post_rows, [j][column], when block_post_rows > 0 (fill_private_block()).
   BlockSample exit_time, ipo_multiple, ipo_dilution, acquisition_multiple;
+  std::vector<double> block_post_log;
+  int block_post_rows = 0;
 };
 
 // private_path()'s samplers (exit time, multiples, IPO dilution) for every path of the draws'
-// sub-block at once, where their draws are on lanes (BlockSample). Call when the sub-block
-// changes. Allocates the first time only.
-void fill_private_block(const CompiledPrivate& p, CompanyState& st, const PathDraws& draws);
+// sub-block at once, where their draws are on lanes (BlockSample), and the post-IPO walk's first
+// steps, as far as its own stream is on lanes (horizon H). Call when the sub-block changes.
+// Allocates only to grow.
+void fill_private_block(const CompiledPrivate& p, int H, CompanyState& st, const PathDraws& draws);
 
 // Scratch of a private company's PreEvent: W, D and the rounds' marks for months 0 .. L + 1.
 inline int pre_table_size(const CompiledScenario& cs) {
