@@ -81,7 +81,7 @@ class Sampler {
   bool is_constant() const { return kind_ == DistKind::kConstant; }
 
   // Untruncated distribution: F(x) (any x) and F^-1(p) (requires 0 <= p <= 1;
-  // for unbounded kinds the end points give infinities).
+  // for unbounded kinds the end points give infinities or, for the normal and lognormal, NaN).
   double cdf(double x) const;
   double quantile(double p) const {
     assert(p >= 0 && p <= 1);
@@ -113,8 +113,12 @@ class Sampler {
   double operator()(double u) const {
     assert(u >= 0 && u <= 1);
     if (kind_ == DistKind::kConstant) return a_;
-    const double x = quantile(lo_ + u * (hi_ - lo_));
-    return std::clamp(x, min_, max_);
+    double p = lo_ + u * (hi_ - lo_);
+    // A range truncated deep in the upper tail (hi - lo a few ulps of 1) can round p up to 1 for
+    // a u < 1, where the quantile is not finite (NaN for the normal): p stays below 1, at the
+    // last double, so the sample is the range's most extreme representable one, clamped.
+    if (p >= 1 && u < 1) p = kBelowOne;
+    return std::clamp(quantile(p), min_, max_);
   }
 
   // out[i] = (*this)(u[i]) for i < n, bit for bit, the normal, lognormal and exponential kinds
@@ -129,6 +133,7 @@ class Sampler {
   double discrete_quantile(double p) const;
   double pert_quantile(double p) const { return a_ + (c_ - a_) * (*pert_)(p); }
 
+  static constexpr double kBelowOne = 0x1.fffffffffffffp-1;  // 1 - 2^-53
   DistKind kind_ = DistKind::kConstant;
   double a_ = 0, b_ = 0, c_ = 0;  // parameters, by kind (see distributions.cpp)
   double lo_ = 0, hi_ = 1;        // quantile range after truncation

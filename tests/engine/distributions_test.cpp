@@ -102,6 +102,27 @@ TEST_CASE("truncated normal follows the renormalised CDF and never leaves its ra
   CHECK(lower_only(0x1p-53) >= 0.0);
 }
 
+TEST_CASE("a range truncated deep in the upper tail gives finite samples inside it", "[dist]") {
+  // Phi(8) = 1 - 6.2e-16: hi - lo is a few ulps of 1, so lo + u (hi - lo) rounds to 1 for u near
+  // 1, where the normal quantile is NaN. The sampler keeps p at 1 - 2^-53 there: Phi^-1 of it is
+  // about 8.21, inside [8, inf).
+  Sampler normal = Sampler::normal(0, 1), lognormal = Sampler::lognormal(0, 1);
+  REQUIRE(normal.truncate(8, INFINITY));
+  REQUIRE(lognormal.truncate(std::exp(8.0), INFINITY));
+  const StreamKey key = make_stream_key(2024, "deep-tail");
+  std::size_t bad = 0, rounded = 0;
+  std::vector<double> us = {1 - 0x1p-53, 0x1p-53, 0.5};
+  for (std::uint64_t i = 0; i < 20000; ++i) us.push_back(uniform(key, i, 0));
+  for (double u : us) {
+    const double x = normal(u), y = lognormal(u);
+    bad += !(std::isfinite(x) && x >= 8 && x < 8.3);
+    bad += !(std::isfinite(y) && y >= std::exp(8.0) && y < std::exp(8.3));
+    rounded += x == normal(1 - 0x1p-53);
+  }
+  CHECK(bad == 0);
+  CHECK(rounded > 0);  // the case arises: some u round p up to 1
+}
+
 TEST_CASE("truncation to a zero-probability range is refused", "[dist]") {
   Sampler s = Sampler::uniform(0, 1);
   CHECK_FALSE(s.truncate(2, 3));
