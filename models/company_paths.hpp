@@ -194,7 +194,7 @@ struct CompanyState {
   // [k][column], and log S at the last needed month, when `block_prices` (fill_public_block()).
   std::vector<double> block_price, block_log_last;
   bool block_prices = false;
-  std::uint64_t block_generation = 0;  // the draws' sub-block they were made for
+  std::uint64_t block_generation = 0;  // the draws' sub-block the block tables were made for
   // Private, with lanes: its samplers' values for the sub-block, and its post-IPO walk log Q(E + j)
   // for j = 0 .. block_post_rows, [j][column], when block_post_rows > 0 (fill_private_block()).
   BlockSample exit_time, ipo_multiple, ipo_dilution, acquisition_multiple;
