@@ -96,6 +96,18 @@ Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, Compan
   return ex;
 }
 
+// The tranches from t on that vest (`vests`) in a month <= E, as one: their amounts summed in
+// order into `amount`; advances t past them and returns whether there was any. Tranches are in
+// month order and vesting is a prefix, so they are t's first ones.
+template <class Vests>
+bool vested_by(const CompiledTranche*& t, const CompiledTranche* t_end, int E, const Vests& vests,
+               double& amount) {
+  const CompiledTranche* const first = t;
+  amount = 0;
+  for (; t != t_end && t->month <= E && vests(t->month); ++t) amount += t->amount;
+  return t != first;
+}
+
 }  // namespace
 
 double mean_bonus_multiplier(const CompiledOffer& o, PathDraws& draws) {
@@ -250,6 +262,16 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
       const int lock = E + company.priv.params.lockup_months;
       if (g.start <= E) {
         const bool expired = E > g.expiry_month && !ex.done;
+        if (!kept) {  // held whole: the tranches vested by E pay as one (docs/design.md §3)
+          double amount = 0;
+          if (vested_by(t, t_end, E, vests, amount) && !expired) {
+            const double cash = amount * option_or_rsu(type, R * st.price[lock - E], g.strike);
+            if (g.type == GrantType::kOption)
+              pay_income(lock, cash);
+            else
+              pay(lock, cash, amount * (R * st.price[0]), E);
+          }
+        }
         for (; t != t_end && vests(t->month); ++t) {
           const int v = t->month;
           if (v <= E && expired) continue;  // time-vested units expired before the event
@@ -291,6 +313,22 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
           accel_ok && (g.trigger == Trigger::kSingle || (g.trigger == Trigger::kDouble && let_go))
               ? g.accel_fraction
               : 0.0;
+      if (!kept) {  // held whole: what vests by E, and what E accelerates, pay as one each
+        double amount = 0;
+        if (vested_by(t, t_end, E, vests, amount) && !expired) pay_income(E, amount * unit);
+        // Acceleration needs the employee there at E <= H, so then every tranche by E vested and
+        // t is the first after E; a tranche by E that did not vest is forfeited, and stops the
+        // loop below.
+        if (acc > 0 && t != t_end) {  // the tranches after E, accelerated at E
+          double unvested = 0;
+          for (const CompiledTranche* u = t; u != t_end; ++u) unvested += u->amount;
+          pay_income(E, unvested * acc * unit);
+        }
+        if (!let_go && acc < 1)  // and the rest of each at its month, if it vests
+          for (; t != t_end && vests(t->month); ++t)
+            pay_income(t->month, t->amount * (1.0 - acc) * unit);
+        continue;
+      }
       for (; t != t_end; ++t) {
         const int v = t->month;
         if (v <= E) {
