@@ -23,6 +23,7 @@ double growth_w(const CompiledPrivate& c, double t, PreEvent& pre) {
   if (!(t > 0)) return 0;
   if (!std::isnan(c.pinned_growth_z)) return c.pinned_growth_z * std::sqrt(t);
   const int e = std::max(1, static_cast<int>(std::ceil(12.0 * t)));
+  pre.reach(e);
   return pre.w(e - 1) + std::sqrt(std::max(0.0, t - (e - 1) / 12.0)) * pre.z(e);
 }
 

@@ -27,7 +27,7 @@ namespace vestsim::models {
 class CorrelatedShocks {
  public:
   explicit CorrelatedShocks(const CompiledMarkets& m)
-      : m_(&m), n_(m.factor.size()), z_(n_ * (m.months + 1)), eps_(n_) {}
+      : m_(&m), n_(m.factor.size()), z_(n_ * (m.months + 1)), eps_(n_ * m.months) {}
   // Call at every path, after draws.start(): the block's months from the draws' sub-block (when
   // fill_block() made them for it), the rest made on demand.
   void start(const PathDraws& draws) {
@@ -54,12 +54,18 @@ class CorrelatedShocks {
   double z(int i, int m, PathDraws& draws) {
     assert(i >= 0 && static_cast<std::size_t>(i) < n_ && m >= 1 && m <= m_->months);
     if (m <= block_months_) return block_row(i, m)[col_];
-    while (ready_ < m) {
-      ++ready_;
-      draws.z_row(m_->keys, static_cast<std::uint32_t>(ready_ - 1), eps_.data());
-      m_->factor.apply(eps_.data(), z_.data() + ready_ * n_);
-    }
+    make_to(m, draws);
     return z_[m * n_ + i];
+  }
+  // Makes this path's months up to m past the block, all at once: a walk that knows how far it
+  // goes asks for it before reading z() month by month. Requires m <= months.
+  void make_to(int m, PathDraws& draws) {
+    if (ready_ >= m) return;
+    const auto count = static_cast<std::uint32_t>(m - ready_);
+    draws.z_rows(m_->keys, static_cast<std::uint32_t>(ready_), count, eps_.data());
+    for (std::uint32_t k = 0; k < count; ++k)
+      m_->factor.apply(eps_.data() + k * n_, z_.data() + (ready_ + 1 + k) * n_);
+    ready_ = m;
   }
 
  private:
@@ -126,11 +132,17 @@ class PreEvent {
     return c_->growth_corr >= 0 ? shocks_->z(c_->growth_corr, k, *draws_)
                                 : draws_->z(c_->growth_key, static_cast<std::uint32_t>(k - 1));
   }
+  // Makes the growth shocks z(1 .. t) at once when they are a correlated driver's (its own
+  // stream's are read as they come): for a walk that knows how far it goes.
+  void reach(int t) {
+    if (t > w_ready_ && c_->growth_corr >= 0) shocks_->make_to(t, *draws_);
+  }
   // W(t), 0 <= t <= L + 1 (not for a pinned driver: its W is z_q sqrt(t/12)).
   double w(int t) {
     assert(t >= 0 && t < size_);
     if (t > 0 && t <= block_months_)
       return block_w_[static_cast<std::size_t>(t) * PathDraws::kBlock + col_];
+    reach(t);
     for (; w_ready_ < t; ++w_ready_) w_[w_ready_ + 1] = w_[w_ready_] + z(w_ready_ + 1) / kSqrt12;
     return w_[t];
   }

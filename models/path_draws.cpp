@@ -140,52 +140,75 @@ double PathDraws::read_tail(StreamKey key, std::uint32_t draw, bool normal, std:
   return t.v[draw - first];
 }
 
-// read() of each stream, with the chunks past the plan that are missing filled in one call: the
-// correlated drivers' walks (models/company_paths.hpp) read their streams month by month
-// together, and outlast the plan together.
-void PathDraws::z_row(std::span<const StreamKey> keys, std::uint32_t draw, double* out) {
-  if (sobol_ || !plan_ || keys.size() > kTails) {  // more streams than tails: one at a time
-    for (std::size_t k = 0; k < keys.size(); ++k) out[k] = z(keys[k], draw);
+void PathDraws::z_rows(std::span<const StreamKey> keys, std::uint32_t first, std::uint32_t count,
+                       double* out) {
+  const std::size_t n = keys.size();
+  bool runs = !sobol_ && plan_ && n <= kTails;
+  for (std::size_t k = 0; k < n && runs; ++k) runs = plan_->planned_draws(keys[k], true) > 0;
+  if (!runs) {  // no plan, a sobol run, a stream off lanes, or more streams than tails
+    for (std::uint32_t d = 0; d < count; ++d)
+      for (std::size_t k = 0; k < n; ++k) out[d * n + k] = z(keys[k], first + d);
     return;
   }
-  uniforms_ += keys.size();
-  normals_ += keys.size();
-  StreamKey missing[kTails];
-  std::uint32_t first[kTails], pair[kTails];
-  std::size_t at[kTails], n = 0;
-  for (std::size_t k = 0; k < keys.size(); ++k) {
-    const int s = plan_->slot(keys[k], draw, true);
-    if (s >= 0) {
-      out[k] = buffer_[static_cast<std::size_t>(s) * kBlock + column_];
-      continue;
+  uniforms_ += n * count;
+  normals_ += n * count;
+  const std::uint32_t end = first + count;
+  for (std::uint32_t d = first; d < end;) {
+    // Where each stream's draws d .. until - 1 are: a row of the plan (stride kBlock) or a chunk
+    // past it (stride 1), made below if missing. A chunk found is read before any is made, since
+    // making one may take the place of another (next_tail()).
+    const double* from[kTails];
+    std::size_t stride[kTails];
+    std::uint32_t until = end;
+    StreamKey missing[kTails];
+    std::uint32_t chunk_first[kTails], pair[kTails];
+    std::size_t at[kTails], m = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t planned = plan_->planned_draws(keys[k], true);
+      if (d < planned) {
+        from[k] = buffer_.data() +
+                  static_cast<std::size_t>(plan_->slot(keys[k], d, true)) * kBlock + column_;
+        stride[k] = kBlock;
+        until = std::min(until, planned);
+        continue;
+      }
+      const std::uint32_t f = tail_first(planned, d);
+      until = std::min(until, f + kTail);
+      stride[k] = 1;
+      if (const Tail* t = find_tail(keys[k], true, f)) {
+        from[k] = t->v + (d - f);
+        continue;
+      }
+      from[k] = nullptr;
+      missing[m] = keys[k];
+      chunk_first[m] = f;
+      pair[m] = f / 2;
+      at[m++] = k;
     }
-    const std::uint32_t planned = plan_->planned_draws(keys[k], true);
-    if (planned == 0) {
-      out[k] = engine::normal_quantile(engine::uniform(keys[k], path_, draw));
-      continue;
+    auto copy = [&](std::size_t k) {
+      for (std::uint32_t j = 0; j < until - d; ++j)
+        out[(d - first + j) * n + k] = from[k][j * stride[k]];
+    };
+    for (std::size_t k = 0; k < n; ++k)
+      if (from[k]) copy(k);
+    if (m > 0) {
+      double* chunk[kTails];
+      for (std::size_t j = 0; j < m; ++j) {
+        Tail& t = next_tail();
+        t.key = missing[j];
+        t.normal = true;
+        t.first = chunk_first[j];
+        chunk[j] = t.v;
+      }
+      engine::fill_path_draws(std::span(missing, m), std::span(pair, m), path_, kTail / 2, true,
+                              chunk);
+      for (std::size_t j = 0; j < m; ++j) {
+        from[at[j]] = chunk[j] + (d - chunk_first[j]);
+        copy(at[j]);
+      }
     }
-    assert(draw >= planned);
-    const std::uint32_t f = tail_first(planned, draw);
-    if (const Tail* t = find_tail(keys[k], true, f)) {
-      out[k] = t->v[draw - f];
-      continue;
-    }
-    missing[n] = keys[k];
-    first[n] = f;
-    pair[n] = f / 2;
-    at[n++] = k;
+    d = until;
   }
-  if (n == 0) return;
-  double* chunk[kTails];
-  for (std::size_t j = 0; j < n; ++j) {
-    Tail& t = next_tail();
-    t.key = missing[j];
-    t.normal = true;
-    t.first = first[j];
-    chunk[j] = t.v;
-  }
-  engine::fill_path_draws(std::span(missing, n), std::span(pair, n), path_, kTail / 2, true, chunk);
-  for (std::size_t j = 0; j < n; ++j) out[at[j]] = chunk[j][draw - first[j]];
 }
 
 void PathDraws::refill(std::uint64_t path) {

@@ -145,7 +145,14 @@ class PathDraws {
   }
   // out[k] = z(keys[k], draw) for every k: the same values and counts. Streams past the plan
   // that need new chunks get them filled together (engine::fill_path_draws of several streams).
-  void z_row(std::span<const StreamKey> keys, std::uint32_t draw, double* out);
+  void z_row(std::span<const StreamKey> keys, std::uint32_t draw, double* out) {
+    z_rows(keys, draw, 1, out);
+  }
+  // z_row() of draws first .. first + count - 1, row d at out + d * keys.size(): the same values
+  // and counts, each stream's draws found once per run of them in one place (the plan, or a
+  // chunk past it).
+  void z_rows(std::span<const StreamKey> keys, std::uint32_t first, std::uint32_t count,
+              double* out);
   // The sub-block on lanes (docs/design.md#15-lanes-of-paths): `generation` changes at every
   // refill (0: none yet), the block holds block_paths() consecutive paths and this path is its
   // column(). lane_row() is the row of (key, draw) read as a normal or a uniform for the block's

@@ -553,3 +553,54 @@ TEST_CASE("block tables stop where the draw plan stops and paths go on with the 
   CHECK(checked > 0);
   CHECK(mismatches == 0);
 }
+
+// PathDraws::z_rows reads runs of draws of several streams, each run from one place: a row of the
+// plan, or a chunk of kTail past it (made when missing, several at once, taking the place of
+// another when all kTails are used). Streams planned to different lengths (10, 23, 4, 31, so
+// runs end at different draws), four of them (every tail in use), ranges that start and end
+// inside the plan, on its end, across chunks and past them, a fifth stream off lanes and a
+// sixth key (more streams than tails: one read at a time): every value must be the reference's,
+// bit for bit, and the counts must be one uniform and one normal per value.
+TEST_CASE("runs of several streams' draws give the reference's values and counts",
+          "[markets][simd]") {
+  std::vector<StreamKey> keys;
+  for (const char* name : {"k0", "k1", "k2", "k3", "off", "k5"})
+    keys.push_back(engine::make_stream_key(11, name));
+  DrawLog log;
+  const std::uint32_t planned[] = {10, 23, 4, 31, 0, 7};
+  for (std::size_t k = 0; k < keys.size(); ++k)
+    for (std::uint32_t d = 0; d < planned[k]; ++d) log.note(keys[k], d, true);
+  const DrawPlan plan(log, 1, 0.5);
+  PathDraws lanes(&plan), reference;
+  const std::uint64_t first = 300, n = 5;
+  lanes.set_end(first + n);
+  const std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges = {
+      {0, 1},  {0, 4},  {3, 8},  {9, 2},   {10, 1}, {8, 20},
+      {22, 2}, {30, 3}, {0, 64}, {17, 40}, {60, 5}, {5, 70}};
+  const std::vector<std::vector<std::size_t>> sets = {{0},          {1, 3}, {0, 1, 2, 3},
+                                                      {3, 2, 1, 0}, {0, 4}, {0, 1, 2, 3, 5}};
+  std::size_t mismatches = 0, checked = 0;
+  for (std::uint64_t path = first; path < first + n; ++path) {
+    lanes.start(path);
+    reference.start(path);
+    for (const auto& set : sets) {
+      std::vector<StreamKey> ks;
+      for (std::size_t k : set) ks.push_back(keys[k]);
+      for (const auto& [from, count] : ranges) {
+        std::vector<double> out(ks.size() * count);
+        const std::uint64_t uniforms = lanes.uniforms(), normals = lanes.normals();
+        lanes.z_rows(ks, from, count, out.data());
+        CHECK(lanes.uniforms() - uniforms == ks.size() * count);
+        CHECK(lanes.normals() - normals == ks.size() * count);
+        for (std::uint32_t d = 0; d < count; ++d)
+          for (std::size_t k = 0; k < ks.size(); ++k) {
+            const double want = reference.z(ks[k], from + d);
+            ++checked;
+            mismatches += std::memcmp(&out[d * ks.size() + k], &want, sizeof want) != 0;
+          }
+      }
+    }
+  }
+  CHECK(checked == 5 * 18 * 220);  // paths x keys of the sets x draws of the ranges
+  CHECK(mismatches == 0);
+}
