@@ -395,6 +395,16 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
     for (; j < std::min(steps, st.block_post_rows); ++j) st.price[j + 1] = walk[(j + 1) * kB];
     if (j > 0) log_q = st.price[j];
   }
+  const bool own_walk = volatility > 0 && std::isnan(c.pinned_post_z) && c.post_ipo_corr < 0;
+  if (own_walk && j < steps) {  // its draws j .. steps - 1 at once, into the table, then walked
+    const StreamKey key = c.post_ipo_key;
+    draws.z_rows(std::span(&key, 1), static_cast<std::uint32_t>(j),
+                 static_cast<std::uint32_t>(steps - j), st.price + j + 1);
+    for (; j < steps; ++j) {
+      log_q += mu + sd * st.price[j + 1];
+      st.price[j + 1] = log_q;
+    }
+  }
   for (; j < steps; ++j) {
     double shock = 0;
     if (volatility > 0 && !std::isnan(c.pinned_post_z))
