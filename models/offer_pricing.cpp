@@ -240,12 +240,15 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
       if (!(base > 0)) continue;  // the company was worth nothing when the grant was due
     }
     const double R = st.R / base;
-    // Tenders and the exercise on leaving: the share of each tranche still held at the event.
+    // Tenders and the exercise on leaving: the share of each tranche still held at the event;
+    // none (held whole) when nothing was sold, forfeited or exercised on this path, so that a
+    // grant whose tenders or window did nothing pays with the bits of one that has none.
     const double* kept = nullptr;
     Exercise ex;
     if (early_flows) {
       ex = before_event(cs, g, st, base, tau_m, pays_at_event, held, flow, record);
-      kept = held;
+      if (ex.done || std::any_of(held, held + g.tranche_count, [](double h) { return h != 1.0; }))
+        kept = held;
     }
     if (!pays_at_event) continue;
     const CompiledTranche* const t_first = t;
