@@ -27,8 +27,9 @@ std::vector<int> compared_offers(const Scenario& s) {
 // total - tax of a taxed offer, the total of another, of paths [begin, end) into out.
 void after_tax(const CompiledScenario& cs, const SimResult& r, int o, std::uint64_t begin,
                std::uint64_t end, double* out) {
-  for (std::uint64_t i = begin; i < end; ++i)
-    out[i - begin] = taxed(cs, o) ? r.total[o][i] - r.tax[o][i] : r.total[o][i];
+  r.totals(o, begin, end, out);
+  if (!taxed(cs, o)) return;
+  for (std::uint64_t i = begin; i < end; ++i) out[i - begin] -= r.tax[o][i];
 }
 
 }  // namespace
@@ -68,18 +69,23 @@ std::span<const double> column_of(const Scenario& s, const CompiledScenario& cs,
   const auto part = [&](const std::vector<double>& v) { return std::span(v).subspan(begin, n); };
   switch (c.kind) {
     case ColumnKind::kTotal:
-      return part(r.total[c.index]);
+      scratch.resize(n);
+      r.totals(c.index, begin, end, scratch.data());
+      return scratch;
     case ColumnKind::kCash:
       return part(r.cash[c.index]);
     case ColumnKind::kEquity:
       return part(r.equity[c.index]);
     case ColumnKind::kDiff:
-      return part(r.diff[c.index]);
+      scratch.resize(n);
+      r.diffs(c.index, begin, end, scratch.data());
+      return scratch;
     case ColumnKind::kTax:
       return part(r.tax[c.index]);
     case ColumnKind::kUtility:
       scratch.resize(n);
-      crra_utilities(part(r.total[c.index]), s.risk_aversion, s.wealth, scratch.data());
+      r.totals(c.index, begin, end, scratch.data());
+      crra_utilities(scratch, s.risk_aversion, s.wealth, scratch.data());  // in place
       return scratch;
     case ColumnKind::kAfterTax:
     case ColumnKind::kUtilityAfterTax:

@@ -49,9 +49,9 @@ std::vector<RunColumn> run_columns(const Scenario& s, const CompiledScenario& cs
 // and CVaR, or (kUtility) the moments alone.
 engine::ColumnSpec column_spec(const Scenario& s, const RunColumn& c);
 
-// Values [begin, end) of column c of r: a view of the stored column, or
-// (the derived kinds) values computed into `scratch`. Requires begin <= end
-// <= r's paths.
+// Values [begin, end) of column c of r: a view of the stored column (cash,
+// equity, tax), or values derived into `scratch` (the other kinds; total and
+// diff by SimResult::totals and ::diffs). Requires begin <= end <= r's paths.
 std::span<const double> column_of(const Scenario& s, const CompiledScenario& cs, const SimResult& r,
                                   const RunColumn& c, std::uint64_t begin, std::uint64_t end,
                                   std::vector<double>& scratch);

@@ -284,8 +284,9 @@ class RangeRunner {
                 opt_.record_inputs ? inputs_.data() : nullptr,
                 cs.has_tax ? tax_.data() : nullptr};
     // On lanes, a sub-block of the draws is finished at its end: the equity priced for all its
-    // paths at once (PathKernel::finish_equity()), then the totals, then the taxes, kTaxLanes
-    // paths at a time (TaxLedger::finish_block). The scalar reference finishes each path.
+    // paths at once (PathKernel::finish_equity()), then the taxes, kTaxLanes paths at a time
+    // (TaxLedger::finish_block). The scalar reference finishes each path. Totals and differences
+    // are not stored: SimResult derives them from cash and equity.
     static_assert(kTaxLanes == PathDraws::kBlock);
     std::uint64_t block_first = begin;
     for (std::uint64_t path = begin; path < end; ++path) {
@@ -319,11 +320,6 @@ class RangeRunner {
         for (std::size_t o = 0; o < n_offers; ++o) equity_at_[o] = r.equity[o].data() + at;
         kernel_.finish_equity(n, equity_at_.data());
       }
-      for (std::size_t o = 0; o < n_offers; ++o)
-        for (std::uint64_t j = at; j < at + n; ++j) r.total[o][j] = r.cash[o][j] + r.equity[o][j];
-      for (std::size_t k = 0; k < cs.compare.size(); ++k)
-        for (std::uint64_t j = at; j < at + n; ++j)
-          r.diff[k][j] = r.total[cs.compare[k].a][j] - r.total[cs.compare[k].b][j];
       if (defer_tax_) {
         for (std::size_t o = 0; o < n_offers; ++o) tax_at_[o] = r.tax[o].data() + at;
         kernel_.finish_taxes(n, tax_at_.data());
@@ -382,9 +378,7 @@ void gather_columns(SimResult& r, std::uint64_t paths, std::uint64_t block) {
   };
   gather(r.cash);
   gather(r.equity);
-  gather(r.total);
   gather(r.salary_bonus);
-  gather(r.diff);
   gather(r.tax);
   gather(r.outcome);
   gather(r.timeline);
@@ -400,9 +394,8 @@ SimResult allocate_result(const CompiledScenario& cs, const SimOptions& opt, std
   const std::size_t n_offers = cs.offers.size();
   r.cash.resize(n_offers);
   r.equity.resize(n_offers);
-  r.total.resize(n_offers);
   if (opt.salary_column) r.salary_bonus.resize(n_offers);
-  r.diff.resize(cs.compare.size());
+  r.compare = cs.compare;
   if (cs.has_tax) r.tax.resize(n_offers);
   r.outcome.resize(cs.companies.size());
   if (opt.timeline) {
@@ -415,7 +408,7 @@ SimResult allocate_result(const CompiledScenario& cs, const SimOptions& opt, std
   // zeroing (a page fault each, about 3 us on a VM), and the workers take them side by side, on
   // huge pages where the kernel offers them (engine/columns.hpp).
   std::vector<std::vector<double>*> doubles;
-  for (auto* group : {&r.cash, &r.equity, &r.total, &r.salary_bonus, &r.diff, &r.tax, &r.inputs})
+  for (auto* group : {&r.cash, &r.equity, &r.salary_bonus, &r.tax, &r.inputs})
     for (std::vector<double>& col : *group) doubles.push_back(&col);
   std::vector<std::vector<std::uint8_t>*> bytes;
   for (std::size_t c = 0; c < cs.companies.size(); ++c)

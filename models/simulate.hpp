@@ -1,12 +1,14 @@
 // Runs the futures of a compiled scenario (docs/model.md#2-the-employee to
 // docs/model.md#7-outputs-of-one-path) into per-path columns: the block runner around the
 // per-company paths (models/company_paths.hpp) and the per-offer pricing
-// (models/offer_pricing.hpp). Memory: 8 bytes per path for each of cash, equity and total per offer
-// and diff per comparison, 1 byte per path per private company, plus (with `timeline`) 4 bytes per
-// path per offer per year.
+// (models/offer_pricing.hpp). Memory: 8 bytes per path for each of cash and equity per offer (and
+// tax per offer when any offer has a regime), 1 byte per path per private company, plus (with
+// `timeline`) 4 bytes per path per offer per year. The total per offer and the difference per
+// comparison are not stored: SimResult derives them from cash and equity where they are read.
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -32,8 +34,9 @@ struct SimOptions {
 struct SimResult {
   std::uint64_t paths = 0;
   // [offer][path], report currency, present values.
-  std::vector<std::vector<double>> cash, equity, total, salary_bonus;
-  std::vector<std::vector<double>> diff;  // [comparison][path]
+  std::vector<std::vector<double>> cash, equity, salary_bonus;
+  // The offers (a, b) of each comparison, CompiledScenario::compare's: what diff_at derives.
+  std::vector<Comparison> compare;
   // [offer][path], PV of the tax charged to the offer, report currency
   // (docs/tax.md#t6-outputs). Allocated and filled only when any offer has a regime
   // (CompiledScenario::has_tax); empty otherwise. An offer without a regime has a column of
@@ -46,6 +49,34 @@ struct SimResult {
   // With record_inputs: [input_slot][path], layout of models/inputs.hpp.
   std::vector<std::vector<double>> inputs;
   double seconds = 0;  // wall time of the path loop
+
+  // The total of offer o on path i (docs/model.md#7-outputs-of-one-path): cash + equity, in that
+  // order, so every reader gets the same bits.
+  double total_at(std::size_t o, std::uint64_t i) const { return cash[o][i] + equity[o][i]; }
+  // The difference of comparison k on path i: total(a) - total(b).
+  double diff_at(std::size_t k, std::uint64_t i) const {
+    return total_at(static_cast<std::size_t>(compare[k].a), i) -
+           total_at(static_cast<std::size_t>(compare[k].b), i);
+  }
+  // total_at(o, i) (totals) or diff_at(k, i) (diffs) of paths [begin, end) into
+  // out[0 .. end - begin). Requires begin <= end <= paths.
+  void totals(std::size_t o, std::uint64_t begin, std::uint64_t end, double* out) const {
+    for (std::uint64_t i = begin; i < end; ++i) out[i - begin] = total_at(o, i);
+  }
+  void diffs(std::size_t k, std::uint64_t begin, std::uint64_t end, double* out) const {
+    for (std::uint64_t i = begin; i < end; ++i) out[i - begin] = diff_at(k, i);
+  }
+  // The whole column of totals of offer o, or of differences of comparison k (allocates).
+  std::vector<double> total_column(std::size_t o) const {
+    std::vector<double> out(paths);
+    totals(o, 0, paths, out.data());
+    return out;
+  }
+  std::vector<double> diff_column(std::size_t k) const {
+    std::vector<double> out(paths);
+    diffs(k, 0, paths, out.data());
+    return out;
+  }
 };
 
 // Requires options.block > 0 and cs from compile(). Throws std::bad_alloc when

@@ -115,7 +115,8 @@ double certainty_equivalent(std::span<const double> total, double gamma, double 
 
 // CRRA utility of each total, in units of scale = max(1, wealth):
 // log(w) (gamma = 1) or w^(1 - gamma), w = max(0, (wealth + total) / scale).
-// Writes total.size() values to out. Requires gamma > 0.
+// Writes total.size() values to out, which may be total.data() (value i is read before it is
+// written). Requires gamma > 0.
 void crra_utilities(std::span<const double> total, double gamma, double wealth, double* out);
 
 // True when the certainty equivalent is floored at -wealth (docs/model.md#8-summaries-over-paths):

@@ -38,20 +38,22 @@ Basis default_basis(const Scenario& s) {
 }
 
 std::vector<double> basis_total(const SimResult& r, int offer, Basis basis) {
-  std::vector<double> out = r.total.at(offer);
+  std::vector<double> out = r.total_column(offer);
   if (!taxed(r, basis)) return out;
   const std::vector<double>& tax = r.tax.at(offer);
   for (std::size_t i = 0; i < out.size(); ++i) out[i] -= tax[i];
   return out;
 }
 
-std::vector<double> basis_diff(const SimResult& r, int a, int b, std::size_t comparison,
-                               Basis basis) {
-  if (!taxed(r, basis)) return r.diff.at(comparison);
-  const std::vector<double> after_a = basis_total(r, a, basis);
-  const std::vector<double> after_b = basis_total(r, b, basis);
-  std::vector<double> out(after_a.size());
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = after_a[i] - after_b[i];
+std::vector<double> basis_diff(const SimResult& r, int a, int b, Basis basis) {
+  const bool t = taxed(r, basis);
+  std::vector<double> out(r.paths);
+  for (std::uint64_t i = 0; i < r.paths; ++i) {
+    // Each side as basis_total gives it, then their difference.
+    const double x = t ? r.total_at(a, i) - r.tax[a][i] : r.total_at(a, i);
+    const double y = t ? r.total_at(b, i) - r.tax[b][i] : r.total_at(b, i);
+    out[i] = x - y;
+  }
   return out;
 }
 

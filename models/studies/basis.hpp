@@ -27,15 +27,14 @@ std::vector<std::string> regime_labels(const Scenario& s);
 // The default basis of `s`: after tax when any_regime(s), else pre-tax.
 Basis default_basis(const Scenario& s);
 
-// Offer `offer`'s column on `basis`: r.total[offer] (pre-tax, or after tax when the run has
-// no tax columns, as then after-tax = pre-tax bitwise), else total − tax path by path.
-// Requires: a valid offer index. Allocates the returned column.
+// Offer `offer`'s column on `basis`: its total, r.total_at(offer, i) (pre-tax, or after tax when
+// the run has no tax columns, as then after-tax = pre-tax bitwise), else total − tax path by
+// path. Requires: a valid offer index. Allocates the returned column.
 std::vector<double> basis_total(const SimResult& r, int offer, Basis basis);
 
-// The difference a − b of the totals on `basis`: r.diff[comparison] when it is the same
-// (pre-tax, or no tax columns), else (total_a − tax_a) − (total_b − tax_b) path by path.
-// Requires: valid indices, and comparison the index in r.diff of (a, b).
-std::vector<double> basis_diff(const SimResult& r, int a, int b, std::size_t comparison,
-                               Basis basis);
+// The difference a − b of the totals on `basis`, path by path: total_a − total_b (the bits of
+// SimResult::diff_at for a comparison (a, b)) when pre-tax or without tax columns, else
+// (total_a − tax_a) − (total_b − tax_b). Requires: valid indices. Allocates the returned column.
+std::vector<double> basis_diff(const SimResult& r, int a, int b, Basis basis);
 
 }  // namespace vestsim::models

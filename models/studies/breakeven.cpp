@@ -228,14 +228,14 @@ BreakevenStudy study_breakeven(const Scenario& s, const SimResult& r, const Brea
                                          : first_only ? first_grant
                                                       : r.equity[req.offer];
   std::vector<double> fixed(r.paths);
-  for (std::uint64_t i = 0; i < r.paths; ++i) fixed[i] = r.total[req.offer][i] - scaled[i];
+  for (std::uint64_t i = 0; i < r.paths; ++i) fixed[i] = r.total_at(req.offer, i) - scaled[i];
   if (req.basis == Basis::kAfterTax && !r.tax.empty()) {
     const std::vector<double> after_b = basis_total(r, req.against, Basis::kAfterTax);
     out.results =
         solve_breakeven_after_tax(s, req, {fixed, scaled, r.tax[req.offer], after_b, out.current});
   } else {
-    const BreakevenInput in{fixed,           scaled,   r.total[req.against],
-                            s.risk_aversion, s.wealth, out.current};
+    const std::vector<double> total_b = r.total_column(req.against);
+    const BreakevenInput in{fixed, scaled, total_b, s.risk_aversion, s.wealth, out.current};
     for (Metric m : req.metrics) {
       BreakevenResult result = solve_breakeven(in, m);
       if (result.found && !req.targets.empty())

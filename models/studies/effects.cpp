@@ -64,10 +64,10 @@ Paired paired(const std::vector<double>& given, const std::vector<double>& chang
 Counterfactual counterfactual(const Scenario& s, const SimResult& given, const SimResult& changed,
                               std::size_t k) {
   const int a = s.compare[k].a, b = s.compare[k].b;
-  const Paired pre = paired(basis_diff(given, a, b, k, Basis::kPreTax),
-                            basis_diff(changed, a, b, k, Basis::kPreTax));
-  const Paired after = paired(basis_diff(given, a, b, k, Basis::kAfterTax),
-                              basis_diff(changed, a, b, k, Basis::kAfterTax));
+  const Paired pre =
+      paired(basis_diff(given, a, b, Basis::kPreTax), basis_diff(changed, a, b, Basis::kPreTax));
+  const Paired after = paired(basis_diff(given, a, b, Basis::kAfterTax),
+                              basis_diff(changed, a, b, Basis::kAfterTax));
   return {given.paths, pre.p_given, pre.p, pre.se, after.p_given, after.p, after.se};
 }
 
@@ -121,7 +121,7 @@ void add_market_effects(const Scenario& s, const SimResult& stored, RunSummary& 
   opt.paths = n;
   opt.threads = s.threads;
   SimResult fresh;
-  const bool reuse = stored.paths == n && !stored.total.empty();
+  const bool reuse = stored.paths == n && !stored.cash.empty();
   if (!reuse) fresh = simulate(cs, opt);
   const SimResult& given = reuse ? stored : fresh;
   if (!s.correlations.empty()) {

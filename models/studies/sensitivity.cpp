@@ -24,7 +24,7 @@ Point measure(const CompiledScenario& c, Comparison cmp, Basis basis, std::uint6
   o.record_inputs = record;
   SimResult r = simulate(c, o);
   if (progress) progress->fetch_add(1);
-  std::vector<double> d = basis_diff(r, cmp.a, cmp.b, 0, basis);
+  std::vector<double> d = basis_diff(r, cmp.a, cmp.b, basis);
   std::size_t wins = 0;
   for (double x : d) wins += x > 0;
   const double q[] = {50};
@@ -77,7 +77,7 @@ TornadoResult run_sensitivity(const Scenario& s, Comparison cmp, std::uint64_t p
     for (std::size_t r = 0; r < ranks; ++r)
       for (std::size_t j = r; j < runs; j += ranks, at += 2) points[j] = {all[at], all[at + 1]};
   }
-  const std::vector<double> main_diff = basis_diff(main_run, cmp.a, cmp.b, 0, basis);
+  const std::vector<double> main_diff = basis_diff(main_run, cmp.a, cmp.b, basis);
   out.median_base = points[0].median;
   out.win_base = points[0].win;
   for (std::size_t i = 0; i < inputs.size(); ++i) {

@@ -62,7 +62,7 @@ SweepResult run_sweep(const std::vector<Scenario>& scenarios, const std::vector<
     SimOptions o = sim_options(s);
     o.threads = 1;
     const SimResult r = simulate(cs, o);
-    const std::vector<double> diff = basis_diff(r, cmp.a, cmp.b, 0, basis);
+    const std::vector<double> diff = basis_diff(r, cmp.a, cmp.b, basis);
     res.points[k] = {points[k], share_positive(diff), median(basis_total(r, cmp.a, basis)),
                      median(basis_total(r, cmp.b, basis)), median(diff)};
     if (progress) progress->fetch_add(1);

@@ -44,7 +44,8 @@ TEST_CASE("break-even of a certain IPO is a division", "[breakeven]") {
   // A: base 50,000 (200,000 over 4 years) + a grant of V at a certain 2x IPO: total 200,000 + 2V.
   // B: base 250,000: 1,000,000. Equal when 2V = 800,000: V = 400,000, on every metric.
   const Solved s = simulate_text(kCertainIpo);
-  const BreakevenInput in{s.fixed, s.r.equity[0], s.r.total[1], 2, 100000, 100000};
+  const std::vector<double> total_a = s.r.total_column(0), total_b = s.r.total_column(1);
+  const BreakevenInput in{s.fixed, s.r.equity[0], total_b, 2, 100000, 100000};
   for (Metric m : {Metric::kP50, Metric::kMean, Metric::kCe, Metric::kWin}) {
     INFO(metric_name(m));
     const BreakevenResult r = solve_breakeven(in, m);
@@ -55,9 +56,9 @@ TEST_CASE("break-even of a certain IPO is a division", "[breakeven]") {
   }
   // B's own grant can never be matched by an offer with no equity at all.
   const std::vector<double> zeros(2000, 0.0);
-  const BreakevenInput none{s.r.total[1], zeros, s.r.total[0], 2, 1e5, 1};
+  const BreakevenInput none{total_b, zeros, total_a, 2, 1e5, 1};
   CHECK(solve_breakeven(none, Metric::kP50).found);  // B already beats A at k = 0: answer 0
-  const BreakevenInput never{s.fixed, zeros, s.r.total[1], 2, 1e5, 1};
+  const BreakevenInput never{s.fixed, zeros, total_b, 2, 1e5, 1};
   const BreakevenResult nr = solve_breakeven(never, Metric::kMean);
   CHECK_FALSE(nr.found);
   CHECK_FALSE(nr.reason.empty());
@@ -66,7 +67,8 @@ TEST_CASE("break-even of a certain IPO is a division", "[breakeven]") {
 TEST_CASE("more equity never lowers P(A beats B)", "[breakeven]") {
   const Solved s =
       simulate_text(std::string(default_scenario_text()), {{"simulation.paths", "20000"}});
-  const BreakevenInput in{s.fixed, s.r.equity[0], s.r.total[2], 2, 100000, 300000};
+  const std::vector<double> google = s.r.total_column(2);
+  const BreakevenInput in{s.fixed, s.r.equity[0], google, 2, 100000, 300000};
   double last = -1;
   for (double k = 0; k <= 6; k += 0.25) {
     const double g = breakeven_gap(in, Metric::kWin, k);
@@ -80,7 +82,8 @@ TEST_CASE("the solved grant, re-run, matches the other offer within the metric's
           "[breakeven]") {
   const std::string text(default_scenario_text());
   const Solved s = simulate_text(text, {{"simulation.paths", "40000"}});
-  const BreakevenInput in{s.fixed, s.r.equity[0], s.r.total[2], 2, 100000, 300000};
+  const std::vector<double> google = s.r.total_column(2);
+  const BreakevenInput in{s.fixed, s.r.equity[0], google, 2, 100000, 300000};
   for (Metric m : {Metric::kP50, Metric::kMean}) {
     INFO(metric_name(m));
     const BreakevenResult r = solve_breakeven(in, m);
@@ -135,8 +138,9 @@ offers:
   o.salary_column = true;
   const SimResult r = simulate(compile(*l.scenario, 1), o);
   std::vector<double> fixed(1000);
-  for (std::size_t i = 0; i < 1000; ++i) fixed[i] = r.total[0][i] - r.salary_bonus[0][i];
-  const BreakevenInput in{fixed, r.salary_bonus[0], r.total[1], 2, 100000, 100000};
+  for (std::size_t i = 0; i < 1000; ++i) fixed[i] = r.total_at(0, i) - r.salary_bonus[0][i];
+  const std::vector<double> total_b = r.total_column(1);
+  const BreakevenInput in{fixed, r.salary_bonus[0], total_b, 2, 100000, 100000};
   for (Metric m : {Metric::kP50, Metric::kMean, Metric::kCe}) {
     const BreakevenResult res = solve_breakeven(in, m);
     REQUIRE(res.found);

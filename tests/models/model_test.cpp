@@ -488,7 +488,7 @@ TEST_CASE("an exit so late that 12 T overflows an int is no event, and runs fast
     const SimResult r = simulate(compile(load_ok(text), 3), opt);
     int infinite = 0;
     for (std::uint64_t i = 0; i < opt.paths; ++i)
-      infinite += !std::isfinite(r.equity[0][i]) || !std::isfinite(r.total[0][i]);
+      infinite += !std::isfinite(r.equity[0][i]) || !std::isfinite(r.total_at(0, i));
     CHECK(infinite == 0);
   }
 }

@@ -170,13 +170,15 @@ TEST_CASE("a sobol run gives the same bits on 1 and 2 threads and any block size
   o.threads = 2;
   o.block = 77;
   const SimResult odd = simulate(cs, o);
-  for (std::size_t k = 0; k < one.total.size(); ++k) {
-    CHECK(std::memcmp(one.total[k].data(), two.total[k].data(), 5000 * sizeof(double)) == 0);
-    CHECK(std::memcmp(one.total[k].data(), odd.total[k].data(), 5000 * sizeof(double)) == 0);
+  for (std::size_t k = 0; k < one.cash.size(); ++k) {
+    const std::vector<double> total = one.total_column(k);
+    CHECK(std::memcmp(total.data(), two.total_column(k).data(), 5000 * sizeof(double)) == 0);
+    CHECK(std::memcmp(total.data(), odd.total_column(k).data(), 5000 * sizeof(double)) == 0);
   }
   // Path i is the same whatever the number of paths.
   const SimResult more = run(cs, 6000, 2);
-  CHECK(std::memcmp(one.total[0].data(), more.total[0].data(), 5000 * sizeof(double)) == 0);
+  CHECK(std::memcmp(one.total_column(0).data(), more.total_column(0).data(),
+                    5000 * sizeof(double)) == 0);
 }
 
 TEST_CASE("simulation.sampler is checked like every key", "[sobol][loader]") {

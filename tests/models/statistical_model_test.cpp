@@ -185,7 +185,7 @@ TEST_CASE("common random numbers: doubling a grant doubles its equity on every p
   // x2 is exact in binary floating point, so the futures are the same to the bit.
   for (std::size_t i = 0; i < 20000; ++i) {
     REQUIRE(b.equity[0][i] == 2 * a.equity[0][i]);
-    REQUIRE(b.total[2][i] == a.total[2][i]);  // the other offers do not move
+    REQUIRE(b.total_at(2, i) == a.total_at(2, i));  // the other offers do not move
   }
 }
 
@@ -193,11 +193,11 @@ TEST_CASE("the timeline's last year equals the total realised, it never decrease
   const Scenario s = load_ok(std::string(default_scenario_text()));
   const SimResult r = run(s, 5000);
   const int years = r.timeline_years;
-  for (std::size_t o = 0; o < r.total.size(); ++o)
+  for (std::size_t o = 0; o < r.cash.size(); ++o)
     for (std::size_t i = 0; i < 5000; ++i) {
       for (int y = 1; y < years; ++y)
         REQUIRE(r.timeline[o * years + y][i] >= r.timeline[o * years + y - 1][i]);
       REQUIRE(r.timeline[o * years + years - 1][i] ==
-              Approx(r.total[o][i]).epsilon(1e-6));  // stored as float
+              Approx(r.total_at(o, i)).epsilon(1e-6));  // stored as float
     }
 }

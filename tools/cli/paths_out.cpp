@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <iterator>
 
 #include <fmt/format.h>
@@ -26,8 +27,11 @@ bool is_npy(const std::string& file) {
 
 namespace {
 
-void write_npy(OutputFile& out, std::uint64_t paths,
-               const std::vector<const std::vector<double>*>& cols) {
+// One output column: its value on path i. Totals and differences are derived from the stored
+// cash and equity (SimResult::total_at, ::diff_at), so nothing is copied whole.
+using Column = std::function<double(std::uint64_t)>;
+
+void write_npy(OutputFile& out, std::uint64_t paths, const std::vector<Column>& cols) {
   std::string header = fmt::format(
       "{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}", paths, cols.size());
   while ((10 + header.size() + 1) % 64 != 0) header += ' ';
@@ -39,14 +43,16 @@ void write_npy(OutputFile& out, std::uint64_t paths,
   out.write(head + header);
   std::string row(cols.size() * sizeof(double), '\0');
   for (std::uint64_t i = 0; i < paths; ++i) {
-    for (std::size_t c = 0; c < cols.size(); ++c)
-      std::memcpy(row.data() + c * sizeof(double), &(*cols[c])[i], sizeof(double));
+    for (std::size_t c = 0; c < cols.size(); ++c) {
+      const double x = cols[c](i);
+      std::memcpy(row.data() + c * sizeof(double), &x, sizeof(double));
+    }
     out.write(row);
   }
 }
 
 void write_csv(OutputFile& out, std::uint64_t paths, const std::vector<std::string>& names,
-               const std::vector<const std::vector<double>*>& cols) {
+               const std::vector<Column>& cols) {
   std::string line = "path";
   for (const auto& n : names) {  // two appends: GCC 12 warns falsely (-Wrestrict) on "," + s
     line += ',';
@@ -57,7 +63,7 @@ void write_csv(OutputFile& out, std::uint64_t paths, const std::vector<std::stri
   for (std::uint64_t i = 0; i < paths; ++i) {
     buf.clear();
     fmt::format_to(std::back_inserter(buf), "{}", i);
-    for (const auto* c : cols) fmt::format_to(std::back_inserter(buf), ",{:.17g}", (*c)[i]);
+    for (const Column& c : cols) fmt::format_to(std::back_inserter(buf), ",{:.17g}", c(i));
     buf.push_back('\n');
     out.write(std::string_view(buf.data(), buf.size()));
   }
@@ -67,16 +73,18 @@ void write_csv(OutputFile& out, std::uint64_t paths, const std::vector<std::stri
 
 void write_paths(const Scenario& scenario, const SimResult& result, const std::string& file) {
   std::vector<std::string> names;
-  std::vector<const std::vector<double>*> cols;
+  std::vector<Column> cols;
   for (std::size_t o = 0; o < scenario.offers.size(); ++o) {
     const std::string& id = scenario.offers[o].id;
     names.insert(names.end(), {id + ".cash", id + ".equity", id + ".total"});
-    cols.insert(cols.end(), {&result.cash[o], &result.equity[o], &result.total[o]});
+    cols.push_back([&result, o](std::uint64_t i) { return result.cash[o][i]; });
+    cols.push_back([&result, o](std::uint64_t i) { return result.equity[o][i]; });
+    cols.push_back([&result, o](std::uint64_t i) { return result.total_at(o, i); });
   }
   for (std::size_t k = 0; k < scenario.compare.size(); ++k) {
     const auto& c = scenario.compare[k];
     names.push_back("diff." + scenario.offers[c.a].id + "-" + scenario.offers[c.b].id);
-    cols.push_back(&result.diff[k]);
+    cols.push_back([&result, k](std::uint64_t i) { return result.diff_at(k, i); });
   }
   OutputFile out(file);
   if (is_npy(file)) {

@@ -173,7 +173,7 @@ Format supported_format(const SimulationFlags& f, const std::vector<Format>& sup
 }
 
 double column_bytes(const CompiledScenario& cs, bool timeline) {
-  return 8.0 * (3 * cs.offers.size() + cs.compare.size()) + cs.companies.size() +
+  return 8.0 * (cs.has_tax ? 3 : 2) * cs.offers.size() + cs.companies.size() +
          (timeline ? 4.0 * cs.offers.size() * cs.timeline_years : 0.0) + 16.0;
 }
 

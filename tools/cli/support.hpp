@@ -59,9 +59,10 @@ models::Comparison resolve_comparison(const models::Scenario& s, const std::stri
 // UsageError if several were given.
 Format single_format(const SimulationFlags& f);
 
-// Bytes per path of one run's columns (cash, equity, total per offer, diff
-// per comparison, outcomes, the timeline when asked) and the sorted copy its
-// summary makes.
+// Bytes per path of one run's columns (cash and equity per offer, tax per
+// offer when any offer has a regime, outcomes, the timeline when asked) and
+// the sorted copy its summary makes. Totals and differences are derived, not
+// stored (models/simulate.hpp).
 double column_bytes(const models::CompiledScenario& cs, bool timeline);
 
 // The memory this process may still take: MemAvailable of /proc/meminfo

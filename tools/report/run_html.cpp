@@ -148,8 +148,8 @@ ChartData chart_data(const models::SimResult& r) {
   std::vector<double> levels;
   for (double p : c.cdf_p) levels.push_back(100 * p);
   double lo = INFINITY, hi = -INFINITY;
-  for (const auto& column : r.total) {
-    std::vector<double> v(column);
+  for (std::size_t o = 0; o < r.cash.size(); ++o) {
+    std::vector<double> v = r.total_column(o);
     c.cdf_x.push_back(engine::select_percentiles(v, levels));
     lo = std::min(lo, c.cdf_x.back().front());  // P0.5 ... P99.5: the tails are cut off
     hi = std::max(hi, c.cdf_x.back().back());
@@ -160,7 +160,7 @@ ChartData chart_data(const models::SimResult& r) {
   for (std::size_t o = 0; o < r.tax.size(); ++o) {
     std::vector<double> rate;  // tax / total where the total is positive
     for (std::size_t i = 0; i < r.tax[o].size(); ++i)
-      if (r.total[o][i] > 0) rate.push_back(r.tax[o][i] / r.total[o][i]);
+      if (const double total = r.total_at(o, i); total > 0) rate.push_back(r.tax[o][i] / total);
     const double share = static_cast<double>(rate.size()) / static_cast<double>(r.paths);
     c.tax_rate_share.push_back(share);
     if (rate.empty()) {
@@ -172,13 +172,13 @@ ChartData chart_data(const models::SimResult& r) {
   }
   constexpr int kBins = 48;
   const double width = (hi - lo) / kBins;
-  for (const auto& column : r.total) {
+  for (std::size_t o = 0; o < r.cash.size(); ++o) {
     std::vector<double> d(kBins, 0.0);
-    for (double x : column) {
-      const int b = static_cast<int>(std::floor((x - lo) / width));
+    for (std::uint64_t i = 0; i < r.paths; ++i) {
+      const int b = static_cast<int>(std::floor((r.total_at(o, i) - lo) / width));
       if (b >= 0 && b < kBins) d[b] += 1;
     }
-    for (double& x : d) x /= static_cast<double>(column.size());
+    for (double& x : d) x /= static_cast<double>(r.paths);
     c.density.push_back(std::move(d));
   }
   return c;

@@ -39,7 +39,7 @@ void add_median_tax(ChartData& c, const models::Scenario& s, const models::SimRe
   for (std::size_t o = 0; o < r.tax.size(); ++o) {
     if (!cs.offers[o].has_regime || r.paths == 0) continue;
     std::vector<double> after(r.paths);
-    for (std::size_t i = 0; i < r.paths; ++i) after[i] = r.total[o][i] - r.tax[o][i];
+    for (std::size_t i = 0; i < r.paths; ++i) after[i] = r.total_at(o, i) - r.tax[o][i];
     const double p50 = models::median(after);
     std::size_t path = 0;
     for (std::size_t i = 1; i < r.paths; ++i)
