@@ -265,7 +265,9 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
       const int lock = E + company.priv.params.lockup_months;
       if (g.start <= E) {
         const bool expired = E > g.expiry_month && !ex.done;
-        if (!kept) {  // held whole: the tranches vested by E pay as one (docs/design.md §3)
+        // Held whole, the tranches vested by E pay as one
+        // (docs/design.md#3-compile-once-then-run-the-paths).
+        if (!kept) {
           double amount = 0;
           if (vested_by(t, t_end, E, vests, amount) && !expired) {
             const double cash = amount * option_or_rsu(type, R * st.price[lock - E], g.strike);
@@ -316,7 +318,9 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
           accel_ok && (g.trigger == Trigger::kSingle || (g.trigger == Trigger::kDouble && let_go))
               ? g.accel_fraction
               : 0.0;
-      if (!kept) {  // held whole: what vests by E, and what E accelerates, pay as one each
+      // Held whole, what vests by E and what E accelerates pay as one each
+      // (docs/design.md#3-compile-once-then-run-the-paths).
+      if (!kept) {
         double amount = 0;
         if (vested_by(t, t_end, E, vests, amount) && !expired) pay_income(E, amount * unit);
         // Acceleration needs the employee there at E <= H, so then every tranche by E vested and
