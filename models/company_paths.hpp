@@ -171,9 +171,12 @@ class BlockSample {
   // Makes the values of `s` at draws 0 .. count - 1 of `key` for the draws' current sub-block,
   // as far as those draws are on lanes. Allocates only to grow.
   void fill(const engine::Sampler& s, StreamKey key, std::uint32_t count, const PathDraws& draws);
-  // s(draws.u(key, draw)) for this path, with the `s` and `key` of the last fill().
+  // s(draws.u(key, draw)) for this path, with the `s` and `key` of the last fill(). A constant
+  // reads no draw: its value does not depend on one, and each stream's draws are addressed by
+  // their index (docs/design.md#1-randomness-is-a-value-not-a-place), so no other read moves.
   double operator()(const engine::Sampler& s, StreamKey key, std::uint32_t draw,
                     PathDraws& draws) const {
+    if (s.is_constant()) return s(0.0);
     if (draw >= made_) return s(draws.u(key, draw));
     assert(generation_ == draws.generation());
     return values_[draw * PathDraws::kBlock + draws.column()];

@@ -491,6 +491,20 @@ TEST_CASE("tender cash and an exercise reach the tax ledger as docs/tax.md T3 sa
 // the tables must
 // cover exactly those months, and z, W and every public price of every path of the sub-block
 // must equal the reference kernel's (no plan, every draw scalar), month by month to 48.
+TEST_CASE("a constant sampler reads no draw; any other reads its own uniform", "[markets]") {
+  const StreamKey key = engine::make_stream_key(7, "bonus/o");
+  PathDraws draws;
+  draws.start(5);
+  const BlockSample unfilled;  // no draw of it on lanes: each read falls to the draws
+  const engine::Sampler constant = engine::Sampler::constant(1.25);
+  const engine::Sampler uniform = engine::Sampler::uniform(2.0, 4.0);
+  const std::uint64_t before = draws.uniforms();
+  CHECK(unfilled(constant, key, 3, draws) == 1.25);
+  CHECK(draws.uniforms() == before);
+  CHECK(unfilled(uniform, key, 3, draws) == uniform(engine::uniform(key, 5, 3)));
+  CHECK(draws.uniforms() == before + 1);
+}
+
 TEST_CASE("block tables stop where the draw plan stops and paths go on with the reference bits",
           "[markets][simd]") {
   const CompiledScenario cs =
