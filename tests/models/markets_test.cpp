@@ -491,7 +491,7 @@ TEST_CASE("tender cash and an exercise reach the tax ledger as docs/tax.md T3 sa
 // the tables must
 // cover exactly those months, and z, W and every public price of every path of the sub-block
 // must equal the reference kernel's (no plan, every draw scalar), month by month to 48.
-TEST_CASE("a constant sampler reads no draw; any other reads its own uniform", "[markets]") {
+TEST_CASE("a constant sampler reads no draw, and any other reads its own uniform", "[markets]") {
   const StreamKey key = engine::make_stream_key(7, "bonus/o");
   PathDraws draws;
   draws.start(5);
