@@ -3,6 +3,7 @@
 #include "models/tax/tax_ledger.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstring>
 
@@ -189,9 +190,18 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
     pv[p] = 0;
     years = std::max(years, block_last_year_[p]);
   }
+  // Same inputs, same bits: tax_of_year_lanes() works lane by lane. So a column whose year has the
+  // bits of the year's first wages-only column (all employed with no equity: every such column
+  // of an offer without a bonus draw) takes that column's result instead of a lane of its own.
+  alignas(64) std::uint32_t copy_of[kTaxLanes], copy_column[kTaxLanes];
+  const auto same_bits = [](double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+  };
   for (int y = 1; y <= years; ++y) {
     const double* at = block_year(y);
     std::uint32_t m = 0;  // the columns with something in year y, gathered into 0 .. m - 1
+    std::uint32_t copies = 0;
+    std::uint32_t wages_only = kTaxLanes;  // the first wages-only column gathered, if any
     for (std::uint32_t p = 0; p < n; ++p) {
       if (y > block_last_year_[p]) continue;
       bool nonzero = false;
@@ -208,17 +218,33 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
       paid[m] = std::clamp(block_salary_month_[p] - 12 * (y - 1), 0, 12);
       x[kWages][m] += t.baseline_monthly * (12 - paid[m]);
       carry_in[m] = carry[p];
+      if (wages_only < kTaxLanes) {
+        bool same = paid[m] == paid[wages_only] && same_bits(carry_in[m], carry_in[wages_only]);
+        for (std::size_t c = 0; c < kTaxCategoryCount && same; ++c)
+          same = same_bits(x[c][m], x[c][wages_only]);
+        if (same) {
+          copy_of[copies] = wages_only;
+          copy_column[copies++] = p;
+          continue;
+        }
+      } else {
+        bool wages = true;
+        for (std::size_t c = 0; c < kTaxCategoryCount && wages; ++c)
+          wages = c == kWages || x[c][m] == 0;
+        if (wages) wages_only = m;
+      }
       column[m++] = p;
     }
     if (m == 0) continue;
     tax_of_year_lanes(regime, rows, carry_in, m, year_tax, carry_out);
     const double* rate = block_rate_.data() + static_cast<std::size_t>(y - 1) * kTaxLanes;
-    for (std::uint32_t j = 0; j < m; ++j) {
-      const std::uint32_t p = column[j];
+    const auto charge = [&](std::uint32_t j, std::uint32_t p) {
       const double charged = year_tax[j] - t.baseline_tax[paid[j]];
       carry[p] = carry_out[j];
       pv[p] += charged * t.year_df[y] * (t.moving_fx ? rate[p] : 1.0);
-    }
+    };
+    for (std::uint32_t j = 0; j < m; ++j) charge(j, column[j]);
+    for (std::uint32_t k = 0; k < copies; ++k) charge(copy_of[k], copy_column[k]);
   }
   for (std::uint32_t p = 0; p < n; ++p) tax[p] = t.moving_fx ? pv[p] : pv[p] * t.to_report;
 }

@@ -1024,6 +1024,62 @@ compare:
   });
 }
 
+// TaxLedger::finish_block: a column whose year has the bits of the year's first wages-only
+// column takes that column's tax instead of a lane of its own. Only the same bits of every input
+// may share: here the baseline income equals the salary, so a path that leaves at month 6 has
+// the wages of one employed all year (6 months of salary + 6 of baseline, 90,000 EUR) but a
+// different baseline tax; and a path with a short loss in year 1 has the wages of the others in
+// year 2 but a loss carried into year 3, where a gain uses it. Each column's tax has the bits
+// finish() gives the same path alone.
+TEST_CASE("finish_block shares a year's tax only between columns with the same inputs", "[tax]") {
+  const Scenario s = load_ok(R"(currency: EUR
+horizon_years: 4
+liquidity_horizon_years: 7
+companies:
+  eu: {kind: public, currency: EUR, price: 10, drift: 0.05, volatility: 0.3}
+offers:
+  fr:
+    base: 90000
+    tax: {regime: fr-2026, baseline_income: 90000}
+    grants:
+      - {company: eu, type: public_rsu, value: 100000, vesting: {years: 4}}
+)");
+  const CompiledScenario cs = compile(s, 1);
+  const CompiledOfferTax& t = cs.offers[0].tax;
+  REQUIRE(t.baseline_monthly == 7500.0);
+  const EquityPayout loss{0, 6, -10000.0, 0.0, 6, false};   // a short loss of 10,000 in year 1
+  const EquityPayout gain{0, 30, 20000.0, 0.0, 30, false};  // a short gain of 20,000 in year 3
+  struct Path {
+    int salary_months;
+    bool with_loss;
+  };
+  const std::vector<Path> paths = {{48, false}, {6, false}, {48, false}, {48, true}, {30, false}};
+  const auto record = [&](TaxLedger& ledger, const Path& p) {
+    ledger.start(t);
+    ledger.salary(p.salary_months);
+    if (!p.with_loss) return;
+    ledger.equity(loss);
+    ledger.equity(gain);
+  };
+  TaxLedger block(6);
+  for (std::uint32_t c = 0; c < paths.size(); ++c) {
+    record(block, paths[c]);
+    block.defer(c);
+  }
+  std::vector<double> tax(paths.size());
+  block.finish_block(static_cast<std::uint32_t>(paths.size()), tax.data());
+  for (std::size_t c = 0; c < paths.size(); ++c) {
+    TaxLedger alone(6);
+    record(alone, paths[c]);
+    const double expected = alone.finish();
+    INFO("column " << c);
+    CHECK(std::memcmp(&tax[c], &expected, sizeof expected) == 0);
+  }
+  // The test can fail: the early leaver is charged less than the stayers, and the loss saves tax.
+  CHECK(tax[1] < tax[0]);
+  CHECK(tax[3] < tax[0] + 20000 * 0.314);
+}
+
 // TaxLedger::open_block_year: a deferred column's years past its last one hold an earlier
 // path's amounts until opened, which zeroes them. A path whose salary stops in year 1 and whose
 // equity income lands in year 5, added to the block after defer(), is taxed exactly as
