@@ -278,10 +278,10 @@ namespace {
           break;
         case Deduction::Kind::kRate:
           dot_lanes(t.on_nz, x, n, on);
-          for (std::size_t p = 0; p < n; ++p)
-            base[p] = on[p] == 0
-                          ? std::max(0.0, base[p])
-                          : std::max(0.0, base[p] - std::clamp(t.rate * on[p], t.min, t.max));
+          for (std::size_t p = 0; p < n; ++p) {  // both arms computed: a select vectorizes
+            const double deducted = base[p] - std::clamp(t.rate * on[p], t.min, t.max);
+            base[p] = on[p] == 0 ? std::max(0.0, base[p]) : std::max(0.0, deducted);
+          }
           break;
         case Deduction::Kind::kNone:
           for (std::size_t p = 0; p < n; ++p) base[p] = std::max(0.0, base[p]);
