@@ -589,8 +589,8 @@ TEST_CASE("runs of several streams' draws give the reference's values and counts
   const std::uint64_t first = 300, n = 5;
   lanes.set_end(first + n);
   const std::vector<std::pair<std::uint32_t, std::uint32_t>> ranges = {
-      {0, 1},  {0, 4},  {3, 8},  {9, 2},   {10, 1}, {8, 20},
-      {22, 2}, {30, 3}, {0, 64}, {17, 40}, {60, 5}, {5, 70}};
+      {0, 1},  {0, 4},  {3, 8},   {9, 2},  {10, 1}, {8, 20},   {22, 2},
+      {30, 3}, {0, 64}, {17, 40}, {60, 5}, {5, 70}, {33, 300}, {40, 129}};
   const std::vector<std::vector<std::size_t>> sets = {{0},          {1, 3}, {0, 1, 2, 3},
                                                       {3, 2, 1, 0}, {0, 4}, {0, 1, 2, 3, 5}};
   std::size_t mismatches = 0, checked = 0;
@@ -615,6 +615,6 @@ TEST_CASE("runs of several streams' draws give the reference's values and counts
       }
     }
   }
-  CHECK(checked == 5 * 18 * 220);  // paths x keys of the sets x draws of the ranges
+  CHECK(checked == 5 * 18 * 649);  // paths x keys of the sets x draws of the ranges
   CHECK(mismatches == 0);
 }
