@@ -1024,6 +1024,20 @@ compare:
   });
 }
 
+// One offer taxed in France, paid in public RSUs, for the TaxLedger tests below.
+constexpr const char* kOneFrenchOffer = R"(currency: EUR
+horizon_years: 4
+liquidity_horizon_years: 7
+companies:
+  eu: {kind: public, currency: EUR, price: 10, drift: 0.05, volatility: 0.3}
+offers:
+  fr:
+    base: 90000
+    tax: {regime: fr-2026}
+    grants:
+      - {company: eu, type: public_rsu, value: 100000, vesting: {years: 4}}
+)";
+
 // TaxLedger::finish_block: a column whose year has the bits of the year's first wages-only
 // column takes that column's tax instead of a lane of its own. Only the same bits of every input
 // may share: here the baseline income equals the salary, so a path that leaves at month 6 has
@@ -1032,18 +1046,8 @@ compare:
 // year 2 but a loss carried into year 3, where a gain uses it. Each column's tax has the bits
 // finish() gives the same path alone.
 TEST_CASE("finish_block shares a year's tax only between columns with the same inputs", "[tax]") {
-  const Scenario s = load_ok(R"(currency: EUR
-horizon_years: 4
-liquidity_horizon_years: 7
-companies:
-  eu: {kind: public, currency: EUR, price: 10, drift: 0.05, volatility: 0.3}
-offers:
-  fr:
-    base: 90000
-    tax: {regime: fr-2026, baseline_income: 90000}
-    grants:
-      - {company: eu, type: public_rsu, value: 100000, vesting: {years: 4}}
-)");
+  const Scenario s = load_ok(vestsim::test::edited(
+      kOneFrenchOffer, "tax: {regime: fr-2026}", "tax: {regime: fr-2026, baseline_income: 90000}"));
   const CompiledScenario cs = compile(s, 1);
   const CompiledOfferTax& t = cs.offers[0].tax;
   REQUIRE(t.baseline_monthly == 7500.0);
@@ -1086,18 +1090,7 @@ offers:
 // finish() taxes the same amounts recorded in order, although the column's previous path left
 // wages in years 2 to 4 and income in year 5.
 TEST_CASE("a deferred column's later years are opened empty", "[tax]") {
-  const Scenario s = load_ok(R"(currency: EUR
-horizon_years: 4
-liquidity_horizon_years: 7
-companies:
-  eu: {kind: public, currency: EUR, price: 10, drift: 0.05, volatility: 0.3}
-offers:
-  fr:
-    base: 90000
-    tax: {regime: fr-2026}
-    grants:
-      - {company: eu, type: public_rsu, value: 100000, vesting: {years: 4}}
-)");
+  const Scenario s = load_ok(kOneFrenchOffer);
   const CompiledScenario cs = compile(s, 1);
   const CompiledOfferTax& t = cs.offers[0].tax;
   REQUIRE(t.company_to_regime[0] == 1.0);
