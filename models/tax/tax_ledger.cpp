@@ -193,7 +193,7 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
   // Same inputs, same bits: tax_of_year_lanes() works lane by lane. So a column whose year has the
   // bits of the year's first wages-only column (all employed with no equity: every such column
   // of an offer without a bonus draw) takes that column's result instead of a lane of its own.
-  alignas(64) std::uint32_t copy_of[kTaxLanes], copy_column[kTaxLanes];
+  alignas(64) std::uint32_t copy_column[kTaxLanes];  // the year's copies of column wages_only
   const auto same_bits = [](double a, double b) {
     return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
   };
@@ -223,7 +223,6 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
         for (std::size_t c = 0; c < kTaxCategoryCount && same; ++c)
           same = same_bits(x[c][m], x[c][wages_only]);
         if (same) {
-          copy_of[copies] = wages_only;
           copy_column[copies++] = p;
           continue;
         }
@@ -244,7 +243,7 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
       pv[p] += charged * t.year_df[y] * (t.moving_fx ? rate[p] : 1.0);
     };
     for (std::uint32_t j = 0; j < m; ++j) charge(j, column[j]);
-    for (std::uint32_t k = 0; k < copies; ++k) charge(copy_of[k], copy_column[k]);
+    for (std::uint32_t k = 0; k < copies; ++k) charge(wages_only, copy_column[k]);
   }
   for (std::uint32_t p = 0; p < n; ++p) tax[p] = t.moving_fx ? pv[p] : pv[p] * t.to_report;
 }
