@@ -6,6 +6,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/bucket_summary.hpp"
 #include "engine/distributions.hpp"
 #include "engine/lanes.hpp"
 #include "engine/normal.hpp"
@@ -155,6 +156,27 @@ void BM_Statistics(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * x.size());
 }
 BENCHMARK(BM_Statistics)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
+
+// count_buckets over a million normals with the second arg's count of edges (a summary's 29 ranks
+// make up to 116), on the target of the first.
+void BM_Buckets(benchmark::State& state) {
+  const TargetScope target(state);
+  if (!target.ok()) return;
+  std::vector<double> x(1000000), edges;
+  for (std::size_t i = 0; i < x.size(); ++i)
+    x[i] = engine::normal_quantile(engine::uniform(kKey, i, 0));
+  for (std::int64_t e = 0; e < state.range(1); ++e)
+    edges.push_back(engine::normal_quantile((static_cast<double>(e) + 0.5) /
+                                            static_cast<double>(state.range(1))));
+  std::vector<std::uint8_t> buckets(x.size());
+  std::vector<std::uint64_t> counts(edges.size() + 1);
+  for (auto _ : state) {
+    engine::count_buckets(edges, x, buckets.data(), counts.data());
+    benchmark::DoNotOptimize(counts.data());
+  }
+  state.SetItemsProcessed(state.iterations() * x.size());
+}
+BENCHMARK(BM_Buckets)->ArgsProduct({{0, 1, 2, 3}, {16, 84, 255}})->Unit(benchmark::kMillisecond);
 
 // The built-in scenario end to end: compile, simulate, summarise.
 void BM_EndToEnd(benchmark::State& state) {

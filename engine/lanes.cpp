@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cstring>
+#include <limits>
 #include <type_traits>
 
 #undef HWY_TARGET_INCLUDE
@@ -479,10 +480,65 @@ bool MaskedAddScaledLanes(const double* x, double c1, double c2, const double* l
   return bad;
 }
 
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+// BucketLanes on AVX-512 past 16 edges: the edges in up to 16 groups of g consecutive ones.
+// Edges are sorted, so the groups whose first edge is <= x are a prefix, say c of them past the
+// first, and every edge of the groups before group c is <= x and none after it: x's count is
+// c g plus the edges of group c that are <= x. A lane reads group c's j-th edge from a table of
+// 16 doubles (two registers) with one permute, not a gather. Padding is NaN, never <= x. Up to
+// 15 + 2 g operations per vector instead of one per edge (84 edges: 27 against 84).
+void bucket_groups(const double* edges, std::size_t size, const double* x, std::size_t n,
+                   std::uint8_t* out) {
+  const std::size_t g = (size + 15) / 16, groups = (size + g - 1) / g;
+  HWY_ALIGN double table[16][16];  // table[j][k]: edge k g + j, or NaN
+  for (std::size_t j = 0; j < g; ++j)
+    for (std::size_t k = 0; k < 16; ++k)
+      table[j][k] = k * g + j < size ? edges[k * g + j] : std::numeric_limits<double>::quiet_NaN();
+  const __m512i one = _mm512_set1_epi64(1), vg = _mm512_set1_epi64(static_cast<long long>(g));
+  const auto search = [&](__m512d v) {
+    // Two counts at each level, so that consecutive comparisons do not wait on one another.
+    __m512i a = _mm512_setzero_si512(), b = _mm512_setzero_si512();
+    std::size_t k = 1;
+    for (; k + 2 <= groups; k += 2) {
+      a = _mm512_mask_add_epi64(a, _mm512_cmp_pd_mask(_mm512_set1_pd(edges[k * g]), v, _CMP_LE_OQ),
+                                a, one);
+      b = _mm512_mask_add_epi64(
+          b, _mm512_cmp_pd_mask(_mm512_set1_pd(edges[(k + 1) * g]), v, _CMP_LE_OQ), b, one);
+    }
+    if (k < groups)
+      a = _mm512_mask_add_epi64(a, _mm512_cmp_pd_mask(_mm512_set1_pd(edges[k * g]), v, _CMP_LE_OQ),
+                                a, one);
+    const __m512i c = _mm512_add_epi64(a, b);
+    __m512i below = _mm512_mullo_epi64(c, vg);
+    __m512i more = _mm512_setzero_si512();
+    for (std::size_t j = 0; j < g; ++j) {
+      const __m512d e =
+          _mm512_permutex2var_pd(_mm512_load_pd(table[j]), c, _mm512_load_pd(table[j] + 8));
+      const __mmask8 le = _mm512_cmp_pd_mask(e, v, _CMP_LE_OQ);
+      if (j % 2)
+        more = _mm512_mask_add_epi64(more, le, more, one);
+      else
+        below = _mm512_mask_add_epi64(below, le, below, one);
+    }
+    // 8 counts < 256, as bytes (the masked form: the plain one reads an undefined register)
+    return _mm512_maskz_cvtepi64_epi8(0xFF, _mm512_add_epi64(below, more));
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + i), search(_mm512_loadu_pd(x + i)));
+  if (i == n) return;
+  const __mmask8 rest = static_cast<__mmask8>((1u << (n - i)) - 1);
+  _mm_mask_storeu_epi8(out + i, rest, search(_mm512_maskz_loadu_pd(rest, x + i)));
+}
+#endif
+
 // bucket_of() on lanes of values: each lane counts the edges <= its value, one comparison per
 // edge (no gathers: they are slow on CPUs patched against Gather Data Sampling).
 void BucketLanes(const double* edges, std::size_t size, const double* x, std::size_t n,
                  std::uint8_t* out) {
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
+  if (size > 16) return bucket_groups(edges, size, x, n, out);
+#endif
   const DF df;
   const hn::RebindToSigned<DF> di;
   const std::size_t w = hn::Lanes(df);

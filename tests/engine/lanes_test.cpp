@@ -282,7 +282,8 @@ TEST_CASE("lane buckets equal bucket_of on every target, and count_buckets count
           "[lanes]") {
   const StreamKey key = make_stream_key(9, "lanes-buckets");
   const double inf = std::numeric_limits<double>::infinity();
-  for (std::size_t size : {0, 1, 2, 3, 7, 8, 9, 16, 63, 64, 65, 200, 255}) {
+  for (std::size_t size :
+       {0, 1, 2, 3, 7, 8, 9, 16, 17, 31, 32, 33, 63, 64, 65, 84, 200, 241, 255}) {
     INFO("edges " << size);
     std::vector<double> edges;
     for (std::size_t i = 0; i < size; ++i) edges.push_back(200 * uniform(key, i, 0) - 100);
