@@ -51,6 +51,8 @@ TEST_CASE("counts are whole numbers, also in e notation", "[cli]") {
   CHECK_FALSE(command<RunOptions>(parse({"run"})).sim.paths.has_value());
   CHECK(command<BenchOptions>(parse({"bench"})).paths == 1000000u);
   CHECK(command<BenchOptions>(parse({"bench", "--paths", "2e4"})).paths == 20000u);
+  CHECK(command<BenchOptions>(parse({"bench"})).scenario.empty());
+  CHECK(command<BenchOptions>(parse({"bench", "x.yaml"})).scenario == "x.yaml");
   for (const char* bad : {"1.5", "lots", "0", "-3", "1e20", ""}) {
     INFO(bad);
     const Parsed p = parse({"run", "--paths", bad});

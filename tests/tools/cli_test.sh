@@ -152,6 +152,10 @@ check "bench parts fit end to end" parts_fit
 check "bench text names the parts" expect_exit 0 "$vestsim" bench --paths 20000
 check "bench text parts" contains out.txt "result columns"
 check "bench text statistics" contains out.txt ", statistics "
+check "bench a file" expect_exit 0 "$vestsim" bench "$src/scenarios/hf-nyc-vs-anthropic.yaml" --paths 20000 --format json
+check "bench a file names it" contains out.txt '"scenario": "Hugging Face Staff (NYC) vs Anthropic'
+check "bench a missing file" expect_exit 2 "$vestsim" bench nope.yaml
+check "bench a missing file says so" contains err.txt "nope.yaml"
 
 # Sweep over the grant: P(hf_floor beats google) rises through the win break-even.
 # (hf_floor has a single grant; break-even scales all of an offer's grants together.)

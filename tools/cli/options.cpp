@@ -348,7 +348,9 @@ struct Parser {
 
   void add_bench() {
     bench_app = app.add_subcommand(
-        "bench", "Paths per second and the RNG-bound ratio on the built-in scenario");
+        "bench", "Paths per second and the RNG-bound ratio, on the built-in scenario or a file");
+    bench_app->add_option("scenario", bench.scenario,
+                          "Scenario file (default: the built-in scenario)");
     bench_app->add_option("--paths", bench.paths, "Paths to simulate (default 1e6)")
         ->type_name("N")
         ->transform(count(1));
@@ -356,7 +358,9 @@ struct Parser {
         ->type_name("T")
         ->transform(count(0));
     add_named(bench_app, "--format", bench.format, kBenchFormats, "text or json");
-    bench_app->footer("Example:\n  vestsim bench --paths 1e7 --threads 2 --format json");
+    bench_app->footer(
+        "Examples:\n  vestsim bench --paths 1e7 --threads 2 --format json\n"
+        "  vestsim bench scenarios/hf-nyc-vs-anthropic.yaml");
   }
 
   void add_taxes() {

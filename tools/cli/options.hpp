@@ -79,6 +79,7 @@ struct SensitivityOptions {
 };
 
 struct BenchOptions {
+  std::string scenario;  // "" = the built-in scenario
   std::uint64_t paths = 1000000;
   std::optional<int> threads;
   Format format = Format::kText;  // text or json
