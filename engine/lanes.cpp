@@ -16,6 +16,7 @@
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
 #include <hwy/highway.h>
 
+#include "engine/distributions.hpp"
 #include "engine/ieee_math.hpp"
 #include "engine/normal.hpp"
 
@@ -393,6 +394,36 @@ void ExpLanes(const double* x, std::size_t n, double* out) {
       [](VF v) { return exp_in_range(v); }, [](double v) { return ieee_exp(v); });
 }
 
+// poisson_quantile() on lanes: p = exp(-mean) by exp_in_range (ieee_exp's bits), then a term of
+// the cdf on every lane that still needs one (p *= mean / k; cdf += p), each lane stopping where
+// the scalar loop does: cdf >= u, k = 10000, or p = 0. A mean not in (0, 100] (0, or Boost's
+// quantile past 100) takes poisson_quantile() itself.
+void PoissonLanes(const double* mean, const double* u, std::size_t n, std::uint32_t* out) {
+  const DF df;
+  const std::size_t w = hn::Lanes(df);
+  const VF zero = hn::Zero(df), one = hn::Set(df, 1.0), most = hn::Set(df, 100.0),
+           cap = hn::Set(df, 10000.0);
+  HWY_ALIGN double count[hn::MaxLanes(df)];
+  std::size_t i = 0;
+  for (; i + w <= n; i += w) {
+    const VF m = hn::LoadU(df, mean + i), x = hn::LoadU(df, u + i);
+    const auto in = hn::And(hn::Gt(m, zero), hn::Le(m, most));
+    VF p = exp_in_range(hn::Neg(hn::IfThenElseZero(in, m))), cdf = p, k = zero;
+    auto more = hn::And(in, hn::Lt(cdf, x));
+    while (!hn::AllFalse(df, more)) {
+      k = hn::IfThenElse(more, hn::Add(k, one), k);
+      p = hn::IfThenElse(more, hn::Mul(p, hn::Div(m, k)), p);
+      cdf = hn::IfThenElse(more, hn::Add(cdf, p), cdf);
+      more = hn::And(hn::And(more, hn::Ne(p, zero)), hn::And(hn::Lt(cdf, x), hn::Lt(k, cap)));
+    }
+    hn::Store(k, df, count);
+    for (std::size_t j = 0; j < w; ++j)
+      out[i + j] = mean[i + j] > 0 && mean[i + j] <= 100 ? static_cast<std::uint32_t>(count[j])
+                                                         : poisson_quantile(mean[i + j], u[i + j]);
+  }
+  for (; i < n; ++i) out[i] = poisson_quantile(mean[i], u[i]);
+}
+
 void LogLanes(const double* x, std::size_t n, double* out) {
   const DF df;
   map_lanes(
@@ -589,6 +620,7 @@ HWY_EXPORT(FillLanes);
 HWY_EXPORT(FillPathDraws);
 HWY_EXPORT(ExpLanes);
 HWY_EXPORT(LogLanes);
+HWY_EXPORT(PoissonLanes);
 HWY_EXPORT(NormalLanes);
 HWY_EXPORT(WalkDivLanes);
 HWY_EXPORT(WalkAffineLanes);
@@ -640,6 +672,14 @@ void lanes_exp(const double* x, std::size_t n, double* out) {
     return;
   }
   HWY_DYNAMIC_DISPATCH(ExpLanes)(x, n, out);
+}
+
+void lanes_poisson(const double* mean, const double* u, std::size_t n, std::uint32_t* out) {
+  if (simd_target() == SimdTarget::kScalar) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = poisson_quantile(mean[i], u[i]);
+    return;
+  }
+  HWY_DYNAMIC_DISPATCH(PoissonLanes)(mean, u, n, out);
 }
 
 void lanes_log(const double* x, std::size_t n, double* out) {

@@ -82,6 +82,9 @@ void fill_path_draws(std::span<const StreamKey> keys, std::span<const std::uint3
 // otherwise the two must not overlap.
 void lanes_exp(const double* x, std::size_t n, double* out);
 void lanes_log(const double* x, std::size_t n, double* out);
+// out[i] = poisson_quantile(mean[i], u[i]) (engine/distributions.hpp) for i < n, on lanes: the
+// same count, the cdf's terms made with the same operations in the same order.
+void lanes_poisson(const double* mean, const double* u, std::size_t n, std::uint32_t* out);
 // out[i] = normal_quantile(p[i]), bit for bit. Requires 2^-1022 <= p[i] < 1
 // (every engine uniform is in [2^-53, 1 - 2^-53]). out may be p (in place);
 // otherwise the two must not overlap.

@@ -27,16 +27,27 @@ double growth_w(const CompiledPrivate& c, double t, PreEvent& pre) {
   return pre.w(e - 1) + std::sqrt(std::max(0.0, t - (e - 1) / 12.0)) * pre.z(e);
 }
 
-// D of the dilution rounds to exit time Tc >= 0: K ~ Poisson(rounds_per_year Tc)
-// rounds, each keeping 1 - per_round of the company. With `pre` (and last >= 0), round k, at
+// K ~ Poisson(rounds_per_year Tc), the dilution rounds to exit time Tc >= 0: the quantile of
+// draw 0 of the rounds stream; the sub-block's count when fill_private_block() made it (the
+// same count, from the same Tc and draw).
+std::uint32_t round_count(const PrivateCompany& p, const CompiledPrivate& keys, double Tc,
+                          const CompanyState& st, PathDraws& draws) {
+  if (!(p.rounds_per_year > 0)) return 0;
+  if (st.block_rounds_made && st.block_generation == draws.generation()) {
+    assert(st.block_round_mean[draws.column()] == p.rounds_per_year * Tc);
+    return st.block_rounds[draws.column()];
+  }
+  return engine::poisson_quantile(p.rounds_per_year * Tc, draws.u(keys.rounds_key, 0));
+}
+
+// D of the K dilution rounds to exit time Tc (round_count()), each keeping 1 - per_round of the
+// company. With `pre` (and last >= 0), round k, at
 // time Tc u_k (u_k from the round_time stream), multiplies pre's mark for the first whole
 // month j > 12 Tc u_k when j <= last, so that D(t) is the product of the marks of 0 .. t.
-double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double Tc,
+double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double Tc, std::uint32_t K,
                    PathDraws& draws, PreEvent* pre = nullptr, int last = -1) {
   double D = 1;
   if (p.rounds_per_year > 0) {
-    const std::uint32_t K =
-        engine::poisson_quantile(p.rounds_per_year * Tc, draws.u(keys.rounds_key, 0));
     double* marks = pre && K > 0 ? pre->marks(last) : nullptr;
     for (std::uint32_t k = 0; k < K; ++k) {
       const double kept = 1.0 - std::clamp(p.per_round(draws.u(keys.per_round_key, k)), 0.0, 1.0);
@@ -51,8 +62,8 @@ double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double 
 
 // Every private input drawn whatever the outcome, for rank correlations; Tc is
 // T clamped to [0, L/12 + 1].
-void record_private(const CompiledPrivate& c, double T, double Tc, int L, PathDraws& draws,
-                    PreEvent& pre, double* rec) {
+void record_private(const CompiledPrivate& c, double T, double Tc, std::uint32_t K, int L,
+                    PathDraws& draws, PreEvent& pre, double* rec) {
   const PrivateCompany& p = c.params;
   auto at = [rec](InputField f) -> double& { return rec[static_cast<int>(f)]; };
   at(InputField::kExitTime) = T;
@@ -61,7 +72,7 @@ void record_private(const CompiledPrivate& c, double T, double Tc, int L, PathDr
   at(InputField::kAcquisitionMultiple) =
       p.acquisition_multiple(draws.u(c.acquisition_multiple_key, 0));
   // The share lost to the rounds.
-  at(InputField::kRounds) = 1.0 - rounds_kept(p, c, Tc, draws);
+  at(InputField::kRounds) = 1.0 - rounds_kept(p, c, Tc, K, draws);
   // The growth shock standardised, W(t)/sqrt(t), to the event or to L.
   const double tg = std::min(Tc, L / 12.0);
   at(InputField::kGrowth) =
@@ -227,7 +238,8 @@ void BlockSample::fill(const engine::Sampler& s, StreamKey key, std::uint32_t co
   }
 }
 
-void fill_private_block(const CompiledPrivate& c, int H, CompanyState& st, const PathDraws& draws) {
+void fill_private_block(const CompiledPrivate& c, int H, int L, CompanyState& st,
+                        const PathDraws& draws) {
   const PrivateCompany& p = c.params;
   // The post-IPO walk log Q(E + j), j = 1 .. rows, of private_path(): its step j (into E + j)
   // is draw j - 1 of the company's own stream whatever E, so every column walks the same rows;
@@ -258,6 +270,21 @@ void fill_private_block(const CompiledPrivate& c, int H, CompanyState& st, const
   st.ipo_multiple.fill(p.ipo_multiple, c.ipo_multiple_key, 1, draws);
   st.ipo_dilution.fill(p.ipo_dilution, c.ipo_dilution_key, 1, draws);
   st.acquisition_multiple.fill(p.acquisition_multiple, c.acquisition_multiple_key, 1, draws);
+  // round_count() of every column: the same mean rounds_per_year Tc, from the same exit time.
+  st.block_rounds_made = false;
+  const double* u = p.rounds_per_year > 0 ? draws.lane_row(c.rounds_key, 0, false) : nullptr;
+  const double* T = st.exit_time.row(0);
+  if (u && (T || p.exit_time.is_constant())) {
+    constexpr std::size_t kB = PathDraws::kBlock;
+    const std::uint32_t paths = draws.block_paths();
+    st.block_round_mean.resize(kB);
+    st.block_rounds.resize(kB);
+    for (std::uint32_t col = 0; col < paths; ++col)
+      st.block_round_mean[col] =
+          p.rounds_per_year * capped_exit_years(T ? T[col] : p.exit_time(0.0), L);
+    engine::lanes_poisson(st.block_round_mean.data(), u, paths, st.block_rounds.data());
+    st.block_rounds_made = true;
+  }
 }
 
 void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws) {
@@ -332,7 +359,7 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   const double Tc = capped_exit_years(T, L);
   const bool too_late = !(12.0 * Tc <= L);
   st.pre.start(c, draws, shocks);
-  if (record) record_private(c, T, Tc, L, draws, st.pre, record);
+  if (record) record_private(c, T, Tc, round_count(p, c, Tc, st, draws), L, draws, st.pre, record);
   st.E = too_late ? L + 1 : std::max(1, static_cast<int>(std::ceil(12.0 * Tc)));
   const double uo = draws.u(c.outcome_key, 0);
   Outcome o = uo < p.p_ipo                                   ? Outcome::kIpo
@@ -348,7 +375,7 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
   st.tenders = 0;
   if (c.needs_pre) {
     st.pre_last = std::min(o == Outcome::kNone ? L : st.E - 1, L);
-    D = rounds_kept(p, c, Tc, draws, &st.pre, st.pre_last);
+    D = rounds_kept(p, c, Tc, round_count(p, c, Tc, st, draws), draws, &st.pre, st.pre_last);
     if (p.tenders.enabled) open_tenders(c, st, draws);
   }
   if (o != Outcome::kIpo && o != Outcome::kAcquisition) return;
@@ -364,7 +391,7 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
       0.0,
       ipo ? st.ipo_multiple(p.ipo_multiple, c.ipo_multiple_key, 0, draws)
           : st.acquisition_multiple(p.acquisition_multiple, c.acquisition_multiple_key, 0, draws));
-  if (!c.needs_pre) D = rounds_kept(p, c, Tc, draws);
+  if (!c.needs_pre) D = rounds_kept(p, c, Tc, round_count(p, c, Tc, st, draws), draws);
   if (ipo)
     D *= 1.0 - std::clamp(st.ipo_dilution(p.ipo_dilution, c.ipo_dilution_key, 0, draws), 0.0, 1.0);
   double C = 1;

@@ -181,6 +181,10 @@ class BlockSample {
     assert(generation_ == draws.generation());
     return values_[draw * PathDraws::kBlock + draws.column()];
   }
+  // The sub-block's values of draw `draw`, element p column p's, or null when not made.
+  const double* row(std::uint32_t draw) const {
+    return draw < made_ ? values_.data() + draw * PathDraws::kBlock : nullptr;
+  }
 
  private:
   std::vector<double> values_;    // [draw][column]
@@ -215,13 +219,19 @@ struct CompanyState {
   BlockSample exit_time, ipo_multiple, ipo_dilution, acquisition_multiple;
   std::vector<double> block_post_log;
   int block_post_rows = 0;
+  // Private, with lanes: the dilution rounds' count of each column, when `block_rounds_made`.
+  std::vector<double> block_round_mean;
+  std::vector<std::uint32_t> block_rounds;
+  bool block_rounds_made = false;
 };
 
 // private_path()'s samplers (exit time, multiples, IPO dilution) for every path of the draws'
 // sub-block at once, where their draws are on lanes (BlockSample), and the post-IPO walk's first
-// steps, as far as its own stream is on lanes (horizon H). Call when the sub-block changes.
-// Allocates only to grow.
-void fill_private_block(const CompiledPrivate& p, int H, CompanyState& st, const PathDraws& draws);
+// steps, as far as its own stream is on lanes (horizon H), and the count of dilution rounds
+// (lanes_poisson) when the exit time and the rounds' first draw are on lanes (liquidity horizon
+// L). Call when the sub-block changes. Allocates only to grow.
+void fill_private_block(const CompiledPrivate& p, int H, int L, CompanyState& st,
+                        const PathDraws& draws);
 
 // Scratch of a private company's PreEvent: W, D and the rounds' marks for months 0 .. L + 1.
 inline int pre_table_size(const CompiledScenario& cs) {

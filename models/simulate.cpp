@@ -173,7 +173,7 @@ class PathKernel {
         fill_public_block(company.pub, state_[c], draws_, shocks_);
       else {
         state_[c].pre.fill_block(company.priv, draws_, shocks_);
-        fill_private_block(company.priv, cs_.H, state_[c], draws_);
+        fill_private_block(company.priv, cs_.H, cs_.L, state_[c], draws_);
       }
     }
     // An offer's equity waits for the sub-block's end when every company it reads has the

@@ -210,6 +210,41 @@ TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", 
   });
 }
 
+// lanes_poisson (the rounds' counts of a sub-block, models/company_paths.cpp): poisson_quantile's
+// count on every target. Means over (0, 100] and past it (Boost's branch), 0, the smallest
+// subnormal and 100 itself; uniforms anywhere, at 0, at 1 (the loop ends on p = 0; not past 100)
+// and at a term's
+// own cdf; counts that need 0 to several hundred terms; a last vector partial on every width.
+TEST_CASE("lane Poisson counts equal poisson_quantile on every target", "[lanes]") {
+  const StreamKey key = make_stream_key(9, "lanes-poisson");
+  std::vector<double> mean, u;
+  for (std::uint64_t i = 0; i < 20000; ++i) {
+    const double a = uniform(key, i, 0), b = uniform(key, i, 1);
+    mean.push_back(a < 0.7 ? 6 * a : a < 0.95 ? 120 * a : 200 * a);
+    u.push_back(b);
+  }
+  for (double m : {0.0, 0x1p-1074, 1e-300, 0.4, 1.0, 4.4, 99.5, 100.0, 100.0000001, 300.0})
+    for (double x : {0.0, 1e-300, 0.5, 1 - 0x1p-53, 1.0, ieee_exp(-m)}) {
+      if (x == 1.0 && m > 100) continue;  // Boost's quantile overflows there; no draw is 1
+      mean.push_back(m);
+      u.push_back(x);
+    }
+  while (mean.size() % 8 != 7) {
+    mean.push_back(2.5);
+    u.push_back(uniform(key, mean.size(), 2));
+  }
+  std::vector<std::uint32_t> expected(mean.size());
+  for (std::size_t i = 0; i < mean.size(); ++i) expected[i] = poisson_quantile(mean[i], u[i]);
+  CHECK(*std::max_element(expected.begin(), expected.end()) > 150);  // long loops are covered
+  for_each_target([&](SimdTarget) {
+    std::vector<std::uint32_t> k(mean.size(), 12345);
+    lanes_poisson(mean.data(), u.data(), mean.size(), k.data());
+    std::size_t bad = 0;
+    for (std::size_t i = 0; i < mean.size(); ++i) bad += k[i] != expected[i];
+    CHECK(bad == 0);
+  });
+}
+
 TEST_CASE("samplers on lanes give each uniform's sample bit for bit on every target", "[lanes]") {
   // The scenario's kinds: the lognormal exit time and multiples, the bonus multiplier (a normal
   // truncated at 0), the exponential departure, ranges truncated on both sides or deep in a tail
