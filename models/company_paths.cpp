@@ -323,8 +323,10 @@ void public_path(const CompiledPublic& p, CompanyState& st, PathDraws& draws,
     assert(st.block_generation == draws.generation());
     constexpr std::size_t kB = PathDraws::kBlock;
     const std::uint32_t col = draws.column();
-    for (std::size_t k = 0; k < n; ++k) price[p.months[k]] = st.block_price[k * kB + col];
-    price[0] = 1.0;
+    if (st.path_prices) {
+      for (std::size_t k = 0; k < n; ++k) price[p.months[k]] = st.block_price[k * kB + col];
+      price[0] = 1.0;
+    }
     if (record) record[static_cast<int>(InputField::kStock)] = st.block_log_last[col];
     return;
   }

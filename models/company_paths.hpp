@@ -213,6 +213,10 @@ struct CompanyState {
   // [k][column], and log S at the last needed month, when `block_prices` (fill_public_block()).
   std::vector<double> block_price, block_log_last;
   bool block_prices = false;
+  // Whether a path reads the block's prices from `price`: false when every offer with a grant
+  // of this company is priced a sub-block at once (PublicEquityLanes reads the block table), so
+  // public_path() need not copy them.
+  bool path_prices = true;
   std::uint64_t block_generation = 0;  // the draws' sub-block the block tables were made for
   // Private, with lanes: its samplers' values for the sub-block, and its post-IPO walk log Q(E + j)
   // for j = 0 .. block_post_rows, [j][column], when block_post_rows > 0 (fill_private_block()).

@@ -188,6 +188,13 @@ class PathKernel {
         on = state_[cs_.grants[g].company].block_prices;
       equity_block_[o] = on;
     }
+    // A public company's prices are copied path by path only for an offer priced path by path.
+    for (CompanyState& st : state_) st.path_prices = false;
+    for (std::size_t o = 0; o < cs_.offers.size(); ++o) {
+      const CompiledOffer& offer = cs_.offers[o];
+      for (std::uint32_t g = offer.first_grant; g < offer.first_grant + offer.grant_count; ++g)
+        state_[cs_.grants[g].company].path_prices |= !equity_block_[o];
+    }
   }
 
   template <class Tax>
