@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -228,16 +229,21 @@ offers:
 
 TEST_CASE("P(t) before the event is valuation G(t/12) D(t) on a hand-built path", "[markets]") {
   // Growth 0.05 / 0.2, one round a year of 10% over T = 3 years, no event (outcome none): P(t)
-  // runs to L = 48. The grant at month 12 makes vestsim compute P(t).
+  // runs to L = 48. The grant at month 12 makes vestsim compute P(t). Then 12 rounds a year of
+  // 1% over T = 5 years: about 60 rounds, more than the 50 months of marks, on the same PreEvent,
+  // path after path (each path starts from marks all 1 again).
+  const auto [rate, cut, T] = GENERATE(std::tuple{1.0, 0.1, 3.0}, std::tuple{12.0, 0.01, 5.0});
   const Scenario s = load_ok(R"(currency: EUR
 liquidity_horizon_years: 4
 companies:
   p:
     kind: private
     valuation: 1000
-    exit: {time_years: 3, outcomes: {ipo: 0}}
+    exit: {time_years: )" + std::to_string(T) +
+                             R"(, outcomes: {ipo: 0}}
     growth: {drift: 0.05, volatility: 0.2}
-    dilution: {rounds_per_year: 1, per_round: 0.1}
+    dilution: {rounds_per_year: )" +
+                             std::to_string(rate) + ", per_round: " + std::to_string(cut) + R"(}
 offers:
   o: {base: 0, grants: [{company: p, type: private_rsu, value: 1, start_month: 12,
                          vesting: {years: 1}}]}
@@ -258,8 +264,8 @@ offers:
     draws.start(path);
     private_path(cs.companies[0].priv, cs.H, cs.L, st, draws, shocks, nullptr);
     REQUIRE(st.pre_last == 48);
-    // K ~ Poisson(1 x 3) by inversion of draw 0; round k at 12 x 3 x u_k months.
-    const std::uint32_t K = engine::poisson_quantile(3.0, engine::uniform(rounds, path, 0));
+    // K ~ Poisson(rate T) by inversion of draw 0; round k at 12 T u_k months.
+    const std::uint32_t K = engine::poisson_quantile(rate * T, engine::uniform(rounds, path, 0));
     rounds_seen += static_cast<int>(K);
     double w = 0;
     for (int t = 0; t <= 48; ++t) {
@@ -267,12 +273,12 @@ offers:
         w += engine::normal_quantile(engine::uniform(growth, path, t - 1)) / std::sqrt(12.0);
       double D = 1;
       for (std::uint32_t k = 0; k < K; ++k)
-        if (36.0 * engine::uniform(times, path, k) < t) D *= 0.9;
+        if (12 * T * engine::uniform(times, path, k) < t) D *= 1 - cut;
       const double G = std::exp((0.05 - 0.5 * 0.04) * t / 12.0 + 0.2 * w);
       CHECK(1000 * st.pre.value(t) == Approx(1000 * G * D).epsilon(1e-12));
     }
   }
-  CHECK(rounds_seen > 20);  // the path sample does exercise rounds
+  CHECK(rounds_seen > (rate > 1 ? 20 * 50 : 20));  // the path sample does exercise rounds
 }
 
 TEST_CASE("a Year-2 refresh is priced at the year-2 value", "[markets]") {
