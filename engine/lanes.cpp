@@ -561,6 +561,65 @@ void bucket_groups(const double* edges, std::size_t size, const double* x, std::
   const __mmask8 rest = static_cast<__mmask8>((1u << (n - i)) - 1);
   _mm_mask_storeu_epi8(out + i, rest, search(_mm512_maskz_loadu_pd(rest, x + i)));
 }
+#elif HWY_TARGET == HWY_AVX2
+// BucketLanes on AVX2 past 8 edges: AVX-512's groups (above), up to 8 of them, each lane's j-th
+// edge of its group read from a table of 8 doubles: a register of 4 per half, each read by a
+// permute of 32-bit pairs, the half picked by c >= 4. Up to 7 + 3 g comparisons and lookups
+// (of 3 operations each) per vector instead of one comparison per edge (84 edges: 40 against 84).
+void bucket_groups(const double* edges, std::size_t size, const double* x, std::size_t n,
+                   std::uint8_t* out) {
+  const std::size_t g = (size + 7) / 8, groups = (size + g - 1) / g;
+  HWY_ALIGN double table[32][8];  // table[j][k]: edge k g + j, or NaN
+  for (std::size_t j = 0; j < g; ++j)
+    for (std::size_t k = 0; k < 8; ++k)
+      table[j][k] = k * g + j < size ? edges[k * g + j] : std::numeric_limits<double>::quiet_NaN();
+  const __m256i one = _mm256_set1_epi64x(1), three = _mm256_set1_epi64x(3),
+                vg = _mm256_set1_epi64x(static_cast<long long>(g));
+  // count - (all ones where e <= v): one more there.
+  const auto count_le = [](__m256i count, __m256d e, __m256d v) {
+    return _mm256_sub_epi64(count, _mm256_castpd_si256(_mm256_cmp_pd(e, v, _CMP_LE_OQ)));
+  };
+  HWY_ALIGN std::int64_t at[4];
+  const auto search = [&](__m256d v) {
+    __m256i a = _mm256_setzero_si256(), b = _mm256_setzero_si256();
+    std::size_t k = 1;
+    for (; k + 2 <= groups; k += 2) {
+      a = count_le(a, _mm256_set1_pd(edges[k * g]), v);
+      b = count_le(b, _mm256_set1_pd(edges[(k + 1) * g]), v);
+    }
+    if (k < groups) a = count_le(a, _mm256_set1_pd(edges[k * g]), v);
+    const __m256i c = _mm256_add_epi64(a, b);
+    // Entry c of a table: 32-bit indices 2 (c mod 4) and 2 (c mod 4) + 1 in each half, the
+    // upper half where c >= 4.
+    const __m256i twice = _mm256_slli_epi64(_mm256_and_si256(c, three), 1);
+    const __m256i pair =
+        _mm256_or_si256(twice, _mm256_slli_epi64(_mm256_add_epi64(twice, one), 32));
+    const __m256d upper = _mm256_castsi256_pd(_mm256_cmpgt_epi64(c, three));
+    __m256i below = _mm256_mul_epu32(c, vg), more = _mm256_setzero_si256();
+    for (std::size_t j = 0; j < g; ++j) {
+      const __m256d lo = _mm256_castps_pd(
+          _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(table[j])), pair));
+      const __m256d hi = _mm256_castps_pd(
+          _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_load_pd(table[j] + 4)), pair));
+      const __m256d e = _mm256_blendv_pd(lo, hi, upper);
+      if (j % 2)
+        more = count_le(more, e, v);
+      else
+        below = count_le(below, e, v);
+    }
+    _mm256_store_si256(reinterpret_cast<__m256i*>(at), _mm256_add_epi64(below, more));
+  };
+  std::size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    search(_mm256_loadu_pd(x + i));
+    for (std::size_t k = 0; k < 4; ++k) out[i + k] = static_cast<std::uint8_t>(at[k]);
+  }
+  if (i == n) return;
+  HWY_ALIGN double rest[4] = {};
+  std::copy(x + i, x + n, rest);
+  search(_mm256_load_pd(rest));
+  for (std::size_t k = 0; i + k < n; ++k) out[i + k] = static_cast<std::uint8_t>(at[k]);
+}
 #endif
 
 // bucket_of() on lanes of values: each lane counts the edges <= its value, one comparison per
@@ -569,6 +628,8 @@ void BucketLanes(const double* edges, std::size_t size, const double* x, std::si
                  std::uint8_t* out) {
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
   if (size > 16) return bucket_groups(edges, size, x, n, out);
+#elif HWY_TARGET == HWY_AVX2
+  if (size > 8) return bucket_groups(edges, size, x, n, out);
 #endif
   const DF df;
   const hn::RebindToSigned<DF> di;
