@@ -12,19 +12,63 @@
 
 namespace vestsim::engine {
 
+namespace {
+
+// chunk_moments()' first pass, value v.
+inline void first_pass(Moments& m, double v) {
+  m.sum += v;
+  m.positive += v > 0;
+  m.zero += v == 0;
+  m.min = std::min(m.min, v);
+  m.max = std::max(m.max, v);
+}
+
+}  // namespace
+
 Moments chunk_moments(std::span<const double> x) {
   assert(!x.empty() && x.size() <= kSumChunk);
   Moments m;
   m.n = x.size();
-  for (double v : x) {
-    m.sum += v;
-    m.positive += v > 0;
-    m.zero += v == 0;
-    m.min = std::min(m.min, v);
-    m.max = std::max(m.max, v);
-  }
+  for (double v : x) first_pass(m, v);
   const double mean = m.sum / static_cast<double>(m.n);
   for (double v : x) m.m2 += (v - mean) * (v - mean);
+  return m;
+}
+
+void ChunkMoments::add(std::span<const double> x) {
+  assert(!x.empty() && x.size() <= kSumChunk);
+  Moments next;
+  next.n = x.size();
+  std::size_t i = 0;
+  if (last_.n > 0) {  // the held chunk's second pass beside x's first
+    const double mean = last_.sum / static_cast<double>(last_.n);
+    const double* held = held_.data();
+    const std::size_t both = std::min(held_.size(), x.size());
+    double m2 = 0;  // a local: a member could alias the values, a load and store each time
+    for (; i < both; ++i) {
+      first_pass(next, x[i]);
+      m2 += (held[i] - mean) * (held[i] - mean);
+    }
+    for (std::size_t j = both; j < held_.size(); ++j) m2 += (held[j] - mean) * (held[j] - mean);
+    last_.m2 = m2;
+    merge_moments(merged_, last_);
+  }
+  for (; i < x.size(); ++i) first_pass(next, x[i]);
+  last_ = next;
+  held_.assign(x.begin(), x.end());
+}
+
+Moments ChunkMoments::finish() {
+  if (last_.n > 0) {
+    const double mean = last_.sum / static_cast<double>(last_.n);
+    double m2 = 0;
+    for (double v : held_) m2 += (v - mean) * (v - mean);
+    last_.m2 = m2;
+    merge_moments(merged_, last_);
+  }
+  const Moments m = merged_;
+  merged_ = last_ = Moments{};
+  held_.clear();
   return m;
 }
 
@@ -379,11 +423,13 @@ Summary summarize_source(std::uint64_t n, ColumnSource source, std::span<const d
   std::vector<std::uint8_t> bucket(n);
   std::vector<std::uint64_t> counts(c.edges.size() + 1, 0);
   std::uint64_t at = 0;
+  ChunkMoments moments;
   for_each_chunk(n, source, buffer, [&](std::span<const double> v) {
-    merge_moments(c.moments, chunk_moments(v));
+    moments.add(v);
     count_buckets(c.edges, v, bucket.data() + at, counts.data());
     at += v.size();
   });
+  c.moments = moments.finish();
   plan_buckets(c, q, full, counts, n);
   std::vector<std::vector<double>> slots(c.slot_bucket.size());
   for (std::size_t s = 0; s < slots.size(); ++s) slots[s].reserve(counts[c.slot_bucket[s]]);

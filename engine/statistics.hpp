@@ -59,6 +59,20 @@ void merge_moments(Moments& into, const Moments& next);
 // The moments of a whole column: its kSumChunk chunks merged in order.
 Moments column_moments(std::span<const double> x);
 
+// column_moments() of chunks given one at a time, each chunk's sum of squared deviations (a chain
+// of additions that waits on its mean) made in the same loop as the next chunk's sum (another
+// chain), so that the two overlap. Each chunk's operations are chunk_moments()', in its order,
+// merged in order: the same bits. Keeps a copy of the last chunk (allocates to grow).
+class ChunkMoments {
+ public:
+  void add(std::span<const double> x);  // the next chunk (at most kSumChunk values)
+  Moments finish();                     // the moments of every chunk added; then empty again
+
+ private:
+  Moments merged_, last_;  // last_: the last chunk's, without its m2
+  std::vector<double> held_;
+};
+
 // An exact sum of doubles (Shewchuk's non-overlapping partials, as Python's
 // math.fsum): value() is the exactly rounded sum whatever the order of the adds.
 // Requires finite addends whose partial sums stay finite.

@@ -1,5 +1,8 @@
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <span>
 #include <vector>
 
 #include <boost/math/distributions/binomial.hpp>
@@ -227,6 +230,41 @@ TEST_CASE("long columns (counted over edges around the ranks) give a full sort's
   check_against_sort(x, {5, 10, 25, 50, 75, 90, 95});
   for (std::size_t i = 0; i < n; ++i) x[i] = (i % 2 ? 1e300 : -1e-300) * uniform(key, i, 3);
   check_against_sort(x, q);
+}
+
+// ChunkMoments overlaps a chunk's second pass with the next chunk's first: it must give the bits of
+// chunk_moments() merged chunk by chunk, whatever the chunks' sizes (the next longer or shorter
+// than the held one), and start again empty after finish().
+TEST_CASE("ChunkMoments gives merged chunk_moments bit for bit", "[stats]") {
+  const auto key = make_stream_key(4, "chunk-moments");
+  std::vector<double> x;
+  for (std::uint64_t i = 0; i < 4 * kSumChunk; ++i) {
+    const double u = uniform(key, i, 0);
+    x.push_back(u < 0.1 ? 0.0 : u < 0.2 ? -1e9 * u : normal_quantile(u) * 1e5);
+  }
+  const auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v); };
+  ChunkMoments pipeline;
+  for (const std::vector<std::size_t>& sizes :
+       {std::vector<std::size_t>{kSumChunk, kSumChunk, 100, kSumChunk, 1, 3000, 7},
+        std::vector<std::size_t>{1}, std::vector<std::size_t>{5, kSumChunk, kSumChunk}}) {
+    Moments want;
+    std::size_t at = 0;
+    for (std::size_t size : sizes) {
+      const std::span<const double> chunk(x.data() + at, size);
+      merge_moments(want, chunk_moments(chunk));
+      pipeline.add(chunk);
+      at += size;
+    }
+    const Moments got = pipeline.finish();
+    CHECK(got.n == want.n);
+    CHECK(bits(got.sum) == bits(want.sum));
+    CHECK(bits(got.m2) == bits(want.m2));
+    CHECK(bits(got.min) == bits(want.min));
+    CHECK(bits(got.max) == bits(want.max));
+    CHECK(got.positive == want.positive);
+    CHECK(got.zero == want.zero);
+  }
+  CHECK(pipeline.finish().n == 0);
 }
 
 TEST_CASE("bucket_of counts the edges at or below x", "[stats]") {
