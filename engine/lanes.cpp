@@ -511,6 +511,21 @@ bool MaskedAddScaledLanes(const double* x, double c1, double c2, const double* l
   return bad;
 }
 
+#if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_AVX2
+// bucket_groups()' edges in up to kGroups groups of g consecutive ones: table[j][k] is edge k g +
+// j, or NaN past the last (never <= x). Returns g; `groups` gets the number of groups.
+template <std::size_t kGroups>
+std::size_t edge_groups(const double* edges, std::size_t size, double (*table)[kGroups],
+                        std::size_t& groups) {
+  const std::size_t g = (size + kGroups - 1) / kGroups;
+  groups = (size + g - 1) / g;
+  for (std::size_t j = 0; j < g; ++j)
+    for (std::size_t k = 0; k < kGroups; ++k)
+      table[j][k] = k * g + j < size ? edges[k * g + j] : std::numeric_limits<double>::quiet_NaN();
+  return g;
+}
+#endif
+
 #if HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX3_DL
 // BucketLanes on AVX-512 past 16 edges: the edges in up to 16 groups of g consecutive ones.
 // Edges are sorted, so the groups whose first edge is <= x are a prefix, say c of them past the
@@ -520,11 +535,9 @@ bool MaskedAddScaledLanes(const double* x, double c1, double c2, const double* l
 // 15 + 2 g operations per vector instead of one per edge (84 edges: 27 against 84).
 void bucket_groups(const double* edges, std::size_t size, const double* x, std::size_t n,
                    std::uint8_t* out) {
-  const std::size_t g = (size + 15) / 16, groups = (size + g - 1) / g;
-  HWY_ALIGN double table[16][16];  // table[j][k]: edge k g + j, or NaN
-  for (std::size_t j = 0; j < g; ++j)
-    for (std::size_t k = 0; k < 16; ++k)
-      table[j][k] = k * g + j < size ? edges[k * g + j] : std::numeric_limits<double>::quiet_NaN();
+  HWY_ALIGN double table[16][16];
+  std::size_t groups = 0;
+  const std::size_t g = edge_groups<16>(edges, size, table, groups);
   const __m512i one = _mm512_set1_epi64(1), vg = _mm512_set1_epi64(static_cast<long long>(g));
   const auto search = [&](__m512d v) {
     // Two counts at each level, so that consecutive comparisons do not wait on one another.
@@ -568,11 +581,9 @@ void bucket_groups(const double* edges, std::size_t size, const double* x, std::
 // blends per vector instead of one comparison per edge (84 edges, g = 11: 51 against 84).
 void bucket_groups(const double* edges, std::size_t size, const double* x, std::size_t n,
                    std::uint8_t* out) {
-  const std::size_t g = (size + 7) / 8, groups = (size + g - 1) / g;
-  HWY_ALIGN double table[32][8];  // table[j][k]: edge k g + j, or NaN
-  for (std::size_t j = 0; j < g; ++j)
-    for (std::size_t k = 0; k < 8; ++k)
-      table[j][k] = k * g + j < size ? edges[k * g + j] : std::numeric_limits<double>::quiet_NaN();
+  HWY_ALIGN double table[32][8];
+  std::size_t groups = 0;
+  const std::size_t g = edge_groups<8>(edges, size, table, groups);
   const __m256i one = _mm256_set1_epi64x(1), three = _mm256_set1_epi64x(3),
                 vg = _mm256_set1_epi64x(static_cast<long long>(g));
   // count - (all ones where e <= v): one more there.
