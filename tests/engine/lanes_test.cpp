@@ -213,8 +213,8 @@ TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", 
 // lanes_poisson (the rounds' counts of a sub-block, models/company_paths.cpp): poisson_quantile's
 // count on every target. Means over (0, 100] and past it (Boost's branch), 0, the smallest
 // subnormal and 100 itself; uniforms anywhere, at 0, at 1 (the loop ends on p = 0; not past 100)
-// and at a term's
-// own cdf; counts that need 0 to several hundred terms; a last vector partial on every width.
+// and at a term's own cdf; counts that need 0 to several hundred terms; a last vector partial on
+// every width.
 TEST_CASE("lane Poisson counts equal poisson_quantile on every target", "[lanes]") {
   const StreamKey key = make_stream_key(9, "lanes-poisson");
   std::vector<double> mean, u;
