@@ -108,6 +108,11 @@ bool vested_by(const CompiledTranche*& t, const CompiledTranche* t_end, int E, c
   return t != first;
 }
 
+// The first whole month at or after 12 tau, capped to H + 1: month m <= H is employed iff m < e.
+int vesting_end(int H, double tau_m) {
+  return tau_m > H ? H + 1 : tau_m > 0 ? static_cast<int>(std::ceil(tau_m)) : 0;
+}
+
 }  // namespace
 
 double mean_bonus_multiplier(const CompiledOffer& o, PathDraws& draws) {
@@ -164,8 +169,9 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
   auto employed = [tau_m](int m) { return m < tau_m; };
   // A tranche vests on schedule iff v <= H and the employee is still there
   // (docs/model.md#4-grants-and-vesting).
-  const int H = cs.H;
-  auto vests = [&](int v) { return v <= H && employed(v); };
+  // v <= H and v < 12 tau, as one integer comparison: v < vesting_end() (v >= 0).
+  const int vest_end = vesting_end(cs.H, tau_m);
+  auto vests = [vest_end](int v) { return v < vest_end; };
   const double* df = cs.df.data();
   double total = 0;
   // The grant's company currency: fixed at fx, or stochastic X(m); `scale` re-converts the
@@ -367,15 +373,6 @@ bool public_equity_on_lanes(const CompiledScenario& cs, const CompiledOffer& o) 
   }
   return true;
 }
-
-namespace {
-
-// The first whole month at or after 12 tau, capped to H + 1: month m <= H is employed iff m < e.
-int vesting_end(int H, double tau_m) {
-  return tau_m > H ? H + 1 : tau_m > 0 ? static_cast<int>(std::ceil(tau_m)) : 0;
-}
-
-}  // namespace
 
 PublicEquityLanes::PublicEquityLanes(const CompiledScenario& cs, const CompiledOffer& o)
     : cs_(cs), o_(o) {
