@@ -63,6 +63,20 @@ TEST_CASE("counts are whole numbers, also in e notation", "[cli]") {
   CHECK(usage_error(parse({"run", "--threads", "-1"})));
 }
 
+TEST_CASE("an empty file name is bad usage, not the built-in scenario", "[cli]") {
+  // Giving no file asks for the built-in scenario (or, for taxes, the list of regimes); "" is
+  // most often an unset shell variable, so it is refused with a message saying so.
+  for (const char* command :
+       {"run", "validate", "breakeven", "sweep", "sensitivity", "bench", "taxes"}) {
+    INFO(command);
+    const Parsed p = parse({command, ""});
+    CHECK(usage_error(p));
+    CHECK(p.err.find("an empty file name") != std::string::npos);
+  }
+  CHECK(usage_error(parse({"run", "a.yaml", ""})));
+  CHECK(command<RunOptions>(parse({"run", "a.yaml"})).scenarios.size() == 1);
+}
+
 TEST_CASE("a vary option gives a grid, and malformed or oversized ones are refused", "[cli]") {
   const Parsed one = parse({"sweep", "--vary", "a.b=1:3:1"});
   const SweepOptions& o = command<SweepOptions>(one);

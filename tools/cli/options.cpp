@@ -176,6 +176,18 @@ void add_precision_flags(CLI::App* app, std::string& precision, std::uint64_t& m
       ->transform(count(1));
 }
 
+// A positional file name: an empty one ("") is an error, not the built-in scenario, which is
+// asked for by giving no file.
+CLI::Validator file_name(const char* leave_out) {
+  return CLI::Validator(
+      [leave_out](const std::string& text) {
+        return text.empty() ? fmt::format("an empty file name; {}", leave_out) : std::string();
+      },
+      "");
+}
+
+constexpr const char* kBuiltIn = "leave it out for the built-in scenario";
+
 void add_study_flags(CLI::App* app, std::optional<models::Basis>& basis, SimulationFlags& f) {
   add_basis(app, basis);
   add_simulation_flags(app, f);
@@ -237,8 +249,10 @@ struct Parser {
 
   void add_run() {
     run_app = app.add_subcommand("run", "Simulate scenarios and print percentile reports");
-    run_app->add_option("scenarios", run.scenarios,
-                        "Scenario files or folders (default: the built-in scenario)");
+    run_app
+        ->add_option("scenarios", run.scenarios,
+                     "Scenario files or folders (default: the built-in scenario)")
+        ->check(file_name(kBuiltIn));
     add_simulation_flags(run_app, run.sim);
     run_app->add_option("--paths-out", run.paths_out,
                         "Also write the per-path columns (.csv, or .npy for numpy)");
@@ -269,7 +283,8 @@ struct Parser {
     validate_app
         ->add_option("scenarios", validate.scenarios,
                      "Scenario or tax regime files, or folders of scenarios")
-        ->required();
+        ->required()
+        ->check(file_name("give a scenario or tax regime file"));
     add_sets(validate_app, validate.sets, "Override a value before checking: PATH=VALUE");
     validate_app->footer(
         "Examples:\n  vestsim validate scenarios/*.yaml\n  vestsim validate taxes/fr-2026.yaml");
@@ -279,7 +294,8 @@ struct Parser {
     CLI::App* be = breakeven_app = app.add_subcommand(
         "breakeven", "The equity grant (or base) at which one offer matches another");
     BreakevenOptions& o = breakeven;
-    be->add_option("scenario", o.scenario, "Scenario file (default: the built-in scenario)");
+    be->add_option("scenario", o.scenario, "Scenario file (default: the built-in scenario)")
+        ->check(file_name(kBuiltIn));
     be->add_option("--offer", o.offer,
                    "The offer whose grant is solved for (default: a of the first comparison)");
     be->add_option("--against", o.against,
@@ -303,8 +319,9 @@ struct Parser {
   void add_sweep() {
     sweep_app = app.add_subcommand("sweep",
                                    "P(a beats b) and medians over a grid of one or two parameters");
-    sweep_app->add_option("scenario", sweep.scenario,
-                          "Scenario file (default: the built-in scenario)");
+    sweep_app
+        ->add_option("scenario", sweep.scenario, "Scenario file (default: the built-in scenario)")
+        ->check(file_name(kBuiltIn));
     sweep_app
         ->add_option_function<std::vector<std::string>>(
             "--vary",
@@ -336,8 +353,10 @@ struct Parser {
   void add_sensitivity() {
     sensitivity_app = app.add_subcommand(
         "sensitivity", "Tornado bars: which uncertain inputs move the comparison");
-    sensitivity_app->add_option("scenario", sensitivity.scenario,
-                                "Scenario file (default: the built-in scenario)");
+    sensitivity_app
+        ->add_option("scenario", sensitivity.scenario,
+                     "Scenario file (default: the built-in scenario)")
+        ->check(file_name(kBuiltIn));
     sensitivity_app->add_option("--compare", sensitivity.compare,
                                 "A:B, the comparison (default: the scenario's first)");
     add_study_flags(sensitivity_app, sensitivity.basis, sensitivity.sim);
@@ -349,8 +368,9 @@ struct Parser {
   void add_bench() {
     bench_app = app.add_subcommand(
         "bench", "Paths per second and the RNG-bound ratio, on the built-in scenario or a file");
-    bench_app->add_option("scenario", bench.scenario,
-                          "Scenario file (default: the built-in scenario)");
+    bench_app
+        ->add_option("scenario", bench.scenario, "Scenario file (default: the built-in scenario)")
+        ->check(file_name(kBuiltIn));
     bench_app->add_option("--paths", bench.paths, "Paths to simulate (default 1e6)")
         ->type_name("N")
         ->transform(count(1));
@@ -366,9 +386,11 @@ struct Parser {
   void add_taxes() {
     taxes_app = app.add_subcommand(
         "taxes", "List the shipped tax regimes, or show one year's tax on an income, line by line");
-    taxes_app->add_option("regime", taxes.regime,
-                          "A shipped regime's name or a regime file (default: list the shipped "
-                          "regimes)");
+    taxes_app
+        ->add_option("regime", taxes.regime,
+                     "A shipped regime's name or a regime file (default: list the shipped "
+                     "regimes)")
+        ->check(file_name("leave it out to list the shipped regimes"));
     taxes_app->add_option("--income", taxes.income, "The income to tax, in the regime's currency")
         ->type_name("X")
         ->transform(amount());
