@@ -63,18 +63,35 @@ TEST_CASE("counts are whole numbers, also in e notation", "[cli]") {
   CHECK(usage_error(parse({"run", "--threads", "-1"})));
 }
 
-TEST_CASE("an empty file name is bad usage, not the built-in scenario", "[cli]") {
-  // Giving no file asks for the built-in scenario (or, for taxes, the list of regimes); "" is
-  // most often an unset shell variable, so it is refused with a message saying so.
+TEST_CASE("an empty file, path or name is bad usage, not its default", "[cli]") {
+  // Giving no file asks for the built-in scenario (for taxes, the list of regimes), no --out
+  // for standard output, no --offer for the first comparison's; "" is most often an unset shell
+  // variable, so it is refused, with a message saying what to do instead.
   for (const char* command :
        {"run", "validate", "breakeven", "sweep", "sensitivity", "bench", "taxes"}) {
     INFO(command);
     const Parsed p = parse({command, ""});
     CHECK(usage_error(p));
-    CHECK(p.err.find("an empty file name") != std::string::npos);
+    CHECK(p.err.find("an empty") != std::string::npos);
   }
-  CHECK(usage_error(parse({"run", "a.yaml", ""})));
+  const std::vector<std::vector<std::string>> empty_options = {
+      {"run", "a.yaml", ""},
+      {"run", "--out", ""},
+      {"run", "--paths-out", ""},
+      {"breakeven", "--offer", ""},
+      {"breakeven", "--against", ""},
+      {"breakeven", "--out", ""},
+      {"sweep", "--vary", "scale:a=1:2:1", "--compare", ""},
+      {"sensitivity", "--compare", ""}};
+  for (const auto& args : empty_options) {
+    INFO(args[0] << " " << args[args.size() - 2]);
+    const Parsed p = parse(args);
+    CHECK(usage_error(p));
+    CHECK(p.err.find("an empty") != std::string::npos);
+  }
   CHECK(command<RunOptions>(parse({"run", "a.yaml"})).scenarios.size() == 1);
+  CHECK(command<RunOptions>(parse({"run", "--out", "r.json"})).sim.out == "r.json");
+  CHECK(command<BreakevenOptions>(parse({"breakeven", "--offer", "x"})).offer == "x");
 }
 
 TEST_CASE("a vary option gives a grid, and malformed or oversized ones are refused", "[cli]") {

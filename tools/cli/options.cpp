@@ -84,6 +84,19 @@ CLI::Option* add_sets(CLI::App* app, std::vector<models::Override>& sets, const 
       help);
 }
 
+// A name or path that must not be empty: "" is most often an unset shell variable ("$FILE"),
+// and taking it for "not given" (the built-in scenario, standard output, the default offer)
+// would report something else than was asked, silently. `message` says what to do instead.
+CLI::Validator not_empty(const char* message) {
+  return CLI::Validator(
+      [message](const std::string& text) { return text.empty() ? message : std::string(); }, "");
+}
+
+constexpr const char* kBuiltIn =
+    "an empty file name; give a file, or none at all for the built-in scenario";
+constexpr const char* kNoCompare =
+    "an empty comparison; give A:B, or leave the option out for the scenario's first";
+
 void add_simulation_flags(CLI::App* app, SimulationFlags& f) {
   app->add_option("--paths", f.paths,
                   "Number of simulated futures (e.g. 1e6); default from the scenario")
@@ -116,7 +129,8 @@ void add_simulation_flags(CLI::App* app, SimulationFlags& f) {
       ->type_name("FORMAT");
   app->add_option("--out", f.out,
                   "Write reports here: a file, or a folder for several formats or scenarios")
-      ->type_name("PATH");
+      ->type_name("PATH")
+      ->check(not_empty("an empty path; leave --out out to write to standard output"));
   app->add_flag("--quiet,-q", f.quiet, "No progress bar");
 }
 
@@ -175,18 +189,6 @@ void add_precision_flags(CLI::App* app, std::string& precision, std::uint64_t& m
       ->type_name("N")
       ->transform(count(1));
 }
-
-// A positional file name: an empty one ("") is an error, not the built-in scenario, which is
-// asked for by giving no file.
-CLI::Validator file_name(const char* leave_out) {
-  return CLI::Validator(
-      [leave_out](const std::string& text) {
-        return text.empty() ? fmt::format("an empty file name; {}", leave_out) : std::string();
-      },
-      "");
-}
-
-constexpr const char* kBuiltIn = "leave it out for the built-in scenario";
 
 void add_study_flags(CLI::App* app, std::optional<models::Basis>& basis, SimulationFlags& f) {
   add_basis(app, basis);
@@ -252,10 +254,12 @@ struct Parser {
     run_app
         ->add_option("scenarios", run.scenarios,
                      "Scenario files or folders (default: the built-in scenario)")
-        ->check(file_name(kBuiltIn));
+        ->check(not_empty(kBuiltIn));
     add_simulation_flags(run_app, run.sim);
-    run_app->add_option("--paths-out", run.paths_out,
-                        "Also write the per-path columns (.csv, or .npy for numpy)");
+    run_app
+        ->add_option("--paths-out", run.paths_out,
+                     "Also write the per-path columns (.csv, or .npy for numpy)")
+        ->check(not_empty("an empty path; give a .csv or .npy file"));
     run_app
         ->add_option("--memory-budget", run.memory_budget,
                      "Memory the per-path columns may take (e.g. 100MB, 8GB; default half the "
@@ -284,7 +288,7 @@ struct Parser {
         ->add_option("scenarios", validate.scenarios,
                      "Scenario or tax regime files, or folders of scenarios")
         ->required()
-        ->check(file_name("give a scenario or tax regime file"));
+        ->check(not_empty("an empty file name; give a scenario or tax regime file"));
     add_sets(validate_app, validate.sets, "Override a value before checking: PATH=VALUE");
     validate_app->footer(
         "Examples:\n  vestsim validate scenarios/*.yaml\n  vestsim validate taxes/fr-2026.yaml");
@@ -295,11 +299,14 @@ struct Parser {
         "breakeven", "The equity grant (or base) at which one offer matches another");
     BreakevenOptions& o = breakeven;
     be->add_option("scenario", o.scenario, "Scenario file (default: the built-in scenario)")
-        ->check(file_name(kBuiltIn));
+        ->check(not_empty(kBuiltIn));
     be->add_option("--offer", o.offer,
-                   "The offer whose grant is solved for (default: a of the first comparison)");
+                   "The offer whose grant is solved for (default: a of the first comparison)")
+        ->check(not_empty("an empty offer name; leave --offer out for a of the first comparison"));
     be->add_option("--against", o.against,
-                   "The offer to match (default: b of the first comparison)");
+                   "The offer to match (default: b of the first comparison)")
+        ->check(
+            not_empty("an empty offer name; leave --against out for b of the first comparison"));
     add_named(be, "--metric", o.metrics, kMetrics, "p50, mean, ce or win (default: all four)");
     add_named(be, "--solve", o.solve, kSolve, "What to solve for: equity or base");
     add_named(be, "--scale", o.scale, kScale,
@@ -321,7 +328,7 @@ struct Parser {
                                    "P(a beats b) and medians over a grid of one or two parameters");
     sweep_app
         ->add_option("scenario", sweep.scenario, "Scenario file (default: the built-in scenario)")
-        ->check(file_name(kBuiltIn));
+        ->check(not_empty(kBuiltIn));
     sweep_app
         ->add_option_function<std::vector<std::string>>(
             "--vary",
@@ -340,8 +347,10 @@ struct Parser {
             "PATH=FROM:TO:STEP, any scalar path as for --set, or scale:OFFER (its first grant "
             "value times the value; scale-all:OFFER: all its grants) (once or twice)")
         ->required();
-    sweep_app->add_option("--compare", sweep.compare,
-                          "A:B, the comparison to report (default: the scenario's first)");
+    sweep_app
+        ->add_option("--compare", sweep.compare,
+                     "A:B, the comparison to report (default: the scenario's first)")
+        ->check(not_empty(kNoCompare));
     add_study_flags(sweep_app, sweep.basis, sweep.sim);
     sweep_app->footer(
         "Example:\n  vestsim sweep --vary offers.hf_ask.grants[0].value=200000:600000:50000\n"
@@ -356,9 +365,11 @@ struct Parser {
     sensitivity_app
         ->add_option("scenario", sensitivity.scenario,
                      "Scenario file (default: the built-in scenario)")
-        ->check(file_name(kBuiltIn));
-    sensitivity_app->add_option("--compare", sensitivity.compare,
-                                "A:B, the comparison (default: the scenario's first)");
+        ->check(not_empty(kBuiltIn));
+    sensitivity_app
+        ->add_option("--compare", sensitivity.compare,
+                     "A:B, the comparison (default: the scenario's first)")
+        ->check(not_empty(kNoCompare));
     add_study_flags(sensitivity_app, sensitivity.basis, sensitivity.sim);
     sensitivity_app->footer(
         "Example:\n  vestsim sensitivity scenarios/hf-paris-vs-google-l5.yaml --compare "
@@ -370,7 +381,7 @@ struct Parser {
         "bench", "Paths per second and the RNG-bound ratio, on the built-in scenario or a file");
     bench_app
         ->add_option("scenario", bench.scenario, "Scenario file (default: the built-in scenario)")
-        ->check(file_name(kBuiltIn));
+        ->check(not_empty(kBuiltIn));
     bench_app->add_option("--paths", bench.paths, "Paths to simulate (default 1e6)")
         ->type_name("N")
         ->transform(count(1));
@@ -390,7 +401,8 @@ struct Parser {
         ->add_option("regime", taxes.regime,
                      "A shipped regime's name or a regime file (default: list the shipped "
                      "regimes)")
-        ->check(file_name("leave it out to list the shipped regimes"));
+        ->check(
+            not_empty("an empty name; give a regime, or none at all to list the shipped regimes"));
     taxes_app->add_option("--income", taxes.income, "The income to tax, in the regime's currency")
         ->type_name("X")
         ->transform(amount());
