@@ -181,12 +181,13 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
   double fx = 1, scale = 1;
   const double* Xo = o.fx_index >= 0 ? fx_paths[o.fx_index] : nullptr;
   // Every equity flow: `cash` (company currency, before `scale`) paid at `month` adds its
-  // present value.
-  auto flow = [&](int month, double cash) {
+  // present value to `sum`, the running total.
+  auto flow_into = [&](double& sum, int month, double cash) {
     const double pv = cash * df[month] * ((X ? X[month] : fx) * scale);
-    total += pv;
+    sum += pv;
     add<kTimeline>(buckets, month, pv);
   };
+  auto flow = [&](int month, double cash) { flow_into(total, month, cash); };
   // The one place every equity payout is recorded for tax: `income` of `cash` is equity
   // income arising at `income_month`
   // (docs/tax.md#t3-equity-income-and-capital-gains-of-each-payout; EquityPayout in
@@ -252,7 +253,13 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
     const double* kept = nullptr;
     Exercise ex;
     if (early_flows) {
-      ex = before_event(cs, g, st, base, tau_m, pays_at_event, held, flow, record);
+      // before_event() is not inlined, so what it pays adds to a copy of the total: were
+      // `total`'s address passed to it, every price read below could alias it, and the payout
+      // loops would store and reload it at each tranche. The same additions in the same order.
+      double early = total;
+      auto early_flow = [&](int month, double cash) { flow_into(early, month, cash); };
+      ex = before_event(cs, g, st, base, tau_m, pays_at_event, held, early_flow, record);
+      total = early;
       if (ex.done || std::any_of(held, held + g.tranche_count, [](double h) { return h != 1.0; }))
         kept = held;
     }
