@@ -2,6 +2,7 @@
 // overrides into the YAML tree, then the schema (models/io/schema_*.cpp).
 #include "models/io/load.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -21,8 +22,23 @@ std::string stem_of(const std::string& file) {
 
 }  // namespace
 
+std::string shown_file_name(const std::string& file, bool always) {
+  auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+  const bool plain = !always && !file.empty() && !space(file.front()) && !space(file.back()) &&
+                     std::none_of(file.begin(), file.end(), control);
+  if (plain) return file;
+  std::string shown = "'";
+  for (const char c : file)
+    shown += control(static_cast<unsigned char>(c))
+                 ? fmt::format("\\x{:02x}", static_cast<unsigned char>(c))
+                 : std::string(1, c);
+  return shown + "'";
+}
+
 std::string Diagnostic::to_string() const {
-  const std::string where = line > 0 ? fmt::format("{}:{}", file, line) : file;
+  const std::string name = shown_file_name(file);
+  const std::string where = line > 0 ? fmt::format("{}:{}", name, line) : name;
   if (path.empty()) return fmt::format("{}: {}", where, message);
   return fmt::format("{}: {}{}: {}", where, line > 0 ? "" : "--set ", path, message);
 }

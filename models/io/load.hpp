@@ -14,6 +14,11 @@
 
 namespace vestsim::models {
 
+// A file name or argument as messages show it: in single quotes, with control characters as
+// \xNN, when `always` or when it is empty, starts or ends with white space, or holds a control
+// character (" " would otherwise read as nothing in "  : cannot open the file"); else as it is.
+std::string shown_file_name(const std::string& file, bool always = false);
+
 struct Diagnostic {
   std::string file;
   int line = 0;      // 1-based; 0 when the value came from --set or has no place

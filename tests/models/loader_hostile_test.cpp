@@ -80,6 +80,17 @@ TEST_CASE("what is not a regular file is refused unread, at once", "[loader][hos
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a file name that would read as nothing is quoted in messages", "[loader][hostile]") {
+  require_error(load_scenario_file(" "), "' ': cannot open the file (does it exist?)", 0);
+  require_error(load_scenario_file("a.yaml\t"), "'a.yaml\\x09': cannot open", 0);
+  require_error(load_scenario_file("x\x1by.yaml"), "'x\\x1by.yaml': cannot open", 0);
+  require_error(load_scenario_file("no such.yaml"), "no such.yaml: cannot open", 0);  // as it is
+  CHECK(shown_file_name("") == "''");
+  CHECK(shown_file_name("a b.yaml") == "a b.yaml");
+  CHECK(shown_file_name("a b.yaml", true) == "'a b.yaml'");
+  CHECK(shown_file_name("\x7f") == "'\\x7f'");
+}
+
 TEST_CASE("a file above 4 MiB is refused by its size, unread", "[loader][hostile]") {
   const auto dir = scratch("big");
   const auto big = dir / "big.yaml";

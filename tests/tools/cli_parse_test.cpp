@@ -156,6 +156,32 @@ TEST_CASE("help exits 0 with an example, and no command is bad usage", "[cli]") 
   CHECK(usage_error(parse({"run", "--frobnicate"})));
 }
 
+TEST_CASE("help wins over every other argument, and extra arguments are quoted", "[cli]") {
+  // Arguments that alone are bad usage do not hide the help of the command they follow.
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"run", "", "--help"},
+                                             {"run", "--help", ""},
+                                             {"run", "--paths", "x", "-h"},
+                                             {"taxes", "--help", "", "extra"}}) {
+    INFO(args[0] << " " << args[1] << " " << args[2]);
+    const Parsed p = parse(args);
+    CHECK_FALSE(p.result.command.has_value());
+    CHECK(p.result.exit_code == 0);
+    CHECK(p.err.empty());
+    CHECK(p.out.find("Usage:") != std::string::npos);
+    CHECK(p.out.find(" " + args[0] + " [OPTIONS]") != std::string::npos);  // its own help
+  }
+  // After "--", "--help" is a file name like any other.
+  CHECK(command<RunOptions>(parse({"run", "--", "--help"})).scenarios ==
+        std::vector<std::string>{"--help"});
+  const Parsed empty = parse({"taxes", "fr-2026", ""});
+  CHECK(usage_error(empty));
+  CHECK(empty.err == "vestsim taxes: '' was not expected; see vestsim taxes --help\n");
+  const Parsed two = parse({"taxes", "fr-2026", "a b", "c"});
+  CHECK(usage_error(two));
+  CHECK(two.err == "vestsim taxes: 'a b', 'c' were not expected; see vestsim taxes --help\n");
+}
+
 TEST_CASE("counts go up to 2^53 exactly, and larger ones say why they are refused", "[cli]") {
   CHECK(command<RunOptions>(parse({"run", "--seed", "9007199254740992"})).sim.seed ==
         9007199254740992u);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "models/io/load.hpp"
 #include "models/io/reader.hpp"
 #include "models/studies/precision.hpp"
 #include "tools/version.hpp"
@@ -529,8 +530,35 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
       return {std::nullopt, 2};
     }
   }
+  // Help wins over every other argument (CLI11 would check the others first, and refuse
+  // `vestsim run "" --help`): asked for before any "--", it is the command's help alone.
+  std::vector<const char*> args(argv, argv + argc);
+  for (int i = 1; i < argc && std::string_view(argv[i]) != "--"; ++i) {
+    if (std::string_view(argv[i]) != "--help" && std::string_view(argv[i]) != "-h") continue;
+    args = {argv[0]};
+    if (argc > 1 && argv[1][0] != '-') args.push_back(argv[1]);  // a command, checked above
+    args.push_back("--help");
+    break;
+  }
   try {
-    p.app.parse(argc, argv);
+    p.app.parse(static_cast<int>(args.size()), args.data());
+  } catch (const CLI::ExtrasError& e) {
+    // CLI11 lists the extra arguments unquoted, so that an empty one reads as nothing.
+    std::vector<std::string> extras = p.app.remaining();
+    std::string command = "vestsim";
+    for (const CLI::App* sub : p.app.get_subcommands()) {
+      command += " " + sub->get_name();
+      for (const std::string& x : sub->remaining()) extras.push_back(x);
+    }
+    std::string listed;
+    for (const std::string& x : extras)
+      listed += (listed.empty() ? "" : ", ") + models::shown_file_name(x, true);
+    if (extras.empty())
+      err << e.what() << "\n";
+    else
+      err << fmt::format("{}: {} {} not expected; see {} --help\n", command, listed,
+                         extras.size() == 1 ? "was" : "were", command);
+    return {std::nullopt, 2};
   } catch (const CLI::ParseError& e) {
     const int code = p.app.exit(e, out, err);
     return {std::nullopt, code == 0 ? 0 : 2};

@@ -67,8 +67,8 @@ Scenario load_or_throw(const std::string& file, const std::vector<Override>& ove
   if (!r.ok()) {
     for (const Diagnostic& d : r.errors) std::cerr << described(d, overrides) << "\n";
     throw UsageError(fmt::format("{}: {} problem{}; nothing was run",
-                                 file.empty() ? kDefaultScenarioFile : file, r.errors.size(),
-                                 r.errors.size() == 1 ? "" : "s"));
+                                 file.empty() ? kDefaultScenarioFile : shown_file_name(file),
+                                 r.errors.size(), r.errors.size() == 1 ? "" : "s"));
   }
   Scenario s = *r.scenario;
   // More threads than cores only adds overhead (and a warning from TBB): the
