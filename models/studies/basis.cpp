@@ -27,7 +27,7 @@ std::vector<std::string> regime_labels(const Scenario& s) {
   std::vector<std::string> out;
   for (const Offer& o : s.offers) {
     if (!o.tax) continue;
-    std::string label = o.tax->regime.name + " (" + std::to_string(o.tax->regime.year) + ")";
+    std::string label = regime_label(o.tax->regime);
     if (std::find(out.begin(), out.end(), label) == out.end()) out.push_back(std::move(label));
   }
   return out;

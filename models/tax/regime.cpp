@@ -5,6 +5,11 @@
 
 namespace vestsim::models {
 
+std::string regime_label(const TaxRegime& regime) {
+  if (regime.year == 0) return regime.name;
+  return regime.name + " (" + std::to_string(regime.year) + ")";
+}
+
 std::string_view tax_category_name(TaxCategory c) {
   return kTaxCategoryNames[static_cast<std::size_t>(c)];
 }

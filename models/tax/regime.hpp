@@ -114,4 +114,8 @@ struct TaxRegime {
 // violation ("income_taxes[0].brackets: ..."); empty means valid.
 std::vector<std::string> regime_errors(const TaxRegime& regime);
 
+// How reports name a regime (docs/tax.md#t1a-the-regime-file): "name (year)", or the name alone
+// when the file gives no year (year 0).
+std::string regime_label(const TaxRegime& regime);
+
 }  // namespace vestsim::models

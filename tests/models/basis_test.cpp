@@ -54,6 +54,11 @@ TEST_CASE("basis: the default is after tax exactly when an offer has a regime", 
   const std::string plain = vestsim::test::certain_ipo_scenario();  // no regime
   CHECK(default_basis(load_ok(plain)) == Basis::kPreTax);
   CHECK(regime_labels(load_ok(certain_ipo("none"))) == std::vector<std::string>{"none (2026)"});
+  TaxRegime no_year;  // a file without `year`: named alone, never "flat (0)"
+  no_year.name = "flat";
+  CHECK(regime_label(no_year) == "flat");
+  no_year.year = 1999;
+  CHECK(regime_label(no_year) == "flat (1999)");
   CHECK(std::string(basis_name(Basis::kAfterTax)) == "after-tax");
   // Moving FX is converted per month (docs/tax.md T2): no departure left to label.
   const std::string moving = "fx: {USD: {rate: 0.9, volatility: 0.2}}\n" + certain_ipo("none");

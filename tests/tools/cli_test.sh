@@ -123,7 +123,25 @@ check "paths-out csv" expect_exit 0 "$vestsim" run --paths 100 --paths-out paths
 check "paths-out rows" test "$(wc -l < paths.csv)" = 101
 check "paths-out npy" expect_exit 0 "$vestsim" run --paths 100 --paths-out paths.npy --quiet
 check "npy magic" bash -c "head -c 6 paths.npy | grep -q NUMPY"
-check "npy size" test "$(stat -c %s paths.npy)" = $((128 + 100 * 11 * 8))
+# 3 offers x (cash, equity, total) + 2 differences; every offer is taxed: 3 x (tax, after_tax)
+# + 2 differences after tax.
+check "npy size" test "$(stat -c %s paths.npy)" = $((128 + 100 * 19 * 8))
+check "npy columns" test "$(tr '\n' ' ' < paths.npy.columns.txt)" = "hf_ask.cash hf_ask.equity hf_ask.total hf_floor.cash hf_floor.equity hf_floor.total google.cash google.equity google.total diff.hf_ask-google diff.hf_floor-google hf_ask.tax hf_ask.after_tax hf_floor.tax hf_floor.after_tax google.tax google.after_tax diff_after_tax.hf_ask-google diff_after_tax.hf_floor-google "
+# By hand: a earns 100,000 in one year under a flat 30% tax with no year, paid at month 12, no
+# discounting: tax 30,000, after tax 70,000; b earns 50,000 untaxed (no tax columns): the
+# difference after tax is 70,000 - 50,000 = 20,000. Printed to 17 digits, the salary's twelve
+# monthly sums carry the rounding of 100000/12, so the check is to the cent.
+printf 'name: flat30\ncurrency: EUR\nincome_taxes:\n  - name: t\n    brackets: [[0, 0.3]]\n' > flat30.yaml
+printf 'currency: EUR\nhorizon_years: 1\ndiscount_rate: 0\nemployee: {departure: {at_month: 100}}\ncompanies: {}\noffers:\n  a: {base: 100000, tax: {regime: flat30.yaml}}\n  b: {base: 50000}\ncompare: [{a: a, b: b}]\n' > flat_pay.yaml
+check "paths-out of a taxed offer" expect_exit 0 "$vestsim" run flat_pay.yaml --paths 3 --paths-out flat_pay.csv --quiet
+check "paths-out tax columns" test "$(head -1 flat_pay.csv)" = "path,a.cash,a.equity,a.total,b.cash,b.equity,b.total,diff.a-b,a.tax,a.after_tax,diff_after_tax.a-b"
+check "paths-out tax by hand" awk -F, 'NR > 1 { c = 0.005; if ($9 - 30000 > c || 30000 - $9 > c || $10 - 70000 > c || 70000 - $10 > c || $11 - 20000 > c || 20000 - $11 > c || $10 != $4 - $9) bad = 1; n++ } END { exit bad || n != 3 }' flat_pay.csv
+check "a regime without a year in the report" expect_exit 0 "$vestsim" run flat_pay.yaml --paths 3 --quiet
+check "no year shown as (0)" contains out.txt "not tax advice: regime flat30."
+check "taxes of a regime without a year" expect_exit 0 "$vestsim" taxes flat30.yaml --income 1000
+check "its payslip names it alone" grep -qx 'flat30 (EUR)' out.txt
+check "its JSON year is null" expect_exit 0 "$vestsim" taxes flat30.yaml --income 1000 --format json
+check "null year" contains out.txt '"year": null'
 
 # Break-even sheet and bench.
 check "breakeven" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against google --paths 20000

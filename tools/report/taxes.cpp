@@ -32,10 +32,15 @@ std::string category_name(models::TaxCategory c) {
   return std::string(models::tax_category_name(c));
 }
 
+// A regime's year in JSON: null when the file gives none (docs/tax.md#t1a-the-regime-file).
+nlohmann::ordered_json year_json(const TaxRegime& regime) {
+  return regime.year == 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(regime.year);
+}
+
 // The one line every tax report carries (docs/tax.md#t6-outputs).
 std::string disclaimer(const TaxRegime& regime, const std::string& file) {
-  return fmt::format("A model of tax, not tax advice: regime {} ({}), from {}.", regime.name,
-                     regime.year, file);
+  return fmt::format("A model of tax, not tax advice: regime {}, from {}.", regime_label(regime),
+                     file);
 }
 
 std::string payslip_json(const TaxRegime& regime, const std::string& file, const Payslip& p) {
@@ -53,7 +58,7 @@ std::string payslip_json(const TaxRegime& regime, const std::string& file, const
   }
   return json_report({{"regime", regime.name},
                       {"file", file},
-                      {"year", regime.year},
+                      {"year", year_json(regime)},
                       {"currency", regime.currency},
                       {"description", regime.description},
                       {"category", category_name(p.category)},
@@ -75,7 +80,7 @@ std::string regime_list_report(const std::vector<TaxRegime>& regimes, Format for
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const TaxRegime& r : regimes)
       list.push_back({{"name", r.name},
-                      {"year", r.year},
+                      {"year", year_json(r)},
                       {"currency", r.currency},
                       {"description", r.description}});
     return json_report({{"regimes", list}});
@@ -96,8 +101,9 @@ std::string payslip_report(const TaxRegime& regime, const std::string& file, con
                            Format format) {
   if (format == Format::kJson) return payslip_json(regime, file, p);
   const std::string cur = regime.currency.empty() ? "report currency" : regime.currency;
-  std::string out =
-      fmt::format("{} ({}, {}): {}\n", regime.name, regime.year, cur, regime.description);
+  const std::string year = regime.year == 0 ? "" : fmt::format("{}, ", regime.year);
+  std::string out = fmt::format("{} ({}{}){}{}\n", regime.name, year, cur,
+                                regime.description.empty() ? "" : ": ", regime.description);
   out += fmt::format("Tax on {} {} of {} in one tax year, the only income, no loss carried in",
                      cents(p.income), cur, category_name(p.category));
   if (p.category == models::TaxCategory::kQualified)
