@@ -281,6 +281,21 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       add_tranches(g, g.value * fx / company.fx, c.tranches);
       cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;
       c.max_grant_tranches = std::max(c.max_grant_tranches, cg.tranche_count);
+      {
+        const CompiledTranche* t = c.tranches.data() + cg.first_tranche;
+        assert(std::is_sorted(t, t + cg.tranche_count,
+                              [](const auto& a, const auto& b) { return a.month < b.month; }));
+        cg.first_before = static_cast<std::uint32_t>(c.tranches_before.size());
+        std::uint32_t k = 0;
+        for (int m = 0; m <= c.H + 1; ++m) {
+          while (k < cg.tranche_count && t[k].month < m) ++k;
+          c.tranches_before.push_back(k);
+        }
+        cg.first_sum = static_cast<std::uint32_t>(c.tranche_sums.size());
+        double sum = 0;
+        c.tranche_sums.push_back(sum);
+        for (k = 0; k < cg.tranche_count; ++k) c.tranche_sums.push_back(sum += t[k].amount);
+      }
       if (cg.exercise_window >= 0) c.companies[g.company].priv.needs_pre = true;
       if (g.trigger == Trigger::kDouble) co.let_go_probability[g.company] = g.accel_probability;
       if (!company.is_public && co.first_private_company < 0) co.first_private_company = g.company;

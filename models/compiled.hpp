@@ -49,6 +49,12 @@ struct CompiledGrant {
   bool qualified =
       false;  // tax_treatment: qualified (docs/tax.md#t7-treatments-and-the-shipped-regimes)
   std::uint32_t first_tranche = 0, tranche_count = 0;
+  // The tranches vested by a month, without a loop over them
+  // (docs/design.md#3-compile-once-then-run-the-paths): CompiledScenario::tranches_before
+  // [first_before + m] is how many of the grant's tranches vest before month m, m = 0..H + 1
+  // (a prefix: tranches are in month order), and tranche_sums[first_sum + k] the sum of the
+  // first k amounts, added in tranche order from 0, k = 0..tranche_count.
+  std::uint32_t first_before = 0, first_sum = 0;
 };
 
 // A stochastic exchange rate (docs/model.md#m3-stochastic-exchange-rates), value of one unit in
@@ -144,7 +150,9 @@ struct CompiledScenario {
   std::vector<CompiledOffer> offers;
   std::vector<CompiledGrant> grants;
   std::vector<CompiledTranche> tranches;
-  std::uint32_t max_grant_tranches = 0;  // the most tranches of one grant
+  std::uint32_t max_grant_tranches = 0;        // the most tranches of one grant
+  std::vector<std::uint32_t> tranches_before;  // per grant: CompiledGrant::first_before
+  std::vector<double> tranche_sums;            // per grant: CompiledGrant::first_sum
   std::vector<Comparison> compare;
   CompiledMarkets markets;
   std::vector<CompiledFx> fx_rates;  // the stochastic currencies used by an offer or company

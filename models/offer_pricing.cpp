@@ -96,16 +96,21 @@ Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, Compan
   return ex;
 }
 
-// The tranches from t on that vest (`vests`) in a month <= E, as one: their amounts summed in
+// The tranches of g (t: its first) that vest in a month <= E, as one: their amounts summed in
 // order into `amount`; advances t past them and returns whether there was any. Tranches are in
 // month order and vesting is a prefix, so they are t's first ones.
-template <class Vests>
-bool vested_by(const CompiledTranche*& t, const CompiledTranche* t_end, int E, const Vests& vests,
-               double& amount) {
-  const CompiledTranche* const first = t;
-  amount = 0;
-  for (; t != t_end && t->month <= E && vests(t->month); ++t) amount += t->amount;
-  return t != first;
+//
+// The tranches with v <= E and v < vest_end (vests()) are those before month
+// min(E, vest_end - 1) + 1, in 0 .. H + 1: their count and sum come from the grant's compiled
+// tables, whose sums are the same additions in the same order.
+bool vested_by(const CompiledScenario& cs, const CompiledGrant& g, const CompiledTranche*& t, int E,
+               int vest_end, double& amount) {
+  assert(t == cs.tranches.data() + g.first_tranche && E >= 0);
+  const int before = std::min(E, vest_end - 1) + 1;
+  const std::uint32_t k = cs.tranches_before[g.first_before + static_cast<std::uint32_t>(before)];
+  amount = cs.tranche_sums[g.first_sum + k];
+  t += k;
+  return k > 0;
 }
 
 // The first whole month at or after 12 tau, capped to H + 1: month m <= H is employed iff m < e.
@@ -282,7 +287,7 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
         // (docs/design.md#3-compile-once-then-run-the-paths).
         if (!kept) {
           double amount = 0;
-          if (vested_by(t, t_end, E, vests, amount) && !expired) {
+          if (vested_by(cs, g, t, E, vest_end, amount) && !expired) {
             const double cash = amount * option_or_rsu(type, R * st.price[lock - E], g.strike);
             if (g.type == GrantType::kOption)
               pay_income(lock, cash);
@@ -335,7 +340,7 @@ double offer_equity(const CompiledScenario& cs, const CompiledOffer& o, double t
       // (docs/design.md#3-compile-once-then-run-the-paths).
       if (!kept) {
         double amount = 0;
-        if (vested_by(t, t_end, E, vests, amount) && !expired) pay_income(E, amount * unit);
+        if (vested_by(cs, g, t, E, vest_end, amount) && !expired) pay_income(E, amount * unit);
         // Acceleration needs the employee there at E <= H, so then every tranche by E vested and
         // t is the first after E; a tranche by E that did not vest is forfeited, and stops the
         // loop below.

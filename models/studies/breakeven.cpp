@@ -185,6 +185,8 @@ CompiledScenario first_grant_only(const CompiledScenario& cs, int offer) {
     const CompiledGrant& grant = out.grants[g];
     for (std::uint32_t t = grant.first_tranche; t < grant.first_tranche + grant.tranche_count; ++t)
       out.tranches[t].amount = 0;  // every payout is amount * something: it pays nothing
+    for (std::uint32_t k = 0; k <= grant.tranche_count; ++k)
+      out.tranche_sums[grant.first_sum + k] = 0;  // and so does their sum (vested_by())
   }
   return out;
 }
