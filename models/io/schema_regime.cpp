@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "models/io/load.hpp"
 #include "models/io/schema.hpp"
 #include "models/io/yaml_file.hpp"
 
@@ -234,7 +235,7 @@ std::optional<LoadRegimeResult> load_reference(const Node& at, const std::string
   file = (folder / ref).lexically_normal().string();
   std::string text;
   if (const std::string problem = read_small_file(file, kRegimeKind, text); !problem.empty()) {
-    at.error(fmt::format("regime file '{}' {}", file, problem));
+    at.error(fmt::format("regime file {} {}", shown_file_name(file, true), problem));
     return std::nullopt;
   }
   return load_regime_text(text, file);
@@ -250,8 +251,9 @@ void read_tax(Node& n, OfferTax& t, const Scenario& s) {
   auto& errors = n.reader().errors();
   errors.insert(errors.end(), r->errors.begin(), r->errors.end());
   if (!r->ok()) {
-    at.error(fmt::format("the regime in {} has {} problem{} (listed with that file's name)", t.file,
-                         r->errors.size(), r->errors.size() == 1 ? "" : "s"));
+    at.error(fmt::format("the regime in {} has {} problem{} (listed with that file's name)",
+                         shown_file_name(t.file), r->errors.size(),
+                         r->errors.size() == 1 ? "" : "s"));
     return;
   }
   t.regime = *r->regime;

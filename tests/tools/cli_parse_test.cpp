@@ -177,6 +177,8 @@ TEST_CASE("help wins over every other argument, and extra arguments are quoted",
   const Parsed empty = parse({"taxes", "fr-2026", ""});
   CHECK(usage_error(empty));
   CHECK(empty.err == "vestsim taxes: '' was not expected; see vestsim taxes --help\n");
+  const Parsed dashes = parse({"taxes", "--", "fr-2026", "x"});  // "--" itself was expected
+  CHECK(dashes.err == "vestsim taxes: 'x' was not expected; see vestsim taxes --help\n");
   const Parsed two = parse({"taxes", "fr-2026", "a b", "c"});
   CHECK(usage_error(two));
   CHECK(two.err == "vestsim taxes: 'a b', 'c' were not expected; see vestsim taxes --help\n");

@@ -142,6 +142,20 @@ check "taxes of a regime without a year" expect_exit 0 "$vestsim" taxes flat30.y
 check "its payslip names it alone" grep -qx 'flat30 (EUR)' out.txt
 check "its JSON year is null" expect_exit 0 "$vestsim" taxes flat30.yaml --income 1000 --format json
 check "null year" contains out.txt '"year": null'
+# Offer ids with '-' make two comparisons' names alike: each then says which one it is.
+printf 'currency: EUR\nhorizon_years: 1\ndiscount_rate: 0\ncompanies: {}\noffers:\n  x: {base: 1}\n  y: {base: 2}\n  x-y: {base: 3}\n  z: {base: 4}\n  y-z: {base: 5}\ncompare: [{a: x, b: y-z}, {a: x-y, b: z}, {a: x, b: y}]\n' > dashes.yaml
+check "paths-out with dashed ids" expect_exit 0 "$vestsim" run dashes.yaml --paths 2 --paths-out dashes.csv --quiet
+check "alike names are told apart" test "$(head -1 dashes.csv | cut -d, -f17-)" = "diff.x-y-z(compare[0]),diff.x-y-z(compare[1]),diff.x-y"
+# No output replaces an input: a regime file a scenario reads, or the scenario of a study.
+cp flat30.yaml flat30.orig; cp flat_pay.yaml flat_pay.orig; ln -sf flat30.yaml regime_link.yaml
+check "--paths-out over a regime file" expect_exit 2 "$vestsim" run flat_pay.yaml --paths 5 --paths-out flat30.yaml
+check "it says so" contains err.txt "--paths-out would write over the input flat30.yaml; choose another name"
+check "sweep --out over its scenario" expect_exit 2 "$vestsim" sweep flat_pay.yaml --vary offers.a.base=1:2:1 --paths 100 --out flat_pay.yaml
+check "it says so" contains err.txt "flat_pay.yaml is an input of this run; choose another name"
+check "sensitivity --out over a regime, by another name" expect_exit 2 "$vestsim" sensitivity flat_pay.yaml --paths 100 --out regime_link.yaml
+check "it names both" contains err.txt "regime_link.yaml is flat30.yaml, an input of this run"
+check "the regime is intact" cmp flat30.yaml flat30.orig
+check "the scenario is intact" cmp flat_pay.yaml flat_pay.orig
 
 # Break-even sheet and bench.
 check "breakeven" expect_exit 0 "$vestsim" breakeven --offer hf_ask --against google --paths 20000

@@ -1,5 +1,6 @@
 #include "tools/cli/options.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -550,6 +551,9 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
       command += " " + sub->get_name();
       for (const std::string& x : sub->remaining()) extras.push_back(x);
     }
+    // CLI11 keeps the "--" that ended the options among them: it was expected.
+    if (const auto dash = std::find(extras.begin(), extras.end(), "--"); dash != extras.end())
+      extras.erase(dash);
     std::string listed;
     for (const std::string& x : extras)
       listed += (listed.empty() ? "" : ", ") + models::shown_file_name(x, true);

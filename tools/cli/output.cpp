@@ -10,10 +10,13 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "engine/mpi.hpp"
+#include "models/io/load.hpp"
 #include "tools/cli/support.hpp"
 
 namespace vestsim::tools {
@@ -51,7 +54,36 @@ constexpr std::size_t kBufferBytes = 1 << 20;
 
 }  // namespace
 
+namespace {
+
+std::map<std::pair<dev_t, ino_t>, std::string>& inputs() {
+  static std::map<std::pair<dev_t, ino_t>, std::string> files;
+  return files;
+}
+
+}  // namespace
+
+void protect_input(const fs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) == 0) inputs().emplace(std::pair{st.st_dev, st.st_ino}, file);
+}
+
+std::optional<std::string> protected_input(const fs::path& target) {
+  struct stat st {};
+  if (::stat(target.c_str(), &st) != 0) return std::nullopt;
+  const auto it = inputs().find(std::pair{st.st_dev, st.st_ino});
+  if (it == inputs().end()) return std::nullopt;
+  return it->second;
+}
+
 OutputFile::OutputFile(const fs::path& target, bool create_folder) : target_(target) {
+  if (const auto input = protected_input(target)) {
+    const std::string name = models::shown_file_name(target.string());
+    throw UsageError(*input == target.string()
+                         ? fmt::format("{} is an input of this run; choose another name", name)
+                         : fmt::format("{} is {}, an input of this run; choose another name", name,
+                                       models::shown_file_name(*input)));
+  }
   std::error_code ec;
   if (create_folder && target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
   const fs::file_status st = fs::status(target, ec);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,7 +19,8 @@ namespace vestsim::tools {
 class OutputFile {
  public:
   // Opens the temporary file; creates the target's folder first when
-  // `create_folder`. Throws RunError naming the target when it cannot.
+  // `create_folder`. Throws RunError naming the target when it cannot, UsageError when the
+  // target is a protect_input() file.
   explicit OutputFile(const std::filesystem::path& target, bool create_folder = false);
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -39,6 +41,13 @@ class OutputFile {
   int slot_ = -1;  // in the signal handler's table; -1 when in place
   bool committed_ = false;
 };
+
+// Files this process has read (a scenario, a regime file): an OutputFile whose target is one
+// of them, by device and inode whatever its name, throws UsageError ("--out would write over
+// the input X") instead of replacing it. A file that does not exist is not registered.
+void protect_input(const std::filesystem::path& file);
+// The input `target` is (its name as registered), if it is one.
+std::optional<std::string> protected_input(const std::filesystem::path& target);
 
 // Writes `content` whole to `path` (see OutputFile); throws RunError.
 void write_file(const std::filesystem::path& path, const std::string& content,

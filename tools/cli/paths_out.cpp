@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 #include <iterator>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -74,6 +75,7 @@ void write_csv(OutputFile& out, std::uint64_t paths, const std::vector<std::stri
 void write_paths(const Scenario& scenario, const SimResult& result, const std::string& file) {
   std::vector<std::string> names;
   std::vector<Column> cols;
+  std::map<std::size_t, std::size_t> comparison_of;  // column -> its comparison, for the names
   for (std::size_t o = 0; o < scenario.offers.size(); ++o) {
     const std::string& id = scenario.offers[o].id;
     names.insert(names.end(), {id + ".cash", id + ".equity", id + ".total"});
@@ -84,6 +86,7 @@ void write_paths(const Scenario& scenario, const SimResult& result, const std::s
   for (std::size_t k = 0; k < scenario.compare.size(); ++k) {
     const auto& c = scenario.compare[k];
     names.push_back("diff." + scenario.offers[c.a].id + "-" + scenario.offers[c.b].id);
+    comparison_of[names.size() - 1] = k;
     cols.push_back([&result, k](std::uint64_t i) { return result.diff_at(k, i); });
   }
   // After tax (docs/tax.md#t6-outputs), after the pre-tax columns so that theirs keep their
@@ -108,10 +111,17 @@ void write_paths(const Scenario& scenario, const SimResult& result, const std::s
     const auto& c = scenario.compare[k];
     if (!taxed(c.a) && !taxed(c.b)) continue;
     names.push_back("diff_after_tax." + scenario.offers[c.a].id + "-" + scenario.offers[c.b].id);
+    comparison_of[names.size() - 1] = k;
     cols.push_back([after_tax, a = c.a, b = c.b](std::uint64_t i) {
       return after_tax(a, i) - after_tax(b, i);
     });
   }
+  // Offer ids may hold '-': comparisons x vs y-z and x-y vs z would both be "diff.x-y-z", and
+  // so would one comparison listed twice. Each such column gets its place in `compare`.
+  std::map<std::string, int> uses;
+  for (const std::string& n : names) ++uses[n];
+  for (const auto& [column, k] : comparison_of)
+    if (uses[names[column]] > 1) names[column] += fmt::format("(compare[{}])", k);
   OutputFile out(file);
   if (is_npy(file)) {
     write_npy(out, result.paths, cols);

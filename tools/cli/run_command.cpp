@@ -168,8 +168,15 @@ int run_command(const RunOptions& o) {
                        !f.out.empty() && (batch || formats.size() > 1 || f.out.back() == '/' ||
                                           fs::is_directory(f.out)),
                        batch};
-  check_outputs(planned_outputs(to, formats, files, o.paths_out), files);
+  const std::vector<PlannedOutput> outputs = planned_outputs(to, formats, files, o.paths_out);
+  check_outputs(outputs, files);
   const std::vector<std::optional<Scenario>> scenarios = load_all(files, overrides_of(f));
+  // The regime files the scenarios read are inputs too (protect_input(), by load_or_throw()):
+  // refused before the run rather than when its report is written.
+  for (const PlannedOutput& out : outputs)
+    if (const auto input = protected_input(out.file))
+      throw UsageError(fmt::format("{} would write over the input {}; choose another name",
+                                   out.what, shown_file_name(*input)));
   const bool invalid = inputs.problems > 0 || std::find(scenarios.begin(), scenarios.end(),
                                                         std::nullopt) != scenarios.end();
 

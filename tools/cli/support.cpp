@@ -71,6 +71,9 @@ Scenario load_or_throw(const std::string& file, const std::vector<Override>& ove
                                  r.errors.size(), r.errors.size() == 1 ? "" : "s"));
   }
   Scenario s = *r.scenario;
+  if (!file.empty()) protect_input(file);
+  for (const Offer& o : s.offers)
+    if (o.tax && is_regime_path(o.tax->source)) protect_input(o.tax->file);  // not a shipped one
   // More threads than cores only adds overhead (and a warning from TBB): the
   // cores are used instead, which never changes a result.
   const int cores = static_cast<int>(std::thread::hardware_concurrency());
