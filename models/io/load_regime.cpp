@@ -72,8 +72,9 @@ std::string unknown_regime_message(std::string_view ref) {
   const std::vector<std::string_view> names = shipped_regime_names();
   const std::string_view near = io::nearest_key(ref, names);
   return fmt::format(
-      "unknown regime '{}'; {}shipped regimes: {} (or a path to a regime file ending in .yaml)",
-      ref, near.empty() ? "" : fmt::format("did you mean '{}'? ", near), io::join(names));
+      "unknown regime {}; {}shipped regimes: {} (or a path to a regime file ending in .yaml)",
+      shown_file_name(std::string(ref), true),
+      near.empty() ? "" : fmt::format("did you mean '{}'? ", near), io::join(names));
 }
 
 std::string shipped_regime_file(std::string_view name) {

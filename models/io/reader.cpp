@@ -220,6 +220,13 @@ Node Node::child(std::string_view key) {
   if (!walking() && present() && yaml_.IsMap()) {
     const YAML::Node& map = yaml_;
     const YAML::Node found = map[std::string(key)];
+    if (found && found.IsNull()) {
+      // An empty value (`year:` then a new line) is marked where the next token starts, often
+      // the next line: its problems are placed at its key instead.
+      for (const auto& entry : map)
+        if (entry.first.IsScalar() && entry.first.Scalar() == key)
+          return resolved(found, entry.first, sub_path(key));
+    }
     if (found) return resolved(found, found, sub_path(key));
   }
   return resolved(YAML::Node(YAML::NodeType::Undefined), at_, sub_path(key));

@@ -206,7 +206,7 @@ std::vector<std::string> read_texts(Node& n, std::string_view key) {
 void read_regime_keys(Node& m, TaxRegime& r) {
   r.name = read_name(m, "name");
   r.description = m.string("description", "");
-  r.year = static_cast<int>(m.integer("year", 0.0, whole(0, 9999)));
+  r.year = static_cast<int>(m.integer("year", 0.0, whole(1, 9999)));  // 0: none given
   Node currency = m.child("currency");
   if (currency.present()) r.currency = currency.currency_code();
   r.long_term_months = static_cast<int>(m.integer("long_term_months", 12.0, whole(1, 1200)));

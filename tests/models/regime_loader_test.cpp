@@ -164,6 +164,12 @@ TEST_CASE("malformed regime files are rejected with the file, line and key", "[r
        "income_taxes[0].deductoin: unknown key; did you mean 'deduction'?", 11},
       {"unknown top-level key", regime_with("levies:", "levys:"),
        "levys: unknown key; did you mean 'levies'?", 19},
+      // 0 would read as no year at all (reports drop it): leave the key out for that.
+      {"year 0", regime_with("year: 2026", "year: 0"),
+       "year: must be a whole number >= 1 and <= 9999, got 0", 3},
+      // An empty value is placed at its key, not where the next token starts (line 4).
+      {"empty year", regime_with("year: 2026", "year:"),
+       "year: expected a whole number >= 1 and <= 9999, got nothing", 3},
       {"brackets not increasing", regime_with("[12400, 0.12], [50400", "[12400, 0.12], [12400"),
        "income_taxes[0].brackets[2][0]: brackets must increase strictly: 12400 is not above the "
        "previous bracket's 12400",

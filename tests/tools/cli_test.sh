@@ -207,6 +207,9 @@ check "sweep rises through 50% at the break-even" awk -F, -v w="$win" 'NR > 1 {
 check "sweep 2-D html" expect_exit 0 "$vestsim" sweep --vary offers.hf_ask.base=115000:155000:20000 \
   --vary "offers.hf_ask.grants[0].value=200000:400000:100000" --paths 5000 --format html --out sweep.html
 check "sweep heat map" contains sweep.html 'id="chart-sweep"'
+check "sweep text" expect_exit 0 "$vestsim" sweep --vary "offers.google.tax.baseline_income=0:1000:1000" --paths 200
+check "names a long parameter whole" grep -qE '^offers\.google\.tax\.baseline_income +P\(a beats b\)' out.txt
+check "its values under it" grep -qE '^ {29}1000 ' out.txt
 check "sweep bad vary" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.base=5:1:1
 check "sweep bad path" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.bse=1:2:1
 check "sensitivity" expect_exit 0 "$vestsim" sensitivity --paths 5000
@@ -300,6 +303,13 @@ check "qualified without a cap" expect_exit 2 "$vestsim" taxes us-nyc-2026 --inc
 check "qualified without a cap said" contains err.txt "has no qualified rule"
 check "taxes bad regime file" expect_exit 2 "$vestsim" taxes bad_regime.yaml --income 1
 check "taxes bad regime file line" contains err.txt "bad_regime.yaml:5"
+check "an odd regime name" expect_exit 2 "$vestsim" taxes $'a\tb' --income 1
+check "is escaped" contains err.txt "unknown regime 'a\x09b';"
+check "validate an odd file name" expect_exit 2 "$vestsim" validate ' '
+check "is quoted in its count" contains err.txt "' ': 1 problem"
+long_name=$(printf 'x%.0s' $(seq 300)).txt
+check "an --out name too long" expect_exit 1 "$vestsim" run flat_pay.yaml --paths 3 --out "$long_name"
+check "says it cannot write it" grep -q "^vestsim: cannot write x*\.txt: File name too long$" err.txt
 check "taxes none" expect_exit 0 "$vestsim" taxes none --income 1000
 check "none: no tax" grep -qE '^total tax +0\.00$' out.txt
 

@@ -100,7 +100,8 @@ OutputFile::OutputFile(const fs::path& target, bool create_folder) : target_(tar
     const int err = errno;
     if (slot_ >= 0) g_in_use[slot_] = 0;
     slot_ = -1;
-    throw RunError(fmt::format("cannot write {}: {}", target_.string(), std::strerror(err)));
+    throw RunError(fmt::format("cannot write {}: {}", models::shown_file_name(target_.string()),
+                               std::strerror(err)));
   }
   buffer_.reserve(kBufferBytes);
 }
@@ -122,8 +123,8 @@ void OutputFile::fail(const char* what) {
     g_in_use[slot_] = 0;
     slot_ = -1;
   }
-  throw RunError(
-      fmt::format("cannot write {} ({}): {}", target_.string(), what, std::strerror(err)));
+  throw RunError(fmt::format("cannot write {} ({}): {}", models::shown_file_name(target_.string()),
+                             what, std::strerror(err)));
 }
 
 void OutputFile::flush() {

@@ -66,6 +66,13 @@ struct Destination {
   }
 };
 
+// Whether `path` is an existing folder; false when it cannot be told (a name too long, say: then
+// writing it says why).
+bool is_folder(const std::string& path) {
+  std::error_code ec;
+  return fs::is_directory(path, ec);
+}
+
 // One file a run will write and what writes it ("--out", "the report of X").
 struct PlannedOutput {
   fs::path file;
@@ -164,10 +171,10 @@ int run_command(const RunOptions& o) {
   if (!o.paths_out.empty() && batch) throw UsageError("--paths-out takes a single scenario");
   if (f.out.empty() && formats.size() > 1)
     throw UsageError("several --format values need --out FOLDER");
-  const Destination to{f.out,
-                       !f.out.empty() && (batch || formats.size() > 1 || f.out.back() == '/' ||
-                                          fs::is_directory(f.out)),
-                       batch};
+  const Destination to{
+      f.out,
+      !f.out.empty() && (batch || formats.size() > 1 || f.out.back() == '/' || is_folder(f.out)),
+      batch};
   const std::vector<PlannedOutput> outputs = planned_outputs(to, formats, files, o.paths_out);
   check_outputs(outputs, files);
   const std::vector<std::optional<Scenario>> scenarios = load_all(files, overrides_of(f));
@@ -230,7 +237,7 @@ int run_command(const RunOptions& o) {
   if (batch && !stems.empty())
     for (Format format : formats) to.write_summary(format, batch_table(rows, stems, format));
   if (!f.out.empty() && !f.quiet && !stems.empty())
-    std::cerr << "reports written to " << f.out << "\n";
+    std::cerr << "reports written to " << shown_file_name(f.out) << "\n";
   if (invalid)
     std::cerr << "vestsim: some inputs were invalid (above); "
               << (stems.empty() ? "nothing was run\n" : "the others were run\n");
@@ -243,10 +250,11 @@ int validate_command(const ValidateOptions& o) {
   for (const std::string& f : inputs.files) {
     const ValidateResult r = validate_file(f, o.sets);  // a scenario or a tax regime
     if (r.ok()) {
-      std::cout << f << (r.type == FileType::kRegime ? ": ok (tax regime)\n" : ": ok\n");
+      std::cout << shown_file_name(f)
+                << (r.type == FileType::kRegime ? ": ok (tax regime)\n" : ": ok\n");
     } else {
       for (const Diagnostic& d : r.errors) std::cerr << d.to_string() << "\n";
-      std::cerr << fmt::format("{}: {} problem{}\n", f, r.errors.size(),
+      std::cerr << fmt::format("{}: {} problem{}\n", shown_file_name(f), r.errors.size(),
                                r.errors.size() == 1 ? "" : "s");
       ++bad;
     }

@@ -24,8 +24,8 @@ std::pair<TaxRegime, std::string> load_regime_or_throw(const std::string& ref) {
   const LoadRegimeResult r = is_regime_path(ref) ? load_regime_file(ref) : load_shipped_regime(ref);
   if (!r.ok()) {
     for (const Diagnostic& d : r.errors) std::cerr << d.to_string() << "\n";
-    throw UsageError(
-        fmt::format("{}: {} problem{}", ref, r.errors.size(), r.errors.size() == 1 ? "" : "s"));
+    throw UsageError(fmt::format("{}: {} problem{}", shown_file_name(ref), r.errors.size(),
+                                 r.errors.size() == 1 ? "" : "s"));
   }
   return {*r.regime, is_regime_path(ref) ? ref : shipped_regime_file(ref)};
 }

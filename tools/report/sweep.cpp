@@ -142,11 +142,16 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
   for (const auto& p : r.params) out += " " + p;
   out += "\n";
   if (!basis.empty()) out += basis + "\n";
-  for (const auto& p : r.params)
-    out += fmt::format("{:>16.16} ", p.substr(p.size() > 16 ? p.size() - 16 : 0));
+  // Each parameter's column is as wide as its whole name (at least 16).
+  std::vector<std::size_t> width;
+  for (const auto& p : r.params) {
+    width.push_back(std::max<std::size_t>(16, p.size()));
+    out += fmt::format("{:>{}} ", p, width.back());
+  }
   out += fmt::format("{:>14} {:>12} {:>12} {:>12}\n", "P(a beats b)", "P50 a", "P50 b", "P50 diff");
   for (const auto& p : r.points) {
-    for (double v : p.values) out += fmt::format("{:>16} ", num(v));
+    for (std::size_t k = 0; k < p.values.size(); ++k)
+      out += fmt::format("{:>{}} ", num(p.values[k]), width[k]);
     out += fmt::format("{:>14} {:>12} {:>12} {:>12}\n", percent(p.p_a_beats_b), money(p.p50_a, cur),
                        money(p.p50_b, cur), money(p.p50_diff, cur));
   }
