@@ -177,11 +177,29 @@ TEST_CASE("help wins over every other argument, and extra arguments are quoted",
   const Parsed empty = parse({"taxes", "fr-2026", ""});
   CHECK(usage_error(empty));
   CHECK(empty.err == "vestsim taxes: '' was not expected; see vestsim taxes --help\n");
+  // Before a command, only --help and --version, and --version alone.
+  const Parsed bogus = parse({"--paths", "10", "run"});
+  CHECK(usage_error(bogus));
+  CHECK(bogus.err.find("'--paths' is not an option of vestsim itself; give a command first") !=
+        std::string::npos);
+  const Parsed version = parse({"--version", "extra"});
+  CHECK(usage_error(version));
+  CHECK(version.err == "vestsim: --version takes nothing after it; 'extra' was not expected\n");
   const Parsed dashes = parse({"taxes", "--", "fr-2026", "x"});  // "--" itself was expected
   CHECK(dashes.err == "vestsim taxes: 'x' was not expected; see vestsim taxes --help\n");
   const Parsed two = parse({"taxes", "fr-2026", "a b", "c"});
   CHECK(usage_error(two));
   CHECK(two.err == "vestsim taxes: 'a b', 'c' were not expected; see vestsim taxes --help\n");
+}
+
+TEST_CASE("numbers are decimal: hexadecimal, inf, nan and leading spaces are refused", "[cli]") {
+  for (const std::string bad : {"0x10", "0X10", "inf", "nan", " 10", "1e999"}) {
+    INFO(bad);
+    CHECK(usage_error(parse({"run", "--paths", bad})));
+    CHECK(usage_error(parse({"taxes", "fr-2026", "--income", bad})));
+    CHECK(usage_error(parse({"run", "--memory-budget", bad + "MB"})));
+  }
+  CHECK(command<RunOptions>(parse({"run", "--paths", "+1e3"})).sim.paths == 1000u);
 }
 
 TEST_CASE("counts go up to 2^53 exactly, and larger ones say why they are refused", "[cli]") {

@@ -19,11 +19,23 @@ namespace vestsim::tools {
 
 namespace {
 
+// std::stod(text, &used) less what nobody means by a number on a command line: hexadecimal
+// (0x10), leading white space, inf and nan. `used` is 0 when nothing was read.
+double read_decimal(const std::string& text, std::size_t& used) {
+  const char* const first = text.data();
+  const char* const last = first + text.size();
+  const char* at = first != last && *first == '+' ? first + 1 : first;  // from_chars takes no '+'
+  double v = 0;
+  const auto [end, ec] = std::from_chars(at, last, v, std::chars_format::general);
+  used = ec == std::errc() && std::isfinite(v) ? static_cast<std::size_t>(end - first) : 0;
+  return used ? v : 0;
+}
+
 // True when `text` is a number above kMaxCount.
 bool above_max(const std::string& text) {
   std::size_t used = 0;
   try {
-    const double v = std::stod(text, &used);
+    const double v = read_decimal(text, used);
     return used == text.size() && v >= static_cast<double>(kMaxCount);
   } catch (...) {
     return false;
@@ -204,7 +216,7 @@ CLI::Validator amount() {
         std::size_t used = 0;
         double v = -1;
         try {
-          v = std::stod(text, &used);
+          v = read_decimal(text, used);
         } catch (...) {
           used = 0;
         }
@@ -452,7 +464,7 @@ std::optional<std::uint64_t> parse_count(const std::string& text, double lo) {
   std::size_t used = 0;
   double v = 0;
   try {
-    v = std::stod(text, &used);
+    v = read_decimal(text, used);
   } catch (...) {
     used = 0;
   }
@@ -466,7 +478,7 @@ std::optional<double> parse_bytes(const std::string& text) {
   std::size_t used = 0;
   double v = 0;
   try {
-    v = std::stod(text, &used);
+    v = read_decimal(text, used);
   } catch (...) {
     return std::nullopt;
   }
@@ -528,6 +540,22 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
     }
     if (!names.empty()) {
       err << fmt::format("vestsim: unknown command '{}'; the commands are {}\n", name, names);
+      return {std::nullopt, 2};
+    }
+  }
+  // Before a command only --help and --version are taken, and --version alone.
+  if (argc > 1 && argv[1][0] == '-') {
+    const std::string_view first = argv[1];
+    if (first != "--help" && first != "-h" && first != "--version") {
+      err << fmt::format(
+          "vestsim: {} is not an option of vestsim itself; give a command first (vestsim run "
+          "--help lists run's options), or see vestsim --help\n",
+          models::shown_file_name(argv[1], true));
+      return {std::nullopt, 2};
+    }
+    if (first == "--version" && argc > 2) {
+      err << fmt::format("vestsim: --version takes nothing after it; {} was not expected\n",
+                         models::shown_file_name(argv[2], true));
       return {std::nullopt, 2};
     }
   }
