@@ -207,6 +207,13 @@ check "sweep rises through 50% at the break-even" awk -F, -v w="$win" 'NR > 1 {
 check "sweep 2-D html" expect_exit 0 "$vestsim" sweep --vary offers.hf_ask.base=115000:155000:20000 \
   --vary "offers.hf_ask.grants[0].value=200000:400000:100000" --paths 5000 --format html --out sweep.html
 check "sweep heat map" contains sweep.html 'id="chart-sweep"'
+check "sweep csv says its basis" expect_exit 0 "$vestsim" sweep --vary "offers.hf_ask.base=150000:200000:50000" --paths 200 --format csv --basis pre-tax
+check "in a last column" test "$(cut -d, -f6 out.txt | tr '\n' ' ')" = "basis pre-tax pre-tax "
+check "sensitivity csv says its basis" expect_exit 0 "$vestsim" sensitivity --paths 500 --format csv
+check "in a last column too" awk -F, 'NR == 1 { bad = $NF != "basis" } NR > 1 { bad = bad || $NF != "after-tax" } END { exit bad || NR < 2 }' out.txt
+sed '/tax: {regime:/d; /tax_treatment:/d' "$src"/scenarios/hf-paris-vs-google-l5.yaml > no_regime.yaml
+check "no basis without a regime" expect_exit 0 "$vestsim" sweep no_regime.yaml --vary "offers.hf_ask.base=150000:200000:50000" --paths 200 --format csv
+check "no basis column" test "$(head -1 out.txt)" = "offers.hf_ask.base,p_a_beats_b,p50_a,p50_b,p50_diff"
 check "sweep text" expect_exit 0 "$vestsim" sweep --vary "offers.google.tax.baseline_income=0:1000:1000" --paths 200
 check "names a long parameter whole" grep -qE '^offers\.google\.tax\.baseline_income +P\(a beats b\)' out.txt
 check "its values under it" grep -qE '^ {29}1000 ' out.txt

@@ -100,13 +100,18 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
     return json_report(std::move(j));
   }
   if (format == Format::kCsv) {
+    // With a regime, a last column says on which basis the figures are (after-tax or pre-tax).
+    const bool basis = !t.regimes.empty();
     std::string out =
         "input,low_value,high_value,median_diff_low,median_diff_high,median_swing,p_a_beats_b_low,"
-        "p_a_beats_b_high,spearman\n";
-    for (const auto& b : t.bars)
-      out += fmt::format("\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{}\n",
+        "p_a_beats_b_high,spearman";
+    out += basis ? ",basis\n" : "\n";
+    for (const auto& b : t.bars) {
+      out += fmt::format("\"{}\",{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{}",
                          b.input, b.low_value, b.high_value, b.median_low, b.median_high, b.swing(),
                          b.win_low, b.win_high, spearman_text(b, "{:.17g}", ""));
+      out += basis ? fmt::format(",{}\n", models::basis_name(t.basis)) : "\n";
+    }
     return out;
   }
   const std::string title = fmt::format("Sensitivity of {} vs {} ({})", t.a, t.b, scenario);

@@ -104,13 +104,17 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
     return json_report(std::move(j));
   }
   if (format == Format::kCsv) {
+    // With a regime, a last column says on which basis the figures are (after-tax or pre-tax).
+    const bool basis = !r.regimes.empty();
     std::string out;
     for (const auto& p : r.params) out += p + ",";
-    out += "p_a_beats_b,p50_a,p50_b,p50_diff\n";
+    out +=
+        basis ? "p_a_beats_b,p50_a,p50_b,p50_diff,basis\n" : "p_a_beats_b,p50_a,p50_b,p50_diff\n";
     for (const auto& p : r.points) {
       for (double v : p.values) out += fmt::format("{:.17g},", v);
-      out += fmt::format("{:.17g},{:.17g},{:.17g},{:.17g}\n", p.p_a_beats_b, p.p50_a, p.p50_b,
+      out += fmt::format("{:.17g},{:.17g},{:.17g},{:.17g}", p.p_a_beats_b, p.p50_a, p.p50_b,
                          p.p50_diff);
+      out += basis ? fmt::format(",{}\n", models::basis_name(r.basis)) : "\n";
     }
     return out;
   }
