@@ -62,6 +62,7 @@ Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, Compan
   for (std::uint32_t k = 0; k < g.tranche_count; ++k) {
     const int v = tr[k].month;
     double h = 1;
+    double h_d = 1;  // the share held at d, all of it exercised then: h after the tenders up to d
     held[k] = h;
     if (!(v <= cs.H && v < tau_m)) continue;  // not vested: neither sold nor exercised
     for (int w = 0; w < st.tenders; ++w) {
@@ -85,9 +86,11 @@ Exercise before_event(const CompiledScenario& cs, const CompiledGrant& g, Compan
         record(t, cash, cash, t);
       }
       h *= 1.0 - td.sell_fraction;
+      if (t <= d) h_d = h;
     }
     if (action == Action::kExercise) {
-      flow(d, -tr[k].amount * h * g.strike);  // the strike, paid at d
+      // The strike of every unit exercised at d, the shares later tenders sold included.
+      flow(d, -tr[k].amount * h_d * g.strike);
       // Never sold (docs/tax.md T8: no loss recognised): the spread is income at d.
       if (!sold_at_event) record(d, tr[k].amount * h * ex.spread, tr[k].amount * h * ex.spread, d);
     }

@@ -452,6 +452,14 @@ TEST_CASE("an option exercised 3 months after leaving at 18 pays units K at 21",
   // in_the_money forfeits when P(21) <= K: growth -0.05 puts P(21) below the valuation; even
   // though an IPO at 60 comes later, nothing is paid.
   CHECK(equity_of(tender_scenario("ipo", "", option("in_the_money"), leaves), -g) == 0);
+  // Exercised at 21, then a tender at 24 open to holders buys shares at P(24) = e^0.1: the strike
+  // is of all 17,000 exercised at 21, the shares the tender takes included (M5, M4).
+  CHECK(
+      equity_of(tender_scenario("ipo", tenders("0.25", "holders"), option("always"), leaves), g) ==
+      Approx(4250 * std::exp(g * 2) * df(24) + 12750 * std::exp(g * 5) * df(60) - 17000 * df(21))
+          .margin(0.005));
+  CHECK(equity_of(tender_scenario("ipo", tenders("1", "holders"), option("always"), leaves), g) ==
+        Approx(17000 * std::exp(g * 2) * df(24) - 17000 * df(21)).margin(0.005));
   // Without a window the options wait for the event: 17,000 (e^0.25 - 1) at 60.
   CHECK(equity_of(tender_scenario("ipo", "", ", type: option, strike: 1", leaves), g) ==
         Approx(17000 * (std::exp(g * 5) - 1) * df(60)).margin(0.005));

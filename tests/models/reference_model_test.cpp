@@ -364,6 +364,7 @@ class Reference {
           if (s > H_) continue;
           const bool before = !has_event || s <= k.E;
           double units = before ? amount / before_price : 0;
+          double units_at_d = units;  // held at the exercise deadline d
           // M4: tenders sell a share of the units still held at each open window.
           if (before && vests) {
             const Tenders& td = co.priv.tenders;
@@ -382,8 +383,10 @@ class Reference {
               else  // T3: tender cash is equity income at t
                 equity_flow(g, fxc, t, sold * each, t, 0);
               units -= sold;
+              if (t <= d) units_at_d = units;
             }
-            if (action == 'e') eq -= units * K0 * xc[d] * df(d);
+            // M5: the strike of every unit exercised at d, those tenders sold after d included.
+            if (action == 'e') eq -= units_at_d * K0 * xc[d] * df(d);
             // T8: shares never sold (a failure, no event) leave the spread as income at d.
             if (action == 'e' && k.outcome != 'i' && k.outcome != 'a')
               equity_flow(g, fxc, d, units * spread, d, 0);
