@@ -1,6 +1,7 @@
 #include "engine/distributions.hpp"
 
 #include <cassert>
+#include <limits>
 #include <numeric>
 #include <stdexcept>
 
@@ -185,7 +186,9 @@ bool Sampler::truncate(double min, double max) {
     lo = std::isfinite(min) ? cdf(min) : 0.0;
     hi = std::isfinite(max) ? cdf(max) : 1.0;
   }
-  if (!(hi > lo)) return false;
+  // A range whose probability is not a normal double (below 2.2e-308) has no uniform in it that
+  // a quantile function could take: as good as none.
+  if (!(hi - lo >= std::numeric_limits<double>::min())) return false;
   lo_ = lo;
   hi_ = hi;
   min_ = min;

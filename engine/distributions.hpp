@@ -74,7 +74,8 @@ class Sampler {
 
   // Restricts the distribution to [min, max] (inclusive for discrete) by the
   // quantile range. Returns false, leaving the sampler unchanged, when the
-  // range carries zero probability. Requires min <= max.
+  // range carries zero probability, or less than the smallest normal double (2.2e-308).
+  // Requires min <= max.
   bool truncate(double min, double max);
 
   DistKind kind() const { return kind_; }

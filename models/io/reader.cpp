@@ -158,7 +158,11 @@ Node::Node(Reader& reader, YAML::Node yaml, YAML::Node at, std::string path)
 Node Node::resolved(YAML::Node yaml, YAML::Node at, std::string path) const {
   if (walking()) return Node(*reader_, yaml, at, std::move(path));
   if (const std::string* value = reader_->override_at(path)) {
-    const YAML::Node scalar(*value);  // no mark: reported as --set
+    // A plain scalar, as the file's would be: null, ~ and nothing are YAML's null (core schema),
+    // not the text "null". No mark: reported as --set.
+    const bool null =
+        value->empty() || *value == "~" || *value == "null" || *value == "Null" || *value == "NULL";
+    const YAML::Node scalar = null ? YAML::Node(YAML::NodeType::Null) : YAML::Node(*value);
     return Node(*reader_, scalar, scalar, std::move(path));
   }
   if (!yaml.IsDefined() && reader_->overrides_below(path)) {
@@ -260,7 +264,25 @@ std::string Node::string(std::string_view key, std::optional<std::string> def) {
     n.error(fmt::format("expected a string, got {}", n.kind()));
     return {};
   }
-  return n.scalar();
+  return n.text();
+}
+
+std::string Node::text() const {
+  const std::string& s = yaml_.Scalar();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const bool c1 = c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(s[i + 1]) <= 0x9f;  // U+0080..U+009F in UTF-8
+    if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f || c1) {
+      error(
+          fmt::format("holds the control character \\x{:02x} (byte {}); a text is printed in "
+                      "reports as it is, so it may hold tabs and new lines but no other "
+                      "control character",
+                      c1 ? static_cast<unsigned char>(s[i + 1]) : c, i + 1));
+      return {};
+    }
+  }
+  return s;
 }
 
 int Node::choice(std::string_view key, const Keys& choices, int def) {
@@ -324,6 +346,17 @@ double Node::value(const Range& range) const {
   if (ec != std::errc() || end != s.data() + s.size() || s.empty()) {
     error(fmt::format("expected {}, got '{}'", range.describe(), text));
     return nan;
+  }
+  // A whole number past 2^53 has no double of its own (9007199254740993 reads as ...992): its
+  // digits are compared with the bound, not its rounding.
+  if (range.integer && range.hi <= 0x1p53 &&
+      s.find_first_not_of("0123456789") == std::string_view::npos) {
+    std::uint64_t exact = 0;
+    const auto [last, code] = std::from_chars(s.data(), s.data() + s.size(), exact);
+    if (code != std::errc() || exact > static_cast<std::uint64_t>(range.hi)) {
+      error(fmt::format("must be {}, got {}", range.describe(), text));
+      return nan;
+    }
   }
   if (!range.contains(x)) {
     error(fmt::format("must be {}, got {}", range.describe(), text));

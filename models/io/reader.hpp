@@ -143,7 +143,11 @@ class Node {
   double number(std::string_view key, std::optional<double> def, const Range& range);
   // A whole number (range.integer set); 0 after an error, never a cast of NaN.
   long long integer(std::string_view key, std::optional<double> def, const Range& range);
+  // A text, printed in reports as it is: one holding a control character (C0 but tab and new
+  // line, DEL, C1: a terminal would act on ESC) is an error, and reads as "".
   std::string string(std::string_view key, std::optional<std::string> def);
+  // The same check of this node's own scalar (an item of a list of texts).
+  std::string text() const;
   // The index of one of `choices`, `def` when absent (-1: required); -1 on error.
   int choice(std::string_view key, const Keys& choices, int def);
   // The keys of this map for which `pred` holds, in file order; declared too.

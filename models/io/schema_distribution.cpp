@@ -35,12 +35,21 @@ Sampler read_constant(Node& n) {
   return Sampler::constant(value);
 }
 
+// The bounds of a uniform, triangular or PERT: high - low, and the PERT's 4 (mode - low), must
+// stay finite in double precision.
+Range range_bound() {
+  return between(-1e307, 1e307);
+}
+
 Sampler read_uniform(Node& n) {
   const std::size_t before = n.reader().error_count();
-  const double lo = n.number("low", kRequired, any());
-  const double hi = n.number("high", kRequired, any());
-  if (hi < lo) n.child("high").error(fmt::format("must be >= low ({})", lo));
-  if (unusable(n, before)) return {};
+  const double lo = n.number("low", kRequired, range_bound());
+  const double hi = n.number("high", kRequired, range_bound());
+  if (unusable(n, before)) return {};  // a bound already reported: no NaN in the next message
+  if (hi < lo) {
+    n.child("high").error(fmt::format("must be >= low ({})", lo));
+    return {};
+  }
   return Sampler::uniform(lo, hi);
 }
 
@@ -105,12 +114,14 @@ Sampler read_lognormal(Node& n) {
 
 Sampler read_triangular_or_pert(Node& n, bool pert) {
   const std::size_t before = n.reader().error_count();
-  const double lo = n.number("low", kRequired, any());
-  const double mode = n.number("mode", kRequired, any());
-  const double hi = n.number("high", kRequired, any());
-  if (!(lo <= mode && mode <= hi))
+  const double lo = n.number("low", kRequired, range_bound());
+  const double mode = n.number("mode", kRequired, range_bound());
+  const double hi = n.number("high", kRequired, range_bound());
+  if (unusable(n, before)) return {};  // a bound already reported: no NaN in the next message
+  if (!(lo <= mode && mode <= hi)) {
     n.error(fmt::format("needs low <= mode <= high, got {}, {}, {}", lo, mode, hi));
-  if (unusable(n, before)) return {};
+    return {};
+  }
   return pert ? Sampler::pert(lo, mode, hi) : Sampler::triangular(lo, mode, hi);
 }
 
@@ -197,7 +208,7 @@ Sampler truncated(Node& n, Sampler s, bool bounded, std::size_t before) {
     n.error(s.is_constant()
                 ? fmt::format("the constant lies outside its own [min, max] = [{}, {}]", lo, hi)
                 : fmt::format("[min, max] = [{}, {}] has zero probability under this "
-                              "distribution",
+                              "distribution (or less than 2.2e-308, too little to sample)",
                               lo, hi));
     return {};
   }

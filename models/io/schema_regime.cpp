@@ -196,7 +196,7 @@ std::vector<std::string> read_texts(Node& n, std::string_view key) {
   for (std::size_t i = 0; i < list.size(); ++i) {
     Node item = list.item(i);
     if (item.is_scalar())
-      out.push_back(item.scalar());
+      out.push_back(item.text());
     else
       item.error(fmt::format("expected a text, got {}", item.kind()));
   }

@@ -292,3 +292,54 @@ TEST_CASE("percentiles are distinct and within 0 to 100", "[loader][hostile]") {
                      "report.percentiles[1]: must be a number >= 0 and <= 100, got 101", 1);
   require_text_error("report: {percentiles: [-1]}\n" + kBase, "must be a number >= 0", 1);
 }
+
+TEST_CASE("a text holding a control character is refused, and tabs and new lines are kept",
+          "[loader][hostile]") {
+  // A report prints names as they are: ESC would reach the terminal, NUL the HTML.
+  require_text_error("name: \"d\\x1b[31m\"\n" + kBase, "name: holds the control character \\x1b",
+                     1);
+  require_text_error(edit("  b:\n    base: 120000", "  b:\n    label: \"q\\0\"\n    base: 120000"),
+                     "offers.b.label: holds the control character \\x00 (byte 2)", 24);
+  require_text_error(
+      edit("  b:\n    base: 120000", "  b:\n    label: \"c1 \\u009b\"\n    base: 120000"),
+      "offers.b.label: holds the control character \\x9b (byte 4)", 24);
+  CHECK(require_ok("name: \"a\\tb\\nc\"\n" + kBase).name == "a\tb\nc");
+}
+
+TEST_CASE("a null given with --set is YAML's null, as in the file", "[loader][hostile]") {
+  for (const std::string value : {"null", "~", "NULL"}) {
+    INFO(value);
+    require_text_error(kBase, "--set offers.b.label: expected a string, got nothing", 0,
+                       {{"offers.b.label", value}});
+  }
+  CHECK(require_ok(kBase, {{"offers.b.label", "nullx"}}).offers[1].label == "nullx");
+}
+
+TEST_CASE("a whole number past 2^53 is refused by its digits, not its rounding",
+          "[loader][hostile]") {
+  // 9007199254740993 = 2^53 + 1 reads as the double 2^53, which is in range.
+  require_text_error("simulation: {seed: 9007199254740993}\n" + kBase,
+                     "simulation.seed: must be a whole number >= 0 and <= 9007199254740992, got "
+                     "9007199254740993",
+                     1);
+  require_text_error(kBase, "--set simulation.seed: must be", 0,
+                     {{"simulation.seed", "99999999999999999999999"}});
+  CHECK(require_ok("simulation: {seed: 9007199254740992}\n" + kBase).seed == 9007199254740992u);
+}
+
+TEST_CASE("ranges whose width overflows, and truncations too thin to sample, are refused",
+          "[loader][hostile]") {
+  // uniform(-1e308, 1e308) has high - low = inf: every draw was inf, an event never.
+  require_text_error(edit("time_years: 3", "time_years: {dist: uniform, low: -1e308, high: 1e308}"),
+                     "companies.hf.exit.time_years.low: must be a number >= -1e+307 and <= 1e+307",
+                     7);
+  // A PERT's 4 (mode - low) overflowed into Boost's "Alpha argument is inf", with no line.
+  require_text_error(
+      edit("time_years: 3", "time_years: {dist: pert, low: 0, mode: 1e308, high: 1.5e308}"),
+      "companies.hf.exit.time_years.mode: must be a number >= -1e+307", 7);
+  // P(X <= -38) of a standard normal is 2.9e-316, a subnormal: no uniform lands in it.
+  require_text_error(edit("multiple: 4", "multiple: {dist: normal, mean: 0, sd: 1, max: -38}"),
+                     "has zero probability under this distribution (or less than 2.2e-308", 9);
+  // P(X <= 3) of normal(40, 1) is 5.7e-300, small but a normal double: kept.
+  require_ok(edit("multiple: 4", "multiple: {dist: normal, mean: 40, sd: 1, max: 3}"));
+}
