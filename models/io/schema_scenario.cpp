@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/sobol.hpp"
 #include "models/io/schema.hpp"
 #include "models/studies/precision.hpp"
 
@@ -101,10 +102,14 @@ void read_employee(Node& n, Scenario& s) {
   if (Node d = n.child("departure"); d.present()) d.map(s, read_departure);
 }
 
+constexpr std::size_t kMaxPercentiles = 1000;
+
 void read_report(Node& n, Scenario& s) {
   if (Node q = n.child("percentiles"); q.present()) {
     if (!q.is_list() || q.size() == 0) {
       q.error("expected a non-empty list of numbers from 0 to 100");
+    } else if (q.size() > kMaxPercentiles) {  // each is a column of every report
+      q.error(fmt::format("at most {} percentiles, got {}", kMaxPercentiles, q.size()));
     } else {
       s.percentiles.clear();
       for (std::size_t i = 0; i < q.size(); ++i) {
@@ -221,6 +226,29 @@ void check_sobol_has_draws(Node& root, const Scenario& s) {
                    "philox");
 }
 
+// What a run would refuse from two sections at once, refused at load so that `validate` says it
+// too: a sobol run of fewer paths than replicates, and a p50 precision target without the 50th
+// percentile.
+void check_simulation_against_report(Node& root, const Scenario& s) {
+  if (root.walking()) return;
+  Node sim = root.child("simulation");
+  if (s.sampler == DrawSource::kSobol && s.paths < engine::kReplicates)
+    sim.child(sim.has("paths") ? "paths" : "sampler")
+        .error(fmt::format("sobol sampling needs at least {} paths, one per replicate, for its "
+                           "errors; got {}",
+                           engine::kReplicates, s.paths));
+  std::string error;
+  const auto targets = s.precision.empty() ? std::nullopt : parse_precision(s.precision, error);
+  const bool has_p50 =
+      std::find(s.percentiles.begin(), s.percentiles.end(), 50.0) != s.percentiles.end();
+  if (targets && !has_p50)
+    for (const PrecisionTarget& t : *targets)
+      if (t.name.rfind("p50", 0) == 0) {
+        sim.child("precision").error(fmt::format("{} needs 50 among report.percentiles", t.name));
+        break;
+      }
+}
+
 void read_top(Node& root, Scenario& s) {
   Node currency = root.child("currency");
   if (currency.present())
@@ -250,6 +278,7 @@ void read_top(Node& root, Scenario& s) {
   read_compare(root, s);
   read_correlations(root, s);
   if (Node r = root.child("report"); r.present()) r.map(s, read_report);
+  check_simulation_against_report(root, s);
 }
 
 }  // namespace

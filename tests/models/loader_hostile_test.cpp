@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include "models/io/load.hpp"
@@ -342,4 +343,21 @@ TEST_CASE("ranges whose width overflows, and truncations too thin to sample, are
                      "has zero probability under this distribution (or less than 2.2e-308", 9);
   // P(X <= 3) of normal(40, 1) is 5.7e-300, small but a normal double: kept.
   require_ok(edit("multiple: 4", "multiple: {dist: normal, mean: 40, sd: 1, max: 3}"));
+}
+
+TEST_CASE("what a run would refuse across sections is refused at load, with its line",
+          "[loader][hostile]") {
+  // validate said ok and run refused both, naming neither file nor line.
+  require_text_error("simulation: {paths: 8, sampler: sobol}\n" + kBase,
+                     "simulation.paths: sobol sampling needs at least 16 paths, one per replicate",
+                     1);
+  require_text_error(
+      "simulation: {precision: \"p50_total=10\"}\nreport: {percentiles: [10, 49, 90]}\n" + kBase,
+      "simulation.precision: p50_total needs 50 among report.percentiles", 1);
+  require_ok("simulation: {paths: 16, sampler: sobol, precision: \"p50_total=10\"}\n" + kBase);
+  // Each percentile is a column of every report: a thousand at the most.
+  std::string many = "report: {percentiles: [0";
+  for (int i = 1; i <= 1000; ++i) many += fmt::format(", {}", i / 10.0);
+  require_text_error(many + "]}\n" + kBase,
+                     "report.percentiles: at most 1000 percentiles, got 1001", 1);
 }
