@@ -123,7 +123,8 @@ struct Scenario {
   int threads = 0;
   std::uint32_t block = 4096;
   DrawSource sampler = DrawSource::kPhilox;  // simulation.sampler: philox | sobol
-  std::string precision;  // simulation.precision: "p_win=0.002,..." (models/studies/precision.hpp)
+  std::string precision;   // simulation.precision: "p_win=0.002,..." (models/studies/precision.hpp)
+  int precision_line = 0;  // its line in the file (0: absent, or set with --set)
   double departure_rate = 0;
   // departure: {at_month: m}: leaves at month m on every path; -1 when not
   // given (docs/model.md#2-the-employee). Exactly one of the two is set.

@@ -10,6 +10,7 @@
 #include "models/io/load.hpp"
 #include "models/io/schema.hpp"
 #include "models/io/yaml_file.hpp"
+#include "models/studies/precision.hpp"
 
 namespace vestsim::models {
 
@@ -110,7 +111,13 @@ ValidateResult validate_file(const std::string& path, const std::vector<Override
     out.type = FileType::kRegime;
     out.errors = load_regime_text(text, path, overrides).errors;
   } else {
-    out.errors = load_scenario_text(text, path, overrides).errors;
+    const LoadResult r = load_scenario_text(text, path, overrides);
+    out.errors = r.errors;
+    // What `run` alone would refuse of a valid file, unless --precision replaces its target.
+    if (r.ok())
+      if (const std::string p = p50_problem(r.scenario->precision, r.scenario->percentiles);
+          !p.empty())
+        out.errors.push_back({path, r.scenario->precision_line, "simulation.precision", p});
   }
   return out;
 }

@@ -267,6 +267,10 @@ std::string Node::string(std::string_view key, std::optional<std::string> def) {
   return n.text();
 }
 
+int Node::line() const {
+  return walking() ? 0 : line_of(at_);
+}
+
 std::string Node::text() const {
   const std::string& s = yaml_.Scalar();
   for (std::size_t i = 0; i < s.size(); ++i) {

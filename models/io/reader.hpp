@@ -148,6 +148,8 @@ class Node {
   std::string string(std::string_view key, std::optional<std::string> def);
   // The same check of this node's own scalar (an item of a list of texts).
   std::string text() const;
+  // The file line the node's problems are placed at (1-based); 0 for a --set value or none.
+  int line() const;
   // The index of one of `choices`, `def` when absent (-1: required); -1 on error.
   int choice(std::string_view key, const Keys& choices, int def);
   // The keys of this map for which `pred` holds, in file order; declared too.

@@ -48,6 +48,16 @@ const std::vector<std::string_view>& precision_names() {
   return kNames;
 }
 
+std::string p50_problem(std::string_view text, const std::vector<double>& percentiles) {
+  std::string error;
+  const auto targets = text.empty() ? std::nullopt : parse_precision(text, error);
+  if (!targets || std::find(percentiles.begin(), percentiles.end(), 50.0) != percentiles.end())
+    return {};
+  for (const PrecisionTarget& t : *targets)
+    if (t.name.rfind("p50", 0) == 0) return t.name + " needs 50 among report.percentiles";
+  return {};
+}
+
 std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view text,
                                                             std::string& error) {
   std::vector<PrecisionTarget> out;

@@ -351,9 +351,20 @@ TEST_CASE("what a run would refuse across sections is refused at load, with its 
   require_text_error("simulation: {paths: 8, sampler: sobol}\n" + kBase,
                      "simulation.paths: sobol sampling needs at least 16 paths, one per replicate",
                      1);
-  require_text_error(
-      "simulation: {precision: \"p50_total=10\"}\nreport: {percentiles: [10, 49, 90]}\n" + kBase,
-      "simulation.precision: p50_total needs 50 among report.percentiles", 1);
+  // A p50 target without p50 is run's to refuse (--precision may replace it, sweep ignores it),
+  // and validate's to report, at its line.
+  const std::string no_p50 =
+      "simulation: {precision: \"p50_total=10\"}\nreport: {percentiles: [10, 49, 90]}\n" + kBase;
+  require_ok(no_p50);
+  const auto dir = scratch("p50");
+  std::ofstream(dir / "no-p50.yaml") << no_p50;
+  const ValidateResult v = validate_file((dir / "no-p50.yaml").string());
+  REQUIRE(v.errors.size() == 1);
+  CHECK(v.errors[0].line == 1);
+  CHECK(v.errors[0].to_string().find(
+            "no-p50.yaml:1: simulation.precision: p50_total needs 50 among report.percentiles") !=
+        std::string::npos);
+  std::filesystem::remove_all(dir);
   require_ok("simulation: {paths: 16, sampler: sobol, precision: \"p50_total=10\"}\n" + kBase);
   // Each percentile is a column of every report: a thousand at the most.
   std::string many = "report: {percentiles: [0";

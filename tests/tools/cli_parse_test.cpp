@@ -200,6 +200,14 @@ TEST_CASE("numbers are decimal: hexadecimal, inf, nan and leading spaces are ref
     CHECK(usage_error(parse({"run", "--memory-budget", bad + "MB"})));
   }
   CHECK(command<RunOptions>(parse({"run", "--paths", "+1e3"})).sim.paths == 1000u);
+  // One sign at the most; every option that takes a number, breakeven's ce inputs included.
+  CHECK(usage_error(parse({"run", "--seed", "+-0"})));
+  CHECK(usage_error(parse({"breakeven", "--risk-aversion", "0x15"})));
+  CHECK(usage_error(parse({"breakeven", "--wealth", " 0"})));
+  CHECK(*command<BreakevenOptions>(parse({"breakeven", "--wealth", "+5e4"})).wealth == 50000);
+  const Parsed vary = parse({"sweep", "--vary", "offers.a.base=+100:200:+50"});
+  REQUIRE(vary.result.command.has_value());
+  CHECK(command<SweepOptions>(vary).axes.at(0).values == std::vector<double>{100, 150, 200});
 }
 
 TEST_CASE("counts go up to 2^53 exactly, and larger ones say why they are refused", "[cli]") {

@@ -25,6 +25,10 @@ double read_decimal(const std::string& text, std::size_t& used) {
   const char* const first = text.data();
   const char* const last = first + text.size();
   const char* at = first != last && *first == '+' ? first + 1 : first;  // from_chars takes no '+'
+  if (at != first && at != last && (*at == '-' || *at == '+')) {        // "+-0": one sign only
+    used = 0;
+    return 0;
+  }
   double v = 0;
   const auto [end, ec] = std::from_chars(at, last, v, std::chars_format::general);
   used = ec == std::errc() && std::isfinite(v) ? static_cast<std::size_t>(end - first) : 0;
@@ -209,6 +213,19 @@ void add_study_flags(CLI::App* app, std::optional<models::Basis>& basis, Simulat
   add_simulation_flags(app, f);
 }
 
+// Any finite decimal number, its range checked where it is used (as the scenario's key would be).
+CLI::Validator decimal() {
+  return CLI::Validator(
+      [](std::string& text) {
+        std::size_t used = 0;
+        read_decimal(text, used);
+        if (used == 0 || used != text.size())
+          return fmt::format("expected a decimal number, got '{}'", text);
+        return std::string();
+      },
+      "");
+}
+
 // An amount of money: a finite number >= 0 (1e5 works).
 CLI::Validator amount() {
   return CLI::Validator(
@@ -327,9 +344,11 @@ struct Parser {
               "Equity: scale the first grant only (default; the figure is then its value) or "
               "all grants in proportion");
     be->add_option("--risk-aversion", o.risk_aversion,
-                   "CRRA gamma for the ce metric (default: the scenario's)");
+                   "CRRA gamma for the ce metric (default: the scenario's)")
+        ->check(decimal());
     be->add_option("--wealth", o.wealth,
-                   "Starting wealth for the ce metric (default: the scenario's)");
+                   "Starting wealth for the ce metric (default: the scenario's)")
+        ->check(decimal());
     add_study_flags(be, o.basis, o.sim);
     add_precision_flags(be, o.precision, o.max_paths, " at each metric's solution");
     be->footer(
@@ -443,6 +462,7 @@ struct Parser {
 // Reads a finite number at p followed by `stop` ('\0': the end of the text)
 // and moves p past the stop.
 bool read_number(const char*& p, const char* end, char stop, double& v) {
+  if (p != end && *p == '+' && p + 1 != end && p[1] != '-' && p[1] != '+') ++p;  // +250 too
   const auto [next, ec] = std::from_chars(p, end, v);
   if (ec != std::errc() || !std::isfinite(v)) return false;
   if (stop == '\0' ? next != end : (next == end || *next != stop)) return false;

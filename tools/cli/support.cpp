@@ -51,7 +51,7 @@ std::string described(const Diagnostic& d, const std::vector<Override>& override
     for (auto o = overrides.rbegin(); o != overrides.rend(); ++o)
       if (o->path == d.path) {
         if (o->flag.empty()) break;
-        return fmt::format("{}: {} ({}): {}", d.file, o->flag, d.path, d.message);
+        return fmt::format("{}: {} ({}): {}", shown_file_name(d.file), o->flag, d.path, d.message);
       }
   return d.to_string();
 }
