@@ -52,10 +52,7 @@ extern "C" void remove_temp_files_and_die(int sig) {
 
 constexpr std::size_t kBufferBytes = 1 << 20;
 
-}  // namespace
-
-namespace {
-
+// The files protect_input() registered, by device and inode.
 std::map<std::pair<dev_t, ino_t>, std::string>& inputs() {
   static std::map<std::pair<dev_t, ino_t>, std::string> files;
   return files;
