@@ -112,7 +112,10 @@ check "file target's progress names simulation.precision" contains err.txt "200 
 check "breakeven to a file target" expect_exit 0 "$vestsim" breakeven prec-file/tight.yaml --paths 200 --max-paths 400 --metric win
 check "breakeven's progress names simulation.precision" contains err.txt "at 200 paths the simulation.precision targets do not hold for win"
 check "file p50 target without 50" expect_exit 2 "$vestsim" run prec-file/no-p50.yaml --paths 200
-check "names simulation.precision" contains err.txt "simulation.precision p50_diff: needs 50 among report.percentiles"
+check "names simulation.precision at its line" contains err.txt "no-p50.yaml:1: simulation.precision: p50_diff needs 50 among report.percentiles"
+check "a batch runs its other files" expect_exit 2 "$vestsim" run prec-file/no-p50.yaml prec-file/tight.yaml --paths 200 --max-paths 200 --format json --out prec-batch
+check "the other file's report" test -s prec-batch/tight.json
+check "none of the bad one's" test ! -e prec-batch/no-p50.json
 check "validate says so too" expect_exit 2 "$vestsim" validate prec-file/no-p50.yaml
 check "at its line" contains err.txt "no-p50.yaml:1: simulation.precision: p50_diff needs 50 among report.percentiles"
 check "--precision replaces the file's target" expect_exit 0 "$vestsim" run prec-file/no-p50.yaml --paths 200 --max-paths 200 --precision p_win=0.5

@@ -177,7 +177,21 @@ int run_command(const RunOptions& o) {
       batch};
   const std::vector<PlannedOutput> outputs = planned_outputs(to, formats, files, o.paths_out);
   check_outputs(outputs, files);
-  const std::vector<std::optional<Scenario>> scenarios = load_all(files, overrides_of(f));
+  std::vector<std::optional<Scenario>> scenarios = load_all(files, overrides_of(f));
+  // A file's own precision target that its run would refuse (p50 without p50) is that file's
+  // problem alone, said at its line, and the batch's other files run. --precision replaces it.
+  if (o.precision.empty())
+    for (std::size_t k = 0; k < scenarios.size(); ++k) {
+      if (!scenarios[k]) continue;
+      const std::string p = p50_problem(scenarios[k]->precision, scenarios[k]->percentiles);
+      if (p.empty()) continue;
+      if (engine::mpi::root())
+        std::cerr << Diagnostic{files[k], scenarios[k]->precision_line, "simulation.precision", p}
+                         .to_string()
+                  << "\n"
+                  << fmt::format("{}: 1 problem; not run\n", shown_file_name(files[k]));
+      scenarios[k].reset();
+    }
   // The regime files the scenarios read are inputs too (protect_input(), by load_or_throw()):
   // refused before the run rather than when its report is written.
   for (const PlannedOutput& out : outputs)
