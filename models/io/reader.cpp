@@ -351,13 +351,12 @@ double Node::value(const Range& range) const {
     error(fmt::format("expected {}, got '{}'", range.describe(), text));
     return nan;
   }
-  // A whole number past 2^53 has no double of its own (9007199254740993 reads as ...992): its
-  // digits are compared with the bound, not its rounding.
-  if (range.integer && range.hi <= 0x1p53 &&
-      s.find_first_not_of("0123456789") == std::string_view::npos) {
-    std::uint64_t exact = 0;
-    const auto [last, code] = std::from_chars(s.data(), s.data() + s.size(), exact);
-    if (code != std::errc() || exact > static_cast<std::uint64_t>(range.hi)) {
+  // A whole number past 2^53 has no double of its own (9007199254740993, or 9.007199254740993e15,
+  // reads as ...992): it is compared with the bounds in long double (64 bits of mantissa), not
+  // its rounding.
+  if (range.integer && std::fabs(x) >= 0x1p53) {
+    const long double wide = std::strtold(std::string(s).c_str(), nullptr);
+    if (wide > static_cast<long double>(range.hi) || wide < static_cast<long double>(range.lo)) {
       error(fmt::format("must be {}, got {}", range.describe(), text));
       return nan;
     }

@@ -325,6 +325,9 @@ TEST_CASE("a whole number past 2^53 is refused by its digits, not its rounding",
                      1);
   require_text_error(kBase, "--set simulation.seed: must be", 0,
                      {{"simulation.seed", "99999999999999999999999"}});
+  require_text_error(kBase, "--set simulation.seed: must be", 0,
+                     {{"simulation.seed", "9.007199254740993e15"}});
+  CHECK(require_ok(kBase, {{"simulation.seed", "9.007199254740992e15"}}).seed == 9007199254740992u);
   CHECK(require_ok("simulation: {seed: 9007199254740992}\n" + kBase).seed == 9007199254740992u);
 }
 
