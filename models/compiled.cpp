@@ -97,6 +97,26 @@ void add_tranches(const Grant& g, double value_cc, std::vector<CompiledTranche>&
   for (const auto& [month, amount] : by_month) out.push_back({month, amount});
 }
 
+// The grant's vested-by tables (CompiledGrant::first_before, first_sum), once its tranches are in
+// c.tranches: how many vest before each month 0..H + 1, and the sums of the first k amounts,
+// added in tranche order from 0 as a loop over them would
+// (docs/design.md#3-compile-once-then-run-the-paths).
+void add_vested_tables(CompiledGrant& g, CompiledScenario& c) {
+  const CompiledTranche* t = c.tranches.data() + g.first_tranche;
+  assert(std::is_sorted(t, t + g.tranche_count,
+                        [](const auto& a, const auto& b) { return a.month < b.month; }));
+  g.first_before = static_cast<std::uint32_t>(c.tranches_before.size());
+  std::uint32_t k = 0;
+  for (int m = 0; m <= c.H + 1; ++m) {
+    while (k < g.tranche_count && t[k].month < m) ++k;
+    c.tranches_before.push_back(k);
+  }
+  g.first_sum = static_cast<std::uint32_t>(c.tranche_sums.size());
+  double sum = 0;
+  c.tranche_sums.push_back(sum);
+  for (k = 0; k < g.tranche_count; ++k) c.tranche_sums.push_back(sum += t[k].amount);
+}
+
 // The correlated drivers (docs/model.md#m1-drivers-and-correlation): the factor of R, each
 // driver's own stream, and where each company reads its shocks from.
 void compile_markets(const Scenario& s, const std::vector<std::string>& fx_codes,
@@ -281,21 +301,7 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       add_tranches(g, g.value * fx / company.fx, c.tranches);
       cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;
       c.max_grant_tranches = std::max(c.max_grant_tranches, cg.tranche_count);
-      {
-        const CompiledTranche* t = c.tranches.data() + cg.first_tranche;
-        assert(std::is_sorted(t, t + cg.tranche_count,
-                              [](const auto& a, const auto& b) { return a.month < b.month; }));
-        cg.first_before = static_cast<std::uint32_t>(c.tranches_before.size());
-        std::uint32_t k = 0;
-        for (int m = 0; m <= c.H + 1; ++m) {
-          while (k < cg.tranche_count && t[k].month < m) ++k;
-          c.tranches_before.push_back(k);
-        }
-        cg.first_sum = static_cast<std::uint32_t>(c.tranche_sums.size());
-        double sum = 0;
-        c.tranche_sums.push_back(sum);
-        for (k = 0; k < cg.tranche_count; ++k) c.tranche_sums.push_back(sum += t[k].amount);
-      }
+      add_vested_tables(cg, c);
       if (cg.exercise_window >= 0) c.companies[g.company].priv.needs_pre = true;
       if (g.trigger == Trigger::kDouble) co.let_go_probability[g.company] = g.accel_probability;
       if (!company.is_public && co.first_private_company < 0) co.first_private_company = g.company;

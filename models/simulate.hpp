@@ -53,6 +53,11 @@ struct SimResult {
   // The total of offer o on path i (docs/model.md#7-outputs-of-one-path): cash + equity, in that
   // order, so every reader gets the same bits.
   double total_at(std::size_t o, std::uint64_t i) const { return cash[o][i] + equity[o][i]; }
+  // total_at less offer o's tax on path i (docs/tax.md#t6-outputs): an offer without a regime
+  // has a tax column of +0 (so its total, bit for bit), a run without any regime no column.
+  double after_tax_at(std::size_t o, std::uint64_t i) const {
+    return tax.empty() ? total_at(o, i) : total_at(o, i) - tax[o][i];
+  }
   // The difference of comparison k on path i: total(a) - total(b).
   double diff_at(std::size_t k, std::uint64_t i) const {
     return total_at(static_cast<std::size_t>(compare[k].a), i) -

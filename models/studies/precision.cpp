@@ -48,14 +48,19 @@ const std::vector<std::string_view>& precision_names() {
   return kNames;
 }
 
+const PrecisionTarget* p50_without_p50(const std::vector<PrecisionTarget>& targets,
+                                       const std::vector<double>& percentiles) {
+  if (std::find(percentiles.begin(), percentiles.end(), 50.0) != percentiles.end()) return nullptr;
+  for (const PrecisionTarget& t : targets)
+    if (t.name.rfind("p50", 0) == 0) return &t;
+  return nullptr;
+}
+
 std::string p50_problem(std::string_view text, const std::vector<double>& percentiles) {
   std::string error;
   const auto targets = text.empty() ? std::nullopt : parse_precision(text, error);
-  if (!targets || std::find(percentiles.begin(), percentiles.end(), 50.0) != percentiles.end())
-    return {};
-  for (const PrecisionTarget& t : *targets)
-    if (t.name.rfind("p50", 0) == 0) return t.name + " needs 50 among report.percentiles";
-  return {};
+  const PrecisionTarget* t = targets ? p50_without_p50(*targets, percentiles) : nullptr;
+  return t ? t->name + " needs 50 among report.percentiles" : std::string();
 }
 
 std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view text,

@@ -33,8 +33,12 @@ const std::vector<std::string_view>& precision_names();
 
 // "p_win=0.002,p50_diff=1000" -> targets, each name once, each value > 0.
 // nullopt with `error` set for anything else.
-// What a run to `text`'s targets would refuse given these report percentiles: "p50_diff needs 50
-// among report.percentiles", or "" (also for text that does not parse: its own error says so).
+// The first of `targets` a run would refuse given these report percentiles: a p50 target when 50
+// is not among them (precision_half_width() needs it); nullptr when none.
+const PrecisionTarget* p50_without_p50(const std::vector<PrecisionTarget>& targets,
+                                       const std::vector<double>& percentiles);
+// The same of the targets in `text`, said: "p50_diff needs 50 among report.percentiles", or ""
+// (also for text that does not parse: its own error says so).
 std::string p50_problem(std::string_view text, const std::vector<double>& percentiles);
 
 std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view text,

@@ -20,7 +20,8 @@ namespace vestsim::tools {
 namespace {
 
 // std::stod(text, &used) less what nobody means by a number on a command line: hexadecimal
-// (0x10), leading white space, inf and nan. `used` is 0 when nothing was read.
+// (0x10), leading white space, inf, nan and a second sign. `used` is 0 (and the result 0) when
+// nothing was read; a finite number otherwise. Throws nothing.
 double read_decimal(const std::string& text, std::size_t& used) {
   const char* const first = text.data();
   const char* const last = first + text.size();
@@ -38,12 +39,8 @@ double read_decimal(const std::string& text, std::size_t& used) {
 // True when `text` is a number above kMaxCount.
 bool above_max(const std::string& text) {
   std::size_t used = 0;
-  try {
-    const double v = read_decimal(text, used);
-    return used == text.size() && v >= static_cast<double>(kMaxCount);
-  } catch (...) {
-    return false;
-  }
+  const double v = read_decimal(text, used);
+  return used != 0 && used == text.size() && v >= static_cast<double>(kMaxCount);
 }
 
 // Accepts whole numbers >= lo, also in e notation, and rewrites them plainly
@@ -231,13 +228,8 @@ CLI::Validator amount() {
   return CLI::Validator(
       [](std::string& text) {
         std::size_t used = 0;
-        double v = -1;
-        try {
-          v = read_decimal(text, used);
-        } catch (...) {
-          used = 0;
-        }
-        if (used == 0 || used != text.size() || !std::isfinite(v) || v < 0 || v > 1e12)
+        const double v = read_decimal(text, used);
+        if (used == 0 || used != text.size() || v < 0 || v > 1e12)
           return fmt::format("expected an amount from 0 to 1e12, got '{}'", text);
         return std::string();
       },
@@ -482,12 +474,7 @@ std::optional<std::uint64_t> parse_count(const std::string& text, double lo) {
     return n;
   }
   std::size_t used = 0;
-  double v = 0;
-  try {
-    v = read_decimal(text, used);
-  } catch (...) {
-    used = 0;
-  }
+  const double v = read_decimal(text, used);
   if (used == 0 || used != text.size() || !(v >= lo) || v != std::floor(v) ||
       v > static_cast<double>(kMaxCount))
     return std::nullopt;
@@ -496,12 +483,8 @@ std::optional<std::uint64_t> parse_count(const std::string& text, double lo) {
 
 std::optional<double> parse_bytes(const std::string& text) {
   std::size_t used = 0;
-  double v = 0;
-  try {
-    v = read_decimal(text, used);
-  } catch (...) {
-    return std::nullopt;
-  }
+  const double v = read_decimal(text, used);
+  if (used == 0) return std::nullopt;
   std::string unit = text.substr(used);
   for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   static constexpr std::pair<std::string_view, double> kUnits[] = {

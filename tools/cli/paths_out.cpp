@@ -94,26 +94,24 @@ void write_paths(const Scenario& scenario, const SimResult& result, const std::s
   const auto taxed = [&](int o) {
     return scenario.offers[static_cast<std::size_t>(o)].tax.has_value();
   };
-  const auto after_tax = [&result, taxed](int o, std::uint64_t i) {
-    return taxed(o) ? result.total_at(static_cast<std::size_t>(o), i) -
-                          result.tax[static_cast<std::size_t>(o)][i]
-                    : result.total_at(static_cast<std::size_t>(o), i);
-  };
   for (int o = 0; o < static_cast<int>(scenario.offers.size()); ++o) {
     if (!taxed(o)) continue;
     const std::string& id = scenario.offers[static_cast<std::size_t>(o)].id;
     names.insert(names.end(), {id + ".tax", id + ".after_tax"});
     cols.push_back(
         [&result, o](std::uint64_t i) { return result.tax[static_cast<std::size_t>(o)][i]; });
-    cols.push_back([after_tax, o](std::uint64_t i) { return after_tax(o, i); });
+    cols.push_back([&result, o](std::uint64_t i) {
+      return result.after_tax_at(static_cast<std::size_t>(o), i);
+    });
   }
   for (std::size_t k = 0; k < scenario.compare.size(); ++k) {
     const auto& c = scenario.compare[k];
     if (!taxed(c.a) && !taxed(c.b)) continue;
     names.push_back("diff_after_tax." + scenario.offers[c.a].id + "-" + scenario.offers[c.b].id);
     comparison_of[names.size() - 1] = k;
-    cols.push_back([after_tax, a = c.a, b = c.b](std::uint64_t i) {
-      return after_tax(a, i) - after_tax(b, i);
+    cols.push_back([&result, a = static_cast<std::size_t>(c.a),
+                    b = static_cast<std::size_t>(c.b)](std::uint64_t i) {
+      return result.after_tax_at(a, i) - result.after_tax_at(b, i);
     });
   }
   // Offer ids may hold '-': comparisons x vs y-z and x-y vs z would both be "diff.x-y-z", and

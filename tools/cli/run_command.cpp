@@ -163,11 +163,8 @@ int run_command(const RunOptions& o) {
   if (files.empty()) return 2;  // only entries that could not be read, each said
   const std::vector<Format> formats = distinct_formats(f);
   // A folder is a batch even of one file: it gets its summary (index.html).
-  const bool batch = files.size() > 1 ||
-                     std::any_of(o.scenarios.begin(), o.scenarios.end(), [](const std::string& in) {
-                       std::error_code ec;
-                       return fs::is_directory(in, ec);
-                     });
+  const bool batch =
+      files.size() > 1 || std::any_of(o.scenarios.begin(), o.scenarios.end(), is_folder);
   if (!o.paths_out.empty() && batch) throw UsageError("--paths-out takes a single scenario");
   if (f.out.empty() && formats.size() > 1)
     throw UsageError("several --format values need --out FOLDER");

@@ -305,11 +305,8 @@ std::vector<PrecisionTarget> precision_targets(const Scenario& s, const std::str
 RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& targets,
                           const std::string& source, std::uint64_t max_paths, StudyOptions options,
                           bool quiet, double budget, const std::string& in_memory_only) {
-  const bool has_p50 =
-      std::find(s.percentiles.begin(), s.percentiles.end(), 50.0) != s.percentiles.end();
-  for (const PrecisionTarget& t : targets)
-    if (t.name.rfind("p50", 0) == 0 && !has_p50)
-      throw UsageError(fmt::format("{} {}: needs 50 among report.percentiles", source, t.name));
+  if (const PrecisionTarget* t = p50_without_p50(targets, s.percentiles))
+    throw UsageError(fmt::format("{} {}: needs 50 among report.percentiles", source, t->name));
   s.paths = std::min(s.paths, max_paths);
   for (;;) {
     RunStudy run = run_within_budget(s, options, quiet, budget, in_memory_only);
