@@ -288,21 +288,35 @@ HWY_INLINE void store_first(VF v, std::size_t n, double* out) {
   std::memcpy(out, tmp, n * sizeof(double));
 }
 
-void FillLanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, double* even,
-               double* odd) {
+// Lane i: path first_path + i and pair s.pair, or path paths[i] and pair pairs[i] when `paths`
+// is not null.
+void FillLanes(const LaneSlot& s, std::uint64_t first_path, const std::uint64_t* paths,
+               const std::uint64_t* pairs, std::uint32_t n, double* even, double* odd) {
   const DF df;
   const DU du;
   const std::size_t w = hn::Lanes(df);
   // Paths at .. at + kSets w - 1 (those below n), kSets vectors at once.
-  const VU low = hn::Set(du, 0xffffffffull), pair = hn::Set(du, s.pair);
+  const VU low = hn::Set(du, 0xffffffffull);
+  const auto load = [&](const std::uint64_t* x, std::size_t first) {
+    if (first + w <= n) return hn::LoadU(du, x + first);
+    HWY_ALIGN std::uint64_t rest[hn::MaxLanes(du)] = {};  // a partial vector: no read past n
+    std::copy(x + first, x + n, rest);
+    return hn::Load(du, rest);
+  };
+  const auto path_at = [&](std::size_t first) {
+    return paths ? load(paths, first) : hn::Iota(du, first_path + first);
+  };
+  const auto pair_at = [&](std::size_t first) {
+    return paths ? load(pairs, first) : hn::Set(du, s.pair);
+  };
   const auto run = [&](auto sets, std::size_t at) {
     constexpr int kSets = decltype(sets)::value;
     VU c0[kSets], c1[kSets], c2[kSets];
     for (int k = 0; k < kSets; ++k) {
-      const VU path = hn::Iota(du, first_path + at + static_cast<std::size_t>(k) * w);
+      const VU path = path_at(at + static_cast<std::size_t>(k) * w);
       c0[k] = hn::And(path, low);
       c1[k] = hn::ShiftRight<32>(path);
-      c2[k] = pair;
+      c2[k] = pair_at(at + static_cast<std::size_t>(k) * w);
     }
     PhiloxLanes r[kSets];
     StreamKey keys[kSets];
@@ -703,17 +717,39 @@ HWY_EXPORT(BucketLanes);
 HWY_EXPORT(LanesOfDouble);
 HWY_EXPORT(TargetBits);
 
+namespace {
+
+// fill_lanes() of the scalar target: lane i draws pair pair_of(i) of path path_of(i).
+template <class PathOf, class PairOf>
+void fill_reference(StreamKey key, bool normal, PathOf path_of, PairOf pair_of, std::uint32_t n,
+                    double* even, double* odd) {
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::array<double, 2> u =
+        uniform_pair(key, path_of(i), static_cast<std::uint32_t>(pair_of(i)));
+    if (even) even[i] = normal ? normal_quantile(u[0]) : u[0];
+    if (odd) odd[i] = normal ? normal_quantile(u[1]) : u[1];
+  }
+}
+
+}  // namespace
+
 void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, double* even,
                 double* odd) {
-  if (simd_target() == SimdTarget::kScalar) {
-    for (std::uint32_t i = 0; i < n; ++i) {
-      const std::array<double, 2> u = uniform_pair(s.key, first_path + i, s.pair);
-      if (even) even[i] = s.normal ? normal_quantile(u[0]) : u[0];
-      if (odd) odd[i] = s.normal ? normal_quantile(u[1]) : u[1];
-    }
-    return;
-  }
-  HWY_DYNAMIC_DISPATCH(FillLanes)(s, first_path, n, even, odd);
+  if (simd_target() == SimdTarget::kScalar)
+    return fill_reference(
+        s.key, s.normal, [&](std::uint32_t i) { return first_path + i; },
+        [&](std::uint32_t) { return s.pair; }, n, even, odd);
+  HWY_DYNAMIC_DISPATCH(FillLanes)(s, first_path, nullptr, nullptr, n, even, odd);
+}
+
+void fill_lanes_at(StreamKey key, bool normal, const std::uint64_t* paths,
+                   const std::uint64_t* pairs, std::uint32_t n, double* even, double* odd) {
+  if (n == 0) return;
+  if (simd_target() == SimdTarget::kScalar)
+    return fill_reference(
+        key, normal, [&](std::uint32_t i) { return paths[i]; },
+        [&](std::uint32_t i) { return pairs[i]; }, n, even, odd);
+  HWY_DYNAMIC_DISPATCH(FillLanes)({key, 0, normal}, 0, paths, pairs, n, even, odd);
 }
 
 void fill_path_draws(StreamKey key, std::uint64_t path, std::uint32_t first_pair,

@@ -63,6 +63,11 @@ struct LaneSlot {
 // output is skipped. Requires n > 0 and first_path + n not to wrap.
 void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, double* even,
                 double* odd);
+// The same for any paths and pairs of stream `key`: even[i] = draw 2 pairs[i] and odd[i] = draw
+// 2 pairs[i] + 1 of path paths[i], i < n, in any order, repeats allowed. Requires pairs[i] <
+// 2^32.
+void fill_lanes_at(StreamKey key, bool normal, const std::uint64_t* paths,
+                   const std::uint64_t* pairs, std::uint32_t n, double* even, double* odd);
 
 // One path's draws on lanes of pairs: out[2 i] and out[2 i + 1] are draws 2 (first_pair + i) and
 // 2 (first_pair + i) + 1 of stream `key` on path `path`, i < pairs, each exactly what uniform()

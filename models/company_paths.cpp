@@ -157,6 +157,84 @@ void CorrelatedShocks::fill_block(const PathDraws& draws) {
   }
 }
 
+void CorrelatedShocks::extend_block(const PathDraws& draws, const int* need) {
+  ext_generation_ = draws.generation();
+  ext_months_ = block_months_;
+  const std::uint32_t paths = draws.block_paths();
+  if (block_months_ == 0 || block_generation_ != draws.generation()) return;
+  // The columns that need a month past the block, most months first (then by column).
+  std::uint32_t k = 0;
+  for (std::uint32_t p = 0; p < paths; ++p) {
+    ext_last_[p] = block_months_;
+    if (std::min(need[p], m_->months) > block_months_) ext_order_[k++] = p;
+  }
+  if (k == 0) return;
+  std::sort(ext_order_.begin(), ext_order_.begin() + k, [&](std::uint32_t a, std::uint32_t b) {
+    return need[a] > need[b] || (need[a] == need[b] && a < b);
+  });
+  const int top = std::min(need[ext_order_[0]], m_->months);
+  for (std::uint32_t r = 0; r < k; ++r) {
+    const std::uint32_t p = ext_order_[r];
+    ext_rank_[p] = r;
+    ext_last_[p] = std::min(need[p], top);
+  }
+  // The ranks that need month m are a prefix, 0 .. ext_count_[m - block_months_ - 1] - 1.
+  const auto months = static_cast<std::size_t>(top - block_months_);
+  if (ext_count_.size() < months) ext_count_.resize(months);
+  for (std::uint32_t r = k, m = static_cast<std::uint32_t>(block_months_) + 1;
+       m <= static_cast<std::uint32_t>(top); ++m) {
+    while (ext_last_[ext_order_[r - 1]] < static_cast<int>(m)) --r;
+    ext_count_[m - block_months_ - 1] = r;
+  }
+  // Month m is draw m - 1: the even or the odd of Philox pair (m - 1) / 2. The entries to draw,
+  // for each pair in turn, the ranks that need its first month past the block.
+  const std::uint32_t first_pair = static_cast<std::uint32_t>(block_months_) / 2;
+  const std::uint32_t last_pair = static_cast<std::uint32_t>(top - 1) / 2;
+  if (ext_base_.size() < last_pair - first_pair + 1) ext_base_.resize(last_pair - first_pair + 1);
+  std::size_t entries = 0;
+  for (std::uint32_t q = first_pair; q <= last_pair; ++q) {
+    const int first_month = std::max(static_cast<int>(2 * q + 1), block_months_ + 1);
+    entries += ext_count_[first_month - block_months_ - 1];
+  }
+  if (ext_paths_.size() < entries) {
+    ext_paths_.resize(entries);
+    ext_pairs_.resize(entries);
+  }
+  if (ext_eps_.size() < 2 * n_ * entries) ext_eps_.resize(2 * n_ * entries);
+  if (ext_.size() < months * n_ * kB) ext_.resize(months * n_ * kB);
+  std::size_t e = 0;
+  for (std::uint32_t q = first_pair; q <= last_pair; ++q) {
+    const int first_month = std::max(static_cast<int>(2 * q + 1), block_months_ + 1);
+    ext_base_[q - first_pair] = static_cast<std::uint32_t>(e);
+    for (std::uint32_t r = 0; r < ext_count_[first_month - block_months_ - 1]; ++r, ++e) {
+      ext_paths_[e] = draws.block_first() + ext_order_[r];
+      ext_pairs_[e] = q;
+    }
+  }
+  // Every driver's eps of every entry in one call, then fill_block()'s sums month by month over
+  // the ranks that need it.
+  for (std::size_t j = 0; j < n_; ++j) {
+    double* even = ext_eps_.data() + 2 * j * entries;
+    engine::fill_lanes_at(m_->keys[j], true, ext_paths_.data(), ext_pairs_.data(),
+                          static_cast<std::uint32_t>(entries), even, even + entries);
+  }
+  const double* eps[kMaxBlockDrivers];
+  for (int m = block_months_ + 1; m <= top; ++m) {
+    const auto draw = static_cast<std::uint32_t>(m - 1);
+    const std::uint32_t cols = ext_count_[m - block_months_ - 1];
+    for (std::size_t j = 0; j < n_; ++j)
+      eps[j] = ext_eps_.data() + (2 * j + draw % 2) * entries + ext_base_[draw / 2 - first_pair];
+    const double* row = m_->factor.lower.data();
+    for (std::size_t i = 0; i < n_; ++i) {
+      double* z = ext_row(static_cast<int>(i), m);
+      std::fill(z, z + cols, 0.0);
+      for (std::size_t j = 0; j <= i; ++j) engine::lanes_add_scaled(eps[j], row[j], cols, z);
+      row += i + 1;
+    }
+  }
+  ext_months_ = top;
+}
+
 void PreEvent::fill_block(const CompiledPrivate& c, const PathDraws& draws,
                           const CorrelatedShocks& shocks) {
   block_months_ = 0;
@@ -284,6 +362,21 @@ void fill_private_block(const CompiledPrivate& c, int H, int L, CompanyState& st
           p.rounds_per_year * capped_exit_years(T ? T[col] : p.exit_time(0.0), L);
     engine::lanes_poisson(st.block_round_mean.data(), u, paths, st.block_rounds.data());
     st.block_rounds_made = true;
+  }
+}
+
+void growth_reach(const CompiledPrivate& c, int L, const CompanyState& st, const PathDraws& draws,
+                  int* need) {
+  const PrivateCompany& p = c.params;
+  if (c.growth_corr < 0 || !(p.growth_volatility > 0) || !std::isnan(c.pinned_growth_z)) return;
+  const double* T = st.exit_time.row(0);
+  const double* u = draws.lane_row(c.outcome_key, 0, false);
+  if (!u || (!T && !p.exit_time.is_constant())) return;
+  for (std::uint32_t col = 0; col < draws.block_paths(); ++col) {
+    if (!(u[col] < p.p_ipo + p.p_acquisition)) continue;  // private_path()'s outcome
+    const double Tc = capped_exit_years(T ? T[col] : p.exit_time(0.0), L);
+    if (!(Tc > 0) || !(12.0 * Tc <= L)) continue;
+    need[col] = std::max(need[col], static_cast<int>(std::ceil(12.0 * Tc)));
   }
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cassert>
 #include <cmath>
 #include <cstdint>
@@ -23,7 +24,8 @@ namespace vestsim::models {
 //
 // With lanes, fill_block() makes z(m) for every path of the draws' sub-block at once, for the
 // months 1 .. block_months() whose eps are all on lanes (docs/design.md#15-lanes-of-paths): the
-// same operations in the same order, so the same bits; later months are made per path.
+// same operations in the same order, so the same bits. extend_block() makes later months for the
+// paths predicted to need them, on lanes of those paths; the rest are made per path.
 class CorrelatedShocks {
  public:
   explicit CorrelatedShocks(const CompiledMarkets& m)
@@ -33,11 +35,23 @@ class CorrelatedShocks {
   void start(const PathDraws& draws) {
     assert(block_months_ == 0 || block_generation_ == draws.generation());
     col_ = draws.column();
-    ready_ = block_months_;
+    col_ext_ = 0;
+    if (ext_generation_ == draws.generation() && ext_months_ > block_months_) {
+      col_ext_ = ext_last_[col_];
+      col_rank_ = ext_rank_[col_];
+    }
+    ready_ = std::max(block_months_, col_ext_);
   }
   // Makes the block's months for the draws' current sub-block; without lanes, none. Allocates
   // the first time only.
   void fill_block(const PathDraws& draws);
+  // Makes months block_months() + 1 .. need[p] (at most months) of each column p of the draws'
+  // sub-block, the columns that need a month on lanes together: the eps of those paths
+  // (engine::fill_lanes_at) and fill_block()'s sums, the same bits. A path then reads them as
+  // it reads the block's. `need` holds a month count per column, a prediction of what the paths
+  // will read (growth_reach()): only speed depends on it. Call after fill_block(), for the same
+  // sub-block; without a block, it makes nothing. Allocates only to grow.
+  void extend_block(const PathDraws& draws, const int* need);
   int block_months() const { return block_months_; }
   // z_i(m) of the sub-block's paths, m <= block_months().
   const double* block_row(int i, int m) const {
@@ -54,6 +68,7 @@ class CorrelatedShocks {
   double z(int i, int m, PathDraws& draws) {
     assert(i >= 0 && static_cast<std::size_t>(i) < n_ && m >= 1 && m <= m_->months);
     if (m <= block_months_) return block_row(i, m)[col_];
+    if (m <= col_ext_) return ext_row(i, m)[col_rank_];
     make_to(m, draws);
     return z_[m * n_ + i];
   }
@@ -70,6 +85,12 @@ class CorrelatedShocks {
 
  private:
   static constexpr std::size_t kMaxBlockDrivers = 16;  // more: every month per path
+  static constexpr std::size_t kB = PathDraws::kBlock;
+  // z_i(m) of the extended columns, block_months_ < m <= ext_months_, element r the column of
+  // rank r's.
+  double* ext_row(int i, int m) {
+    return ext_.data() + (static_cast<std::size_t>(m - block_months_ - 1) * n_ + i) * kB;
+  }
   const CompiledMarkets* m_;
   std::size_t n_;
   std::vector<double> z_, eps_;  // z_[m * n + i]
@@ -78,6 +99,21 @@ class CorrelatedShocks {
   int block_months_ = 0;
   std::uint64_t block_generation_ = 0;  // the draws' sub-block it was made for
   std::uint32_t col_ = 0;
+  // extend_block(): the columns that need month m are ranks 0 .. (those with ext_last_ >= m) - 1,
+  // most months first.
+  std::vector<double> ext_;
+  std::array<int, kB> ext_last_{};  // per column: its months made, at least block_months_
+  std::array<std::uint32_t, kB> ext_rank_{}, ext_order_{};
+  std::vector<std::uint32_t> ext_count_;  // [m - block_months_ - 1]: the ranks that need month m
+  // The draws made: entry e is Philox pair ext_pairs_[e] of path ext_paths_[e]; pair q's entries
+  // start at ext_base_[q - block_months_ / 2], one per rank. ext_eps_: [driver][even, odd][entry].
+  std::vector<std::uint64_t> ext_paths_, ext_pairs_;
+  std::vector<std::uint32_t> ext_base_;
+  std::vector<double> ext_eps_;
+  int ext_months_ = 0;  // the most of any column
+  std::uint64_t ext_generation_ = 0;
+  int col_ext_ = 0;  // this path's ext_last_ (0: none)
+  std::uint32_t col_rank_ = 0;
 };
 
 // The value before the event of one private company on one path
@@ -236,6 +272,14 @@ struct CompanyState {
 // L). Call when the sub-block changes. Allocates only to grow.
 void fill_private_block(const CompiledPrivate& p, int H, int L, CompanyState& st,
                         const PathDraws& draws);
+
+// The months of correlated shocks private_path() will read to make company c's growth at its
+// event (growth_w(): months 1 .. E), for each column of the draws' sub-block, raised into
+// need[column]: the IPO and acquisition paths, when the company's growth is a correlated driver
+// and its exit time and outcome draws are on lanes. Call after fill_private_block(). A prediction
+// for CorrelatedShocks::extend_block(): only speed depends on it.
+void growth_reach(const CompiledPrivate& c, int L, const CompanyState& st, const PathDraws& draws,
+                  int* need);
 
 // Scratch of a private company's PreEvent: W, D and the rounds' marks for months 0 .. L + 1.
 inline int pre_table_size(const CompiledScenario& cs) {

@@ -8,13 +8,17 @@
 
 namespace vestsim::models {
 
-DrawPlan::DrawPlan(const DrawLog& log, std::uint64_t paths, double min_share) {
+DrawPlan::DrawPlan(const DrawLog& log, std::uint64_t paths, double min_share,
+                   std::span<const StreamKey> extended, double extended_share) {
   assert(paths > 0);
   // Per (stream, kind): one past the last draw read often enough.
   for (const auto& [address, count] : log.reads()) {
     const auto& [k0, k1, normal, draw] = address;
-    if (static_cast<double>(count) < min_share * static_cast<double>(paths)) continue;
     const StreamKey key{k0, k1};
+    const bool more = std::find(extended.begin(), extended.end(), key) != extended.end();
+    if (static_cast<double>(count) <
+        (more ? extended_share : min_share) * static_cast<double>(paths))
+      continue;
     auto it = std::find_if(streams_.begin(), streams_.end(),
                            [&](const Stream& s) { return s.key == key && s.normal == normal; });
     if (it == streams_.end()) it = streams_.insert(streams_.end(), Stream{key, normal, 0, 0});

@@ -54,9 +54,11 @@ class DrawPlan {
   };
 
   DrawPlan() = default;  // empty: every read falls back to the reference
-  // Every (stream, draw) read by at least `min_share` of `paths` logged paths,
-  // each stream up to its last such draw. Requires paths > 0.
-  DrawPlan(const DrawLog& log, std::uint64_t paths, double min_share);
+  // Every (stream, draw) read by at least `min_share` of `paths` logged paths (of a stream in
+  // `extended`, by `extended_share` of them), each stream up to its last such draw. Requires
+  // paths > 0.
+  DrawPlan(const DrawLog& log, std::uint64_t paths, double min_share,
+           std::span<const StreamKey> extended = {}, double extended_share = 1);
 
   // The slot holding (key, draw) read as a normal (or a uniform), or -1.
   int slot(StreamKey key, std::uint32_t draw, bool normal) const {
@@ -162,6 +164,7 @@ class PathDraws {
   std::uint64_t generation() const { return generation_; }
   std::uint32_t column() const { return column_; }
   std::uint32_t block_paths() const { return static_cast<std::uint32_t>(count_); }
+  std::uint64_t block_first() const { return first_; }  // the path of column 0
   const double* lane_row(StreamKey key, std::uint32_t draw, bool normal) const {
     if (!plan_ || sobol_) return nullptr;
     const int s = plan_->slot(key, draw, normal);

@@ -96,6 +96,43 @@ TEST_CASE("lane draws equal the scalar generator bit for bit on every target", "
   });
 }
 
+TEST_CASE("lane draws of listed paths and pairs equal the scalar generator bit for bit",
+          "[lanes]") {
+  // Each lane its own path and pair: paths out of order, repeated and across the 2^32 boundary,
+  // pairs small and near the counter's end; counts that leave a partial vector on every target.
+  const std::uint64_t some_paths[] = {
+      9, 3, (std::uint64_t{1} << 32) - 1, std::uint64_t{1} << 32, 3, 123456789012345, 0};
+  const std::uint64_t some_pairs[] = {30, 0, 1, 31, (1u << 31) - 1, 59, 30, 2};
+  const std::uint32_t counts[] = {1, 3, 7, 8, 37, 300};
+  const StreamKey key = make_stream_key(42, "huggingface.growth");
+  for_each_target([&](SimdTarget) {
+    std::size_t mismatches = 0, checked = 0;
+    for (bool normal : {false, true})
+      for (std::uint32_t n : counts) {
+        std::vector<std::uint64_t> paths(n), pairs(n);
+        for (std::uint32_t i = 0; i < n; ++i) {
+          paths[i] = some_paths[i % 7] + i / 7;
+          pairs[i] = some_pairs[i % 8];
+        }
+        std::vector<double> even(n + 1, -7.0), odd(n + 1, -7.0);
+        fill_lanes_at(key, normal, paths.data(), pairs.data(), n, even.data(), odd.data());
+        for (std::uint32_t i = 0; i < n; ++i) {
+          const auto pair = static_cast<std::uint32_t>(pairs[i]);
+          double e = uniform(key, paths[i], 2 * pair), o = uniform(key, paths[i], 2 * pair + 1);
+          if (normal) {
+            e = normal_quantile(e);
+            o = normal_quantile(o);
+          }
+          mismatches += !same_bits(even[i], e) + !same_bits(odd[i], o);
+          checked += 2;
+        }
+        mismatches += even[n] != -7.0 || odd[n] != -7.0;  // nothing past n
+      }
+    CHECK(checked == 2 * 2 * (1 + 3 + 7 + 8 + 37 + 300));
+    CHECK(mismatches == 0);
+  });
+}
+
 TEST_CASE("one path's draws on lanes of pairs equal the scalar generator bit for bit", "[lanes]") {
   // Paths across the 2^32 boundary, pair counts that fill no vector, one and several, first
   // pairs near the end of the counter's range; 131 pairs: many sets of vectors and a partial one.

@@ -1,6 +1,8 @@
 // Markets (docs/model.md#m1-drivers-and-correlation, #m2-the-private-company-before-its-event):
 // `correlations:` loading, correlated monthly shocks, monthly private growth and P(t), and grants
 // priced at P(s). Statistical checks use fixed seeds and tolerances of 4 standard errors.
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -580,6 +582,85 @@ TEST_CASE("block tables stop where the draw plan stops and paths go on with the 
   }
   CHECK(checked > 0);
   CHECK(mismatches == 0);
+}
+
+// CorrelatedShocks::extend_block() makes months past the block for each path up to its own
+// need, on lanes of the paths that need them: a need below the block, at its end, one month past
+// it (an odd draw: the block ends on an even one), odd and even needs, and one past the last
+// month. Every month of every driver, asked in any order, must be the reference's bits, and a
+// path must read its extended months without drawing (the reads counted are those past them).
+TEST_CASE("shocks extended past the block for some paths give the reference bits",
+          "[markets][simd]") {
+  const CompiledScenario cs =
+      compile(load_ok(edited(kMarkets, "  - {between: [a, b], rho: 0.6}\n",
+                             "  - {between: [a, b], rho: 0.6}\n  - {between: [p.growth, a], rho: "
+                             "-0.3}\n")),
+              5);
+  REQUIRE(cs.markets.factor.size() == 3);  // a, b, p.growth
+  const int months = cs.markets.months;
+  REQUIRE(months > 40);  // past every need but the last
+  DrawLog log;
+  for (StreamKey key : cs.markets.keys)
+    for (std::uint32_t d = 0; d < 9; ++d) log.note(key, d, true);
+  const DrawPlan plan(log, 1, 0.5);
+  PathDraws lanes(&plan), reference;
+  const std::uint64_t first = 1000, n = 37;
+  lanes.set_end(first + n);
+  lanes.start(first);
+  CorrelatedShocks block(cs.markets), ref(cs.markets);
+  block.fill_block(lanes);
+  REQUIRE(block.block_months() == 9);
+  std::vector<int> need(PathDraws::kBlock, 0);
+  for (std::uint64_t p = 0; p < n; ++p)
+    need[p] = std::array<int, 6>{0, 9, 10, static_cast<int>(9 + p), 40, 1000}[p % 6];
+  block.extend_block(lanes, need.data());
+  std::size_t mismatches = 0, checked = 0, drawn_inside = 0, drawn_past = 0;
+  for (std::uint64_t path = first; path < first + n; ++path) {
+    lanes.start(path);
+    reference.start(path);
+    block.start(lanes);
+    ref.start(reference);
+    const int made = std::min(std::max(need[path - first], 9), months);
+    const std::uint64_t before = lanes.normals();
+    // The extended months first, in a scrambled order, then every month.
+    for (int m : {made, 1, 10, made / 2 + 5, 9, 11})
+      for (int i = 0; i < 3; ++i) {
+        const int month = std::min(m, made);
+        const double x = block.z(i, month, lanes), y = ref.z(i, month, reference);
+        ++checked;
+        mismatches += std::memcmp(&x, &y, sizeof x) != 0;
+      }
+    drawn_inside += lanes.normals() - before;
+    for (int m = months; m >= 1; --m)
+      for (int i = 0; i < 3; ++i) {
+        const double x = block.z(i, m, lanes), y = ref.z(i, m, reference);
+        ++checked;
+        mismatches += std::memcmp(&x, &y, sizeof x) != 0;
+      }
+    drawn_past += lanes.normals() - before;
+  }
+  CHECK(checked == n * (6 + static_cast<std::size_t>(months)) * 3);
+  CHECK(mismatches == 0);
+  CHECK(drawn_inside == 0);  // every month up to a path's need came from the extension
+  CHECK(drawn_past > 0);     // and the others were drawn per path
+}
+
+TEST_CASE("the draw plan keeps an extended stream's draws only where most paths read them",
+          "[markets][simd]") {
+  const StreamKey growth = engine::make_stream_key(3, "growth"),
+                  other = engine::make_stream_key(3, "x");
+  DrawLog log;
+  // 10 paths: draws 0..4 read by all, 5..7 by 8 of them, 8..9 by 3.
+  for (int path = 0; path < 10; ++path)
+    for (std::uint32_t d = 0; d < 10; ++d)
+      if (d < 5 || (d < 8 && path < 8) || path < 3)
+        for (StreamKey key : {growth, other}) log.note(key, d, true);
+  const StreamKey extended[] = {growth};
+  const DrawPlan plain(log, 10, 0.2), plan(log, 10, 0.2, extended, 0.75);
+  CHECK(plain.planned_draws(growth, true) == 10);
+  CHECK(plan.planned_draws(growth, true) == 8);  // 8 of 10 >= 0.75; 3 of 10 is not
+  CHECK(plan.planned_draws(other, true) == 10);  // not extended: 0.2 still
+  CHECK(DrawPlan(log, 10, 0.2, extended, 0.9).planned_draws(growth, true) == 5);
 }
 
 // PathDraws::z_rows reads runs of draws of several streams, each run from one place: a row of the
