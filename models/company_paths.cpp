@@ -160,75 +160,21 @@ void CorrelatedShocks::fill_block(const PathDraws& draws) {
 void CorrelatedShocks::extend_block(const PathDraws& draws, const int* need) {
   ext_generation_ = draws.generation();
   ext_months_ = block_months_;
-  const std::uint32_t paths = draws.block_paths();
   if (block_months_ == 0 || block_generation_ != draws.generation()) return;
-  // The columns that need a month past the block, most months first (then by column).
-  std::uint32_t k = 0;
-  for (std::uint32_t p = 0; p < paths; ++p) {
-    ext_last_[p] = block_months_;
-    if (std::min(need[p], m_->months) > block_months_) ext_order_[k++] = p;
-  }
-  if (k == 0) return;
-  std::sort(ext_order_.begin(), ext_order_.begin() + k, [&](std::uint32_t a, std::uint32_t b) {
-    return need[a] > need[b] || (need[a] == need[b] && a < b);
-  });
-  const int top = std::min(need[ext_order_[0]], m_->months);
-  for (std::uint32_t r = 0; r < k; ++r) {
-    const std::uint32_t p = ext_order_[r];
-    ext_rank_[p] = r;
-    ext_last_[p] = std::min(need[p], top);
-  }
-  // The ranks that need month m are a prefix, 0 .. ext_count_[m - block_months_ - 1] - 1.
+  const int top = past_.plan(draws, block_months_, m_->months, need, n_);
+  if (top == block_months_) return;
   const auto months = static_cast<std::size_t>(top - block_months_);
-  if (ext_count_.size() < months) ext_count_.resize(months);
-  for (std::uint32_t r = k, m = static_cast<std::uint32_t>(block_months_) + 1;
-       m <= static_cast<std::uint32_t>(top); ++m) {
-    while (ext_last_[ext_order_[r - 1]] < static_cast<int>(m)) --r;
-    ext_count_[m - block_months_ - 1] = r;
-  }
-  // Month m is draw m - 1: the even or the odd of Philox pair (m - 1) / 2. The entries to draw,
-  // for each pair in turn, the ranks that need its first month past the block.
-  const std::uint32_t first_pair = static_cast<std::uint32_t>(block_months_) / 2;
-  const std::uint32_t last_pair = static_cast<std::uint32_t>(top - 1) / 2;
-  if (ext_base_.size() < last_pair - first_pair + 1) ext_base_.resize(last_pair - first_pair + 1);
-  std::size_t entries = 0;
-  for (std::uint32_t q = first_pair; q <= last_pair; ++q) {
-    const int first_month = std::max(static_cast<int>(2 * q + 1), block_months_ + 1);
-    entries += ext_count_[first_month - block_months_ - 1];
-  }
-  if (ext_paths_.size() < entries) {
-    ext_paths_.resize(entries);
-    ext_pairs_.resize(entries);
-  }
-  if (ext_eps_.size() < 2 * n_ * entries) ext_eps_.resize(2 * n_ * entries);
   if (ext_.size() < months * n_ * kB) ext_.resize(months * n_ * kB);
-  std::size_t e = 0;
-  for (std::uint32_t q = first_pair; q <= last_pair; ++q) {
-    const int first_month = std::max(static_cast<int>(2 * q + 1), block_months_ + 1);
-    ext_base_[q - first_pair] = static_cast<std::uint32_t>(e);
-    for (std::uint32_t r = 0; r < ext_count_[first_month - block_months_ - 1]; ++r, ++e) {
-      ext_paths_[e] = draws.block_first() + ext_order_[r];
-      ext_pairs_[e] = q;
-    }
-  }
-  // Every driver's eps of every entry in one call, then fill_block()'s sums month by month over
-  // the ranks that need it.
-  for (std::size_t j = 0; j < n_; ++j) {
-    double* even = ext_eps_.data() + 2 * j * entries;
-    engine::fill_lanes_at(m_->keys[j], true, ext_paths_.data(), ext_pairs_.data(),
-                          static_cast<std::uint32_t>(entries), even, even + entries);
-  }
-  const double* eps[kMaxBlockDrivers];
+  for (std::size_t j = 0; j < n_; ++j) past_.draw(j, m_->keys[j]);
+  // fill_block()'s sums, month by month over the ranks that need the month.
   for (int m = block_months_ + 1; m <= top; ++m) {
-    const auto draw = static_cast<std::uint32_t>(m - 1);
-    const std::uint32_t cols = ext_count_[m - block_months_ - 1];
-    for (std::size_t j = 0; j < n_; ++j)
-      eps[j] = ext_eps_.data() + (2 * j + draw % 2) * entries + ext_base_[draw / 2 - first_pair];
+    const std::uint32_t cols = past_.count(m);
     const double* row = m_->factor.lower.data();
     for (std::size_t i = 0; i < n_; ++i) {
       double* z = ext_row(static_cast<int>(i), m);
       std::fill(z, z + cols, 0.0);
-      for (std::size_t j = 0; j <= i; ++j) engine::lanes_add_scaled(eps[j], row[j], cols, z);
+      for (std::size_t j = 0; j <= i; ++j)
+        engine::lanes_add_scaled(past_.row(j, m), row[j], cols, z);
       row += i + 1;
     }
   }
@@ -257,6 +203,27 @@ void PreEvent::fill_block(const CompiledPrivate& c, const PathDraws& draws,
     engine::lanes_walk_div(w - kB, z, kSqrt12, paths, w);
     block_months_ = t;
   }
+}
+
+void PreEvent::extend_block(const CompiledPrivate& c, const PathDraws& draws, const int* need) {
+  ext_generation_ = draws.generation();
+  ext_months_ = block_months_;
+  if (block_months_ == 0 || block_generation_ != draws.generation() || c.growth_corr >= 0) return;
+  const int top = past_.plan(draws, block_months_, size_ - 1, need, 1);
+  if (top == block_months_) return;
+  past_.draw(0, c.growth_key);
+  constexpr std::size_t kB = PathDraws::kBlock;
+  const auto rows = static_cast<std::size_t>(top - block_months_ + 1);
+  if (ext_w_.size() < rows * kB) ext_w_.resize(rows * kB);
+  // From W(block_months_) of each rank's column, the running sum w() makes.
+  const double* from = block_w_.data() + static_cast<std::size_t>(block_months_) * kB;
+  for (std::uint32_t r = 0; r < past_.count(block_months_ + 1); ++r)
+    ext_w_[r] = from[past_.column(r)];
+  for (int t = block_months_ + 1; t <= top; ++t) {
+    double* w = ext_w_.data() + static_cast<std::size_t>(t - block_months_) * kB;
+    engine::lanes_walk_div(w - kB, past_.row(0, t), kSqrt12, past_.count(t), w);
+  }
+  ext_months_ = top;
 }
 
 void fill_public_block(const CompiledPublic& p, CompanyState& st, const PathDraws& draws,
@@ -316,6 +283,50 @@ void BlockSample::fill(const engine::Sampler& s, StreamKey key, std::uint32_t co
   }
 }
 
+namespace {
+
+// The post-IPO walk's steps past the block's rows for the columns predicted to take them: an IPO
+// within the liquidity horizon takes max(lockup, H - E) steps (private_path()). Their draws on
+// lanes of those paths (DrawsPastBlock), walked as fill_private_block() walks its rows, from
+// each column's last row (0 without rows): the same bits. Only speed depends on the prediction.
+void extend_post_walk(const CompiledPrivate& c, int H, int L, CompanyState& st,
+                      const PathDraws& draws) {
+  const PrivateCompany& p = c.params;
+  const int rows = st.block_post_rows;
+  st.post_past_top = rows;
+  if (!draws.ahead() || !(p.post_ipo_volatility > 0) || !std::isnan(c.pinned_post_z) ||
+      c.post_ipo_corr >= 0)
+    return;
+  const double* u = draws.lane_row(c.outcome_key, 0, false);
+  const double* T = st.exit_time.row(0);
+  if (!u || (!T && !p.exit_time.is_constant())) return;
+  constexpr std::size_t kB = PathDraws::kBlock;
+  std::array<int, kB> need{};
+  for (std::uint32_t col = 0; col < draws.block_paths(); ++col) {
+    if (!(u[col] < p.p_ipo)) continue;  // private_path()'s outcome
+    const double Tc = capped_exit_years(T ? T[col] : p.exit_time(0.0), L);
+    if (!(12.0 * Tc <= L)) continue;
+    need[col] = std::max(p.lockup_months, H - std::max(1, static_cast<int>(std::ceil(12.0 * Tc))));
+  }
+  const int top = st.post_past.plan(draws, rows, std::max(p.lockup_months, H - 1), need.data(), 1);
+  if (top == rows) return;
+  st.post_past.draw(0, c.post_ipo_key);
+  const auto size = static_cast<std::size_t>(top - rows + 1) * kB;
+  if (st.post_past_log.size() < size) st.post_past_log.resize(size);
+  double* walk = st.post_past_log.data();
+  for (std::uint32_t r = 0; r < st.post_past.count(rows + 1); ++r)
+    walk[r] = rows > 0
+                  ? st.block_post_log[static_cast<std::size_t>(rows) * kB + st.post_past.column(r)]
+                  : 0.0;
+  const auto [mu, sd] = post_ipo_step(p);
+  for (int j = rows + 1; j <= top; ++j, walk += kB)
+    engine::lanes_walk_affine(walk, st.post_past.row(0, j), mu, sd, st.post_past.count(j),
+                              walk + kB);
+  st.post_past_top = top;
+}
+
+}  // namespace
+
 void fill_private_block(const CompiledPrivate& c, int H, int L, CompanyState& st,
                         const PathDraws& draws) {
   const PrivateCompany& p = c.params;
@@ -363,12 +374,13 @@ void fill_private_block(const CompiledPrivate& c, int H, int L, CompanyState& st
     engine::lanes_poisson(st.block_round_mean.data(), u, paths, st.block_rounds.data());
     st.block_rounds_made = true;
   }
+  extend_post_walk(c, H, L, st, draws);
 }
 
 void growth_reach(const CompiledPrivate& c, int L, const CompanyState& st, const PathDraws& draws,
                   int* need) {
   const PrivateCompany& p = c.params;
-  if (c.growth_corr < 0 || !(p.growth_volatility > 0) || !std::isnan(c.pinned_growth_z)) return;
+  if (!(p.growth_volatility > 0) || !std::isnan(c.pinned_growth_z)) return;
   const double* T = st.exit_time.row(0);
   const double* u = draws.lane_row(c.outcome_key, 0, false);
   if (!u || (!T && !p.exit_time.is_constant())) return;
@@ -515,8 +527,17 @@ void private_path(const CompiledPrivate& c, int H, int L, CompanyState& st, Path
     constexpr std::size_t kB = PathDraws::kBlock;
     const double* walk = st.block_post_log.data() + draws.column();
     for (; j < std::min(steps, st.block_post_rows); ++j) st.price[j + 1] = walk[(j + 1) * kB];
-    if (j > 0) log_q = st.price[j];
   }
+  if (st.post_past_top > st.block_post_rows && j < steps) {  // and past them (extend_post_walk())
+    assert(st.block_generation == draws.generation());
+    constexpr std::size_t kB = PathDraws::kBlock;
+    const std::uint32_t rank = st.post_past.rank(draws.column());
+    const int rows = st.block_post_rows;
+    const double* walk = st.post_past_log.data() + rank;
+    for (; j < std::min(steps, st.post_past.last(draws.column())); ++j)
+      st.price[j + 1] = walk[static_cast<std::size_t>(j + 1 - rows) * kB];
+  }
+  if (j > 0) log_q = st.price[j];
   const bool own_walk = volatility > 0 && std::isnan(c.pinned_post_z) && c.post_ipo_corr < 0;
   if (own_walk && j < steps) {  // its draws j .. steps - 1 at once, into the table, then walked
     const StreamKey key = c.post_ipo_key;

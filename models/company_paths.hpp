@@ -37,8 +37,8 @@ class CorrelatedShocks {
     col_ = draws.column();
     col_ext_ = 0;
     if (ext_generation_ == draws.generation() && ext_months_ > block_months_) {
-      col_ext_ = ext_last_[col_];
-      col_rank_ = ext_rank_[col_];
+      col_ext_ = past_.last(col_);
+      col_rank_ = past_.rank(col_);
     }
     ready_ = std::max(block_months_, col_ext_);
   }
@@ -99,20 +99,12 @@ class CorrelatedShocks {
   int block_months_ = 0;
   std::uint64_t block_generation_ = 0;  // the draws' sub-block it was made for
   std::uint32_t col_ = 0;
-  // extend_block(): the columns that need month m are ranks 0 .. (those with ext_last_ >= m) - 1,
-  // most months first.
+  // extend_block(): the months past the block of the columns that need them, by rank.
+  DrawsPastBlock past_;
   std::vector<double> ext_;
-  std::array<int, kB> ext_last_{};  // per column: its months made, at least block_months_
-  std::array<std::uint32_t, kB> ext_rank_{}, ext_order_{};
-  std::vector<std::uint32_t> ext_count_;  // [m - block_months_ - 1]: the ranks that need month m
-  // The draws made: entry e is Philox pair ext_pairs_[e] of path ext_paths_[e]; pair q's entries
-  // start at ext_base_[q - block_months_ / 2], one per rank. ext_eps_: [driver][even, odd][entry].
-  std::vector<std::uint64_t> ext_paths_, ext_pairs_;
-  std::vector<std::uint32_t> ext_base_;
-  std::vector<double> ext_eps_;
   int ext_months_ = 0;  // the most of any column
   std::uint64_t ext_generation_ = 0;
-  int col_ext_ = 0;  // this path's ext_last_ (0: none)
+  int col_ext_ = 0;  // this path's months made from past_ (0: none)
   std::uint32_t col_rank_ = 0;
 };
 
@@ -148,12 +140,25 @@ class PreEvent {
       w_ready_ = block_months_;
       w_[w_ready_] = block_w_[static_cast<std::size_t>(w_ready_) * PathDraws::kBlock + col_];
     }
+    col_ext_ = 0;
+    if (ext_generation_ == draws.generation() && ext_months_ > block_months_ &&
+        past_.last(col_) > block_months_) {  // and W(.. col_ext_) from extend_block()
+      col_ext_ = past_.last(col_);
+      col_rank_ = past_.rank(col_);
+      w_ready_ = col_ext_;
+      w_[w_ready_] = ext_w(col_ext_);
+    }
   }
   // Makes W(0 .. block_months) of company c for every path of the draws' sub-block, as far as
   // its growth shocks are on lanes or in the shocks' block (docs/design.md#15-lanes-of-paths): the
   // running sum w() makes, the same bits. Call when the sub-block changes, after
   // shocks.fill_block(), before start(). Allocates only to grow.
   void fill_block(const CompiledPrivate& c, const PathDraws& draws, const CorrelatedShocks& shocks);
+  // Makes W and the growth shocks of the months past the block for the columns predicted to need
+  // them (need: as CorrelatedShocks::extend_block), when the growth is company c's own stream (a
+  // correlated driver's months are the shocks'): the running sum w() makes, the same bits. Call
+  // after fill_block(), for the same sub-block. Allocates only to grow.
+  void extend_block(const CompiledPrivate& c, const PathDraws& draws, const int* need);
 
   // The per-month factors of D for months 0 .. last, all 1, for the rounds to multiply
   // (rounds_kept() in company_paths.cpp). Requires 0 <= last <= L, at most once per path.
@@ -165,8 +170,9 @@ class PreEvent {
   }
   // z(k) of the growth driver, k >= 1: draw k - 1 of its own stream, or its correlated shock.
   double z(int k) {
-    return c_->growth_corr >= 0 ? shocks_->z(c_->growth_corr, k, *draws_)
-                                : draws_->z(c_->growth_key, static_cast<std::uint32_t>(k - 1));
+    if (c_->growth_corr >= 0) return shocks_->z(c_->growth_corr, k, *draws_);
+    if (k > block_months_ && k <= col_ext_) return past_.row(0, k)[col_rank_];
+    return draws_->z(c_->growth_key, static_cast<std::uint32_t>(k - 1));
   }
   // Makes the growth shocks z(1 .. t) at once when they are a correlated driver's (its own
   // stream's are read as they come): for a walk that knows how far it goes.
@@ -178,6 +184,7 @@ class PreEvent {
     assert(t >= 0 && t < size_);
     if (t > 0 && t <= block_months_)
       return block_w_[static_cast<std::size_t>(t) * PathDraws::kBlock + col_];
+    if (t > block_months_ && t <= col_ext_) return ext_w(t);
     reach(t);
     for (; w_ready_ < t; ++w_ready_) w_[w_ready_ + 1] = w_[w_ready_] + z(w_ready_ + 1) / kSqrt12;
     return w_[t];
@@ -192,10 +199,22 @@ class PreEvent {
   CorrelatedShocks* shocks_ = nullptr;
   double *w_ = nullptr, *d_ = nullptr, *marks_ = nullptr;
   int size_ = 0, w_ready_ = 0, d_ready_ = 0, marks_last_ = -1;
+  // This path's W(t) from extend_block(), block_months_ <= t <= col_ext_.
+  double ext_w(int t) const {
+    return ext_w_[static_cast<std::size_t>(t - block_months_) * PathDraws::kBlock + col_rank_];
+  }
   std::vector<double> block_w_;  // [t][column], t = 0 .. block_months_
   int block_months_ = 0;
   std::uint64_t block_generation_ = 0;  // the draws' sub-block it was made for
   std::uint32_t col_ = 0;
+  // extend_block(): the own stream's months past the block by rank, and W [t - block_months_][rank]
+  // for t = block_months_ .. ext_months_.
+  DrawsPastBlock past_;
+  std::vector<double> ext_w_;
+  int ext_months_ = 0;
+  std::uint64_t ext_generation_ = 0;
+  int col_ext_ = 0;  // this path's months made from past_ (0: none)
+  std::uint32_t col_rank_ = 0;
 };
 
 // A sampler's values at draws 0 .. count - 1 of its stream, for every path of the draws'
@@ -259,6 +278,12 @@ struct CompanyState {
   BlockSample exit_time, ipo_multiple, ipo_dilution, acquisition_multiple;
   std::vector<double> block_post_log;
   int block_post_rows = 0;
+  // Private, with lanes: the walk's steps past block_post_rows for the IPO columns that take them
+  // (private_path(): max(lockup, H - E) steps), by rank: log Q(E + j) [j - block_post_rows][rank]
+  // for j = block_post_rows .. post_past_top, when post_past_top > block_post_rows.
+  DrawsPastBlock post_past;
+  std::vector<double> post_past_log;
+  int post_past_top = 0;
   // Private, with lanes: the dilution rounds' count of each column, when `block_rounds_made`.
   std::vector<double> block_round_mean;
   std::vector<std::uint32_t> block_rounds;
@@ -273,11 +298,11 @@ struct CompanyState {
 void fill_private_block(const CompiledPrivate& p, int H, int L, CompanyState& st,
                         const PathDraws& draws);
 
-// The months of correlated shocks private_path() will read to make company c's growth at its
-// event (growth_w(): months 1 .. E), for each column of the draws' sub-block, raised into
-// need[column]: the IPO and acquisition paths, when the company's growth is a correlated driver
-// and its exit time and outcome draws are on lanes. Call after fill_private_block(). A prediction
-// for CorrelatedShocks::extend_block(): only speed depends on it.
+// The months of growth shocks private_path() will read to make company c's growth at its event
+// (growth_w(): months 1 .. E), for each column of the draws' sub-block, raised into need[column]:
+// the IPO and acquisition paths, when the exit time and outcome draws are on lanes. Call after
+// fill_private_block(). A prediction for CorrelatedShocks::extend_block() (a correlated growth
+// driver) or PreEvent::extend_block() (its own stream): only speed depends on it.
 void growth_reach(const CompiledPrivate& c, int L, const CompanyState& st, const PathDraws& draws,
                   int* need);
 

@@ -231,4 +231,62 @@ void PathDraws::refill(std::uint64_t path) {
   }
 }
 
+int DrawsPastBlock::plan(const PathDraws& draws, int first, int last, const int* need,
+                         std::size_t streams) {
+  assert(first >= 0);
+  first_ = top_ = first;
+  entries_ = 0;
+  const std::uint32_t paths = draws.block_paths();
+  std::uint32_t k = 0;  // the columns that need a month past `first`
+  for (std::uint32_t p = 0; p < paths; ++p) {
+    last_[p] = first;
+    if (std::min(need[p], last) > first) order_[k++] = p;
+  }
+  if (k == 0) return top_;
+  std::sort(order_.begin(), order_.begin() + k, [&](std::uint32_t a, std::uint32_t b) {
+    return need[a] > need[b] || (need[a] == need[b] && a < b);
+  });
+  top_ = std::min(need[order_[0]], last);
+  for (std::uint32_t r = 0; r < k; ++r) {
+    rank_[order_[r]] = r;
+    last_[order_[r]] = std::min(need[order_[r]], top_);
+  }
+  const auto months = static_cast<std::size_t>(top_ - first);
+  if (count_.size() < months) count_.resize(months);
+  for (std::uint32_t r = k, m = static_cast<std::uint32_t>(first) + 1;
+       m <= static_cast<std::uint32_t>(top_); ++m) {
+    while (last_[order_[r - 1]] < static_cast<int>(m)) --r;
+    count_[m - first - 1] = r;
+  }
+  // Month m is draw m - 1: the even or the odd of Philox pair (m - 1) / 2. Each pair's entries
+  // are the ranks that need its first month past `first`.
+  first_pair_ = static_cast<std::uint32_t>(first) / 2;
+  const std::uint32_t last_pair = static_cast<std::uint32_t>(top_ - 1) / 2;
+  if (base_.size() < last_pair - first_pair_ + 1) base_.resize(last_pair - first_pair_ + 1);
+  for (std::uint32_t q = first_pair_; q <= last_pair; ++q)
+    entries_ += count(std::max(static_cast<int>(2 * q + 1), first + 1));
+  if (paths_.size() < entries_) {
+    paths_.resize(entries_);
+    pairs_.resize(entries_);
+  }
+  if (eps_.size() < 2 * streams * entries_) eps_.resize(2 * streams * entries_);
+  std::size_t e = 0;
+  for (std::uint32_t q = first_pair_; q <= last_pair; ++q) {
+    base_[q - first_pair_] = static_cast<std::uint32_t>(e);
+    const std::uint32_t n = count(std::max(static_cast<int>(2 * q + 1), first + 1));
+    for (std::uint32_t r = 0; r < n; ++r, ++e) {
+      paths_[e] = draws.block_first() + order_[r];
+      pairs_[e] = q;
+    }
+  }
+  return top_;
+}
+
+void DrawsPastBlock::draw(std::size_t stream, StreamKey key) {
+  if (entries_ == 0) return;
+  double* even = eps_.data() + 2 * stream * entries_;
+  engine::fill_lanes_at(key, true, paths_.data(), pairs_.data(),
+                        static_cast<std::uint32_t>(entries_), even, even + entries_);
+}
+
 }  // namespace vestsim::models

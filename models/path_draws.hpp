@@ -165,6 +165,9 @@ class PathDraws {
   std::uint32_t column() const { return column_; }
   std::uint32_t block_paths() const { return static_cast<std::uint32_t>(count_); }
   std::uint64_t block_first() const { return first_; }  // the path of column 0
+  // Whether draws are made on lanes ahead of the reads: a plan, and no sobol points to change
+  // them. Models may then make a block's draws themselves (DrawsPastBlock), with the same bits.
+  bool ahead() const { return plan_ && !sobol_; }
   const double* lane_row(StreamKey key, std::uint32_t draw, bool normal) const {
     if (!plan_ || sobol_) return nullptr;
     const int s = plan_->slot(key, draw, normal);
@@ -253,6 +256,47 @@ class PathDraws {
   std::uint32_t tails_used_ = 0, tail_next_ = 0;
   std::uint32_t column_ = 0;
   std::uint64_t path_ = 0, uniforms_ = 0, normals_ = 0;
+};
+
+// Normal draws past a block, for the columns of the draws' sub-block that need them
+// (docs/design.md#15-lanes-of-paths): month m is draw m - 1 of a stream. plan() takes a month
+// count per column; the columns that need month m are then ranks 0 .. count(m) - 1, most months
+// first, and draw() makes one stream's draws of every (rank, month) planned, on lanes of those
+// paths (engine::fill_lanes_at): the reference's bits. Allocates only to grow.
+class DrawsPastBlock {
+ public:
+  static constexpr std::size_t kB = PathDraws::kBlock;
+  // Months first + 1 .. min(need[p], last) of each column p of the draws' current sub-block, for
+  // `streams` streams; returns the most months of any column (first when no column needs more).
+  // Requires first >= 0.
+  int plan(const PathDraws& draws, int first, int last, const int* need, std::size_t streams);
+  // Makes the plan's draws of stream `key` as its stream number `stream` (< the plan's streams).
+  void draw(std::size_t stream, StreamKey key);
+  // Month m's draws of stream `stream`, element r rank r's, for ranks below count(m);
+  // first < m <= top().
+  const double* row(std::size_t stream, int m) const {
+    const auto d = static_cast<std::uint32_t>(m - 1);
+    return eps_.data() + (2 * stream + d % 2) * entries_ + base_[d / 2 - first_pair_];
+  }
+  std::uint32_t count(int m) const { return count_[m - first_ - 1]; }
+  int top() const { return top_; }
+  // Column p's last month planned (at least first), its rank, and the column of rank r.
+  int last(std::uint32_t p) const { return last_[p]; }
+  std::uint32_t rank(std::uint32_t p) const { return rank_[p]; }
+  std::uint32_t column(std::uint32_t r) const { return order_[r]; }
+
+ private:
+  int first_ = 0, top_ = 0;
+  std::array<int, kB> last_{};
+  std::array<std::uint32_t, kB> rank_{}, order_{};
+  std::vector<std::uint32_t> count_;  // [m - first_ - 1]
+  // Entry e is Philox pair pairs_[e] of path paths_[e]; pair q's entries start at
+  // base_[q - first_pair_], one per rank that needs its first month past `first`.
+  std::vector<std::uint64_t> paths_, pairs_;
+  std::vector<std::uint32_t> base_;
+  std::uint32_t first_pair_ = 0;
+  std::size_t entries_ = 0;
+  std::vector<double> eps_;  // [stream][even, odd][entry]
 };
 
 }  // namespace vestsim::models

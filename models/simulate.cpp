@@ -177,14 +177,21 @@ class PathKernel {
         fill_private_block(company.priv, cs_.H, cs_.L, state_[c], draws_);
       }
     }
-    // The correlated shocks past the block that private companies' growth will read.
-    if (shocks_.block_months() > 0) {
-      need_.fill(0);
-      for (std::size_t c = 0; c < cs_.companies.size(); ++c)
-        if (!cs_.companies[c].is_public)
-          growth_reach(cs_.companies[c].priv, cs_.L, state_[c], draws_, need_.data());
-      shocks_.extend_block(draws_, need_.data());
+    // The growth shocks past the block that private companies will read: a correlated driver's
+    // made by the shocks for every company's needs, an own stream's by its company's PreEvent.
+    need_.fill(0);
+    for (std::size_t c = 0; c < cs_.companies.size(); ++c) {
+      const CompiledCompany& company = cs_.companies[c];
+      if (company.is_public) continue;
+      if (company.priv.growth_corr >= 0) {
+        growth_reach(company.priv, cs_.L, state_[c], draws_, need_.data());
+        continue;
+      }
+      own_need_.fill(0);
+      growth_reach(company.priv, cs_.L, state_[c], draws_, own_need_.data());
+      state_[c].pre.extend_block(company.priv, draws_, own_need_.data());
     }
+    shocks_.extend_block(draws_, need_.data());
     // An offer's equity waits for the sub-block's end when every company it reads has the
     // block's prices.
     for (std::size_t o = 0; o < cs_.offers.size(); ++o) {
@@ -241,8 +248,9 @@ class PathKernel {
   std::vector<BlockSample> bonus_;  // [offer]: its bonus multipliers for the sub-block
   BlockSample departure_;           // tau (years) of the sub-block's paths: cs.departure
   std::array<double, PathDraws::kBlock> tau_block_{};  // 12 tau of the sub-block's paths
-  std::array<int, PathDraws::kBlock> need_{};  // months of correlated shocks each column needs
-  std::uint64_t generation_ = 0;               // the draws' sub-block the block tables hold
+  // Per column: the months of correlated shocks it needs, and of one company's own growth stream.
+  std::array<int, PathDraws::kBlock> need_{}, own_need_{};
+  std::uint64_t generation_ = 0;  // the draws' sub-block the block tables hold
 };
 
 // Paths whose reads decide the draw plan, and the share of them that must
@@ -250,18 +258,31 @@ class PathKernel {
 // about a fifth of a reference one, so rarer reads stay with the reference.
 constexpr std::uint64_t kPlanPaths = 256;
 constexpr double kPlanShare = 0.2;
-// The share for the correlated drivers' streams when a private company's growth is one of them:
-// past the plan, CorrelatedShocks::extend_block() draws the months each path's growth will read
-// on lanes of those paths only, at about 1.3 times the cost of a lane draw made for every path
-// (callgrind), so a month is worth making for every path when about 3 paths in 4 read it.
+// The share for extended_streams(): past the plan, the months each path's growth will read are
+// drawn on lanes of those paths only, at about 1.3 times the cost of a lane draw made for every
+// path (callgrind), so a month is worth making for every path when about 3 paths in 4 read it.
 constexpr double kExtendedShare = 0.75;
 
-// Whether CorrelatedShocks::extend_block() has work on some paths of `cs` (growth_reach()).
-bool growth_extends(const CompiledScenario& cs) {
-  return std::any_of(cs.companies.begin(), cs.companies.end(), [](const CompiledCompany& c) {
-    return !c.is_public && c.priv.growth_corr >= 0 && c.priv.params.growth_volatility > 0 &&
-           std::isnan(c.priv.pinned_growth_z);
-  });
+// The streams whose draws past the block are made for the paths that need them
+// (CorrelatedShocks::extend_block(), PreEvent::extend_block(), the post-IPO walk of
+// fill_private_block()): every correlated driver's when a private company's growth is one of
+// them, the growth streams of the others, and every post-IPO walk's own stream.
+std::vector<StreamKey> extended_streams(const CompiledScenario& cs) {
+  std::vector<StreamKey> keys;
+  bool correlated = false;
+  for (const CompiledCompany& c : cs.companies) {
+    if (c.is_public) continue;
+    const PrivateCompany& p = c.priv.params;
+    if (p.post_ipo_volatility > 0 && std::isnan(c.priv.pinned_post_z) && c.priv.post_ipo_corr < 0)
+      keys.push_back(c.priv.post_ipo_key);  // extend_post_walk() in company_paths.cpp
+    if (!(p.growth_volatility > 0) || !std::isnan(c.priv.pinned_growth_z)) continue;
+    if (c.priv.growth_corr >= 0)
+      correlated = true;
+    else
+      keys.push_back(c.priv.growth_key);
+  }
+  if (correlated) keys.insert(keys.end(), cs.markets.keys.begin(), cs.markets.keys.end());
+  return keys;
 }
 
 // The (stream, draw) pairs the paths of `cs` read, from the reference kernel
@@ -273,8 +294,7 @@ DrawPlan plan_draws(const CompiledScenario& cs) {
   std::vector<Outcome> o(cs.companies.size());
   for (std::uint64_t i = 0; i < kPlanPaths; ++i)
     kernel.run(i, Outputs{a.data(), b.data(), c.data(), o.data(), nullptr});
-  if (!growth_extends(cs)) return DrawPlan(log, kPlanPaths, kPlanShare);
-  return DrawPlan(log, kPlanPaths, kPlanShare, cs.markets.keys, kExtendedShare);
+  return DrawPlan(log, kPlanPaths, kPlanShare, extended_streams(cs), kExtendedShare);
 }
 
 // Runs ranges of paths of one compiled scenario into result columns. Allocates the kernel and
