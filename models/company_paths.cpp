@@ -205,23 +205,36 @@ void PreEvent::fill_block(const CompiledPrivate& c, const PathDraws& draws,
   }
 }
 
-void PreEvent::extend_block(const CompiledPrivate& c, const PathDraws& draws, const int* need) {
+void PreEvent::extend_block(const CompiledPrivate& c, const PathDraws& draws,
+                            const CorrelatedShocks& shocks, const int* need) {
   ext_generation_ = draws.generation();
   ext_months_ = block_months_;
-  if (block_months_ == 0 || block_generation_ != draws.generation() || c.growth_corr >= 0) return;
-  const int top = past_.plan(draws, block_months_, size_ - 1, need, 1);
-  if (top == block_months_) return;
-  past_.draw(0, c.growth_key);
+  ranks_ = &past_;
+  if (block_months_ == 0 || block_generation_ != draws.generation()) return;
+  // The months past the block and their shocks by rank: the correlated driver's, or drawn here.
+  int top = 0;
+  if (c.growth_corr >= 0) {
+    if (shocks.block_months() != block_months_) return;
+    ranks_ = &shocks.past();
+    top = std::min(shocks.ext_months(draws), size_ - 1);
+  } else {
+    top = past_.plan(draws, block_months_, size_ - 1, need, 1);
+    if (top > block_months_) past_.draw(0, c.growth_key);
+  }
+  if (top <= block_months_) return;
+  const auto shock_row = [&](int t) {
+    return c.growth_corr >= 0 ? shocks.ext_z(c.growth_corr, t) : past_.row(0, t);
+  };
   constexpr std::size_t kB = PathDraws::kBlock;
   const auto rows = static_cast<std::size_t>(top - block_months_ + 1);
   if (ext_w_.size() < rows * kB) ext_w_.resize(rows * kB);
   // From W(block_months_) of each rank's column, the running sum w() makes.
   const double* from = block_w_.data() + static_cast<std::size_t>(block_months_) * kB;
-  for (std::uint32_t r = 0; r < past_.count(block_months_ + 1); ++r)
-    ext_w_[r] = from[past_.column(r)];
+  for (std::uint32_t r = 0; r < ranks_->count(block_months_ + 1); ++r)
+    ext_w_[r] = from[ranks_->column(r)];
   for (int t = block_months_ + 1; t <= top; ++t) {
     double* w = ext_w_.data() + static_cast<std::size_t>(t - block_months_) * kB;
-    engine::lanes_walk_div(w - kB, past_.row(0, t), kSqrt12, past_.count(t), w);
+    engine::lanes_walk_div(w - kB, shock_row(t), kSqrt12, ranks_->count(t), w);
   }
   ext_months_ = top;
 }

@@ -64,6 +64,15 @@ class CorrelatedShocks {
     if (corr >= 0) return m <= block_months_ ? block_row(corr, m) : nullptr;
     return draws.lane_row(own, static_cast<std::uint32_t>(m - 1), true);
   }
+  // What extend_block() made for the draws' current sub-block: its last month (block_months()
+  // when nothing), the columns' ranks and z_i(m) by rank, block_months() < m <= that month.
+  int ext_months(const PathDraws& draws) const {
+    return ext_generation_ == draws.generation() ? ext_months_ : block_months_;
+  }
+  const DrawsPastBlock& past() const { return past_; }
+  const double* ext_z(int i, int m) const {
+    return ext_.data() + (static_cast<std::size_t>(m - block_months_ - 1) * n_ + i) * kB;
+  }
   // z(m) of correlated driver i. Requires 0 <= i < drivers, 1 <= m <= months.
   double z(int i, int m, PathDraws& draws) {
     assert(i >= 0 && static_cast<std::size_t>(i) < n_ && m >= 1 && m <= m_->months);
@@ -88,9 +97,7 @@ class CorrelatedShocks {
   static constexpr std::size_t kB = PathDraws::kBlock;
   // z_i(m) of the extended columns, block_months_ < m <= ext_months_, element r the column of
   // rank r's.
-  double* ext_row(int i, int m) {
-    return ext_.data() + (static_cast<std::size_t>(m - block_months_ - 1) * n_ + i) * kB;
-  }
+  double* ext_row(int i, int m) { return const_cast<double*>(ext_z(i, m)); }
   const CompiledMarkets* m_;
   std::size_t n_;
   std::vector<double> z_, eps_;  // z_[m * n + i]
@@ -142,9 +149,9 @@ class PreEvent {
     }
     col_ext_ = 0;
     if (ext_generation_ == draws.generation() && ext_months_ > block_months_ &&
-        past_.last(col_) > block_months_) {  // and W(.. col_ext_) from extend_block()
-      col_ext_ = past_.last(col_);
-      col_rank_ = past_.rank(col_);
+        ranks_->last(col_) > block_months_) {  // and W(.. col_ext_) from extend_block()
+      col_ext_ = std::min(ranks_->last(col_), ext_months_);
+      col_rank_ = ranks_->rank(col_);
       w_ready_ = col_ext_;
       w_[w_ready_] = ext_w(col_ext_);
     }
@@ -154,11 +161,13 @@ class PreEvent {
   // running sum w() makes, the same bits. Call when the sub-block changes, after
   // shocks.fill_block(), before start(). Allocates only to grow.
   void fill_block(const CompiledPrivate& c, const PathDraws& draws, const CorrelatedShocks& shocks);
-  // Makes W and the growth shocks of the months past the block for the columns predicted to need
-  // them (need: as CorrelatedShocks::extend_block), when the growth is company c's own stream (a
-  // correlated driver's months are the shocks'): the running sum w() makes, the same bits. Call
-  // after fill_block(), for the same sub-block. Allocates only to grow.
-  void extend_block(const CompiledPrivate& c, const PathDraws& draws, const int* need);
+  // Makes W of the months past the block for the columns predicted to need them: the running sum
+  // w() makes, the same bits. A growth on company c's own stream draws them for `need` (as
+  // CorrelatedShocks::extend_block); a correlated one walks the months `shocks` made past the
+  // block (call its extend_block() first). Call after fill_block(), for the same sub-block.
+  // Allocates only to grow.
+  void extend_block(const CompiledPrivate& c, const PathDraws& draws,
+                    const CorrelatedShocks& shocks, const int* need);
 
   // The per-month factors of D for months 0 .. last, all 1, for the rounds to multiply
   // (rounds_kept() in company_paths.cpp). Requires 0 <= last <= L, at most once per path.
@@ -208,8 +217,9 @@ class PreEvent {
   std::uint64_t block_generation_ = 0;  // the draws' sub-block it was made for
   std::uint32_t col_ = 0;
   // extend_block(): the own stream's months past the block by rank, and W [t - block_months_][rank]
-  // for t = block_months_ .. ext_months_.
+  // for t = block_months_ .. ext_months_, the ranks of past_ or of the correlated shocks'.
   DrawsPastBlock past_;
+  const DrawsPastBlock* ranks_ = &past_;
   std::vector<double> ext_w_;
   int ext_months_ = 0;
   std::uint64_t ext_generation_ = 0;

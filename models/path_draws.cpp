@@ -237,26 +237,34 @@ int DrawsPastBlock::plan(const PathDraws& draws, int first, int last, const int*
   first_ = top_ = first;
   entries_ = 0;
   const std::uint32_t paths = draws.block_paths();
-  std::uint32_t k = 0;  // the columns that need a month past `first`
+  // Each column's months past `first` (capped at `last`), counted by value: a counting sort puts
+  // the columns most months first, then by column, and count(m) is a suffix sum.
+  const auto span = static_cast<std::size_t>(std::max(last - first, 0));
+  if (at_.size() < span + 2) at_.resize(span + 2);
+  std::fill(at_.begin(), at_.begin() + static_cast<std::ptrdiff_t>(span + 2), 0u);
+  int most = 0;
   for (std::uint32_t p = 0; p < paths; ++p) {
-    last_[p] = first;
-    if (std::min(need[p], last) > first) order_[k++] = p;
+    const int more = std::max(0, std::min(need[p], last) - first);
+    last_[p] = first + more;
+    ++at_[static_cast<std::size_t>(more)];
+    most = std::max(most, more);
   }
-  if (k == 0) return top_;
-  std::sort(order_.begin(), order_.begin() + k, [&](std::uint32_t a, std::uint32_t b) {
-    return need[a] > need[b] || (need[a] == need[b] && a < b);
-  });
-  top_ = std::min(need[order_[0]], last);
-  for (std::uint32_t r = 0; r < k; ++r) {
-    rank_[order_[r]] = r;
-    last_[order_[r]] = std::min(need[order_[r]], top_);
-  }
-  const auto months = static_cast<std::size_t>(top_ - first);
+  if (most == 0) return top_;
+  top_ = first + most;
+  const auto months = static_cast<std::size_t>(most);
   if (count_.size() < months) count_.resize(months);
-  for (std::uint32_t r = k, m = static_cast<std::uint32_t>(first) + 1;
-       m <= static_cast<std::uint32_t>(top_); ++m) {
-    while (last_[order_[r - 1]] < static_cast<int>(m)) --r;
-    count_[m - first - 1] = r;
+  std::uint32_t above = 0;  // columns with more months than c
+  for (auto c = static_cast<std::size_t>(most); c >= 1; --c) {
+    const std::uint32_t here = at_[c];
+    at_[c] = above;  // the rank of the first column with c months
+    above += here;
+    count_[c - 1] = above;
+  }
+  for (std::uint32_t p = 0; p < paths; ++p) {
+    const auto c = static_cast<std::size_t>(last_[p] - first);
+    if (c == 0) continue;
+    rank_[p] = at_[c]++;
+    order_[rank_[p]] = p;
   }
   // Month m is draw m - 1: the even or the odd of Philox pair (m - 1) / 2. Each pair's entries
   // are the ranks that need its first month past `first`.

@@ -290,6 +290,7 @@ class DrawsPastBlock {
   std::array<int, kB> last_{};
   std::array<std::uint32_t, kB> rank_{}, order_{};
   std::vector<std::uint32_t> count_;  // [m - first_ - 1]
+  std::vector<std::uint32_t> at_;     // plan()'s scratch: per count of months
   // Entry e is Philox pair pairs_[e] of path paths_[e]; pair q's entries start at
   // base_[q - first_pair_], one per rank that needs its first month past `first`.
   std::vector<std::uint64_t> paths_, pairs_;

@@ -180,18 +180,18 @@ class PathKernel {
     // The growth shocks past the block that private companies will read: a correlated driver's
     // made by the shocks for every company's needs, an own stream's by its company's PreEvent.
     need_.fill(0);
+    for (std::size_t c = 0; c < cs_.companies.size(); ++c)
+      if (!cs_.companies[c].is_public && cs_.companies[c].priv.growth_corr >= 0)
+        growth_reach(cs_.companies[c].priv, cs_.L, state_[c], draws_, need_.data());
+    shocks_.extend_block(draws_, need_.data());
     for (std::size_t c = 0; c < cs_.companies.size(); ++c) {
       const CompiledCompany& company = cs_.companies[c];
       if (company.is_public) continue;
-      if (company.priv.growth_corr >= 0) {
-        growth_reach(company.priv, cs_.L, state_[c], draws_, need_.data());
-        continue;
-      }
       own_need_.fill(0);
-      growth_reach(company.priv, cs_.L, state_[c], draws_, own_need_.data());
-      state_[c].pre.extend_block(company.priv, draws_, own_need_.data());
+      if (company.priv.growth_corr < 0)
+        growth_reach(company.priv, cs_.L, state_[c], draws_, own_need_.data());
+      state_[c].pre.extend_block(company.priv, draws_, shocks_, own_need_.data());
     }
-    shocks_.extend_block(draws_, need_.data());
     // An offer's equity waits for the sub-block's end when every company it reads has the
     // block's prices.
     for (std::size_t o = 0; o < cs_.offers.size(); ++o) {

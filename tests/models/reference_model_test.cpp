@@ -799,39 +799,47 @@ TEST_CASE("lanes and block tables give the scalar reference's bits: markets",
   vestsim::engine::set_simd_target(best);
 }
 
-// The same scenario with each private company's growth and post-IPO walk on its own stream:
-// their months past the draw plan are made for the columns predicted to read them
-// (PreEvent::extend_block, the post-IPO walk's extension in fill_private_block), from a block of
-// W or of the walk, or (a walk planned nowhere) from month 0. Every column must keep the scalar
-// reference's bits.
-TEST_CASE("lanes and block tables give the scalar reference's bits: walks on their own streams",
+// Walks read to a month that varies by path, past the draw plan: their months past it are made
+// for the columns predicted to read them (docs/design.md#15-lanes-of-paths), from a block of W
+// or of the walk, or (a walk planned nowhere) from month 0. First each private company's growth
+// and post-IPO walk on its own stream (PreEvent::extend_block, the post-IPO walk of
+// fill_private_block); then the growths correlated with a stock read to month 48 only and not
+// with the exchange rate, which every path reads to its end (CorrelatedShocks::extend_block and
+// PreEvent::extend_block walking its months). Every column must keep the scalar reference's bits.
+TEST_CASE("lanes and block tables give the scalar reference's bits: walks past the plan",
           "[reference][markets][simd]") {
-  const std::string text = vestsim::test::edited(
-      vestsim::test::edited(vestsim::test::edited(kMarketsReference,
-                                                  "  - {between: [a.growth, pub], rho: 0.5}\n", ""),
-                            "  - {between: [a.post_ipo, pub], rho: 0.6}\n", ""),
-      "  - {between: [b.growth, a.growth], rho: 0.4}\n", "");
-  const CompiledScenario cs = compile(load_ok(text), 11);
-  REQUIRE(cs.markets.factor.size() == 2);  // fx.USD, pub
-  REQUIRE(cs.companies[1].priv.growth_corr < 0);
-  REQUIRE(cs.companies[1].priv.post_ipo_corr < 0);
-  SimOptions opt;
-  opt.paths = 3000 + 77;
-  opt.threads = 2;
-  opt.block = 1000;
-  opt.record_inputs = true;
-  using vestsim::engine::SimdTarget;
-  const SimdTarget best = vestsim::engine::simd_target();
-  vestsim::engine::set_simd_target(SimdTarget::kScalar);
-  const SimResult ref = simulate(cs, opt);
-  for (SimdTarget t : vestsim::engine::supported_simd_targets()) {
-    if (t == SimdTarget::kScalar) continue;
-    vestsim::engine::set_simd_target(t);
-    const SimResult r = simulate(cs, opt);
-    INFO("target " << vestsim::engine::simd_target_name(t));
-    vestsim::test::check_same_results(r, ref);
+  using vestsim::test::edited;
+  const std::string own =
+      edited(edited(edited(kMarketsReference, "  - {between: [a.growth, pub], rho: 0.5}\n", ""),
+                    "  - {between: [a.post_ipo, pub], rho: 0.6}\n", ""),
+             "  - {between: [b.growth, a.growth], rho: 0.4}\n", "");
+  const std::string correlated =
+      edited(edited(kMarketsReference, "  - {between: [a.post_ipo, pub], rho: 0.6}\n", ""),
+             "  - {between: [fx.USD, pub], rho: -0.3}\n", "");
+  for (const bool shared : {false, true}) {
+    const CompiledScenario cs = compile(load_ok(shared ? correlated : own), 11);
+    INFO((shared ? "correlated growth" : "own streams"));
+    REQUIRE(cs.markets.factor.size() == (shared ? 3u : 2u));  // a.growth, b.growth, pub / fx, pub
+    REQUIRE((cs.companies[1].priv.growth_corr >= 0) == shared);
+    REQUIRE(cs.companies[1].priv.post_ipo_corr < 0);
+    SimOptions opt;
+    opt.paths = 3000 + 77;
+    opt.threads = 2;
+    opt.block = 1000;
+    opt.record_inputs = true;
+    using vestsim::engine::SimdTarget;
+    const SimdTarget best = vestsim::engine::simd_target();
+    vestsim::engine::set_simd_target(SimdTarget::kScalar);
+    const SimResult ref = simulate(cs, opt);
+    for (SimdTarget t : vestsim::engine::supported_simd_targets()) {
+      if (t == SimdTarget::kScalar) continue;
+      vestsim::engine::set_simd_target(t);
+      const SimResult r = simulate(cs, opt);
+      INFO("target " << vestsim::engine::simd_target_name(t));
+      vestsim::test::check_same_results(r, ref);
+    }
+    vestsim::engine::set_simd_target(best);
   }
-  vestsim::engine::set_simd_target(best);
 }
 
 // Both shipped regimes (fr-2026 in EUR, us-nyc-2026 in USD, reported in EUR); employment
