@@ -48,13 +48,14 @@ double rounds_kept(const PrivateCompany& p, const CompiledPrivate& keys, double 
                    PathDraws& draws, PreEvent* pre = nullptr, int last = -1) {
   double D = 1;
   if (p.rounds_per_year > 0) {
-    double* marks = pre && K > 0 ? pre->marks(last) : nullptr;
+    const bool marking = pre && K > 0;
+    if (marking) pre->open_marks(last);
     for (std::uint32_t k = 0; k < K; ++k) {
       const double kept = 1.0 - std::clamp(p.per_round(draws.u(keys.per_round_key, k)), 0.0, 1.0);
       D *= kept;
-      if (!marks) continue;
+      if (!marking) continue;
       const double at = 12.0 * Tc * draws.u(keys.round_time_key, k);
-      if (at < last) marks[static_cast<int>(std::floor(at)) + 1] *= kept;
+      if (at < last) pre->mark(static_cast<int>(std::floor(at)) + 1, kept);
     }
   }
   return D;

@@ -130,6 +130,9 @@ class PreEvent {
     w_ = scratch;
     d_ = scratch + size_;
     marks_ = scratch + 2 * size_;
+    std::fill(marks_, marks_ + size_, 1.0);
+    marked_first_ = size_;
+    marked_last_ = -1;
   }
   // Starts a path of company c: nothing made yet, no round placed (D = 1). Requires bind().
   void start(const CompiledPrivate& c, PathDraws& draws, CorrelatedShocks& shocks) {
@@ -141,6 +144,10 @@ class PreEvent {
     d_[0] = 1;
     w_ready_ = d_ready_ = 0;
     marks_last_ = -1;
+    if (marked_last_ >= marked_first_)  // the last path's marks back to 1
+      std::fill(marks_ + marked_first_, marks_ + marked_last_ + 1, 1.0);
+    marked_first_ = size_;
+    marked_last_ = -1;
     col_ = draws.column();
     assert(block_months_ == 0 || block_generation_ == draws.generation());
     if (block_months_ > 0) {  // W(0 .. block_months_) from the block, later months extend it
@@ -169,13 +176,18 @@ class PreEvent {
   void extend_block(const CompiledPrivate& c, const PathDraws& draws,
                     const CorrelatedShocks& shocks, const int* need);
 
-  // The per-month factors of D for months 0 .. last, all 1, for the rounds to multiply
-  // (rounds_kept() in company_paths.cpp). Requires 0 <= last <= L, at most once per path.
-  double* marks(int last) {
+  // The per-month factors of D for months 0 .. last, all 1 until mark() multiplies one by a
+  // round's `kept` (rounds_kept() in company_paths.cpp). Requires 0 <= last <= L, at most once
+  // per path. Only the months marked are set back to 1 at the next start().
+  void open_marks(int last) {
     assert(last >= 0 && last < size_ && marks_last_ < 0);
-    std::fill(marks_, marks_ + last + 1, 1.0);
     marks_last_ = last;
-    return marks_;
+  }
+  void mark(int month, double kept) {
+    assert(month >= 0 && month <= marks_last_);
+    marks_[month] *= kept;
+    marked_first_ = std::min(marked_first_, month);
+    marked_last_ = std::max(marked_last_, month);
   }
   // z(k) of the growth driver, k >= 1: draw k - 1 of its own stream, or its correlated shock.
   double z(int k) {
@@ -208,6 +220,7 @@ class PreEvent {
   CorrelatedShocks* shocks_ = nullptr;
   double *w_ = nullptr, *d_ = nullptr, *marks_ = nullptr;
   int size_ = 0, w_ready_ = 0, d_ready_ = 0, marks_last_ = -1;
+  int marked_first_ = 0, marked_last_ = -1;  // the months mark() changed on this path
   // This path's W(t) from extend_block(), block_months_ <= t <= col_ext_.
   double ext_w(int t) const {
     return ext_w_[static_cast<std::size_t>(t - block_months_) * PathDraws::kBlock + col_rank_];
