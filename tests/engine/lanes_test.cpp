@@ -36,6 +36,26 @@ bool same_bits(double a, double b) {
   return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
 }
 
+// The mismatches of even[i] and odd[i] with the scalar generator's draws 2 pair(i) and
+// 2 pair(i) + 1 of path path(i) (as normals when `normal`), i < n, and of even[n] and odd[n]
+// with -7 (nothing written past n). Adds 2 n to `checked`.
+template <class PathOf, class PairOf>
+std::size_t lane_mismatches(StreamKey key, bool normal, PathOf path, PairOf pair, std::uint32_t n,
+                            const std::vector<double>& even, const std::vector<double>& odd,
+                            std::size_t& checked) {
+  std::size_t mismatches = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    double e = uniform(key, path(i), 2 * pair(i)), o = uniform(key, path(i), 2 * pair(i) + 1);
+    if (normal) {
+      e = normal_quantile(e);
+      o = normal_quantile(o);
+    }
+    mismatches += !same_bits(even[i], e) + !same_bits(odd[i], o);
+    checked += 2;
+  }
+  return mismatches + (even[n] != -7.0 || odd[n] != -7.0);
+}
+
 }  // namespace
 
 TEST_CASE("forcing a target makes Highway dispatch to it", "[lanes]") {
@@ -79,17 +99,9 @@ TEST_CASE("lane draws equal the scalar generator bit for bit on every target", "
               const StreamKey key = make_stream_key(42, name);
               std::vector<double> even(n + 1, -7.0), odd(n + 1, -7.0);
               fill_lanes({key, pair, normal}, first, n, even.data(), odd.data());
-              for (std::uint32_t i = 0; i < n; ++i) {
-                double e = uniform(key, first + i, 2 * pair),
-                       o = uniform(key, first + i, 2 * pair + 1);
-                if (normal) {
-                  e = normal_quantile(e);
-                  o = normal_quantile(o);
-                }
-                mismatches += !same_bits(even[i], e) + !same_bits(odd[i], o);
-                checked += 2;
-              }
-              mismatches += even[n] != -7.0 || odd[n] != -7.0;  // nothing past n
+              mismatches += lane_mismatches(
+                  key, normal, [&](std::uint32_t i) { return first + i; },
+                  [&](std::uint32_t) { return pair; }, n, even, odd, checked);
             }
     CHECK(checked > 0);
     CHECK(mismatches == 0);
@@ -116,17 +128,10 @@ TEST_CASE("lane draws of listed paths and pairs equal the scalar generator bit f
         }
         std::vector<double> even(n + 1, -7.0), odd(n + 1, -7.0);
         fill_lanes_at(key, normal, paths.data(), pairs.data(), n, even.data(), odd.data());
-        for (std::uint32_t i = 0; i < n; ++i) {
-          const auto pair = static_cast<std::uint32_t>(pairs[i]);
-          double e = uniform(key, paths[i], 2 * pair), o = uniform(key, paths[i], 2 * pair + 1);
-          if (normal) {
-            e = normal_quantile(e);
-            o = normal_quantile(o);
-          }
-          mismatches += !same_bits(even[i], e) + !same_bits(odd[i], o);
-          checked += 2;
-        }
-        mismatches += even[n] != -7.0 || odd[n] != -7.0;  // nothing past n
+        mismatches += lane_mismatches(
+            key, normal, [&](std::uint32_t i) { return paths[i]; },
+            [&](std::uint32_t i) { return static_cast<std::uint32_t>(pairs[i]); }, n, even, odd,
+            checked);
       }
     CHECK(checked == 2 * 2 * (1 + 3 + 7 + 8 + 37 + 300));
     CHECK(mismatches == 0);

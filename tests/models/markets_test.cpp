@@ -521,14 +521,24 @@ TEST_CASE("a constant sampler reads no draw, and any other reads its own uniform
   CHECK(draws.uniforms() == before + 1);
 }
 
-TEST_CASE("block tables stop where the draw plan stops and paths go on with the reference bits",
-          "[markets][simd]") {
+namespace {
+
+// kMarkets with p's growth correlated with a: drivers a, b and p.growth.
+CompiledScenario three_drivers() {
   const CompiledScenario cs =
       compile(load_ok(edited(kMarkets, "  - {between: [a, b], rho: 0.6}\n",
                              "  - {between: [a, b], rho: 0.6}\n  - {between: [p.growth, a], rho: "
                              "-0.3}\n")),
               5);
-  REQUIRE(cs.markets.factor.size() == 3);  // a, b, p.growth
+  REQUIRE(cs.markets.factor.size() == 3);
+  return cs;
+}
+
+}  // namespace
+
+TEST_CASE("block tables stop where the draw plan stops and paths go on with the reference bits",
+          "[markets][simd]") {
+  const CompiledScenario cs = three_drivers();
   DrawLog log;
   for (StreamKey key : cs.markets.keys)
     for (std::uint32_t d = 0; d < 10; ++d) log.note(key, d, true);
@@ -591,12 +601,7 @@ TEST_CASE("block tables stop where the draw plan stops and paths go on with the 
 // path must read its extended months without drawing (the reads counted are those past them).
 TEST_CASE("shocks extended past the block for some paths give the reference bits",
           "[markets][simd]") {
-  const CompiledScenario cs =
-      compile(load_ok(edited(kMarkets, "  - {between: [a, b], rho: 0.6}\n",
-                             "  - {between: [a, b], rho: 0.6}\n  - {between: [p.growth, a], rho: "
-                             "-0.3}\n")),
-              5);
-  REQUIRE(cs.markets.factor.size() == 3);  // a, b, p.growth
+  const CompiledScenario cs = three_drivers();
   const int months = cs.markets.months;
   REQUIRE(months > 40);  // past every need but the last
   DrawLog log;

@@ -11,6 +11,7 @@
 #include <limits>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -799,49 +800,6 @@ TEST_CASE("lanes and block tables give the scalar reference's bits: markets",
   vestsim::engine::set_simd_target(best);
 }
 
-// Walks read to a month that varies by path, past the draw plan: their months past it are made
-// for the columns predicted to read them (docs/design.md#15-lanes-of-paths), from a block of W
-// or of the walk, or (a walk planned nowhere) from month 0. First each private company's growth
-// and post-IPO walk on its own stream (PreEvent::extend_block, the post-IPO walk of
-// fill_private_block); then the growths correlated with a stock read to month 48 only and not
-// with the exchange rate, which every path reads to its end (CorrelatedShocks::extend_block and
-// PreEvent::extend_block walking its months). Every column must keep the scalar reference's bits.
-TEST_CASE("lanes and block tables give the scalar reference's bits: walks past the plan",
-          "[reference][markets][simd]") {
-  using vestsim::test::edited;
-  const std::string own =
-      edited(edited(edited(kMarketsReference, "  - {between: [a.growth, pub], rho: 0.5}\n", ""),
-                    "  - {between: [a.post_ipo, pub], rho: 0.6}\n", ""),
-             "  - {between: [b.growth, a.growth], rho: 0.4}\n", "");
-  const std::string correlated =
-      edited(edited(kMarketsReference, "  - {between: [a.post_ipo, pub], rho: 0.6}\n", ""),
-             "  - {between: [fx.USD, pub], rho: -0.3}\n", "");
-  for (const bool shared : {false, true}) {
-    const CompiledScenario cs = compile(load_ok(shared ? correlated : own), 11);
-    INFO((shared ? "correlated growth" : "own streams"));
-    REQUIRE(cs.markets.factor.size() == (shared ? 3u : 2u));  // a.growth, b.growth, pub / fx, pub
-    REQUIRE((cs.companies[1].priv.growth_corr >= 0) == shared);
-    REQUIRE(cs.companies[1].priv.post_ipo_corr < 0);
-    SimOptions opt;
-    opt.paths = 3000 + 77;
-    opt.threads = 2;
-    opt.block = 1000;
-    opt.record_inputs = true;
-    using vestsim::engine::SimdTarget;
-    const SimdTarget best = vestsim::engine::simd_target();
-    vestsim::engine::set_simd_target(SimdTarget::kScalar);
-    const SimResult ref = simulate(cs, opt);
-    for (SimdTarget t : vestsim::engine::supported_simd_targets()) {
-      if (t == SimdTarget::kScalar) continue;
-      vestsim::engine::set_simd_target(t);
-      const SimResult r = simulate(cs, opt);
-      INFO("target " << vestsim::engine::simd_target_name(t));
-      vestsim::test::check_same_results(r, ref);
-    }
-    vestsim::engine::set_simd_target(best);
-  }
-}
-
 // Both shipped regimes (fr-2026 in EUR, us-nyc-2026 in USD, reported in EUR); employment
 // and qualified grants; IPOs with a lockup (short and long gains, losses from a volatile
 // post-IPO price carried forward) and acquisitions; options; a baseline income; random
@@ -922,6 +880,19 @@ bool same_range(const std::vector<std::vector<double>>& got,
 // the equity per path), 1 and 3 threads, then RangeSimulator ranges at odd offsets (the two-pass
 // and MPI runs write a range at its own offset). check(result, first path, timeline) compares each
 // with the scalar reference.
+// The scalar reference's results of `base`, without and with the timeline.
+std::pair<SimResult, SimResult> scalar_references(const CompiledScenario& cs, SimOptions base) {
+  using vestsim::engine::SimdTarget;
+  const SimdTarget best = vestsim::engine::simd_target();
+  vestsim::engine::set_simd_target(SimdTarget::kScalar);
+  base.timeline = false;
+  SimResult plain = simulate(cs, base);
+  base.timeline = true;
+  SimResult timeline = simulate(cs, base);
+  vestsim::engine::set_simd_target(best);
+  return {std::move(plain), std::move(timeline)};
+}
+
 template <class Check>
 void on_every_lanes_run(const CompiledScenario& cs, const SimOptions& base, Check check) {
   using vestsim::engine::SimdTarget;
@@ -1043,14 +1014,7 @@ compare:
   SimOptions base;
   base.paths = 1337;
   base.threads = 1;
-  using vestsim::engine::SimdTarget;
-  const SimdTarget best = vestsim::engine::simd_target();
-  vestsim::engine::set_simd_target(SimdTarget::kScalar);
-  const SimResult ref = simulate(cs, base);
-  base.timeline = true;
-  const SimResult ref_timeline = simulate(cs, base);
-  base.timeline = false;
-  vestsim::engine::set_simd_target(best);
+  const auto [ref, ref_timeline] = scalar_references(cs, base);
   // The test can fail: every offer pays equity on most paths (a first vest by month 12, which
   // exp(-0.3) = 74% of employees reach: about 990 of 1337 paths) and the taxed ones are charged.
   for (std::size_t o = 0; o < 4; ++o) {
@@ -1068,6 +1032,43 @@ compare:
     CHECK(same_range(vestsim::test::diff_columns(r), vestsim::test::diff_columns(ref), first));
     CHECK(same_range(r.tax, ref.tax, first));
   });
+}
+
+// Walks read to a month that varies by path, past the draw plan: their months past it are made
+// for the columns predicted to read them (docs/design.md#15-lanes-of-paths), from a block of W
+// or of the walk, or (a walk planned nowhere) from month 0. First each private company's growth
+// and post-IPO walk on its own stream (PreEvent::extend_block, the post-IPO walk of
+// fill_private_block); then the growths correlated with a stock read to month 48 only and not
+// with the exchange rate, which every path reads to its end (CorrelatedShocks::extend_block and
+// PreEvent::extend_block walking its months). Every column must keep the scalar reference's bits
+// in every run of on_every_lanes_run(): blocks below, at and around 128, ranges at odd offsets.
+TEST_CASE("lanes and block tables give the scalar reference's bits: walks past the plan",
+          "[reference][markets][simd]") {
+  using vestsim::test::edited;
+  const std::string own =
+      edited(edited(edited(kMarketsReference, "  - {between: [a.growth, pub], rho: 0.5}\n", ""),
+                    "  - {between: [a.post_ipo, pub], rho: 0.6}\n", ""),
+             "  - {between: [b.growth, a.growth], rho: 0.4}\n", "");
+  const std::string correlated =
+      edited(edited(kMarketsReference, "  - {between: [a.post_ipo, pub], rho: 0.6}\n", ""),
+             "  - {between: [fx.USD, pub], rho: -0.3}\n", "");
+  for (const bool shared : {false, true}) {
+    const CompiledScenario cs = compile(load_ok(shared ? correlated : own), 11);
+    INFO((shared ? "correlated growth" : "own streams"));
+    REQUIRE(cs.markets.factor.size() == (shared ? 3u : 2u));  // a.growth, b.growth, pub / fx, pub
+    REQUIRE((cs.companies[1].priv.growth_corr >= 0) == shared);
+    REQUIRE(cs.companies[1].priv.post_ipo_corr < 0);
+    SimOptions base;
+    base.paths = 1337;
+    base.threads = 1;
+    const auto [ref, ref_timeline] = scalar_references(cs, base);
+    on_every_lanes_run(cs, base, [&](const SimResult& r, std::uint64_t first, bool timeline) {
+      if (r.paths == ref.paths)
+        return vestsim::test::check_same_results(r, timeline ? ref_timeline : ref);
+      CHECK(same_range(r.equity, ref.equity, first));
+      CHECK(same_range(vestsim::test::total_columns(r), vestsim::test::total_columns(ref), first));
+    });
+  }
 }
 
 // One offer taxed in France, paid in public RSUs, for the TaxLedger tests below.
