@@ -65,7 +65,7 @@ void fill_lanes(const LaneSlot& s, std::uint64_t first_path, std::uint32_t n, do
                 double* odd);
 // The same for any paths and pairs of stream `key`: even[i] = draw 2 pairs[i] and odd[i] = draw
 // 2 pairs[i] + 1 of path paths[i], i < n, in any order, repeats allowed. Requires pairs[i] <
-// 2^32 and both outputs (not null).
+// 2^31 (draw indices are 32 bits) and both outputs (not null).
 void fill_lanes_at(StreamKey key, bool normal, const std::uint64_t* paths,
                    const std::uint64_t* pairs, std::uint32_t n, double* even, double* odd);
 

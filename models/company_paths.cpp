@@ -161,7 +161,8 @@ void CorrelatedShocks::fill_block(const PathDraws& draws) {
 void CorrelatedShocks::extend_block(const PathDraws& draws, const int* need) {
   ext_generation_ = draws.generation();
   ext_months_ = block_months_;
-  if (block_months_ == 0 || block_generation_ != draws.generation()) return;
+  // Past the block, or from month 1 when no month is on lanes for every driver.
+  if (!draws.ahead() || n_ == 0 || block_generation_ != draws.generation()) return;
   const int top = past_.plan(draws, block_months_, m_->months, need, n_);
   if (top == block_months_) return;
   const auto months = static_cast<std::size_t>(top - block_months_);
@@ -210,13 +211,14 @@ void PreEvent::extend_block(const CompiledPrivate& c, const PathDraws& draws,
                             const CorrelatedShocks& shocks, const int* need) {
   ext_generation_ = draws.generation();
   ext_months_ = block_months_;
-  ranks_ = &past_;
-  if (block_months_ == 0 || block_generation_ != draws.generation()) return;
+  shock_ranks_ = nullptr;
+  // Past the block, or from W(0) = 0 without one (a growth stream planned nowhere).
+  if (!draws.ahead() || block_generation_ != draws.generation()) return;
   // The months past the block and their shocks by rank: the correlated driver's, or drawn here.
   int top = 0;
   if (c.growth_corr >= 0) {
     if (shocks.block_months() != block_months_) return;
-    ranks_ = &shocks.past();
+    shock_ranks_ = &shocks.past();
     top = std::min(shocks.ext_months(draws), size_ - 1);
   } else {
     top = past_.plan(draws, block_months_, size_ - 1, need, 1);
@@ -230,12 +232,13 @@ void PreEvent::extend_block(const CompiledPrivate& c, const PathDraws& draws,
   const auto rows = static_cast<std::size_t>(top - block_months_ + 1);
   if (ext_w_.size() < rows * kB) ext_w_.resize(rows * kB);
   // From W(block_months_) of each rank's column, the running sum w() makes.
-  const double* from = block_w_.data() + static_cast<std::size_t>(block_months_) * kB;
-  for (std::uint32_t r = 0; r < ranks_->count(block_months_ + 1); ++r)
-    ext_w_[r] = from[ranks_->column(r)];
+  for (std::uint32_t r = 0; r < ranks().count(block_months_ + 1); ++r)
+    ext_w_[r] = block_months_ == 0
+                    ? 0.0
+                    : block_w_[static_cast<std::size_t>(block_months_) * kB + ranks().column(r)];
   for (int t = block_months_ + 1; t <= top; ++t) {
     double* w = ext_w_.data() + static_cast<std::size_t>(t - block_months_) * kB;
-    engine::lanes_walk_div(w - kB, shock_row(t), kSqrt12, ranks_->count(t), w);
+    engine::lanes_walk_div(w - kB, shock_row(t), kSqrt12, ranks().count(t), w);
   }
   ext_months_ = top;
 }

@@ -46,11 +46,12 @@ class CorrelatedShocks {
   // the first time only.
   void fill_block(const PathDraws& draws);
   // Makes months block_months() + 1 .. need[p] (at most months) of each column p of the draws'
-  // sub-block, the columns that need a month on lanes together: the eps of those paths
-  // (engine::fill_lanes_at) and fill_block()'s sums, the same bits. A path then reads them as
-  // it reads the block's. `need` holds a month count per column, a prediction of what the paths
-  // will read (growth_reach()): only speed depends on it. Call after fill_block(), for the same
-  // sub-block; without a block, it makes nothing. Allocates only to grow.
+  // sub-block (from month 1 without a block), the columns that need a month on lanes together: the
+  // eps of those paths (engine::fill_lanes_at) and fill_block()'s sums, the same bits. A path then
+  // reads them as it reads the block's. `need` holds a month count per column, a prediction of what
+  // the paths will read (growth_reach()): only speed depends on it. Call after fill_block(), for
+  // the same sub-block; in a run without lanes ahead (PathDraws::ahead()), it makes nothing.
+  // Allocates only to grow.
   void extend_block(const PathDraws& draws, const int* need);
   int block_months() const { return block_months_; }
   // z_i(m) of the sub-block's paths, m <= block_months().
@@ -111,7 +112,7 @@ class CorrelatedShocks {
   std::vector<double> ext_;
   int ext_months_ = 0;  // the most of any column
   std::uint64_t ext_generation_ = 0;
-  int col_ext_ = 0;  // this path's months made from past_ (0: none)
+  int col_ext_ = 0;  // this path's last month from past_ (at most block_months_: none)
   std::uint32_t col_rank_ = 0;
 };
 
@@ -156,9 +157,9 @@ class PreEvent {
     }
     col_ext_ = 0;
     if (ext_generation_ == draws.generation() && ext_months_ > block_months_ &&
-        ranks_->last(col_) > block_months_) {  // and W(.. col_ext_) from extend_block()
-      col_ext_ = std::min(ranks_->last(col_), ext_months_);
-      col_rank_ = ranks_->rank(col_);
+        ranks().last(col_) > block_months_) {  // and W(.. col_ext_) from extend_block()
+      col_ext_ = std::min(ranks().last(col_), ext_months_);
+      col_rank_ = ranks().rank(col_);
       w_ready_ = col_ext_;
       w_[w_ready_] = ext_w(col_ext_);
     }
@@ -210,7 +211,7 @@ class PreEvent {
     for (; w_ready_ < t; ++w_ready_) w_[w_ready_ + 1] = w_[w_ready_] + z(w_ready_ + 1) / kSqrt12;
     return w_[t];
   }
-  // G(t/12) D(t), 0 <= t <= the `last` of marks() when it was called (else <= L).
+  // G(t/12) D(t), 0 <= t <= the `last` of open_marks() when it was called (else <= L).
   double value(int t);
 
  private:
@@ -232,12 +233,13 @@ class PreEvent {
   // extend_block(): the own stream's months past the block by rank, and W [t - block_months_][rank]
   // for t = block_months_ .. ext_months_, the ranks of past_ or of the correlated shocks'.
   DrawsPastBlock past_;
-  const DrawsPastBlock* ranks_ = &past_;
+  const DrawsPastBlock* shock_ranks_ = nullptr;  // a correlated growth's: the shocks'
+  const DrawsPastBlock& ranks() const { return shock_ranks_ ? *shock_ranks_ : past_; }
   std::vector<double> ext_w_;
   int ext_months_ = 0;
   std::uint64_t ext_generation_ = 0;
-  int col_ext_ = 0;  // this path's months made from past_ (0: none)
-  std::uint32_t col_rank_ = 0;
+  int col_ext_ = 0;             // this path's last month of ext_w_ (0: none)
+  std::uint32_t col_rank_ = 0;  // its rank in ranks()
 };
 
 // A sampler's values at draws 0 .. count - 1 of its stream, for every path of the draws'

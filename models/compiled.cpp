@@ -237,7 +237,7 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       for (const auto& [member, name] : kPrivateStreams)
         q.*member = engine::make_stream_key(seed, std::string(name) + "/" + id);
       if (p.tenders.enabled) {
-        q.needs_pre = true;
+        q.needs_pre = q.pre_to_event = true;
         q.max_tenders = c.L >= p.tenders.first_month
                             ? (c.L - p.tenders.first_month) / p.tenders.every_months + 1
                             : 0;
@@ -302,7 +302,8 @@ CompiledScenario compile(const Scenario& s, std::uint64_t seed) {
       cg.tranche_count = static_cast<std::uint32_t>(c.tranches.size()) - cg.first_tranche;
       c.max_grant_tranches = std::max(c.max_grant_tranches, cg.tranche_count);
       add_vested_tables(cg, c);
-      if (cg.exercise_window >= 0) c.companies[g.company].priv.needs_pre = true;
+      if (cg.exercise_window >= 0)
+        c.companies[g.company].priv.needs_pre = c.companies[g.company].priv.pre_to_event = true;
       if (g.trigger == Trigger::kDouble) co.let_go_probability[g.company] = g.accel_probability;
       if (!company.is_public && co.first_private_company < 0) co.first_private_company = g.company;
       if (!company.is_public && g.start_month > 0 && g.start_month <= c.H)

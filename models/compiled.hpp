@@ -116,6 +116,9 @@ struct CompiledPrivate {
   // (docs/model.md#m2-the-private-company-before-its-event): a grant made after month 0,
   // tenders, an option exercised on leaving.
   bool needs_pre = false;
+  // Of those, tenders or an option exercised on leaving: they read P(t) at months up to the event
+  // on any path, where a later grant reads it at its grant month alone.
+  bool pre_to_event = false;
 };
 
 // The correlated drivers of a scenario (docs/model.md#m1-drivers-and-correlation), in the

@@ -11,18 +11,24 @@ namespace vestsim::models {
 DrawPlan::DrawPlan(const DrawLog& log, std::uint64_t paths, double min_share,
                    std::span<const StreamKey> extended, double extended_share) {
   assert(paths > 0);
-  // Per (stream, kind): one past the last draw read often enough.
+  // Per (stream, kind): one past the last draw read often enough. An extended stream read by
+  // min_share keeps at least its first pair, so that it stays on lanes: its reads past the plan
+  // then get chunks on lanes (read_tail), not one scalar draw each.
   for (const auto& [address, count] : log.reads()) {
     const auto& [k0, k1, normal, draw] = address;
     const StreamKey key{k0, k1};
     const bool more = std::find(extended.begin(), extended.end(), key) != extended.end();
-    if (static_cast<double>(count) <
-        (more ? extended_share : min_share) * static_cast<double>(paths))
-      continue;
+    const double share = static_cast<double>(count) / static_cast<double>(paths);
+    std::uint32_t draws = 0;
+    if (share >= (more ? extended_share : min_share))
+      draws = draw + 1;
+    else if (more && share >= min_share)
+      draws = std::min(draw + 1, kExtendedKeep);
+    if (draws == 0) continue;
     auto it = std::find_if(streams_.begin(), streams_.end(),
                            [&](const Stream& s) { return s.key == key && s.normal == normal; });
     if (it == streams_.end()) it = streams_.insert(streams_.end(), Stream{key, normal, 0, 0});
-    it->draws = std::max(it->draws, draw + 1);
+    it->draws = std::max(it->draws, draws);
   }
   // A stream read both ways keeps its more-drawn kind; the other reads fall back.
   std::stable_sort(streams_.begin(), streams_.end(),

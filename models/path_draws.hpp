@@ -55,10 +55,11 @@ class DrawPlan {
 
   DrawPlan() = default;  // empty: every read falls back to the reference
   // Every (stream, draw) read by at least `min_share` of `paths` logged paths (of a stream in
-  // `extended`, by `extended_share` of them), each stream up to its last such draw. Requires
-  // paths > 0.
+  // `extended`, by `extended_share` of them, and at least its first kExtendedKeep draws read by
+  // min_share), each stream up to its last such draw. Requires paths > 0.
   DrawPlan(const DrawLog& log, std::uint64_t paths, double min_share,
            std::span<const StreamKey> extended = {}, double extended_share = 1);
+  static constexpr std::uint32_t kExtendedKeep = 2;
 
   // The slot holding (key, draw) read as a normal (or a uniform), or -1.
   int slot(StreamKey key, std::uint32_t draw, bool normal) const {
@@ -267,7 +268,7 @@ class DrawsPastBlock {
  public:
   static constexpr std::size_t kB = PathDraws::kBlock;
   // Months first + 1 .. min(need[p], last) of each column p of the draws' current sub-block, for
-  // `streams` streams; returns the most months of any column (first when no column needs more).
+  // `streams` streams; returns the last month any column needs (first when none needs more).
   // Requires first >= 0.
   int plan(const PathDraws& draws, int first, int last, const int* need, std::size_t streams);
   // Makes the plan's draws of stream `key` as its stream number `stream` (< the plan's streams).

@@ -265,8 +265,9 @@ constexpr double kExtendedShare = 0.75;
 
 // The streams whose draws past the block are made for the paths that need them
 // (CorrelatedShocks::extend_block(), PreEvent::extend_block(), the post-IPO walk of
-// fill_private_block()): every correlated driver's when a private company's growth is one of
-// them, the growth streams of the others, and every post-IPO walk's own stream.
+// fill_private_block()), planned only where most paths read them: every correlated driver's when
+// a private company's growth is one of them, the growth streams of the others, and every post-IPO
+// walk's own stream; not a growth that tenders or options read before the event.
 std::vector<StreamKey> extended_streams(const CompiledScenario& cs) {
   std::vector<StreamKey> keys;
   bool correlated = false;
@@ -275,7 +276,10 @@ std::vector<StreamKey> extended_streams(const CompiledScenario& cs) {
     const PrivateCompany& p = c.priv.params;
     if (p.post_ipo_volatility > 0 && std::isnan(c.priv.pinned_post_z) && c.priv.post_ipo_corr < 0)
       keys.push_back(c.priv.post_ipo_key);  // extend_post_walk() in company_paths.cpp
-    if (!(p.growth_volatility > 0) || !std::isnan(c.priv.pinned_growth_z)) continue;
+    // Tenders and options read a company's growth before its event on paths and at months
+    // growth_reach() does not predict: its plan stays at min_share.
+    if (!(p.growth_volatility > 0) || !std::isnan(c.priv.pinned_growth_z) || c.priv.pre_to_event)
+      continue;
     if (c.priv.growth_corr >= 0)
       correlated = true;
     else

@@ -111,7 +111,8 @@ TEST_CASE("lane draws equal the scalar generator bit for bit on every target", "
 TEST_CASE("lane draws of listed paths and pairs equal the scalar generator bit for bit",
           "[lanes]") {
   // Each lane its own path and pair: paths out of order, repeated and across the 2^32 boundary,
-  // pairs small and near the counter's end; counts that leave a partial vector on every target.
+  // pairs small and the last a 32-bit draw index reaches (2^31 - 1); counts that leave a partial
+  // vector on every target.
   const std::uint64_t some_paths[] = {
       9, 3, (std::uint64_t{1} << 32) - 1, std::uint64_t{1} << 32, 3, 123456789012345, 0};
   const std::uint64_t some_pairs[] = {30, 0, 1, 31, (1u << 31) - 1, 59, 30, 2};

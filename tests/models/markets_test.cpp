@@ -650,6 +650,66 @@ TEST_CASE("shocks extended past the block for some paths give the reference bits
   CHECK(drawn_past > 0);     // and the others were drawn per path
 }
 
+// PreEvent::extend_block() for a growth on its own stream: W and the shocks past the block for
+// each column up to its need, past a block of 3 months (an odd draw first) and with no block at
+// all (the stream planned nowhere: W from 0). Every W(t) and z(k), asked in any order, must be the
+// reference's bits, and a path must read its extended months without drawing.
+TEST_CASE("an own growth stream extended past its block gives the reference bits",
+          "[markets][simd]") {
+  const CompiledScenario cs = compile(load_ok(kMarkets), 5);
+  const int p = 3;
+  const CompiledPrivate& priv = cs.companies[p].priv;
+  REQUIRE(priv.growth_corr < 0);
+  const int top = cs.L + 1;  // W's last month
+  for (const std::uint32_t planned : {3u, 0u}) {
+    INFO("growth planned to " << planned << " draws");
+    DrawLog log;
+    for (std::uint32_t d = 0; d < planned; ++d) log.note(priv.growth_key, d, true);
+    log.note(priv.exit_key, 0, false);  // a plan, so that draws are made ahead
+    const DrawPlan plan(log, 1, 0.5);
+    PathDraws lanes(&plan), reference;
+    const std::uint64_t first = 300, n = 41;
+    lanes.set_end(first + n);
+    lanes.start(first);
+    CorrelatedShocks shocks_lanes(cs.markets), shocks_ref(cs.markets);
+    shocks_lanes.fill_block(lanes);
+    std::vector<double> scratch_lanes(pre_table_size(cs)), scratch_ref(pre_table_size(cs));
+    PreEvent pre_lanes, pre_ref;
+    pre_lanes.bind(scratch_lanes.data(), cs.L);
+    pre_ref.bind(scratch_ref.data(), cs.L);
+    pre_lanes.fill_block(priv, lanes, shocks_lanes);
+    std::vector<int> need(PathDraws::kBlock, 0);
+    for (std::uint64_t c = 0; c < n; ++c)
+      need[c] = std::array<int, 5>{0, 3, 4, static_cast<int>(c % 30), 1000}[c % 5];
+    pre_lanes.extend_block(priv, lanes, shocks_lanes, need.data());
+    std::size_t mismatches = 0, checked = 0, drawn_inside = 0;
+    auto same = [&](double x, double y) {
+      ++checked;
+      mismatches += std::memcmp(&x, &y, sizeof x) != 0;
+    };
+    for (std::uint64_t path = first; path < first + n; ++path) {
+      lanes.start(path);
+      reference.start(path);
+      shocks_lanes.start(lanes);
+      shocks_ref.start(reference);
+      pre_lanes.start(priv, lanes, shocks_lanes);
+      pre_ref.start(priv, reference, shocks_ref);
+      const int made = std::min(std::max(need[path - first], static_cast<int>(planned)), top);
+      const std::uint64_t before = lanes.normals();
+      for (int t : {made, std::min(1, made), made / 2, std::max(made - 1, 0)})
+        same(pre_lanes.w(t), pre_ref.w(t));
+      // (z(k) of the block's months is read from the plan, and counted: not asked here.)
+      for (int k = static_cast<int>(planned) + 1; k <= made; ++k)
+        same(pre_lanes.z(k), pre_ref.z(k));
+      drawn_inside += lanes.normals() - before;
+      for (int t = top; t >= 0; --t) same(pre_lanes.w(t), pre_ref.w(t));
+    }
+    CHECK(checked > n * static_cast<std::size_t>(top));
+    CHECK(mismatches == 0);
+    CHECK(drawn_inside == 0);  // every month up to a path's need came from the extension
+  }
+}
+
 TEST_CASE("the draw plan keeps an extended stream's draws only where most paths read them",
           "[markets][simd]") {
   const StreamKey growth = engine::make_stream_key(3, "growth"),
@@ -666,6 +726,10 @@ TEST_CASE("the draw plan keeps an extended stream's draws only where most paths 
   CHECK(plan.planned_draws(growth, true) == 8);  // 8 of 10 >= 0.75; 3 of 10 is not
   CHECK(plan.planned_draws(other, true) == 10);  // not extended: 0.2 still
   CHECK(DrawPlan(log, 10, 0.2, extended, 0.9).planned_draws(growth, true) == 5);
+  // Read by too few for extended_share, it keeps its first pair: on lanes, its later reads are
+  // chunks on lanes, not scalar draws.
+  CHECK(DrawPlan(log, 10, 0.2, extended, 1.5).planned_draws(growth, true) ==
+        DrawPlan::kExtendedKeep);
 }
 
 // PathDraws::z_rows reads runs of draws of several streams, each run from one place: a row of the
