@@ -523,6 +523,15 @@ TEST_CASE("a constant sampler reads no draw, and any other reads its own uniform
 
 namespace {
 
+// Compares values bit for bit, counting the comparisons and the mismatches.
+struct SameBits {
+  std::size_t checked = 0, mismatches = 0;
+  void operator()(double x, double y) {
+    ++checked;
+    mismatches += std::memcmp(&x, &y, sizeof x) != 0;
+  }
+};
+
 // kMarkets with p's growth correlated with a: drivers a, b and p.growth.
 CompiledScenario three_drivers() {
   const CompiledScenario cs =
@@ -568,11 +577,7 @@ TEST_CASE("block tables stop where the draw plan stops and paths go on with the 
   }
   CHECK(!st_block[0].block_prices);  // a needs months to 48, past the plan: made per path
   CHECK(st_block[2].block_prices);   // c's own draws are planned to 48: made for the block
-  std::size_t mismatches = 0, checked = 0;
-  auto same = [&](double x, double y) {
-    ++checked;
-    mismatches += std::memcmp(&x, &y, sizeof x) != 0;
-  };
+  SameBits same;
   for (std::uint64_t path = first; path < first + n; ++path) {
     lanes.start(path);
     reference.start(path);
@@ -590,8 +595,8 @@ TEST_CASE("block tables stop where the draw plan stops and paths go on with the 
       for (int m : cs.companies[c].pub.months) same(st_block[c].price[m], st_ref[c].price[m]);
     }
   }
-  CHECK(checked > 0);
-  CHECK(mismatches == 0);
+  CHECK(same.checked > 0);
+  CHECK(same.mismatches == 0);
 }
 
 // CorrelatedShocks::extend_block() makes months past the block for each path up to its own
@@ -619,7 +624,8 @@ TEST_CASE("shocks extended past the block for some paths give the reference bits
   for (std::uint64_t p = 0; p < n; ++p)
     need[p] = std::array<int, 6>{0, 9, 10, static_cast<int>(9 + p), 40, 1000}[p % 6];
   block.extend_block(lanes, need.data());
-  std::size_t mismatches = 0, checked = 0, drawn_inside = 0, drawn_past = 0;
+  SameBits same;
+  std::size_t drawn_inside = 0, drawn_past = 0;
   for (std::uint64_t path = first; path < first + n; ++path) {
     lanes.start(path);
     reference.start(path);
@@ -629,23 +635,15 @@ TEST_CASE("shocks extended past the block for some paths give the reference bits
     const std::uint64_t before = lanes.normals();
     // The extended months first, in a scrambled order, then every month.
     for (int m : {made, 1, 10, made / 2 + 5, 9, 11})
-      for (int i = 0; i < 3; ++i) {
-        const int month = std::min(m, made);
-        const double x = block.z(i, month, lanes), y = ref.z(i, month, reference);
-        ++checked;
-        mismatches += std::memcmp(&x, &y, sizeof x) != 0;
-      }
+      for (int i = 0; i < 3; ++i)
+        same(block.z(i, std::min(m, made), lanes), ref.z(i, std::min(m, made), reference));
     drawn_inside += lanes.normals() - before;
     for (int m = months; m >= 1; --m)
-      for (int i = 0; i < 3; ++i) {
-        const double x = block.z(i, m, lanes), y = ref.z(i, m, reference);
-        ++checked;
-        mismatches += std::memcmp(&x, &y, sizeof x) != 0;
-      }
+      for (int i = 0; i < 3; ++i) same(block.z(i, m, lanes), ref.z(i, m, reference));
     drawn_past += lanes.normals() - before;
   }
-  CHECK(checked == n * (6 + static_cast<std::size_t>(months)) * 3);
-  CHECK(mismatches == 0);
+  CHECK(same.checked == n * (6 + static_cast<std::size_t>(months)) * 3);
+  CHECK(same.mismatches == 0);
   CHECK(drawn_inside == 0);  // every month up to a path's need came from the extension
   CHECK(drawn_past > 0);     // and the others were drawn per path
 }
@@ -682,11 +680,8 @@ TEST_CASE("an own growth stream extended past its block gives the reference bits
     for (std::uint64_t c = 0; c < n; ++c)
       need[c] = std::array<int, 5>{0, 3, 4, static_cast<int>(c % 30), 1000}[c % 5];
     pre_lanes.extend_block(priv, lanes, shocks_lanes, need.data());
-    std::size_t mismatches = 0, checked = 0, drawn_inside = 0;
-    auto same = [&](double x, double y) {
-      ++checked;
-      mismatches += std::memcmp(&x, &y, sizeof x) != 0;
-    };
+    SameBits same;
+    std::size_t drawn_inside = 0;
     for (std::uint64_t path = first; path < first + n; ++path) {
       lanes.start(path);
       reference.start(path);
@@ -704,8 +699,8 @@ TEST_CASE("an own growth stream extended past its block gives the reference bits
       drawn_inside += lanes.normals() - before;
       for (int t = top; t >= 0; --t) same(pre_lanes.w(t), pre_ref.w(t));
     }
-    CHECK(checked > n * static_cast<std::size_t>(top));
-    CHECK(mismatches == 0);
+    CHECK(same.checked > n * static_cast<std::size_t>(top));
+    CHECK(same.mismatches == 0);
     CHECK(drawn_inside == 0);  // every month up to a path's need came from the extension
   }
 }
