@@ -107,6 +107,38 @@ double capped_exit_years(double T, int L) {
   return std::min(std::max(T, 0.0), L / 12.0 + 1.0);
 }
 
+// f(column, Tc) for each column of the draws' sub-block whose outcome draw is below `below` (an
+// IPO: p_ipo; an IPO or an acquisition: p_ipo + p_acquisition) and whose capped exit time Tc is
+// within the liquidity horizon: private_path()'s outcome and E, read from the sub-block's exit
+// times and outcome draws. Nothing when those are not on lanes.
+template <class F>
+void each_event_column(const CompiledPrivate& c, int L, const CompanyState& st,
+                       const PathDraws& draws, double below, F f) {
+  const PrivateCompany& p = c.params;
+  const double* T = st.exit_time.row(0);
+  const double* u = draws.lane_row(c.outcome_key, 0, false);
+  if (!u || (!T && !p.exit_time.is_constant())) return;
+  for (std::uint32_t col = 0; col < draws.block_paths(); ++col) {
+    if (!(u[col] < below)) continue;
+    const double Tc = capped_exit_years(T ? T[col] : p.exit_time(0.0), L);
+    if (12.0 * Tc <= L) f(col, Tc);
+  }
+}
+
+// z_i = sum_j L(i, j) eps(j) from +0, in j order, into z(i) for i < n, on `cols` lanes:
+// CorrelationFactor::apply's operations.
+template <class Eps, class Z>
+void correlate_lanes(const CorrelationFactor& factor, std::size_t n, Eps eps, Z z,
+                     std::uint32_t cols) {
+  const double* row = factor.lower.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    double* out = z(i);
+    std::fill(out, out + cols, 0.0);
+    for (std::size_t j = 0; j <= i; ++j) engine::lanes_add_scaled(eps(j), row[j], cols, out);
+    row += i + 1;
+  }
+}
+
 }  // namespace
 
 // G(t/12) D(t) (docs/model.md#m2-the-private-company-before-its-event): exactly the operations of
@@ -146,14 +178,12 @@ void CorrelatedShocks::fill_block(const PathDraws& draws) {
   const double* eps[kMaxBlockDrivers];
   for (int m = 1; m <= covered; ++m) {
     for (std::size_t k = 0; k < n_; ++k) eps[k] = eps_row(k, m);
-    // z_i = sum_j L(i, j) eps_j from sum = 0, in j order: CorrelationFactor::apply's operations.
-    const double* row = m_->factor.lower.data();
-    for (std::size_t i = 0; i < n_; ++i) {
-      double* z = block_.data() + (static_cast<std::size_t>(m - 1) * n_ + i) * kB;
-      std::fill(z, z + paths, 0.0);
-      for (std::size_t j = 0; j <= i; ++j) engine::lanes_add_scaled(eps[j], row[j], paths, z);
-      row += i + 1;
-    }
+    correlate_lanes(
+        m_->factor, n_, [&](std::size_t j) { return eps[j]; },
+        [&](std::size_t i) {
+          return block_.data() + (static_cast<std::size_t>(m - 1) * n_ + i) * kB;
+        },
+        paths);
     block_months_ = m;
   }
 }
@@ -169,17 +199,10 @@ void CorrelatedShocks::extend_block(const PathDraws& draws, const int* need) {
   if (ext_.size() < months * n_ * kB) ext_.resize(months * n_ * kB);
   for (std::size_t j = 0; j < n_; ++j) past_.draw(j, m_->keys[j]);
   // fill_block()'s sums, month by month over the ranks that need the month.
-  for (int m = block_months_ + 1; m <= top; ++m) {
-    const std::uint32_t cols = past_.count(m);
-    const double* row = m_->factor.lower.data();
-    for (std::size_t i = 0; i < n_; ++i) {
-      double* z = ext_row(static_cast<int>(i), m);
-      std::fill(z, z + cols, 0.0);
-      for (std::size_t j = 0; j <= i; ++j)
-        engine::lanes_add_scaled(past_.row(j, m), row[j], cols, z);
-      row += i + 1;
-    }
-  }
+  for (int m = block_months_ + 1; m <= top; ++m)
+    correlate_lanes(
+        m_->factor, n_, [&](std::size_t j) { return past_.row(j, m); },
+        [&](std::size_t i) { return ext_row(static_cast<int>(i), m); }, past_.count(m));
   ext_months_ = top;
 }
 
@@ -314,17 +337,11 @@ void extend_post_walk(const CompiledPrivate& c, int H, int L, CompanyState& st,
   if (!draws.ahead() || !(p.post_ipo_volatility > 0) || !std::isnan(c.pinned_post_z) ||
       c.post_ipo_corr >= 0)
     return;
-  const double* u = draws.lane_row(c.outcome_key, 0, false);
-  const double* T = st.exit_time.row(0);
-  if (!u || (!T && !p.exit_time.is_constant())) return;
   constexpr std::size_t kB = PathDraws::kBlock;
   std::array<int, kB> need{};
-  for (std::uint32_t col = 0; col < draws.block_paths(); ++col) {
-    if (!(u[col] < p.p_ipo)) continue;  // private_path()'s outcome
-    const double Tc = capped_exit_years(T ? T[col] : p.exit_time(0.0), L);
-    if (!(12.0 * Tc <= L)) continue;
+  each_event_column(c, L, st, draws, p.p_ipo, [&](std::uint32_t col, double Tc) {
     need[col] = std::max(p.lockup_months, H - std::max(1, static_cast<int>(std::ceil(12.0 * Tc))));
-  }
+  });
   const int top = st.post_past.plan(draws, rows, std::max(p.lockup_months, H - 1), need.data(), 1);
   if (top == rows) return;
   st.post_past.draw(0, c.post_ipo_key);
@@ -398,15 +415,9 @@ void growth_reach(const CompiledPrivate& c, int L, const CompanyState& st, const
                   int* need) {
   const PrivateCompany& p = c.params;
   if (!(p.growth_volatility > 0) || !std::isnan(c.pinned_growth_z)) return;
-  const double* T = st.exit_time.row(0);
-  const double* u = draws.lane_row(c.outcome_key, 0, false);
-  if (!u || (!T && !p.exit_time.is_constant())) return;
-  for (std::uint32_t col = 0; col < draws.block_paths(); ++col) {
-    if (!(u[col] < p.p_ipo + p.p_acquisition)) continue;  // private_path()'s outcome
-    const double Tc = capped_exit_years(T ? T[col] : p.exit_time(0.0), L);
-    if (!(Tc > 0) || !(12.0 * Tc <= L)) continue;
-    need[col] = std::max(need[col], static_cast<int>(std::ceil(12.0 * Tc)));
-  }
+  each_event_column(c, L, st, draws, p.p_ipo + p.p_acquisition, [&](std::uint32_t col, double Tc) {
+    if (Tc > 0) need[col] = std::max(need[col], static_cast<int>(std::ceil(12.0 * Tc)));
+  });
 }
 
 void pin_growth_bridges(const CompiledScenario& cs, PathDraws& draws) {
