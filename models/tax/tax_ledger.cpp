@@ -146,6 +146,11 @@ void TaxLedger::defer(std::uint32_t column) {
     block_rate_.assign(years * kTaxLanes, 1.0);
     block_last_year_.assign(kTaxLanes, 0);
     block_salary_month_.assign(kTaxLanes, 0);
+    lane_x_.assign(kTaxCategoryCount * years * kTaxLanes, 0.0);
+    lane_tax_.assign(years * kTaxLanes, 0.0);
+    lane_carry_out_.assign(years * kTaxLanes, 0.0);
+    slot_.assign(years * kTaxLanes, -1);
+    year_columns_.assign(years, {});
   }
   for (int y = 1; y <= last_year_; ++y) {
     double* at = block_year(y);
@@ -170,80 +175,164 @@ void TaxLedger::open_block_year(std::uint32_t column, int year) {
   block_last_year_[column] = std::max(block_last_year_[column], year);
 }
 
-// finish() on lanes: the same steps, each year for the columns with something that year (the
-// others keep their carry and add nothing), gathered side by side.
+// finish() on lanes (docs/design.md#15-lanes-of-paths): every column-year with something is
+// gathered into one row of lanes whatever its year, qualified split and baseline wages added, and
+// evaluated at once with no carry in, 128 lanes a call; each column then takes its years in order,
+// adding its charged tax to its own present value. A year whose carry in is a loss (< 0) is
+// evaluated again with it, and the column's later years wait for it: the loss columns' next years
+// go in waves of one call each.
 void TaxLedger::finish_block(std::uint32_t n, double* tax) {
   assert(n <= kTaxLanes);
   if (n == 0) return;
   const CompiledOfferTax& t = *t_;
   const CompiledTaxRegime& regime = t.regime;
-  alignas(64) double x[kTaxCategoryCount][kTaxLanes];
-  alignas(64) double carry[kTaxLanes], pv[kTaxLanes];
-  alignas(64) double carry_in[kTaxLanes], year_tax[kTaxLanes], carry_out[kTaxLanes];
-  alignas(64) int paid[kTaxLanes];
-  alignas(64) std::uint32_t column[kTaxLanes];
-  std::array<const double*, kTaxCategoryCount> rows{};
-  for (std::size_t c = 0; c < kTaxCategoryCount; ++c) rows[c] = x[c];
-  int years = 0;
-  for (std::uint32_t p = 0; p < n; ++p) {
-    carry[p] = 0;
-    pv[p] = 0;
-    years = std::max(years, block_last_year_[p]);
-  }
-  // Same inputs, same bits: tax_of_year_lanes() works lane by lane. So a column whose year has the
-  // bits of the year's first wages-only column (all employed with no equity: every such column
-  // of an offer without a bonus draw) takes that column's result instead of a lane of its own.
-  alignas(64) std::uint32_t copy_column[kTaxLanes];  // the year's copies of column wages_only
-  const auto same_bits = [](double a, double b) {
-    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+  constexpr std::size_t kWords = kTaxLanes / 64;
+  using Columns = std::array<std::uint64_t, kWords>;
+  const auto each_column = [](Columns columns, auto&& f) {
+    for (std::size_t w = 0; w < kWords; ++w)
+      for (std::uint64_t bits = columns[w]; bits != 0; bits &= bits - 1)
+        f(static_cast<std::uint32_t>(64 * w + static_cast<std::size_t>(std::countr_zero(bits))));
   };
+  const auto bits_of = [](double a) { return std::bit_cast<std::uint64_t>(a); };
+  const std::size_t capacity = year_columns_.size() * kTaxLanes;
+  std::array<double*, kTaxCategoryCount> lane{};
+  for (std::size_t c = 0; c < kTaxCategoryCount; ++c) lane[c] = lane_x_.data() + c * capacity;
+  const auto paid_in = [&](std::uint32_t p, int y) {
+    return std::clamp(block_salary_month_[p] - 12 * (y - 1), 0, 12);
+  };
+  int years = 0;
+  for (std::uint32_t p = 0; p < n; ++p) years = std::max(years, block_last_year_[p]);
+
+  // The lanes. A wages-only column-year whose wages (baseline included) have the bits of the
+  // year's first wages-only column's (all employed with no equity: every such column of an offer
+  // without a bonus draw) takes that column's lane instead of one of its own: a lane is a pure
+  // function of its inputs.
+  std::uint32_t lanes = 0;
   for (int y = 1; y <= years; ++y) {
     const double* at = block_year(y);
-    std::uint32_t m = 0;  // the columns with something in year y, gathered into 0 .. m - 1
-    std::uint32_t copies = 0;
-    std::uint32_t wages_only = kTaxLanes;  // the first wages-only column gathered, if any
-    for (std::uint32_t p = 0; p < n; ++p) {
-      if (y > block_last_year_[p]) continue;
-      bool nonzero = false;
-      for (std::size_t c = 0; c < kTaxCategoryCount; ++c) {
-        x[c][m] = at[c * kTaxLanes + p];
-        nonzero = nonzero || x[c][m] != 0;
-      }
-      if (!nonzero) continue;
-      if (x[kQualified][m] != 0) {
-        const QualifiedSplit q = split_qualified(x[kQualified][m], 0, regime.qualified_cap);
-        x[kQualified][m] = q.qualified;
-        x[kQualifiedExcess][m] += q.excess;
-      }
-      paid[m] = std::clamp(block_salary_month_[p] - 12 * (y - 1), 0, 12);
-      x[kWages][m] += t.baseline_monthly * (12 - paid[m]);
-      carry_in[m] = carry[p];
-      if (wages_only < kTaxLanes) {
-        bool same = paid[m] == paid[wages_only] && same_bits(carry_in[m], carry_in[wages_only]);
-        for (std::size_t c = 0; c < kTaxCategoryCount && same; ++c)
-          same = same_bits(x[c][m], x[c][wages_only]);
-        if (same) {
-          copy_column[copies++] = p;
-          continue;
-        }
-      } else {
-        bool wages = true;
-        for (std::size_t c = 0; c < kTaxCategoryCount && wages; ++c)
-          wages = c == kWages || x[c][m] == 0;
-        if (wages) wages_only = m;
-      }
-      column[m++] = p;
-    }
-    if (m == 0) continue;
-    tax_of_year_lanes(regime, rows, carry_in, m, year_tax, carry_out);
-    const double* rate = block_rate_.data() + static_cast<std::size_t>(y - 1) * kTaxLanes;
-    const auto charge = [&](std::uint32_t j, std::uint32_t p) {
-      const double charged = year_tax[j] - t.baseline_tax[paid[j]];
-      carry[p] = carry_out[j];
-      pv[p] += charged * t.year_df[y] * (t.moving_fx ? rate[p] : 1.0);
+    std::int32_t* slot = slot_.data() + static_cast<std::size_t>(y - 1) * kTaxLanes;
+    alignas(64) std::uint64_t has[kTaxLanes], wages_only[kTaxLanes];
+    alignas(64) double wages[kTaxLanes];
+    // A plain pass over the columns, which the compiler vectorizes. A wages-only column has 0 in
+    // every other category; +0 or -0 there give tax_of_year_lanes() the same bits (its sums start
+    // at +0, as for a regime's zero weights).
+    const auto cell = [at](std::size_t category, std::uint32_t p) {
+      return at[category * kTaxLanes + p] != 0;
     };
-    for (std::uint32_t j = 0; j < m; ++j) charge(j, column[j]);
-    for (std::uint32_t k = 0; k < copies; ++k) charge(wages_only, copy_column[k]);
+    for (std::uint32_t p = 0; p < n; ++p) {
+      const bool other = cell(kEquityIncome, p) | cell(kQualified, p) | cell(kQualifiedExcess, p) |
+                         cell(kGainShort, p) | cell(kGainLong, p);
+      const bool live = y <= block_last_year_[p];
+      has[p] = live & (other | cell(kWages, p));
+      wages_only[p] = has[p] & !other;
+    }
+    for (std::uint32_t p = 0; p < n; ++p) {
+      wages[p] = at[kWages * kTaxLanes + p] + t.baseline_monthly * (12 - paid_in(p, y));
+      slot[p] = -1;
+    }
+    Columns with{}, only_wages{};
+    for (std::uint32_t w = 0; 64 * w < n; ++w) {  // in registers: no chain through memory
+      std::uint64_t a = 0, b = 0;
+      for (std::uint32_t q = 0; q < 64 && 64 * w + q < n; ++q) {
+        a |= has[64 * w + q] << q;
+        b |= wages_only[64 * w + q] << q;
+      }
+      with[w] = a;
+      only_wages[w] = b;
+    }
+    Columns copies{};
+    std::uint32_t first_wages_only = kTaxLanes;
+    each_column(only_wages, [&](std::uint32_t p) {
+      if (first_wages_only == kTaxLanes)
+        first_wages_only = p;
+      else if (bits_of(wages[p]) == bits_of(wages[first_wages_only]))
+        copies[p / 64] |= std::uint64_t{1} << (p % 64);
+    });
+    year_columns_[static_cast<std::size_t>(y - 1)] = with;
+    Columns own = with;
+    for (std::size_t w = 0; w < kWords; ++w) own[w] &= ~copies[w];
+    each_column(own, [&](std::uint32_t p) {
+      const std::uint32_t k = lanes++;
+      slot[p] = static_cast<std::int32_t>(k);
+      for (std::size_t c = 0; c < kTaxCategoryCount; ++c) lane[c][k] = at[c * kTaxLanes + p];
+      if (lane[kQualified][k] != 0) {
+        const QualifiedSplit q = split_qualified(lane[kQualified][k], 0, regime.qualified_cap);
+        lane[kQualified][k] = q.qualified;
+        lane[kQualifiedExcess][k] += q.excess;
+      }
+      lane[kWages][k] = wages[p];
+    });
+    each_column(copies, [&](std::uint32_t p) { slot[p] = slot[first_wages_only]; });
+  }
+  alignas(64) static constexpr double kNoCarry[kTaxLanes] = {};
+  for (std::uint32_t k = 0; k < lanes; k += kTaxLanes) {
+    std::array<const double*, kTaxCategoryCount> rows{};
+    for (std::size_t c = 0; c < kTaxCategoryCount; ++c) rows[c] = lane[c] + k;
+    tax_of_year_lanes(regime, rows, kNoCarry, std::min<std::uint32_t>(kTaxLanes, lanes - k),
+                      lane_tax_.data() + k, lane_carry_out_.data() + k);
+  }
+
+  // Each column's years in order, as finish() takes them.
+  alignas(64) double carry[kTaxLanes], pv[kTaxLanes];
+  for (std::uint32_t p = 0; p < n; ++p) carry[p] = pv[p] = 0;
+  const auto charge = [&](std::uint32_t p, int y, double year_tax, double carry_out) {
+    const double charged = year_tax - t.baseline_tax[paid_in(p, y)];
+    carry[p] = carry_out;
+    const double rate =
+        t.moving_fx ? block_rate_[static_cast<std::size_t>(y - 1) * kTaxLanes + p] : 1.0;
+    pv[p] += charged * t.year_df[y] * rate;
+  };
+  const auto lane_of = [&](std::uint32_t p, int y) {
+    return slot_[static_cast<std::size_t>(y - 1) * kTaxLanes + p];
+  };
+  // The years that wait for a loss carried in: at most one per column.
+  alignas(64) std::uint32_t wait_column[kTaxLanes];
+  alignas(64) int wait_year[kTaxLanes];
+  std::uint32_t waiting = 0;
+  Columns held{};
+  for (int y = 1; y <= years; ++y) {
+    Columns with = year_columns_[static_cast<std::size_t>(y - 1)];
+    for (std::size_t w = 0; w < kWords; ++w) with[w] &= ~held[w];
+    each_column(with, [&](std::uint32_t p) {
+      if (carry[p] != 0) {
+        held[p / 64] |= std::uint64_t{1} << (p % 64);
+        wait_column[waiting] = p;
+        wait_year[waiting++] = y;
+        return;
+      }
+      const auto k = static_cast<std::size_t>(lane_of(p, y));
+      charge(p, y, lane_tax_[k], lane_carry_out_[k]);
+    });
+  }
+  while (waiting > 0) {
+    alignas(64) double x[kTaxCategoryCount][kTaxLanes];
+    alignas(64) double carry_in[kTaxLanes], year_tax[kTaxLanes], carry_out[kTaxLanes];
+    std::array<const double*, kTaxCategoryCount> rows{};
+    for (std::uint32_t i = 0; i < waiting; ++i) {
+      const auto k = static_cast<std::size_t>(lane_of(wait_column[i], wait_year[i]));
+      for (std::size_t c = 0; c < kTaxCategoryCount; ++c) x[c][i] = lane[c][k];
+      carry_in[i] = carry[wait_column[i]];
+    }
+    for (std::size_t c = 0; c < kTaxCategoryCount; ++c) rows[c] = x[c];
+    tax_of_year_lanes(regime, rows, carry_in, waiting, year_tax, carry_out);
+    std::uint32_t still = 0;  // the columns whose later years wait again, in place
+    for (std::uint32_t i = 0; i < waiting; ++i) {
+      const std::uint32_t p = wait_column[i];
+      const int from = wait_year[i];
+      charge(p, from, year_tax[i], carry_out[i]);
+      for (int y = from + 1; y <= block_last_year_[p]; ++y) {
+        const std::int32_t k = lane_of(p, y);
+        if (k < 0) continue;
+        if (carry[p] != 0) {
+          wait_column[still] = p;
+          wait_year[still++] = y;
+          break;
+        }
+        charge(p, y, lane_tax_[static_cast<std::size_t>(k)],
+               lane_carry_out_[static_cast<std::size_t>(k)]);
+      }
+    }
+    waiting = still;
   }
   for (std::uint32_t p = 0; p < n; ++p) tax[p] = t.moving_fx ? pv[p] : pv[p] * t.to_report;
 }

@@ -220,6 +220,14 @@ class TaxLedger {
   // month.
   std::vector<double> block_, block_rate_;
   std::vector<int> block_last_year_, block_salary_month_;
+  // finish_block()'s lanes (docs/design.md#15-lanes-of-paths): every column-year it evaluates,
+  // side by side whatever the year, lane_x_[category * (years * kTaxLanes) + lane], its tax and
+  // carry out (evaluated with no carry in); slot_[(year - 1) * kTaxLanes + column], the lane of
+  // a column's year (-1: nothing that year); year_columns_[year - 1], the columns with something
+  // that year, one bit each.
+  std::vector<double> lane_x_, lane_tax_, lane_carry_out_;
+  std::vector<std::int32_t> slot_;
+  std::vector<std::array<std::uint64_t, kTaxLanes / 64>> year_columns_;
   int last_year_ = 0;
   int last_salary_month_ = 0;
 };

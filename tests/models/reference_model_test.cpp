@@ -10,6 +10,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <random>
 #include <string>
 #include <utility>
 #include <vector>
@@ -1165,4 +1166,85 @@ TEST_CASE("a deferred column's later years are opened empty", "[tax]") {
   block.finish_block(1, &tax);
   CHECK(std::memcmp(&tax, &expected, sizeof tax) == 0);
   CHECK(expected > 80000);  // the test can fail: a quarter million of income is taxed
+}
+
+// TaxLedger::finish_block evaluates every column-year with no carry in, then again, in waves,
+// the years into which a loss is carried (docs/design.md#15-lanes-of-paths). Columns of three
+// kinds, in two blocks of one ledger (128 columns, then 77, over the first block's cells): a loss
+// followed by small gains in the next years (the loss carried through several years: one wave a
+// year), random payouts with losses, gains, income and qualified income, and wages alone (the
+// same months of salary in many columns). Each column's tax has the bits finish() gives it alone.
+TEST_CASE("finish_block carries each column's losses through its years as finish() does", "[tax]") {
+  const Scenario s = load_ok(vestsim::test::edited(
+      kOneFrenchOffer, "tax: {regime: fr-2026}", "tax: {regime: fr-2026, baseline_income: 90000}"));
+  const CompiledScenario cs = compile(s, 1);
+  const CompiledOfferTax& t = cs.offers[0].tax;
+  constexpr int kYears = 7;
+  std::mt19937_64 rng(20261202);
+  const auto below = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  const auto amount = [&](double low, double high) {
+    return low + (high - low) * static_cast<double>(rng() >> 11) * 0x1p-53;
+  };
+  struct Path {
+    int salary_months = 0;
+    std::vector<EquityPayout> payouts;
+  };
+  const auto make_path = [&](std::uint32_t column) {
+    Path p;
+    p.salary_months = std::array{0, 6, 12, 30, 48}[static_cast<std::size_t>(below(5))];
+    switch (column % 3) {
+      case 0: {  // a loss in year y0, then gains too small to use it up at once
+        const int y0 = 1 + below(3);
+        p.payouts.push_back({0, 12 * y0 - 6, -amount(40000, 90000), 0.0, 12 * y0 - 6, false});
+        for (int y = y0 + 1; y <= kYears; ++y)
+          if (below(4) != 0)
+            p.payouts.push_back({0, 12 * y - 3, amount(2000, 15000), 0.0, 12 * y - 3, false});
+        break;
+      }
+      case 1:  // random payouts
+        for (int k = below(5); k > 0; --k) {
+          const int month = below(12 * kYears + 1);
+          const int income_month = month - below(std::min(month, 24) + 1);
+          const double income = below(2) != 0 ? amount(0, 60000) : 0.0;
+          p.payouts.push_back(
+              {0, month, income + amount(-50000, 50000), income, income_month, below(3) == 0});
+        }
+        break;
+      default:  // wages alone
+        break;
+    }
+    return p;
+  };
+  const auto record = [&](TaxLedger& ledger, const Path& p) {
+    ledger.start(t);
+    ledger.salary(p.salary_months);
+    for (const EquityPayout& e : p.payouts) ledger.equity(e);
+  };
+  TaxLedger block(kYears);
+  int carried_years_max = 0;  // the longest run of years with a loss carried out
+  for (const std::uint32_t n : {128u, 77u}) {
+    std::vector<Path> paths;
+    for (std::uint32_t c = 0; c < n; ++c) {
+      paths.push_back(make_path(c));
+      record(block, paths.back());
+      block.defer(c);
+    }
+    std::vector<double> tax(n);
+    block.finish_block(n, tax.data());
+    for (std::uint32_t c = 0; c < n; ++c) {
+      TaxLedger alone(kYears);
+      record(alone, paths[c]);
+      std::vector<TaxLedger::Year> years;
+      const double expected = alone.finish(&years);
+      INFO("block of " << n << ", column " << c);
+      CHECK(std::memcmp(&tax[c], &expected, sizeof expected) == 0);
+      int run = 0;
+      for (const TaxLedger::Year& y : years) {
+        run = y.carry_out < 0 ? run + 1 : 0;
+        carried_years_max = std::max(carried_years_max, run);
+      }
+    }
+  }
+  // The test can fail: some loss is carried through at least three years (three waves).
+  CHECK(carried_years_max >= 3);
 }
