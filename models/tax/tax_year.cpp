@@ -215,25 +215,94 @@ YearTax charged_tax_of_year(const CompiledTaxRegime& regime, const CategoryAmoun
 
 namespace {
 
-// Lanes of paths: dst[p] = sum over the nonzero weights of w x[c][p], in category order.
+// Lanes of paths: dst[p] = sum over the nonzero weights of w x[c][p], in category order, from
+// +0: one pass over the paths for a count K known when compiling (a regime has at most
+// kTaxCategoryCount), each path's sum the same additions in the same order.
+template <std::size_t K>
+[[gnu::always_inline]] inline void dot_fixed(const SparseWeights& w, const double (*x)[kTaxLanes],
+                                             std::size_t n, double* __restrict dst) {
+  std::array<const double*, K> xs{};
+  std::array<double, K> ws{};
+  for (std::size_t k = 0; k < K; ++k) {
+    xs[k] = x[w.category[k]];
+    ws[k] = w.weight[k];
+  }
+  for (std::size_t p = 0; p < n; ++p) {
+    double sum = 0;
+    for (std::size_t k = 0; k < K; ++k) sum += ws[k] * xs[k][p];
+    dst[p] = sum;
+  }
+}
+
 [[gnu::always_inline]] inline void dot_lanes(const SparseWeights& w, const double (*x)[kTaxLanes],
                                              std::size_t n, double* __restrict dst) {
-  for (std::size_t p = 0; p < n; ++p) dst[p] = 0;
-  for (std::uint8_t k = 0; k < w.count; ++k) {
-    const double wk = w.weight[k];
-    const double* xc = x[w.category[k]];
-    for (std::size_t p = 0; p < n; ++p) dst[p] += wk * xc[p];
+  static_assert(kTaxCategoryCount == 6);
+  switch (w.count) {
+    case 0:
+      return dot_fixed<0>(w, x, n, dst);
+    case 1:
+      return dot_fixed<1>(w, x, n, dst);
+    case 2:
+      return dot_fixed<2>(w, x, n, dst);
+    case 3:
+      return dot_fixed<3>(w, x, n, dst);
+    case 4:
+      return dot_fixed<4>(w, x, n, dst);
+    case 5:
+      return dot_fixed<5>(w, x, n, dst);
+    default:
+      assert(w.count == 6);
+      return dot_fixed<6>(w, x, n, dst);
   }
 }
 
 // compiled_scale_tax() on lanes: brackets are strictly increasing, so the last bracket whose
-// `from` the base exceeds is the last one selected.
+// `from` the base exceeds is the last one selected. One pass over the paths for a count K known
+// when compiling (scales of up to 8 brackets), one pass per bracket beyond.
+template <std::size_t K>
+[[gnu::always_inline]] inline void scale_fixed(const CompiledTaxRegime& r, std::uint32_t first,
+                                               const double* __restrict base, std::size_t n,
+                                               double* __restrict dst) {
+  std::array<double, K> from{}, rate{}, below{};
+  for (std::size_t k = 0; k < K; ++k) {
+    from[k] = r.brackets[first + k].from;
+    rate[k] = r.brackets[first + k].rate;
+    below[k] = r.below[first + k];
+  }
+  for (std::size_t p = 0; p < n; ++p) {
+    double tax = 0;
+    for (std::size_t k = 0; k < K; ++k)
+      tax = base[p] > from[k] ? below[k] + rate[k] * (base[p] - from[k]) : tax;
+    dst[p] = tax;
+  }
+}
+
 [[gnu::always_inline]] inline void scale_tax_lanes(const CompiledTaxRegime& r, std::uint32_t first,
                                                    std::uint32_t count,
                                                    const double* __restrict base, std::size_t n,
                                                    double* __restrict dst) {
-  for (std::size_t p = 0; p < n; ++p) dst[p] = 0;
-  for (std::uint32_t k = 0; k < count; ++k) {
+  switch (count) {
+    case 0:
+      return scale_fixed<0>(r, first, base, n, dst);
+    case 1:
+      return scale_fixed<1>(r, first, base, n, dst);
+    case 2:
+      return scale_fixed<2>(r, first, base, n, dst);
+    case 3:
+      return scale_fixed<3>(r, first, base, n, dst);
+    case 4:
+      return scale_fixed<4>(r, first, base, n, dst);
+    case 5:
+      return scale_fixed<5>(r, first, base, n, dst);
+    case 6:
+      return scale_fixed<6>(r, first, base, n, dst);
+    case 7:
+      return scale_fixed<7>(r, first, base, n, dst);
+    default:
+      break;
+  }
+  scale_fixed<8>(r, first, base, n, dst);
+  for (std::uint32_t k = 8; k < count; ++k) {
     const double from = r.brackets[first + k].from, rate = r.brackets[first + k].rate;
     const double below = r.below[first + k];
     for (std::size_t p = 0; p < n; ++p)
