@@ -197,8 +197,9 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
   const std::size_t capacity = year_columns_.size() * kTaxLanes;
   std::array<double*, kTaxCategoryCount> lane{};
   for (std::size_t c = 0; c < kTaxCategoryCount; ++c) lane[c] = lane_x_.data() + c * capacity;
-  const auto paid_in = [&](std::uint32_t p, int y) {
-    return std::clamp(block_salary_month_[p] - 12 * (y - 1), 0, 12);
+  const int* const salary_month = block_salary_month_.data();
+  const auto paid_in = [salary_month](std::uint32_t p, int y) {
+    return std::clamp(salary_month[p] - 12 * (y - 1), 0, 12);
   };
   int years = 0;
   for (std::uint32_t p = 0; p < n; ++p) years = std::max(years, block_last_year_[p]);
@@ -275,15 +276,21 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
   // Each column's years in order, as finish() takes them.
   alignas(64) double carry[kTaxLanes], pv[kTaxLanes];
   for (std::uint32_t p = 0; p < n; ++p) carry[p] = pv[p] = 0;
+  // What the charges read, in locals: the stores to pv and carry then leave them in registers.
+  const double* const year_df = t.year_df.data();
+  const double* const baseline_tax = t.baseline_tax.data();
+  const double* const rates = t.moving_fx ? block_rate_.data() : nullptr;
   const auto charge = [&](std::uint32_t p, int y, double year_tax, double carry_out) {
-    const double charged = year_tax - t.baseline_tax[paid_in(p, y)];
+    const double charged = year_tax - baseline_tax[paid_in(p, y)];
     carry[p] = carry_out;
-    const double rate =
-        t.moving_fx ? block_rate_[static_cast<std::size_t>(y - 1) * kTaxLanes + p] : 1.0;
-    pv[p] += charged * t.year_df[y] * rate;
+    const double rate = rates ? rates[static_cast<std::size_t>(y - 1) * kTaxLanes + p] : 1.0;
+    pv[p] += charged * year_df[y] * rate;
   };
-  const auto lane_of = [&](std::uint32_t p, int y) {
-    return slot_[static_cast<std::size_t>(y - 1) * kTaxLanes + p];
+  const std::int32_t* const slots = slot_.data();
+  const double* const lane_tax = lane_tax_.data();
+  const double* const lane_carry_out = lane_carry_out_.data();
+  const auto lane_of = [slots](std::uint32_t p, int y) {
+    return slots[static_cast<std::size_t>(y - 1) * kTaxLanes + p];
   };
   // The years that wait for a loss carried in: at most one per column.
   alignas(64) std::uint32_t wait_column[kTaxLanes];
@@ -301,7 +308,7 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
         return;
       }
       const auto k = static_cast<std::size_t>(lane_of(p, y));
-      charge(p, y, lane_tax_[k], lane_carry_out_[k]);
+      charge(p, y, lane_tax[k], lane_carry_out[k]);
     });
   }
   while (waiting > 0) {
@@ -328,8 +335,8 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
           wait_year[still++] = y;
           break;
         }
-        charge(p, y, lane_tax_[static_cast<std::size_t>(k)],
-               lane_carry_out_[static_cast<std::size_t>(k)]);
+        charge(p, y, lane_tax[static_cast<std::size_t>(k)],
+               lane_carry_out[static_cast<std::size_t>(k)]);
       }
     }
     waiting = still;
