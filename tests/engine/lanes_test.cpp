@@ -253,6 +253,35 @@ TEST_CASE("lane exp, log and inverse normal equal the scalar ones bit for bit", 
   });
 }
 
+// Short rows (a path's post-IPO months): every row length from 0 to 19, so every count of
+// arguments past the last whole vector on every width, in place or not, with arguments in range,
+// out of range (exp past 709, log of -1, 0 or a subnormal) and special, the odd one at each place.
+TEST_CASE("lane exp and log of short rows equal the scalar ones bit for bit", "[lanes]") {
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> odd = {800.0, -800.0, -1.0, 0.0, 1e-310, inf, -inf, std::nan("")};
+  for_each_target([&](SimdTarget) {
+    std::size_t bad = 0, rows = 0;
+    for (std::size_t n = 0; n < 20; ++n)
+      for (std::size_t at = 0; at <= n; ++at)
+        for (const double special : odd) {
+          std::vector<double> x(n);
+          for (std::size_t i = 0; i < n; ++i) x[i] = 0.37 * static_cast<double>(i) - 2.5;
+          if (at < n) x[at] = special;  // at == n: every argument in range
+          std::vector<double> e(n), l(n), in_place = x;
+          lanes_exp(x.data(), n, e.data());
+          lanes_log(x.data(), n, l.data());
+          lanes_exp(in_place.data(), n, in_place.data());
+          for (std::size_t i = 0; i < n; ++i) {
+            bad += !same_bits(e[i], ieee_exp(x[i])) + !same_bits(l[i], ieee_log(x[i])) +
+                   !same_bits(in_place[i], e[i]);
+          }
+          ++rows;
+        }
+    CHECK(rows == 1680);
+    CHECK(bad == 0);
+  });
+}
+
 // lanes_poisson (the rounds' counts of a sub-block, models/company_paths.cpp): poisson_quantile's
 // count on every target. Means over (0, 100] and past it (Boost's branch), 0, the smallest
 // subnormal and 100 itself; uniforms anywhere, at 0, at 1 (the loop ends on p = 0; not past 100)
