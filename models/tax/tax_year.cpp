@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cassert>
 #include <stdexcept>
+#include <utility>
 
 #include "engine/lanes.hpp"
 
@@ -234,26 +235,18 @@ template <std::size_t K>
   }
 }
 
+// dot_fixed<w.count>: the count made a constant by trying each in turn.
+template <std::size_t... K>
+[[gnu::always_inline]] inline void dot_counted(std::index_sequence<K...>, const SparseWeights& w,
+                                               const double (*x)[kTaxLanes], std::size_t n,
+                                               double* __restrict dst) {
+  ((w.count == K ? (dot_fixed<K>(w, x, n, dst), true) : false) || ...);
+}
+
 [[gnu::always_inline]] inline void dot_lanes(const SparseWeights& w, const double (*x)[kTaxLanes],
                                              std::size_t n, double* __restrict dst) {
-  static_assert(kTaxCategoryCount == 6);
-  switch (w.count) {
-    case 0:
-      return dot_fixed<0>(w, x, n, dst);
-    case 1:
-      return dot_fixed<1>(w, x, n, dst);
-    case 2:
-      return dot_fixed<2>(w, x, n, dst);
-    case 3:
-      return dot_fixed<3>(w, x, n, dst);
-    case 4:
-      return dot_fixed<4>(w, x, n, dst);
-    case 5:
-      return dot_fixed<5>(w, x, n, dst);
-    default:
-      assert(w.count == 6);
-      return dot_fixed<6>(w, x, n, dst);
-  }
+  assert(w.count <= kTaxCategoryCount);
+  dot_counted(std::make_index_sequence<kTaxCategoryCount + 1>{}, w, x, n, dst);
 }
 
 // compiled_scale_tax() on lanes: brackets are strictly increasing, so the last bracket whose
@@ -277,31 +270,20 @@ template <std::size_t K>
   }
 }
 
+// scale_fixed<count>, count <= 8: the count made a constant by trying each in turn.
+template <std::size_t... K>
+[[gnu::always_inline]] inline void scale_counted(std::index_sequence<K...>,
+                                                 const CompiledTaxRegime& r, std::uint32_t first,
+                                                 std::uint32_t count, const double* __restrict base,
+                                                 std::size_t n, double* __restrict dst) {
+  ((count == K ? (scale_fixed<K>(r, first, base, n, dst), true) : false) || ...);
+}
+
 [[gnu::always_inline]] inline void scale_tax_lanes(const CompiledTaxRegime& r, std::uint32_t first,
                                                    std::uint32_t count,
                                                    const double* __restrict base, std::size_t n,
                                                    double* __restrict dst) {
-  switch (count) {
-    case 0:
-      return scale_fixed<0>(r, first, base, n, dst);
-    case 1:
-      return scale_fixed<1>(r, first, base, n, dst);
-    case 2:
-      return scale_fixed<2>(r, first, base, n, dst);
-    case 3:
-      return scale_fixed<3>(r, first, base, n, dst);
-    case 4:
-      return scale_fixed<4>(r, first, base, n, dst);
-    case 5:
-      return scale_fixed<5>(r, first, base, n, dst);
-    case 6:
-      return scale_fixed<6>(r, first, base, n, dst);
-    case 7:
-      return scale_fixed<7>(r, first, base, n, dst);
-    default:
-      break;
-  }
-  scale_fixed<8>(r, first, base, n, dst);
+  scale_counted(std::make_index_sequence<9>{}, r, first, std::min(count, 8u), base, n, dst);
   for (std::uint32_t k = 8; k < count; ++k) {
     const double from = r.brackets[first + k].from, rate = r.brackets[first + k].rate;
     const double below = r.below[first + k];
