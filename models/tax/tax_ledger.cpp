@@ -209,7 +209,6 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
   // without a bonus draw) takes that column's lane instead of one of its own: a lane is a pure
   // function of its inputs.
   std::uint32_t lanes = 0;
-  const double room = regime.qualified_cap - 0.0;  // split_qualified()'s room with nothing counted
   for (int y = 1; y <= years; ++y) {
     const double* at = block_year(y);
     std::int32_t* slot = slot_.data() + static_cast<std::size_t>(y - 1) * kTaxLanes;
@@ -257,13 +256,12 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
       const std::uint32_t k = lanes++;
       slot[p] = static_cast<std::int32_t>(k);
       for (std::size_t c = 0; c < kTaxCategoryCount; ++c) lane[c][k] = at[c * kTaxLanes + p];
-      // finish()'s split_qualified(qualified, 0, cap) where qualified != 0, as selects (the
-      // columns with and without qualified income are mixed): min(qualified, cap - 0) counts, the
-      // rest adds to the excess.
+      // finish()'s split where qualified != 0, as selects: the columns with and without
+      // qualified income are mixed, and a branch mispredicts.
       const double qualified = lane[kQualified][k], excess = lane[kQualifiedExcess][k];
-      const double counted = std::min(qualified, room);
-      lane[kQualified][k] = qualified != 0 ? counted : qualified;
-      lane[kQualifiedExcess][k] = qualified != 0 ? excess + (qualified - counted) : excess;
+      const QualifiedSplit q = split_qualified(qualified, 0, regime.qualified_cap);
+      lane[kQualified][k] = qualified != 0 ? q.qualified : qualified;
+      lane[kQualifiedExcess][k] = qualified != 0 ? excess + q.excess : excess;
       lane[kWages][k] = wages[p];
     });
     each_column(copies, [&](std::uint32_t p) { slot[p] = slot[first_wages_only]; });

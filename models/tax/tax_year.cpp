@@ -422,10 +422,4 @@ void tax_bases_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& a
   }
 }
 
-QualifiedSplit split_qualified(double amount, double counted, double cap) {
-  assert(amount >= 0 && counted >= 0 && counted <= cap);
-  const double qualified = std::min(amount, cap - counted);
-  return {qualified, amount - qualified};
-}
-
 }  // namespace vestsim::models

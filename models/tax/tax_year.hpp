@@ -4,6 +4,7 @@
 // (docs/design.md#3-compile-once-then-run-the-paths).
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cassert>
 #include <cstdint>
@@ -176,6 +177,11 @@ struct QualifiedSplit {
 // running total per offer, reset at each year, and adds the returned `qualified`).
 // Requires: amount >= 0, 0 <= counted <= cap (asserted). Throws: nothing.
 // Guarantees: qualified + excess == amount; counted + qualified <= cap.
-QualifiedSplit split_qualified(double amount, double counted, double cap);
+// Inline: TaxLedger::finish_block makes it for a row of lanes, as selects.
+inline QualifiedSplit split_qualified(double amount, double counted, double cap) {
+  assert(amount >= 0 && counted >= 0 && counted <= cap);
+  const double qualified = std::min(amount, cap - counted);
+  return {qualified, amount - qualified};
+}
 
 }  // namespace vestsim::models
