@@ -190,6 +190,16 @@ void Node::report_new_entries() {
   }
 }
 
+bool Node::duplicate_entry(const YAML::Node& key, std::vector<std::string>& seen) {
+  if (!key.IsScalar()) return false;  // not an id: reported by the entry's reader
+  if (std::find(seen.begin(), seen.end(), key.Scalar()) == seen.end()) {
+    seen.push_back(key.Scalar());
+    return false;
+  }
+  reader_->error(key, sub_path(key.Scalar()), "duplicate key");
+  return true;
+}
+
 std::string Node::sub_path(std::string_view key) const {
   return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
 }

@@ -163,7 +163,8 @@ class Node {
   Node item(std::size_t i);
 
   // Every entry of this map, none of them unknown: fn(key, value), the key
-  // node with this map's path, the value with the key's. A walk visits one
+  // node with this map's path, the value with the key's. A key given twice is
+  // reported (duplicate key) and only its first entry visited. A walk visits one
   // blank entry.
   // An override below this map must name an existing key: --set never adds
   // an entry (an offer, a company, an fx rate).
@@ -175,7 +176,9 @@ class Node {
       return;
     }
     const YAML::Node& map = yaml_;
+    std::vector<std::string> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
+      if (duplicate_entry(it->first, seen)) continue;  // reported; the first one is read
       Node key(*reader_, it->first, path_);
       Node value = resolved(it->second, it->second, sub_path(key.scalar()));
       fn(key, value);
@@ -209,6 +212,8 @@ class Node {
   // an absent key that overrides lie below; else `yaml`.
   Node resolved(YAML::Node yaml, YAML::Node at, std::string path) const;
   void report_new_entries();
+  // Whether `key` is in `seen` (then reported as a duplicate key); adds it to `seen` if not.
+  bool duplicate_entry(const YAML::Node& key, std::vector<std::string>& seen);
   std::string sub_path(std::string_view key) const;
   void declare(std::string_view key);
   Keys declared_keys() const;

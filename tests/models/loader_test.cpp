@@ -135,6 +135,12 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
        "compares an offer with itself", 30},
       {"duplicate key", edit("base: 100000", "base: 100000\n    base: 200000"),
        "offers.a.base: duplicate key", 18},
+      // Ids are keys too: the second offer, company or rate of one id would otherwise replace
+      // or mislabel the first.
+      {"an offer id twice", edit("  b:\n    base: 120000", "  a:\n    base: 120000"),
+       "offers.a: duplicate key", 23},
+      {"a company id twice", edit("  goog:\n", "  hf:\n"), "companies.hf: duplicate key", 10},
+      {"a currency twice", "fx: {USD: 0.9, USD: 2.0}\n" + kValid, "fx.USD: duplicate key", 1},
       {"IPO without multiple", edit("ipo: {multiple: 4}", "ipo: {lockup_months: 6}"),
        "an IPO with probability > 0 needs a multiple", 9},
       {"percentile out of range", "report: {percentiles: [50, 150]}\n" + kValid,
