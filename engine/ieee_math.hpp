@@ -1,4 +1,4 @@
-// exp, log, log1p and pow in plain IEEE-754 double arithmetic (+, -, *, /, and integer
+// exp, log, log1p, expm1 and pow in plain IEEE-754 double arithmetic (+, -, *, /, and integer
 // operations on the bits), so that every instruction set computes the same
 // bits: no FMA, no table lookups, no library call (docs/design.md#8-precise-floating-point).
 // glibc picks its exp/log/pow/log1p implementation at run time by CPU feature, which can
@@ -12,7 +12,7 @@
 //
 // Accuracy: exp and log stay below 1 ulp of the exact result over their whole
 // domain; tests/engine/ieee_math_test.cpp measures the maximum error against
-// long double on millions of points and fails above 1 ulp. log1p and pow state
+// long double on millions of points and fails above 1 ulp. log1p, expm1 and pow state
 // their own bounds below, measured by the same tests.
 #pragma once
 
@@ -114,6 +114,20 @@ inline double ieee_log1p(double x) {
   if (u == 1.0) return x;  // |x| below half an ulp of 1: log1p(x) = x to within it
   if (u == 0.0) return -std::numeric_limits<double>::infinity();
   return ieee_log(u) * (x / (u - 1.0));
+}
+
+// e^x - 1, accurate where e^x rounds near 1: with u = e^x (rounded), (u - 1) x / log(u) cancels
+// the rounding of u to first order (Kahan's expm1, the counterpart of ieee_log1p's theorem). Below
+// 3 ulp of the exact result over its domain (tests/engine/ieee_math_test.cpp measures it).
+// expm1(-inf) = -1, expm1(+inf) = +inf, expm1(NaN) = NaN.
+inline double ieee_expm1(double x) {
+  if (x != x) return x;
+  const double u = ieee_exp(x);
+  if (u == 1.0) return x;  // |x| below half an ulp of 1: expm1(x) = x to within it
+  if (u == std::numeric_limits<double>::infinity()) return u;
+  const double um1 = u - 1.0;
+  if (um1 == -1.0) return -1.0;  // e^x below half an ulp of 1
+  return um1 * (x / ieee_log(u));
 }
 
 // x^y for x > 0 as exp(y log x): the error is below 3 |y log x| + 2 ulp, since log x's error

@@ -12,6 +12,20 @@
 
 namespace vestsim::models {
 
+namespace {
+
+// docs/model.md#8-summaries-over-paths: within this of 1 (not 1), gamma's utilities w^(1 - gamma)
+// round to 1 plus a few ulp, which the CE's power 1/(1 - gamma) would magnify into nonsense, so
+// they are kept as w^(1 - gamma) - 1 = expm1((1 - gamma) log w) and the CE inverted with log1p.
+// At the edge the power's relative error is about 1e-16 / 1e-4 = 1e-12 of the CE, so the two
+// forms agree to far below a cent there.
+constexpr double kNearLog = 1e-4;
+bool near_log(double gamma) {
+  return gamma != 1 && std::abs(1 - gamma) < kNearLog;
+}
+
+}  // namespace
+
 void crra_utilities(std::span<const double> total, double gamma, double wealth, double* out) {
   assert(gamma > 0);
   // Work in units of `scale` so that w^(1 - gamma) stays representable.
@@ -22,6 +36,10 @@ void crra_utilities(std::span<const double> total, double gamma, double wealth, 
   // log w, then w^(1 - gamma) = exp((1 - gamma) log w): ieee_log and ieee_pow's bits, on lanes.
   engine::lanes_log(out, n, out);
   if (gamma == 1) return;
+  if (near_log(gamma)) {
+    for (std::size_t i = 0; i < n; ++i) out[i] = engine::ieee_expm1((1 - gamma) * out[i]);
+    return;
+  }
   for (std::size_t i = 0; i < n; ++i) out[i] = (1 - gamma) * out[i];
   engine::lanes_exp(out, n, out);
 }
@@ -36,8 +54,10 @@ double certainty_equivalent_from(double mean_utility, double min_total, double g
   assert(gamma > 0);
   const double scale = std::max(1.0, wealth);
   if (certainty_equivalent_floored(min_total, gamma, wealth)) return -wealth;
-  const double w =
-      gamma == 1 ? engine::ieee_exp(mean_utility) : engine::ieee_pow(mean_utility, 1 / (1 - gamma));
+  const double w = gamma == 1 ? engine::ieee_exp(mean_utility)
+                   : near_log(gamma)
+                       ? engine::ieee_exp(engine::ieee_log1p(mean_utility) / (1 - gamma))
+                       : engine::ieee_pow(mean_utility, 1 / (1 - gamma));
   return w * scale - wealth;
 }
 

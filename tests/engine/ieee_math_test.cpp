@@ -114,6 +114,32 @@ TEST_CASE("ieee_log1p stays below 3 ulp against long double", "[ieee_math]") {
   CHECK(ieee_log1p(0x1p-80) == 0x1p-80);
 }
 
+TEST_CASE("ieee_expm1 stays below 3 ulp against long double", "[ieee_math]") {
+  auto ref = [](long double x) { return expm1l(x); };
+  // Tiny |x| of both signs (where e^x rounds away most of x: the CRRA utilities near gamma = 1 of
+  // models/summary.cpp), |x| < 1, and the whole domain up to overflow and down to -1.
+  const double tiny = max_ulp(
+      ieee_expm1, ref, [](double u) { return std::ldexp(u - 0.5, -static_cast<int>(u * 60)); },
+      1000000, "expm1-tiny");
+  const double unit = max_ulp(
+      ieee_expm1, ref, [](double u) { return 2 * u - 1; }, 1000000, "expm1-unit");
+  const double wide = max_ulp(
+      ieee_expm1, ref, [](double u) { return -745 + u * 1454.7; }, 1000000, "expm1-wide");
+  INFO("max ulp: tiny " << tiny << ", (-1, 1) " << unit << ", whole domain " << wide);
+  CHECK(tiny < 3.0);
+  CHECK(unit < 3.0);
+  CHECK(wide < 3.0);
+  const double inf = std::numeric_limits<double>::infinity();
+  CHECK(ieee_expm1(0.0) == 0.0);
+  CHECK(ieee_expm1(0x1p-80) == 0x1p-80);
+  CHECK(ieee_expm1(-0x1p-80) == -0x1p-80);
+  CHECK(ieee_expm1(-inf) == -1.0);
+  CHECK(ieee_expm1(-50.0) == -1.0);
+  CHECK(ieee_expm1(inf) == inf);
+  CHECK(ieee_expm1(710.0) == inf);
+  CHECK(std::isnan(ieee_expm1(std::nan(""))));
+}
+
 TEST_CASE("ieee_pow: within 3 |y log x| + 2 ulp where vestsim uses it", "[ieee_math]") {
   // The worst ratio of the error to its bound 3 |y log x| + 2 ulp (log x's error, up to 1 ulp,
   // and the product's rounding, absolute errors of y log x that exp makes relative ones), and

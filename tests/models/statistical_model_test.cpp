@@ -127,6 +127,33 @@ TEST_CASE("certainty equivalents match CRRA closed forms", "[stat]") {
   CHECK(certainty_equivalent(ruin, 0.5, 100000, scratch) == Approx(-25000).epsilon(1e-12));
 }
 
+// docs/model.md#8-summaries-over-paths near gamma = 1: the CE is continuous in gamma. Wealth 1e5
+// and totals 0 and 3e5: w = 1 and 4 in units of the wealth, so with d = 1 - gamma the CE is
+// 1e5 ((1 + 4^d) / 2)^(1/d) - 1e5, worked out here in long double as exp(log1p(expm1(d log 4) / 2)
+// / d) (which does not cancel), and 1e5 sqrt(4) - 1e5 = 1e5 at gamma = 1. Computed as
+// ((1 + 4^d) / 2)^(1/d) in double, a d of 1e-15 gave a CE off by 90% (4^d rounds to 1 + 1 or 2
+// ulp); the relative tolerance 1e-11 allows the 1e-16 / 1e-4 of the power form at the edge
+// of the expm1 form, d = 1e-4.
+TEST_CASE("certainty equivalents near gamma = 1 are continuous in gamma", "[stat]") {
+  std::vector<double> scratch;
+  const std::vector<double> x = {0, 300000};
+  const long double log4 = std::log(4.0L);
+  for (const double d : {1e-16, -1e-16, 1e-15, -1e-15, 1e-12, -1e-12, 1e-9, -1e-9, 1e-6, -1e-6,
+                         0.99e-4, -0.99e-4, 1.01e-4, -1.01e-4, 1e-3, -1e-3}) {
+    const double gamma = 1 - d;
+    const long double d_exact = 1.0L - static_cast<long double>(gamma);  // d as gamma rounds it
+    // 1 + 1e-16 rounds to 1: then the log form's 1e5.
+    const long double expected =
+        d_exact == 0 ? 1e5L : 1e5L * expl(log1pl(expm1l(d_exact * log4) / 2) / d_exact) - 1e5L;
+    INFO("1 - gamma = " << d << ", expected " << static_cast<double>(expected));
+    const double ce = certainty_equivalent(x, gamma, 100000, scratch);
+    CHECK(std::fabs(ce - static_cast<double>(expected)) < 1e-11 * 1e5);
+    // And within d Var(log w) / 2 = d (log 2)^2 / 2 of gamma = 1's 1e5, relatively.
+    CHECK(std::fabs(ce - 1e5) < 2e5 * std::fabs(d) * 0.25 + 1e-6);
+  }
+  CHECK(certainty_equivalent(x, 1, 100000, scratch) == Approx(1e5).epsilon(1e-14));
+}
+
 TEST_CASE("CRRA utilities on lanes have ieee_log's and ieee_pow's bits on every target",
           "[stat][simd]") {
   // Totals that ruin (w = 0), leave exactly the wealth (w = 1), and spread over decades.
