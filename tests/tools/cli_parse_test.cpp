@@ -116,6 +116,28 @@ TEST_CASE("a vary option gives a grid, and malformed or oversized ones are refus
       usage_error(parse({"sweep", "--vary", "a=1:2:1", "--vary", "b=1:2:1", "--vary", "c=1:2:1"})));
 }
 
+// docs/cli.md: --set, --format, --metric and --vary repeat, one value each time, so the
+// scenario file may follow them (it used to be taken for one more value, and refused as one).
+TEST_CASE("a repeatable option takes one value, and a scenario file may follow it", "[cli]") {
+  const Parsed run = parse({"run", "--format", "json", "a.yaml", "--set", "x.y=1", "b.yaml",
+                            "--format", "csv", "--set", "z=2"});
+  INFO(run.err);
+  const RunOptions& r = command<RunOptions>(run);
+  CHECK(r.scenarios == std::vector<std::string>{"a.yaml", "b.yaml"});
+  CHECK(r.sim.formats == std::vector<Format>{Format::kJson, Format::kCsv});
+  REQUIRE(r.sim.sets.size() == 2);
+  CHECK(r.sim.sets[1].path == "z");
+  const Parsed sweep = parse({"sweep", "--vary", "a.b=1:2:1", "s.yaml"});
+  INFO(sweep.err);
+  CHECK(command<SweepOptions>(sweep).scenario == "s.yaml");
+  const Parsed be = parse({"breakeven", "--metric", "win", "s.yaml"});
+  INFO(be.err);
+  CHECK(command<BreakevenOptions>(be).scenario == "s.yaml");
+  const Parsed validate = parse({"validate", "--set", "x.y=1", "a.yaml", "b.yaml"});
+  INFO(validate.err);
+  CHECK(command<ValidateOptions>(validate).scenarios.size() == 2);
+}
+
 TEST_CASE("names map to enums and unknown names are refused", "[cli]") {
   const Parsed p = parse({"breakeven", "--metric", "win", "--metric", "p50", "--solve", "base"});
   const BreakevenOptions& be = command<BreakevenOptions>(p);

@@ -81,22 +81,29 @@ CLI::Option* add_named(CLI::App* app, const std::string& flag, Target& target,
         return text + " not in {" + list + "}";
       },
       "{" + list + "}");
-  return app->add_option(flag, target, help)->type_name("TEXT")->transform(by_name);
+  // One value per occurrence, even for a list: `--format json report.yaml` must leave the
+  // scenario file to the command.
+  return app->add_option(flag, target, help)
+      ->type_name("TEXT")
+      ->transform(by_name)
+      ->allow_extra_args(false);
 }
 
 // --set PATH=VALUE, repeatable; each is checked for shape here, for meaning by the loader.
 CLI::Option* add_sets(CLI::App* app, std::vector<models::Override>& sets, const std::string& help) {
-  return app->add_option_function<std::vector<std::string>>(
-      "--set",
-      [&sets](const std::vector<std::string>& texts) {
-        for (const std::string& t : texts) {
-          models::Override o;
-          const std::string err = models::parse_override(t, o);
-          if (!err.empty()) throw CLI::ValidationError(err);
-          sets.push_back(o);
-        }
-      },
-      help);
+  return app
+      ->add_option_function<std::vector<std::string>>(
+          "--set",
+          [&sets](const std::vector<std::string>& texts) {
+            for (const std::string& t : texts) {
+              models::Override o;
+              const std::string err = models::parse_override(t, o);
+              if (!err.empty()) throw CLI::ValidationError(err);
+              sets.push_back(o);
+            }
+          },
+          help)
+      ->allow_extra_args(false);  // repeatable, one PATH=VALUE each: a file may follow
 }
 
 // A name or path that must not be empty: "" is most often an unset shell variable ("$FILE"),
@@ -371,7 +378,8 @@ struct Parser {
             },
             "PATH=FROM:TO:STEP, any scalar path as for --set, or scale:OFFER (its first grant "
             "value times the value; scale-all:OFFER: all its grants) (once or twice)")
-        ->required();
+        ->required()
+        ->allow_extra_args(false);  // one grid each: a file may follow
     sweep_app
         ->add_option("--compare", sweep.compare,
                      "A:B, the comparison to report (default: the scenario's first)")
