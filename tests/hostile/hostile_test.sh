@@ -314,6 +314,12 @@ expect "--compare with an unknown offer" 2 "offers in this scenario" "$vestsim" 
 expect "--compare without a colon" 2 "--compare" "$vestsim" sweep --paths 100 --compare hf_ask --vary offers.hf_ask.base=1:2:1
 expect "breakeven against itself" 2 "same offer" "$vestsim" breakeven --paths 100 --offer google --against google
 expect "breakeven --scale first|all only" 2 "--scale" "$vestsim" breakeven --paths 100 --scale some
+expect "--threads beyond an int is the usual message" 2 "--threads: expected a whole number from 0 to 1024" "$vestsim" run --paths 100 --threads 2147483648
+expect "--help whatever VESTSIM_SIMD says" 0 "Usage" env VESTSIM_SIMD=foo "$vestsim" run --help
+expect "--version whatever VESTSIM_SIMD says" 0 "vestsim" env VESTSIM_SIMD=foo "$vestsim" --version
+expect "a command with a bad VESTSIM_SIMD" 2 "VESTSIM_SIMD=foo" env VESTSIM_SIMD=foo "$vestsim" validate "$src/scenarios/hf-paris-vs-google-l5.yaml"
+expect "an offer id twice" 2 "offers.a: duplicate key" bash -c "printf 'currency: EUR\nemployee: {departure: {annual_rate: 0}}\ncompanies: {}\noffers:\n  a: {base: 100000}\n  b: {base: 120000}\n  a: {base: 50000}\n' > dup_id.yaml && '$vestsim' validate dup_id.yaml"
+expect "a file after --format is the scenario" 0 "" "$vestsim" run --paths 100 --quiet --format json "$src/scenarios/hf-paris-vs-google-l5.yaml"
 
 echo "hostile: $passed passed, $failures failed, $skipped skipped"
 echo "$passed passed, $failures failed"

@@ -61,6 +61,15 @@ TEST_CASE("counts are whole numbers, also in e notation", "[cli]") {
   CHECK(parse({"run", "--paths", "lots"}).err.find("--paths: expected a whole number") !=
         std::string::npos);
   CHECK(usage_error(parse({"run", "--threads", "-1"})));
+  // At most 1024 threads, as simulation.threads; beyond an int it was CLI11's raw message.
+  for (const char* command : {"run", "bench"})
+    for (const char* many : {"1025", "2147483648", "1e9"}) {
+      INFO(command << " --threads " << many);
+      const Parsed p = parse({command, "--threads", many});
+      CHECK(usage_error(p));
+      CHECK(p.err.find("--threads: expected a whole number from 0 to 1024") != std::string::npos);
+    }
+  CHECK(command<RunOptions>(parse({"run", "--threads", "1024"})).sim.threads == 1024);
 }
 
 TEST_CASE("an empty file, path or name is bad usage, not its default", "[cli]") {

@@ -33,7 +33,7 @@ check "a misspelt simulation.sampler exits 2" test $? -eq 2
 check "a misspelt simulation.sampler gets a did-you-mean" grep -q "did you mean 'philox'" err.txt
 "$vestsim" run --sampler sobol --paths 100000 --memory-budget 1MB --quiet >/dev/null 2>err.txt
 check "a sobol run above the memory budget exits 2" test $? -eq 2
-check "and says why" grep -q "sobol sampling (its replicate errors) need the paths in memory" err.txt
+check "and says why" grep -q "sobol sampling's replicate errors need the paths in memory" err.txt
 
 # Every study's JSON names a sobol sampler (docs/cli.md), and only a sobol one.
 "$vestsim" breakeven "$scenario" --sampler sobol --paths 2000 --seed 3 --metric win \

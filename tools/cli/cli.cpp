@@ -69,11 +69,11 @@ int run_cli(int argc, char** argv) {
   }
   const ParsedCommand parsed = parse_command_line(argc, argv, std::cout, std::cerr);
   try {
-    apply_simd_environment();
-    if (!parsed.command) {
+    if (!parsed.command) {  // --help, --version or a usage error: whatever VESTSIM_SIMD says
       check_stdout();
       return parsed.exit_code;
     }
+    apply_simd_environment();
     const int status = dispatch(*parsed.command);
     check_stdout();  // everything written to stdout reached it, or exit 1
     return status;

@@ -43,12 +43,14 @@ bool above_max(const std::string& text) {
   return used != 0 && used == text.size() && v >= static_cast<double>(kMaxCount);
 }
 
-// Accepts whole numbers >= lo, also in e notation, and rewrites them plainly
-// for CLI11's integer conversion.
-CLI::Validator count(double lo) {
+// Accepts whole numbers >= lo (and <= hi when given), also in e notation, and rewrites them
+// plainly for CLI11's integer conversion.
+CLI::Validator count(double lo, std::optional<std::uint64_t> hi = std::nullopt) {
   return CLI::Validator(
-      [lo](std::string& text) {
+      [lo, hi](std::string& text) {
         const std::optional<std::uint64_t> v = parse_count(text, lo);
+        if (hi && !(v && *v <= *hi))
+          return fmt::format("expected a whole number from {} to {}, got '{}'", lo, *hi, text);
         if (!v && above_max(text))
           return fmt::format(
               "'{}' is above 2^53 = {}, the largest whole number JSON readers keep exactly "
@@ -128,9 +130,10 @@ void add_simulation_flags(CLI::App* app, SimulationFlags& f) {
                   "Run seed; the same seed gives the same report on any thread count")
       ->type_name("S")
       ->transform(count(0));
-  app->add_option("--threads", f.threads, "Worker threads (0 = all cores)")
+  // As simulation.threads: at most 1024 (more than an int holds was CLI11's raw conversion error).
+  app->add_option("--threads", f.threads, "Worker threads (0 = all cores, at most 1024)")
       ->type_name("T")
-      ->transform(count(0));
+      ->transform(count(0, 1024));
   app->add_option("--sampler", f.sampler,
                   "philox (default) or sobol: scrambled Sobol points for the exit, outcome, "
                   "multiples and departure, errors from 16 replicates")
@@ -418,9 +421,10 @@ struct Parser {
     bench_app->add_option("--paths", bench.paths, "Paths to simulate (default 1e6)")
         ->type_name("N")
         ->transform(count(1));
-    bench_app->add_option("--threads", bench.threads, "Worker threads (0 = all cores)")
+    bench_app
+        ->add_option("--threads", bench.threads, "Worker threads (0 = all cores, at most 1024)")
         ->type_name("T")
-        ->transform(count(0));
+        ->transform(count(0, 1024));
     add_named(bench_app, "--format", bench.format, kBenchFormats, "text or json");
     bench_app->footer(
         "Examples:\n  vestsim bench --paths 1e7 --threads 2 --format json\n"

@@ -202,7 +202,7 @@ int run_command(const RunOptions& o) {
   const double budget = o.memory_budget ? *o.memory_budget : default_memory_budget();
   const std::string in_memory_only = html                  ? "HTML charts"
                                      : o.paths_out.empty() ? ""
-                                                           : "--paths-out";
+                                                           : "--paths-out files";
   // A file's reports, in the order of `formats`, and its rows of the batch summary.
   const auto reports_of = [&](const RunStudy& run, const Scenario& s) {
     FileOutcome out;

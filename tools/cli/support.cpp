@@ -253,7 +253,7 @@ RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, 
   if (budget <= 0 || need <= budget) return simulate_scenario(s, options, quiet);
   // Replicate errors are computed from the stored columns (models/summary.hpp).
   const std::string only = in_memory_only.empty() && s.sampler == DrawSource::kSobol
-                               ? "sobol sampling (its replicate errors)"
+                               ? "sobol sampling's replicate errors"
                                : in_memory_only;
   if (!only.empty())
     throw UsageError(fmt::format(
