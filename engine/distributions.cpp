@@ -187,8 +187,18 @@ bool Sampler::truncate(double min, double max) {
     hi = std::isfinite(max) ? cdf(max) : 1.0;
   }
   // A range whose probability is not a normal double (below 2.2e-308) has no uniform in it that
-  // a quantile function could take: as good as none.
-  if (!(hi - lo >= std::numeric_limits<double>::min())) return false;
+  // a quantile function could take: as good as none. In the upper half, F(min) and F(max) are 1
+  // less what the range holds, rounded: its probability comes from the survival function.
+  const double mass =
+      kind_ != DistKind::kDiscrete && lo > 0.5
+          ? (std::isfinite(min) ? survival(min) : 1.0) - (std::isfinite(max) ? survival(max) : 0.0)
+          : hi - lo;
+  if (!(mass >= std::numeric_limits<double>::min())) return false;
+  // F(min) rounds to F(max) (to 1): the last quantile range double precision holds.
+  if (!(hi - lo >= std::numeric_limits<double>::min())) {
+    lo = kBelowOne;
+    hi = 1.0;
+  }
   lo_ = lo;
   hi_ = hi;
   min_ = min;
@@ -227,6 +237,36 @@ double Sampler::cdf(double x) const {
     }
   }
   return 0.0;
+}
+
+double Sampler::survival(double x) const {
+  switch (kind_) {
+    case DistKind::kUniform:
+      return std::clamp((b_ - x) / (b_ - a_), 0.0, 1.0);
+    case DistKind::kNormal:
+      return 0.5 * std::erfc((x - a_) / (b_ * M_SQRT2));
+    case DistKind::kLognormal:
+      return x <= 0 ? 1.0 : 0.5 * std::erfc((ieee_log(x) - a_) / (b_ * M_SQRT2));
+    case DistKind::kTriangular:
+      if (x <= a_) return 1.0;
+      if (x >= c_) return 0.0;
+      if (x <= b_) return 1.0 - (x - a_) * (x - a_) / ((c_ - a_) * (b_ - a_));
+      return (c_ - x) * (c_ - x) / ((c_ - a_) * (c_ - b_));
+    case DistKind::kPert: {
+      if (x <= a_) return 1.0;
+      if (x >= c_) return 0.0;
+      const double alpha = 1 + 4 * (b_ - a_) / (c_ - a_), beta = 1 + 4 * (c_ - b_) / (c_ - a_);
+      return boost::math::cdf(boost::math::complement(Beta(alpha, beta), (x - a_) / (c_ - a_)));
+    }
+    case DistKind::kExponential:
+      return x <= 0 ? 1.0 : std::exp(-a_ * x);
+    case DistKind::kWeibull:
+      return x <= 0 ? 1.0 : std::exp(-std::pow(x / b_, a_));
+    case DistKind::kConstant:
+    case DistKind::kDiscrete:
+      break;
+  }
+  return 1.0 - cdf(x);
 }
 
 double Sampler::triangular_quantile(double p) const {

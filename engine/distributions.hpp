@@ -74,7 +74,10 @@ class Sampler {
 
   // Restricts the distribution to [min, max] (inclusive for discrete) by the
   // quantile range. Returns false, leaving the sampler unchanged, when the
-  // range carries zero probability, or less than the smallest normal double (2.2e-308).
+  // range carries zero probability, or less than the smallest normal double (2.2e-308), measured
+  // with survival() in the upper tail. A range too deep in the upper tail for its F(min) to differ
+  // from 1 in double keeps the quantile range [1 - 2^-53, 1]: its samples are F^-1(1 - 2^-53)
+  // clamped into [min, max], min itself when that quantile lies below it.
   // Requires min <= max.
   bool truncate(double min, double max);
 
@@ -84,6 +87,9 @@ class Sampler {
   // Untruncated distribution: F(x) (any x) and F^-1(p) (requires 0 <= p <= 1;
   // for unbounded kinds the end points give infinities or, for the normal and lognormal, NaN).
   double cdf(double x) const;
+  // 1 - F(x), without the cancellation of 1 - cdf(x) in the upper tail (the continuous kinds;
+  // the constant and discrete ones give 1 - cdf(x)).
+  double survival(double x) const;
   double quantile(double p) const {
     assert(p >= 0 && p <= 1);
     switch (kind_) {

@@ -123,6 +123,38 @@ TEST_CASE("a range truncated deep in the upper tail gives finite samples inside 
   CHECK(rounded > 0);  // the case arises: some u round p up to 1
 }
 
+// A range beyond F^-1(1 - 2^-53) (about 8.2 sd for a normal) still has a probability far above
+// 2.2e-308, but F(min) rounds to 1: it is kept, not refused as empty, and every sample is the
+// quantile range's last value clamped into it, min. Its probability is measured with the
+// survival function: P(N(0,1) > 9) = erfc(9 / sqrt 2) / 2 = 1.1e-19, P(Exp(1) > 700) =
+// e^-700 = 9.9e-305, P(lognormal(0, 1) > 1e10) = P(N > ln 1e10 = 23.03) = 1e-117; the
+// triangular (0, 1, 10) above 10 - 1e-8: (1e-8)^2 / (10 x 9) = 1.1e-18. Beyond the smallest
+// normal double it is refused: P(N > 40) = 3.7e-350, P(Exp(1) > 710) = 4.5e-309.
+TEST_CASE("a range truncated beyond what double precision resolves is kept if not empty",
+          "[dist]") {
+  Sampler normal = Sampler::normal(0, 1), exponential = Sampler::exponential(1),
+          lognormal = Sampler::lognormal(0, 1), triangular = Sampler::triangular(0, 1, 10);
+  REQUIRE(normal.truncate(9, INFINITY));
+  REQUIRE(exponential.truncate(700, INFINITY));
+  REQUIRE(lognormal.truncate(1e10, INFINITY));
+  REQUIRE(triangular.truncate(10 - 1e-8, INFINITY));
+  for (const double u : {0x1p-53, 0.25, 0.5, 0.75, 1 - 0x1p-53}) {
+    CHECK(normal(u) == 9);
+    CHECK(exponential(u) == 700);
+    CHECK(lognormal(u) == 1e10);
+    CHECK(triangular(u) >= 10 - 1e-8);
+    CHECK(triangular(u) <= 10);
+  }
+  Sampler far = Sampler::normal(0, 1), farther = Sampler::exponential(1);
+  CHECK_FALSE(far.truncate(40, INFINITY));
+  CHECK_FALSE(farther.truncate(710, INFINITY));
+  CHECK(far(0.5) == 0);  // left as it was
+  // The survival function where 1 - F cancels: P(N(0,1) > 9) = 1.128588405953840648e-19 (erfc(9 /
+  // sqrt 2) / 2, mpmath at 30 digits), to 1e-12 relatively.
+  CHECK(normal.survival(9) == Approx(1.128588405953840648e-19).epsilon(1e-12));
+  CHECK(exponential.survival(700) == Approx(std::exp(-700.0)).epsilon(1e-15));
+}
+
 TEST_CASE("truncation to a zero-probability range is refused", "[dist]") {
   Sampler s = Sampler::uniform(0, 1);
   CHECK_FALSE(s.truncate(2, 3));
