@@ -319,6 +319,9 @@ expect "--help whatever VESTSIM_SIMD says" 0 "Usage" env VESTSIM_SIMD=foo "$vest
 expect "--version whatever VESTSIM_SIMD says" 0 "vestsim" env VESTSIM_SIMD=foo "$vestsim" --version
 expect "a command with a bad VESTSIM_SIMD" 2 "VESTSIM_SIMD=foo" env VESTSIM_SIMD=foo "$vestsim" validate "$src/scenarios/hf-paris-vs-google-l5.yaml"
 expect "an offer id twice" 2 "offers.a: duplicate key" bash -c "printf 'currency: EUR\nemployee: {departure: {annual_rate: 0}}\ncompanies: {}\noffers:\n  a: {base: 100000}\n  b: {base: 120000}\n  a: {base: 50000}\n' > dup_id.yaml && '$vestsim' validate dup_id.yaml"
+expect "a bad file value a flag replaces is still refused" 2 "simulation.seed" bash -c "printf 'currency: EUR\nsimulation: {paths: 100, seed: -1}\nemployee: {departure: {annual_rate: 0}}\ncompanies: {}\noffers:\n  a: {base: 100000}\n  b: {base: 120000}\n' > bad_seed.yaml && '$vestsim' run bad_seed.yaml --seed 3 --quiet"
+expect "a bad --set a flag replaces is still refused" 2 "--set simulation.paths" "$vestsim" run --paths 100 --quiet --set simulation.paths=abc
+expect "a flag wins over a --set of its key" 0 '"paths": 100,' "$vestsim" run --paths 100 --quiet --set simulation.paths=500 --format json
 expect "a file after --format is the scenario" 0 "" "$vestsim" run --paths 100 --quiet --format json "$src/scenarios/hf-paris-vs-google-l5.yaml"
 
 echo "hostile: $passed passed, $failures failed, $skipped skipped"

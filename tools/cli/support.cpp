@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <thread>
 
 #include <string_view>
@@ -61,11 +62,22 @@ std::string described(const Diagnostic& d, const std::vector<Override>& override
 // Loads a scenario file ("" = the built-in default); prints every problem and
 // throws UsageError if there is any.
 Scenario load_or_throw(const std::string& file, const std::vector<Override>& overrides) {
-  const LoadResult r =
-      file.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, overrides)
-                   : load_scenario_file(file, overrides);
+  const auto load = [&file](const std::vector<Override>& with) {
+    return file.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, with)
+                        : load_scenario_file(file, with);
+  };
+  // A flag (--paths, --seed, ...) wins over the file's value and the --set of its key, but a
+  // file or a --set that `vestsim validate` refuses is refused here too: first without the
+  // flags, so that a value a flag replaces is still checked.
+  std::vector<Override> sets;
+  std::copy_if(overrides.begin(), overrides.end(), std::back_inserter(sets),
+               [](const Override& o) { return o.flag.empty(); });
+  LoadResult r = load(sets);
+  const bool with_flags = r.ok() && sets.size() != overrides.size();
+  if (with_flags) r = load(overrides);
   if (!r.ok()) {
-    for (const Diagnostic& d : r.errors) std::cerr << described(d, overrides) << "\n";
+    for (const Diagnostic& d : r.errors)
+      std::cerr << described(d, with_flags ? overrides : sets) << "\n";
     throw UsageError(fmt::format("{}: {} problem{}; nothing was run",
                                  file.empty() ? kDefaultScenarioFile : shown_file_name(file),
                                  r.errors.size(), r.errors.size() == 1 ? "" : "s"));
