@@ -234,7 +234,7 @@ on_disk "the good files still get reports" test -s mixed_out/good1.json -a -s mi
 mkdir -p html_names && cp tiny.yaml 'html_names/<b>x&y.yaml'
 expect "markup in a file name" 0 "" "$vestsim" run html_names --paths 100 --format html --out html_out/
 on_disk "the batch index escapes it" bash -c "! grep -q '<b>x&y' html_out/index.html && grep -q '&lt;b&gt;x&amp;y' html_out/index.html"
-expect "--paths-out into a missing folder" 1 "" "$vestsim" run tiny.yaml --paths 100 --paths-out no/such/dir/p.csv
+expect "--paths-out into a missing folder" 2 "" "$vestsim" run tiny.yaml --paths 100 --paths-out no/such/dir/p.csv
 expect "--paths-out upper-case .NPY is numpy" 0 "" "$vestsim" run tiny.yaml --paths 100 --paths-out up.NPY --quiet
 on_disk "the .NPY file has the numpy magic" bash -c "head -c 6 up.NPY | grep -q NUMPY"
 mkdir -p loop && ln -sf b loop/a && ln -sf a loop/b && cp tiny.yaml loop/ok.yaml
@@ -322,6 +322,8 @@ expect "an offer id twice" 2 "offers.a: duplicate key" bash -c "printf 'currency
 expect "a bad file value a flag replaces is still refused" 2 "simulation.seed" bash -c "printf 'currency: EUR\nsimulation: {paths: 100, seed: -1}\nemployee: {departure: {annual_rate: 0}}\ncompanies: {}\noffers:\n  a: {base: 100000}\n  b: {base: 120000}\n' > bad_seed.yaml && '$vestsim' run bad_seed.yaml --seed 3 --quiet"
 expect "a bad --set a flag replaces is still refused" 2 "--set simulation.paths" "$vestsim" run --paths 100 --quiet --set simulation.paths=abc
 expect "a flag wins over a --set of its key" 0 '"paths": 100,' "$vestsim" run --paths 100 --quiet --set simulation.paths=500 --format json
+expect "--paths-out into a missing folder, said before the run" 2 "there is no folder" "$vestsim" run --paths 100 --quiet --out never.txt --paths-out no-such-folder/x.csv
+expect "and nothing was written" 0 "" bash -c "! test -e never.txt"
 expect "a file after --format is the scenario" 0 "" "$vestsim" run --paths 100 --quiet --format json "$src/scenarios/hf-paris-vs-google-l5.yaml"
 
 echo "hostile: $passed passed, $failures failed, $skipped skipped"

@@ -128,6 +128,12 @@ std::vector<PlannedOutput> planned_outputs(const Destination& to,
     for (Format format : formats)
       outputs.push_back({fs::path(to.out) / batch_file_name(format), "the batch summary"});
   if (!paths_out.empty()) {
+    // Its folder must exist (docs/cli.md): said now, not after the run.
+    const fs::path folder = fs::path(paths_out).parent_path();
+    std::error_code ec;
+    if (!folder.empty() && !fs::is_directory(folder, ec))
+      throw UsageError(fmt::format("--paths-out {}: there is no folder {}; create it first",
+                                   paths_out, folder.string()));
     outputs.push_back({paths_out, "--paths-out"});
     if (is_npy(paths_out)) outputs.push_back({paths_out + ".columns.txt", "--paths-out"});
   }
