@@ -324,6 +324,7 @@ expect "a bad --set a flag replaces is still refused" 2 "--set simulation.paths"
 expect "a flag wins over a --set of its key" 0 '"paths": 100,' "$vestsim" run --paths 100 --quiet --set simulation.paths=500 --format json
 expect "--paths-out into a missing folder, said before the run" 2 "there is no folder" "$vestsim" run --paths 100 --quiet --out never.txt --paths-out no-such-folder/x.csv
 expect "and nothing was written" 0 "" bash -c "! test -e never.txt"
+expect "a --vary value out of range names --vary" 2 "--vary (offers.hf_ask.base)" "$vestsim" sweep --paths 100 --quiet --vary offers.hf_ask.base=0:1e10:1e9
 expect "a file after --format is the scenario" 0 "" "$vestsim" run --paths 100 --quiet --format json "$src/scenarios/hf-paris-vs-google-l5.yaml"
 
 echo "hostile: $passed passed, $failures failed, $skipped skipped"

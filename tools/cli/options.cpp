@@ -532,6 +532,15 @@ std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string
     return std::nullopt;
   }
   models::SweepAxis axis{text.substr(0, eq), models::sweep_values(from, to, step)};
+  // A grid varies the scenario, each point run alike: a grid of path counts or seeds would make
+  // the header (one count, one seed) describe its first point only.
+  if (axis.path.rfind("simulation.", 0) == 0) {
+    error = fmt::format(
+        "--vary {}: the simulation settings are the same at every point; give --paths, --seed, "
+        "--threads or --sampler instead",
+        axis.path);
+    return std::nullopt;
+  }
   if (axis.values.size() > 400) {
     error = fmt::format("--vary '{}': {} points; at most 400", text, axis.values.size());
     return std::nullopt;

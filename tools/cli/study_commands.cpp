@@ -25,7 +25,8 @@ namespace {
 // times the value. Throws UsageError for an unknown offer or one without grants.
 std::vector<Override> axis_overrides(const Scenario& s, const std::string& path, double v) {
   const bool all = path.rfind("scale-all:", 0) == 0;
-  if (!all && path.rfind("scale:", 0) != 0) return {{path, fmt::format("{:.17g}", v)}};
+  // Named --vary in messages (a value out of range), not --set.
+  if (!all && path.rfind("scale:", 0) != 0) return {{path, fmt::format("{:.17g}", v), "--vary"}};
   const std::string id = path.substr(path.find(':') + 1);
   const Offer& offer = s.offers[offer_index(s, id, "--vary")];
   if (offer.grants.empty())
@@ -33,7 +34,7 @@ std::vector<Override> axis_overrides(const Scenario& s, const std::string& path,
   std::vector<Override> out;
   for (std::size_t g = 0; g < (all ? offer.grants.size() : 1); ++g)
     out.push_back({fmt::format("offers.{}.grants[{}].value", id, g),
-                   fmt::format("{:.17g}", v * offer.grants[g].value)});
+                   fmt::format("{:.17g}", v * offer.grants[g].value), "--vary"});
   return out;
 }
 
