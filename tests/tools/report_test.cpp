@@ -341,6 +341,32 @@ TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
   CHECK(json::parse(batch_table(rows, {}, Format::kJson)).size() == 2);
 }
 
+// A scenario name or an offer label is free text (tabs and line breaks allowed): in Markdown it
+// stays on its line and shows as written, never opening a table cell, a heading or a tag.
+TEST_CASE("Markdown shows names and labels as written", "[report]") {
+  CHECK(markdown_text("a|b") == "a\\|b");
+  CHECK(markdown_text("x\ny\tz") == "x y z");
+  CHECK(markdown_text("<b>*_`[#]\\") == "\\<b\\>\\*\\_\\`\\[\\#\\]\\\\");
+  CHECK(markdown_text("Hugging Face (ask), 2026") == "Hugging Face (ask), 2026");
+  Fixture f;
+  f.sum.scenario = "two | words\nand a line";
+  f.sum.offers[0].label = "HF <b>ask</b>\n| not a row";
+  const std::string md = to_markdown(f.sum);
+  CHECK(md.find("# two \\| words and a line\n") == 0);
+  CHECK(md.find("## HF \\<b\\>ask\\</b\\> \\| not a row (`") != std::string::npos);
+  CHECK(md.find("\n| not a row") == std::string::npos);
+  // The batch table: 8 unescaped bars a row, whatever the name; its HTML shows the name as written.
+  std::vector<BatchRow> rows = batch_rows(f.sum);
+  const std::string table = batch_table(rows, {}, Format::kMarkdown);
+  const std::string row = table.substr(table.rfind("| two"));
+  std::size_t bars = 0;
+  for (std::size_t i = 0; i < row.size() && row[i] != '\n'; ++i)
+    bars += row[i] == '|' && (i == 0 || row[i - 1] != '\\');
+  CHECK(bars == 8);
+  const std::string index = batch_table(rows, {}, Format::kHtml);
+  CHECK(index.find("<th>two | words and a line</th>") != std::string::npos);
+}
+
 TEST_CASE("every format has one name and one extension", "[report]") {
   REQUIRE(format_names().size() == 5);
   const char* const names[] = {"text", "json", "csv", "markdown", "html"};

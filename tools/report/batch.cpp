@@ -57,9 +57,10 @@ std::string batch_table(const std::vector<BatchRow>& rows, const std::vector<std
         "| scenario | a | b | P(a beats b) | P50 a | P50 b | P50 difference |\n"
         "|---|---|---|---:|---:|---:|---:|\n";
     for (const auto& r : rows)
-      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", r.scenario, r.a, r.b,
-                         percent(r.p_a_beats_b), money(r.p50_a, r.currency),
-                         money(r.p50_b, r.currency), money(r.p50_diff, r.currency));
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", markdown_text(r.scenario),
+                         markdown_text(r.a), markdown_text(r.b), percent(r.p_a_beats_b),
+                         money(r.p50_a, r.currency), money(r.p50_b, r.currency),
+                         money(r.p50_diff, r.currency));
     if (format == Format::kMarkdown) return out;
     std::string links;
     for (const std::string& stem : stems)

@@ -96,9 +96,9 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
   const double current = be.current;
   const std::string what = base ? "base salary" : "equity";
   const std::string horizon = fmt::format("{:g}", be.horizon_years);
-  const std::string& label_b = be.against_label;
+  const std::string label_b = md ? markdown_text(be.against_label) : be.against_label;
   std::string out;
-  out += md ? fmt::format("# Break-even: {} vs {}\n\n", be.offer_label, label_b)
+  out += md ? fmt::format("# Break-even: {} vs {}\n\n", markdown_text(be.offer_label), label_b)
             : fmt::format("Break-even {} for {} against {}\n", what, be.offer_label, label_b);
   std::string today =
       fmt::format("today {} ({} path{}, seed {}; 95% CI by batch means)", money(current, cur),

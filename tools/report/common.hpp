@@ -28,6 +28,10 @@ std::string percent(double p);
 std::string percentile_key(double q);
 // A CSV field, quoted when it holds a comma, quote or newline.
 std::string csv_field(const std::string& s);
+// Free text (a scenario name, an offer label) for Markdown: on one line (tabs and line breaks
+// become spaces) and with the characters Markdown would read as syntax backslash-escaped
+// (\ ` * _ [ ] < > | #), so that it shows as written and never breaks a table or a heading.
+std::string markdown_text(const std::string& s);
 // A JSON report, indented by 2, with "version" and "commit" (tools/version.hpp)
 // added last, as every JSON report records them.
 std::string json_report(nlohmann::ordered_json j);

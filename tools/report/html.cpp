@@ -1,5 +1,6 @@
 #include "tools/report/html.hpp"
 
+#include <cctype>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -60,13 +61,24 @@ std::string markdown_table_html(const std::string& markdown) {
     if (line.size() < 2 || line.front() != '|' || line.find("---") != std::string::npos) continue;
     const char* cell = row == 0 ? "th" : "td";
     out += "<tr>";
-    std::size_t a = 1;
-    for (std::size_t b = line.find('|', a); b != std::string::npos;
-         a = b + 1, b = line.find('|', a)) {
-      std::string text = line.substr(a, b - a);
+    // Cells end at a '|' that is not escaped; an escaped character (markdown_text()) is itself.
+    std::string text;
+    bool first = true;
+    for (std::size_t i = 1; i < line.size(); ++i) {
+      if (line[i] == '\\' && i + 1 < line.size() &&
+          std::ispunct(static_cast<unsigned char>(line[i + 1]))) {
+        text += line[++i];
+        continue;
+      }
+      if (line[i] != '|') {
+        text += line[i];
+        continue;
+      }
       const std::size_t f = text.find_first_not_of(' '), l = text.find_last_not_of(' ');
       text = f == std::string::npos ? "" : text.substr(f, l - f + 1);
-      out += fmt::format("<{0}>{1}</{0}>", row > 0 && a == 1 ? "th" : cell, html_escape(text));
+      out += fmt::format("<{0}>{1}</{0}>", row > 0 && first ? "th" : cell, html_escape(text));
+      text.clear();
+      first = false;
     }
     out += "</tr>\n";
     ++row;

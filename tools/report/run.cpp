@@ -240,7 +240,7 @@ std::string to_csv(const RunSummary& s) {
 
 std::string to_markdown(const RunSummary& s) {
   const std::string& cur = s.currency;
-  std::string out = fmt::format("# {}\n\n", s.scenario);
+  std::string out = fmt::format("# {}\n\n", markdown_text(s.scenario));
   out += fmt::format("{} paths, seed {}, {} over {} years (equity liquid up to {} years).\n\n",
                      grouped(static_cast<long long>(s.paths)), s.seed, s.currency, s.horizon_years,
                      s.liquidity_horizon_years);
@@ -260,7 +260,7 @@ std::string to_markdown(const RunSummary& s) {
     return r + "\n";
   };
   for (const auto& o : s.offers) {
-    out += fmt::format("## {} (`{}`)\n\n", o.label, o.id);
+    out += fmt::format("## {} (`{}`)\n\n", markdown_text(o.label), o.id);
     if (s.has_tax && !o.has_regime) out += "No tax regime: after tax = total.\n\n";
     out += header();
     if (s.has_tax) out += row("after tax", o.after_tax) + row("tax", o.tax);
