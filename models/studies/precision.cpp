@@ -175,9 +175,12 @@ std::uint64_t next_paths(std::uint64_t paths, const std::vector<PrecisionTarget>
                          const std::vector<double>& reached, std::uint64_t max_paths) {
   assert(paths < max_paths && targets.size() == reached.size());
   double ratio = 1;
+  // A half-width not yet defined (too few paths: infinite, or NaN) says nothing of how many are
+  // needed: it asks for one block more, not for max_paths at once.
   for (std::size_t i = 0; i < targets.size(); ++i)
-    ratio = std::max(ratio,
-                     (reached[i] / targets[i].half_width) * (reached[i] / targets[i].half_width));
+    if (std::isfinite(reached[i]))
+      ratio = std::max(ratio,
+                       (reached[i] / targets[i].half_width) * (reached[i] / targets[i].half_width));
   const double want = std::ceil(static_cast<double>(paths) * ratio * 1.1);
   const std::uint64_t block = engine::kSumChunk;
   std::uint64_t next = want >= static_cast<double>(max_paths)

@@ -339,8 +339,8 @@ RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& target
       return run;
     }
     if (!quiet)
-      std::cerr << fmt::format("vestsim: {} paths do not reach the {} targets; running {}\n",
-                               s.paths, source, next);
+      std::cerr << fmt::format("vestsim: {} {} not reach the {} targets; running {}\n", s.paths,
+                               s.paths == 1 ? "path does" : "paths do", source, next);
     s.paths = next;
   }
 }
