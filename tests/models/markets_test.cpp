@@ -126,7 +126,11 @@ TEST_CASE("correlations: unknown drivers, |rho| >= 1, pairs given twice are erro
   CHECK_THAT(messages("  - {between: [a, a], rho: 0.2}\n"),
              Catch::Contains("correlates 'a' with itself"));
   CHECK_THAT(messages("  - {between: [a], rho: 0.2}\n"),
-             Catch::Contains("expected a list of two driver names"));
+             Catch::Contains("expected a list of two driver names, got a list of 1"));
+  CHECK_THAT(messages("  - {between: [a, b, c], rho: 0.2}\n"),
+             Catch::Contains("expected a list of two driver names, got a list of 3"));
+  CHECK_THAT(messages("  - {between: a, rho: 0.2}\n"),
+             Catch::Contains("expected a list of two driver names, got 'a'"));
 }
 
 TEST_CASE(
