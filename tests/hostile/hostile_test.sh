@@ -325,6 +325,8 @@ expect "a flag wins over a --set of its key" 0 '"paths": 100,' "$vestsim" run --
 expect "--paths-out into a missing folder, said before the run" 2 "there is no folder" "$vestsim" run --paths 100 --quiet --out never.txt --paths-out no-such-folder/x.csv
 expect "and nothing was written" 0 "" bash -c "! test -e never.txt"
 expect "a --vary value out of range names --vary" 2 "--vary (offers.hf_ask.base)" "$vestsim" sweep --paths 100 --quiet --vary offers.hf_ask.base=0:1e10:1e9
+expect "a sweep's Markdown title keeps ids as written" 0 "# Sweep: hf_ask vs google (" "$vestsim" sweep --paths 200 --quiet --vary offers.hf_ask.base=100000:110000:10000 --format markdown
+expect "a tornado's Markdown title keeps ids as written" 0 "# Sensitivity of hf_ask vs google (" "$vestsim" sensitivity --paths 200 --quiet --format markdown
 expect "a file after --format is the scenario" 0 "" "$vestsim" run --paths 100 --quiet --format json "$src/scenarios/hf-paris-vs-google-l5.yaml"
 
 echo "hostile: $passed passed, $failures failed, $skipped skipped"

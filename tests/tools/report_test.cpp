@@ -348,6 +348,7 @@ TEST_CASE("Markdown shows names and labels as written", "[report]") {
   CHECK(markdown_text("x\ny\tz") == "x y z");
   CHECK(markdown_text("<b>*_`[#]\\") == "\\<b\\>\\*\\_\\`\\[\\#\\]\\\\");
   CHECK(markdown_text("Hugging Face (ask), 2026") == "Hugging Face (ask), 2026");
+  CHECK(markdown_text("R&amp;D ~~x~~") == "R\\&amp;D \\~\\~x\\~\\~");
   Fixture f;
   f.sum.scenario = "two | words\nand a line";
   f.sum.offers[0].label = "HF <b>ask</b>\n| not a row";

@@ -91,7 +91,7 @@ std::string markdown_text(const std::string& s) {
       out += ' ';
       continue;
     }
-    if (std::string_view("\\`*_[]<>|#").find(c) != std::string_view::npos) out += '\\';
+    if (std::string_view("\\`*_[]<>|#&~").find(c) != std::string_view::npos) out += '\\';
     out += c;
   }
   return out;

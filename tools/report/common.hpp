@@ -30,7 +30,7 @@ std::string percentile_key(double q);
 std::string csv_field(const std::string& s);
 // Free text (a scenario name, an offer label) for Markdown: on one line (tabs and line breaks
 // become spaces) and with the characters Markdown would read as syntax backslash-escaped
-// (\ ` * _ [ ] < > | #), so that it shows as written and never breaks a table or a heading.
+// (\ ` * _ [ ] < > | # & ~), so that it shows as written and never breaks a table or a heading.
 std::string markdown_text(const std::string& s);
 // A JSON report, indented by 2, with "version" and "commit" (tools/version.hpp)
 // added last, as every JSON report records them.

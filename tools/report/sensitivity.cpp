@@ -144,8 +144,8 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
         std::any_of(t.bars.begin(), t.bars.end(), [](const auto& b) { return !b.has_spearman; });
     const std::string note = none ? no_spearman_note(paths) : "";
     if (format == Format::kMarkdown)
-      return "# " + markdown_text(title) + "\n\n" + intro + "\n" + md +
-             (none ? "\n" + note + "\n" : "");
+      return fmt::format("# Sensitivity of {} vs {} ({})\n\n", t.a, t.b, markdown_text(scenario)) +
+             intro + "\n" + md + (none ? "\n" + note + "\n" : "");
     return html_page(title, "<p>" + html_escape(intro) + "</p>\n" +
                                 tornado_chart(t, lo, hi, scale) + markdown_table_html(md) +
                                 (none ? "<p class=\"note\">" + html_escape(note) + "</p>\n" : ""));

@@ -133,7 +133,8 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
   // The basis, said only where a regime makes it a choice (docs/tax.md#t6-outputs).
   const std::string basis = r.regimes.empty() ? "" : basis_sentence(r.basis, r.regimes);
   if (format == Format::kMarkdown)
-    return "# " + markdown_text(title) + "\n\n" + (basis.empty() ? "" : basis + "\n\n") + md;
+    return fmt::format("# Sweep: {} vs {} ({})\n\n", r.a, r.b, markdown_text(r.scenario)) +
+           (basis.empty() ? "" : basis + "\n\n") + md;
   if (format == Format::kHtml) {
     std::string body = fmt::format(
         "<p>{} paths per point, seed {} (the same futures at every point).</p>\n", r.paths, r.seed);
