@@ -17,8 +17,8 @@ namespace {
 // docs/model.md#8-summaries-over-paths: within this of 1 (not 1), gamma's utilities w^(1 - gamma)
 // round to 1 plus a few ulp, which the CE's power 1/(1 - gamma) would magnify into nonsense, so
 // they are kept as w^(1 - gamma) - 1 = expm1((1 - gamma) log w) and the CE inverted with log1p.
-// At the edge the power's relative error is about 1e-16 / 1e-4 = 1e-12 of the CE, so the two
-// forms agree to far below a cent there.
+// At the edge the power's relative error is about 1e-16 / 1e-4 = 1e-12 of the certain wealth
+// wealth + CE, so the two forms agree to far below a cent there.
 constexpr double kNearLog = 1e-4;
 bool near_log(double gamma) {
   return gamma != 1 && std::abs(1 - gamma) < kNearLog;

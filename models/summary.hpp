@@ -115,9 +115,8 @@ double certainty_equivalent(std::span<const double> total, double gamma, double 
 
 // CRRA utility of each total, in units of scale = max(1, wealth):
 // log(w) (gamma = 1), w^(1 - gamma) - 1 (gamma within 1e-4 of 1, where w^(1 - gamma) would round
-// away what the CE needs) or w^(1 - gamma), w = max(0, (wealth + total) / scale): any increasing
-// affine map of u(w) of docs/model.md#8-summaries-over-paths, inverted by
-// certainty_equivalent_from.
+// away what the CE needs) or w^(1 - gamma), w = max(0, (wealth + total) / scale): affine maps of
+// u(w) of docs/model.md#8-summaries-over-paths, inverted by certainty_equivalent_from.
 // Writes total.size() values to out, which may be total.data() (value i is read before it is
 // written). Requires gamma > 0.
 void crra_utilities(std::span<const double> total, double gamma, double wealth, double* out);

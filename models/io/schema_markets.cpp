@@ -23,9 +23,11 @@ bool read_pair(Node& n, CorrelationPair& p, const std::vector<std::string>& driv
   }
   if (!between.is_list() || between.size() != 2 || !between.item(0).is_scalar() ||
       !between.item(1).is_scalar()) {
-    between.error(fmt::format(
-        "expected a list of two driver names, got {}",
-        between.is_list() ? fmt::format("a list of {}", between.size()) : between.kind()));
+    between.error(fmt::format("expected a list of two driver names, got {}",
+                              between.is_list() && between.size() != 2
+                                  ? fmt::format("a list of {}", between.size())
+                              : between.is_list() ? std::string("a list that is not two names")
+                                                  : between.kind()));
     return false;
   }
   Keys known(drivers.begin(), drivers.end());
