@@ -1,6 +1,7 @@
 #include "engine/distributions.hpp"
 
 #include <cassert>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -194,10 +195,15 @@ bool Sampler::truncate(double min, double max) {
           ? (std::isfinite(min) ? survival(min) : 1.0) - (std::isfinite(max) ? survival(max) : 0.0)
           : hi - lo;
   if (!(mass >= std::numeric_limits<double>::min())) return false;
-  // F(min) rounds to F(max) (to 1): the last quantile range double precision holds.
+  // F(min) rounds to F(max): the narrowest quantile range double precision holds there, one ulp
+  // above F(min) (at 1, the one below it).
   if (!(hi - lo >= std::numeric_limits<double>::min())) {
-    lo = kBelowOne;
-    hi = 1.0;
+    if (lo < 1.0) {
+      hi = std::nextafter(lo, 2.0);
+    } else {
+      lo = kBelowOne;
+      hi = 1.0;
+    }
   }
   lo_ = lo;
   hi_ = hi;

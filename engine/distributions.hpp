@@ -75,9 +75,10 @@ class Sampler {
   // Restricts the distribution to [min, max] (inclusive for discrete) by the
   // quantile range. Returns false, leaving the sampler unchanged, when the
   // range carries zero probability, or less than the smallest normal double (2.2e-308), measured
-  // with survival() in the upper tail. A range too deep in the upper tail for its F(min) to differ
-  // from 1 in double keeps the quantile range [1 - 2^-53, 1]: its samples are F^-1(1 - 2^-53)
-  // clamped into [min, max], min itself when that quantile lies below it.
+  // with survival() in the upper tail. A range too narrow for F(min) and F(max) to differ in
+  // double keeps the one-ulp quantile range above F(min) ([1 - 2^-53, 1] when F(min) rounds to
+  // 1): its samples are F^-1 there clamped into [min, max] (min itself when F(min) rounds to 1 and
+  // F^-1(1 - 2^-53) lies below it).
   // Requires min <= max.
   bool truncate(double min, double max);
 
