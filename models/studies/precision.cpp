@@ -176,17 +176,24 @@ std::uint64_t next_paths(std::uint64_t paths, const std::vector<PrecisionTarget>
   assert(paths < max_paths && targets.size() == reached.size());
   double ratio = 1;
   // A half-width not yet defined (too few paths: infinite, or NaN) says nothing of how many are
-  // needed: it asks for one block more, not for max_paths at once.
-  for (std::size_t i = 0; i < targets.size(); ++i)
-    if (std::isfinite(reached[i]))
-      ratio = std::max(ratio,
-                       (reached[i] / targets[i].half_width) * (reached[i] / targets[i].half_width));
+  // needed: it doubles the run (docs/design.md#19-runs-that-stop-at-a-precision), not max_paths
+  // at once.
+  bool undefined = false;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (!std::isfinite(reached[i])) {
+      undefined = true;
+      continue;
+    }
+    ratio = std::max(ratio,
+                     (reached[i] / targets[i].half_width) * (reached[i] / targets[i].half_width));
+  }
   const double want = std::ceil(static_cast<double>(paths) * ratio * 1.1);
   const std::uint64_t block = engine::kSumChunk;
   std::uint64_t next = want >= static_cast<double>(max_paths)
                            ? max_paths
                            : (static_cast<std::uint64_t>(want) + block - 1) / block * block;
   next = std::max(next, (paths / block + 1) * block);
+  if (undefined) next = std::max(next, (2 * paths + block - 1) / block * block);
   return std::min(next, max_paths);
 }
 

@@ -63,8 +63,8 @@ double pair_quantity(std::span<const double> a, std::span<const double> b, std::
 // The paths of the next batch after a run of `paths` that reached `reached`
 // (one per target): enough, by the 1/sqrt(n) law and 10% more, for the worst
 // target, rounded up to whole kSumChunk blocks, at least one block more and
-// at most max_paths; a target whose half-width is not finite (undefined at so few paths) counts
-// for one block more. Requires paths < max_paths.
+// at most max_paths; a target whose half-width is not finite (undefined at so few paths) asks
+// for twice the paths. Requires paths < max_paths.
 std::uint64_t next_paths(std::uint64_t paths, const std::vector<PrecisionTarget>& targets,
                          const std::vector<double>& reached, std::uint64_t max_paths);
 

@@ -61,10 +61,12 @@ TEST_CASE("next batch: whole blocks, by the 1/sqrt(n) law, capped", "[precision]
   CHECK(next_paths(16384, t, {0.02}, 50000) == 50000);
   // Already met but asked for more: one block more.
   CHECK(next_paths(16384, t, {0.001}, 1000000) == 32768);
-  // Undefined at 1 path (an infinite or NaN half-width): one block, not max_paths at once.
+  // Undefined (an infinite or NaN half-width): twice the paths, in whole blocks, not max_paths
+  // at once: 1 path -> 1 block; 65536 -> 131072.
   const double inf = std::numeric_limits<double>::infinity();
   CHECK(next_paths(1, t, {inf}, 10000000) == 16384);
   CHECK(next_paths(1, t, {std::nan("")}, 10000000) == 16384);
+  CHECK(next_paths(65536, t, {inf}, 10000000) == 131072);
   const std::vector<PrecisionTarget> two = {{"p_win", 0.01}, {"mean_diff", 100}};
   CHECK(next_paths(16384, two, {inf, 200}, 10000000) == 81920);  // the finite one decides
 }
