@@ -67,7 +67,11 @@ std::string read_small_file(const std::string& path, const FileKind& kind, std::
   // look again (the path may have been replaced), then read at most one byte
   // past the cap: /dev/zero or a file that grows costs 4 MiB, never all memory.
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return "cannot open the file (does it exist?)";
+  if (::stat(path.c_str(), &st) != 0)
+    // A missing "a.b=1" is most often a second value after one --set, which takes one each time.
+    return path.find('=') != std::string::npos
+               ? "cannot open the file (does it exist? an override needs its own --set)"
+               : "cannot open the file (does it exist?)";
   if (std::string why = not_readable(st, kind); !why.empty()) return why;
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return fmt::format("cannot open the file ({})", std::strerror(errno));

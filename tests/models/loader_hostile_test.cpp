@@ -83,6 +83,9 @@ TEST_CASE("what is not a regular file is refused unread, at once", "[loader][hos
 
 TEST_CASE("a file name that would read as nothing is quoted in messages", "[loader][hostile]") {
   require_error(load_scenario_file(" "), "' ': cannot open the file (does it exist?)", 0);
+  // `--set a=1 b=2` reads b=2 as a scenario file: the message says what was meant.
+  require_error(load_scenario_file("offers.b.base=2"),
+                "cannot open the file (does it exist? an override needs its own --set)", 0);
   require_error(load_scenario_file("a.yaml\t"), "'a.yaml\\x09': cannot open", 0);
   require_error(load_scenario_file("x\x1by.yaml"), "'x\\x1by.yaml': cannot open", 0);
   require_error(load_scenario_file("no such.yaml"), "no such.yaml: cannot open", 0);  // as it is

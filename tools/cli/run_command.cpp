@@ -128,10 +128,14 @@ std::vector<PlannedOutput> planned_outputs(const Destination& to,
     for (Format format : formats)
       outputs.push_back({fs::path(to.out) / batch_file_name(format), "the batch summary"});
   if (!paths_out.empty()) {
-    // Its folder must exist (docs/cli.md): said now, not after the run.
+    // Its folder must exist (docs/cli.md): said now, not after the run. Rank 0 writes it, so
+    // rank 0 looks, and every rank of an MPI job stops or goes on with it.
     const fs::path folder = fs::path(paths_out).parent_path();
     std::error_code ec;
-    if (!folder.empty() && !fs::is_directory(folder, ec))
+    const bool missing =
+        engine::mpi::broadcast_number(
+            engine::mpi::root() && !folder.empty() && !fs::is_directory(folder, ec) ? 1 : 0) != 0;
+    if (missing)
       throw UsageError(fmt::format("--paths-out {}: there is no folder {}; create it first",
                                    paths_out, folder.string()));
     outputs.push_back({paths_out, "--paths-out"});

@@ -80,7 +80,7 @@ int sweep_command(const SweepOptions& o) {
       const std::vector<Override> axis = axis_overrides(start, o.axes[k].path, point[k]);
       overrides.insert(overrides.end(), axis.begin(), axis.end());
     }
-    scenarios.push_back(load_or_throw(o.scenario, overrides));
+    scenarios.push_back(load_or_throw(o.scenario, overrides, /*flags_checked=*/true));
   }
   Progress progress(scenarios.size(), o.sim.quiet, "grid points");
   const SweepResult res =

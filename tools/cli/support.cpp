@@ -61,23 +61,40 @@ std::string described(const Diagnostic& d, const std::vector<Override>& override
 
 // Loads a scenario file ("" = the built-in default); prints every problem and
 // throws UsageError if there is any.
-Scenario load_or_throw(const std::string& file, const std::vector<Override>& overrides) {
+Scenario load_or_throw(const std::string& file, const std::vector<Override>& overrides,
+                       bool flags_checked) {
   const auto load = [&file](const std::vector<Override>& with) {
     return file.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, with)
                         : load_scenario_file(file, with);
   };
-  // A flag (--paths, --seed, ...) wins over the file's value and the --set of its key, but a
-  // file or a --set that `vestsim validate` refuses is refused here too: first without the
-  // flags, so that a value a flag replaces is still checked.
+  // A shorthand flag (--paths, --seed, --threads, --sampler) wins over the file's value and the
+  // --set of its key, but a file or a --set that `vestsim validate` refuses is refused here too:
+  // first without those flags, so that a value a flag replaces is still checked.
+  const auto shorthand = [](const Override& o) {
+    return !o.flag.empty() && o.path.rfind("simulation.", 0) == 0;
+  };
   std::vector<Override> sets;
   std::copy_if(overrides.begin(), overrides.end(), std::back_inserter(sets),
-               [](const Override& o) { return o.flag.empty(); });
-  LoadResult r = load(sets);
-  const bool with_flags = r.ok() && sets.size() != overrides.size();
-  if (with_flags) r = load(overrides);
+               [&](const Override& o) { return !shorthand(o); });
+  const bool two = !flags_checked && sets.size() != overrides.size();
+  LoadResult r = load(two ? sets : overrides);
+  const bool alone = two && !r.ok();  // the file and its --set, before the flags
+  if (two && r.ok()) r = load(overrides);
   if (!r.ok()) {
-    for (const Diagnostic& d : r.errors)
-      std::cerr << described(d, with_flags ? overrides : sets) << "\n";
+    for (const Diagnostic& d : r.errors) {
+      std::cerr << described(d, alone ? sets : overrides);
+      // Said for a key a flag sets: the value it replaces is the one refused.
+      if (alone)
+        for (const Override& o : overrides)
+          if (shorthand(o) && d.path == o.path) {
+            std::cerr << fmt::format(
+                " (checked before {} replaces it: the file and --set must "
+                "be valid on their own)",
+                o.flag);
+            break;
+          }
+      std::cerr << "\n";
+    }
     throw UsageError(fmt::format("{}: {} problem{}; nothing was run",
                                  file.empty() ? kDefaultScenarioFile : shown_file_name(file),
                                  r.errors.size(), r.errors.size() == 1 ? "" : "s"));

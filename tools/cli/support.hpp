@@ -32,9 +32,13 @@ std::vector<models::Override> overrides_of(const SimulationFlags& f);
 
 // Loads a scenario file ("" = the built-in default); prints every problem to
 // stderr and throws UsageError if there is any. A thread count above the
-// machine's cores is lowered to it, said once on stderr.
+// machine's cores is lowered to it, said once on stderr. The file with its --set overrides is
+// checked first without the shorthand flags (--paths, --seed, --threads, --sampler), so that a
+// value one of them replaces is still validated, unless `flags_checked` (an earlier load of the
+// same file and flags did it: a sweep's grid points).
 models::Scenario load_or_throw(const std::string& file,
-                               const std::vector<models::Override>& overrides);
+                               const std::vector<models::Override>& overrides,
+                               bool flags_checked = false);
 
 // Scenario files named on the command line; a folder stands for its *.yaml,
 // *.yml and *.json files, sorted. An entry of a folder that cannot be
