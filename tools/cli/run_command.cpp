@@ -113,6 +113,20 @@ void check_outputs(const std::vector<PlannedOutput>& outputs,
   }
 }
 
+// Refuses (UsageError) a --paths-out whose folder does not exist (docs/cli.md): said before the
+// run, not after it. Rank 0 writes the file, so rank 0 looks, and every rank of an MPI job stops
+// or goes on with it.
+void check_paths_out_folder(const std::string& paths_out) {
+  const fs::path folder = fs::path(paths_out).parent_path();
+  std::error_code ec;
+  const bool missing =
+      engine::mpi::broadcast_number(
+          engine::mpi::root() && !folder.empty() && !fs::is_directory(folder, ec) ? 1 : 0) != 0;
+  if (missing)
+    throw UsageError(fmt::format("--paths-out {}: there is no folder {}; create it first",
+                                 paths_out, folder.string()));
+}
+
 // Every file a run writes, for check_outputs.
 std::vector<PlannedOutput> planned_outputs(const Destination& to,
                                            const std::vector<Format>& formats,
@@ -128,16 +142,6 @@ std::vector<PlannedOutput> planned_outputs(const Destination& to,
     for (Format format : formats)
       outputs.push_back({fs::path(to.out) / batch_file_name(format), "the batch summary"});
   if (!paths_out.empty()) {
-    // Its folder must exist (docs/cli.md): said now, not after the run. Rank 0 writes it, so
-    // rank 0 looks, and every rank of an MPI job stops or goes on with it.
-    const fs::path folder = fs::path(paths_out).parent_path();
-    std::error_code ec;
-    const bool missing =
-        engine::mpi::broadcast_number(
-            engine::mpi::root() && !folder.empty() && !fs::is_directory(folder, ec) ? 1 : 0) != 0;
-    if (missing)
-      throw UsageError(fmt::format("--paths-out {}: there is no folder {}; create it first",
-                                   paths_out, folder.string()));
     outputs.push_back({paths_out, "--paths-out"});
     if (is_npy(paths_out)) outputs.push_back({paths_out + ".columns.txt", "--paths-out"});
   }
@@ -184,6 +188,7 @@ int run_command(const RunOptions& o) {
       batch};
   const std::vector<PlannedOutput> outputs = planned_outputs(to, formats, files, o.paths_out);
   check_outputs(outputs, files);
+  if (!o.paths_out.empty()) check_paths_out_folder(o.paths_out);
   std::vector<std::optional<Scenario>> scenarios = load_all(files, overrides_of(f));
   // A file's own precision target that its run would refuse (p50 without p50) is that file's
   // problem alone, said at its line, and the batch's other files run. --precision replaces it.
