@@ -30,7 +30,8 @@ struct Payslip {
   double total = 0;                // the year's tax, >= 0
   double net = 0;                  // income − total
   double effective_rate = 0;       // total / income; 0 when income is 0 (the tax is then 0)
-  double marginal_rate = 0;        // the tax on one more unit: tax(income + 1) − tax(income)
+  double marginal_rate = 0;        // the tax on one more unit: tax(income + 1) − tax(income),
+                                   // over a wider step above 2^26 (docs/cli.md#taxes)
 };
 
 // The tax of a tax year in which `income` (in the regime's currency) is the only income, all

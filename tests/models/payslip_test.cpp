@@ -69,6 +69,16 @@ TEST_CASE("payslip: income 0 pays 0 at an effective rate of 0", "[tax]") {
   CHECK(p.marginal_rate == Approx(0.22).margin(1e-9));
 }
 
+TEST_CASE("payslip: the marginal rate stays exact at the largest incomes", "[tax]") {
+  // Above 500,000 of reference income every fr-2026 wage line is in its top bracket:
+  // 0.8 x (45% + 4%) + 22% social = 61.2%. One euro on 1e12 loses that to rounding
+  // (it printed 61.19%); the wider step of docs/cli.md#taxes keeps it.
+  for (const double income : {1e6, 67108863.0, 67108864.0, 1e9, 1e12}) {
+    const Payslip p = payslip(regime("fr-2026"), TaxCategory::kWages, income);
+    CHECK(p.marginal_rate == Approx(0.8 * (0.45 + 0.04) + 0.22).margin(1e-8));
+  }
+}
+
 TEST_CASE("payslip: us-nyc-2026, a long-term gain alone stacks on a zero base", "[tax]") {
   const Payslip p = payslip(regime("us-nyc-2026"), TaxCategory::kGainLong, 50000);
   // Federal: ordinary base 0 − 16,100 -> 0; the 50,000 gain on top of 0 pays
