@@ -13,7 +13,8 @@ namespace {
 
 // One `{between: [d1, d2], rho}`; false (reported) when a name is unknown or
 // the pair is malformed.
-bool read_pair(Node& n, CorrelationPair& p, const std::vector<std::string>& drivers) {
+bool read_pair(Node& n, CorrelationPair& p, const std::vector<std::string>& drivers,
+               const Scenario& s) {
   Node between = n.child("between");
   p.rho = n.number("rho", std::nullopt, Range{-1, 1, true, true});
   if (n.walking()) return false;
@@ -36,6 +37,14 @@ bool read_pair(Node& n, CorrelationPair& p, const std::vector<std::string>& driv
     Node name = between.item(i);
     const std::string d = name.scalar();
     if (std::binary_search(drivers.begin(), drivers.end(), d)) continue;
+    if (d.rfind("fx.", 0) == 0 && s.fx.count(d.substr(3)) != 0) {
+      name.error(fmt::format(
+          "'{}' is not a driver: fx.{} has no volatility, so its rate never moves (give it one, "
+          "fx: {{{}: {{rate: {}, volatility: 0.1}}}}, or drop this pair)",
+          d, d.substr(3), d.substr(3), s.fx.at(d.substr(3))));
+      ok = false;
+      continue;
+    }
     const std::string_view near = nearest_key(d, known);
     name.error(fmt::format("unknown driver '{}'; {}drivers here: {}", d,
                            near.empty() ? "" : fmt::format("did you mean '{}'? ", near),
@@ -87,7 +96,7 @@ void read_correlations(Node& root, Scenario& s) {
     Node item = list.item(i);
     CorrelationPair p;
     bool ok = false;
-    item.map(p, [&](Node& m, CorrelationPair& out) { ok = read_pair(m, out, drivers); });
+    item.map(p, [&](Node& m, CorrelationPair& out) { ok = read_pair(m, out, drivers, s); });
     if (!ok) continue;
     for (std::size_t j = 0; j < pairs.size(); ++j)
       if (same_pair(pairs[j], p)) {

@@ -123,6 +123,15 @@ TEST_CASE("correlations: unknown drivers, |rho| >= 1, pairs given twice are erro
              Catch::Contains("correlations[0].rho: must be a number > -1 and < 1"));
   CHECK_THAT(messages("  - {between: [a, b], rho: 0.2}\n  - {between: [b, a], rho: 0.3}\n"),
              Catch::Contains("test.yaml:23: correlations[1]: the pair b, a is given twice"));
+  // A currency without a volatility is not a driver, and the message says how to make it one.
+  const std::string still = all_messages(
+      load_scenario_text(edited(edited(kMarkets, "  - {between: [a, b], rho: 0.6}\n",
+                                       "  - {between: [fx.USD, b], rho: 0.6}\n"),
+                                "horizon_years: 4\n", "fx: {USD: 0.9}\nhorizon_years: 4\n"),
+                         "test.yaml"));
+  CHECK_THAT(still, Catch::Contains("correlations[0].between[0]: 'fx.USD' is not a driver: fx.USD "
+                                    "has no volatility"));
+  CHECK_THAT(still, Catch::Contains("fx: {USD: {rate: 0.9, volatility: 0.1}}"));
   CHECK_THAT(messages("  - {between: [a, a], rho: 0.2}\n"),
              Catch::Contains("correlates 'a' with itself"));
   CHECK_THAT(messages("  - {between: [a], rho: 0.2}\n"),
