@@ -239,6 +239,9 @@ expect "--paths-out upper-case .NPY is numpy" 0 "" "$vestsim" run tiny.yaml --pa
 on_disk "the .NPY file has the numpy magic" bash -c "head -c 6 up.NPY | grep -q NUMPY"
 mkdir -p loop && ln -sf b loop/a && ln -sf a loop/b && cp tiny.yaml loop/ok.yaml
 expect "a symlink loop in a folder" 2 "loop" "$vestsim" run loop --paths 100 --format json --out loop_out/
+mkdir -p dangling && ln -sf missing.yaml dangling/gone.yaml && cp tiny.yaml dangling/ok.yaml
+expect "a broken symlink in a folder is named as such" 2 "gone.yaml: a broken symlink" \
+  "$vestsim" run dangling --paths 100 --format json --out dangling_out/
 # Interrupted writes leave the whole file or none.
 for sig in INT TERM; do
   rm -f big_$sig.csv

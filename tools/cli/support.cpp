@@ -132,6 +132,9 @@ std::vector<std::string> scan_folder(const fs::path& folder, int& problems) {
     if (status_ec == std::errc::too_many_symbolic_link_levels) {
       std::cerr << p.string() << ": a symlink loop; not followed\n";
       ++problems;
+    } else if (scenario && st.type() == fs::file_type::not_found && fs::is_symlink(p, status_ec)) {
+      std::cerr << p.string() << ": a broken symlink (its target does not exist); skipped\n";
+      ++problems;
     } else if (scenario && (status_ec || !fs::is_regular_file(st))) {
       std::cerr << p.string() << ": not a regular file; skipped\n";
       ++problems;
