@@ -161,17 +161,20 @@ void read_offers(Node& root, Scenario& s) {
     offers.error(fmt::format("expected a map of at least one offer, got {}", offers.kind()));
     return;
   }
-  if (offers.size() > kMaxOffers) {  // every pair is compared by default: keep that small
-    offers.error(fmt::format("has {} offers; at most {}", offers.size(), kMaxOffers));
+  // Ids first (a duplicate is reported there, and counted once), then the count.
+  std::vector<std::pair<Node, Node>> entries;
+  offers.entries([&](Node& key, Node& value) { entries.emplace_back(key, value); });
+  if (entries.size() > kMaxOffers) {  // every pair is compared by default: keep that small
+    offers.error(fmt::format("has {} offers; at most {}", entries.size(), kMaxOffers));
     return;
   }
-  offers.entries([&](Node& key, Node& value) {
+  for (auto& [key, value] : entries) {
     Offer o;
     o.id = key.scalar();
     check_id(key, o.id);
     read_offer(value, o, s);
     s.offers.push_back(std::move(o));
-  });
+  }
 }
 
 // The index of the offer named at n; -1 (reported) when there is none.

@@ -287,6 +287,13 @@ TEST_CASE("at most 100 offers, since every pair is compared by default", "[loade
   std::string text = "currency: EUR\ncompanies: {}\noffers:\n";
   for (int i = 0; i < 101; ++i) text += "  o" + std::to_string(i) + ": {base: 1}\n";
   require_text_error(text, "offers: has 101 offers; at most 100", 4);
+  // 100 ids and one of them twice: the duplicate is the problem (line 104), not the count.
+  std::string twice = "currency: EUR\ncompanies: {}\noffers:\n";
+  for (int i = 0; i < 100; ++i) twice += "  o" + std::to_string(i) + ": {base: 1}\n";
+  twice += "  o7: {base: 2}\n";
+  const LoadResult r = load_scenario_text(twice, "bad.yaml");
+  require_error(r, "offers.o7: duplicate key", 104);
+  CHECK_THAT(all_messages(r), !Catch::Contains("at most 100"));
 }
 
 TEST_CASE("percentiles are distinct and within 0 to 100", "[loader][hostile]") {
