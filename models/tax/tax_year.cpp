@@ -183,7 +183,10 @@ YearTax tax_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& amou
                     std::span<double> breakdown) {
   assert(carry_in <= 0);
   assert(breakdown.empty() || breakdown.size() == regime.breakdown_size());
-  for (std::size_t k = 0; k < kGainShort; ++k) assert(amount[k] >= 0);
+  // Wages may be negative (a negative bonus, docs/model.md#10-conventions); the other
+  // income categories may not.
+  for (std::size_t k = static_cast<std::size_t>(TaxCategory::kEquityIncome); k < kGainShort; ++k)
+    assert(amount[k] >= 0);
   const NetGains g = net_gains(amount[kGainShort], amount[kGainLong], carry_in);
   const CategoryAmounts x = after_losses(amount, g);
   double total = 0;

@@ -125,9 +125,9 @@ struct YearTax {
 // gain_long may be negative: losses); `carry_in` the loss carried in (0 in year 1).
 // `breakdown`, when non-empty, receives each income tax then each levy (size must be
 // regime.breakdown_size()); the entries sum to the tax before the final clamp at 0.
-// Requires: carry_in <= 0; the four income categories >= 0; breakdown empty or of
-// breakdown_size() (all asserted). Throws: nothing. Allocates nothing.
-// Guarantees: tax >= 0, carry_out <= 0.
+// Requires: carry_in <= 0; the income categories other than wages >= 0 (wages can be
+// negative after a negative bonus); breakdown empty or of breakdown_size() (all asserted). Throws:
+// nothing. Allocates nothing. Guarantees: tax >= 0, carry_out <= 0.
 YearTax tax_of_year(const CompiledTaxRegime& regime, const CategoryAmounts& amount, double carry_in,
                     std::span<double> breakdown = {});
 

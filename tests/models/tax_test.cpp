@@ -296,6 +296,87 @@ TEST_CASE("T5: the offer is charged the tax on top of the baseline income", "[ta
   CHECK(l.carry_out == Approx(-51000));
 }
 
+TEST_CASE("fr-2026: a deduction's minimum binds on a small wage", "[tax]") {
+  std::vector<double> p;
+  // 5,000 wages + 40,000 qualified (under the 300,000 cap). Income tax: B = 0.8 x 5,000 +
+  // 0.5 x 40,000 = 24,000; deduction clamp(0.08 x 5,000 = 400, 509, 14,556) = 509 (only wages
+  // and equity_income count for it); b = 23,491; 11% x (23,491 - 11,600) = 1,308.01.
+  // High income: B = 4,000 + 40,000 - 509 < 250,000 -> 0. Levies: 22% x 5,000 = 1,100 on pay,
+  // 18.6% x 40,000 = 7,440 on the qualified shares. Total 9,848.01.
+  const double t = tax(fr(), {.wages = 5000, .qualified = 40000}, &p);
+  CHECK(p[kIncomeTax] == Approx(1308.01).margin(kCent));
+  CHECK(p[kHighIncome] == 0);
+  CHECK(p[kPaySocial] == Approx(1100).margin(kCent));
+  CHECK(p[kQualSocial] == Approx(7440).margin(kCent));
+  CHECK(t == Approx(9848.01).margin(kCent));
+}
+
+TEST_CASE("negative wages (a negative bonus) net within the year; the tax stays >= 0", "[tax]") {
+  // docs/model.md#10-conventions allows a negative bonus multiplier, so a year's wages can be
+  // below 0. -120,000 alone: income tax B = -96,000, the deduction's sum -120,000 is not 0 so
+  // clamp(-9,600, 509, 14,556) = 509, b = max(0, -96,509) = 0; social 22% x -120,000 = -26,400;
+  // the year's tax max(0, -26,400) = 0.
+  std::vector<double> p;
+  CHECK(tax(fr(), {.wages = -120000}, &p) == 0);
+  CHECK(p[kIncomeTax] == 0);
+  CHECK(p[kPaySocial] == Approx(-26400).margin(kCent));
+  // With 200,000 of RSU income the same year: employment 80,000. B = 0.8 x 80,000 = 64,000,
+  // deduction clamp(6,400, 509, 14,556) = 6,400, b = 57,600:
+  //   11% x (29,579 - 11,600) = 1,977.69; 30% x (57,600 - 29,579) = 8,406.30 -> 10,383.99.
+  // Social 22% x 80,000 = 17,600. Total 27,983.99.
+  CHECK(tax(fr(), {.wages = -120000, .equity_income = 200000}, &p) ==
+        Approx(27983.99).margin(kCent));
+  CHECK(p[kIncomeTax] == Approx(10383.99).margin(kCent));
+  // The lanes give the same bits.
+  alignas(64) std::array<std::array<double, kTaxLanes>, kTaxCategoryCount> lanes{};
+  lanes[0][0] = -120000;
+  lanes[0][1] = -120000;
+  lanes[1][1] = 200000;
+  std::array<const double*, kTaxCategoryCount> at{};
+  for (std::size_t c = 0; c < kTaxCategoryCount; ++c) at[c] = lanes[c].data();
+  alignas(64) std::array<double, kTaxLanes> carry_in{}, out{}, carry_out{};
+  tax_of_year_lanes(fr(), at, carry_in.data(), 2, out.data(), carry_out.data());
+  CHECK(out[0] == 0);
+  CHECK(out[1] == tax(fr(), {.wages = -120000, .equity_income = 200000}));
+}
+
+TEST_CASE("levies: a cap with a threshold, a category named twice, NIIT's lesser base", "[tax]") {
+  TaxRegime r;
+  r.name = "levies";
+  r.currency = "EUR";
+  Levy capped;  // 10% on wages up to 100,000, only above 50,000 of employment income
+  capped.name = "capped";
+  capped.rate = 0.1;
+  capped.on = {TaxCategory::kWages};
+  capped.up_to = 100000;
+  capped.above = 50000;
+  capped.measure = {TaxCategory::kWages, TaxCategory::kEquityIncome};
+  Levy twice;  // wages named twice, once inside employment
+  twice.name = "twice";
+  twice.rate = 0.1;
+  twice.on = {TaxCategory::kWages, TaxCategory::kEmployment};
+  r.levies = {capped, twice};
+  const CompiledTaxRegime c = compile_regime(r);
+  std::vector<double> p;
+  // Wages 200,000: beta = min(min(200,000, 100,000), max(0, 200,000 - 50,000)) = 100,000 ->
+  // 10,000 (capping the measure instead would give 5,000). Twice: 10% x 200,000 = 20,000.
+  tax(c, {.wages = 200000}, &p);
+  CHECK(p[0] == Approx(10000).margin(kCent));
+  CHECK(p[1] == Approx(20000).margin(kCent));
+  // Wages 80,000: min(80,000, 30,000) = 30,000 -> 3,000.
+  tax(c, {.wages = 80000}, &p);
+  CHECK(p[0] == Approx(3000).margin(kCent));
+  // 10,000 wages + 5,000 RSU income: capped 0 (15,000 < 50,000); twice 10% x 15,000 = 1,500
+  // (counting wages twice would give 2,500).
+  tax(c, {.wages = 10000, .equity_income = 5000}, &p);
+  CHECK(p[0] == 0);
+  CHECK(p[1] == Approx(1500).margin(kCent));
+  // us-nyc-2026's NIIT, 3.8% of min(gains, income above 200,000): wages 300,000 + a long gain
+  // of 20,000 -> 3.8% x min(20,000, 120,000) = 760 (taxing M - A would give 4,560).
+  tax(us(), {.wages = 300000, .gain_long = 20000}, &p);
+  CHECK(p[kNiit] == Approx(760).margin(kCent));
+}
+
 TEST_CASE("identities: one flat 30% income tax, and the regime none", "[tax]") {
   TaxRegime flat;
   flat.name = "flat";
