@@ -3,6 +3,8 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -118,6 +120,16 @@ TEST_CASE("half-widths of two columns compared path by path", "[precision]") {
   CHECK(pair_half_width(a, b, "mean_total") == Approx(z * std::sqrt(5.0 / 3) / 2));
   CHECK(pair_quantity(a, b, "p_win") == 1);
   CHECK(pair_quantity(a, b, "mean_diff") == 2.5);
+  // p strictly inside (0, 1), where p(1-p)/n counts. 50 wins in 100 (a = 1..100 against 50.5):
+  //   z / (1 + z²/100) · sqrt(0.25/100 + z²/40,000) = 1.959964 / 1.0384146 · sqrt(0.0025960365)
+  //   = 1.959964 / 1.0384146 · 0.0509513 = 0.0961685.
+  // 40 wins in 400 (a = 1..400 against 360.5): 1.959964 / 1.0096036 · sqrt(0.000225 +
+  //   0.0000060023) = 1.959964 / 1.0096036 · 0.0151988 = 0.0295057.
+  for (const auto& [n, cut, want] : {std::tuple{100, 50.5, 0.0961685}, {400, 360.5, 0.0295057}}) {
+    std::vector<double> x(static_cast<std::size_t>(n)), y(x.size(), cut);
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<double>(i + 1);
+    CHECK(pair_half_width(x, y, "p_win") == Approx(want).margin(1e-7));
+  }
   CHECK(pair_quantity(a, b, "p50_total") == 2.5);
 }
 
