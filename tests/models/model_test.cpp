@@ -137,6 +137,55 @@ TEST_CASE("a refresh grant is made only if employed at its start month", "[golde
   CHECK(one_path(text).equity[0] == Approx(240000).margin(kCent));             // 25..48 within H
 }
 
+TEST_CASE("a refresh's cliff and weights count from its own start month", "[golden]") {
+  const std::string top = "horizon_years: 8\nliquidity_horizon_years: 8\ndiscount_rate: 0\n";
+  // 480,000 at s = 24 with a 12-month cliff: tranches 25..35 wait for month 36.
+  const std::string cliff = scenario(kFlatPublic, R"(
+  o:
+    base: 0
+    grants:
+      - company: pub
+        type: public_rsu
+        value: 480000
+        start_month: 24
+        vesting: {years: 4, cliff_months: 12}
+)",
+                                     top);
+  // Gone at 30.5, before the cliff at 36: nothing (a cliff from month 0 would pay 25..30).
+  CHECK(one_path(cliff, 30.5 / 12).equity[0] == 0);
+  // Gone at 36.5: the cliff pays tranches 25..36, 12 x 10,000.
+  CHECK(one_path(cliff, 36.5 / 12).equity[0] == Approx(120000).margin(kCent));
+  // 1,000,000 at s = 24, weights [0.4, 0.3, 0.2, 0.1], gone at 30.5: months 25..30 are the
+  // grant's first year, 6 x 400,000 / 12 = 200,000 (the calendar's third year would be 100,000).
+  const std::string weighted = scenario(kFlatPublic, R"(
+  o:
+    base: 0
+    grants:
+      - company: pub
+        type: public_rsu
+        value: 1000000
+        start_month: 24
+        vesting: {years: 4, weights: [0.4, 0.3, 0.2, 0.1]}
+)",
+                                        top);
+  CHECK(one_path(weighted, 30.5 / 12).equity[0] == Approx(200000).margin(kCent));
+}
+
+TEST_CASE("H and L are 12 x years rounded half up", "[golden]") {
+  const std::string salary = "\n  o:\n    base: 120000\n";
+  // 1.96 years: 23.52 months -> 24, two years of salary (rounding down would pay 230,000).
+  CHECK(one_path(scenario(kFlatPublic, salary, "horizon_years: 1.96\n")).cash[0] ==
+        Approx(240000).margin(kCent));
+  // 1.04 years: 12.48 -> 12 (rounding up would pay 130,000).
+  CHECK(one_path(scenario(kFlatPublic, salary, "horizon_years: 1.04\n")).cash[0] ==
+        Approx(120000).margin(kCent));
+  // L: 5.96 years -> 72 months. A certain 2x IPO at T = 6 (E = 72, no lockup) is liquid
+  // within L: 480,000 x 2 = 960,000; with L = 71 it would count 0.
+  const std::string ipo = scenario(certain_private("ipo", 6, 2.0, ", lockup_months: 0"),
+                                   kPrivate480k, "liquidity_horizon_years: 5.96\n");
+  CHECK(one_path(ipo).equity[0] == Approx(960000).margin(kCent));
+}
+
 TEST_CASE("per-year weights front-load the schedule, tranches after the horizon are ignored",
           "[golden]") {
   const std::string offers = R"(
