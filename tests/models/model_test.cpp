@@ -438,6 +438,47 @@ TEST_CASE("failure pays nothing, IPO dilution scales the payout", "[golden]") {
         Approx(864000).margin(kCent));
 }
 
+TEST_CASE("a sampled dilution fraction is clamped to [0, 1]", "[golden]") {
+  // docs/model.md#10-conventions. Certain 2x IPO at T = 2 on 480,000. d_ipo is -0.5, 0.2 or
+  // 1.5 with weights 1:2:1; clamped to 0, 0.2 and 1 it pays 960,000, 768,000 or 0 (unclamped:
+  // 1,440,000 and -480,000).
+  const std::string ipo = scenario(
+      certain_private("ipo", 2, 2.0,
+                      ", dilution: {dist: discrete, values: [-0.5, 0.2, 1.5], weights: [1, 2, 1]}"),
+      kPrivate480k);
+  const int n = 4000;
+  CompiledScenario c = compile(load_ok(ipo), 7);
+  int full = 0, cut = 0, none = 0;
+  for (int i = 0; i < n; ++i) {
+    const double e = simulate_path(c, static_cast<std::uint64_t>(i)).equity[0];
+    full += std::fabs(e - 960000) < kCent;
+    cut += std::fabs(e - 768000) < kCent;
+    none += e == 0;
+  }
+  CHECK(full + cut + none == n);
+  // Shares 1/4, 1/2, 1/4 within 4 standard errors: sqrt(p (1 - p) / n) = 0.0068 and 0.0079.
+  CHECK(std::fabs(full / double(n) - 0.25) < 4 * std::sqrt(0.25 * 0.75 / n));
+  CHECK(std::fabs(cut / double(n) - 0.5) < 4 * std::sqrt(0.25 / n));
+  // The same draws per round (rounds_per_year 1, T = 2): each round keeps 1, 0.8 or 0 of the
+  // shares, so a path pays 960,000 x 0.8^j for some j, or 0.
+  const std::string rounds =
+      "    dilution: {rounds_per_year: 1, per_round: {dist: discrete, values: [-0.5, 0.2, 1.5], "
+      "weights: [1, 2, 1]}}\n";
+  CompiledScenario r =
+      compile(load_ok(scenario(certain_private("ipo", 2, 2.0, "", rounds), kPrivate480k)), 7);
+  int diluted = 0;
+  for (int i = 0; i < n; ++i) {
+    const double e = simulate_path(r, static_cast<std::uint64_t>(i)).equity[0];
+    bool on_grid = e == 0;
+    for (int j = 0; j < 40 && !on_grid; ++j)
+      on_grid = std::fabs(e - 960000 * std::pow(0.8, j)) < kCent;
+    INFO("path " << i << " pays " << e);
+    REQUIRE(on_grid);
+    diluted += e > 0 && e < 960000 - kCent;
+  }
+  CHECK(diluted > 0);  // the 0.2 rounds happened
+}
+
 TEST_CASE("an event at T <= 0 happens at month 1, a negative multiple counts as 0", "[golden]") {
   const std::string& offers = kPrivate480k;
   // Acquisition at T = -1 -> E = 1: the tranche at month 1 is vested by E (10,000 x 2 paid);
