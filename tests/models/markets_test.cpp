@@ -512,6 +512,36 @@ TEST_CASE("tender cash and an exercise reach the tax ledger as docs/tax.md T3 sa
   CHECK(at(ex.at(1), TaxCategory::kEquityIncome) == Approx(spread).margin(0.005));
   CHECK(at(ex.at(4), TaxCategory::kGainLong) + at(ex.at(4), TaxCategory::kGainShort) ==
         Approx(17000 * (std::exp(g * 5) - 1) - spread).margin(0.005));
+
+  // The basis is max(P(d), K), and the gain's holding period runs from d (T3's last row).
+  const std::string exercise =
+      ", type: option, strike: 1, exercise_window_months: 3, exercise_policy: always";
+  const std::string leaves = "employee: {departure: {at_month: 18}}";
+  // (a) Growth -0.05: P(21) = e^-0.0875 < K = 1. No income at 21; the IPO sale at 60 is a loss
+  // from the strike paid, 17,000 (e^-0.25 - 1) = -3,760.39, long (held 39 months), year 5.
+  // (A basis of P(d) would give 17,000 (e^-0.25 - e^-0.0875) = -2,336.11.)
+  const auto under = years_of(tender_scenario("ipo", "", exercise, leaves), -0.05);
+  CHECK(at(under.at(1), TaxCategory::kEquityIncome) == 0);
+  CHECK(at(under.at(4), TaxCategory::kGainLong) == Approx(-3760.39).margin(0.005));
+  CHECK(at(under.at(4), TaxCategory::kGainShort) == 0);
+  // (b) Growth 0.05 and a failure at 60: the spread 17,000 (e^0.0875 - 1) = 1,554.52 is income
+  // at 21 and no loss is recognised (T8).
+  const auto failed = years_of(tender_scenario("failure", "", exercise, leaves), g);
+  CHECK(at(failed.at(1), TaxCategory::kEquityIncome) == Approx(1554.52).margin(0.005));
+  for (const TaxLedger::Year& y : failed) {
+    CHECK(at(y, TaxCategory::kGainShort) == 0);
+    CHECK(at(y, TaxCategory::kGainLong) == 0);
+  }
+  // (c) Growth 0.05, a tender at 24 open to holders takes a quarter of the exercised shares:
+  // 4,250 (e^0.1 - e^0.0875) = 58.35 is a short gain in year 2 (held 3 months from d = 21; from
+  // the vest months it would be long), and the IPO sale of the rest at 60 a long gain,
+  // 12,750 (e^0.25 - e^0.0875) = 2,455.44.
+  const auto sold =
+      years_of(tender_scenario("ipo", tenders("0.25", "holders"), exercise, leaves), g);
+  CHECK(at(sold.at(1), TaxCategory::kEquityIncome) == Approx(1554.52).margin(0.005));
+  CHECK(at(sold.at(1), TaxCategory::kGainShort) == Approx(58.35).margin(0.005));
+  CHECK(at(sold.at(1), TaxCategory::kGainLong) == 0);
+  CHECK(at(sold.at(4), TaxCategory::kGainLong) == Approx(2455.44).margin(0.005));
 }
 
 // docs/design.md#15-lanes-of-paths: the block tables stop where the draw plan stops and each path
