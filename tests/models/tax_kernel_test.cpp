@@ -270,6 +270,43 @@ TEST_CASE("tax kernel: the baseline income's marginal charge", "[tax][kernel]") 
   CHECK(charged(v)[0] == Approx(9000).margin(kCent));
 }
 
+TEST_CASE("tax kernel: the baseline fills only the months the offer pays no salary",
+          "[tax][kernel]") {
+  // docs/tax.md T5. Salary 0, baseline 120K, never leaves, horizon 1: months 1..12 are
+  // employed, so paid (a salary of 0 still counts), and the baseline is 0. Public RSUs of 120K
+  // vest at 12: 0.1 x 100,000 + 0.3 x 20,000 = 16,000 charged (with the baseline added it
+  // would be tax(240,000) - tax(120,000) = 60,000 - 16,000 = 44,000).
+  Setup u;
+  u.base = 0;
+  u.baseline = 120000;
+  u.horizon = 1;
+  u.grants =
+      "      - {company: q, type: public_rsu, value: 120000, vesting: {years: 1, every_months: "
+      "12}}\n";
+  const PathValues v = path_of(scenario(u));
+  REQUIRE(v.tax_years[0].size() == 1);
+  CHECK(v.tax_years[0][0].baseline == 0);
+  CHECK(charged(v)[0] == Approx(16000).margin(kCent));
+  // A private RSU of 120K vesting at 12, a 1x IPO at month 36 (no lockup), horizon 2: years 1
+  // and 2 are employed; year 3 (months 25..36, after H) takes the whole baseline, 120,000, and
+  // the 120,000 of income lands on it: tax(240,000) - tax(120,000) = 44,000.
+  Setup w = u;
+  w.horizon = 2;
+  w.exit_years = 3;
+  w.multiple = 1;
+  w.lockup = 0;
+  w.grants =
+      "      - {company: p, type: private_rsu, value: 120000, vesting: {years: 1, every_months: "
+      "12}}\n";
+  const PathValues late = path_of(scenario(w));
+  REQUIRE(late.tax_years[0].size() == 3);
+  CHECK(late.tax_years[0][0].baseline == 0);
+  CHECK(late.tax_years[0][1].baseline == 0);
+  CHECK(late.tax_years[0][2].baseline == Approx(120000).margin(kCent));
+  CHECK(late.tax_years[0][2].amounts[kEquityIncome] == Approx(120000).margin(kCent));
+  CHECK(charged(late)[2] == Approx(44000).margin(kCent));
+}
+
 TEST_CASE("tax kernel: regime none leaves after-tax equal to pre-tax, bitwise",
           "[tax][kernel][identity]") {
   Scenario s = load_ok(std::string(default_scenario_text()));
