@@ -438,6 +438,20 @@ TEST_CASE("failure pays nothing, IPO dilution scales the payout", "[golden]") {
         Approx(864000).margin(kCent));
 }
 
+TEST_CASE("the event month is the ceiling of 12 T", "[golden]") {
+  // docs/model.md §6.1: T = 1.01 gives E = max(1, ceil(12.12)) = 13. A certain 1x acquisition
+  // pays the tranche vested at 12 (120,000) at E = 13, discounted at 10% a year:
+  // 120,000 x 1.1^(-13/12) = 108,227.88 (E = 12, rounding 12.12, would give 109,090.91).
+  const std::string offer = R"(
+  o:
+    base: 0
+    grants:
+      - {company: priv, type: private_rsu, value: 120000, vesting: {years: 1, every_months: 12}}
+)";
+  CHECK(one_path(scenario(certain_private("acquisition", 1.01, 1.0), offer, "discount_rate: 0.1\n"))
+            .equity[0] == Approx(108227.88).margin(kCent));
+}
+
 TEST_CASE("a sampled dilution fraction is clamped to [0, 1]", "[golden]") {
   // docs/model.md#10-conventions. Certain 2x IPO at T = 2 on 480,000. d_ipo is -0.5, 0.2 or
   // 1.5 with weights 1:2:1; clamped to 0, 0.2 and 1 it pays 960,000, 768,000 or 0 (unclamped:
