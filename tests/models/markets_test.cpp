@@ -165,6 +165,13 @@ TEST_CASE(
   const Scenario s = load_ok(pasted);
   CHECK(s.correlations.size() == 3);
   for (const CorrelationPair& p : s.correlations) CHECK(std::fabs(p.rho) < 0.9);
+  // The nearest matrix by hand (docs/model.md#m1-drivers-and-correlation): the eigenvalue -0.8
+  // of v = (1, -1, 1)/sqrt(3) is lifted to 1e-4, adding 0.8001 v v^T: diagonal 1 + 0.8001/3,
+  // off-diagonals +-(0.9 - 0.8001/3); rescaled to a unit diagonal, |rho| = (2.7 - 0.8001) /
+  // (3 + 0.8001) = 0.4999605 (without the rescale it would print 0.633300).
+  CHECK_THAT(block, Catch::Contains("{between: [a, b], rho: 0.499961}"));
+  CHECK_THAT(block, Catch::Contains("{between: [a, c], rho: -0.499961}"));
+  CHECK_THAT(block, Catch::Contains("{between: [b, c], rho: 0.499961}"));
 }
 
 TEST_CASE("two correlated stocks: sample correlation of monthly log-returns is rho (4 SE)",
