@@ -291,6 +291,25 @@ TEST_CASE("with a regime, every report leads with the after-tax answer and says 
   CHECK(with_bar.find("id=\"chart-tax-categories\"") != std::string::npos);
 }
 
+TEST_CASE("the effective tax rate: tax / total over the paths whose total is positive",
+          "[report][tax]") {
+  // docs/tax.md#t6-outputs. Four paths, totals 100, 200, 0, -50 and taxes 30, 50, 0, 10: the
+  // rates are 0.3 and 0.25 over half the paths. Type-7 percentiles of {0.25, 0.3}:
+  // P10 = 0.25 + 0.1 x 0.05 = 0.255, P50 = 0.275, P90 = 0.295.
+  vestsim::models::SimResult r;
+  r.paths = 4;
+  r.cash = {{100, 200, 0, -50}};
+  r.equity = {{0, 0, 0, 0}};
+  r.salary_bonus = r.cash;
+  r.tax = {{30, 50, 0, 10}};
+  const ChartData c = chart_data(r);
+  REQUIRE(c.tax_rate.size() == 1);
+  CHECK(c.tax_rate_share[0] == 0.5);
+  CHECK(c.tax_rate[0][0] == Approx(0.255).margin(1e-12));
+  CHECK(c.tax_rate[0][1] == Approx(0.275).margin(1e-12));
+  CHECK(c.tax_rate[0][2] == Approx(0.295).margin(1e-12));
+}
+
 TEST_CASE("without a regime no report mentions tax", "[report][tax]") {
   Fixture f;
   REQUIRE_FALSE(f.sum.has_tax);
