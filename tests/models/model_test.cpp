@@ -12,6 +12,7 @@
 #include "models/compiled.hpp"
 #include "models/io/load.hpp"
 #include "models/simulate.hpp"
+#include "models/studies/run.hpp"
 #include "tests/test_support.hpp"
 
 using namespace vestsim::models;
@@ -436,6 +437,30 @@ TEST_CASE("failure pays nothing, IPO dilution scales the payout", "[golden]") {
   // 10% of new shares at the IPO: 480,000 x 2 x 0.9.
   CHECK(one_path(scenario(certain_private("ipo", 2, 2.0, ", dilution: 0.1"), offers)).equity[0] ==
         Approx(864000).margin(kCent));
+}
+
+TEST_CASE("an offer's outcome shares are those of its first private grant's company", "[golden]") {
+  // docs/model.md §8: c1 has a certain IPO at T = 1, c2 a certain failure at T = 1.
+  auto shares = [](const std::string& first, const std::string& second, double ipo_years) {
+    const std::string text = scenario(
+        "  c1:\n    kind: private\n    valuation: 1.0e9\n    exit: {time_years: " +
+            std::to_string(ipo_years) +
+            ", outcomes: {ipo: 1}, ipo: {multiple: 2}}\n"
+            "  c2:\n    kind: private\n    valuation: 1.0e9\n"
+            "    exit: {time_years: 1, outcomes: {failure: 1}}\n",
+        "  o:\n    base: 0\n    grants:\n      - {company: " + first +
+            ", type: private_rsu, value: 1000, vesting: {years: 1}}\n      - {company: " + second +
+            ", type: private_rsu, value: 1000, vesting: {years: 1}}\n",
+        "liquidity_horizon_years: 5\nsimulation: {paths: 64, seed: 3}\n");
+    const Scenario s = load_ok(text);
+    const OfferSummary& o = run_study(s, compile(s, s.seed)).summary.offers.at(0);
+    REQUIRE(o.has_private);
+    return o.outcomes;
+  };
+  CHECK(shares("c1", "c2", 1).ipo == 1);
+  CHECK(shares("c2", "c1", 1).failure == 1);
+  // An IPO at T = 6 is after L = 60: the effective outcome is none.
+  CHECK(shares("c1", "c2", 6).none == 1);
 }
 
 TEST_CASE("the event month is the ceiling of 12 T", "[golden]") {
