@@ -487,6 +487,24 @@ TEST_CASE("an option exercised 3 months after leaving at 18 pays units K at 21",
         Approx(17000 * (std::exp(g * 5) - 1) * df(60)).margin(0.005));
 }
 
+TEST_CASE("an unexercised option sold at a tender pays max(0, f_p P(t) - K), its units gone",
+          "[markets]") {
+  // docs/model.md M4. Options struck at the grant value (K = 1 per unit of P), growth 0.05, a
+  // certain tender at 24 takes a quarter of the 24,000 vested: P(24) = e^0.1.
+  const std::string option = ", type: option, strike: 1";
+  const double g = 0.05;
+  auto priced = [&](const std::string& price) {
+    return edited(tender_scenario("ipo", tenders("0.25", "employees"), option, ""), "price: 1,",
+                  "price: " + price + ",");
+  };
+  // f_p = 1.2: 6,000 (1.2 e^0.1 - 1) at 24, and the 42,000 still held pay (e^0.25 - 1) at 60.
+  CHECK(equity_of(priced("1.2"), g) ==
+        Approx(6000 * (1.2 * std::exp(0.1) - 1) * df(24) + 42000 * (std::exp(0.25) - 1) * df(60))
+            .margin(0.005));
+  // f_p = 0.9: 0.9 e^0.1 = 0.995 < K, the sale pays 0, and the 6,000 sold are still gone.
+  CHECK(equity_of(priced("0.9"), g) == Approx(42000 * (std::exp(0.25) - 1) * df(60)).margin(0.005));
+}
+
 TEST_CASE("tender cash and an exercise reach the tax ledger as docs/tax.md T3 says",
           "[markets][tax]") {
   // The `none` regime charges nothing but the ledger still sorts every payout by year and
