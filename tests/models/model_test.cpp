@@ -644,6 +644,27 @@ TEST_CASE("a public price at month m is the monthly recursion over draws 1..m", 
   CHECK(one_path(text).equity[0] == Approx(120000 * std::exp(log_s)).epsilon(1e-12));
 }
 
+TEST_CASE("G(T) sums the whole months' shocks and a partial last month", "[golden]") {
+  // docs/model.md#m2-the-private-company-before-its-event. A certain 1x acquisition at
+  // T = 2.55 (E = 31) with growth g = 0.1, v = 0.5: every tranche of 480,000 pays at P_E, so
+  // the equity is 480,000 x G(T), G(T) = exp((g - v^2/2) T + v W(T)) and
+  // W(T) = sum_{k=1..30} z(k)/sqrt(12) + sqrt(2.55 - 30/12) z(31), z(k) the inverse normal of
+  // draw k - 1 of stream growth/priv at seed 1, path 0. (A whole last month, sqrt(1/12) z(31),
+  // or a single draw sqrt(T) z(1) would both be off by far more than 1e-12.)
+  const std::string text = scenario(
+      certain_private("acquisition", 2.55, 1.0, "", "    growth: {drift: 0.1, volatility: 0.5}\n"),
+      kPrivate480k);
+  const auto key = vestsim::engine::make_stream_key(1, "growth/priv");
+  auto z = [&](std::uint32_t k) {
+    return vestsim::engine::normal_quantile(vestsim::engine::uniform(key, 0, k - 1));
+  };
+  double w = 0;
+  for (std::uint32_t k = 1; k <= 30; ++k) w += z(k) / std::sqrt(12.0);
+  w += std::sqrt(2.55 - 30.0 / 12) * z(31);
+  const double g = std::exp((0.1 - 0.125) * 2.55 + 0.5 * w);
+  CHECK(one_path(text).equity[0] == Approx(480000 * g).epsilon(1e-12));
+}
+
 TEST_CASE("an offer's public payouts do not depend on the months other offers need", "[golden]") {
   // Offer a vests yearly; adding offer b with a quarterly grant and a cliff on the same stock
   // makes the kernel need months 3, 6, 9, ...: a's values stay bitwise the same on every
