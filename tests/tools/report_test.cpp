@@ -360,6 +360,50 @@ TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
   CHECK(json::parse(batch_table(rows, {}, Format::kJson)).size() == 2);
 }
 
+TEST_CASE("a batch with a taxed scenario leads with after-tax figures and says so",
+          "[report][tax]") {
+  const Fixture taxed(true), plain;
+  std::vector<BatchRow> rows = batch_rows(taxed.sum);
+  REQUIRE(rows.size() == 2);
+  const ComparisonSummary& c = taxed.sum.comparisons[0];
+  CHECK(rows[0].has_tax);
+  CHECK(rows[0].p_a_beats_b == c.p_a_beats_b);
+  CHECK(rows[0].p_a_beats_b_after_tax == c.p_a_beats_b_after_tax);
+  CHECK(rows[0].p50_diff_after_tax == c.diff_after_tax.percentiles[3]);
+  CHECK(rows[0].p_a_beats_b_after_tax != rows[0].p_a_beats_b);  // the tax changes the answer
+  // A mixed batch: the untaxed rows show "-" before tax and leave the after-tax CSV fields empty.
+  const std::vector<BatchRow> untaxed = batch_rows(plain.sum);
+  rows.insert(rows.end(), untaxed.begin(), untaxed.end());
+  const std::string disclaimer = "not tax advice: regime fr-2026 (2026).";
+  const std::string text = batch_table(rows, {}, Format::kText);
+  CHECK(text.find("P(a beats b) before tax") != std::string::npos);
+  CHECK(text.find(percent(c.p_a_beats_b_after_tax) + "      " + percent(c.p_a_beats_b)) !=
+        std::string::npos);
+  CHECK(text.find(disclaimer) != std::string::npos);
+  const std::string csv = batch_table(rows, {}, Format::kCsv);
+  std::istringstream lines(csv);
+  for (std::string line; std::getline(lines, line);)
+    CHECK(std::count(line.begin(), line.end(), ',') == 11);
+  CHECK(csv.find(fmt::format(",{:.17g},", c.p_a_beats_b_after_tax)) != std::string::npos);
+  CHECK(csv.find(",,,,\n") != std::string::npos);
+  const json j = json::parse(batch_table(rows, {}, Format::kJson));
+  CHECK(j[0]["after_tax"]["p_a_beats_b"] == c.p_a_beats_b_after_tax);
+  CHECK(j[0]["p_a_beats_b"] == c.p_a_beats_b);
+  CHECK_FALSE(j[2].contains("after_tax"));
+  const std::string md = batch_table(rows, {}, Format::kMarkdown);
+  CHECK(md.find("| P(a beats b) | before tax |") != std::string::npos);
+  CHECK(md.find(" | - | ") != std::string::npos);
+  CHECK(md.find(disclaimer) != std::string::npos);
+  const std::string html = batch_table(rows, {"x"}, Format::kHtml);
+  std::string why;
+  CHECK(well_formed(html, why));
+  INFO(why);
+  CHECK(html.find(disclaimer) != std::string::npos);
+  // Without a taxed row nothing changes: no column, no note.
+  CHECK(batch_table(untaxed, {}, Format::kText).find("before tax") == std::string::npos);
+  CHECK(batch_table(untaxed, {}, Format::kCsv).find("after_tax") == std::string::npos);
+}
+
 // A scenario name or an offer label is free text (tabs and line breaks allowed): in Markdown it
 // stays on its line and shows as written, never opening a table cell, a heading or a tag.
 TEST_CASE("Markdown shows names and labels as written", "[report]") {
