@@ -10,7 +10,7 @@
 
 namespace vestsim::tools {
 
-// One row per comparison of a batch (docs/cli.md#batches): scenario, a, b, P(a beats
+// One row per comparison of a batch (docs/cli.md, "Batches"): scenario, a, b, P(a beats
 // b), P50 of each total and of the difference (NaN when the scenario's
 // percentiles leave out 50); when the scenario names a tax regime (has_tax), the same
 // after tax (docs/tax.md#t6-outputs) and the regimes for the disclaimer.
