@@ -360,6 +360,20 @@ TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
   CHECK(json::parse(batch_table(rows, {}, Format::kJson)).size() == 2);
 }
 
+TEST_CASE("one path and one year are singular in the reports' first lines", "[report]") {
+  Fixture f;
+  f.sum.paths = 1;
+  f.sum.horizon_years = 1;
+  f.sum.liquidity_horizon_years = 1;
+  CHECK_THAT(to_text(f.sum), Catch::Contains("1-year horizon, equity counted if liquid within 1 "
+                                             "year · present values"));
+  CHECK_THAT(to_markdown(f.sum),
+             Catch::Contains("1 path, seed 1, EUR over 1 year (equity liquid up to 1 year)."));
+  CHECK_THAT(to_html(f.sum, chart_data(f.r)), Catch::Contains("liquid within 1 year.</p>"));
+  f.sum.liquidity_horizon_years = 2.5;
+  CHECK_THAT(to_text(f.sum), Catch::Contains("liquid within 2.5 years"));
+}
+
 TEST_CASE("a batch with a taxed scenario leads with after-tax figures and says so",
           "[report][tax]") {
   const Fixture taxed(true), plain;

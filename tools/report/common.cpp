@@ -68,6 +68,10 @@ const char* paths_noun(unsigned long long n) {
   return n == 1 ? "path" : "paths";
 }
 
+const char* years_noun(double years) {
+  return years == 1 ? "year" : "years";
+}
+
 std::string percent(double p) {
   return fmt::format("{:.1f}%", 100.0 * p);
 }

@@ -22,6 +22,8 @@ std::string currency_prefix(const std::string& currency);
 std::string html_escape(const std::string& s);
 // "path" for 1, else "paths".
 const char* paths_noun(unsigned long long n);
+// "year" for 1, else "years" (horizons may be fractional: "2.5 years").
+const char* years_noun(double years);
 // "41.3%".
 std::string percent(double p);
 // Percentile keys print integers without a decimal point: "5", "97.5".

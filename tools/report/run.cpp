@@ -241,9 +241,10 @@ std::string to_csv(const RunSummary& s) {
 std::string to_markdown(const RunSummary& s) {
   const std::string& cur = s.currency;
   std::string out = fmt::format("# {}\n\n", markdown_text(s.scenario));
-  out += fmt::format("{} paths, seed {}, {} over {} years (equity liquid up to {} years).\n\n",
-                     grouped(static_cast<long long>(s.paths)), s.seed, s.currency, s.horizon_years,
-                     s.liquidity_horizon_years);
+  out += fmt::format("{} {}, seed {}, {} over {} {} (equity liquid up to {} {}).\n\n",
+                     grouped(static_cast<long long>(s.paths)), paths_noun(s.paths), s.seed,
+                     s.currency, s.horizon_years, years_noun(s.horizon_years),
+                     s.liquidity_horizon_years, years_noun(s.liquidity_horizon_years));
   for (const std::string& note : run_notes(s)) out += note + "\n\n";
   if (s.has_tax) out += tax_disclaimer(s.regimes) + "\n\n";
   auto header = [&] {

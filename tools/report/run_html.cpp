@@ -189,8 +189,9 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
   std::string h;
   h += fmt::format(
       "<p class=\"meta\">{} {} · seed {} · {} · present values over a {}-year horizon; equity "
-      "earned in that time counts if it becomes liquid within {} years.</p>\n",
-      s.paths, paths_noun(s.paths), s.seed, cur, s.horizon_years, s.liquidity_horizon_years);
+      "earned in that time counts if it becomes liquid within {} {}.</p>\n",
+      s.paths, paths_noun(s.paths), s.seed, cur, s.horizon_years, s.liquidity_horizon_years,
+      years_noun(s.liquidity_horizon_years));
   for (const std::string& note : run_notes(s)) h += "<p class=\"meta\">" + esc(note) + "</p>\n";
   if (s.has_tax) h += "<p class=\"meta\">" + esc(tax_disclaimer(s.regimes)) + "</p>\n";
   // The answer first: after tax when any offer has a regime (docs/tax.md#t6-outputs).

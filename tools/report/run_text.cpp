@@ -90,8 +90,8 @@ std::string to_text(const RunSummary& s) {
   const std::string& cur = s.currency;
   std::string out = fmt::format("{}\n", s.scenario);
   out += fmt::format(
-      "{} · {}-year horizon, equity counted if liquid within {} years · present values\n\n", cur,
-      s.horizon_years, s.liquidity_horizon_years);
+      "{} · {}-year horizon, equity counted if liquid within {} {} · present values\n\n", cur,
+      s.horizon_years, s.liquidity_horizon_years, years_noun(s.liquidity_horizon_years));
   for (const std::string& note : run_notes(s)) out += note + "\n\n";
   if (s.has_tax) out += tax_disclaimer(s.regimes) + "\n\n";
   // The answer first: how often each comparison's first offer comes out ahead, after tax
