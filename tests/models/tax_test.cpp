@@ -311,6 +311,17 @@ TEST_CASE("fr-2026: a deduction's minimum binds on a small wage", "[tax]") {
   CHECK(t == Approx(9848.01).margin(kCent));
 }
 
+TEST_CASE("fr-2026: one euro of wages can lower the tax (the deduction's minimum)", "[tax]") {
+  // docs/tax.md "The charged tax is not clamped". 100,000 of qualified income alone: income tax
+  // on 0.5 x 100,000 = 50,000 with no deduction (its sum is 0):
+  //   11% x 17,979 = 1,977.69; 30% x (50,000 - 29,579) = 6,126.30 -> 8,103.99;
+  //   levies 18.6% x 100,000 = 18,600. Total 26,703.99.
+  // With 1 euro of wages the deduction takes its minimum 509: b = 50,000.8 - 509 = 49,491.8,
+  //   30% x (49,491.8 - 29,579) = 5,973.84 -> 7,951.53; levies 18,600 + 0.22. Total 26,551.75.
+  CHECK(tax(fr(), {.qualified = 100000}) == Approx(26703.99).margin(kCent));
+  CHECK(tax(fr(), {.wages = 1, .qualified = 100000}) == Approx(26551.75).margin(kCent));
+}
+
 TEST_CASE("negative wages (a negative bonus) net within the year; the tax stays >= 0", "[tax]") {
   // docs/model.md#10-conventions allows a negative bonus multiplier, so a year's wages can be
   // below 0. -120,000 alone: income tax B = -96,000, the deduction's sum -120,000 is not 0 so
