@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -21,6 +22,10 @@
 #include "models/offer_pricing.hpp"
 
 namespace vestsim::models {
+
+namespace {
+constexpr double kFloatMax = std::numeric_limits<float>::max();
+}  // namespace
 
 namespace {
 
@@ -360,7 +365,10 @@ class RangeRunner {
           double cum = b[0];
           for (int y = 1; y <= years; ++y) {
             cum += b[y];
-            r.timeline[o * years + y - 1][i] = static_cast<float>(cum);
+            // Saturated: a double beyond float's range has no float (the cast would be
+            // undefined); the HTML report leaves such a fan chart out (docs/model.md Appendix A).
+            r.timeline[o * years + y - 1][i] =
+                static_cast<float>(std::clamp(cum, -kFloatMax, kFloatMax));
           }
         }
       }

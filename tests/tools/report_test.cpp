@@ -1,6 +1,8 @@
 // Report writers: the JSON contract of docs/cli.md#the-json-report, and every format agreeing with
 // it.
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -358,6 +360,30 @@ TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
   const std::string csv = batch_table(rows, {}, Format::kCsv);
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 3);
   CHECK(json::parse(batch_table(rows, {}, Format::kJson)).size() == 2);
+}
+
+TEST_CASE("a fan chart beyond float's range is left out, never drawn with NaN", "[report]") {
+  // A base of 1e9 discounted at -90% a year for 50 years is 1e9 x 10^(m/12) by month m: its
+  // cumulative PV passes 3.4e38 after about 30 years, and the timeline saturates there.
+  const std::string text =
+      "currency: EUR\nhorizon_years: 50\nliquidity_horizon_years: 50\ndiscount_rate: -0.9\n"
+      "companies: {}\noffers:\n  a: {base: 1.0e9}\n  b: {base: 1.0e8}\n";
+  const LoadResult l = load_scenario_text(text, "fan.yaml");
+  REQUIRE(l.ok());
+  const Scenario& s = *l.scenario;
+  const CompiledScenario c = compile(s, 1);
+  SimOptions o;
+  o.paths = 8;
+  o.timeline = true;
+  const SimResult r = simulate(c, o);
+  for (const auto& column : r.timeline)
+    for (const float v : column) REQUIRE(std::isfinite(v));
+  CHECK(r.timeline[49][0] == std::numeric_limits<float>::max());  // offer a, year 50
+  const RunSummary sum = summarize_run(s, c, r, 0, 1);
+  const std::string html = to_html(sum, chart_data(r));
+  CHECK(html.find("nan") == std::string::npos);
+  CHECK(html.find("Left out: some amounts are beyond the 3.4e38") != std::string::npos);
+  CHECK(html.find("chart-fan-") == std::string::npos);
 }
 
 TEST_CASE("one path and one year are singular in the reports' first lines", "[report]") {

@@ -19,6 +19,9 @@ using models::RunSummary;
 
 namespace {
 
+// Fan values at or beyond this are float's saturated largest value (models/simulate.cpp).
+constexpr double kFanLimit = 3.4028234663852886e38;
+
 std::string esc(const std::string& s) {
   return html_escape(s);
 }
@@ -272,10 +275,15 @@ std::string to_html(const RunSummary& s, const ChartData& c) {
     }
     h += "</section>\n";
   }
-  if (!s.fan.empty()) {
-    double ymax = 0;
-    for (const auto& fan : s.fan)
-      for (const auto& y : fan) ymax = std::max(ymax, y[4]);
+  double ymax = 0, ymin = 0;
+  for (const auto& fan : s.fan)
+    for (const auto& y : fan) ymax = std::max(ymax, y[4]), ymin = std::min(ymin, y[0]);
+  // The fan keeps 4-byte floats (docs/model.md Appendix A), saturated at their largest value.
+  if (!s.fan.empty() && (ymax >= kFanLimit || ymin <= -kFanLimit)) {
+    h += "<section>\n<h2>Cumulative realised compensation by year</h2>\n<p class=\"note\">Left "
+         "out: some amounts are beyond the 3.4e38 that the chart's 4-byte figures hold.</p>\n"
+         "</section>\n";
+  } else if (!s.fan.empty()) {
     h += "<section>\n<h2>Cumulative realised compensation by year</h2>\n";
     h += "<p class=\"note\">Present value paid out by the end of each year: the line is the median "
          "future, the bands hold the middle 50% and 80% of futures. Private equity pays only when "
