@@ -199,7 +199,10 @@ RunSummary assemble_summary(const Scenario& s, const CompiledScenario& cs,
     const engine::Summary& x = t ? out.offers[offer].after_tax : out.offers[offer].total;
     if (s.risk_aversion == 0) return x.mean;
     const engine::Summary* u = t ? utility_after[offer] : utility[offer];
-    return certainty_equivalent_from(u->mean, x.min, s.risk_aversion, s.wealth);
+    const double v = certainty_equivalent_from(u->mean, x.min, s.risk_aversion, s.wealth);
+    // NaN: the utilities' mean cannot carry it. Every path the same: the CE is that amount;
+    // otherwise summarize_run recomputes it from the column (a two-pass run keeps it NaN).
+    return std::isnan(v) && x.min == x.max ? x.min : v;
   };
   for (std::size_t k = 0; k < s.compare.size(); ++k) {
     ComparisonSummary& c = out.comparisons[k];

@@ -24,6 +24,15 @@ bool near_log(double gamma) {
   return gamma != 1 && std::abs(1 - gamma) < kNearLog;
 }
 
+// A mean of w^(1 - gamma) that carries the CE to full precision: a normal double with 53 bits,
+// not near the top of the range. Outside it (w far from 1 for a large gamma: every utility
+// under- or overflowed, or left subnormal) certainty_equivalent_shifted() takes over.
+constexpr double kLowestUsable = 0x1p-960, kHighestUsable = 0x1p960;
+bool power_mean_usable(double mean_utility, double gamma) {
+  return gamma == 1 || near_log(gamma) ||
+         (mean_utility >= kLowestUsable && mean_utility <= kHighestUsable);
+}
+
 }  // namespace
 
 void crra_utilities(std::span<const double> total, double gamma, double wealth, double* out) {
@@ -54,6 +63,7 @@ double certainty_equivalent_from(double mean_utility, double min_total, double g
   assert(gamma > 0);
   const double scale = std::max(1.0, wealth);
   if (certainty_equivalent_floored(min_total, gamma, wealth)) return -wealth;
+  if (!power_mean_usable(mean_utility, gamma)) return NAN;  // the caller needs the column
   const double w = gamma == 1 ? engine::ieee_exp(mean_utility)
                    : near_log(gamma)
                        ? engine::ieee_exp(engine::ieee_log1p(mean_utility) / (1 - gamma))
@@ -68,8 +78,33 @@ double certainty_equivalent(std::span<const double> total, double gamma, double 
   if (gamma == 0) return engine::stable_sum(total) / static_cast<double>(n);
   scratch.resize(n);
   crra_utilities(total, gamma, wealth, scratch.data());
-  return certainty_equivalent_from(engine::stable_sum(scratch) / static_cast<double>(n),
-                                   *std::min_element(total.begin(), total.end()), gamma, wealth);
+  const double ce =
+      certainty_equivalent_from(engine::stable_sum(scratch) / static_cast<double>(n),
+                                *std::min_element(total.begin(), total.end()), gamma, wealth);
+  return std::isnan(ce) ? certainty_equivalent_shifted(total, gamma, wealth, scratch) : ce;
+}
+
+double certainty_equivalent_shifted(std::span<const double> total, double gamma, double wealth,
+                                    std::vector<double>& scratch) {
+  assert(gamma > 0 && gamma != 1 && !near_log(gamma) && !total.empty());
+  const std::size_t n = total.size();
+  if (certainty_equivalent_floored(*std::min_element(total.begin(), total.end()), gamma, wealth))
+    return -wealth;
+  // e_i = (1 - gamma) log w_i, then log mean exp(e_i) = c + log mean exp(e_i - c) with c the
+  // largest e_i: every term is at most 1 and one is 1, so nothing under- or overflows that
+  // matters. w^(1 - gamma) of the CE is that mean; its log over (1 - gamma) is log w of the CE.
+  const double scale = std::max(1.0, wealth);
+  scratch.resize(n);
+  for (std::size_t i = 0; i < n; ++i) scratch[i] = std::max(0.0, (wealth + total[i]) / scale);
+  engine::lanes_log(scratch.data(), n, scratch.data());
+  for (std::size_t i = 0; i < n; ++i) scratch[i] = (1 - gamma) * scratch[i];
+  const double c = *std::max_element(scratch.begin(), scratch.end());
+  if (!(c > -INFINITY)) return -wealth;  // gamma < 1 and every path left no wealth
+  for (std::size_t i = 0; i < n; ++i) scratch[i] = scratch[i] - c;
+  engine::lanes_exp(scratch.data(), n, scratch.data());
+  const double log_mean =
+      c + engine::ieee_log(engine::stable_sum(scratch) / static_cast<double>(n));
+  return engine::ieee_exp(log_mean / (1 - gamma)) * scale - wealth;
 }
 
 double median(std::span<const double> column) {
@@ -135,6 +170,22 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
   std::vector<std::uint64_t> tallies(tally_count(cs), 0);
   add_tallies(r, r.paths, tallies.data());
   RunSummary out = assemble_summary(s, cs, table, columns, tallies, r.paths, threads, seed);
+  // A CE the mean of utilities could not carry (NaN from assemble_summary): from the column.
+  std::vector<double> column, scratch;
+  const auto shifted = [&](double& ce, int offer, bool after) {
+    if (!std::isnan(ce)) return;
+    const RunColumn c{
+        after && out.offers[offer].has_regime ? ColumnKind::kAfterTax : ColumnKind::kTotal, offer};
+    const std::span<const double> x = column_of(s, cs, r, c, 0, r.paths, column);
+    ce = certainty_equivalent_shifted(x, s.risk_aversion, s.wealth, scratch);
+  };
+  for (std::size_t k = 0; k < out.comparisons.size(); ++k) {
+    ComparisonSummary& c = out.comparisons[k];
+    shifted(c.ce_a, s.compare[k].a, false);
+    shifted(c.ce_b, s.compare[k].b, false);
+    shifted(c.ce_a_after_tax, s.compare[k].a, true);
+    shifted(c.ce_b_after_tax, s.compare[k].b, true);
+  }
   out.seconds = r.seconds;
   out.sobol = sobol;
   for (std::size_t j = 0; j < table.size() && sobol; ++j) {

@@ -126,9 +126,18 @@ void crra_utilities(std::span<const double> total, double gamma, double wealth, 
 bool certainty_equivalent_floored(double min_total, double gamma, double wealth);
 
 // The certainty equivalent from the mean of crra_utilities and the smallest
-// total: -wealth when certainty_equivalent_floored. Requires gamma > 0.
+// total: -wealth when certainty_equivalent_floored; NaN when that mean cannot carry it (every
+// utility under- or overflowed: totals or a wealth far from 1 in units of max(1, wealth) with a
+// large gamma), and the caller must use certainty_equivalent_shifted on the column.
+// Requires gamma > 0.
 double certainty_equivalent_from(double mean_utility, double min_total, double gamma,
                                  double wealth);
+
+// certainty_equivalent by a log-sum-exp, exact where the plain mean of utilities under- or
+// overflows (docs/model.md#8-summaries-over-paths). Requires gamma > 0, gamma not within 1e-4
+// of 1, total non-empty.
+double certainty_equivalent_shifted(std::span<const double> total, double gamma, double wealth,
+                                    std::vector<double>& scratch);
 
 // The median (P50, the engine's percentile rule) of a column; copies it.
 // Requires a non-empty column.

@@ -127,6 +127,34 @@ TEST_CASE("certainty equivalents match CRRA closed forms", "[stat]") {
   CHECK(certainty_equivalent(ruin, 0.5, 100000, scratch) == Approx(-25000).epsilon(1e-12));
 }
 
+// Far from the wealth with a large gamma, every utility w^(1 - gamma) under- or overflows: the
+// plain mean gave a CE of inf (totals of 2.5e25 at gamma 20) or -wealth (a wealth of 1e-300).
+// Closed forms with w1 <= w2 (w in units of max(1, wealth)): CE = scale w1 ((1 + (w1/w2)^(g-1))
+// / 2)^(-1/(g-1)) - wealth, computed in long double.
+TEST_CASE("certainty equivalents stay exact where every utility under- or overflows", "[stat]") {
+  std::vector<double> scratch;
+  const auto closed = [](long double w1, long double w2, long double g, long double scale,
+                         long double wealth) {
+    return static_cast<double>(scale * w1 * powl((1 + powl(w1 / w2, g - 1)) / 2, -1 / (g - 1)) -
+                               wealth);
+  };
+  // A sure 2.5283e25: its own CE (was inf).
+  const std::vector<double> sure(5, 2.5283e25);
+  CHECK(certainty_equivalent(sure, 20, 1e5, scratch) == Approx(2.5283e25).epsilon(1e-12));
+  // 1e25 and 2e25 at gamma 20, wealth 1e5: w = 1e20 + 1 and 2e20 + 1; w^-19 underflows.
+  const std::vector<double> big = {1e25, 2e25};
+  CHECK(certainty_equivalent(big, 20, 1e5, scratch) ==
+        Approx(closed(1e20L + 1, 2e20L + 1, 20, 1e5L, 1e5L)).epsilon(1e-12));
+  // Wealth 1e-300 (scale 1), totals 1e-301 and 3e-301: w^-19 overflows (was -1e-300).
+  const std::vector<double> tiny = {1e-301, 3e-301};
+  const double want = closed(1.1e-300L, 1.3e-300L, 20, 1, 1e-300L);
+  CHECK(want > 0);
+  CHECK(certainty_equivalent(tiny, 20, 1e-300, scratch) == Approx(want).epsilon(1e-11));
+  // gamma < 1 with huge totals: w^0.5 stays finite, the plain path, the same closed form.
+  CHECK(certainty_equivalent(big, 0.5, 1e5, scratch) ==
+        Approx(closed(1e20L + 1, 2e20L + 1, 0.5, 1e5L, 1e5L)).epsilon(1e-12));
+}
+
 // docs/model.md#8-summaries-over-paths near gamma = 1: the CE is continuous in gamma. Wealth 1e5
 // and totals 0 and 3e5: w = 1 and 4 in units of the wealth, so with d = 1 - gamma the CE is
 // 1e5 ((1 + 4^d) / 2)^(1/d) - 1e5, worked out here in long double as exp(log1p(expm1(d log 4) / 2)

@@ -362,6 +362,29 @@ TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
   CHECK(json::parse(batch_table(rows, {}, Format::kJson)).size() == 2);
 }
 
+TEST_CASE("a run's certainty equivalent survives utilities that all underflow", "[report]") {
+  // The CE of summarize_run, where the utilities' mean is 0: recomputed from the column
+  // (models/summary.hpp, certainty_equivalent_shifted) and equal to the direct function's.
+  Fixture f;
+  f.s.risk_aversion = 20;
+  for (std::size_t o = 0; o < f.r.cash.size(); ++o)
+    for (std::uint64_t i = 0; i < f.r.paths; ++i) {
+      f.r.cash[o][i] = i % 2 == 0 ? 1e25 : 2e25;
+      f.r.equity[o][i] = 0;
+    }
+  const CompiledScenario c = compile(f.s, f.s.seed);
+  const RunSummary sum = summarize_run(f.s, c, f.r, 0, f.s.seed);
+  std::vector<double> scratch;
+  const std::vector<double> column = f.r.total_column(0);
+  const double want = certainty_equivalent(column, 20, f.s.wealth, scratch);
+  CHECK(std::isfinite(want));
+  CHECK(want > 1e25);
+  CHECK(want < 2e25);
+  REQUIRE_FALSE(sum.comparisons.empty());
+  CHECK(sum.comparisons[0].ce_a == want);
+  CHECK(sum.comparisons[0].ce_b == want);
+}
+
 TEST_CASE("a fan chart beyond float's range is left out, never drawn with NaN", "[report]") {
   // A base of 1e9 discounted at -90% a year for 50 years is 1e9 x 10^(m/12) by month m: its
   // cumulative PV passes 3.4e38 after about 30 years, and the timeline saturates there.

@@ -55,6 +55,7 @@ std::string html_escape(const std::string& s) {
 std::string money(double v, const std::string& currency) {
   // Beyond 1e18 (or not finite) a rounded integer would overflow: say it in
   // scientific notation instead ("€1.78e+76", "€inf") rather than print garbage.
+  if (std::isnan(v)) return "undefined";  // a P50 the percentiles leave out, a CE not computed
   if (!(std::fabs(v) < 1e18))
     return fmt::format("{}{}{:.3g}", v < 0 ? "-" : "", currency_prefix(currency), std::fabs(v));
   const long long r = std::llround(v);
