@@ -211,15 +211,19 @@ std::string to_csv(const RunSummary& s) {
     const std::string id = c.a + ":" + c.b;
     csv_summary(out, "comparison", id, "diff", c.diff, s.percentiles);
     out += fmt::format("comparison,{},diff,p_a_beats_b,{:.17g}\n", csv_field(id), c.p_a_beats_b);
-    out += fmt::format("comparison,{},certainty_equivalent,a,{:.17g}\n", csv_field(id), c.ce_a);
-    out += fmt::format("comparison,{},certainty_equivalent,b,{:.17g}\n", csv_field(id), c.ce_b);
+    // An undefined CE (docs/model.md#8-summaries-over-paths) is an empty field, as stderr is.
+    const auto number = [](double v) {
+      return std::isnan(v) ? std::string() : fmt::format("{:.17g}", v);
+    };
+    out += fmt::format("comparison,{},certainty_equivalent,a,{}\n", csv_field(id), number(c.ce_a));
+    out += fmt::format("comparison,{},certainty_equivalent,b,{}\n", csv_field(id), number(c.ce_b));
     csv_summary(out, "comparison", id, "diff_after_tax", c.diff_after_tax, s.percentiles);
     out += fmt::format("comparison,{},diff_after_tax,p_a_beats_b,{:.17g}\n", csv_field(id),
                        c.p_a_beats_b_after_tax);
-    out += fmt::format("comparison,{},certainty_equivalent_after_tax,a,{:.17g}\n", csv_field(id),
-                       c.ce_a_after_tax);
-    out += fmt::format("comparison,{},certainty_equivalent_after_tax,b,{:.17g}\n", csv_field(id),
-                       c.ce_b_after_tax);
+    out += fmt::format("comparison,{},certainty_equivalent_after_tax,a,{}\n", csv_field(id),
+                       number(c.ce_a_after_tax));
+    out += fmt::format("comparison,{},certainty_equivalent_after_tax,b,{}\n", csv_field(id),
+                       number(c.ce_b_after_tax));
     for (const auto& [name, x] : {std::pair{"independent_markets", &c.independent},
                                   std::pair{"without_tenders", &c.no_tenders}})
       if (x->paths > 0)
