@@ -219,6 +219,18 @@ TEST_CASE("help wins over every other argument, and extra arguments are quoted",
   const Parsed version = parse({"--version", "extra"});
   CHECK(usage_error(version));
   CHECK(version.err == "vestsim: --version takes nothing after it; 'extra' was not expected\n");
+  // --help before a command takes at most a command, whose help it is.
+  const Parsed help_run = parse({"--help", "run"});
+  CHECK(help_run.result.exit_code == 0);
+  CHECK(help_run.out.find(" run [OPTIONS]") != std::string::npos);
+  const Parsed help_bogus = parse({"--help", "frobnicate"});
+  CHECK(usage_error(help_bogus));
+  CHECK(help_bogus.err.find("unknown command 'frobnicate'") != std::string::npos);
+  const Parsed help_flag = parse({"--help", "--threads", "1"});
+  CHECK(usage_error(help_flag));
+  CHECK(help_flag.err ==
+        "vestsim: --help takes at most a command after it (vestsim --help run); '--threads' was "
+        "not expected\n");
   const Parsed dashes = parse({"taxes", "--", "fr-2026", "x"});  // "--" itself was expected
   CHECK(dashes.err == "vestsim taxes: 'x' was not expected; see vestsim taxes --help\n");
   const Parsed two = parse({"taxes", "fr-2026", "a b", "c"});

@@ -271,6 +271,8 @@ check "taxes lists" expect_exit 0 "$vestsim" taxes
 check "taxes lists fr-2026 with its year and currency" grep -qE '^fr-2026 +2026 +EUR +France' out.txt
 check "taxes lists us-nyc-2026" grep -qE '^us-nyc-2026 +2026 +USD ' out.txt
 check "taxes lists none" grep -qE '^none ' out.txt
+check "taxes --category without a regime is refused" expect_exit 2 "$vestsim" taxes --category gain_long
+check "  and says what it needs" contains err.txt "--category needs a regime and an income"
 # fr-2026, 100,000 EUR of wages, by hand (docs/tax.md#t4-the-tax-of-one-year):
 #   income tax: base 0.8 x 100,000 = 80,000 less clamp(0.08 x 100,000, 509, 14,556) = 8,000
 #     -> 72,000, in the 30% bracket: 11% x (29,579 - 11,600) = 1,977.69

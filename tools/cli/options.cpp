@@ -458,7 +458,10 @@ struct Parser {
     if (*breakeven_app) return std::move(breakeven);
     if (*sweep_app) return std::move(sweep);
     if (*sensitivity_app) return std::move(sensitivity);
-    if (*taxes_app) return std::move(taxes);
+    if (*taxes_app) {
+      taxes.category_given = taxes_app->count("--category") > 0;
+      return std::move(taxes);
+    }
     return std::move(bench);
   }
 };
@@ -580,6 +583,18 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
     if (first == "--version" && argc > 2) {
       err << fmt::format("vestsim: --version takes nothing after it; {} was not expected\n",
                          models::shown_file_name(argv[2], true));
+      return {std::nullopt, 2};
+    }
+    // `vestsim --help run` is run's help; anything else after --help is refused, as after
+    // --version (it was ignored: `vestsim --help frobnicate` printed the help and exited 0).
+    if (first != "--version" && argc > 2) {
+      const std::vector<const char*> as_command = {argv[0], argv[2], "--help"};
+      if (argc == 3 && argv[2][0] != '-')
+        return parse_command_line(3, as_command.data(), out, err);  // an unknown one is named
+      err << fmt::format(
+          "vestsim: {} takes at most a command after it (vestsim --help run); {} was not "
+          "expected\n",
+          first, models::shown_file_name(argv[argv[2][0] == '-' ? 2 : 3], true));
       return {std::nullopt, 2};
     }
   }

@@ -90,6 +90,7 @@ struct TaxesOptions {
   std::string regime;            // "" = list the shipped regimes
   std::optional<double> income;  // --income, finite and >= 0; required with a regime
   models::TaxCategory category = models::TaxCategory::kWages;
+  bool category_given = false;    // --category was given (it needs a regime, as --income)
   Format format = Format::kText;  // text or json
 };
 

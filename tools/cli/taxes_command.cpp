@@ -35,6 +35,9 @@ std::pair<TaxRegime, std::string> load_regime_or_throw(const std::string& ref) {
 int taxes_command(const TaxesOptions& o) {
   if (o.regime.empty()) {
     if (o.income) throw UsageError("--income needs a regime: vestsim taxes NAME --income X");
+    if (o.category_given)
+      throw UsageError(
+          "--category needs a regime and an income: vestsim taxes NAME --income X --category C");
     std::vector<TaxRegime> regimes;
     for (std::string_view name : shipped_regime_names())
       regimes.push_back(*load_shipped_regime(name).regime);  // the tests load each cleanly
