@@ -506,6 +506,20 @@ TEST_CASE("every format has one name and one extension", "[report]") {
   }
 }
 
+TEST_CASE("a sweep's tables name the offers compared, in their order", "[report]") {
+  // --compare google:hf_ask: the columns are P(google beats hf_ask), P50 google, P50 hf_ask.
+  SweepResult r{"s",      "EUR", "google", "hf_ask", {"offers.hf_ask.base"},
+                {{1, 2}}, {},    100,      1,        Basis::kPreTax};
+  for (double x : {1, 2}) r.points.push_back({{x}, 0.25 * x, 10, 20, -10});
+  const std::string text = sweep_report(r, Format::kText);
+  CHECK_THAT(text,
+             Catch::Contains("P(google beats hf_ask)   P50 google   P50 hf_ask     P50 diff"));
+  CHECK_THAT(text, !Catch::Contains("P(a beats b)"));
+  const std::string md = sweep_report(r, Format::kMarkdown);
+  CHECK_THAT(md, Catch::Contains("| P(google beats hf\\_ask) | P50 google | P50 hf\\_ask |"));
+  CHECK_THAT(md, Catch::Contains("# Sweep: google vs hf\\_ask (s)"));
+}
+
 TEST_CASE("sweep, tornado and batch pages share the page shell and are well-formed", "[report]") {
   Fixture f;
   SweepResult sweep{"s & t", "EUR",          "a", "b", {"x", "y"}, {{1, 2}, {10, 20, 30}}, {}, 100,

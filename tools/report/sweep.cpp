@@ -119,12 +119,13 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
     return out;
   }
   std::string head, sep;
-  for (const auto& p : r.params) head += "| " + p + " ", sep += "|---:";
+  for (const auto& p : r.params) head += "| " + markdown_text(p) + " ", sep += "|---:";
   const std::string title = fmt::format("Sweep: {} vs {} ({})", r.a, r.b, r.scenario);
-  std::string md =
-      head +
-      fmt::format("| P({} beats {}) | P50 {} | P50 {} | P50 difference |\n", r.a, r.b, r.a, r.b) +
-      sep + "|---:|---:|---:|---:|\n";
+  const std::string a_md = markdown_text(r.a), b_md = markdown_text(r.b);  // ids hold '_'
+  std::string md = head +
+                   fmt::format("| P({} beats {}) | P50 {} | P50 {} | P50 difference |\n", a_md,
+                               b_md, a_md, b_md) +
+                   sep + "|---:|---:|---:|---:|\n";
   for (const auto& p : r.points) {
     for (double v : p.values) md += "| " + num(v) + " ";
     md += fmt::format("| {} | {} | {} | {} |\n", percent(p.p_a_beats_b), money(p.p50_a, cur),
@@ -133,7 +134,7 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
   // The basis, said only where a regime makes it a choice (docs/tax.md#t6-outputs).
   const std::string basis = r.regimes.empty() ? "" : basis_sentence(r.basis, r.regimes);
   if (format == Format::kMarkdown)
-    return fmt::format("# Sweep: {} vs {} ({})\n\n", r.a, r.b, markdown_text(r.scenario)) +
+    return fmt::format("# Sweep: {} vs {} ({})\n\n", a_md, b_md, markdown_text(r.scenario)) +
            (basis.empty() ? "" : basis + "\n\n") + md;
   if (format == Format::kHtml) {
     std::string body = fmt::format(
@@ -153,12 +154,19 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
     width.push_back(std::max<std::size_t>(16, p.size()));
     out += fmt::format("{:>{}} ", p, width.back());
   }
-  out += fmt::format("{:>14} {:>12} {:>12} {:>12}\n", "P(a beats b)", "P50 a", "P50 b", "P50 diff");
+  // The columns name the offers, as the title does (it may be --compare B:A).
+  const std::string p_head = fmt::format("P({} beats {})", r.a, r.b), a_head = "P50 " + r.a,
+                    b_head = "P50 " + r.b;
+  const std::size_t wp = std::max<std::size_t>(14, p_head.size()),
+                    wa = std::max<std::size_t>(12, a_head.size()),
+                    wb = std::max<std::size_t>(12, b_head.size());
+  out +=
+      fmt::format("{:>{}} {:>{}} {:>{}} {:>12}\n", p_head, wp, a_head, wa, b_head, wb, "P50 diff");
   for (const auto& p : r.points) {
     for (std::size_t k = 0; k < p.values.size(); ++k)
       out += fmt::format("{:>{}} ", num(p.values[k]), width[k]);
-    out += fmt::format("{:>14} {:>12} {:>12} {:>12}\n", percent(p.p_a_beats_b), money(p.p50_a, cur),
-                       money(p.p50_b, cur), money(p.p50_diff, cur));
+    out += fmt::format("{:>{}} {:>{}} {:>{}} {:>12}\n", percent(p.p_a_beats_b), wp,
+                       money(p.p50_a, cur), wa, money(p.p50_b, cur), wb, money(p.p50_diff, cur));
   }
   return out;
 }
