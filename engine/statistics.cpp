@@ -314,8 +314,10 @@ Summary finish_summary(const Moments& m, const RankPlan& plan, std::span<const d
   s.n = m.n;
   if (s.n == 0) return s;
   const double n = static_cast<double>(s.n);
-  s.mean = m.sum / n;
-  s.sd = s.n > 1 ? std::sqrt(m.m2 / (n - 1)) : 0.0;
+  // A sum of n values over n can land an ulp outside [min, max] (a constant column's mean above
+  // its max); the mean is held inside, and a constant column has its value and sd 0 exactly.
+  s.mean = m.min == m.max ? m.min : std::clamp(m.sum / n, m.min, m.max);
+  s.sd = s.n > 1 && m.min != m.max ? std::sqrt(m.m2 / (n - 1)) : 0.0;
   s.std_error = s.sd / std::sqrt(n);
   s.min = m.min;
   s.max = m.max;
@@ -330,7 +332,7 @@ Summary finish_summary(const Moments& m, const RankPlan& plan, std::span<const d
   for (const auto& [lo, frac] : plan.pos)
     s.percentiles.push_back(frac == 0.0 ? at(lo) : at(lo) + frac * (at(lo + 1) - at(lo)));
   for (const auto& [l, u] : plan.ci) s.ci95.emplace_back(at(l - 1), at(u - 1));
-  if (plan.tail > 0) s.cvar5 = tail_sum / static_cast<double>(plan.tail);
+  if (plan.tail > 0) s.cvar5 = std::clamp(tail_sum / static_cast<double>(plan.tail), m.min, m.max);
   return s;
 }
 

@@ -67,6 +67,29 @@ TEST_CASE("single value: sd is 0 and every statistic is the value", "[stats]") {
   CHECK(s.ci95[1].second == 42);
 }
 
+TEST_CASE("a constant column's mean and CVaR are its value, its sd 0, exactly", "[stats]") {
+  // 0.1 summed ten times is 0.9999999999999999 in doubles: over 10, an ulp below the value, which
+  // a report printed as a mean below the minimum with an sd of 1e-17.
+  for (const double v : {0.1, 80252.021624315006, -3.3}) {
+    INFO(v);
+    const std::vector<double> x(10, v);
+    const std::vector<double> q = {50};
+    std::vector<double> scratch;
+    const Summary s = summarize(x, q, scratch);
+    CHECK(s.mean == v);
+    CHECK(s.sd == 0);
+    CHECK(s.std_error == 0);
+    CHECK(s.cvar5 == v);
+  }
+  // A column that is not constant keeps its mean inside [min, max].
+  const std::vector<double> y = {
+      0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1000000000000001};
+  std::vector<double> scratch;
+  const Summary t = summarize(y, std::vector<double>{50}, scratch);
+  CHECK(t.mean >= t.min);
+  CHECK(t.mean <= t.max);
+}
+
 TEST_CASE("CVaR5 averages the ceil(n/20) lowest values", "[stats]") {
   std::vector<double> x;
   for (int i = 1; i <= 41; ++i) x.push_back(i);  // ceil(41/20) = 3 lowest: 1, 2, 3
