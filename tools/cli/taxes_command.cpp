@@ -52,7 +52,7 @@ int taxes_command(const TaxesOptions& o) {
         regime.name, regime.currency.empty() ? "the report currency" : regime.currency, o.regime));
   Payslip p;
   try {
-    p = payslip(regime, o.category, *o.income);
+    p = payslip(regime, o.category, *o.income + 0.0);  // -0 is 0 (JSON printed -0.0)
   } catch (const std::invalid_argument& e) {
     throw UsageError(fmt::format("--category qualified: {}", e.what()));
   }
