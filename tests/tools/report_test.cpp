@@ -312,6 +312,21 @@ TEST_CASE("the effective tax rate: tax / total over the paths whose total is pos
   CHECK(c.tax_rate[0][2] == Approx(0.295).margin(1e-12));
 }
 
+TEST_CASE("a tax part below 0 is named under the bar, not silently dropped", "[report][tax]") {
+  Fixture f(true);
+  ChartData charts = chart_data(f.r);
+  charts.median_tax.assign(f.sum.offers.size(), std::nullopt);
+  charts.median_tax[0] = CategoryAmounts{100, -40, 0, 0, 0, 0};  // a tax of 60, drawn as 100
+  const std::string html = to_html(f.sum, charts);
+  std::string why;
+  CHECK(well_formed(html, why));
+  INFO(why);
+  CHECK_THAT(html, Catch::Contains("Below 0, so not drawn (the bar is then more than the tax): " +
+                                   html_escape(f.sum.offers[0].label) + ": equity_income -€40."));
+  charts.median_tax[0] = CategoryAmounts{100, 40, 0, 0, 0, 0};
+  CHECK_THAT(to_html(f.sum, charts), !Catch::Contains("Below 0"));
+}
+
 TEST_CASE("without a regime no report mentions tax", "[report][tax]") {
   Fixture f;
   REQUIRE_FALSE(f.sum.has_tax);

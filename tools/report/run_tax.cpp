@@ -81,6 +81,7 @@ std::string tax_category_chart(const RunSummary& s, const ChartData& c) {
   svg += f.axes(money_ticks(0, f.x1, s.currency), {},
                 "tax charged (" + s.currency + ", present value)", "");
   std::vector<bool> used(models::kTaxCategoryCount, false);
+  std::string below_zero;  // parts a bar cannot draw (a custom regime's tax can fall)
   for (std::size_t o = 0; o < c.median_tax.size(); ++o) {
     // The first offer on top: row o spans [rows − o − 0.8, rows − o − 0.2].
     const double y = f.py(rows - static_cast<double>(o) - 0.2), h = f.py(0) - f.py(0.6);
@@ -89,6 +90,10 @@ std::string tax_category_chart(const RunSummary& s, const ChartData& c) {
     double x = 0;
     for (std::size_t k = 0; k < models::kTaxCategoryCount; ++k) {
       const double v = std::max(0.0, (*c.median_tax[o])[k]);
+      if ((*c.median_tax[o])[k] < 0)
+        below_zero +=
+            fmt::format("{}{}: {} {}", below_zero.empty() ? "" : "; ", s.offers[o].label,
+                        models::kTaxCategoryNames[k], money((*c.median_tax[o])[k], s.currency));
       if (v <= 0) continue;
       used[k] = true;
       const double x0 = f.px(x), x1 = f.px(x + v);  // a polygon, like every other chart's marks
@@ -108,7 +113,11 @@ std::string tax_category_chart(const RunSummary& s, const ChartData& c) {
          "<p class=\"note\">For each offer with a tax regime, the future whose after-tax total "
          "is nearest its median. A year's tax is charged on the sum of its income, so it is split "
          "by stacking the categories in the order of the legend (wages first): each carries the "
-         "tax it adds on top of those before it (docs/tax.md). Present values.</p>\n</section>\n";
+         "tax it adds on top of those before it (docs/tax.md). Present values." +
+         (below_zero.empty() ? ""
+                             : " Below 0, so not drawn (the bar is then more than the tax): " +
+                                   html_escape(below_zero) + ".") +
+         "</p>\n</section>\n";
 }
 
 }  // namespace vestsim::tools
