@@ -81,6 +81,8 @@ class Reader {
   void add_override(const std::string& path, const std::string& value);
   // The override at exactly `path`, marked read; null when there is none.
   const std::string* override_at(const std::string& path);
+  // True when an override gives exactly `path` (for messages about a key that depends on it).
+  bool has_override(const std::string& path) const { return overrides_.count(path) != 0; }
   // True when some override lies strictly below `path` ("path.x", "path[i]").
   bool overrides_below(const std::string& path) const;
   // The overrides strictly below `path` not yet read, as (path, next key below `path`).

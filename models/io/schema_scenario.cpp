@@ -256,9 +256,19 @@ void read_top(Node& root, Scenario& s) {
         .error(fmt::format("rounds to 0 months (12 x {} < 0.5); give at least 1/24 year",
                            s.horizon_years));
   s.liquidity_horizon_years = root.number("liquidity_horizon_years", 10.0, between(0, 100));
-  if (s.liquidity_horizon_years < s.horizon_years)
-    root.child("liquidity_horizon_years")
-        .error(fmt::format("must be >= horizon_years ({})", s.horizon_years));
+  if (s.liquidity_horizon_years < s.horizon_years) {
+    // Say where each side comes from: a default, and a horizon given on the command line, are
+    // not on the line the message points at.
+    Node liquidity = root.child("liquidity_horizon_years");
+    const std::string horizon =
+        fmt::format("horizon_years ({}{})", s.horizon_years,
+                    root.reader().has_override("horizon_years") ? ", from the command line" : "");
+    liquidity.error(liquidity.present()
+                        ? fmt::format("{} must be >= {}", s.liquidity_horizon_years, horizon)
+                        : fmt::format("not given, so 10 (the default), which must be >= {}; give "
+                                      "liquidity_horizon_years",
+                                      horizon));
+  }
   s.discount_rate = root.number("discount_rate", 0.0, {-1, 1, true});
   if (s.discount_rate < kMinDiscountRate)
     root.child("discount_rate")

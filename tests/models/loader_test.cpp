@@ -93,7 +93,11 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"report currency in fx", "fx: {EUR: 0.9}\n" + kValid,
        "EUR is the report currency; its fx is 1", 1},
       {"liquidity before horizon", "horizon_years: 4\nliquidity_horizon_years: 2\n" + kValid,
-       "liquidity_horizon_years: must be >= horizon_years (4)", 2},
+       "liquidity_horizon_years: 2 must be >= horizon_years (4)", 2},
+      {"liquidity left at its default before a longer horizon", "horizon_years: 12\n" + kValid,
+       "liquidity_horizon_years: not given, so 10 (the default), which must be >= horizon_years "
+       "(12); give liquidity_horizon_years",
+       1},
       {"every_months not dividing 12", edit("every_months: 1}", "every_months: 5}"),
        "must divide 12", 22},
       {"unknown distribution", edit("time_years: 3", "time_years: {dist: gamma, shape: 2}"),
@@ -244,6 +248,14 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
     CHECK(found);
   }
   CHECK(cases.size() >= 30);
+}
+
+TEST_CASE("a horizon from the command line is named in the liquidity check", "[loader]") {
+  // The message points at the file's liquidity line, which the user did not change.
+  const LoadResult r = load_scenario_text("liquidity_horizon_years: 5\n" + kValid, "s.yaml",
+                                          {{"horizon_years", "20"}});
+  CHECK_THAT(all_messages(r), Catch::Contains("s.yaml:1: liquidity_horizon_years: 5 must be >= "
+                                              "horizon_years (20, from the command line)"));
 }
 
 TEST_CASE("a dilution distribution with a fractional median loads", "[loader]") {
