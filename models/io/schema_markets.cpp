@@ -108,10 +108,12 @@ void read_correlations(Node& root, Scenario& s) {
   if (list.walking() || root.reader().error_count() != errors_before || pairs.empty()) return;
   const CorrelationResult r = compile_correlation(pairs);
   if (!r.ok) {
+    const bool overridden = root.reader().overrides_below("correlations");
     list.error(fmt::format(
-        "the correlation matrix is not positive definite (smallest eigenvalue {:.6f}: some "
+        "the correlation matrix{} is not positive definite (smallest eigenvalue {:.6f}: some "
         "correlations contradict each other); the nearest valid matrix is\n{}",
-        r.problem.smallest_eigenvalue, r.problem.as_yaml()));
+        overridden ? ", with the command line's values," : "", r.problem.smallest_eigenvalue,
+        r.problem.as_yaml()));
     return;
   }
   s.correlations = std::move(pairs);

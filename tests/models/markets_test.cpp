@@ -157,6 +157,14 @@ TEST_CASE(
   REQUIRE_FALSE(r.ok());
   const std::string m = all_messages(r);
   CHECK_THAT(m, Catch::Contains("not positive definite (smallest eigenvalue -0.800000"));
+  // Made so by --set (or a --vary point), the message says the command line is in it.
+  const std::string fine = edited(kMarkets, "  - {between: [a, b], rho: 0.6}\n",
+                                  "  - {between: [a, b], rho: 0.5}\n  - {between: [b, c], rho: "
+                                  "0.5}\n  - {between: [a, c], rho: 0.5}\n");
+  CHECK(load_scenario_text(fine, "test.yaml").ok());
+  CHECK_THAT(all_messages(load_scenario_text(fine, "test.yaml", {{"correlations[2].rho", "-0.9"}})),
+             Catch::Contains("the correlation matrix, with the command line's values, is not "
+                             "positive definite (smallest eigenvalue -"));
   const auto at = m.find("correlations:\n");
   REQUIRE(at != std::string::npos);
   const std::string block = m.substr(at);
