@@ -169,6 +169,9 @@ expect "--vary: the same path twice" 2 "twice" "$vestsim" sweep --paths 100 --va
 expect "--vary: a text value" 2 "number" "$vestsim" sweep --paths 100 --vary offers.hf_ask.label=1:2:1
 expect "--vary: a reversed range" 2 "--vary" "$vestsim" sweep --paths 100 --vary offers.hf_ask.base=5:1:1
 expect "--vary: a zero step" 2 "--vary" "$vestsim" sweep --paths 100 --vary offers.hf_ask.base=1:5:0
+expect "--vary: the grid point that breaks another key is named" 2 \
+  "grid point companies.huggingface.exit.time_years.p10=9 is invalid" \
+  "$vestsim" sweep "$src/scenarios/hf-paris-vs-criteo.yaml" --paths 100 --vary companies.huggingface.exit.time_years.p10=1:9:4
 expect "--vary: a huge grid is refused before it is built" 2 "points" "$vestsim" sweep --paths 100 --vary offers.hf_ask.base=0:1e15:1
 
 ########################################################################

@@ -80,7 +80,17 @@ int sweep_command(const SweepOptions& o) {
       const std::vector<Override> axis = axis_overrides(start, o.axes[k].path, point[k]);
       overrides.insert(overrides.end(), axis.begin(), axis.end());
     }
-    scenarios.push_back(load_or_throw(o.scenario, overrides, /*flags_checked=*/true));
+    try {
+      scenarios.push_back(load_or_throw(o.scenario, overrides, /*flags_checked=*/true));
+    } catch (const UsageError&) {
+      // The problems above may sit on a key the grid does not vary (p90 below a varied p10):
+      // say which point made them.
+      std::string at;
+      for (std::size_t k = 0; k < point.size(); ++k)
+        at += fmt::format("{}{}={}", k == 0 ? "" : ", ", o.axes[k].path, point[k]);
+      std::cerr << fmt::format("vestsim: the --vary grid point {} is invalid (above)\n", at);
+      throw;
+    }
   }
   Progress progress(scenarios.size(), o.sim.quiet, "grid points");
   const SweepResult res =
