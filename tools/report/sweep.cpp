@@ -119,9 +119,11 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
     return out;
   }
   std::string head, sep;
-  for (const auto& p : r.params) head += "| " + markdown_text(p) + " ", sep += "|---:";
+  for (const auto& p : r.params) head += "| " + p + " ", sep += "|---:";
   const std::string title = fmt::format("Sweep: {} vs {} ({})", r.a, r.b, r.scenario);
-  const std::string a_md = markdown_text(r.a), b_md = markdown_text(r.b);  // ids hold '_'
+  // Ids ([A-Za-z0-9_-]) stay as written: an underscore inside a word is no emphasis.
+  const std::string& a_md = r.a;
+  const std::string& b_md = r.b;
   std::string md = head +
                    fmt::format("| P({} beats {}) | P50 {} | P50 {} | P50 difference |\n", a_md,
                                b_md, a_md, b_md) +
