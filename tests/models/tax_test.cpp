@@ -322,7 +322,7 @@ TEST_CASE("fr-2026: one euro of wages can lower the tax (the deduction's minimum
   CHECK(tax(fr(), {.wages = 1, .qualified = 100000}) == Approx(26551.75).margin(kCent));
 }
 
-TEST_CASE("negative wages (a negative bonus) net within the year; the tax stays >= 0", "[tax]") {
+TEST_CASE("negative wages (a negative bonus) net within the year, the tax stays >= 0", "[tax]") {
   // docs/model.md#10-conventions allows a negative bonus multiplier, so a year's wages can be
   // below 0. -120,000 alone: income tax B = -96,000, the deduction's sum -120,000 is not 0 so
   // clamp(-9,600, 509, 14,556) = 509, b = max(0, -96,509) = 0; social 22% x -120,000 = -26,400;

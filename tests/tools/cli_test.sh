@@ -222,7 +222,7 @@ sed '/tax: {regime:/d; /tax_treatment:/d' "$src"/scenarios/hf-paris-vs-google-l5
 check "no basis without a regime" expect_exit 0 "$vestsim" sweep no_regime.yaml --vary "offers.hf_ask.base=150000:200000:50000" --paths 200 --format csv
 check "no basis column" test "$(head -1 out.txt)" = "offers.hf_ask.base,p_a_beats_b,p50_a,p50_b,p50_diff"
 check "sweep text" expect_exit 0 "$vestsim" sweep --vary "offers.google.tax.baseline_income=0:1000:1000" --paths 200
-check "names a long parameter whole" grep -qE '^offers\.google\.tax\.baseline_income +P\(a beats b\)' out.txt
+check "names a long parameter whole" grep -qE '^offers\.google\.tax\.baseline_income +P\(hf_ask beats google\)' out.txt
 check "its values under it" grep -qE '^ {29}1000 ' out.txt
 check "sweep bad vary" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.base=5:1:1
 check "sweep bad path" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.bse=1:2:1

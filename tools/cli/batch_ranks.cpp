@@ -75,6 +75,12 @@ void write(Writer& w, std::size_t k, const FileOutcome& o) {
   for (const BatchRow& r : o.rows) {
     for (const std::string* s : {&r.scenario, &r.currency, &r.a, &r.b}) w.text(*s);
     for (double v : {r.p_a_beats_b, r.p50_a, r.p50_b, r.p50_diff}) w.real(v);
+    w.number(r.has_tax ? 1 : 0);
+    for (double v :
+         {r.p_a_beats_b_after_tax, r.p50_a_after_tax, r.p50_b_after_tax, r.p50_diff_after_tax})
+      w.real(v);
+    w.number(r.regimes.size());
+    for (const std::string& g : r.regimes) w.text(g);
   }
 }
 
@@ -90,6 +96,12 @@ std::pair<std::size_t, FileOutcome> read(Reader& in) {
   for (BatchRow& r : o.rows) {
     for (std::string* s : {&r.scenario, &r.currency, &r.a, &r.b}) *s = in.text();
     for (double* v : {&r.p_a_beats_b, &r.p50_a, &r.p50_b, &r.p50_diff}) *v = in.real();
+    r.has_tax = in.number() != 0;
+    for (double* v :
+         {&r.p_a_beats_b_after_tax, &r.p50_a_after_tax, &r.p50_b_after_tax, &r.p50_diff_after_tax})
+      *v = in.real();
+    r.regimes.resize(in.number());
+    for (std::string& g : r.regimes) g = in.text();
   }
   return {k, std::move(o)};
 }
