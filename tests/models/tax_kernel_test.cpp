@@ -30,6 +30,13 @@ std::string num(double x) {
   return buf;
 }
 
+// One grant line of Setup::grants: `value` vesting over one year every `every_months`.
+std::string grant(const std::string& company, const std::string& type, double value,
+                  int every_months) {
+  return "      - {company: " + company + ", type: " + type + ", value: " + num(value) +
+         ", vesting: {years: 1, every_months: " + std::to_string(every_months) + "}}\n";
+}
+
 TaxRegime regime_of(const std::string& text) {
   const LoadRegimeResult r = load_regime_text(text, "inline-regime.yaml");
   std::string messages;
@@ -124,9 +131,7 @@ TEST_CASE("tax kernel: an RSU vest lands in a higher bracket", "[tax][kernel]") 
   u.base = 120000;
   u.horizon = 1;
   u.discount = 0.1;
-  u.grants =
-      "      - {company: q, type: public_rsu, value: 120000, vesting: {years: 1, every_months: "
-      "12}}\n";
+  u.grants = grant("q", "public_rsu", 120000, 12);
   const PathValues v = path_of(scenario(u));
   REQUIRE(v.tax_years[0].size() == 1);
   CHECK(v.tax_years[0][0].amounts[kWages] == Approx(120000).margin(kCent));
@@ -148,9 +153,7 @@ TEST_CASE("tax kernel: an IPO year, then a short-term gain after a 6-month locku
   //           10,000 + 30,000 = 40,000
   Setup u;
   u.drift = 2 * std::log(1.5);
-  u.grants =
-      "      - {company: p, type: private_rsu, value: 100000, vesting: {years: 1, every_months: "
-      "12}}\n";
+  u.grants = grant("p", "private_rsu", 100000, 12);
   const PathValues v = path_of(scenario(u));
   REQUIRE(v.tax_years[0].size() == 2);
   CHECK(v.tax_years[0][0].amounts[kEquityIncome] == Approx(200000).margin(kCent));
@@ -172,9 +175,7 @@ TEST_CASE("tax kernel: a long-term gain is stacked on ordinary income", "[tax][k
   Setup u;
   u.lockup = 12;
   u.drift = std::log(1.5);
-  u.grants =
-      "      - {company: p, type: private_rsu, value: 100000, vesting: {years: 1, every_months: "
-      "12}}\n";
+  u.grants = grant("p", "private_rsu", 100000, 12);
   const PathValues v = path_of(scenario(u));
   REQUIRE(v.tax_years[0].size() == 2);
   CHECK(v.tax_years[0][1].amounts[kGainLong] == Approx(100000).margin(kCent));
@@ -205,11 +206,7 @@ TEST_CASE("tax kernel: a loss carried into a later year, tax years after departu
       "      outcomes: {ipo: 1}\n      ipo: {multiple: 4, dilution: 0, lockup_months: 6}\n"
       "    post_ipo: {drift: " +
       num(2 * std::log(1.5)) + ", volatility: 0}\n";
-  u.grants =
-      "      - {company: p, type: private_rsu, value: 100000, vesting: {years: 1, every_months: "
-      "12}}\n"
-      "      - {company: r, type: private_rsu, value: 60000, vesting: {years: 1, every_months: "
-      "12}}\n";
+  u.grants = grant("p", "private_rsu", 100000, 12) + grant("r", "private_rsu", 60000, 12);
   const PathValues v = path_of(scenario(u));
   REQUIRE(v.tax_years[0].size() == 4);
   CHECK(v.tax_years[0][1].amounts[kWages] == Approx(110000).margin(kCent));
@@ -260,9 +257,7 @@ TEST_CASE("tax kernel: the baseline income's marginal charge", "[tax][kernel]") 
   u.baseline = 120000;
   u.departure = 6;
   u.horizon = 1;
-  u.grants =
-      "      - {company: q, type: public_rsu, value: 100000, vesting: {years: 1, every_months: "
-      "3}}\n";
+  u.grants = grant("q", "public_rsu", 100000, 3);
   const PathValues v = path_of(scenario(u));
   REQUIRE(v.tax_years[0].size() == 1);
   CHECK(v.tax_years[0][0].baseline == Approx(70000).margin(kCent));
@@ -280,9 +275,7 @@ TEST_CASE("tax kernel: the baseline fills only the months the offer pays no sala
   u.base = 0;
   u.baseline = 120000;
   u.horizon = 1;
-  u.grants =
-      "      - {company: q, type: public_rsu, value: 120000, vesting: {years: 1, every_months: "
-      "12}}\n";
+  u.grants = grant("q", "public_rsu", 120000, 12);
   const PathValues v = path_of(scenario(u));
   REQUIRE(v.tax_years[0].size() == 1);
   CHECK(v.tax_years[0][0].baseline == 0);
@@ -295,9 +288,7 @@ TEST_CASE("tax kernel: the baseline fills only the months the offer pays no sala
   w.exit_years = 3;
   w.multiple = 1;
   w.lockup = 0;
-  w.grants =
-      "      - {company: p, type: private_rsu, value: 120000, vesting: {years: 1, every_months: "
-      "12}}\n";
+  w.grants = grant("p", "private_rsu", 120000, 12);
   const PathValues late = path_of(scenario(w));
   REQUIRE(late.tax_years[0].size() == 3);
   CHECK(late.tax_years[0][0].baseline == 0);
