@@ -202,7 +202,10 @@ RunSummary assemble_summary(const Scenario& s, const CompiledScenario& cs,
     const double v = certainty_equivalent_from(u->mean, x.min, s.risk_aversion, s.wealth);
     // NaN: the utilities' mean cannot carry it. Every path the same: the CE is that amount;
     // otherwise summarize_run recomputes it from the column (a two-pass run keeps it NaN).
-    return std::isnan(v) && x.min == x.max ? x.min : v;
+    if (!std::isnan(v)) return v;
+    if (x.min == x.max) return x.min;
+    // gamma < 1 with every path ruined: every utility is 0, the CE -wealth (as before).
+    return s.risk_aversion < 1 && s.wealth + x.max <= 0 ? -s.wealth : v;
   };
   for (std::size_t k = 0; k < s.compare.size(); ++k) {
     ComparisonSummary& c = out.comparisons[k];

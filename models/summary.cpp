@@ -173,7 +173,7 @@ RunSummary summarize_run(const Scenario& s, const CompiledScenario& cs, const Si
   // A CE the mean of utilities could not carry (NaN from assemble_summary): from the column.
   std::vector<double> column, scratch;
   const auto shifted = [&](double& ce, int offer, bool after) {
-    if (!std::isnan(ce)) return;
+    if (!std::isnan(ce) || s.risk_aversion <= 0) return;
     const RunColumn c{
         after && out.offers[offer].has_regime ? ColumnKind::kAfterTax : ColumnKind::kTotal, offer};
     const std::span<const double> x = column_of(s, cs, r, c, 0, r.paths, column);
