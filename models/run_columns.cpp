@@ -99,7 +99,8 @@ std::span<const double> column_of(const Scenario& s, const CompiledScenario& cs,
       const Comparison& k = s.compare[c.index];
       after_tax(cs, r, k.a, begin, end, scratch.data());
       after_tax(cs, r, k.b, begin, end, scratch.data() + n);
-      for (std::uint64_t i = 0; i < n; ++i) scratch[i] = scratch[i] - scratch[n + i];
+      for (std::uint64_t i = 0; i < n; ++i)
+        scratch[i] = path_difference(scratch[i], scratch[n + i]);
       return std::span<const double>(scratch).first(n);
     }
   }

@@ -18,6 +18,17 @@
 
 namespace vestsim::models {
 
+// Totals closer than half a cent of the report currency tie (docs/model.md#7-outputs-of-one-path).
+inline constexpr double kTieTolerance = 0.005;
+
+// One path's difference of two totals, x - y, or +0 when |x - y| < kTieTolerance: totals are sums
+// of many rounded terms, and two offers worth the same amount (a salary paid monthly against the
+// same sum at once) differ by about 1e-10, which would otherwise decide P(a beats b).
+inline double path_difference(double x, double y) {
+  const double d = x - y;
+  return d < kTieTolerance && d > -kTieTolerance ? 0.0 : d;
+}
+
 struct SimOptions {
   std::uint64_t paths = 100000;
   int threads = 0;             // 0 = all cores
@@ -58,10 +69,10 @@ struct SimResult {
   double after_tax_at(std::size_t o, std::uint64_t i) const {
     return tax.empty() ? total_at(o, i) : total_at(o, i) - tax[o][i];
   }
-  // The difference of comparison k on path i: total(a) - total(b).
+  // The difference of comparison k on path i: path_difference(total(a), total(b)).
   double diff_at(std::size_t k, std::uint64_t i) const {
-    return total_at(static_cast<std::size_t>(compare[k].a), i) -
-           total_at(static_cast<std::size_t>(compare[k].b), i);
+    return path_difference(total_at(static_cast<std::size_t>(compare[k].a), i),
+                           total_at(static_cast<std::size_t>(compare[k].b), i));
   }
   // total_at(o, i) (totals) or diff_at(k, i) (diffs) of paths [begin, end) into
   // out[0 .. end - begin). Requires begin <= end <= paths.

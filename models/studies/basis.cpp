@@ -52,7 +52,7 @@ std::vector<double> basis_diff(const SimResult& r, int a, int b, Basis basis) {
     // Each side as basis_total gives it, then their difference.
     const double x = t ? r.total_at(a, i) - r.tax[a][i] : r.total_at(a, i);
     const double y = t ? r.total_at(b, i) - r.tax[b][i] : r.total_at(b, i);
-    out[i] = x - y;
+    out[i] = path_difference(x, y);
   }
   return out;
 }

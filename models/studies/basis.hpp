@@ -32,9 +32,10 @@ Basis default_basis(const Scenario& s);
 // path. Requires: a valid offer index. Allocates the returned column.
 std::vector<double> basis_total(const SimResult& r, int offer, Basis basis);
 
-// The difference a − b of the totals on `basis`, path by path: total_a − total_b (the bits of
-// SimResult::diff_at for a comparison (a, b)) when pre-tax or without tax columns, else
-// (total_a − tax_a) − (total_b − tax_b). Requires: valid indices. Allocates the returned column.
+// The difference a − b of the totals on `basis`, path by path, by path_difference (ties +0):
+// of total_a and total_b (the bits of SimResult::diff_at for a comparison (a, b)) when pre-tax or
+// without tax columns, else of (total_a − tax_a) and (total_b − tax_b). Requires: valid indices.
+// Allocates the returned column.
 std::vector<double> basis_diff(const SimResult& r, int a, int b, Basis basis);
 
 }  // namespace vestsim::models

@@ -45,7 +45,7 @@ class Gap {
     for (std::size_t i = 0; i < n; ++i) a_[i] = in_.fixed_a[i] + k * in_.scaled_a[i];
     if (m_ == Metric::kWin) {
       std::size_t wins = 0;
-      for (std::size_t i = 0; i < n; ++i) wins += a_[i] - in_.total_b[i] > 0;
+      for (std::size_t i = 0; i < n; ++i) wins += path_difference(a_[i], in_.total_b[i]) > 0;
       return static_cast<double>(wins) / static_cast<double>(n) - 0.5;
     }
     return metric_of(a_, m_, in_.risk_aversion, in_.wealth, scratch_) - target_;

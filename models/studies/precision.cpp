@@ -10,6 +10,7 @@
 
 #include "engine/sobol.hpp"
 #include "engine/statistics.hpp"
+#include "models/simulate.hpp"
 
 namespace vestsim::models {
 
@@ -148,7 +149,7 @@ double pair_half_width(std::span<const double> a, std::span<const double> b,
                       a.size(), false);
   }
   std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] = a[i] - b[i];
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = path_difference(a[i], b[i]);
   if (name == "p_win")
     return measurable(wilson_half_width(share_positive(d), static_cast<double>(d.size())), d.size(),
                       false);
@@ -164,7 +165,7 @@ double pair_quantity(std::span<const double> a, std::span<const double> b, std::
   if (name == "mean_total") return engine::stable_sum(a) / n;
   if (name == "p50_total") return median(a);
   std::vector<double> d(a.size());
-  for (std::size_t i = 0; i < d.size(); ++i) d[i] = a[i] - b[i];
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = path_difference(a[i], b[i]);
   if (name == "p_win") return share_positive(d);
   if (name == "mean_diff") return engine::stable_sum(d) / n;
   assert(name == "p50_diff");

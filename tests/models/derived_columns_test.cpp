@@ -1,9 +1,10 @@
 // The total of an offer and the difference of a comparison are not stored (models/simulate.hpp):
 // SimResult derives them from cash and equity where they are read. Their values, and every
-// summary made of them, must be the bits of total = cash + equity and diff = total_a - total_b
-// (docs/model.md#7-outputs-of-one-path) added up here by hand.
+// summary made of them, must be the bits of total = cash + equity and diff = total_a - total_b,
+// 0 below half a cent (docs/model.md#7-outputs-of-one-path), added up here by hand.
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -106,10 +107,10 @@ TEST_CASE("derived totals and differences have the bits of cash + equity everywh
     std::vector<double> diff, diff_after;
     std::uint64_t wrong = 0;
     for (std::uint64_t i = 0; i < r.paths; ++i) {
-      diff.push_back(total[a][i] - total[b][i]);
-      diff_after.push_back(after[a][i] - after[b][i]);
+      diff.push_back(path_difference(total[a][i], total[b][i]));
+      diff_after.push_back(path_difference(after[a][i], after[b][i]));
       wrong += !same_bits(r.diff_at(k, i), diff[i]);
-      wrong += !same_bits(r.diff_at(k, i), r.total_at(a, i) - r.total_at(b, i));
+      wrong += !same_bits(r.diff_at(k, i), path_difference(r.total_at(a, i), r.total_at(b, i)));
     }
     CHECK(wrong == 0);
     const ComparisonSummary& c = run.summary.comparisons[k];
@@ -136,4 +137,51 @@ TEST_CASE("derived totals and differences have the bits of cash + equity everywh
     check_same(two.summary.offers[o].total, run.summary.offers[o].total);
   for (std::size_t k = 0; k < s.compare.size(); ++k)
     check_same(two.summary.comparisons[k].diff, run.summary.comparisons[k].diff);
+}
+
+TEST_CASE("offers worth the same amount tie: a difference under half a cent is 0", "[derived]") {
+  // docs/model.md#7-outputs-of-one-path: |total_a - total_b| < 0.005 is a tie, diff +0.
+  CHECK(path_difference(1000.0049, 1000) == 0);
+  CHECK(!std::signbit(path_difference(1000, 1000.0049)));
+  CHECK(path_difference(0.005, 0) == 0.005);  // half a cent is a difference
+  CHECK(path_difference(0, 0.005) == -0.005);
+  CHECK(path_difference(800000.01, 800000) == Approx(0.01).epsilon(1e-6));
+
+  // $200,000 a year paid monthly for 4 years, 48 x 16,666.67, against an $800,000 signing
+  // bonus: the same $800,000 on every path, which the sum of 48 rounded months misses by ~1e-10.
+  // Both offers taxed at 0 (regime none), so the after-tax difference is a column of its own.
+  Scenario s = vestsim::test::load_ok(R"(currency: USD
+horizon_years: 4
+simulation: {paths: 1000, seed: 1}
+employee: {departure: {annual_rate: 0}}
+companies:
+  g: {kind: public, price: 100, drift: 0, volatility: 0.3}
+offers:
+  a: {base: 200000, tax: {regime: none}}
+  b: {base: 0, signing_bonus: {amount: 800000}, tax: {regime: none}}
+compare:
+  - {a: a, b: b}
+  - {a: b, b: a}
+)");
+  s.threads = 2;
+  const CompiledScenario cs = compile(s, s.seed);
+  const RunStudy run = run_study(s, cs);
+  const SimResult& r = run.result;
+  // The test can fail: the two totals are not the same bits.
+  CHECK(r.total_at(0, 0) != r.total_at(1, 0));
+  CHECK(std::abs(r.total_at(0, 0) - 800000) < 1e-6);
+  CHECK(r.total_at(1, 0) == 800000);
+  for (std::size_t k = 0; k < 2; ++k) {
+    const ComparisonSummary& c = run.summary.comparisons[k];
+    INFO("comparison " << c.a << " - " << c.b);
+    CHECK(c.p_a_beats_b == 0);  // ties lose, both ways
+    CHECK(c.p_a_beats_b_after_tax == 0);
+    CHECK(c.diff.p_zero == 1);
+    CHECK(c.diff_after_tax.p_zero == 1);
+    CHECK(c.diff.max == 0);
+    CHECK(r.diff_at(k, 999) == 0);
+  }
+  const RunStudy two = run_study_two_pass(s, cs);
+  CHECK(two.summary.comparisons[1].p_a_beats_b == 0);
+  CHECK(two.summary.comparisons[1].p_a_beats_b_after_tax == 0);
 }

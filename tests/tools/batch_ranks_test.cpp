@@ -28,7 +28,7 @@ TEST_CASE("each file's outcome comes back in place, its errors and messages kept
         if (k == 3) throw UsageError("bad file");
         FileOutcome o;
         o.reports = {"report A", ""};
-        o.rows = {{"s", "EUR", "a", "b", 0.25, 1.5, -2, std::nan("")}};
+        o.rows = {{"s", "EUR", "a", "b", 0.25, 1.5, -2, std::nan(""), false, 0, 0, 0, 0, {}}};
         return o;
       });
   REQUIRE(ran.size() == 4);

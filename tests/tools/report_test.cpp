@@ -523,8 +523,8 @@ TEST_CASE("every format has one name and one extension", "[report]") {
 
 TEST_CASE("a sweep's tables name the offers compared, in their order", "[report]") {
   // --compare google:hf_ask: the columns are P(google beats hf_ask), P50 google, P50 hf_ask.
-  SweepResult r{"s",      "EUR", "google", "hf_ask", {"offers.hf_ask.base"},
-                {{1, 2}}, {},    100,      1,        Basis::kPreTax};
+  SweepResult r{"s", "EUR", "google",       "hf_ask", {"offers.hf_ask.base"}, {{1, 2}}, {},
+                100, 1,     Basis::kPreTax, {}};
   for (double x : {1, 2}) r.points.push_back({{x}, 0.25 * x, 10, 20, -10});
   const std::string text = sweep_report(r, Format::kText);
   CHECK_THAT(text,

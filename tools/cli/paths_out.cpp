@@ -111,7 +111,7 @@ void write_paths(const Scenario& scenario, const SimResult& result, const std::s
     comparison_of[names.size() - 1] = k;
     cols.push_back([&result, a = static_cast<std::size_t>(c.a),
                     b = static_cast<std::size_t>(c.b)](std::uint64_t i) {
-      return result.after_tax_at(a, i) - result.after_tax_at(b, i);
+      return models::path_difference(result.after_tax_at(a, i), result.after_tax_at(b, i));
     });
   }
   // Offer ids may hold '-': comparisons x vs y-z and x-y vs z would both be "diff.x-y-z", and

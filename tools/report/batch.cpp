@@ -21,7 +21,7 @@ std::vector<BatchRow> batch_rows(const RunSummary& s) {
     return models::percentile_at(s, x, 50).value_or(NAN);
   };
   for (const auto& c : s.comparisons) {
-    BatchRow r{.scenario = s.scenario, .currency = s.currency, .a = c.a, .b = c.b};
+    BatchRow r{.scenario = s.scenario, .currency = s.currency, .a = c.a, .b = c.b, .regimes = {}};
     r.p_a_beats_b = c.p_a_beats_b;
     r.has_tax = s.has_tax;
     r.regimes = s.regimes;
