@@ -33,8 +33,8 @@ std::vector<std::string> regime_labels(const Scenario& s) {
   return out;
 }
 
-Basis default_basis(const Scenario& s) {
-  return any_regime(s) ? Basis::kAfterTax : Basis::kPreTax;
+Basis default_basis(const Scenario& s, std::optional<Basis> asked) {
+  return any_regime(s) ? asked.value_or(Basis::kAfterTax) : Basis::kPreTax;
 }
 
 std::vector<double> basis_total(const SimResult& r, int offer, Basis basis) {

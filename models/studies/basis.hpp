@@ -3,6 +3,7 @@
 // `--basis`; the default is after tax when any offer of the scenario has a regime.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,8 +25,10 @@ bool any_regime(const Scenario& s);
 // distinct, in offer order: what the one-line disclaimer of every after-tax report names.
 std::vector<std::string> regime_labels(const Scenario& s);
 
-// The default basis of `s`: after tax when any_regime(s), else pre-tax.
-Basis default_basis(const Scenario& s);
+// The basis a study of `s` runs on: `asked` (--basis) when given, else after tax; but pre-tax
+// whenever no offer has a regime, as after tax is then the same figures and every report says
+// "before tax" (docs/tax.md#t6-outputs).
+Basis default_basis(const Scenario& s, std::optional<Basis> asked = std::nullopt);
 
 // Offer `offer`'s column on `basis`: its total, r.total_at(offer, i) (pre-tax, or after tax when
 // the run has no tax columns, as then after-tax = pre-tax bitwise), else total − tax path by

@@ -64,6 +64,19 @@ BreakevenResult solve_once(const BreakevenInput& in, Metric m) {
     r.reason = "no paths";
     return r;
   }
+  // A certainty equivalent at its floor, -wealth (docs/model.md#8-summaries-over-paths): B's is
+  // matched by every offer, so "at least 0" would be the answer and would say nothing.
+  const auto floored = [&](std::span<const double> x) {
+    return m == Metric::kCe && certainty_equivalent_floored(*std::min_element(x.begin(), x.end()),
+                                                            in.risk_aversion, in.wealth);
+  };
+  if (floored(in.total_b)) {
+    r.every_value = true;
+    r.reason =
+        "the other offer's certainty equivalent is at its floor, minus the wealth: on some path "
+        "wealth + its total <= 0, so every value matches it; compare --metric p50 or mean";
+    return r;
+  }
   Gap gap(in, m);
   if (gap(0) >= 0) {
     r.found = true;
@@ -76,6 +89,12 @@ BreakevenResult solve_once(const BreakevenInput& in, Metric m) {
     hi *= 2;
     if (hi > 1e4) {
       r.reason = "no value up to 10,000 times today's figure matches";
+      std::vector<double> a(in.fixed_a.size());
+      for (std::size_t i = 0; i < a.size(); ++i) a[i] = in.fixed_a[i] + hi * in.scaled_a[i];
+      if (floored(a))
+        r.reason +=
+            ": this offer's certainty equivalent stays at its floor, minus the wealth, as on "
+            "some path wealth + its total <= 0 whatever the grant";
       return r;
     }
   }

@@ -37,6 +37,7 @@ struct BreakevenResult {
   double k = 0;                 // multiplier of today's figure
   double ci_lo = 0, ci_hi = 0;  // 95% interval on k from batch means (NaN if unavailable)
   std::string reason;           // why nothing was found
+  bool every_value = false;     // not found because every value matches (B's CE at its floor)
   std::string ci_reason;        // why the interval is unavailable (empty when it is)
   std::uint64_t paths = 0;      // the paths it was solved on (study_breakeven sets it)
   // A --precision target at the solution (precision_at_solution).

@@ -53,6 +53,10 @@ TEST_CASE("basis: the default is after tax exactly when an offer has a regime", 
   CHECK(default_basis(load_ok(certain_ipo("none"))) == Basis::kAfterTax);
   const std::string plain = vestsim::test::certain_ipo_scenario();  // no regime
   CHECK(default_basis(load_ok(plain)) == Basis::kPreTax);
+  // --basis when given, but never after tax without a regime (every report then says pre-tax).
+  CHECK(default_basis(load_ok(certain_ipo("none")), Basis::kPreTax) == Basis::kPreTax);
+  CHECK(default_basis(load_ok(certain_ipo("none")), Basis::kAfterTax) == Basis::kAfterTax);
+  CHECK(default_basis(load_ok(plain), Basis::kAfterTax) == Basis::kPreTax);
   CHECK(regime_labels(load_ok(certain_ipo("none"))) == std::vector<std::string>{"none (2026)"});
   TaxRegime no_year;  // a file without `year`: named alone, never "flat (0)"
   no_year.name = "flat";

@@ -64,6 +64,30 @@ TEST_CASE("break-even of a certain IPO is a division", "[breakeven]") {
   CHECK_FALSE(nr.reason.empty());
 }
 
+TEST_CASE("a certainty equivalent at its floor has no break-even, and says why", "[breakeven]") {
+  // gamma 2, wealth 100: B loses 150 on its second path, so wealth + total <= 0 and its CE is
+  // -100 (docs/model.md#8-summaries-over-paths). Every A matches that, even with nothing.
+  const std::vector<double> fixed{10, 10}, scaled{1, 1}, b{500, -150};
+  const BreakevenInput floored_b{fixed, scaled, b, 2, 100, 1};
+  const BreakevenResult r = solve_breakeven(floored_b, Metric::kCe, 0);
+  CHECK_FALSE(r.found);
+  CHECK(r.every_value);
+  CHECK(r.reason.find("floor") != std::string::npos);
+  // The same B on the median: 175, matched at k = 165 (A = 10 + k on both paths).
+  const BreakevenResult p50 = solve_breakeven(floored_b, Metric::kP50, 0);
+  REQUIRE(p50.found);
+  CHECK(p50.k == Approx(165).margin(0.5));
+  // A floored whatever its grant (the grant pays nothing on the path where A loses 200): no k is
+  // enough, and the reason says A's CE is stuck at its floor.
+  const std::vector<double> fixed_a{10, -200}, scaled_a{1, 0}, good_b{500, 500};
+  const BreakevenResult a = solve_breakeven({fixed_a, scaled_a, good_b, 2, 100, 1}, Metric::kCe, 0);
+  CHECK_FALSE(a.found);
+  CHECK_FALSE(a.every_value);
+  CHECK(a.reason.find("stays at its floor") != std::string::npos);
+  // gamma < 1 has no floor: B's ruined path counts as wealth 0, and a break-even exists.
+  CHECK(solve_breakeven({fixed, scaled, b, 0.5, 100, 1}, Metric::kCe, 0).found);
+}
+
 TEST_CASE("more equity never lowers P(A beats B)", "[breakeven]") {
   const Solved s =
       simulate_text(std::string(default_scenario_text()), {{"simulation.paths", "20000"}});

@@ -32,7 +32,7 @@ BreakevenRequest breakeven_request(const Scenario& s, const BreakevenOptions& o)
   if (req.offer == req.against) throw UsageError("--offer and --against name the same offer");
   req.solve = o.solve;
   req.scale = o.scale;
-  req.basis = o.basis.value_or(default_basis(s));
+  req.basis = default_basis(s, o.basis);
   req.metrics = o.metrics.empty()
                     ? std::vector<Metric>{Metric::kP50, Metric::kMean, Metric::kCe, Metric::kWin}
                     : o.metrics;

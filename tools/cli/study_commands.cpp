@@ -94,7 +94,7 @@ int sweep_command(const SweepOptions& o) {
   }
   Progress progress(scenarios.size(), o.sim.quiet, "grid points");
   const SweepResult res =
-      run_sweep(scenarios, o.axes, cmp, o.basis.value_or(default_basis(start)), progress.counter());
+      run_sweep(scenarios, o.axes, cmp, default_basis(start, o.basis), progress.counter());
   progress.stop();
   if (!engine::mpi::root()) return 0;  // rank 0 holds every point and writes
   emit(o.sim, sweep_report(res, format));
@@ -112,7 +112,7 @@ int sensitivity_command(const SensitivityOptions& o) {
                                               static_cast<int>(cs.offers.size())));
   Progress progress(1 + 2 * uncertain_inputs(s).size(), o.sim.quiet, "runs");
   const TornadoResult t = run_sensitivity(s, cmp, s.paths, s.threads, 0.1, 0.9, progress.counter(),
-                                          o.basis.value_or(default_basis(s)));
+                                          default_basis(s, o.basis));
   progress.stop();
   if (!engine::mpi::root()) return 0;  // rank 0 holds every bar and writes
   emit(o.sim, tornado_report(t, s.name, s.paths, s.seed, s.sampler == DrawSource::kSobol, format));

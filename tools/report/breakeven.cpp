@@ -128,7 +128,8 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
         break;
     }
     if (!br.found) {
-      out += fmt::format("{}{}: no amount is enough ({})\n", md ? "- " : "  ", goal, br.reason);
+      out += fmt::format("{}{}: {} ({})\n", md ? "- " : "  ", goal,
+                         br.every_value ? "no break-even" : "no amount is enough", br.reason);
       if (!be.targets.empty())
         out += fmt::format("{}{}\n", md ? "  " : "      ",
                            precision_text(br, cur, be.report_currency));
