@@ -1,6 +1,7 @@
 #include "models/studies/sweep.hpp"
 
 #include <cassert>
+#include <cmath>
 
 #include "engine/mpi.hpp"
 #include "engine/parallel.hpp"
@@ -14,6 +15,9 @@ std::vector<double> sweep_values(double from, double to, double step) {
   assert(step > 0 && to >= from);
   std::vector<double> grid;
   for (int k = 0; from + k * step <= to + 1e-9 * step; ++k) grid.push_back(from + k * step);
+  // A point within rounding of TO is TO: 0.09 + 13 x 0.07 is 1.0000000000000002, which a key
+  // bounded by 1 would refuse.
+  if (std::fabs(grid.back() - to) <= 1e-9 * step) grid.back() = to;
   return grid;
 }
 

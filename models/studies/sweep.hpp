@@ -19,7 +19,8 @@ struct SweepAxis {
   std::vector<double> values;
 };
 
-// FROM, FROM + STEP, ... up to TO (within 1e-9 STEP). Requires step > 0 and to >= from.
+// FROM, FROM + STEP, ... up to TO (within 1e-9 STEP; a last point that close to TO is TO).
+// Requires step > 0 and to >= from.
 std::vector<double> sweep_values(double from, double to, double step);
 
 // Every combination of the axes' values, row-major (last axis fastest).

@@ -13,6 +13,12 @@ TEST_CASE("sweep grids run from FROM to TO by STEP, row-major", "[studies]") {
   CHECK(sweep_values(1, 3, 1) == std::vector<double>{1, 2, 3});
   CHECK(sweep_values(0, 1, 0.1).size() == 11);  // 1.0 is reached despite rounding
   CHECK(sweep_values(5, 5, 1) == std::vector<double>{5});
+  // 0.09 + 13 x 0.07 rounds to 1.0000000000000002: the last point is TO itself, so a key bounded
+  // by 1 (geo_band) takes it. 0.1 + 3 x 0.3 lands just under 1, 0.9999999999999999: TO as well.
+  CHECK(sweep_values(0.09, 1, 0.07).size() == 14);
+  CHECK(sweep_values(0.09, 1, 0.07).back() == 1.0);
+  CHECK(sweep_values(0.1, 1, 0.3).back() == 1.0);
+  CHECK(sweep_values(0, 1, 0.3).back() == Approx(0.9));  // a grid that stops short of TO
   const std::vector<SweepAxis> axes{{"x", {1, 2}}, {"y", {10, 20, 30}}};
   const auto points = sweep_points(axes);
   REQUIRE(points.size() == 6);
