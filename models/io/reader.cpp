@@ -219,6 +219,10 @@ void Node::error_below(std::string_view below, std::string msg) const {
   reader_->error(at_, sub_path(below), std::move(msg));
 }
 
+void Node::error_at(const Node& where, std::string msg) const {
+  reader_->error(where.at_, path_, std::move(msg));
+}
+
 void Node::declare(std::string_view key) {
   if (std::find(declared_.begin(), declared_.end(), key) == declared_.end())
     declared_.emplace_back(key);

@@ -136,6 +136,9 @@ class Node {
   void error(std::string msg) const;
   // The same at this node's line, for the key path `below` under it.
   void error_below(std::string_view below, std::string msg) const;
+  // A problem of this node's key path, placed at `where`'s line: the line that asks for an
+  // absent key (outcomes.ipo for a missing ipo.multiple) says more than its parent's.
+  void error_at(const Node& where, std::string msg) const;
   Reader& reader() const { return *reader_; }
 
   // Lookups in this map. Each declares `key` as one this map takes.

@@ -46,11 +46,14 @@ void read_acquisition(Node& n, PrivateCompany& v) {
   if (Node pref = n.child("preference"); pref.present()) pref.map(v, read_preference);
 }
 
-// An outcome with probability > 0 (`event` is ipo or acquisition) needs a multiple.
+// An outcome with probability > 0 (`event` is ipo or acquisition) needs a multiple. Without the
+// event's map at all, the problem is placed at outcomes.<event>, the line that asks for it.
 void require_multiple(Node& exit, std::string_view event, double probability, const char* message) {
   Node n = exit.child(event);
-  if (probability > 0 && !(n.present() && n.is_map() && n.has("multiple")))
-    n.child("multiple").error(message);
+  if (probability <= 0 || (n.present() && n.is_map() && n.has("multiple"))) return;
+  if (n.present()) return n.child("multiple").error(message);
+  Node asked = exit.child("outcomes").child(event);
+  n.child("multiple").error_at(asked.present() ? asked : n, message);
 }
 
 void read_exit(Node& n, PrivateCompany& v) {

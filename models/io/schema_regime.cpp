@@ -235,7 +235,7 @@ std::optional<LoadRegimeResult> load_reference(const Node& at, const std::string
   file = (folder / ref).lexically_normal().string();
   std::string text;
   if (const std::string problem = read_small_file(file, kRegimeKind, text); !problem.empty()) {
-    at.error(fmt::format("regime file {} {}", shown_file_name(file, true), problem));
+    at.error(fmt::format("regime file {}: {}", shown_file_name(file, true), problem));
     return std::nullopt;
   }
   return load_regime_text(text, file);

@@ -86,9 +86,14 @@ std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view tex
     // Decimal only: strtod would also take hex ("0x1p-3"), "inf" and "nan".
     const bool decimal = value.find_first_not_of("0123456789.eE+-") == std::string::npos;
     // A subnormal target (below 2.2e-308) prints as 0 and can never be met: refused too.
-    if (value.empty() || !decimal || end != value.c_str() + value.size() ||
-        !(v >= std::numeric_limits<double>::min()) || !std::isfinite(v)) {
+    if (value.empty() || !decimal || end != value.c_str() + value.size() || !(v > 0) ||
+        !std::isfinite(v)) {
       error = fmt::format("'{}': expected {}=HALF_WIDTH with a decimal half-width > 0", item, name);
+      return std::nullopt;
+    }
+    if (v < std::numeric_limits<double>::min()) {
+      error =
+          fmt::format("'{}': a half-width below 2.2e-308 cannot be met; give a larger one", item);
       return std::nullopt;
     }
     // A probability's 95% interval is never wider than [0, 1]: a target above 0.5 always holds.

@@ -147,6 +147,9 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"a currency twice", "fx: {USD: 0.9, USD: 2.0}\n" + kValid, "fx.USD: duplicate key", 1},
       {"IPO without multiple", edit("ipo: {multiple: 4}", "ipo: {lockup_months: 6}"),
        "an IPO with probability > 0 needs a multiple", 9},
+      // Without the ipo map at all: at outcomes (line 8) that asks for an IPO, not at line 7.
+      {"IPO without an ipo map", edit("      ipo: {multiple: 4}\n", ""),
+       "companies.hf.exit.ipo.multiple: missing required key: an IPO with probability > 0", 8},
       {"percentile out of range", "report: {percentiles: [50, 150]}\n" + kValid,
        "report.percentiles[1]: must be a number >= 0 and <= 100", 1},
       {"zero paths", "simulation: {paths: 0}\n" + kValid,

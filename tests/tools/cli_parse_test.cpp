@@ -117,9 +117,10 @@ TEST_CASE("a vary option gives a grid, and malformed or oversized ones are refus
   CHECK(two.axes[1].values == std::vector<double>{100000, 200000});
   // The simulation settings are the run's, one for every point (the header gives one count and
   // one seed).
-  for (const char* bad :
-       {"a.b=3:1:1", "a.b=1:3:0", "a.b=1:3", "a.b", "a.b=1:3:1x", "a.b=1:1e9:1", "a.b=1:inf:1",
-        "simulation.paths=1000:3000:1000", "simulation.seed=1:3:1"}) {
+  for (const char* bad : {"a.b=3:1:1", "a.b=1:3:0", "a.b=1:3", "a.b", "a.b=1:3:1x", "a.b=1:1e9:1",
+                          "a.b=1:inf:1", "simulation.paths=1000:3000:1000", "simulation.seed=1:3:1",
+                          // A report setting changes no sweep figure: the grid would be flat.
+                          "report.risk_aversion=1:3:1", "report.wealth=1e5:2e5:1e5"}) {
     INFO(bad);
     CHECK(usage_error(parse({"sweep", "--vary", bad})));
   }

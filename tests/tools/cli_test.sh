@@ -103,6 +103,10 @@ check "--max-paths without a target is said" contains err.txt "--max-paths has n
 check "hex precision refused" expect_exit 2 "$vestsim" run --paths 500 --precision mean_diff=0x10
 check "--max-paths below --paths" expect_exit 0 "$vestsim" run --paths 600 --precision p_win=0.4 --max-paths 300
 check "--max-paths below --paths is said" contains err.txt "--max-paths 300 is below the run's 600 paths"
+check "--max-paths below sobol's 16 replicates" expect_exit 2 "$vestsim" run --sampler sobol --precision p_win=0.4 --max-paths 10
+check "--max-paths below sobol's 16 is named" contains err.txt "--max-paths 10: sobol sampling needs at least 16 paths"
+check "validate without files" expect_exit 2 "$vestsim" validate
+check "validate without files names the command" contains err.txt "vestsim validate: scenarios is required; see vestsim validate --help"
 # Targets from the file are named as such, not as --precision.
 mkdir -p prec-file
 { echo 'simulation: {precision: "p_win=0.0001"}'; grep -v '^simulation:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec-file/tight.yaml

@@ -47,7 +47,8 @@ TEST_CASE("precision targets parse and refuse", "[precision]") {
   CHECK_FALSE(parse_precision("mean_diff=0x1p10", error));
   CHECK(error.find("decimal half-width") != std::string::npos);
   CHECK_FALSE(parse_precision("mean_diff=inf", error));
-  CHECK_FALSE(parse_precision("mean_diff=1e-320", error));  // subnormal: prints as 0
+  CHECK_FALSE(parse_precision("mean_diff=1e-320", error));                 // subnormal: prints as 0
+  CHECK(error.find("below 2.2e-308 cannot be met") != std::string::npos);  // > 0, but too small
   CHECK(parse_precision("mean_diff=1e-300", error));
   CHECK_FALSE(parse_precision("", error));
   CHECK(parse_precision("p_win=0.5", error));

@@ -544,6 +544,15 @@ std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string
         axis.path);
     return std::nullopt;
   }
+  // A sweep reports P(A beats B) and medians: the report settings (the CE's risk aversion and
+  // wealth, the percentiles listed) change none of them, so such a grid would be flat.
+  if (axis.path.rfind("report.", 0) == 0) {
+    error = fmt::format(
+        "--vary {}: the report settings change no figure a sweep shows (P(A beats B) and the "
+        "medians); vary a scenario input, or use breakeven --metric ce for risk aversion",
+        axis.path);
+    return std::nullopt;
+  }
   if (axis.values.size() > 400) {
     error = fmt::format("--vary '{}': {} points; at most 400", text, axis.values.size());
     return std::nullopt;
@@ -629,6 +638,12 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
     else
       err << fmt::format("{}: {} {} not expected; see {} --help\n", command, listed,
                          extras.size() == 1 ? "was" : "were", command);
+    return {std::nullopt, 2};
+  } catch (const CLI::RequiredError& e) {
+    // CLI11 says "scenarios is required" and nothing of the command or where to look.
+    std::string command = "vestsim";
+    for (const CLI::App* sub : p.app.get_subcommands()) command += " " + sub->get_name();
+    err << fmt::format("{}: {}; see {} --help\n", command, e.what(), command);
     return {std::nullopt, 2};
   } catch (const CLI::ParseError& e) {
     const int code = p.app.exit(e, out, err);

@@ -323,6 +323,10 @@ std::vector<PrecisionTarget> precision_targets(const Scenario& s, const std::str
     return {};
   }
   if (*max_paths == 0) *max_paths = kDefaultMaxPaths;
+  if (s.sampler == DrawSource::kSobol && *max_paths < engine::kReplicates)
+    throw UsageError(fmt::format(
+        "--max-paths {}: sobol sampling needs at least {} paths, one per replicate, for its errors",
+        *max_paths, engine::kReplicates));
   if (*max_paths < s.paths && !quiet && engine::mpi::root())
     std::cerr << fmt::format(
         "vestsim: scenario '{}': --max-paths {} is below the run's {} paths: it starts, and stops, "

@@ -36,8 +36,10 @@ nlohmann::ordered_json precision_json(const models::BreakevenResult& br) {
 std::string precision_text(const models::BreakevenResult& br, const std::string& cur,
                            const std::string& report_cur) {
   const std::string paths = grouped(static_cast<long long>(br.paths));
-  if (!br.found) return paths + " paths; no solution to measure the --precision targets at";
-  std::string out = fmt::format("{} paths, targets {}", paths,
+  const char* noun = paths_noun(br.paths);
+  if (!br.found)
+    return fmt::format("{} {}; no solution to measure the --precision targets at", paths, noun);
+  std::string out = fmt::format("{} {}, targets {}", paths, noun,
                                 br.precision_met ? "met" : "NOT met (--max-paths)");
   for (const auto& p : br.precision) {
     out += "; " + precision_reached(p.name, p.half_width, p.target, report_cur);

@@ -139,14 +139,16 @@ std::string sweep_report(const models::SweepResult& r, Format format) {
     return fmt::format("# Sweep: {} vs {} ({})\n\n", a_md, b_md, markdown_text(r.scenario)) +
            (basis.empty() ? "" : basis + "\n\n") + md;
   if (format == Format::kHtml) {
-    std::string body = fmt::format(
-        "<p>{} paths per point, seed {} (the same futures at every point).</p>\n", r.paths, r.seed);
+    std::string body =
+        fmt::format("<p>{} {} per point, seed {} (the same futures at every point).</p>\n", r.paths,
+                    paths_noun(r.paths), r.seed);
     if (!basis.empty()) body += "<p class=\"meta\">" + html_escape(basis) + "</p>\n";
     body += r.params.size() == 1 ? line_chart(r) : heat_map(r);
     body += markdown_table_html(md);
     return html_page(title, body);
   }
-  std::string out = title + fmt::format("\n{} paths per point, seed {}; varying", r.paths, r.seed);
+  std::string out = title + fmt::format("\n{} {} per point, seed {}; varying", r.paths,
+                                        paths_noun(r.paths), r.seed);
   for (const auto& p : r.params) out += " " + p;
   out += "\n";
   if (!basis.empty()) out += basis + "\n";
