@@ -35,7 +35,8 @@ double bracket_rate(const std::vector<Bracket>& scale, double base) {
 // The tax on one more unit of `category`, (tax(X + h) − tax(X)) / h with h = 1 up to
 // X = 2^26 (about 6.7e7) and the power of two nearest above X·2^-26 beyond: a tax computed in
 // doubles is off by a few ulps of X, which one unit no longer dwarfs at X = 1e12 (61.19%
-// for 61.20%). No shipped threshold lies above 1e7, where the tax is linear over any h.
+// for 61.20%). The shipped regimes' highest threshold (New York State's 25,000,000) lies below
+// 2^26, so wherever h exceeds 1 their tax is linear over it.
 double marginal_rate(const CompiledTaxRegime& r, TaxCategory category, double income, double tax) {
   const int kStepBits = 26;
   const double step = income < std::ldexp(1.0, kStepBits)

@@ -464,9 +464,9 @@ TEST_CASE("an offer's outcome shares are those of its first private grant's comp
 }
 
 TEST_CASE("the event month is the ceiling of 12 T", "[golden]") {
-  // docs/model.md §6.1: T = 1.01 gives E = max(1, ceil(12.12)) = 13. A certain 1x acquisition
-  // pays the tranche vested at 12 (120,000) at E = 13, discounted at 10% a year:
-  // 120,000 x 1.1^(-13/12) = 108,227.88 (E = 12, rounding 12.12, would give 109,090.91).
+  // docs/model.md#6-private-companies, step 1: T = 1.01 gives E = max(1, ceil(12.12)) = 13. A
+  // certain 1x acquisition pays the tranche vested at 12 (120,000) at E = 13, discounted at 10% a
+  // year: 120,000 x 1.1^(-13/12) = 108,227.88 (E = 12, rounding 12.12, would give 109,090.91).
   const std::string offer = R"(
   o:
     base: 0
