@@ -97,6 +97,22 @@ Moments column_moments(std::span<const double> x) {
   return m;
 }
 
+double mean_of(const Moments& m) {
+  assert(m.n >= 1);
+  return m.min == m.max ? m.min : std::clamp(m.sum / static_cast<double>(m.n), m.min, m.max);
+}
+
+double column_mean(std::span<const double> x) {
+  assert(!x.empty());
+  Moments m;
+  m.n = x.size();
+  m.sum = stable_sum(x);
+  const auto [lo, hi] = std::minmax_element(x.begin(), x.end());
+  m.min = *lo;
+  m.max = *hi;
+  return mean_of(m);
+}
+
 double stable_sum(std::span<const double> x) {
   // The same additions as column_moments(x).sum, without the rest.
   double total = 0;
@@ -316,7 +332,7 @@ Summary finish_summary(const Moments& m, const RankPlan& plan, std::span<const d
   const double n = static_cast<double>(s.n);
   // A sum of n values over n can land an ulp outside [min, max] (a constant column's mean above
   // its max); the mean is held inside, and a constant column has its value and sd 0 exactly.
-  s.mean = m.min == m.max ? m.min : std::clamp(m.sum / n, m.min, m.max);
+  s.mean = mean_of(m);
   s.sd = s.n > 1 && m.min != m.max ? std::sqrt(m.m2 / (n - 1)) : 0.0;
   s.std_error = s.sd / std::sqrt(n);
   s.min = m.min;

@@ -149,4 +149,10 @@ double spearman(std::span<const double> x, std::span<const double> y);
 // Sum of x in path order, in kSumChunk chunks: column_moments(x).sum.
 double stable_sum(std::span<const double> x);
 
+// The mean every Summary gives (finish_summary): sum / n held within [min, max], as a sum of n
+// values over n can land an ulp outside; a constant column its value exactly. Requires m.n >= 1.
+double mean_of(const Moments& m);
+// mean_of(column_moments(x)) without the second moments. Requires a non-empty x.
+double column_mean(std::span<const double> x);
+
 }  // namespace vestsim::engine

@@ -100,9 +100,11 @@ TwoPassResult two_pass_summaries(const std::vector<ColumnSpec>& specs, std::size
   ChunkBuffers buf(workers, n_cols, tally_count);
   std::vector<BucketColumn> cols(n_cols);
 
+  // Moments alone (no column ranked) need neither the pilot nor pass 2: one pass.
+  const bool ranked = std::any_of(specs.begin(), specs.end(), needs_ranks);
   // Pilot: the first paths set the edges of every ranked column (on every rank alike).
   const std::uint64_t pilot = std::min(o.paths, std::max<std::uint64_t>(o.pilot, 1));
-  {
+  if (ranked) {
     std::vector<std::vector<double>> values(n_cols, std::vector<double>(pilot));
     TwoPassOptions quiet = o;
     quiet.progress = nullptr;
@@ -164,16 +166,17 @@ TwoPassResult two_pass_summaries(const std::vector<ColumnSpec>& specs, std::size
   std::vector<std::vector<Kept>> kept(n_cols, std::vector<Kept>(workers));
   for (std::size_t k = 0; k < n_cols; ++k)
     for (Kept& w : kept[k]) w.slots.resize(cols[k].slot_bucket.size());
-  for_each_chunk(o.paths, c0, c1, o, buf, fill,
-                 [&](std::size_t, int w, std::uint64_t len, const double* v) {
-                   for (std::size_t k = 0; k < n_cols; ++k) {
-                     const BucketColumn& c = cols[k];
-                     if (!c.ranked()) continue;
-                     const double* x = v + k * kSumChunk;
-                     Kept& mine = kept[k][w];
-                     for (std::uint64_t i = 0; i < len; ++i) c.keep(x[i], mine.slots, mine.below);
-                   }
-                 });
+  if (ranked)
+    for_each_chunk(o.paths, c0, c1, o, buf, fill,
+                   [&](std::size_t, int w, std::uint64_t len, const double* v) {
+                     for (std::size_t k = 0; k < n_cols; ++k) {
+                       const BucketColumn& c = cols[k];
+                       if (!c.ranked()) continue;
+                       const double* x = v + k * kSumChunk;
+                       Kept& mine = kept[k][w];
+                       for (std::uint64_t i = 0; i < len; ++i) c.keep(x[i], mine.slots, mine.below);
+                     }
+                   });
 
   for (std::size_t k = 0; k < n_cols; ++k)
     out.columns.push_back(finish_column(cols[k], kept[k], out.kept));

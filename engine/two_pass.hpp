@@ -57,11 +57,10 @@ struct TwoPassResult {
 };
 
 // Summarises `specs.size()` columns of `options.paths` paths produced by `fill`
-// (called about twice per path). On an MPI job of several ranks
-// (engine/mpi.hpp) each rank produces its own share of the chunks, and the
-// result (columns and tallies) is complete on rank 0 only: other ranks get
-// empty columns. Collective. Requires options.paths >= 1. Throws what fill
-// throws, and std::bad_alloc.
+// (called about twice per path; once when no spec needs ranks: no pilot, no pass 2). On an MPI job
+// of several ranks (engine/mpi.hpp) each rank produces its own share of the chunks, and the result
+// (columns and tallies) is complete on rank 0 only: other ranks get empty columns. Collective.
+// Requires options.paths >= 1. Throws what fill throws, and std::bad_alloc.
 TwoPassResult two_pass_summaries(const std::vector<ColumnSpec>& specs, std::size_t tally_count,
                                  const TwoPassOptions& options, ChunkFill fill);
 

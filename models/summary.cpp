@@ -75,36 +75,47 @@ double certainty_equivalent(std::span<const double> total, double gamma, double 
                             std::vector<double>& scratch) {
   const std::size_t n = total.size();
   if (n == 0) return 0;
-  if (gamma == 0) return engine::stable_sum(total) / static_cast<double>(n);
+  if (gamma == 0) return engine::column_mean(total);
   scratch.resize(n);
   crra_utilities(total, gamma, wealth, scratch.data());
-  const double ce =
-      certainty_equivalent_from(engine::stable_sum(scratch) / static_cast<double>(n),
-                                *std::min_element(total.begin(), total.end()), gamma, wealth);
+  const double ce = certainty_equivalent_from(
+      engine::column_mean(scratch), *std::min_element(total.begin(), total.end()), gamma, wealth);
   return std::isnan(ce) ? certainty_equivalent_shifted(total, gamma, wealth, scratch) : ce;
+}
+
+double utility_shift(double extreme_total, double gamma, double wealth) {
+  assert(gamma > 0 && gamma != 1);
+  double e = std::max(0.0, (wealth + extreme_total) / std::max(1.0, wealth));
+  engine::lanes_log(&e, 1, &e);  // the bits shifted_utilities gives that total
+  return (1 - gamma) * e;
+}
+
+void shifted_utilities(std::span<const double> total, double gamma, double wealth, double shift,
+                       double* out) {
+  const std::size_t n = total.size();
+  const double scale = std::max(1.0, wealth);
+  for (std::size_t i = 0; i < n; ++i) out[i] = std::max(0.0, (wealth + total[i]) / scale);
+  engine::lanes_log(out, n, out);
+  for (std::size_t i = 0; i < n; ++i) out[i] = (1 - gamma) * out[i] - shift;
+  engine::lanes_exp(out, n, out);
+}
+
+double certainty_equivalent_from_shifted(double mean, double shift, double gamma, double wealth) {
+  if (!(shift > -INFINITY)) return -wealth;  // gamma < 1 and every path left no wealth
+  const double log_mean = shift + engine::ieee_log(mean);
+  return engine::ieee_exp(log_mean / (1 - gamma)) * std::max(1.0, wealth) - wealth;
 }
 
 double certainty_equivalent_shifted(std::span<const double> total, double gamma, double wealth,
                                     std::vector<double>& scratch) {
   assert(gamma > 0 && gamma != 1 && !near_log(gamma) && !total.empty());
-  const std::size_t n = total.size();
-  if (certainty_equivalent_floored(*std::min_element(total.begin(), total.end()), gamma, wealth))
-    return -wealth;
-  // e_i = (1 - gamma) log w_i, then log mean exp(e_i) = c + log mean exp(e_i - c) with c the
-  // largest e_i: every term is at most 1 and one is 1, so nothing under- or overflows that
-  // matters. w^(1 - gamma) of the CE is that mean; its log over (1 - gamma) is log w of the CE.
-  const double scale = std::max(1.0, wealth);
-  scratch.resize(n);
-  for (std::size_t i = 0; i < n; ++i) scratch[i] = std::max(0.0, (wealth + total[i]) / scale);
-  engine::lanes_log(scratch.data(), n, scratch.data());
-  for (std::size_t i = 0; i < n; ++i) scratch[i] = (1 - gamma) * scratch[i];
-  const double c = *std::max_element(scratch.begin(), scratch.end());
-  if (!(c > -INFINITY)) return -wealth;  // gamma < 1 and every path left no wealth
-  for (std::size_t i = 0; i < n; ++i) scratch[i] = scratch[i] - c;
-  engine::lanes_exp(scratch.data(), n, scratch.data());
-  const double log_mean =
-      c + engine::ieee_log(engine::stable_sum(scratch) / static_cast<double>(n));
-  return engine::ieee_exp(log_mean / (1 - gamma)) * scale - wealth;
+  const auto [lo, hi] = std::minmax_element(total.begin(), total.end());
+  if (certainty_equivalent_floored(*lo, gamma, wealth)) return -wealth;
+  const double shift = utility_shift(gamma > 1 ? *lo : *hi, gamma, wealth);
+  if (!(shift > -INFINITY)) return -wealth;
+  scratch.resize(total.size());
+  shifted_utilities(total, gamma, wealth, shift, scratch.data());
+  return certainty_equivalent_from_shifted(engine::column_mean(scratch), shift, gamma, wealth);
 }
 
 double median(std::span<const double> column) {

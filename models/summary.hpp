@@ -135,9 +135,19 @@ double certainty_equivalent_from(double mean_utility, double min_total, double g
 
 // certainty_equivalent by a log-sum-exp, exact where the plain mean of utilities under- or
 // overflows (docs/model.md#8-summaries-over-paths). Requires gamma > 0, gamma not within 1e-4
-// of 1, total non-empty.
+// of 1, total non-empty. Made of the three parts below, which a run that does not keep its
+// columns (models/studies/run.hpp, two passes) takes one chunk of paths at a time:
 double certainty_equivalent_shifted(std::span<const double> total, double gamma, double wealth,
                                     std::vector<double>& scratch);
+// The shift c: e = (1 - gamma) log w at the column's smallest total (gamma > 1) or its largest
+// (gamma < 1), the largest e of any path; -infinity when that total leaves no wealth.
+double utility_shift(double extreme_total, double gamma, double wealth);
+// exp(e - c) of each total into out (which may be total.data()): every value at most about 1.
+void shifted_utilities(std::span<const double> total, double gamma, double wealth, double shift,
+                       double* out);
+// The CE from the mean of shifted_utilities (engine::column_mean): w = exp((c + log mean) /
+// (1 - gamma)); -wealth when the shift is -infinity.
+double certainty_equivalent_from_shifted(double mean, double shift, double gamma, double wealth);
 
 // The median (P50, the engine's percentile rule) of a column; copies it.
 // Requires a non-empty column.

@@ -22,7 +22,7 @@ double metric_of(std::span<const double> x, Metric m, double gamma, double wealt
     case Metric::kP50:
       return median(x);
     case Metric::kMean:
-      return engine::stable_sum(x) / static_cast<double>(x.size());
+      return engine::column_mean(x);  // the bits of the run's mean
     case Metric::kCe:
       return certainty_equivalent(x, gamma, wealth, scratch);
     case Metric::kWin:

@@ -166,13 +166,12 @@ double pair_half_width(std::span<const double> a, std::span<const double> b,
 
 double pair_quantity(std::span<const double> a, std::span<const double> b, std::string_view name) {
   assert(a.size() == b.size() && !a.empty());
-  const double n = static_cast<double>(a.size());
-  if (name == "mean_total") return engine::stable_sum(a) / n;
+  if (name == "mean_total") return engine::column_mean(a);
   if (name == "p50_total") return median(a);
   std::vector<double> d(a.size());
   for (std::size_t i = 0; i < d.size(); ++i) d[i] = path_difference(a[i], b[i]);
   if (name == "p_win") return share_positive(d);
-  if (name == "mean_diff") return engine::stable_sum(d) / n;
+  if (name == "mean_diff") return engine::column_mean(d);
   assert(name == "p50_diff");
   return median(d);
 }

@@ -1,12 +1,17 @@
 #include "models/studies/run.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
 
 #include "engine/mpi.hpp"
 #include "engine/parallel.hpp"
 #include "engine/two_pass.hpp"
 #include "models/run_columns.hpp"
+#include "models/summary.hpp"
 
 namespace vestsim::models {
 
@@ -36,6 +41,81 @@ RunStudy run_study(const Scenario& s, const CompiledScenario& cs, const StudyOpt
   return out;
 }
 
+namespace {
+
+// One certainty equivalent the utilities' mean could not carry: offer `offer`'s total, after tax
+// when `after`, by a log-sum-exp shifted by `shift` (models/summary.hpp).
+struct ShiftedCe {
+  std::int32_t offer = 0, after = 0;
+  double shift = 0;
+};
+
+// The certainty equivalents assemble_summary left NaN (on rank 0), as summarize_run gets them
+// from the stored column: one more pass over the paths, moments only, of shifted_utilities.
+// Collective: every rank takes part, rank 0 decides what is needed.
+void shifted_certainty_equivalents(const Scenario& s, const CompiledScenario& cs,
+                                   const RangeSimulator& simulator, std::vector<SimResult>& chunk,
+                                   std::vector<std::vector<double>>& scratch, RunSummary& summary) {
+  const auto column = [&](const ShiftedCe& c) {
+    const bool after = c.after && s.offers[c.offer].tax.has_value();
+    return RunColumn{after ? ColumnKind::kAfterTax : ColumnKind::kTotal, c.offer};
+  };
+  std::vector<ShiftedCe> need;
+  if (engine::mpi::root() && s.risk_aversion > 0)
+    for (std::size_t k = 0; k < summary.comparisons.size(); ++k) {
+      const ComparisonSummary& c = summary.comparisons[k];
+      const std::pair<double, ShiftedCe> ces[] = {{c.ce_a, {s.compare[k].a, 0}},
+                                                  {c.ce_b, {s.compare[k].b, 0}},
+                                                  {c.ce_a_after_tax, {s.compare[k].a, 1}},
+                                                  {c.ce_b_after_tax, {s.compare[k].b, 1}}};
+      for (auto [ce, want] : ces) {
+        if (!std::isnan(ce)) continue;
+        const OfferSummary& o = summary.offers[want.offer];
+        const engine::Summary& x =
+            column(want).kind == ColumnKind::kAfterTax ? o.after_tax : o.total;
+        want.shift = utility_shift(s.risk_aversion > 1 ? x.min : x.max, s.risk_aversion, s.wealth);
+        const auto same = [&](const ShiftedCe& n) {
+          return n.offer == want.offer && column(n).kind == column(want).kind;
+        };
+        if (std::none_of(need.begin(), need.end(), same)) need.push_back(want);
+      }
+    }
+  std::vector<std::byte> bytes(engine::mpi::bytes_of(need).begin(),
+                               engine::mpi::bytes_of(need).end());
+  engine::mpi::broadcast(bytes);
+  need = engine::mpi::values_of<ShiftedCe>(bytes);
+  if (need.empty()) return;
+  const engine::TwoPassResult r = engine::two_pass_summaries(
+      std::vector<engine::ColumnSpec>(need.size(), {{}, false}), 0,
+      {.paths = s.paths, .threads = s.threads},
+      [&](int w, std::uint64_t begin, std::uint64_t end, double* values, std::uint64_t*) {
+        simulator.run(begin, end, chunk[w]);
+        for (std::size_t j = 0; j < need.size(); ++j) {
+          const std::span<const double> v =
+              column_of(s, cs, chunk[w], column(need[j]), 0, end - begin, scratch[w]);
+          shifted_utilities(v, s.risk_aversion, s.wealth, need[j].shift,
+                            values + j * engine::kSumChunk);
+        }
+      });
+  if (!engine::mpi::root()) return;
+  for (std::size_t k = 0; k < summary.comparisons.size(); ++k) {
+    ComparisonSummary& c = summary.comparisons[k];
+    const std::pair<double*, ShiftedCe> ces[] = {{&c.ce_a, {s.compare[k].a, 0}},
+                                                 {&c.ce_b, {s.compare[k].b, 0}},
+                                                 {&c.ce_a_after_tax, {s.compare[k].a, 1}},
+                                                 {&c.ce_b_after_tax, {s.compare[k].b, 1}}};
+    for (auto [ce, want] : ces) {
+      if (!std::isnan(*ce)) continue;
+      for (std::size_t j = 0; j < need.size(); ++j)
+        if (need[j].offer == want.offer && column(need[j]).kind == column(want).kind)
+          *ce = certainty_equivalent_from_shifted(r.columns[j].mean, need[j].shift, s.risk_aversion,
+                                                  s.wealth);
+    }
+  }
+}
+
+}  // namespace
+
 RunStudy run_study_two_pass(const Scenario& s, const CompiledScenario& cs, const StudyOptions& o) {
   assert(!o.timeline && !o.salary_column);
   const auto start = std::chrono::steady_clock::now();
@@ -62,8 +142,10 @@ RunStudy run_study_two_pass(const Scenario& s, const CompiledScenario& cs, const
         add_tallies(chunk[w], end - begin, tallies);
       });
   RunStudy out;
+  if (engine::mpi::root())
+    out.summary = assemble_summary(s, cs, table, r.columns, r.tallies, s.paths, s.threads, s.seed);
+  shifted_certainty_equivalents(s, cs, simulator, chunk, scratch, out.summary);
   if (!engine::mpi::root()) return out;
-  out.summary = assemble_summary(s, cs, table, r.columns, r.tallies, s.paths, s.threads, s.seed);
   out.summary.two_pass = true;
   out.summary.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,6 +1,7 @@
 // Streamed summaries (engine/two_pass.hpp) against summarize() on the stored
 // column: the same bits, whatever the bucket edges, threads or point masses.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -68,6 +69,33 @@ TEST_CASE("two-pass summaries equal the in-memory ones bit for bit", "[two_pass]
     CHECK(r.tallies[0] ==
           static_cast<std::uint64_t>(std::count(cols[1].begin(), cols[1].end(), 0.0)));
   }
+}
+
+TEST_CASE("moments alone take one pass over the paths", "[two_pass]") {
+  // No column ranked: neither the pilot nor pass 2 is needed; every chunk is produced once.
+  const std::uint64_t n = 70001;
+  const auto cols = toy_columns(n);
+  std::atomic<std::uint64_t> produced{0};
+  const auto fill = [&](int, std::uint64_t begin, std::uint64_t end, double* v, std::uint64_t*) {
+    produced += end - begin;
+    for (std::uint64_t i = begin; i < end; ++i) v[i - begin] = cols[2][i];
+  };
+  const TwoPassResult r = two_pass_summaries({{{}, false}}, 0, {.paths = n, .threads = 2}, fill);
+  CHECK(produced == n);
+  std::vector<double> scratch;
+  check_same(r.columns[0], summarize(cols[2], {}, scratch, false));
+  CHECK(r.columns[0].mean == column_mean(cols[2]));
+}
+
+TEST_CASE("column_mean is the summary's mean: held in [min, max], a constant's value", "[stats]") {
+  // 0.1 + 0.1 + 0.1 is 0.30000000000000004, over 3 0.10000000000000002: above the column's max.
+  const std::vector<double> tenth(3, 0.1);
+  CHECK(stable_sum(tenth) / 3 != 0.1);  // the test can fail
+  CHECK(column_mean(tenth) == 0.1);
+  std::vector<double> scratch;
+  CHECK(summarize(tenth, {}, scratch, false).mean == 0.1);
+  const std::vector<double> x{1, 2, 4};
+  CHECK(column_mean(x) == 7.0 / 3);
 }
 
 TEST_CASE("moments merged by chunk: mean and sd of a known column", "[stats]") {

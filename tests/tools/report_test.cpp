@@ -398,6 +398,12 @@ TEST_CASE("a run's certainty equivalent survives utilities that all underflow", 
   REQUIRE_FALSE(sum.comparisons.empty());
   CHECK(sum.comparisons[0].ce_a == want);
   CHECK(sum.comparisons[0].ce_b == want);
+  // Closed form: half the paths at w_a = (W + 1e25) / W, half at w_b = (W + 2e25) / W, so
+  // w_CE^-19 = (w_a^-19 + w_b^-19) / 2, w_CE = w_a (2 / (1 + (w_a / w_b)^19))^(1/19), in long
+  // double through logs, and CE = W w_CE - W: about 1.0371 x 1e25.
+  const long double W = f.s.wealth, wa = (W + 1e25L) / W, wb = (W + 2e25L) / W;
+  const long double w_ce = wa * std::exp(std::log(2 / (1 + std::pow(wa / wb, 19.0L))) / 19);
+  CHECK(want == Approx(static_cast<double>(W * w_ce - W)).epsilon(1e-12));
 }
 
 TEST_CASE("a fan chart beyond float's range is left out, never drawn with NaN", "[report]") {
