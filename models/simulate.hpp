@@ -7,7 +7,9 @@
 // comparison are not stored: SimResult derives them from cash and equity where they are read.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -18,15 +20,18 @@
 
 namespace vestsim::models {
 
-// Totals closer than half a cent of the report currency tie (docs/model.md#7-outputs-of-one-path).
-inline constexpr double kTieTolerance = 0.005;
+// Totals closer than half a cent of the report currency, or than 1e-12 of the larger of them,
+// tie (docs/model.md#7-outputs-of-one-path).
+inline constexpr double kTieTolerance = 0.005, kTieRelative = 1e-12;
 
-// One path's difference of two totals, x - y, or +0 when |x - y| < kTieTolerance: totals are sums
-// of many rounded terms, and two offers worth the same amount (a salary paid monthly against the
-// same sum at once) differ by about 1e-10, which would otherwise decide P(a beats b).
+// One path's difference of two totals, x - y, or +0 when they tie: totals are sums of many
+// rounded terms, and two offers worth the same amount (a salary paid monthly against the same
+// sum at once) differ by about 1e-10 at 1e6, and by 0.125 at 1e15, which would otherwise decide
+// P(a beats b).
 inline double path_difference(double x, double y) {
   const double d = x - y;
-  return d < kTieTolerance && d > -kTieTolerance ? 0.0 : d;
+  const double tie = std::max(kTieTolerance, kTieRelative * std::max(std::fabs(x), std::fabs(y)));
+  return d < tie && d > -tie ? 0.0 : d;
 }
 
 struct SimOptions {

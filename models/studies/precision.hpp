@@ -24,8 +24,9 @@ struct PrecisionTarget {
 
 // The quantities a target may name, each with what its half-width is:
 //   p_win      P(a beats b), every comparison: Wilson score interval
-//   mean_diff  mean of a - b, every comparison: 1.96 x standard error
-//   p50_diff   median of a - b, every comparison: half the distribution-free 95% CI
+//   mean_diff  mean of diff = a - b (0 for a tie, docs/model.md#7-outputs-of-one-path), every
+//              comparison: 1.96 x standard error
+//   p50_diff   median of diff, every comparison: half the distribution-free 95% CI
 //   mean_total mean total, every offer: 1.96 x standard error
 //   p50_total  median total, every offer: half the distribution-free 95% CI
 // A target holds when the largest half-width over comparisons (offers) is below it.
@@ -52,12 +53,12 @@ double precision_half_width(const RunSummary& s, std::string_view name);
 // For two offers' totals a and b compared path by path (a break-even's
 // solution, docs/design.md#19-runs-that-stop-at-a-precision), what
 // precision_half_width gives for a run comparing them: p_win, mean_diff and
-// p50_diff on a - b; mean_total and p50_total the larger of a's and b's.
-// Requires a name of precision_names() and a.size() == b.size() >= 1.
+// p50_diff on path_difference(a, b) (models/simulate.hpp); mean_total and p50_total the larger of
+// a's and b's. Requires a name of precision_names() and a.size() == b.size() >= 1.
 double pair_half_width(std::span<const double> a, std::span<const double> b, std::string_view name);
 
-// The quantity `name` measures, on a's side where only a moves: P(a > b),
-// mean and median of a - b, mean and median of a. Requirements as pair_half_width.
+// The quantity `name` measures, on a's side where only a moves: P(a beats b),
+// mean and median of path_difference(a, b), mean and median of a. Requirements as pair_half_width.
 double pair_quantity(std::span<const double> a, std::span<const double> b, std::string_view name);
 
 // The paths of the next batch after a run of `paths` that reached `reached`

@@ -15,6 +15,9 @@
 #include "models/compiled.hpp"
 #include "models/io/load.hpp"
 #include "models/simulate.hpp"
+#include "models/studies/basis.hpp"
+#include "models/studies/breakeven.hpp"
+#include "models/studies/precision.hpp"
 #include "models/studies/run.hpp"
 #include "models/summary.hpp"
 #include "tests/test_support.hpp"
@@ -146,9 +149,16 @@ TEST_CASE("offers worth the same amount tie: a difference under half a cent is 0
   CHECK(path_difference(0.005, 0) == 0.005);  // half a cent is a difference
   CHECK(path_difference(0, 0.005) == -0.005);
   CHECK(path_difference(800000.01, 800000) == Approx(0.01).epsilon(1e-6));
+  // Past 5e9 the relative bound, 1e-12 of the larger total, is the wider: at 1e15 doubles are
+  // 0.125 apart, and anything up to about 1,000 (1e-12 of the larger total) ties; 1,001 does not.
+  CHECK(path_difference(1e15 + 0.125, 1e15) == 0);
+  CHECK(path_difference(1e15 + 999.875, 1e15) == 0);
+  CHECK(path_difference(1e15 + 1001, 1e15) == 1001);
+  CHECK(path_difference(-1e15, -1e15 - 500) == 0);  // magnitudes, also for losses
 
-  // $200,000 a year paid monthly for 4 years, 48 x 16,666.67, against an $800,000 signing
-  // bonus: the same $800,000 on every path, which the sum of 48 rounded months misses by ~1e-10.
+  // $200,000 a year paid monthly for 4 years, 48 x 200,000/12 = 48 x 16,666.666..., against an
+  // $800,000 signing bonus: the same $800,000 on every path, which the sum of 48 months rounded
+  // to doubles misses (799,999.99999999965).
   // Both offers taxed at 0 (regime none), so the after-tax difference is a column of its own.
   Scenario s = vestsim::test::load_ok(R"(currency: USD
 horizon_years: 4
@@ -181,6 +191,16 @@ compare:
     CHECK(c.diff.max == 0);
     CHECK(r.diff_at(k, 999) == 0);
   }
+  // Every other reader of a difference: the studies' basis_diff (sweep, sensitivity, effects),
+  // break-even's win metric and the precision targets' pair quantities.
+  for (Basis basis : {Basis::kPreTax, Basis::kAfterTax}) {
+    const std::vector<double> d = basis_diff(r, 1, 0, basis);
+    CHECK(std::count(d.begin(), d.end(), 0.0) == static_cast<long>(d.size()));
+  }
+  const std::vector<double> a = r.total_column(1), b = r.total_column(0), none(a.size(), 0.0);
+  CHECK(breakeven_gap({a, none, b, 2, 1e5, 1}, Metric::kWin, 0) == -0.5);  // 0 wins of 1000
+  CHECK(pair_quantity(a, b, "p_win") == 0);
+  CHECK(pair_quantity(a, b, "p50_diff") == 0);
   const RunStudy two = run_study_two_pass(s, cs);
   CHECK(two.summary.comparisons[1].p_a_beats_b == 0);
   CHECK(two.summary.comparisons[1].p_a_beats_b_after_tax == 0);
