@@ -52,8 +52,9 @@ void require_multiple(Node& exit, std::string_view event, double probability, co
   Node n = exit.child(event);
   if (probability <= 0 || (n.present() && n.is_map() && n.has("multiple"))) return;
   if (n.present()) return n.child("multiple").error(message);
+  // outcomes.<event> from --set has no line of its own: then the parent's, as for any absent key.
   Node asked = exit.child("outcomes").child(event);
-  n.child("multiple").error_at(asked.present() ? asked : n, message);
+  n.child("multiple").error_at(asked.present() && asked.line() > 0 ? asked : n, message);
 }
 
 void read_exit(Node& n, PrivateCompany& v) {

@@ -184,7 +184,8 @@ int offer_index(const Node& n, const Scenario& s) {
     if (s.offers[i].id == id) return static_cast<int>(i);
   Keys ids;
   for (const Offer& o : s.offers) ids.push_back(o.id);
-  n.error(fmt::format("unknown offer '{}'; defined offers: {}", id, join(ids)));
+  n.error(ids.empty() ? fmt::format("unknown offer '{}': no offer is defined", id)
+                      : fmt::format("unknown offer '{}'; defined offers: {}", id, join(ids)));
   return -1;
 }
 

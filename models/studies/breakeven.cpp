@@ -94,7 +94,7 @@ BreakevenResult solve_once(const BreakevenInput& in, Metric m) {
       if (floored(a))
         r.reason +=
             ": this offer's certainty equivalent stays at its floor, minus the wealth, as on "
-            "some path wealth + its total <= 0 whatever the grant";
+            "some path wealth + its total <= 0 at every multiple tried";
       return r;
     }
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -82,11 +83,14 @@ std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view tex
     }
     const std::string value = eq == std::string_view::npos ? "" : std::string(item.substr(eq + 1));
     char* end = nullptr;
+    errno = 0;
     const double v = value.empty() ? 0 : std::strtod(value.c_str(), &end);
+    // 1e-400: strtod gives 0 (ERANGE), yet the number is above 0.
+    const bool underflow = errno == ERANGE && std::fabs(v) < 1 && !std::signbit(v);
     // Decimal only: strtod would also take hex ("0x1p-3"), "inf" and "nan".
     const bool decimal = value.find_first_not_of("0123456789.eE+-") == std::string::npos;
     // A subnormal target (below 2.2e-308) prints as 0 and can never be met: refused too.
-    if (value.empty() || !decimal || end != value.c_str() + value.size() || !(v > 0) ||
+    if (value.empty() || !decimal || end != value.c_str() + value.size() || !(v > 0 || underflow) ||
         !std::isfinite(v)) {
       error = fmt::format("'{}': expected {}=HALF_WIDTH with a decimal half-width > 0", item, name);
       return std::nullopt;

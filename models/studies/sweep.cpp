@@ -16,8 +16,8 @@ std::vector<double> sweep_values(double from, double to, double step) {
   std::vector<double> grid;
   for (int k = 0; from + k * step <= to + 1e-9 * step; ++k) grid.push_back(from + k * step);
   // A point within rounding of TO is TO: 0.09 + 13 x 0.07 is 1.0000000000000002, which a key
-  // bounded by 1 would refuse.
-  if (std::fabs(grid.back() - to) <= 1e-9 * step) grid.back() = to;
+  // bounded by 1 would refuse. Never FROM itself (a STEP far above TO - FROM leaves FROM alone).
+  if (grid.size() > 1 && std::fabs(grid.back() - to) <= 1e-9 * step) grid.back() = to;
   return grid;
 }
 

@@ -289,6 +289,19 @@ TEST_CASE("overrides (--set) go through the same validation", "[loader]") {
     REQUIRE(r.ok());
     CHECK(r.scenario->offers[0].grants[0].value == 250000);
   }
+  SECTION("an IPO asked for by --set, without an ipo map, is placed at a line of the file") {
+    // outcomes.ipo from --set has no line: the problem goes to the exit map's (7), never to a
+    // "--set companies.hf.exit.ipo.multiple" the user did not give.
+    std::string s = kValid;
+    s.replace(s.find("      ipo: {multiple: 4}\n"), 25, "");
+    s.replace(s.find("outcomes: {ipo: 1}"), 18, "outcomes: {failure: 1}");
+    const LoadResult r = load_scenario_text(
+        s, "s.yaml",
+        {{"companies.hf.exit.outcomes.failure", "0"}, {"companies.hf.exit.outcomes.ipo", "1"}});
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].line == 7);
+    CHECK(r.errors[0].path == "companies.hf.exit.ipo.multiple");
+  }
   SECTION("a key the file leaves out can be set") {
     const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"simulation.paths", "1e6"}});
     REQUIRE(r.ok());

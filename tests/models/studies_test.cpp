@@ -19,6 +19,8 @@ TEST_CASE("sweep grids run from FROM to TO by STEP, row-major", "[studies]") {
   CHECK(sweep_values(0.09, 1, 0.07).back() == 1.0);
   CHECK(sweep_values(0.1, 1, 0.3).back() == 1.0);
   CHECK(sweep_values(0, 1, 0.3).back() == Approx(0.9));  // a grid that stops short of TO
+  // A STEP above 1e9 x (TO - FROM): FROM is the only point, and stays FROM.
+  CHECK(sweep_values(100000, 100001, 1e15) == std::vector<double>{100000});
   const std::vector<SweepAxis> axes{{"x", {1, 2}}, {"y", {10, 20, 30}}};
   const auto points = sweep_points(axes);
   REQUIRE(points.size() == 6);

@@ -106,7 +106,13 @@ check "--max-paths below --paths is said" contains err.txt "--max-paths 300 is b
 check "--max-paths below sobol's 16 replicates" expect_exit 2 "$vestsim" run --sampler sobol --precision p_win=0.4 --max-paths 10
 check "--max-paths below sobol's 16 is named" contains err.txt "--max-paths 10: sobol sampling needs at least 16 paths"
 check "validate without files" expect_exit 2 "$vestsim" validate
-check "validate without files names the command" contains err.txt "vestsim validate: scenarios is required; see vestsim validate --help"
+check "validate without files names the command" contains err.txt "vestsim validate: give the files to check: scenarios, tax regime files or folders of scenarios; see vestsim validate --help"
+check "an option twice" expect_exit 2 "$vestsim" run --paths 10 --paths 20
+check "an option twice is named" contains err.txt "vestsim run: --paths was given 2 times; give it once"
+check "no command" expect_exit 2 "$vestsim"
+check "no command lists them" contains err.txt "vestsim: give a command (run, validate, breakeven, sweep"
+check "--vary of a key the scenario lacks" expect_exit 2 "$vestsim" sweep --vary Report.wealth=1000:2000:1000
+check "--vary of a key the scenario lacks is a --vary problem" contains err.txt "--vary Report.wealth: Report: unknown key; did you mean 'report'?"
 # Targets from the file are named as such, not as --precision.
 mkdir -p prec-file
 { echo 'simulation: {precision: "p_win=0.0001"}'; grep -v '^simulation:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec-file/tight.yaml

@@ -49,6 +49,10 @@ TEST_CASE("precision targets parse and refuse", "[precision]") {
   CHECK_FALSE(parse_precision("mean_diff=inf", error));
   CHECK_FALSE(parse_precision("mean_diff=1e-320", error));                 // subnormal: prints as 0
   CHECK(error.find("below 2.2e-308 cannot be met") != std::string::npos);  // > 0, but too small
+  CHECK_FALSE(parse_precision("mean_diff=1e-400", error));  // strtod's 0, but not zero
+  CHECK(error.find("below 2.2e-308 cannot be met") != std::string::npos);
+  CHECK_FALSE(parse_precision("mean_diff=-1e-400", error));  // negative: the plain message
+  CHECK(error.find("decimal half-width > 0") != std::string::npos);
   CHECK(parse_precision("mean_diff=1e-300", error));
   CHECK_FALSE(parse_precision("", error));
   CHECK(parse_precision("p_win=0.5", error));

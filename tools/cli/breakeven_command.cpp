@@ -24,6 +24,8 @@ namespace {
 BreakevenRequest breakeven_request(const Scenario& s, const BreakevenOptions& o) {
   if (o.offer.empty() != o.against.empty())
     throw UsageError("give both --offer and --against, or neither");
+  if (s.offers.size() < 2)
+    throw UsageError("the scenario has one offer: a break-even needs another to match");
   if (o.offer.empty() && s.compare.empty())
     throw UsageError("the scenario compares nothing; give --offer and --against");
   BreakevenRequest req;

@@ -617,16 +617,20 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
     args.push_back("--help");
     break;
   }
+  // "vestsim sweep": the command a message is about.
+  const auto command_path = [&p] {
+    std::string command = "vestsim";
+    for (const CLI::App* sub : p.app.get_subcommands()) command += " " + sub->get_name();
+    return command;
+  };
   try {
     p.app.parse(static_cast<int>(args.size()), args.data());
   } catch (const CLI::ExtrasError& e) {
     // CLI11 lists the extra arguments unquoted, so that an empty one reads as nothing.
     std::vector<std::string> extras = p.app.remaining();
-    std::string command = "vestsim";
-    for (const CLI::App* sub : p.app.get_subcommands()) {
-      command += " " + sub->get_name();
+    const std::string command = command_path();
+    for (const CLI::App* sub : p.app.get_subcommands())
       for (const std::string& x : sub->remaining()) extras.push_back(x);
-    }
     // CLI11 keeps the "--" that ended the options among them: it was expected.
     if (const auto dash = std::find(extras.begin(), extras.end(), "--"); dash != extras.end())
       extras.erase(dash);
@@ -641,9 +645,28 @@ ParsedCommand parse_command_line(int argc, const char* const* argv, std::ostream
     return {std::nullopt, 2};
   } catch (const CLI::RequiredError& e) {
     // CLI11 says "scenarios is required" and nothing of the command or where to look.
-    std::string command = "vestsim";
-    for (const CLI::App* sub : p.app.get_subcommands()) command += " " + sub->get_name();
-    err << fmt::format("{}: {}; see {} --help\n", command, e.what(), command);
+    const std::string command = command_path();
+    std::string what = e.what();
+    if (what == "A subcommand is required") {  // bare `vestsim`: the docs call them commands
+      std::string names;
+      for (const CLI::App* sub : p.app.get_subcommands({}))
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+      what = "give a command (" + names + ")";
+    } else if (what == "scenarios is required") {  // validate
+      what = "give the files to check: scenarios, tax regime files or folders of scenarios";
+    }
+    err << fmt::format("{}: {}; see {} --help\n", command, what, command);
+    return {std::nullopt, 2};
+  } catch (const CLI::ArgumentMismatch& e) {
+    // "--paths: At Most 1 required but received 2": an option given twice.
+    const std::string command = command_path();
+    const std::string what = e.what();
+    const std::size_t at = what.find(": At Most 1 required but received ");
+    if (at == std::string::npos)
+      err << fmt::format("{}: {}; see {} --help\n", command, what, command);
+    else
+      err << fmt::format("{}: {} was given {} times; give it once\n", command, what.substr(0, at),
+                         what.substr(at + 34));
     return {std::nullopt, 2};
   } catch (const CLI::ParseError& e) {
     const int code = p.app.exit(e, out, err);

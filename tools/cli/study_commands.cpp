@@ -49,6 +49,12 @@ void check_numeric_axis(const std::string& scenario, const std::vector<Override>
       scenario.empty() ? load_scenario_text(default_scenario_text(), kDefaultScenarioFile, probe)
                        : load_scenario_file(scenario, probe);
   if (r.ok()) throw UsageError(fmt::format("--vary {}: not a number in the scenario", path));
+  // A key the scenario does not have (Report.wealth): the path is the problem, not a grid point,
+  // and no --set gave it.
+  for (const Diagnostic& d : r.errors)
+    if (d.line == 0 && d.message.find("unknown key") != std::string::npos &&
+        path.rfind(d.path, 0) == 0)
+      throw UsageError(fmt::format("--vary {}: {}: {}", path, d.path, d.message));
 }
 
 // A sweep runs its points side by side, one per thread, each with the

@@ -107,9 +107,11 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
                   grouped(static_cast<long long>(be.paths)), be.paths == 1 ? "" : "s", be.seed);
   if (!base && be.grants > 1)
     today += fmt::format(
-        ";\n{}figures are the first grant's value, the other {} grant{} {}", md ? "" : "  ",
-        be.grants - 1, be.grants > 2 ? "s" : "",
-        first_only(be) ? "left as they are (--scale first)" : "scaled in proportion (--scale all)");
+        ";\n{}figures are the first grant's value, {} {}", md ? "" : "  ",
+        be.grants > 2 ? fmt::format("the other {} grants", be.grants - 1) : "the other grant",
+        first_only(be)
+            ? (be.grants > 2 ? "left as they are (--scale first)" : "left as it is (--scale first)")
+            : "scaled in proportion (--scale all)");
   out += (md ? "" : "  ") + today + (md ? ".\n\n" : "\n");
   out += (md ? "" : "  ") + basis_sentence(be.basis, be.regimes) + (md ? "\n\n" : "\n");
   for (const auto& [metric, br] : be.results) {
@@ -137,9 +139,9 @@ std::string breakeven_text(const models::BreakevenStudy& be, bool md) {
                            precision_text(br, cur, be.report_currency));
       continue;
     }
-    const std::string answer =
-        fmt::format("≥ {}{}", money(br.k * current, cur),
-                    base ? " base" : " in equity over " + horizon + " years");
+    const std::string answer = fmt::format(
+        "≥ {}{}", money(br.k * current, cur),
+        base ? " base" : " in equity over " + horizon + " " + years_noun(be.horizon_years));
     std::string ci;
     if (!std::isnan(br.ci_lo))
       ci = fmt::format("95% CI {} – {}", money(br.ci_lo * current, cur),
