@@ -43,7 +43,14 @@ void read_fx(Node& fx, Scenario& s) {
     if (value.branch(!value.is_map())) r.rate = value.value(between(kMinFx, kMaxFx));
     if (code.empty()) return;
     if (code == s.currency && (r.rate != 1.0 || r.volatility != 0))
-      value.error(fmt::format("{} is the report currency; its fx is 1 (remove the entry)", code));
+      // A report currency from --set meets the file's fx for it: the entry cannot be removed
+      // from the command line, so the message says where the currency comes from.
+      value.error(
+          fx.reader().has_override("currency")
+              ? fmt::format("{} is the report currency (from the command line); its fx is 1: "
+                            "report in another currency, or remove the entry from the file",
+                            code)
+              : fmt::format("{} is the report currency; its fx is 1 (remove the entry)", code));
     s.fx[code] = r.rate;
     if (r.volatility > 0) s.fx_volatility[code] = r.volatility;
   });
@@ -256,7 +263,9 @@ void read_top(Node& root, Scenario& s) {
     root.child("horizon_years")
         .error(fmt::format("rounds to 0 months (12 x {} < 0.5); give at least 1/24 year",
                            s.horizon_years));
-  s.liquidity_horizon_years = root.number("liquidity_horizon_years", 10.0, between(0, 100));
+  constexpr double kDefaultLiquidity = 10;
+  s.liquidity_horizon_years =
+      root.number("liquidity_horizon_years", kDefaultLiquidity, between(0, 100));
   if (s.liquidity_horizon_years < s.horizon_years) {
     // Say where each side comes from: a default, and a horizon given on the command line, are
     // not on the line the message points at.
@@ -266,9 +275,9 @@ void read_top(Node& root, Scenario& s) {
                     root.reader().has_override("horizon_years") ? ", from the command line" : "");
     liquidity.error(liquidity.present()
                         ? fmt::format("{} must be >= {}", s.liquidity_horizon_years, horizon)
-                        : fmt::format("not given, so 10 (the default), which must be >= {}; give "
-                                      "liquidity_horizon_years",
-                                      horizon));
+                        : fmt::format("not given, so {} (the default), which must be >= {}; "
+                                      "give liquidity_horizon_years",
+                                      kDefaultLiquidity, horizon));
   }
   s.discount_rate = root.number("discount_rate", 0.0, {-1, 1, true});
   if (s.discount_rate < kMinDiscountRate)

@@ -259,6 +259,23 @@ TEST_CASE("a horizon from the command line is named in the liquidity check", "[l
                                           {{"horizon_years", "20"}});
   CHECK_THAT(all_messages(r), Catch::Contains("s.yaml:1: liquidity_horizon_years: 5 must be >= "
                                               "horizon_years (20, from the command line)"));
+  // Without the key, its default of 10 is named.
+  const LoadResult d = load_scenario_text(kValid, "s.yaml", {{"horizon_years", "20"}});
+  CHECK_THAT(all_messages(d), Catch::Contains("not given, so 10 (the default), which must be >= "
+                                              "horizon_years (20, from the command line)"));
+}
+
+TEST_CASE("a report currency from the command line meets the file's fx for it", "[loader]") {
+  // fx.USD is right for an EUR report; --set currency=USD makes it the report currency's, and
+  // "remove the entry" alone would ask for what the command line cannot do.
+  const LoadResult r =
+      load_scenario_text("fx: {USD: 0.9}\n" + kValid, "s.yaml", {{"currency", "USD"}});
+  CHECK_THAT(all_messages(r), Catch::Contains("s.yaml:1: fx.USD: USD is the report currency "
+                                              "(from the command line); its fx is 1: report in "
+                                              "another currency, or remove the entry"));
+  const LoadResult f = load_scenario_text("fx: {EUR: 0.9}\n" + kValid, "s.yaml");
+  CHECK_THAT(all_messages(f), Catch::Contains("fx.EUR: EUR is the report currency; its fx is 1 "
+                                              "(remove the entry)"));
 }
 
 TEST_CASE("a dilution distribution with a fractional median loads", "[loader]") {

@@ -185,6 +185,15 @@ TEST_CASE("H and L are 12 x years rounded half up", "[golden]") {
   const std::string ipo = scenario(certain_private("ipo", 6, 2.0, ", lockup_months: 0"),
                                    kPrivate480k, "liquidity_horizon_years: 5.96\n");
   CHECK(one_path(ipo).equity[0] == Approx(960000).margin(kCent));
+  // Exactly half: 1.875 years is 22.5 months -> 23 (half up), 230,000 of salary; rounding half
+  // to even or down would give 22 months, 220,000.
+  CHECK(one_path(scenario(kFlatPublic, salary, "horizon_years: 1.875\n")).cash[0] ==
+        Approx(230000).margin(kCent));
+  // L = 5.875 x 12 = 70.5 -> 71. An IPO at T = 5.9 has E = ceil(70.8) = 71 <= L: 960,000;
+  // with L = 70 it would count 0.
+  const std::string half = scenario(certain_private("ipo", 5.9, 2.0, ", lockup_months: 0"),
+                                    kPrivate480k, "liquidity_horizon_years: 5.875\n");
+  CHECK(one_path(half).equity[0] == Approx(960000).margin(kCent));
 }
 
 TEST_CASE("per-year weights front-load the schedule, tranches after the horizon are ignored",

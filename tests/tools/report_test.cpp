@@ -406,6 +406,32 @@ TEST_CASE("a run's certainty equivalent survives utilities that all underflow", 
   CHECK(want == Approx(static_cast<double>(W * w_ce - W)).epsilon(1e-12));
 }
 
+TEST_CASE("every path ruined: the certainty equivalent is -wealth for gamma below 1 too",
+          "[report]") {
+  // docs/model.md#8-summaries-over-paths: for 0 < gamma < 1 a path with wealth + total <= 0
+  // counts as wealth 0; when every path does, every utility is 0 and so is the certain wealth:
+  // CE = -W. assemble_summary decides it from the column's max (as two passes do), and the
+  // shifted sum agrees (its shift is -infinity).
+  Fixture f;
+  f.s.risk_aversion = 0.5;
+  for (std::size_t o = 0; o < f.r.cash.size(); ++o)
+    for (std::uint64_t i = 0; i < f.r.paths; ++i) {
+      f.r.cash[o][i] = -f.s.wealth - (i % 2 == 0 ? 0 : 5000);
+      f.r.equity[o][i] = 0;
+    }
+  const CompiledScenario c = compile(f.s, f.s.seed);
+  const RunSummary sum = summarize_run(f.s, c, f.r, 0, f.s.seed);
+  REQUIRE_FALSE(sum.comparisons.empty());
+  CHECK(sum.comparisons[0].ce_a == -f.s.wealth);
+  CHECK(sum.comparisons[0].ce_b == -f.s.wealth);
+  std::vector<double> scratch;
+  CHECK(certainty_equivalent_shifted(f.r.total_column(0), 0.5, f.s.wealth, scratch) == -f.s.wealth);
+  // One path with a cent of wealth left: no longer ruined, the CE is above -W.
+  f.r.cash[0][0] = -f.s.wealth + 0.01;
+  const RunSummary one = summarize_run(f.s, c, f.r, 0, f.s.seed);
+  CHECK(one.comparisons[0].ce_a > -f.s.wealth);
+}
+
 TEST_CASE("a fan chart beyond float's range is left out, never drawn with NaN", "[report]") {
   // A base of 1e9 discounted at -90% a year for 50 years is 1e9 x 10^(m/12) by month m: its
   // cumulative PV passes 3.4e38 after about 30 years, and the timeline saturates there.
