@@ -6,6 +6,7 @@
 #include <cmath>
 #include <ostream>
 #include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -535,24 +536,22 @@ std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string
     return std::nullopt;
   }
   models::SweepAxis axis{text.substr(0, eq), models::sweep_values(from, to, step)};
-  // A grid varies the scenario, each point run alike: a grid of path counts or seeds would make
-  // the header (one count, one seed) describe its first point only.
-  if (axis.path.rfind("simulation.", 0) == 0) {
-    error = fmt::format(
-        "--vary {}: the simulation settings are the same at every point; give --paths, --seed, "
-        "--threads or --sampler instead",
-        axis.path);
-    return std::nullopt;
-  }
-  // A sweep reports P(A beats B) and medians: the report settings (the CE's risk aversion and
-  // wealth, the percentiles listed) change none of them, so such a grid would be flat.
-  if (axis.path.rfind("report.", 0) == 0) {
-    error = fmt::format(
-        "--vary {}: the report settings change no figure a sweep shows (P(A beats B) and the "
-        "medians); vary a scenario input, or use breakeven --metric ce for risk aversion",
-        axis.path);
-    return std::nullopt;
-  }
+  // Keys a grid may not vary. The simulation settings: a grid of path counts or seeds would make
+  // the header (one count, one seed) describe its first point only. The report settings (the
+  // CE's risk aversion and wealth, the percentiles listed) change no figure a sweep shows, so
+  // such a grid would be flat.
+  static constexpr std::pair<std::string_view, std::string_view> kFixed[] = {
+      {"simulation.",
+       "the simulation settings are the same at every point; give --paths, --seed, --threads or "
+       "--sampler instead"},
+      {"report.",
+       "the report settings change no figure a sweep shows (P(A beats B) and the medians); vary "
+       "a scenario input, or use breakeven --metric ce for risk aversion"}};
+  for (const auto& [prefix, why] : kFixed)
+    if (axis.path.rfind(prefix, 0) == 0) {
+      error = fmt::format("--vary {}: {}", axis.path, why);
+      return std::nullopt;
+    }
   if (axis.values.size() > 400) {
     error = fmt::format("--vary '{}': {} points; at most 400", text, axis.values.size());
     return std::nullopt;
