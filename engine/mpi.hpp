@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -79,10 +80,12 @@ void gather_ranges(std::span<const std::byte> mine, std::span<std::byte> all, st
 // Bytes of a vector of trivially copyable values, and back.
 template <class T>
 std::span<const std::byte> bytes_of(const std::vector<T>& v) {
+  static_assert(std::is_trivially_copyable_v<T>);
   return std::as_bytes(std::span(v));
 }
 template <class T>
 std::vector<T> values_of(const std::vector<std::byte>& b) {
+  static_assert(std::is_trivially_copyable_v<T>);
   std::vector<T> v(b.size() / sizeof(T));
   std::copy(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(v.size() * sizeof(T)),
             reinterpret_cast<std::byte*>(v.data()));

@@ -202,7 +202,8 @@ RunSummary assemble_summary(const Scenario& s, const CompiledScenario& cs,
     const engine::Summary* u = t ? utility_after[offer] : utility[offer];
     const double v = certainty_equivalent_from(u->mean, x.min, s.risk_aversion, s.wealth);
     // NaN: the utilities' mean cannot carry it. Every path the same: the CE is that amount;
-    // otherwise summarize_run recomputes it from the column (a two-pass run keeps it NaN).
+    // otherwise summarize_run recomputes it from the column, and a two-pass run by one more
+    // pass (shifted_certainty_equivalents, models/studies/run.cpp).
     if (!std::isnan(v)) return v;
     if (x.min == x.max) return x.min;
     // gamma < 1 with every path ruined: every utility is 0, the CE -wealth (as before).

@@ -76,8 +76,8 @@ std::string check_override(const YAML::Node& root, const Override& o, std::strin
         return fmt::format("{} is not in the file: --set never adds a list or a list item", before);
       if (!cur.IsSequence()) return fmt::format("[{}]: the value there is not a list", s.index);
       if (static_cast<std::size_t>(s.index) >= cur.size())
-        return fmt::format("[{}]: index out of range (the list has {} entries)", s.index,
-                           cur.size());
+        return fmt::format("[{}]: index out of range (the list has {} {})", s.index, cur.size(),
+                           cur.size() == 1 ? "entry" : "entries");
       const YAML::Node& list = cur;
       const YAML::Node next = list[static_cast<std::size_t>(s.index)];
       cur.reset(next);

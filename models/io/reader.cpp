@@ -185,8 +185,9 @@ void Node::report_new_entries() {
     reader_->error(YAML::Node(), path,
                    fmt::format("{} has no entry '{}' (--set changes an entry, never adds one); {}",
                                path_, next,
-                               best.empty() ? "did you mean one of " + join(ids) + "?"
-                                            : fmt::format("did you mean '{}'?", best)));
+                               ids.empty()    ? std::string("it has none")
+                               : best.empty() ? "did you mean one of " + join(ids) + "?"
+                                              : fmt::format("did you mean '{}'?", best)));
   }
 }
 

@@ -35,7 +35,7 @@ bool holds_tenders(const Scenario& s) {
 // The mean of x and the standard error of that mean (0 for one value).
 std::pair<double, double> mean_and_se(const std::vector<double>& x) {
   const auto n = static_cast<double>(x.size());
-  const double mean = engine::stable_sum(x) / n;
+  const double mean = engine::column_mean(x);  // the bits of the run's summary mean
   std::vector<double> sq(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) sq[i] = (x[i] - mean) * (x[i] - mean);
   const double var = x.size() > 1 ? engine::stable_sum(sq) / (n - 1) : 0.0;

@@ -209,6 +209,11 @@ TEST_CASE("an override (--set) of a path that does not exist is an error (the la
     require_text_error(kBase, "companies has no entry 'gooog'", 0,
                        {{"companies.gooog.price", "1"}});
     require_text_error(kBase, "--set fx.GBP: fx has no entry 'GBP'", 0, {{"fx.GBP", "1.2"}});
+    // An empty map has no entry to suggest: no "did you mean one of ?".
+    require_text_error(
+        "fx: {}\n" + kBase,
+        "fx has no entry 'GBP' (--set changes an entry, never adds one); it has none", 0,
+        {{"fx.GBP", "1.2"}});
   }
   SECTION("a misspelt key, at the end or at the top") {
     require_text_error(kBase, "--set offers.hf_ask.bse: unknown key; did you mean 'base'?", 0,
@@ -220,7 +225,7 @@ TEST_CASE("an override (--set) of a path that does not exist is an error (the la
                        {{"offers.hf_ask.bonus.tagret", "0.1"}});
   }
   SECTION("a list item is never added; the message gives the list's length") {
-    require_text_error(kBase, "[1]: index out of range (the list has 1 entries)", 0,
+    require_text_error(kBase, "[1]: index out of range (the list has 1 entry)", 0,
                        {{"offers.b.grants[1].value", "1"}});
     require_text_error(kBase, "--set never adds a list or a list item", 0,
                        {{"offers.hf_ask.bonus[0]", "1"}});

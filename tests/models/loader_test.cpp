@@ -345,7 +345,7 @@ TEST_CASE("overrides (--set) go through the same validation", "[loader]") {
   SECTION("an index out of range") {
     const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"offers.a.grants[3].value", "1"}});
     REQUIRE_FALSE(r.ok());
-    CHECK(all_messages(r).find("index out of range (the list has 1 entries)") != std::string::npos);
+    CHECK(all_messages(r).find("index out of range (the list has 1 entry)") != std::string::npos);
   }
   SECTION("a malformed PATH=VALUE") {
     Override o;

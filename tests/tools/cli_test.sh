@@ -159,6 +159,10 @@ check "taxes of a regime without a year" expect_exit 0 "$vestsim" taxes flat30.y
 check "its payslip names it alone" grep -qx 'flat30 (EUR)' out.txt
 check "its JSON year is null" expect_exit 0 "$vestsim" taxes flat30.yaml --income 1000 --format json
 check "null year" contains out.txt '"year": null'
+check "taxes of 0 in JSON" expect_exit 0 "$vestsim" taxes flat30.yaml --income 0 --format json
+check "a base of 0 has no bracket, as the text's -" contains out.txt '"bracket_rate": null'
+check "taxes of 1000 in JSON" expect_exit 0 "$vestsim" taxes flat30.yaml --income 1000 --format json
+check "a base of 1000 is in the 30% bracket" contains out.txt '"bracket_rate": 0.3'
 # Offer ids with '-' make two comparisons' names alike: each then says which one it is.
 printf 'currency: EUR\nhorizon_years: 1\ndiscount_rate: 0\ncompanies: {}\noffers:\n  x: {base: 1}\n  y: {base: 2}\n  x-y: {base: 3}\n  z: {base: 4}\n  y-z: {base: 5}\ncompare: [{a: x, b: y-z}, {a: x-y, b: z}, {a: x, b: y}]\n' > dashes.yaml
 check "paths-out with dashed ids" expect_exit 0 "$vestsim" run dashes.yaml --paths 2 --paths-out dashes.csv --quiet

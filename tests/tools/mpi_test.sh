@@ -30,6 +30,8 @@ same() {  # NAME ARGS...: one process against two ranks
 
 same run run --paths 70001 --seed 3
 same run-two-pass run --paths 70001 --seed 3 --memory-budget 1MB
+# Two passes and a third for the certainty equivalents by shifted sum (rank 0 decides, broadcasts).
+same run-two-pass-ce run tests/tools/huge_totals.yaml --paths 70001 --memory-budget 1MB
 same sweep sweep --vary 'offers.hf_floor.grants[0].value=100000:400000:100000' --paths 3000
 same sensitivity sensitivity scenarios/hf-paris-vs-criteo.yaml --paths 2000
 same breakeven breakeven --paths 20000 --seed 2

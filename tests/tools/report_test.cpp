@@ -2,6 +2,7 @@
 // it.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -291,6 +292,24 @@ TEST_CASE("with a regime, every report leads with the after-tax answer and says 
   const std::string with_bar = to_html(f.sum, charts);
   CHECK(well_formed(with_bar, why));
   CHECK(with_bar.find("id=\"chart-tax-categories\"") != std::string::npos);
+  // The legend's white box ends above the first bar (it used to cover it): the box is the
+  // chart's only white rect, and every bar a polygon below it.
+  const std::size_t at = with_bar.find("id=\"chart-tax-categories\"");
+  const std::string svg = with_bar.substr(at, with_bar.find("</svg>", at) - at);
+  const std::size_t box = svg.find("fill=\"white\"");
+  REQUIRE(box != std::string::npos);
+  const std::size_t rect = svg.rfind("<rect", box);
+  double bx = 0, by = 0, bw = 0, bh = 0;
+  REQUIRE(std::sscanf(svg.c_str() + rect, "<rect x=\"%lf\" y=\"%lf\" width=\"%lf\" height=\"%lf\"",
+                      &bx, &by, &bw, &bh) == 4);
+  std::size_t bars = 0;
+  for (std::size_t p = svg.find("<polygon points=\""); p != std::string::npos;
+       p = svg.find("<polygon points=\"", p + 1), ++bars) {
+    double x = 0, y = 0;
+    REQUIRE(std::sscanf(svg.c_str() + p, "<polygon points=\"%lf,%lf", &x, &y) == 2);
+    CHECK(y > by + bh);
+  }
+  CHECK(bars >= 3);
 }
 
 TEST_CASE("the effective tax rate: tax / total over the paths whose total is positive",

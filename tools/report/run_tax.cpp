@@ -69,18 +69,26 @@ std::string tax_category_chart(const RunSummary& s, const ChartData& c) {
       top = std::max(top, sum);
     }
   if (!(top > 0)) return {};
+  // The categories a bar draws, for the legend, which sits above the bars in a band of its own
+  // (inside the plot area it hid the first offer's bar).
+  std::vector<bool> used(models::kTaxCategoryCount, false);
+  for (const auto& m : c.median_tax)
+    for (std::size_t k = 0; m && k < models::kTaxCategoryCount; ++k)
+      used[k] = used[k] || (*m)[k] > 0;
+  const double legend_px =
+      16.0 * static_cast<double>(std::count(used.begin(), used.end(), true)) + 6;
   Frame f;
   f.left = 200;
   const double rows = static_cast<double>(c.median_tax.size());
-  f.h = 100 + 34.0 * rows;  // a row per offer, and one above them for the legend
+  f.top = 28 + legend_px;
+  f.h = 100 + 34.0 * rows + legend_px;  // a row per offer below the legend's band
   f.x0 = 0;
   f.x1 = top * 1.05;
   f.y0 = 0;
-  f.y1 = rows + 1.2;
+  f.y1 = rows + 0.2;
   std::string svg = f.open("chart-tax-categories", "Tax charged on the median future, by category");
   svg += f.axes(money_ticks(0, f.x1, s.currency), {},
                 "tax charged (" + s.currency + ", present value)", "");
-  std::vector<bool> used(models::kTaxCategoryCount, false);
   std::string below_zero;  // parts a bar cannot draw (a custom regime's tax can fall)
   for (std::size_t o = 0; o < c.median_tax.size(); ++o) {
     // The first offer on top: row o spans [rows − o − 0.8, rows − o − 0.2].
@@ -95,7 +103,6 @@ std::string tax_category_chart(const RunSummary& s, const ChartData& c) {
             fmt::format("{}{}: {} {}", below_zero.empty() ? "" : "; ", s.offers[o].label,
                         models::kTaxCategoryNames[k], money((*c.median_tax[o])[k], s.currency));
       if (v <= 0) continue;
-      used[k] = true;
       const double x0 = f.px(x), x1 = f.px(x + v);  // a polygon, like every other chart's marks
       svg += fmt::format(
           "<polygon points=\"{0:.1f},{2:.1f} {1:.1f},{2:.1f} {1:.1f},{3:.1f} {0:.1f},{3:.1f}\" "
@@ -108,7 +115,9 @@ std::string tax_category_chart(const RunSummary& s, const ChartData& c) {
   for (std::size_t k = 0; k < models::kTaxCategoryCount; ++k)
     if (used[k])
       legend.push_back({series_color(k), 1.0, std::string(models::kTaxCategoryNames[k])});
-  svg += f.legend(legend, Frame::Corner::kTopLeft) + "</svg>\n";
+  Frame band = f;  // the legend's band: above the plot area
+  band.top = 20;
+  svg += band.legend(legend, Frame::Corner::kTopLeft) + "</svg>\n";
   return "<section>\n<h2>Tax by category, median future</h2>\n" + svg +
          "<p class=\"note\">For each offer with a tax regime, the future whose after-tax total "
          "is nearest its median. A year's tax is charged on the sum of its income, so it is split "

@@ -51,7 +51,9 @@ std::string payslip_json(const TaxRegime& regime, const std::string& file, const
   nlohmann::ordered_json levies = nlohmann::ordered_json::array();
   for (const PayslipLine& l : p.lines) {
     nlohmann::ordered_json line{{"name", l.name}, {"base", l.base}};
-    line[l.levy ? "rate" : "bracket_rate"] = l.rate;
+    // A base of 0 falls in no bracket: null, as the text's "-".
+    line[l.levy ? "rate" : "bracket_rate"] =
+        !l.levy && l.base == 0 ? nlohmann::ordered_json() : nlohmann::ordered_json(l.rate);
     line["tax"] = l.tax;
     if (!l.levy) line["of_which_gains"] = l.gains;
     (l.levy ? levies : taxes).push_back(std::move(line));
