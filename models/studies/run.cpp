@@ -50,36 +50,42 @@ struct ShiftedCe {
   double shift = 0;
 };
 
+// Calls fn(ce, which) for the four certainty equivalents of every comparison of `summary`.
+template <class Fn>
+void for_each_ce(const Scenario& s, RunSummary& summary, Fn fn) {
+  for (std::size_t k = 0; k < summary.comparisons.size(); ++k) {
+    ComparisonSummary& c = summary.comparisons[k];
+    fn(c.ce_a, ShiftedCe{s.compare[k].a, 0});
+    fn(c.ce_b, ShiftedCe{s.compare[k].b, 0});
+    fn(c.ce_a_after_tax, ShiftedCe{s.compare[k].a, 1});
+    fn(c.ce_b_after_tax, ShiftedCe{s.compare[k].b, 1});
+  }
+}
+
 // The certainty equivalents assemble_summary left NaN (on rank 0), as summarize_run gets them
 // from the stored column: one more pass over the paths, moments only, of shifted_utilities.
 // Collective: every rank takes part, rank 0 decides what is needed.
 void shifted_certainty_equivalents(const Scenario& s, const CompiledScenario& cs,
                                    const RangeSimulator& simulator, std::vector<SimResult>& chunk,
                                    std::vector<std::vector<double>>& scratch, RunSummary& summary) {
+  // The column a CE is of: after tax only for an offer with a regime (else its total).
   const auto column = [&](const ShiftedCe& c) {
     const bool after = c.after && s.offers[c.offer].tax.has_value();
     return RunColumn{after ? ColumnKind::kAfterTax : ColumnKind::kTotal, c.offer};
   };
+  const auto same = [&](const ShiftedCe& x, const ShiftedCe& y) {
+    return x.offer == y.offer && column(x).kind == column(y).kind;
+  };
   std::vector<ShiftedCe> need;
   if (engine::mpi::root() && s.risk_aversion > 0)
-    for (std::size_t k = 0; k < summary.comparisons.size(); ++k) {
-      const ComparisonSummary& c = summary.comparisons[k];
-      const std::pair<double, ShiftedCe> ces[] = {{c.ce_a, {s.compare[k].a, 0}},
-                                                  {c.ce_b, {s.compare[k].b, 0}},
-                                                  {c.ce_a_after_tax, {s.compare[k].a, 1}},
-                                                  {c.ce_b_after_tax, {s.compare[k].b, 1}}};
-      for (auto [ce, want] : ces) {
-        if (!std::isnan(ce)) continue;
-        const OfferSummary& o = summary.offers[want.offer];
-        const engine::Summary& x =
-            column(want).kind == ColumnKind::kAfterTax ? o.after_tax : o.total;
-        want.shift = utility_shift(s.risk_aversion > 1 ? x.min : x.max, s.risk_aversion, s.wealth);
-        const auto same = [&](const ShiftedCe& n) {
-          return n.offer == want.offer && column(n).kind == column(want).kind;
-        };
-        if (std::none_of(need.begin(), need.end(), same)) need.push_back(want);
-      }
-    }
+    for_each_ce(s, summary, [&](double ce, ShiftedCe want) {
+      if (!std::isnan(ce)) return;
+      const OfferSummary& o = summary.offers[want.offer];
+      const engine::Summary& x = column(want).kind == ColumnKind::kAfterTax ? o.after_tax : o.total;
+      want.shift = utility_shift(s.risk_aversion > 1 ? x.min : x.max, s.risk_aversion, s.wealth);
+      if (std::none_of(need.begin(), need.end(), [&](const ShiftedCe& n) { return same(n, want); }))
+        need.push_back(want);
+    });
   std::vector<std::byte> bytes(engine::mpi::bytes_of(need).begin(),
                                engine::mpi::bytes_of(need).end());
   engine::mpi::broadcast(bytes);
@@ -98,20 +104,13 @@ void shifted_certainty_equivalents(const Scenario& s, const CompiledScenario& cs
         }
       });
   if (!engine::mpi::root()) return;
-  for (std::size_t k = 0; k < summary.comparisons.size(); ++k) {
-    ComparisonSummary& c = summary.comparisons[k];
-    const std::pair<double*, ShiftedCe> ces[] = {{&c.ce_a, {s.compare[k].a, 0}},
-                                                 {&c.ce_b, {s.compare[k].b, 0}},
-                                                 {&c.ce_a_after_tax, {s.compare[k].a, 1}},
-                                                 {&c.ce_b_after_tax, {s.compare[k].b, 1}}};
-    for (auto [ce, want] : ces) {
-      if (!std::isnan(*ce)) continue;
-      for (std::size_t j = 0; j < need.size(); ++j)
-        if (need[j].offer == want.offer && column(need[j]).kind == column(want).kind)
-          *ce = certainty_equivalent_from_shifted(r.columns[j].mean, need[j].shift, s.risk_aversion,
-                                                  s.wealth);
-    }
-  }
+  for_each_ce(s, summary, [&](double& ce, const ShiftedCe& want) {
+    if (!std::isnan(ce)) return;
+    for (std::size_t j = 0; j < need.size(); ++j)
+      if (same(need[j], want))
+        ce = certainty_equivalent_from_shifted(r.columns[j].mean, need[j].shift, s.risk_aversion,
+                                               s.wealth);
+  });
 }
 
 }  // namespace
