@@ -315,7 +315,8 @@ expect "no '1 paths'" 0 "" bash -c "'$vestsim' run --paths 1 | grep -v '1 paths'
 expect "an unknown command" 2 "frobnicate" "$vestsim" frobnicate
 expect "an unknown flag" 2 "--frob" "$vestsim" run --frob
 expect "a missing scenario file" 2 "no-such.yaml" "$vestsim" run no-such.yaml
-expect "a folder with no scenarios" 2 "no scenario" "$vestsim" run "$(mktemp -d)"
+mkdir -p empty-folder
+expect "a folder with no scenarios" 2 "no scenario" "$vestsim" run empty-folder
 expect "--compare with an unknown offer" 2 "offers in this scenario" "$vestsim" sensitivity --paths 100 --compare zz:google
 expect "--compare without a colon" 2 "--compare" "$vestsim" sweep --paths 100 --compare hf_ask --vary offers.hf_ask.base=1:2:1
 expect "breakeven against itself" 2 "same offer" "$vestsim" breakeven --paths 100 --offer google --against google

@@ -1,11 +1,7 @@
 // The basis of the studies (docs/tax.md#t6-outputs): break-even, sweep and sensitivity on
 // totals after tax. Under a regime that taxes nothing they give the pre-tax answers
 // exactly; under one flat 30% income tax the break-even is a division worked by hand.
-#include <filesystem>
-#include <fstream>
 #include <string>
-
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -26,13 +22,11 @@ namespace {
 // scenario names a regime file by path); its tax is 0.3 x the year's nominal income. The name
 // is this process's own: ctest runs test cases side by side, and one rewriting the file while
 // another reads it left the reader an empty regime.
-std::string flat30_file() {
-  const std::filesystem::path p =
-      std::filesystem::temp_directory_path() /
-      ("vestsim-basis-test-flat30-" + std::to_string(::getpid()) + ".yaml");
-  std::ofstream(p) << "name: flat30\nyear: 2026\ncurrency: EUR\n"
-                      "income_taxes:\n  - name: flat\n    brackets: [[0, 0.3]]\n";
-  return p.string();
+// A regime file of a flat 30% tax, in a folder removed when the test ends.
+std::string flat30_file(const vestsim::test::TempDir& dir) {
+  return dir.write("flat30.yaml",
+                   "name: flat30\nyear: 2026\ncurrency: EUR\n"
+                   "income_taxes:\n  - name: flat\n    brackets: [[0, 0.3]]\n");
 }
 
 // The shared certain-IPO pair (tests/test_support.hpp), A under `regime_a`.
@@ -84,7 +78,8 @@ TEST_CASE("break-even under regime none: after tax equals pre-tax", "[basis][bre
 
 TEST_CASE("break-even under a flat 30% tax on A: a division, and above the pre-tax ask",
           "[basis][breakeven]") {
-  const Scenario s = load_ok(certain_ipo(flat30_file()));
+  const vestsim::test::TempDir dir("basis-flat30");
+  const Scenario s = load_ok(certain_ipo(flat30_file(dir)));
   // Pre-tax: 200,000 + 2V = 1,000,000 -> V = 400,000.
   // After tax: 0.7 (200,000 + 2V) = 1,000,000 -> 2V = 1,428,571.43 - 200,000 -> V = 614,285.71.
   const BreakevenStudy pre = solve(s, Basis::kPreTax), after = solve(s, Basis::kAfterTax);
@@ -102,6 +97,7 @@ TEST_CASE("break-even base after a flat 30% tax is a division too", "[basis][bre
   // A: base x, a 10% bonus and 100,000 of flat public RSUs, taxed 30%; B: base 150,000,
   // untaxed. 0.7 (4 x 1.1 x + 100,000) = 600,000 -> x = (857,142.857 - 100,000) / 4.4
   // = 172,077.92 (pre-tax: 500,000 / 4.4 = 113,636.36).
+  const vestsim::test::TempDir dir("basis-flat30");
   const Scenario s = load_ok(R"(currency: EUR
 simulation: {paths: 500}
 companies:
@@ -110,7 +106,7 @@ offers:
   a:
     base: 100000
     bonus: {target: 0.1}
-    tax: {regime: )" + flat30_file() +
+    tax: {regime: )" + flat30_file(dir) +
                              R"(}
     grants:
       - {company: pub, type: public_rsu, value: 100000, vesting: {years: 4}}
@@ -126,6 +122,7 @@ offers:
 
 TEST_CASE("sweep and sensitivity on the after-tax basis", "[basis]") {
   // a: base x over 4 years taxed 30% -> after tax 2.8 x; b: base 150,000 untaxed -> 600,000.
+  const vestsim::test::TempDir dir("basis-flat30");
   const std::string text = R"(currency: EUR
 simulation: {paths: 300}
 companies:
@@ -133,7 +130,7 @@ companies:
 offers:
   a:
     base: 100000
-    tax: {regime: )" + flat30_file() +
+    tax: {regime: )" + flat30_file(dir) +
                            R"(}
   b:
     base: 150000

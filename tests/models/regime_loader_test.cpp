@@ -16,6 +16,7 @@
 
 using namespace vestsim::models;
 namespace fs = std::filesystem;
+using vestsim::test::TempDir;
 
 namespace {
 
@@ -103,27 +104,6 @@ offers:
         tax_treatment: )" +
          treatment + "\n    tax: " + tax + "\n" + fx;
 }
-
-// A fresh folder under the system's temporary folder, removed at the end of the test.
-struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& tag)
-      : path(fs::temp_directory_path() /
-             ("vestsim-regime-" + tag + "-" + std::to_string(::getpid()))) {
-    fs::remove_all(path);
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string write(const std::string& name, const std::string& text) const {
-    const fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
-  }
-};
 
 }  // namespace
 
