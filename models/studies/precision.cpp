@@ -134,17 +134,25 @@ double precision_half_width(const RunSummary& s, std::string_view name) {
   const double n = static_cast<double>(s.paths);
   // A sobol run's means and P(a beats b) have replicate errors: t(15) standard errors.
   const double z = s.sobol ? engine::kT15 : kZ95;
-  for (const ComparisonSummary& c : s.comparisons) {
-    if (name == "p_win")
-      worst =
-          std::max(worst, s.sobol ? z * c.p_a_beats_b_stderr : wilson_half_width(c.p_a_beats_b, n));
-    if (name == "mean_diff") worst = std::max(worst, z * c.diff.std_error);
-    if (name == "p50_diff") worst = std::max(worst, p50_half_width(s, c.diff));
-  }
-  for (const OfferSummary& o : s.offers) {
-    if (name == "mean_total") worst = std::max(worst, z * o.total.std_error);
-    if (name == "p50_total") worst = std::max(worst, p50_half_width(s, o.total));
-  }
+  // Every figure the report prints: before tax and, with a regime, after tax (which it leads
+  // with), so a target holds on both.
+  for (const ComparisonSummary& c : s.comparisons)
+    for (const bool after : {false, true}) {
+      if (after && !s.has_tax) continue;
+      const double p = after ? c.p_a_beats_b_after_tax : c.p_a_beats_b;
+      const double p_error = after ? c.p_a_beats_b_after_tax_stderr : c.p_a_beats_b_stderr;
+      const engine::Summary& diff = after ? c.diff_after_tax : c.diff;
+      if (name == "p_win") worst = std::max(worst, s.sobol ? z * p_error : wilson_half_width(p, n));
+      if (name == "mean_diff") worst = std::max(worst, z * diff.std_error);
+      if (name == "p50_diff") worst = std::max(worst, p50_half_width(s, diff));
+    }
+  for (const OfferSummary& o : s.offers)
+    for (const bool after : {false, true}) {
+      if (after && !o.has_regime) continue;
+      const engine::Summary& total = after ? o.after_tax : o.total;
+      if (name == "mean_total") worst = std::max(worst, z * total.std_error);
+      if (name == "p50_total") worst = std::max(worst, p50_half_width(s, total));
+    }
   return measurable(worst, s.paths, s.sobol);
 }
 

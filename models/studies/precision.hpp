@@ -46,8 +46,8 @@ std::optional<std::vector<PrecisionTarget>> parse_precision(std::string_view tex
                                                             std::string& error);
 
 // The 95% CI half-width of `name` in s (the largest over comparisons or
-// offers; 0 when there are none). Requires a name of precision_names() and,
-// for the p50 names, 50 among s.percentiles.
+// offers, before tax and, with a regime, after tax; 0 when there are none). Requires a name of
+// precision_names() and, for the p50 names, 50 among s.percentiles.
 double precision_half_width(const RunSummary& s, std::string_view name);
 
 // For two offers' totals a and b compared path by path (a break-even's

@@ -107,6 +107,8 @@ check "--max-paths below sobol's 16 replicates" expect_exit 2 "$vestsim" run --s
 check "--max-paths below sobol's 16 is named" contains err.txt "--max-paths 10: sobol sampling needs at least 16 paths"
 check "validate without files" expect_exit 2 "$vestsim" validate
 check "validate without files names the command" contains err.txt "vestsim validate: give the files to check: scenarios, tax regime files or folders of scenarios; see vestsim validate --help"
+check "--max-paths above simulation.paths' 1e9" expect_exit 2 "$vestsim" run --precision p_win=0.01 --max-paths 2e9
+check "--max-paths above 1e9 is named" contains err.txt "--max-paths: expected a whole number from 1 to 1000000000, got '2e9'"
 check "an option twice" expect_exit 2 "$vestsim" run --paths 10 --paths 20
 check "an option twice is named" contains err.txt "vestsim run: --paths was given 2 times; give it once"
 check "no command" expect_exit 2 "$vestsim"

@@ -236,3 +236,21 @@ TEST_CASE("a half-width reached prints in money for money quantities", "[precisi
   CHECK(tools::precision_reached("mean_diff", 0.123, 0.4, "EUR") ==
         "mean_diff ±€0.12 (target €0.40)");
 }
+
+TEST_CASE("a --precision target holds on the after-tax figures the report leads with too",
+          "[precision]") {
+  // docs/design.md#19-runs-that-stop-at-a-precision. 1,000 paths, P(a beats b) 1 before tax
+  // and 0.5 after: the Wilson half-width at p = 0.5, n = 1000 is
+  // z / (1 + z^2/n) x sqrt(0.25/n + z^2/(4 n^2)) = 1.959964 / 1.0038415 x 0.0158417 = 0.030930,
+  // and that is the run's, not the 0.0019 of p = 1.
+  RunSummary s;
+  s.paths = 1000;
+  s.has_tax = true;
+  ComparisonSummary c;
+  c.p_a_beats_b = 1;
+  c.p_a_beats_b_after_tax = 0.5;
+  s.comparisons.push_back(c);
+  CHECK(precision_half_width(s, "p_win") == Approx(0.030930).margin(1e-6));
+  s.has_tax = false;  // no regime: after tax is before tax, and only that is read
+  CHECK(precision_half_width(s, "p_win") < 0.002);
+}

@@ -384,6 +384,17 @@ TEST_CASE("HTML report is self-contained, well-formed, and has its charts", "[re
       for (int k = 1; k < 5; ++k) CHECK(y[k - 1] <= y[k]);
 }
 
+TEST_CASE("the batch index links a file whose name holds # ? % as that file", "[report]") {
+  // "c#1?" unencoded would link to "c" with a fragment; each byte outside A-Z a-z 0-9 - . _ ~
+  // is %XX: # 23, ? 3F, % 25, space 20, and UTF-8 e-acute C3 A9.
+  CHECK(url_segment("c#1?") == "c%231%3F");
+  CHECK(url_segment("100% a-b_c.d~") == "100%25%20a-b_c.d~");
+  CHECK(url_segment("\xC3\xA9t\xC3\xA9") == "%C3%A9t%C3%A9");
+  Fixture f;
+  const std::string html = batch_table(batch_rows(f.sum), {"c#1?"}, Format::kHtml);
+  CHECK(html.find("<a href=\"c%231%3F.html\">c#1?</a>") != std::string::npos);
+}
+
 TEST_CASE("batch rows carry P(a beats b) and medians", "[report]") {
   Fixture f;
   const auto rows = batch_rows(f.sum);

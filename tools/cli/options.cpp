@@ -211,9 +211,10 @@ void add_precision_flags(CLI::App* app, std::string& precision, std::uint64_t& m
           },
           ""));
   app->add_option("--max-paths", max_paths,
-                  "Where a --precision run stops if the targets are not reached (default 1e7)")
+                  "Where a --precision run stops if the targets are not reached (default 1e7; "
+                  "at most 1e9, as simulation.paths)")
       ->type_name("N")
-      ->transform(count(1));
+      ->transform(count(1, 1000000000));
 }
 
 void add_study_flags(CLI::App* app, std::optional<models::Basis>& basis, SimulationFlags& f) {

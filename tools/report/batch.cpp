@@ -126,7 +126,8 @@ std::string batch_table(const std::vector<BatchRow>& rows, const std::vector<std
       return taxed ? out + "\n" + markdown_text(after_tax_note(rows)) + "\n" : out;
     std::string links;
     for (const std::string& stem : stems)
-      links += fmt::format("<li><a href=\"{0}.html\">{0}</a></li>\n", html_escape(stem));
+      links += fmt::format("<li><a href=\"{}.html\">{}</a></li>\n", url_segment(stem),
+                           html_escape(stem));
     std::string note;
     if (taxed) note = "<p>" + html_escape(after_tax_note(rows)) + "</p>\n";
     return html_page("Batch summary",

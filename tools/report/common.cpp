@@ -1,5 +1,6 @@
 #include "tools/report/common.hpp"
 
+#include <cctype>
 #include <cmath>
 #include <string_view>
 
@@ -27,6 +28,17 @@ std::string currency_prefix(const std::string& currency) {
   if (currency == "USD") return "$";
   if (currency == "GBP") return "£";
   return currency + " ";
+}
+
+std::string url_segment(const std::string& s) {
+  std::string out;
+  for (const unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
+      out += static_cast<char>(c);
+    else
+      out += fmt::format("%{:02X}", c);
+  }
+  return out;
 }
 
 std::string html_escape(const std::string& s) {

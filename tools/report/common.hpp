@@ -20,6 +20,9 @@ std::string grouped(long long v);
 std::string currency_prefix(const std::string& currency);
 // Text for HTML and SVG: & < > " escaped.
 std::string html_escape(const std::string& s);
+// A file name as one segment of a relative URL: every byte but A-Z a-z 0-9 - . _ ~ as %XX, so
+// that "c#1?.html" links to that file, not to "c" with a fragment.
+std::string url_segment(const std::string& s);
 // "path" for 1, else "paths".
 const char* paths_noun(unsigned long long n);
 // "year" for 1, else "years" (horizons may be fractional: "2.5 years").
