@@ -109,6 +109,8 @@ check "validate without files" expect_exit 2 "$vestsim" validate
 check "validate without files names the command" contains err.txt "vestsim validate: give the files to check: scenarios, tax regime files or folders of scenarios; see vestsim validate --help"
 check "--max-paths above simulation.paths' 1e9" expect_exit 2 "$vestsim" run --precision p_win=0.01 --max-paths 2e9
 check "--max-paths above 1e9 is named" contains err.txt "--max-paths: expected a whole number from 1 to 1000000000, got '2e9'"
+check "a run of one path" expect_exit 0 "$vestsim" run --paths 1
+check "one path is one future" contains out.txt "on the same one future"
 check "an option twice" expect_exit 2 "$vestsim" run --paths 10 --paths 20
 check "an option twice is named" contains err.txt "vestsim run: --paths was given 2 times; give it once"
 check "no command" expect_exit 2 "$vestsim"

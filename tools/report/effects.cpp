@@ -22,8 +22,10 @@ const models::OfferSummary* find_offer(const RunSummary& s, const std::string& i
   return nullptr;
 }
 
-// "the same 20,000 futures", or "the first 100,000 of the 1,000,000 futures".
+// "the same 20,000 futures" ("the same one future"), or "the first 100,000 of the 1,000,000
+// futures".
 std::string which_futures(const RunSummary& s, std::uint64_t n) {
+  if (n == 1) return "the same one future";
   if (n == s.paths) return fmt::format("the same {} futures", grouped(static_cast<long long>(n)));
   return fmt::format("the first {} of the {} futures", grouped(static_cast<long long>(n)),
                      grouped(static_cast<long long>(s.paths)));
