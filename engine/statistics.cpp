@@ -287,9 +287,9 @@ std::vector<double> ranks_of(std::span<const double> x) {
 }
 }  // namespace
 
-double spearman(std::span<const double> x, std::span<const double> y) {
+std::optional<double> spearman(std::span<const double> x, std::span<const double> y) {
   const std::size_t n = std::min(x.size(), y.size());
-  if (n < 2) return 0;
+  if (n < 2) return std::nullopt;
   const std::vector<double> rx = ranks_of(x.first(n)), ry = ranks_of(y.first(n));
   const double mean = (static_cast<double>(n) + 1) / 2;  // of ranks 1..n, ties included
   double sxy = 0, sxx = 0, syy = 0;
@@ -298,7 +298,8 @@ double spearman(std::span<const double> x, std::span<const double> y) {
     sxx += (rx[i] - mean) * (rx[i] - mean);
     syy += (ry[i] - mean) * (ry[i] - mean);
   }
-  return sxx > 0 && syy > 0 ? sxy / std::sqrt(sxx * syy) : 0.0;
+  if (!(sxx > 0 && syy > 0)) return std::nullopt;
+  return sxy / std::sqrt(sxx * syy);
 }
 
 RankPlan plan_ranks(std::uint64_t n, std::span<const double> q, bool full) {

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -142,9 +143,10 @@ void select_ranks(std::span<double> v, std::span<const std::uint64_t> ranks);
 // partially reordering v in place (no copy). An empty v gives an empty result.
 std::vector<double> select_percentiles(std::span<double> v, std::span<const double> q);
 
-// Spearman's rank correlation of x and y (average ranks for ties; 0 when
-// either is constant). Reads the first min(x.size(), y.size()) values of each.
-double spearman(std::span<const double> x, std::span<const double> y);
+// Spearman's rank correlation of x and y (average ranks for ties); none when either is constant
+// (fewer than two values included): a constant has no ranks to correlate. Reads the first
+// min(x.size(), y.size()) values of each.
+std::optional<double> spearman(std::span<const double> x, std::span<const double> y);
 
 // Sum of x in path order, in kSumChunk chunks: column_moments(x).sum.
 double stable_sum(std::span<const double> x);

@@ -92,8 +92,12 @@ TornadoResult run_sensitivity(const Scenario& s, Comparison cmp, std::uint64_t p
     bar.win_low = points[1 + 2 * i].win;
     bar.win_high = points[2 + 2 * i].win;
     // A parameter (or an unrecorded input) has no per-path value to rank: 0, marked n/a.
-    bar.has_spearman = in.slot >= 0 && paths >= 2;  // one path has no ranks to correlate
-    bar.spearman = bar.has_spearman ? engine::spearman(main_run.inputs[in.slot], main_diff) : 0.0;
+    if (in.slot >= 0 && paths >= 2) {  // one path has no ranks to correlate
+      const std::optional<double> rho = engine::spearman(main_run.inputs[in.slot], main_diff);
+      bar.spearman = rho.value_or(0.0);
+      bar.constant = !rho;
+    }
+    bar.has_spearman = in.slot >= 0 && paths >= 2 && !bar.constant;
     out.bars.push_back(bar);
   }
   std::stable_sort(out.bars.begin(), out.bars.end(), [](const TornadoBar& x, const TornadoBar& y) {

@@ -30,8 +30,9 @@ struct TornadoBar {
   double win_low = 0, win_high = 0;        // P(a beats b)
   double spearman = 0;                     // rank correlation with the difference
   // False for an input with no per-path value to rank (a parameter of the markets, or the
-  // tender price, drawn per window): spearman is then 0 and means nothing; reports say n/a.
-  bool has_spearman = true;
+  // tender price, drawn per window), or when the input or the difference is the same on every
+  // path (`constant`): spearman is then 0 and means nothing; reports say n/a.
+  bool has_spearman = true, constant = false;
   double swing() const { return median_high - median_low; }
 };
 

@@ -16,6 +16,16 @@ VESTSIM_SIMD=scalar "$vestsim" run "$scenario" --sampler sobol --paths 20000 --s
 check "the scalar reference gives the same bytes as the default target" cmp -s t2.json scalar.json
 check "a sobol report names its sampler" grep -q '"replicates": 16' t2.json
 check "a sobol report has replicate errors" grep -q '"replicate_errors"' t2.json
+# Text and Markdown say the standard error of P(a beats b) the JSON has (in points, 2 decimals;
+# the first replicate_errors entry is before tax).
+se=$(grep -A2 '"replicate_errors"' t2.json | sed -n 's/.*"stderr": \(.*\),/\1/p' | head -1)
+points=$(awk -v s="$se" 'BEGIN { printf "%.2f", 100 * s }')
+for format in text markdown; do
+  "$vestsim" run "$scenario" --sampler sobol --paths 20000 --seed 3 --format "$format" --quiet \
+    --threads 2 >sobol.out
+  check "a sobol $format report says the P(a beats b) error ($points points)" \
+    grep -q "Standard error of P(hf_ask beats anthropic) [0-9.]* points after tax, $points points before tax" sobol.out
+done
 "$vestsim" run "$scenario" --sampler philox --paths 2000 --seed 3 --format json --quiet \
   | strip_timing >philox.json
 "$vestsim" run "$scenario" --paths 2000 --seed 3 --format json --quiet | strip_timing >default.json

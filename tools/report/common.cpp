@@ -151,10 +151,25 @@ std::vector<std::string> run_notes(const models::RunSummary& s) {
                     s.paths == 1 ? "" : "s", reached,
                     s.precision_met ? "targets met" : "targets NOT met (stopped at --max-paths)"));
   }
-  if (s.sobol)
-    out.push_back(
-        "Sampler: sobol (scrambled Sobol points, 16 replicates); the standard errors of the means "
-        "and of P(a beats b) come from the spread of the replicates.");
+  if (s.sobol) {
+    // The P(a beats b) errors are said here, in every format, since only JSON has a field for
+    // them; the means' errors are in each format's own place.
+    const auto pts = [](double se) {
+      return std::isfinite(se) ? fmt::format("{:.2f} points", 100 * se) : std::string("undefined");
+    };
+    std::string wins;
+    for (const auto& c : s.comparisons)
+      wins += fmt::format(
+          "{}P({} beats {}) {}", wins.empty() ? "" : "; ", c.a, c.b,
+          s.has_tax ? fmt::format("{} after tax, {} before tax",
+                                  pts(c.p_a_beats_b_after_tax_stderr), pts(c.p_a_beats_b_stderr))
+                    : pts(c.p_a_beats_b_stderr));
+    out.push_back(fmt::format(
+        "Sampler: sobol (scrambled Sobol points, {} replicates); the standard errors of the means "
+        "and of P(a beats b) come from the spread of the replicates.",
+        engine::kReplicates));
+    if (!wins.empty()) out.push_back("Standard error of " + wins + ".");
+  }
   return out;
 }
 

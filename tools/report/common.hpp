@@ -52,7 +52,8 @@ std::string precision_reached(std::string_view name, double half_width, double t
 // leaves at month 18 (after 1.5 years).", docs/model.md#2-the-employee), the --precision
 // stop (paths needed, each half-width against its target, and whether the targets held,
 // docs/design.md#19-runs-that-stop-at-a-precision) and the sampler when it is sobol
-// (docs/design.md#20-quasi-monte-carlo-sobol-points). Empty when none applies.
+// (docs/design.md#20-quasi-monte-carlo-sobol-points), then the replicate standard error of each
+// P(a beats b), which only JSON has a field for. Empty when none applies.
 std::vector<std::string> run_notes(const models::RunSummary& s);
 
 // The one line every after-tax report carries (docs/tax.md#t6-outputs): "After-tax figures

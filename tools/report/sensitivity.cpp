@@ -21,9 +21,21 @@ constexpr const char* kNoSpearman =
     "n/a: a parameter of the scenario (a correlation, a tender probability or sell fraction) or "
     "an input drawn per tender window, not per path: it has no per-path value to rank.";
 
-// Why some Spearman is n/a: one path has none to rank at all; otherwise kNoSpearman.
-std::string no_spearman_note(std::uint64_t paths) {
-  return paths < 2 ? "n/a: one future has no ranks to correlate." : kNoSpearman;
+// Why the Spearman figures that are n/a are: one path has none to rank at all; otherwise
+// kNoSpearman, and a line for an input or a difference that is the same in every future. Empty
+// when every bar has one.
+std::string no_spearman_note(std::uint64_t paths, const std::vector<models::TornadoBar>& bars) {
+  if (paths < 2) return "n/a: one future has no ranks to correlate.";
+  const auto any = [&](bool constant) {
+    return std::any_of(bars.begin(), bars.end(),
+                       [&](const auto& b) { return !b.has_spearman && b.constant == constant; });
+  };
+  std::string note = any(false) ? kNoSpearman : "";
+  if (any(true))
+    note += std::string(note.empty() ? "" : "\n") +
+            "n/a: the input or the difference is the same in every future: a constant has no "
+            "ranks to correlate.";
+  return note;
 }
 
 // A bar's rank correlation in `pattern`, or `none` when it has none.
@@ -140,9 +152,8 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
                       fmt::format("{:.3g}", b.low_value), fmt::format("{:.3g}", b.high_value),
                       money(b.median_low, cur), money(b.median_high, cur), money(b.swing(), cur),
                       percent(b.win_low), percent(b.win_high), spearman_text(b, "{:+.2f}", "n/a"));
-    const bool none =
-        std::any_of(t.bars.begin(), t.bars.end(), [](const auto& b) { return !b.has_spearman; });
-    const std::string note = none ? no_spearman_note(paths) : "";
+    const std::string note = no_spearman_note(paths, t.bars);
+    const bool none = !note.empty();
     if (format == Format::kMarkdown)
       return fmt::format("# Sensitivity of {} vs {} ({})\n\n", t.a, t.b, markdown_text(scenario)) +
              intro + "\n" + md + (none ? "\n" + note + "\n" : "");
@@ -180,7 +191,7 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
   });
   for (const auto* b : by_rho)
     out += fmt::format("  {:<{}} {:>5}\n", b->input, w, spearman_text(*b, "{:+.2f}", "n/a"));
-  if (!by_rho.empty() && !by_rho.back()->has_spearman) out += no_spearman_note(paths) + "\n";
+  if (const std::string note = no_spearman_note(paths, t.bars); !note.empty()) out += note + "\n";
   return out;
 }
 
