@@ -78,6 +78,26 @@ check "batch summary rows (2 + 2 + 3 + 1 + 1 comparisons)" test "$rows" = 9
 check "batch to stdout" expect_exit 0 "$vestsim" run "$src"/scenarios/hf-paris-vs-criteo.yaml \
   "$src"/scenarios/hf-nyc-vs-anthropic.yaml --paths 1000
 check "batch stdout summary" contains out.txt "Batch summary"
+# Several JSON (CSV, HTML) documents back to back are not one: refused before the run.
+check "batch json to stdout" expect_exit 2 "$vestsim" run "$src"/scenarios/hf-paris-vs-criteo.yaml \
+  "$src"/scenarios/hf-nyc-vs-anthropic.yaml --paths 1000 --format json
+check "batch json to stdout says --out" contains err.txt "with --format json they need --out FOLDER"
+check "batch json to stdout ran nothing" test ! -s out.txt
+
+# Output names that cannot be written are refused before the run, not after it.
+check "--paths-out a folder" expect_exit 2 "$vestsim" run --paths 1000 --paths-out .
+check "--paths-out a folder says so" contains err.txt "--paths-out .: a folder; give a file name"
+check "--paths-out a folder ran nothing" test ! -s out.txt
+: > a_file
+check "several formats to a file" expect_exit 2 "$vestsim" run --paths 1000 --format json \
+  --format csv --out a_file
+check "several formats to a file says so" contains err.txt "--out a_file: 2 formats write a folder"
+check "the file is left alone" test ! -s a_file
+# --out through a symlink replaces the file it points to; the link stays a link.
+mkdir -p linked && echo old > linked/real.json && ln -sf linked/real.json link.json
+check "--out a symlink" expect_exit 0 "$vestsim" run --paths 500 --format json --out link.json
+check "the link stays a link" test -L link.json
+check "its target is the report" contains linked/real.json '"p_a_beats_b"'
 
 # A run that cannot fit in memory under a budget that forbids two passes is refused at run time
 # (exit 1), before allocating (1e9 paths without a budget run in two passes: docs/design.md#17-two-pass-runs-exact-summaries-in-bounded-memory).
@@ -250,6 +270,21 @@ check "sensitivity rank view" contains out.txt "Rank correlation (Spearman)"
 check "sensitivity json" expect_exit 0 "$vestsim" sensitivity --paths 5000 --format json --compare hf_floor:google
 check "sensitivity json bars" contains out.txt '"median_swing"'
 check "sensitivity bad compare" expect_exit 2 "$vestsim" sensitivity --compare hf_ask:nobody
+# Two identical offers: the difference is 0 in every future, so no Spearman is defined (0/0).
+cat > same.yaml <<'EOF'
+name: same
+currency: USD
+companies:
+  pub: {kind: public, price: 100, drift: 0.05, volatility: 0.3}
+offers:
+  a: {base: 100000, grants: [{type: public_rsu, company: pub, value: 100000, vesting: {years: 4}}]}
+  b: {base: 100000, grants: [{type: public_rsu, company: pub, value: 100000, vesting: {years: 4}}]}
+compare: [{a: a, b: b}]
+EOF
+check "sensitivity of a constant difference" expect_exit 0 "$vestsim" sensitivity same.yaml --paths 500 --format json
+check "its Spearman is undefined" contains out.txt '"spearman_defined": false'
+check "sensitivity of a constant difference, text" expect_exit 0 "$vestsim" sensitivity same.yaml --paths 500
+check "the text says why" contains out.txt "the input or the difference is the same in every future"
 
 # Outputs: whole files, never over an input, write errors are exit 1 (issue #14).
 check "version" expect_exit 0 "$vestsim" --version

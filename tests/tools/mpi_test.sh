@@ -47,8 +47,8 @@ for ranks in one two; do
   "${run[@]}" run scenarios/ --paths 5000 --format json --format html --format csv \
     --out "$work/batch-$ranks" --quiet > /dev/null
   # What each file's run says (two passes), in file order; and a batch stopped by an error.
-  "${run[@]}" run scenarios/ --paths 3000 --format csv --memory-budget 100KB \
-    > "$work/two-pass-$ranks.csv" 2> "$work/two-pass-$ranks.err"
+  "${run[@]}" run scenarios/ --paths 3000 --format markdown --memory-budget 100KB \
+    > "$work/two-pass-$ranks.md" 2> "$work/two-pass-$ranks.err"
   status=0
   "${run[@]}" run scenarios/ --paths 3000 --format html --memory-budget 100KB --out \
     "$work/refused-$ranks" > /dev/null 2> "$work/refused-$ranks.err" || status=$?
@@ -56,7 +56,7 @@ for ranks in one two; do
   { grep '^vestsim' "$work/refused-$ranks.err" || true; echo "exit $status"; } \
     > "$work/refused-$ranks.said"
 done
-for f in two-pass.csv two-pass.err refused.said; do
+for f in two-pass.md two-pass.err refused.said; do
   cmp "$work/${f/./-one.}" "$work/${f/./-two.}" || fail "batch: $f differs under mpirun -np 2"
 done
 grep -q "exit 2" "$work/refused-two.said" || fail "batch: the refused batch did not exit 2"
@@ -71,8 +71,8 @@ done
 [ "$n" = "$(find "$work/batch-two" -type f | wc -l)" ] || fail "batch: extra files under mpirun"
 grep -q 'href="hf-paris-vs-criteo.html"' "$work/batch-two/index.html" ||
   fail "batch: the index page does not link every report"
-# A batch on stdout: the reports in file order (CSV has no timing).
-"$vestsim" run scenarios/ --paths 3000 --format csv --quiet > "$work/stdout-one.csv"
-"${mpi[@]}" "$vestsim" run scenarios/ --paths 3000 --format csv --quiet > "$work/stdout-two.csv"
-cmp "$work/stdout-one.csv" "$work/stdout-two.csv" || fail "batch on stdout differs under mpirun"
+# A batch on stdout: the reports in file order (Markdown has no timing).
+"$vestsim" run scenarios/ --paths 3000 --format markdown --quiet > "$work/stdout-one.md"
+"${mpi[@]}" "$vestsim" run scenarios/ --paths 3000 --format markdown --quiet > "$work/stdout-two.md"
+cmp "$work/stdout-one.md" "$work/stdout-two.md" || fail "batch on stdout differs under mpirun"
 echo "mpi: identical"

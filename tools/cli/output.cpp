@@ -58,6 +58,20 @@ std::map<std::pair<dev_t, ino_t>, std::string>& inputs() {
   return files;
 }
 
+// The file a write to `target` reaches: a symlink is followed (up to 40 links, as the kernel
+// does), so that the file it points to is replaced and the link stays a link; a link to nothing
+// yet gives the file it names. Anything else is `target` itself.
+fs::path through_links(fs::path target) {
+  for (int hop = 0; hop < 40; ++hop) {
+    std::error_code ec;
+    if (!fs::is_symlink(fs::symlink_status(target, ec))) return target;
+    const fs::path to = fs::read_symlink(target, ec);
+    if (ec) return target;
+    target = to.is_absolute() ? to : target.parent_path() / to;
+  }
+  return target;  // a loop: open() says so
+}
+
 }  // namespace
 
 void protect_input(const fs::path& file) {
@@ -87,8 +101,9 @@ OutputFile::OutputFile(const fs::path& target, bool create_folder) : target_(tar
   if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
     fd_ = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);  // a device or a FIFO: in place
   } else {
-    const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
-    temp_ = folder / fmt::format(".{}.vestsim-tmp-{}", target.filename().string(), getpid());
+    written_ = through_links(target);
+    const fs::path folder = written_.has_parent_path() ? written_.parent_path() : fs::path(".");
+    temp_ = folder / fmt::format(".{}.vestsim-tmp-{}", written_.filename().string(), getpid());
     slot_ = claim_slot(temp_.string());
     if (slot_ < 0) throw RunError("too many output files open at once");
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0666);
@@ -159,7 +174,7 @@ void OutputFile::commit() {
     fail("close");
   }
   if (slot_ >= 0) {
-    if (::rename(temp_.c_str(), target_.c_str()) != 0) fail("rename");
+    if (::rename(temp_.c_str(), written_.c_str()) != 0) fail("rename");
     g_in_use[slot_] = 0;
   }
   committed_ = true;

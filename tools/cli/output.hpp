@@ -15,7 +15,8 @@ namespace vestsim::tools {
 // it and renames it over the target. Destroyed without commit(), it removes
 // the temporary file. A target that exists and is not a regular file (a
 // device such as /dev/full, a FIFO) is written in place, since it cannot be
-// replaced. Not copyable; at most 8 are open at once.
+// replaced. A symlink is followed: the file it points to is replaced, the link stays. Not
+// copyable; at most 8 are open at once.
 class OutputFile {
  public:
   // Opens the temporary file; creates the target's folder first when
@@ -36,6 +37,7 @@ class OutputFile {
   void flush();
   void fail(const char* what);
   std::filesystem::path target_, temp_;
+  std::filesystem::path written_;  // target_ through its symlinks: what the rename replaces
   std::string buffer_;
   int fd_ = -1;
   int slot_ = -1;  // in the signal handler's table; -1 when in place

@@ -113,18 +113,34 @@ void check_outputs(const std::vector<PlannedOutput>& outputs,
   }
 }
 
-// Refuses (UsageError) a --paths-out whose folder does not exist (docs/cli.md): said before the
-// run, not after it. Rank 0 writes the file, so rank 0 looks, and every rank of an MPI job stops
-// or goes on with it.
+// Refuses (UsageError) a --paths-out whose folder does not exist, or that is itself a folder
+// (docs/cli.md): said before the run, not after it. Rank 0 writes the file, so rank 0 looks, and
+// every rank of an MPI job stops or goes on with it.
 void check_paths_out_folder(const std::string& paths_out) {
   const fs::path folder = fs::path(paths_out).parent_path();
   std::error_code ec;
-  const bool missing =
-      engine::mpi::broadcast_number(
-          engine::mpi::root() && !folder.empty() && !fs::is_directory(folder, ec) ? 1 : 0) != 0;
-  if (missing)
+  const int problem = static_cast<int>(engine::mpi::broadcast_number(
+      !engine::mpi::root()                                         ? 0
+      : !folder.empty() && !fs::is_directory(folder, ec)           ? 1
+      : paths_out.back() == '/' || fs::is_directory(paths_out, ec) ? 2
+                                                                   : 0));
+  if (problem == 1)
     throw UsageError(fmt::format("--paths-out {}: there is no folder {}; create it first",
                                  paths_out, folder.string()));
+  if (problem == 2)
+    throw UsageError(fmt::format(
+        "--paths-out {}: a folder; give a file name in it (paths.csv, or paths.npy)", paths_out));
+}
+
+// Refuses (UsageError) an --out that must be a folder (a batch, or several formats) but names an
+// existing file: said before the run, not when its first report is written.
+void check_out_folder(const Destination& to, std::size_t formats) {
+  std::error_code ec;
+  if (!to.folder || !fs::exists(to.out, ec) || fs::is_directory(to.out, ec)) return;
+  throw UsageError(fmt::format(
+      "--out {}: {} write{} a folder of reports, and this is a file; "
+      "give a folder's name",
+      to.out, to.batch ? "a batch" : fmt::format("{} formats", formats), to.batch ? "s" : ""));
 }
 
 // Every file a run writes, for check_outputs.
@@ -182,12 +198,21 @@ int run_command(const RunOptions& o) {
   if (!o.paths_out.empty() && batch) throw UsageError("--paths-out takes a single scenario");
   if (f.out.empty() && formats.size() > 1)
     throw UsageError("several --format values need --out FOLDER");
+  // A batch's reports and summary to standard output one after the other are one readable stream
+  // only as text or markdown: several JSON, CSV or HTML documents back to back are none.
+  if (f.out.empty() && batch && formats.front() != Format::kText &&
+      formats.front() != Format::kMarkdown)
+    throw UsageError(fmt::format(
+        "a batch writes a report per scenario and a summary: with --format {} they need --out "
+        "FOLDER (to standard output they would be several {} documents back to back)",
+        format_name(formats.front()), format_name(formats.front())));
   const Destination to{
       f.out,
       !f.out.empty() && (batch || formats.size() > 1 || f.out.back() == '/' || is_folder(f.out)),
       batch};
   const std::vector<PlannedOutput> outputs = planned_outputs(to, formats, files, o.paths_out);
   check_outputs(outputs, files);
+  check_out_folder(to, formats.size());
   if (!o.paths_out.empty()) check_paths_out_folder(o.paths_out);
   std::vector<std::optional<Scenario>> scenarios = load_all(files, overrides_of(f));
   // A file's own precision target that its run would refuse (p50 without p50) is that file's
