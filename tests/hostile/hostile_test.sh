@@ -242,6 +242,8 @@ expect "--paths-out upper-case .NPY is numpy" 0 "" "$vestsim" run tiny.yaml --pa
 on_disk "the .NPY file has the numpy magic" bash -c "head -c 6 up.NPY | grep -q NUMPY"
 mkdir -p loop && ln -sf b loop/a && ln -sf a loop/b && cp tiny.yaml loop/ok.yaml
 expect "a symlink loop in a folder" 2 "loop" "$vestsim" run loop --paths 100 --format json --out loop_out/
+on_disk "the loop's entries are said in name order" bash -c \
+  "grep 'symlink loop' err.txt | cut -d: -f1 | sort -c && test \$(grep -c 'symlink loop' err.txt) = 2"
 mkdir -p dangling && ln -sf missing.yaml dangling/gone.yaml && cp tiny.yaml dangling/ok.yaml
 expect "a broken symlink in a folder is named as such" 2 "gone.yaml: a broken symlink" \
   "$vestsim" run dangling --paths 100 --format json --out dangling_out/

@@ -107,6 +107,17 @@ check "unwritable output" expect_exit 1 "$vestsim" run --paths 100 --out /proc/v
 check "a tiny budget is said in kB, not 0.00 GB" expect_exit 2 "$vestsim" run --paths 100000 \
   --memory-budget 2000 --format html --out tiny.html
 check "tiny budget text" contains err.txt "above the memory budget of 2 kB"
+check "a budget below a byte's figures keeps them" expect_exit 2 "$vestsim" run --paths 100 \
+  --memory-budget 1.5 --format html --out tiny.html
+check "1.5 bytes, not 2" contains err.txt "above the memory budget of 1.5 bytes"
+# A --precision run that needs its paths in memory grows only to what the budget holds, said
+# before it runs: the built-in scenario's columns take 3 offers x 3 (cash, equity, tax) x 8 bytes
+# + 2 companies' outcome bytes + 16 + the fan chart's 3 offers x 11 years x 4 bytes = 222 bytes a
+# path, and 2,000,000 / 222 = 9009.0.
+check "precision growth capped by the budget" expect_exit 0 "$vestsim" run --paths 2000 \
+  --precision p_win=0.0001 --memory-budget 2MB --format html --out capped.html
+check "the cap is said" contains err.txt "the --precision targets stop at 9009 paths at most"
+check "and the targets are not met there" contains capped.html "targets NOT met"
 
 # --precision: a bad simulation.precision is a load error at its line, and in a batch it
 # fails only its own file; --max-paths without any target is said, not silently dropped.

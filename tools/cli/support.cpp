@@ -119,9 +119,9 @@ Scenario load_or_throw(const std::string& file, const std::vector<Override>& ove
 }
 
 // A folder's scenario files, sorted; an entry that cannot be followed is
-// said and counted, never followed.
+// said (in name order, as the files run) and counted, never followed.
 std::vector<std::string> scan_folder(const fs::path& folder, int& problems) {
-  std::vector<std::string> found;
+  std::vector<std::string> found, said;
   std::error_code ec;
   for (fs::directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
     const fs::path& p = it->path();
@@ -130,20 +130,20 @@ std::vector<std::string> scan_folder(const fs::path& folder, int& problems) {
     std::error_code status_ec;
     const fs::file_status st = fs::status(p, status_ec);
     if (status_ec == std::errc::too_many_symbolic_link_levels) {
-      std::cerr << p.string() << ": a symlink loop; not followed\n";
-      ++problems;
+      said.push_back(p.string() + ": a symlink loop; not followed");
     } else if (scenario && st.type() == fs::file_type::not_found && fs::is_symlink(p, status_ec)) {
-      std::cerr << p.string() << ": a broken symlink (its target does not exist); skipped\n";
-      ++problems;
+      said.push_back(p.string() + ": a broken symlink (its target does not exist); skipped");
     } else if (scenario && (status_ec || !fs::is_regular_file(st))) {
-      std::cerr << p.string() << ": not a regular file; skipped\n";
-      ++problems;
+      said.push_back(p.string() + ": not a regular file; skipped");
     } else if (scenario) {
       found.push_back(p.string());
     }
   }
   if (ec)
     throw UsageError(fmt::format("{}: cannot read this folder: {}", folder.string(), ec.message()));
+  std::sort(said.begin(), said.end());
+  for (const std::string& line : said) std::cerr << line << "\n";
+  problems += static_cast<int>(said.size());
   std::sort(found.begin(), found.end());
   return found;
 }
@@ -212,6 +212,26 @@ double column_bytes(const CompiledScenario& cs, bool timeline) {
          (timeline ? 4.0 * cs.offers.size() * cs.timeline_years : 0.0) + 16.0;
 }
 
+namespace {
+
+// "106.00 GB", "24.9 MB", "512 kB", "200 bytes", "1.5 bytes": a size in the unit that keeps its
+// figures (never "0.00 GB", nor "2 bytes" for a budget of 1.5).
+std::string bytes_text(double b) {
+  if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
+  if (b >= 1e6) return fmt::format("{:.1f} MB", b / 1e6);
+  if (b >= 1e3) return fmt::format("{:.0f} kB", b / 1e3);
+  return fmt::format("{:.4g} byte{}", b, b == 1 ? "" : "s");
+}
+
+// What needs a run's paths in memory: `in_memory_only` (HTML charts, --paths-out), else a sobol
+// run's replicate errors, computed from the stored columns (models/summary.hpp); "" when nothing.
+std::string needs_paths_in_memory(const Scenario& s, const std::string& in_memory_only) {
+  if (!in_memory_only.empty() || s.sampler != DrawSource::kSobol) return in_memory_only;
+  return "sobol sampling's replicate errors";
+}
+
+}  // namespace
+
 double available_memory() {
   std::ifstream in("/proc/meminfo");
   std::string key;
@@ -228,10 +248,10 @@ void check_memory(std::uint64_t paths, double bytes_per_path) {
   const double need = bytes_per_path * static_cast<double>(paths);
   const double have = available_memory();
   if (have > 0 && need > 0.8 * have)
-    throw RunError(fmt::format(
-        "not enough memory: {} path{} need about {:.1f} GB; {:.1f} GB available. Use fewer "
-        "--paths.",
-        paths, paths == 1 ? "" : "s", need / 1e9, have / 1e9));
+    throw RunError(
+        fmt::format("not enough memory: {} path{} need about {}; {} available. Use "
+                    "fewer --paths.",
+                    paths, paths == 1 ? "" : "s", bytes_text(need), bytes_text(have)));
 }
 
 RunStudy simulate_compiled(const Scenario& s, const CompiledScenario& cs, StudyOptions options,
@@ -261,19 +281,6 @@ double default_memory_budget() {
   return 0;
 }
 
-namespace {
-
-// "106.00 GB", "24.9 MB", "512 kB", "200 bytes": a size in the unit that keeps its figures (never
-// "0.00 GB").
-std::string bytes_text(double b) {
-  if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
-  if (b >= 1e6) return fmt::format("{:.1f} MB", b / 1e6);
-  if (b >= 1e3) return fmt::format("{:.0f} kB", b / 1e3);
-  return fmt::format("{:.0f} bytes", b);
-}
-
-}  // namespace
-
 RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, double budget,
                            const std::string& in_memory_only) {
   if (s.sampler == DrawSource::kSobol && s.paths < engine::kReplicates)
@@ -283,10 +290,7 @@ RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, 
   const CompiledScenario cs = compile(s, s.seed);
   const double need = column_bytes(cs, options.timeline) * static_cast<double>(s.paths);
   if (budget <= 0 || need <= budget) return simulate_scenario(s, options, quiet);
-  // Replicate errors are computed from the stored columns (models/summary.hpp).
-  const std::string only = in_memory_only.empty() && s.sampler == DrawSource::kSobol
-                               ? "sobol sampling's replicate errors"
-                               : in_memory_only;
+  const std::string only = needs_paths_in_memory(s, in_memory_only);
   if (!only.empty())
     throw UsageError(fmt::format(
         "{} need the paths in memory: {} paths need about {}, above the memory budget of "
@@ -344,6 +348,22 @@ RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& target
   if (const PrecisionTarget* t = p50_without_p50(targets, s.percentiles))
     throw UsageError(fmt::format("{} {}: needs 50 among report.percentiles", source, t->name));
   s.paths = std::min(s.paths, max_paths);
+  // What needs the paths in memory caps the growth at the most paths the budget holds, said once,
+  // rather than refusing a step after the runs before it (docs/cli.md). A first run that does not
+  // fit is refused by run_within_budget ("use fewer --paths").
+  const std::string only = needs_paths_in_memory(s, in_memory_only);
+  if (!only.empty() && budget > 0) {
+    const double per_path = column_bytes(compile(s, s.seed), options.timeline);
+    const auto fit = static_cast<std::uint64_t>(std::floor(budget / per_path));
+    if (fit >= s.paths && fit < max_paths) {
+      if (!quiet && engine::mpi::root())
+        std::cerr << fmt::format(
+            "vestsim: {} need the paths in memory: the {} targets stop at {} paths at most, "
+            "all that fit in the memory budget of {} (raise --memory-budget for more)\n",
+            only, source, fit, bytes_text(budget));
+      max_paths = fit;
+    }
+  }
   for (;;) {
     RunStudy run = run_within_budget(s, options, quiet, budget, in_memory_only);
     std::vector<double> reached;
