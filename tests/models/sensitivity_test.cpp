@@ -172,17 +172,10 @@ TEST_CASE("a difference that is the same in every future has no rank correlation
           "[sensitivity]") {
   // Two identical offers: the difference is 0 on every path, so no input's ranks can correlate
   // with it (0/0). Reported as n/a for that reason, not as a correlation of 0.
-  const Scenario s = load_ok(R"(
-name: same
-currency: USD
-horizon_years: 4
-companies:
-  pub: {kind: public, price: 100, drift: 0.05, volatility: 0.3}
-offers:
-  a: {base: 100000, grants: [{type: public_rsu, company: pub, value: 100000, vesting: {years: 4}}]}
-  b: {base: 100000, grants: [{type: public_rsu, company: pub, value: 100000, vesting: {years: 4}}]}
-compare: [{a: a, b: b}]
-)");
+  const LoadResult r =
+      load_scenario_file(std::string(VESTSIM_SOURCE_DIR) + "/tests/tools/identical_offers.yaml");
+  REQUIRE(r.ok());
+  const Scenario& s = *r.scenario;
   const TornadoResult t = run_sensitivity(s, {0, 1}, 500, 1);
   const TornadoBar& z = bar(t, "pub share price (Z)");
   CHECK_FALSE(z.has_spearman);

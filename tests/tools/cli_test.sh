@@ -282,19 +282,9 @@ check "sensitivity json" expect_exit 0 "$vestsim" sensitivity --paths 5000 --for
 check "sensitivity json bars" contains out.txt '"median_swing"'
 check "sensitivity bad compare" expect_exit 2 "$vestsim" sensitivity --compare hf_ask:nobody
 # Two identical offers: the difference is 0 in every future, so no Spearman is defined (0/0).
-cat > same.yaml <<'EOF'
-name: same
-currency: USD
-companies:
-  pub: {kind: public, price: 100, drift: 0.05, volatility: 0.3}
-offers:
-  a: {base: 100000, grants: [{type: public_rsu, company: pub, value: 100000, vesting: {years: 4}}]}
-  b: {base: 100000, grants: [{type: public_rsu, company: pub, value: 100000, vesting: {years: 4}}]}
-compare: [{a: a, b: b}]
-EOF
-check "sensitivity of a constant difference" expect_exit 0 "$vestsim" sensitivity same.yaml --paths 500 --format json
+check "sensitivity of a constant difference" expect_exit 0 "$vestsim" sensitivity "$src"/tests/tools/identical_offers.yaml --paths 500 --format json
 check "its Spearman is undefined" contains out.txt '"spearman_defined": false'
-check "sensitivity of a constant difference, text" expect_exit 0 "$vestsim" sensitivity same.yaml --paths 500
+check "sensitivity of a constant difference, text" expect_exit 0 "$vestsim" sensitivity "$src"/tests/tools/identical_offers.yaml --paths 500
 check "the text says why" contains out.txt "the input or the difference is the same in every future"
 
 # Outputs: whole files, never over an input, write errors are exit 1 (issue #14).
