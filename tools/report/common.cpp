@@ -154,9 +154,7 @@ std::vector<std::string> run_notes(const models::RunSummary& s) {
   if (s.sobol) {
     // The P(a beats b) errors are said here, in every format, since only JSON has a field for
     // them; the means' errors are in each format's own place.
-    const auto pts = [](double se) {
-      return std::isfinite(se) ? fmt::format("{:.2f} points", 100 * se) : std::string("undefined");
-    };
+    const auto pts = [&](double se) { return points_se(se, s.paths); };
     std::string wins;
     for (const auto& c : s.comparisons)
       wins += fmt::format(

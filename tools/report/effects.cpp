@@ -38,11 +38,6 @@ std::string changed(double p, double given) {
                      std::fabs(points) < 0.005 ? 0.0 : points);  // never "-0.00"
 }
 
-// A standard error in points, or why there is none: one future has no spread.
-std::string points_se(double se, std::uint64_t paths) {
-  return paths < 2 ? std::string("undefined (one future)") : fmt::format("{:.2f} points", 100 * se);
-}
-
 // A standard error as JSON: null where one future leaves it undefined.
 ordered_json se_json(double se, std::uint64_t paths) {
   return paths < 2 ? ordered_json() : ordered_json(se);
@@ -79,6 +74,11 @@ ordered_json counterfactual_json(const Counterfactual& x) {
 }
 
 }  // namespace
+
+// A standard error in points, or why there is none: one future has no spread.
+std::string points_se(double se, std::uint64_t paths) {
+  return paths < 2 ? std::string("undefined (one future)") : fmt::format("{:.2f} points", 100 * se);
+}
 
 bool certainty_floored(const RunSummary& s, const std::string& offer, bool after_tax) {
   const models::OfferSummary* o = find_offer(s, offer);

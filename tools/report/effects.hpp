@@ -3,6 +3,7 @@
 // (docs/model.md#m7-what-correlation-and-tenders-change, #8-summaries-over-paths).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,10 @@ namespace vestsim::tools {
 // `after_tax`). An offer id not in s.offers gets no note.
 std::string certainty_text(const models::RunSummary& s, const std::string& offer, double ce,
                            bool after_tax);
+
+// A standard error of a probability in points ("0.35 points"), or why there is none: "undefined
+// (one future)" below 2 paths.
+std::string points_se(double se, std::uint64_t paths);
 
 // Whether that certainty equivalent is at its floor.
 bool certainty_floored(const models::RunSummary& s, const std::string& offer, bool after_tax);
