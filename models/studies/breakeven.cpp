@@ -98,7 +98,7 @@ BreakevenResult solve_once(const BreakevenInput& in, Metric m) {
       return r;
     }
   }
-  const double tol_k = 0.5 / std::max(in.unit_value, 1e-9);
+  const double tol_k = kBreakevenTolerance / std::max(in.unit_value, 1e-9);
   auto tol = [&](double a, double b) { return std::fabs(b - a) <= tol_k; };
   std::uintmax_t iterations = 200;
   const auto [lo, up] = boost::math::tools::bisect(

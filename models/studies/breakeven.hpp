@@ -53,7 +53,12 @@ struct BreakevenResult {
 // metric(A(k)) - metric(B): non-decreasing in k because scaled_a >= 0.
 double breakeven_gap(const BreakevenInput& in, Metric m, double k);
 
-// The smallest k >= 0 with gap >= 0, to within 1 currency unit of k * unit_value,
+// How close a break-even comes to the smallest value that matches, in currency units of
+// k * unit_value: a quarter of a cent, so that a deterministic break-even is right to the cent
+// (docs/cli.md#break-even).
+inline constexpr double kBreakevenTolerance = 0.0025;
+
+// The smallest k >= 0 with gap >= 0, to within kBreakevenTolerance of k * unit_value,
 // by bisection (Boost.Math) on a bracket doubled from [0, 2]. The interval comes
 // from `batches` contiguous batches of paths, each solved alone:
 // k +- t(batches - 1, 0.975) * sd(k_batch) / sqrt(batches).
@@ -138,7 +143,7 @@ inline constexpr int kAfterTaxIterations = 12;
 // pre-tax total less its tax, which is not linear in k. Starting from the tax at k = 0 (one
 // re-simulation) and at k = 1 (today's), each metric is solved on the secant model of A's
 // tax through the last two multipliers, then A's tax is re-simulated at the answer (same
-// seed: the same futures) until the answer moves by less than one currency unit (at most
+// seed: the same futures) until the answer moves by at most kBreakevenTolerance (at most
 // kAfterTaxIterations times; the result's reason then says it stopped early). The 95%
 // interval is the batch-means interval of the last model. Under a regime that taxes nothing
 // the model is the pre-tax one and the answer is the pre-tax answer.

@@ -66,8 +66,8 @@ std::vector<std::pair<Metric, BreakevenResult>> solve_breakeven_after_tax(
       const BreakevenInput in{lin.fixed,       lin.scaled, c.after_b,
                               s.risk_aversion, s.wealth,   c.current};
       r = solve_breakeven(in, m, 1);
-      // Converged when the model's answer is where its tax is exact, to one currency unit.
-      const bool done = !r.found || std::fabs(r.k - q.k) * c.current <= 0.5;
+      // Converged when the model's answer is where its tax is exact, to kBreakevenTolerance.
+      const bool done = !r.found || std::fabs(r.k - q.k) * c.current <= kBreakevenTolerance;
       if (done || iteration + 1 == kAfterTaxIterations) {
         if (r.found) r = solve_breakeven(in, m);  // with its batch-means interval
         if (r.found && !req.targets.empty())

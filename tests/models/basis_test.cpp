@@ -87,8 +87,9 @@ TEST_CASE("break-even under a flat 30% tax on A: a division, and above the pre-t
     INFO(metric_name(pre.results[m].first));
     REQUIRE(pre.results[m].second.found);
     REQUIRE(after.results[m].second.found);
-    CHECK(std::fabs(pre.results[m].second.k * 100000 - 400000) <= 1.0);
-    CHECK(std::fabs(after.results[m].second.k * 100000 - 614285.71) <= 1.0);
+    // Right to the cent (kBreakevenTolerance), after tax as before.
+    CHECK(std::fabs(pre.results[m].second.k * 100000 - 400000) < 0.005);
+    CHECK(std::fabs(after.results[m].second.k * 100000 - (1e6 / 0.7 - 200000) / 2) < 0.005);
     CHECK(after.results[m].second.k > pre.results[m].second.k);  // tax makes the ask larger
   }
 }
@@ -116,8 +117,8 @@ offers:
   const BreakevenStudy after = solve(s, Basis::kAfterTax, Solve::kBase);
   const BreakevenStudy pre = solve(s, Basis::kPreTax, Solve::kBase);
   REQUIRE(after.results[0].second.found);
-  CHECK(std::fabs(pre.results[0].second.k * 100000 - 500000 / 4.4) <= 1.0);
-  CHECK(std::fabs(after.results[0].second.k * 100000 - (600000 / 0.7 - 100000) / 4.4) <= 1.0);
+  CHECK(std::fabs(pre.results[0].second.k * 100000 - 500000 / 4.4) < 0.005);
+  CHECK(std::fabs(after.results[0].second.k * 100000 - (600000 / 0.7 - 100000) / 4.4) < 0.005);
 }
 
 TEST_CASE("sweep and sensitivity on the after-tax basis", "[basis]") {

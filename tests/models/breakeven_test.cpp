@@ -50,9 +50,10 @@ TEST_CASE("break-even of a certain IPO is a division", "[breakeven]") {
     INFO(metric_name(m));
     const BreakevenResult r = solve_breakeven(in, m);
     REQUIRE(r.found);
-    // Tolerance EUR 1 on the grant value. Ties lose, so "win" lands just above 400,000.
-    CHECK(std::fabs(r.k * 100000 - 400000) <= 1.0);
-    CHECK(r.ci_lo * 100000 == Approx(r.k * 100000).margin(1.0));  // no randomness: no spread
+    // Right to the cent (kBreakevenTolerance, a quarter of a cent, on the grant value). Ties
+    // lose, so "win" lands just above 400,000.
+    CHECK(std::fabs(r.k * 100000 - 400000) < 0.005);
+    CHECK(r.ci_lo * 100000 == Approx(r.k * 100000).margin(0.005));  // no randomness: no spread
   }
   // B's own grant can never be matched by an offer with no equity at all.
   const std::vector<double> zeros(2000, 0.0);
@@ -168,7 +169,7 @@ offers:
   for (Metric m : {Metric::kP50, Metric::kMean, Metric::kCe}) {
     const BreakevenResult res = solve_breakeven(in, m);
     REQUIRE(res.found);
-    CHECK(std::fabs(res.k * 100000 - 500000 / 4.4) <= 1.0);
+    CHECK(std::fabs(res.k * 100000 - 500000 / 4.4) < 0.005);  // 113,636.36...: to the cent
   }
 }
 
@@ -188,7 +189,7 @@ TEST_CASE("the break-even study solves every metric on one run's columns", "[bre
   for (const auto& [metric, r] : be.results) {
     INFO(metric_name(metric));
     REQUIRE(r.found);
-    CHECK(std::fabs(r.k * be.current - 400000) <= 1.0);
+    CHECK(std::fabs(r.k * be.current - 400000) < 0.005);
   }
 }
 
