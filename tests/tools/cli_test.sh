@@ -282,6 +282,20 @@ check "sensitivity json" expect_exit 0 "$vestsim" sensitivity --paths 5000 --for
 check "sensitivity json bars" contains out.txt '"median_swing"'
 check "sensitivity bad compare" expect_exit 2 "$vestsim" sensitivity --compare hf_ask:nobody
 # Two identical offers: the difference is 0 in every future, so no Spearman is defined (0/0).
+cat > certain.yaml <<'EOF'
+name: certain
+currency: USD
+employee: {departure: {at_month: 20}}
+companies:
+  pub: {kind: public, price: 100, drift: 0.05, volatility: 0}
+offers:
+  a: {base: 100000, grants: [{type: public_rsu, company: pub, value: 100000, vesting: {years: 4}}]}
+  b: {base: 150000}
+EOF
+check "sensitivity with nothing random" expect_exit 0 "$vestsim" sensitivity certain.yaml --paths 50
+check "says there is nothing to hold at its ends" contains out.txt "No input of this scenario is drawn at random"
+check "sensitivity markdown with nothing random" expect_exit 0 "$vestsim" sensitivity certain.yaml --paths 50 --format markdown
+check "markdown says it too" contains out.txt "No input of this scenario is drawn at random"
 check "sensitivity of a constant difference" expect_exit 0 "$vestsim" sensitivity "$src"/tests/tools/identical_offers.yaml --paths 500 --format json
 check "its Spearman is undefined" contains out.txt '"spearman_defined": false'
 check "sensitivity of a constant difference, text" expect_exit 0 "$vestsim" sensitivity "$src"/tests/tools/identical_offers.yaml --paths 500

@@ -21,6 +21,10 @@ constexpr const char* kNoSpearman =
     "n/a: a parameter of the scenario (a correlation, a tender probability or sell fraction) or "
     "an input drawn per tender window, not per path: it has no per-path value to rank.";
 
+constexpr const char* kNoBars =
+    "No input of this scenario is drawn at random: every future is the same, so there is no "
+    "input to hold at its ends and nothing to rank.";
+
 // Why the Spearman figures that are n/a are: one path has none to rank at all; otherwise
 // kNoSpearman, and a line for an input or a difference that is the same in every future. Empty
 // when every bar has one.
@@ -136,6 +140,16 @@ std::string tornado_report(const models::TornadoResult& t, const std::string& sc
           lo, hi, paths, paths_noun(paths), seed, money(t.median_base, cur), t.a, t.b,
           percent(t.win_base)) +
       (t.regimes.empty() ? "" : basis_sentence(t.basis, t.regimes) + "\n");
+  if (t.bars.empty()) {  // a table with no rows would look like a failure
+    const std::string none = kNoBars;
+    if (format == Format::kMarkdown)
+      return fmt::format("# Sensitivity of {} vs {} ({})\n\n", t.a, t.b, markdown_text(scenario)) +
+             intro + "\n" + none + "\n";
+    if (format == Format::kHtml)
+      return html_page(title, "<p>" + html_escape(intro) + "</p>\n<p class=\"note\">" +
+                                  html_escape(none) + "</p>\n");
+    return title + "\n" + intro + "\n" + none + "\n";
+  }
   double scale = 1;
   for (const auto& b : t.bars)
     scale = std::max(
