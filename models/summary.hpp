@@ -94,6 +94,12 @@ struct RunSummary {
   };
   std::vector<Precision> precision;
   bool precision_met = false;
+  // What stopped the growth of a run whose targets were not all met: --max-paths, or the memory
+  // budget when it held fewer paths than that and the paths had to be kept in memory (HTML
+  // charts, --paths-out, sobol sampling; tools/cli run_to_precision), `memory_budget` bytes.
+  enum class PathCap { kMaxPaths, kMemoryBudget };
+  PathCap precision_cap = PathCap::kMaxPaths;
+  double memory_budget = 0;  // with PathCap::kMemoryBudget
   std::vector<double> percentiles;
   double risk_aversion = 0, wealth = 0;
   double horizon_years = 0, liquidity_horizon_years = 0;

@@ -118,6 +118,33 @@ check "precision growth capped by the budget" expect_exit 0 "$vestsim" run --pat
   --precision p_win=0.0001 --memory-budget 2MB --format html --out capped.html
 check "the cap is said" contains err.txt "the --precision targets stop at 9009 paths at most"
 check "and the targets are not met there" contains capped.html "targets NOT met"
+check "the report says the memory budget stopped it, not --max-paths" contains capped.html \
+  "--precision: 9,009 paths, p_win ±"
+check "the budget is the cap named" contains capped.html \
+  "; targets NOT met (stopped at the memory budget of 2.0 MB)."
+check "--max-paths is not named" bash -c "! grep -qF 'stopped at --max-paths' capped.html"
+# Every format of that run says so: Markdown and text as HTML, JSON in stopped_by.
+check "every format capped by the budget" expect_exit 0 "$vestsim" run --paths 2000 --quiet \
+  --precision p_win=0.0001 --memory-budget 2MB --format html --format json --format markdown \
+  --format text --out capped/
+for ext in md txt; do
+  check "$ext: stopped at the memory budget" contains "capped/hf-paris-vs-google-l5.$ext" \
+    "targets NOT met (stopped at the memory budget of 2.0 MB)."
+done
+check "json: stopped by the memory budget" contains capped/hf-paris-vs-google-l5.json \
+  '"stopped_by": "memory_budget"'
+check "json: at the 9009 paths that fit" contains capped/hf-paris-vs-google-l5.json \
+  '"paths_needed": 9009'
+# A budget that holds more than --max-paths leaves --max-paths the cap.
+check "--max-paths below what the budget holds" expect_exit 0 "$vestsim" run --paths 2000 \
+  --quiet --precision p_win=0.0001 --memory-budget 2MB --max-paths 4000 --format html \
+  --format json --out capped-max/
+check "html: stopped at --max-paths" contains capped-max/hf-paris-vs-google-l5.html \
+  "--precision: 4,000 paths, p_win ±"
+check "html: --max-paths named" contains capped-max/hf-paris-vs-google-l5.html \
+  "; targets NOT met (stopped at --max-paths)."
+check "json: stopped by --max-paths" contains capped-max/hf-paris-vs-google-l5.json \
+  '"stopped_by": "max_paths"'
 
 # --precision: a bad simulation.precision is a load error at its line, and in a batch it
 # fails only its own file; --max-paths without any target is said, not silently dropped.
@@ -153,6 +180,10 @@ mkdir -p prec-file
 { echo 'simulation: {precision: "p_win=0.0001"}'; grep -v '^simulation:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec-file/tight.yaml
 check "file target, more paths" expect_exit 0 "$vestsim" run prec-file/tight.yaml --paths 200 --max-paths 400
 check "file target's progress names simulation.precision" contains err.txt "200 paths do not reach the simulation.precision targets; running 400"
+check "file target stopped at --max-paths" contains out.txt "--precision: 400 paths, p_win ±"
+check "file target's report names --max-paths" contains out.txt "; targets NOT met (stopped at --max-paths)."
+check "a met target in JSON" expect_exit 0 "$vestsim" run --paths 600 --precision p_win=0.4 --format json
+check "a met target stopped by nothing" contains out.txt '"stopped_by": null'
 { echo 'simulation: {precision: "p50_diff=100"}'; echo 'report: {percentiles: [10, 90]}'; grep -v -e '^simulation:' -e '^report:' -e '^  percentiles:' "$src"/scenarios/hf-paris-vs-criteo.yaml; } > prec-file/no-p50.yaml
 check "breakeven to a file target" expect_exit 0 "$vestsim" breakeven prec-file/tight.yaml --paths 200 --max-paths 400 --metric win
 check "breakeven's progress names simulation.precision" contains err.txt "at 200 paths the simulation.precision targets do not hold for win"

@@ -14,6 +14,7 @@
 #include "tools/cli/support.hpp"
 #include "tools/report/breakeven.hpp"
 #include "tools/report/common.hpp"
+#include "tools/report/run.hpp"
 
 using namespace vestsim;
 using namespace vestsim::models;
@@ -225,6 +226,47 @@ TEST_CASE("a half-width that cannot be measured is undefined, and no target is m
   CHECK(std::find(notes.begin(), notes.end(),
                   "--precision: 1 path, mean_diff ±undefined (target €1.00); targets NOT met "
                   "(stopped at --max-paths).") != notes.end());
+}
+
+TEST_CASE("a run the memory budget stops short of its targets says so, not --max-paths",
+          "[precision]") {
+  // HTML charts keep the paths in memory: a budget of 5,000.5 paths' columns caps the growth at
+  // 5,000 paths, below --max-paths 1e6; p_win 1e-4 needs far more.
+  const Scenario s = one_comparison(4096, 9);
+  const double per_path = tools::column_bytes(compile(s, s.seed), true);
+  const double budget = per_path * 5000.5;
+  const RunStudy r = tools::run_to_precision(s, {{"p_win", 1e-4}}, "--precision", 1000000,
+                                             {.timeline = true}, true, budget, "HTML charts");
+  CHECK_FALSE(r.summary.precision_met);
+  CHECK(r.summary.paths == 5000);
+  CHECK(r.summary.precision_cap == RunSummary::PathCap::kMemoryBudget);
+  CHECK(r.summary.memory_budget == budget);
+  const std::vector<std::string> notes = tools::run_notes(r.summary);
+  const std::string held =
+      "; targets NOT met (stopped at the memory budget of " + tools::bytes_text(budget) + ").";
+  CHECK(std::any_of(notes.begin(), notes.end(), [&](const std::string& n) {
+    return n.starts_with("--precision: 5,000 paths, p_win ±") && n.ends_with(held);
+  }));
+  const std::string json = tools::to_json(r.summary);
+  CHECK(json.find("\"stopped_by\": \"memory_budget\"") != std::string::npos);
+
+  // --max-paths below what the budget holds is the cap, as without a budget.
+  const RunStudy m = tools::run_to_precision(s, {{"p_win", 1e-4}}, "--precision", 4500,
+                                             {.timeline = true}, true, budget, "HTML charts");
+  CHECK_FALSE(m.summary.precision_met);
+  CHECK(m.summary.paths == 4500);
+  CHECK(m.summary.precision_cap == RunSummary::PathCap::kMaxPaths);
+  const std::vector<std::string> m_notes = tools::run_notes(m.summary);
+  CHECK(std::any_of(m_notes.begin(), m_notes.end(), [](const std::string& n) {
+    return n.ends_with("; targets NOT met (stopped at --max-paths).");
+  }));
+  CHECK(tools::to_json(m.summary).find("\"stopped_by\": \"max_paths\"") != std::string::npos);
+
+  // Met within the budget: nothing stopped it.
+  const RunStudy met = tools::run_to_precision(s, {{"p_win", 0.4}}, "--precision", 1000000,
+                                               {.timeline = true}, true, budget, "HTML charts");
+  CHECK(met.summary.precision_met);
+  CHECK(tools::to_json(met.summary).find("\"stopped_by\": null") != std::string::npos);
 }
 
 TEST_CASE("a half-width reached prints in money for money quantities", "[precision]") {

@@ -17,6 +17,7 @@
 #include "engine/mpi.hpp"
 #include "engine/sobol.hpp"
 #include "tools/cli/progress.hpp"
+#include "tools/report/common.hpp"
 
 namespace vestsim::tools {
 
@@ -214,15 +215,6 @@ double column_bytes(const CompiledScenario& cs, bool timeline) {
 
 namespace {
 
-// "106.00 GB", "24.9 MB", "512 kB", "200 bytes", "1.5 bytes": a size in the unit that keeps its
-// figures (never "0.00 GB", nor "2 bytes" for a budget of 1.5).
-std::string bytes_text(double b) {
-  if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
-  if (b >= 1e6) return fmt::format("{:.1f} MB", b / 1e6);
-  if (b >= 1e3) return fmt::format("{:.0f} kB", b / 1e3);
-  return fmt::format("{:.4g} byte{}", b, b == 1 ? "" : "s");
-}
-
 // What needs a run's paths in memory: `in_memory_only` (HTML charts, --paths-out), else a sobol
 // run's replicate errors, computed from the stored columns (models/summary.hpp); "" when nothing.
 std::string needs_paths_in_memory(const Scenario& s, const std::string& in_memory_only) {
@@ -352,6 +344,7 @@ RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& target
   // rather than refusing a step after the runs before it (docs/cli.md). A first run that does not
   // fit is refused by run_within_budget ("use fewer --paths").
   const std::string only = needs_paths_in_memory(s, in_memory_only);
+  bool capped_by_budget = false;
   if (!only.empty() && budget > 0) {
     const double per_path = column_bytes(compile(s, s.seed), options.timeline);
     const auto fit = static_cast<std::uint64_t>(std::floor(budget / per_path));
@@ -362,6 +355,7 @@ RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& target
             "all that fit in the memory budget of {} (raise --memory-budget for more)\n",
             only, source, fit, bytes_text(budget));
       max_paths = fit;
+      capped_by_budget = true;
     }
   }
   for (;;) {
@@ -380,6 +374,10 @@ RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& target
       for (std::size_t i = 0; i < targets.size(); ++i)
         run.summary.precision.push_back({targets[i].name, targets[i].half_width, reached[i]});
       run.summary.precision_met = met;
+      if (!met && capped_by_budget) {
+        run.summary.precision_cap = RunSummary::PathCap::kMemoryBudget;
+        run.summary.memory_budget = budget;
+      }
       return run;
     }
     if (!quiet)

@@ -77,6 +77,13 @@ std::string money(double v, const std::string& currency) {
   return out;
 }
 
+std::string bytes_text(double b) {
+  if (b >= 1e9) return fmt::format("{:.2f} GB", b / 1e9);
+  if (b >= 1e6) return fmt::format("{:.1f} MB", b / 1e6);
+  if (b >= 1e3) return fmt::format("{:.0f} kB", b / 1e3);
+  return fmt::format("{:.4g} byte{}", b, b == 1 ? "" : "s");
+}
+
 const char* paths_noun(unsigned long long n) {
   return n == 1 ? "path" : "paths";
 }
@@ -146,10 +153,16 @@ std::vector<std::string> run_notes(const models::RunSummary& s) {
     for (const auto& p : s.precision)
       reached += (reached.empty() ? "" : ", ") +
                  precision_reached(p.name, p.half_width, p.target, s.currency);
-    out.push_back(
-        fmt::format("--precision: {} path{}, {}; {}.", grouped(static_cast<long long>(s.paths)),
-                    s.paths == 1 ? "" : "s", reached,
-                    s.precision_met ? "targets met" : "targets NOT met (stopped at --max-paths)"));
+    // Not met, the run stopped at its cap: --max-paths, or the memory budget below it.
+    const std::string held =
+        s.precision_met ? "targets met"
+        : s.precision_cap == models::RunSummary::PathCap::kMemoryBudget
+            ? fmt::format("targets NOT met (stopped at the memory budget of {})",
+                          bytes_text(s.memory_budget))
+            : "targets NOT met (stopped at --max-paths)";
+    out.push_back(fmt::format("--precision: {} path{}, {}; {}.",
+                              grouped(static_cast<long long>(s.paths)), s.paths == 1 ? "" : "s",
+                              reached, held));
   }
   if (s.sobol) {
     // The P(a beats b) errors are said here, in every format, since only JSON has a field for

@@ -23,6 +23,9 @@ std::string html_escape(const std::string& s);
 // A file name as one segment of a relative URL: every byte but A-Z a-z 0-9 - . _ ~ as %XX, so
 // that "c#1?.html" links to that file, not to "c" with a fragment.
 std::string url_segment(const std::string& s);
+// "106.00 GB", "24.9 MB", "512 kB", "200 bytes", "1.5 bytes": a size in the unit that keeps its
+// figures (never "0.00 GB", nor "2 bytes" for a budget of 1.5).
+std::string bytes_text(double b);
 // "path" for 1, else "paths".
 const char* paths_noun(unsigned long long n);
 // "year" for 1, else "years" (horizons may be fractional: "2.5 years").

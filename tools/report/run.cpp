@@ -156,7 +156,15 @@ std::string to_json(const RunSummary& s) {
     ordered_json q = ordered_json::object();
     for (const auto& p : s.precision)
       q[p.name] = {{"target", p.target}, {"half_width", p.half_width}};
-    j["precision"] = {{"paths_needed", s.paths}, {"met", s.precision_met}, {"half_widths", q}};
+    // What stopped a run short of its targets (docs/cli.md): null when they were met.
+    const ordered_json stopped_by = s.precision_met ? ordered_json()
+                                    : s.precision_cap == RunSummary::PathCap::kMemoryBudget
+                                        ? ordered_json("memory_budget")
+                                        : ordered_json("max_paths");
+    j["precision"] = {{"paths_needed", s.paths},
+                      {"met", s.precision_met},
+                      {"stopped_by", stopped_by},
+                      {"half_widths", q}};
   }
   j["timing"] = {{"seconds", s.seconds},
                  {"paths_per_second", s.seconds > 0 ? s.paths / s.seconds : 0.0},
