@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <thread>
 
 #ifdef VESTSIM_HAVE_MPI
 #include <mpi.h>
@@ -51,6 +52,9 @@ std::uint64_t broadcast_number(std::uint64_t v) {
 
 namespace {
 bool started = false;  // MPI_Init ran in this process
+// agree_on_exit()'s communicator, made with the session (MPI_Comm_dup is itself a collective of
+// MPI_COMM_WORLD, which a rank that stopped early must not call while the others are in another).
+MPI_Comm ending = MPI_COMM_NULL;
 
 // Counts of `elem`-byte items as one MPI datatype, so that counts stay ints.
 MPI_Datatype item_type(std::size_t elem) {
@@ -69,11 +73,15 @@ Session::Session(int* argc, char*** argv) {
   int provided = 0;
   // Only the main thread calls MPI; TBB's workers never do.
   MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+  MPI_Comm_dup(MPI_COMM_WORLD, &ending);
   started = true;
 }
 
 Session::~Session() {
-  if (started) MPI_Finalize();
+  if (started) {
+    MPI_Comm_free(&ending);
+    MPI_Finalize();
+  }
   started = false;
 }
 
@@ -151,7 +159,37 @@ void gather_ranges(std::span<const std::byte> mine, std::span<std::byte> all, st
   MPI_Type_free(&t);
 }
 
+std::vector<int> agree_on_exit(int status, bool stopped, std::chrono::milliseconds patience,
+                               FunctionRef<void()> last_words) {
+  if (!started || solo_depth != 0) return {status};
+  int n = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &n);
+  if (n == 1) return {status};
+  std::vector<int> all(static_cast<std::size_t>(n));
+  MPI_Request request;
+  MPI_Iallgather(&status, 1, MPI_INT, all.data(), 1, MPI_INT, ending, &request);
+  if (!stopped) {
+    MPI_Wait(&request, MPI_STATUS_IGNORE);
+  } else {
+    const auto give_up = std::chrono::steady_clock::now() + patience;
+    for (int done = 0;;) {
+      MPI_Test(&request, &done, MPI_STATUS_IGNORE);
+      if (done) break;
+      if (std::chrono::steady_clock::now() >= give_up) {
+        last_words();
+        MPI_Abort(MPI_COMM_WORLD, status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  return all;
+}
+
 #else  // one process
+
+std::vector<int> agree_on_exit(int status, bool, std::chrono::milliseconds, FunctionRef<void()>) {
+  return {status};
+}
 
 Session::Session(int*, char***) {}
 Session::~Session() = default;

@@ -11,12 +11,15 @@
 // with the same sizes. A failed MPI call aborts the job (MPI's default).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#include "engine/parallel.hpp"
 
 namespace vestsim::engine::mpi {
 
@@ -76,6 +79,17 @@ std::uint64_t broadcast_number(std::uint64_t v);
 // send `mine` (their range's items) and pass an empty `all`.
 void gather_ranges(std::span<const std::byte> mine, std::span<std::byte> all, std::size_t elem,
                    std::span<const std::pair<std::uint64_t, std::uint64_t>> ranges);
+
+// How the job ends (docs/design.md#18-mpi-runs): every rank's exit status, on every rank, in
+// rank order ({status} in a job of one). Every rank calls it once, last, outside any Solo, on a
+// communicator of its own, so that it never matches a collective another rank is still in. A
+// rank that `stopped` early (an exception: an input only it could not read, a variable only its
+// node has) may have skipped collectives the others wait in forever; it waits at most `patience`
+// for every rank to come, and if they do not, calls `last_words` and aborts the job with its
+// status (mpirun then exits with it). A rank that ran its command to the end waits as long as
+// the others take.
+std::vector<int> agree_on_exit(int status, bool stopped, std::chrono::milliseconds patience,
+                               FunctionRef<void()> last_words);
 
 // Bytes of a vector of trivially copyable values, and back.
 template <class T>

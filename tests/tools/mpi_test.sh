@@ -75,4 +75,27 @@ grep -q 'href="hf-paris-vs-criteo.html"' "$work/batch-two/index.html" ||
 "$vestsim" run scenarios/ --paths 3000 --format markdown --quiet > "$work/stdout-one.md"
 "${mpi[@]}" "$vestsim" run scenarios/ --paths 3000 --format markdown --quiet > "$work/stdout-two.md"
 cmp "$work/stdout-one.md" "$work/stdout-two.md" || fail "batch on stdout differs under mpirun"
+
+# Ranks that see different inputs (docs/design.md#18-mpi-runs): VESTSIM_SIMD set on rank 1 only,
+# as on a cluster where some nodes lack the instruction set. Rank 1 fails before the run while
+# rank 0 goes on into the run's collectives; the job used to wait there forever. Rank 1 now says
+# why on its own stderr and stops the job after its 30 s of patience, with its exit status.
+status=0
+mpmd=(mpirun --oversubscribe)
+[ "$(id -u)" = 0 ] && mpmd+=(--allow-run-as-root)
+timeout 120 "${mpmd[@]}" -np 1 "$vestsim" run --paths 70001 --quiet : \
+  -np 1 -x VESTSIM_SIMD=bogus "$vestsim" run --paths 70001 --quiet \
+  > /dev/null 2> "$work/diverged.err" || status=$?
+[ "$status" = 2 ] || fail "diverged ranks: exit $status, not 2 (124: the job hung)"
+grep -q '^vestsim (MPI rank 1): VESTSIM_SIMD=bogus is not an instruction set' "$work/diverged.err" ||
+  fail "diverged ranks: rank 1 did not say why"
+grep -q 'did not end with this one within 30 s' "$work/diverged.err" ||
+  fail "diverged ranks: nothing said the job was stopped"
+# Ranks that fail alike end at once, with rank 0's words alone.
+status=0
+timeout 60 "${mpi[@]}" -x VESTSIM_SIMD=bogus "$vestsim" run --paths 3000 --quiet \
+  > /dev/null 2> "$work/alike.err" || status=$?
+[ "$status" = 2 ] || fail "alike failures: exit $status, not 2"
+[ "$(grep -c '^vestsim' "$work/alike.err")" = 1 ] || fail "alike failures: not one vestsim line"
+grep -q 'did not end with this one' "$work/alike.err" && fail "alike failures: the job was stopped"
 echo "mpi: identical"

@@ -2,10 +2,17 @@
 // exit statuses.
 #include "tools/cli/cli.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <string_view>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "engine/lanes.hpp"
 
@@ -59,14 +66,10 @@ void apply_simd_environment() {
 
 }  // namespace
 
-int run_cli(int argc, char** argv) {
-  install_output_signal_handlers();
-  if (!engine::mpi::root()) {
-    // Ranks other than 0 compute their share and say nothing: rank 0 speaks and writes
-    // for the job (its messages are theirs too: every rank reads the same inputs).
-    static_cast<void>(std::freopen("/dev/null", "w", stdout));
-    static_cast<void>(std::freopen("/dev/null", "w", stderr));
-  }
+namespace {
+
+// The command, its failures mapped to exit statuses (README).
+int run_command_line(int argc, char** argv) {
   const ParsedCommand parsed = parse_command_line(argc, argv, std::cout, std::cerr);
   try {
     if (!parsed.command) {  // --help, --version or a usage error: whatever VESTSIM_SIMD says
@@ -87,6 +90,78 @@ int run_cli(int argc, char** argv) {
     std::cerr << "vestsim: run failed: " << e.what() << "\n";
     return 1;
   }
+}
+
+// How long a rank that failed waits for the others before it stops the job
+// (engine::mpi::agree_on_exit): ranks that fail alike (the same invalid input) meet within
+// moments of each other, launch skew included; a rank that fails after the job's last collective
+// (a batch with an invalid file) waits only for rank 0's writing, which takes seconds.
+constexpr std::chrono::seconds kPatience{30};
+
+// What a rank other than 0 said on stderr (kept in `kept`, a file), each line prefixed with
+// the rank, onto its real stderr `fd`.
+void replay(std::FILE* kept, int fd, int rank) {
+  std::fflush(stderr);
+  std::rewind(kept);
+  std::string text;
+  for (int c; (c = std::fgetc(kept)) != EOF;) text += static_cast<char>(c);
+  std::string out;
+  for (std::size_t at = 0; at < text.size();) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    std::string_view line(text.data() + at, end - at);
+    if (line.starts_with("vestsim: ")) line.remove_prefix(9);
+    out += fmt::format("vestsim (MPI rank {}): {}\n", rank, line);
+    at = end + 1;
+  }
+  static_cast<void>(::write(fd, out.data(), out.size()));
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  install_output_signal_handlers();
+  const int rank = engine::mpi::rank();
+  int own_stderr = -1;        // a rank other than 0: its real stderr
+  std::FILE* kept = nullptr;  // and what it says instead
+  if (rank != 0) {
+    // Ranks other than 0 compute their share and say nothing: rank 0 speaks and writes for the
+    // job (its messages are theirs too: every rank reads the same inputs). What they would say
+    // is kept, for the day their inputs differ (below).
+    own_stderr = ::dup(STDERR_FILENO);
+    static_cast<void>(std::freopen("/dev/null", "w", stdout));
+    kept = std::tmpfile();
+    if (kept != nullptr && own_stderr >= 0)
+      ::dup2(::fileno(kept), STDERR_FILENO);
+    else
+      static_cast<void>(std::freopen("/dev/null", "w", stderr));
+  }
+  const int status = run_command_line(argc, argv);
+  // Under mpirun the ranks agree on how the job ends (docs/design.md#18-mpi-runs). Inputs that
+  // differ between ranks (a file only rank 0's folder has, VESTSIM_SIMD set on some nodes) make
+  // one rank stop where the others go on into a collective and would wait forever: a rank that
+  // fails (any status but 0) stops the job when the others do not come, after saying why.
+  const auto say_why = [&] {
+    if (kept != nullptr && own_stderr >= 0) replay(kept, own_stderr, rank);
+  };
+  const std::vector<int> all = engine::mpi::agree_on_exit(status, status != 0, kPatience, [&] {
+    say_why();
+    const std::string line = fmt::format(
+        "{}: the other ranks of this MPI job did not end with this one within {} s "
+        "(do they all see the same files and environment?); stopping the job\n",
+        rank == 0 ? std::string("vestsim") : fmt::format("vestsim (MPI rank {})", rank),
+        kPatience.count());
+    if (rank == 0)
+      std::cerr << line << std::flush;
+    else if (own_stderr >= 0)
+      static_cast<void>(::write(own_stderr, line.data(), line.size()));
+  });
+  // Every rank came. One whose end differs from rank 0's says why (rank 0 has said its own);
+  // the job's status is rank 0's, else the worst of the others'.
+  if (rank != 0 && status != all[0]) say_why();
+  int job = all[0];
+  if (job == 0)
+    for (int s : all) job = std::max(job, s);
+  return job;
 }
 
 }  // namespace vestsim::tools
