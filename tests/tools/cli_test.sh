@@ -312,7 +312,7 @@ check "sensitivity rank view" contains out.txt "Rank correlation (Spearman)"
 check "sensitivity json" expect_exit 0 "$vestsim" sensitivity --paths 5000 --format json --compare hf_floor:google
 check "sensitivity json bars" contains out.txt '"median_swing"'
 check "sensitivity bad compare" expect_exit 2 "$vestsim" sensitivity --compare hf_ask:nobody
-# Two identical offers: the difference is 0 in every future, so no Spearman is defined (0/0).
+# Nothing random at all: no bars, and the report says so.
 cat > certain.yaml <<'EOF'
 name: certain
 currency: USD
@@ -327,6 +327,7 @@ check "sensitivity with nothing random" expect_exit 0 "$vestsim" sensitivity cer
 check "says there is nothing to hold at its ends" contains out.txt "No input of this scenario is drawn at random"
 check "sensitivity markdown with nothing random" expect_exit 0 "$vestsim" sensitivity certain.yaml --paths 50 --format markdown
 check "markdown says it too" contains out.txt "No input of this scenario is drawn at random"
+# Two identical offers: the difference is 0 in every future, so no Spearman is defined (0/0).
 check "sensitivity of a constant difference" expect_exit 0 "$vestsim" sensitivity "$src"/tests/tools/identical_offers.yaml --paths 500 --format json
 check "its Spearman is undefined" contains out.txt '"spearman_defined": false'
 check "sensitivity of a constant difference, text" expect_exit 0 "$vestsim" sensitivity "$src"/tests/tools/identical_offers.yaml --paths 500
