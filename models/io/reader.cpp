@@ -44,10 +44,11 @@ bool Range::contains(double x) const {
 std::string Range::describe() const {
   const char* what = integer ? "a whole number" : "a number";
   const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
+  const std::string low = lo_name.empty() ? fmt_num(lo) : lo_name;
   if (has_lo && has_hi)
-    return fmt::format("{} {} {} and {} {}", what, lo_open ? ">" : ">=", fmt_num(lo),
+    return fmt::format("{} {} {} and {} {}", what, lo_open ? ">" : ">=", low,
                        hi_open ? "<" : "<=", fmt_num(hi));
-  if (has_lo) return fmt::format("{} {} {}", what, lo_open ? ">" : ">=", fmt_num(lo));
+  if (has_lo) return fmt::format("{} {} {}", what, lo_open ? ">" : ">=", low);
   if (has_hi) return fmt::format("{} {} {}", what, hi_open ? "<" : "<=", fmt_num(hi));
   return what;
 }
@@ -207,8 +208,8 @@ std::string Node::sub_path(std::string_view key) const {
 
 std::string Node::kind() const {
   if (!present() || yaml_.IsNull()) return "nothing";
-  if (yaml_.IsMap()) return "a map";
-  if (yaml_.IsSequence()) return "a list";
+  if (yaml_.IsMap()) return yaml_.size() == 0 ? "an empty map" : "a map";
+  if (yaml_.IsSequence()) return yaml_.size() == 0 ? "an empty list" : "a list";
   return fmt::format("'{}'", yaml_.Scalar());
 }
 
@@ -315,7 +316,11 @@ int Node::choice(std::string_view key, const Keys& choices, int def) {
     n.error(fmt::format("missing required key (one of {})", join(choices)));
     return -1;
   }
-  const std::string s = n.is_scalar() ? n.scalar() : n.kind();
+  if (!n.is_scalar()) {  // a list, a map or null: its kind, never quoted as if it were a name
+    n.error(fmt::format("expected one of {}, got {}", join(choices), n.kind()));
+    return -1;
+  }
+  const std::string s = n.scalar();
   for (std::size_t i = 0; i < choices.size(); ++i)
     if (choices[i] == s) return static_cast<int>(i);
   n.error(fmt::format("must be one of {}, got '{}'", join(choices), s));

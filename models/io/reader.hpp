@@ -30,6 +30,9 @@ inline constexpr double kInf = std::numeric_limits<double>::infinity();
 struct Range {
   double lo = -kInf, hi = kInf;
   bool lo_open = false, hi_open = false, integer = false;
+  // How describe() names lo when it is not a plain number: another key's value
+  // ("horizon_years (4)") or a fraction ("1/24"); empty: lo itself.
+  std::string lo_name = {};
 
   bool contains(double x) const;
   std::string describe() const;

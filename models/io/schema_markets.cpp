@@ -46,9 +46,13 @@ bool read_pair(Node& n, CorrelationPair& p, const std::vector<std::string>& driv
       continue;
     }
     const std::string_view near = nearest_key(d, known);
-    name.error(fmt::format("unknown driver '{}'; {}drivers here: {}", d,
-                           near.empty() ? "" : fmt::format("did you mean '{}'? ", near),
-                           join(known)));
+    name.error(known.empty()
+                   ? fmt::format("unknown driver '{}'; this scenario has no driver (a company, "
+                                 "or an fx rate with a volatility, is one)",
+                                 d)
+                   : fmt::format("unknown driver '{}'; {}drivers here: {}", d,
+                                 near.empty() ? "" : fmt::format("did you mean '{}'? ", near),
+                                 join(known)));
     ok = false;
   }
   p.a = between.item(0).scalar();

@@ -34,7 +34,11 @@ std::optional<TaxCategory> read_category(Node& item) {
     for (std::string_view c : names) item.reader().note_key(c);
     return std::nullopt;
   }
-  const std::string s = item.is_scalar() ? item.scalar() : item.kind();
+  if (!item.is_scalar()) {  // a list, a map or null: its kind, never quoted as if it were a name
+    item.error(fmt::format("expected one of {}, got {}", join(names), item.kind()));
+    return std::nullopt;
+  }
+  const std::string s = item.scalar();
   if (const auto c = parse_tax_category(s)) return c;
   const std::string_view near = nearest_key(s, names);
   item.error(near.empty() ? fmt::format("unknown category '{}'; categories: {}", s, join(names))

@@ -77,7 +77,11 @@ DrawSource read_sampler(Node& n) {
   }
   const Node v = n.child("sampler");
   if (!v.present()) return DrawSource::kPhilox;
-  const std::string got = v.is_scalar() ? v.scalar() : v.kind();
+  if (!v.is_scalar()) {  // a list, a map or null: its kind, never quoted as if it were a name
+    v.error(fmt::format("expected one of {}, got {}", join(names), v.kind()));
+    return DrawSource::kPhilox;
+  }
+  const std::string got = v.scalar();
   if (got == "philox") return DrawSource::kPhilox;
   if (got == "sobol") return DrawSource::kSobol;
   const std::string_view near = nearest_key(got, names);
@@ -258,32 +262,28 @@ void read_top(Node& root, Scenario& s) {
   else
     currency.error("missing required key (the report currency, e.g. EUR)");
   if (Node fx = root.child("fx"); fx.present()) read_fx(fx, s);
-  s.horizon_years = root.number("horizon_years", 4.0, {0, 50, true});
-  if (s.horizon_years > 0 && std::floor(12 * s.horizon_years + 0.5) < 1)
-    root.child("horizon_years")
-        .error(fmt::format("rounds to 0 months (12 x {} < 0.5); give at least 1/24 year",
-                           s.horizon_years));
+  // At least one month after rounding half up (12 x 1/24 = 0.5 rounds to 1): one range, so
+  // that a refused value is told the one rule it breaks.
+  Range horizon_range = between(1.0 / 24, 50);
+  horizon_range.lo_name = "1/24 (one month after rounding)";
+  s.horizon_years = root.number("horizon_years", 4.0, horizon_range);
   constexpr double kDefaultLiquidity = 10;
+  // Say where the horizon comes from: a default, and a horizon given on the command line, are
+  // not on the line the message points at.
+  const bool horizon_known = std::isfinite(s.horizon_years);
+  const std::string horizon =
+      fmt::format("horizon_years ({}{})", s.horizon_years,
+                  root.reader().has_override("horizon_years") ? ", from the command line" : "");
+  Range liquidity_range = between(horizon_known ? s.horizon_years : 0, 100);
+  if (horizon_known) liquidity_range.lo_name = horizon;
   s.liquidity_horizon_years =
-      root.number("liquidity_horizon_years", kDefaultLiquidity, between(0, 100));
-  if (s.liquidity_horizon_years < s.horizon_years) {
-    // Say where each side comes from: a default, and a horizon given on the command line, are
-    // not on the line the message points at.
-    Node liquidity = root.child("liquidity_horizon_years");
-    const std::string horizon =
-        fmt::format("horizon_years ({}{})", s.horizon_years,
-                    root.reader().has_override("horizon_years") ? ", from the command line" : "");
-    liquidity.error(liquidity.present()
-                        ? fmt::format("{} must be >= {}", s.liquidity_horizon_years, horizon)
-                        : fmt::format("not given, so {} (the default), which must be >= {}; "
-                                      "give liquidity_horizon_years",
-                                      kDefaultLiquidity, horizon));
-  }
-  s.discount_rate = root.number("discount_rate", 0.0, {-1, 1, true});
-  if (s.discount_rate < kMinDiscountRate)
-    root.child("discount_rate")
-        .error(fmt::format("must be >= {} (discount factors must stay finite), got {}",
-                           kMinDiscountRate, s.discount_rate));
+      root.number("liquidity_horizon_years", kDefaultLiquidity, liquidity_range);
+  if (Node liquidity = root.child("liquidity_horizon_years");
+      !liquidity.present() && s.liquidity_horizon_years < s.horizon_years)
+    liquidity.error(fmt::format(
+        "not given, so {} (the default), which must be >= {}; give liquidity_horizon_years",
+        kDefaultLiquidity, horizon));
+  s.discount_rate = root.number("discount_rate", 0.0, between(kMinDiscountRate, 1));
   if (Node sim = root.child("simulation"); sim.present()) sim.map(s, read_simulation);
   if (Node e = root.child("employee"); e.present()) e.map(s, read_employee);
   read_companies(root, s);

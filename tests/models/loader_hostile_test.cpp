@@ -271,10 +271,12 @@ TEST_CASE("values that would overflow a run are refused at load", "[loader][host
   require_text_error(edit("price: 100", "price: 1e10"),
                      "price: must be a number > 0 and <= 1000000000", 12);
   require_text_error("horizon_years: 0.01\n" + kBase,
-                     "horizon_years: rounds to 0 months (12 x 0.01 < 0.5)", 1);
+                     "horizon_years: must be a number >= 1/24 (one month after rounding) and "
+                     "<= 50, got 0.01",
+                     1);
   CHECK(require_ok("horizon_years: 0.042\n" + kBase).horizon_years == 0.042);
   require_text_error("discount_rate: -0.95\n" + kBase,
-                     "discount_rate: must be >= -0.9 (discount factors must stay finite)", 1);
+                     "discount_rate: must be a number >= -0.9 and <= 1, got -0.95", 1);
   require_text_error(
       edit("base: 100000",
            "base: 100000\n    bonus: {target: 0.1, multiplier: {dist: normal, mean: 1e300, sd: "

@@ -93,7 +93,7 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"report currency in fx", "fx: {EUR: 0.9}\n" + kValid,
        "EUR is the report currency; its fx is 1", 1},
       {"liquidity before horizon", "horizon_years: 4\nliquidity_horizon_years: 2\n" + kValid,
-       "liquidity_horizon_years: 2 must be >= horizon_years (4)", 2},
+       "liquidity_horizon_years: must be a number >= horizon_years (4) and <= 100, got 2", 2},
       {"liquidity left at its default before a longer horizon", "horizon_years: 12\n" + kValid,
        "liquidity_horizon_years: not given, so 10 (the default), which must be >= horizon_years "
        "(12); give liquidity_horizon_years",
@@ -187,7 +187,7 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
        edit("        vesting: {years: 4, cliff_months: 12, every_months: 1}\n", ""),
        "offers.a.grants[0].vesting: missing required key", 19},
       {"negative discount beyond -1", "discount_rate: -1\n" + kValid,
-       "discount_rate: must be a number > -1", 1},
+       "discount_rate: must be a number >= -0.9 and <= 1, got -1", 1},
       {"failure with keys",
        edit("ipo: {multiple: 4}", "ipo: {multiple: 4}\n      failure: {multiple: 0}"),
        "failure pays nothing and takes no keys", 10},
@@ -253,12 +253,60 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
   CHECK(cases.size() >= 30);
 }
 
+namespace {
+
+// The one diagnostic of a load that must fail with exactly one problem.
+std::string only_problem(const std::string& text) {
+  const LoadResult r = load_scenario_text(text, "bad.yaml");
+  INFO(all_messages(r));
+  REQUIRE_FALSE(r.ok());
+  REQUIRE(r.errors.size() == 1);
+  return r.errors[0].to_string();
+}
+
+}  // namespace
+
+TEST_CASE("range and choice messages state what is valid", "[loader]") {
+  // One range for discount_rate: the value the first message allows is not refused by a second.
+  CHECK(only_problem("discount_rate: 1.5\n" + kValid) ==
+        "bad.yaml:1: discount_rate: must be a number >= -0.9 and <= 1, got 1.5");
+  CHECK(only_problem("discount_rate: -0.95\n" + kValid) ==
+        "bad.yaml:1: discount_rate: must be a number >= -0.9 and <= 1, got -0.95");
+  CHECK(load_scenario_text("discount_rate: -0.9\n" + kValid, "ok.yaml").ok());
+  // liquidity_horizon_years: its lower bound is horizon_years, not 0.
+  CHECK(only_problem("liquidity_horizon_years: -1\n" + kValid) ==
+        "bad.yaml:1: liquidity_horizon_years: must be a number >= horizon_years (4) and <= 100, "
+        "got -1");
+  CHECK(only_problem("liquidity_horizon_years: lots\n" + kValid) ==
+        "bad.yaml:1: liquidity_horizon_years: expected a number >= horizon_years (4) and <= "
+        "100, got 'lots'");
+  // horizon_years: the month it must round to is the range, not a second rule.
+  CHECK(only_problem("horizon_years: 0\n" + kValid) ==
+        "bad.yaml:1: horizon_years: must be a number >= 1/24 (one month after rounding) and <= "
+        "50, got 0");
+  CHECK(load_scenario_text("horizon_years: 0.0417\n" + kValid, "ok.yaml").ok());
+  // A choice given a list, a map or nothing names its kind, never a quoted 'a list'.
+  CHECK(only_problem("simulation: {sampler: [a]}\n" + kValid) ==
+        "bad.yaml:1: simulation.sampler: expected one of philox, sobol, got a list");
+  CHECK(only_problem("simulation: {sampler: }\n" + kValid) ==
+        "bad.yaml:1: simulation.sampler: expected one of philox, sobol, got nothing");
+  CHECK(only_problem(edit("        type: public_rsu", "        type: {a: 1}")) ==
+        "bad.yaml:27: offers.b.grants[0].type: expected one of private_rsu, option, public_rsu, "
+        "got a map");
+  // Empty maps and lists are called empty.
+  CHECK(only_problem(kValid.substr(0, kValid.find("offers:")) + "offers: {}\n") ==
+        "bad.yaml:15: offers: expected a map of at least one offer, got an empty map");
+  CHECK(only_problem(edit("base: 100000", "base: {}")) ==
+        "bad.yaml:17: offers.a.base: expected a number >= 0 and <= 1000000000, got an empty map");
+}
+
 TEST_CASE("a horizon from the command line is named in the liquidity check", "[loader]") {
   // The message points at the file's liquidity line, which the user did not change.
   const LoadResult r = load_scenario_text("liquidity_horizon_years: 5\n" + kValid, "s.yaml",
                                           {{"horizon_years", "20"}});
-  CHECK_THAT(all_messages(r), Catch::Contains("s.yaml:1: liquidity_horizon_years: 5 must be >= "
-                                              "horizon_years (20, from the command line)"));
+  CHECK_THAT(all_messages(r),
+             Catch::Contains("s.yaml:1: liquidity_horizon_years: must be a number >= "
+                             "horizon_years (20, from the command line) and <= 100, got 5"));
   // Without the key, its default of 10 is named.
   const LoadResult d = load_scenario_text(kValid, "s.yaml", {{"horizon_years", "20"}});
   CHECK_THAT(all_messages(d), Catch::Contains("not given, so 10 (the default), which must be >= "

@@ -418,6 +418,15 @@ TEST_CASE("validate_file tells a regime from a scenario", "[regime][loader]") {
   check_reported(set.errors, "--set levies[0].rate: must be a number >= 0 and <= 1", r2, 0);
 }
 
+TEST_CASE("a category given a list or a map names its kind", "[regime]") {
+  const LoadRegimeResult r =
+      load_regime_text(regime_with("on: [employment]", "on: [[employment]]"), "r.yaml");
+  CHECK_THAT(messages_of(r.errors),
+             Catch::Contains("r.yaml:22: levies[0].on[0]: expected one of wages, equity_income, "
+                             "qualified, qualified_excess, gain_short, gain_long, employment, "
+                             "gains, got a list"));
+}
+
 TEST_CASE("the scenario format accepts the tax keys", "[regime][loader]") {
   const std::vector<std::string> keys = accepted_keys();
   for (const char* k :
