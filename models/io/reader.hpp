@@ -188,7 +188,10 @@ class Node {
     for (auto it = map.begin(); it != map.end(); ++it) {
       if (duplicate_entry(it->first, seen)) continue;  // reported; the first one is read
       Node key(*reader_, it->first, path_);
-      Node value = resolved(it->second, it->second, sub_path(key.scalar()));
+      // An empty value (`goog:` then a new line) is marked where the next token starts, often
+      // the next line: its problems are placed at its key instead, as child() does.
+      Node value = resolved(it->second, it->second.IsNull() ? it->first : it->second,
+                            sub_path(key.scalar()));
       fn(key, value);
     }
     report_new_entries();

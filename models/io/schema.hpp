@@ -41,12 +41,14 @@ Sampler read_bounded(Node& parent, std::string_view key, std::optional<double> d
 Sampler read_fraction(Node& parent, std::string_view key, std::optional<double> def);
 
 // One entry of `companies`; c.id is set by the caller. c.currency stays
-// empty when the company has none of its own.
-void read_company(Node& n, Company& c);
+// empty when the company has none of its own. False (reported) when the entry
+// is not a map or its kind is not private or public: then c.is_public means nothing.
+bool read_company(Node& n, Company& c);
 
 // One entry of `offers`; o.id is set by the caller. `s` holds the companies,
-// currency and fx read so far.
-void read_offer(Node& n, Offer& o, const Scenario& s);
+// currency and fx read so far; a grant naming one of `kindless` (companies
+// whose kind was not read, already reported) is not checked against its kind.
+void read_offer(Node& n, Offer& o, const Scenario& s, const std::vector<std::string>& kindless);
 
 // The top-level `correlations` list (docs/model.md#m1-drivers-and-correlation), read after
 // the companies and fx: known driver names (did-you-mean), no pair twice, |rho| < 1, and a

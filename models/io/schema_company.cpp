@@ -115,15 +115,25 @@ void read_private(Node& n, PrivateCompany& v) {
 
 }  // namespace
 
-void read_company(Node& n, Company& c) {
-  const int kind = n.choice("kind", {"private", "public"}, -1);
-  if (kind < 0) return;
-  c.is_public = kind == 1;
-  n.map(c, [](Node& m, Company& out) {
+bool read_company(Node& n, Company& c) {
+  const Keys kinds = {"private", "public"};
+  const auto read_keys = [](Node& m, Company& out) {
     if (Node cur = m.child("currency"); cur.present()) out.currency = cur.currency_code();
     if (m.branch(out.is_public)) read_public(m, out.pub);
     if (m.branch(!out.is_public)) read_private(m, out.priv);
-  });
+  };
+  if (!n.is_map()) {  // `google: abc`: what a company is, as for any map, not a missing kind
+    n.map(c, [&](Node& m, Company& out) {
+      (void)m.choice("kind", kinds, -1);
+      read_keys(m, out);
+    });
+    return false;
+  }
+  const int kind = n.choice("kind", kinds, -1);
+  if (kind < 0) return false;
+  c.is_public = kind == 1;
+  n.map(c, read_keys);
+  return true;
 }
 
 void require_currency(const Scenario& s, const std::string& code, const Node& at) {

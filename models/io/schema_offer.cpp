@@ -1,4 +1,5 @@
 // Offers and their grants. How to add a key: see models/io/schema.hpp.
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -55,8 +56,10 @@ void read_acceleration(Node& n, Grant& g) {
   g.accel_probability = n.number("probability", 1.0, between(0, 1));
 }
 
-// The grant's company and type, which must agree (public_rsu: public company).
-void read_company_and_type(Node& n, Grant& g, const Scenario& s) {
+// The grant's company and type, which must agree (public_rsu: public company) unless the
+// company is one of `kindless`, whose kind was not read (reported at the company).
+void read_company_and_type(Node& n, Grant& g, const Scenario& s,
+                           const std::vector<std::string>& kindless) {
   const std::string company = n.string("company", std::nullopt);
   const Company* c = nullptr;
   for (std::size_t i = 0; i < s.companies.size(); ++i)
@@ -65,11 +68,14 @@ void read_company_and_type(Node& n, Grant& g, const Scenario& s) {
     Keys ids;
     for (const Company& k : s.companies) ids.push_back(k.id);
     n.child("company").error(
-        fmt::format("unknown company '{}'; defined companies: {}", company, join(ids)));
+        ids.empty()
+            ? fmt::format("unknown company '{}': no company is defined", company)
+            : fmt::format("unknown company '{}'; defined companies: {}", company, join(ids)));
   }
   const int type = n.choice("type", {"private_rsu", "option", "public_rsu"}, -1);
   if (type >= 0) g.type = static_cast<GrantType>(type);
   if (!c || type < 0) return;
+  if (std::find(kindless.begin(), kindless.end(), company) != kindless.end()) return;
   if (g.type == GrantType::kPublicRsu && !c->is_public)
     n.child("type").error(
         fmt::format("a public_rsu must name a public company; '{}' is private "
@@ -96,8 +102,8 @@ void read_exercise(Node& n, Grant& g) {
   if (p >= 0) g.exercise_policy = static_cast<ExercisePolicy>(p);
 }
 
-void read_grant(Node& n, Grant& g, const Scenario& s) {
-  read_company_and_type(n, g, s);
+void read_grant(Node& n, Grant& g, const Scenario& s, const std::vector<std::string>& kindless) {
+  read_company_and_type(n, g, s, kindless);
   g.value = n.number("value", kRequired, between(0, 1e12));
   g.start_month = static_cast<int>(n.integer("start_month", 0.0, whole(0, 1200)));
   if (Node vest = n.child("vesting"); !vest.present())
@@ -155,14 +161,14 @@ void read_signing_bonus(Node& n, Offer& o) {
   o.clawback_months = static_cast<int>(n.integer("clawback_months", 0.0, whole(0, 120)));
 }
 
-void read_grants(Node& gs, Offer& o, const Scenario& s) {
+void read_grants(Node& gs, Offer& o, const Scenario& s, const std::vector<std::string>& kindless) {
   if (!gs.is_list()) {
     gs.error(fmt::format("expected a list of grants, got {}", gs.kind()));
     return;
   }
   for (std::size_t i = 0; i < gs.size(); ++i) {
     Grant g;
-    gs.item(i).map(g, [&](Node& m, Grant& out) { read_grant(m, out, s); });
+    gs.item(i).map(g, [&](Node& m, Grant& out) { read_grant(m, out, s, kindless); });
     o.grants.push_back(g);
   }
   check_double_triggers(gs, o);
@@ -170,7 +176,7 @@ void read_grants(Node& gs, Offer& o, const Scenario& s) {
 
 }  // namespace
 
-void read_offer(Node& n, Offer& o, const Scenario& s) {
+void read_offer(Node& n, Offer& o, const Scenario& s, const std::vector<std::string>& kindless) {
   n.map(o, [&](Node& m, Offer& out) {
     out.label = m.string("label", out.id);
     out.currency = s.currency;
@@ -183,7 +189,7 @@ void read_offer(Node& n, Offer& o, const Scenario& s) {
     out.raise = m.number("raise", 0.0, between(-0.5, 1));
     if (Node b = m.child("bonus"); b.present()) b.map(out, read_bonus);
     if (Node b = m.child("signing_bonus"); b.present()) b.map(out, read_signing_bonus);
-    if (Node gs = m.child("grants"); gs.present()) read_grants(gs, out, s);
+    if (Node gs = m.child("grants"); gs.present()) read_grants(gs, out, s, kindless);
     read_offer_tax(m, out, s);
   });
 }

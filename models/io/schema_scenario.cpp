@@ -138,7 +138,8 @@ void read_report(Node& n, Scenario& s) {
   s.wealth = n.number("wealth", 100000.0, Range{0, 1e12, true, false});
 }
 
-void read_companies(Node& root, Scenario& s) {
+// Reads `companies` into s; the ids of those whose kind could not be read go to `kindless`.
+void read_companies(Node& root, Scenario& s, std::vector<std::string>& kindless) {
   Node companies = root.child("companies");
   if (!companies.present()) {
     companies.error("missing required key (a map of company id to company)");
@@ -153,7 +154,7 @@ void read_companies(Node& root, Scenario& s) {
     Company c;
     c.id = key.scalar();
     check_id(key, c.id);
-    read_company(value, c);
+    if (!read_company(value, c)) kindless.push_back(c.id);
     if (c.currency.empty())
       c.currency = s.currency;
     else
@@ -162,7 +163,7 @@ void read_companies(Node& root, Scenario& s) {
   });
 }
 
-void read_offers(Node& root, Scenario& s) {
+void read_offers(Node& root, Scenario& s, const std::vector<std::string>& kindless) {
   Node offers = root.child("offers");
   if (!offers.present()) {
     offers.error("missing required key (a map of offer id to offer, at least one)");
@@ -183,7 +184,7 @@ void read_offers(Node& root, Scenario& s) {
     Offer o;
     o.id = key.scalar();
     check_id(key, o.id);
-    read_offer(value, o, s);
+    read_offer(value, o, s, kindless);
     s.offers.push_back(std::move(o));
   }
 }
@@ -286,9 +287,10 @@ void read_top(Node& root, Scenario& s) {
   s.discount_rate = root.number("discount_rate", 0.0, between(kMinDiscountRate, 1));
   if (Node sim = root.child("simulation"); sim.present()) sim.map(s, read_simulation);
   if (Node e = root.child("employee"); e.present()) e.map(s, read_employee);
-  read_companies(root, s);
+  std::vector<std::string> kindless;
+  read_companies(root, s, kindless);
   check_sobol_has_draws(root, s);
-  read_offers(root, s);
+  read_offers(root, s, kindless);
   read_compare(root, s);
   read_correlations(root, s);
   if (Node r = root.child("report"); r.present()) r.map(s, read_report);

@@ -266,6 +266,44 @@ std::string only_problem(const std::string& text) {
 
 }  // namespace
 
+TEST_CASE("a company that is not a map is told what a company is, and nothing more", "[loader]") {
+  // Offer b's public_rsu names goog: a company read as having no kind is not taken for a
+  // private one ("'goog' is private" was a second, false problem).
+  const std::string goog =
+      "  goog:\n    kind: public\n    price: 100\n    drift: 0\n"
+      "    volatility: 0\n";
+  const std::string keys =
+      "companies.goog: expected a map with keys kind, currency, price, drift, volatility, "
+      "valuation, exit, growth, dilution, post_ipo, tenders, got ";
+  CHECK(only_problem(edit(goog, "  goog: abc\n")) == "bad.yaml:10: " + keys + "'abc'");
+  CHECK(only_problem(edit(goog, "  goog: [1, 2]\n")) == "bad.yaml:10: " + keys + "a list");
+  // An empty value is placed at its key, not at the next line (offers:).
+  CHECK(only_problem(edit(goog, "  goog:\n")) == "bad.yaml:10: " + keys + "nothing");
+  // A kind that cannot be read: its own problem only.
+  CHECK(only_problem(edit("kind: public", "kind: publc")) ==
+        "bad.yaml:11: companies.goog.kind: must be one of private, public, got 'publc'");
+  CHECK(only_problem(edit("kind: public", "kind: [public]")) ==
+        "bad.yaml:11: companies.goog.kind: expected one of private, public, got a list");
+  CHECK(only_problem(edit("kind: public", "kind:")) ==
+        "bad.yaml:11: companies.goog.kind: expected one of private, public, got nothing");
+}
+
+TEST_CASE("offers and grants that are not maps are told what they are", "[loader]") {
+  const std::string b =
+      "  b:\n    base: 120000\n    grants:\n      - company: goog\n"
+      "        type: public_rsu\n        value: 400000\n"
+      "        vesting: {years: 4}\n";
+  CHECK(only_problem(edit(b, "  b: abc\n")) ==
+        "bad.yaml:23: offers.b: expected a map with keys label, currency, base, geo_band, raise, "
+        "bonus, signing_bonus, grants, tax, got 'abc'");
+  CHECK(only_problem(edit(b, "  b: {base: 1, grants: abc}\n")) ==
+        "bad.yaml:23: offers.b.grants: expected a list of grants, got 'abc'");
+  CHECK_THAT(only_problem(edit(b, "  b: {base: 1, grants: [abc]}\n")),
+             Catch::StartsWith("bad.yaml:23: offers.b.grants[0]: expected a map with keys "
+                               "company, type, value,") &&
+                 Catch::EndsWith(", got 'abc'"));
+}
+
 TEST_CASE("range and choice messages state what is valid", "[loader]") {
   // One range for discount_rate: the value the first message allows is not refused by a second.
   CHECK(only_problem("discount_rate: 1.5\n" + kValid) ==
@@ -298,6 +336,12 @@ TEST_CASE("range and choice messages state what is valid", "[loader]") {
         "bad.yaml:15: offers: expected a map of at least one offer, got an empty map");
   CHECK(only_problem(edit("base: 100000", "base: {}")) ==
         "bad.yaml:17: offers.a.base: expected a number >= 0 and <= 1000000000, got an empty map");
+  // No company at all: said, not "defined companies: " and nothing after.
+  const std::string no_companies =
+      "currency: EUR\ncompanies: {}\noffers:\n  a:\n    base: 1\n    grants:\n"
+      "      - {company: hf, type: private_rsu, value: 1, vesting: {years: 1}}\n";
+  CHECK(only_problem(no_companies) ==
+        "bad.yaml:7: offers.a.grants[0].company: unknown company 'hf': no company is defined");
 }
 
 TEST_CASE("a horizon from the command line is named in the liquidity check", "[loader]") {
