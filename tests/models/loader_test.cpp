@@ -344,6 +344,19 @@ TEST_CASE("range and choice messages state what is valid", "[loader]") {
         "bad.yaml:7: offers.a.grants[0].company: unknown company 'hf': no company is defined");
 }
 
+TEST_CASE("an empty --set value says so", "[loader]") {
+  Override o;
+  CHECK(parse_override("offers.x.base=", o) ==
+        "--set 'offers.x.base=': the value after '=' is empty; give one, e.g. "
+        "offers.x.base=140000, or ~ for no value (a value is a plain scalar as written: --set "
+        "cannot give an empty text, and '' would be two quote characters)");
+  CHECK_THAT(parse_override("=5", o), Catch::Contains("expected PATH=VALUE"));
+  // ~ is YAML's null: no value, as in the file.
+  const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"offers.a.base", "~"}});
+  CHECK_THAT(all_messages(r), Catch::Contains("s.yaml: --set offers.a.base: expected a number >= 0 "
+                                              "and <= 1000000000, got nothing"));
+}
+
 TEST_CASE("a horizon from the command line is named in the liquidity check", "[loader]") {
   // The message points at the file's liquidity line, which the user did not change.
   const LoadResult r = load_scenario_text("liquidity_horizon_years: 5\n" + kValid, "s.yaml",
