@@ -22,18 +22,10 @@ LoadRegimeResult regime_failure(Diagnostic d) {
   return r;
 }
 
-// A top-level key only a regime file has.
-bool regime_only_key(const std::string& key) {
-  static const std::set<std::string> keys = {"income_taxes", "levies",  "long_term_months",
-                                             "qualified",    "sources", "omissions",
-                                             "description",  "year"};
-  return keys.count(key) != 0;
-}
-
 bool looks_like_regime(const YAML::Node& root) {
   if (!root.IsMap() || root["offers"] || root["companies"]) return false;
   for (auto it = root.begin(); it != root.end(); ++it)
-    if (it->first.IsScalar() && regime_only_key(it->first.Scalar())) return true;
+    if (it->first.IsScalar() && io::regime_only_key(it->first.Scalar())) return true;
   return false;
 }
 

@@ -62,6 +62,10 @@ std::vector<std::string> driver_names(const Scenario& s);
 // The whole file; `stem` is the default name.
 Scenario read_scenario(Node& root, const std::string& stem);
 
+// A top-level key that only a tax regime file has (docs/tax.md#t1a-the-regime-file):
+// income_taxes, levies, long_term_months, qualified, sources, omissions, description, year.
+bool regime_only_key(std::string_view key);
+
 // A tax regime file (docs/tax.md#t1a-the-regime-file), every rule checked at
 // the line of its key. Walked by accepted_regime_keys().
 TaxRegime read_regime(Node& root);

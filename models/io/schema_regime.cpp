@@ -1,6 +1,7 @@
 // Tax regime files (docs/tax.md#t1a-the-regime-file) as reading code, and an
 // offer's `tax` key, which names one. How to add a key: see models/io/schema.hpp
 // (a regime key is documented in docs/tax.md instead; tests/docs_test.cpp checks).
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -270,6 +271,12 @@ void read_tax(Node& n, OfferTax& t, const Scenario& s) {
 }
 
 }  // namespace
+
+bool regime_only_key(std::string_view key) {
+  static const Keys keys = {"income_taxes", "levies",    "long_term_months", "qualified",
+                            "sources",      "omissions", "description",      "year"};
+  return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
 
 TaxRegime read_regime(Node& root) {
   TaxRegime r;

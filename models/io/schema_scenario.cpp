@@ -301,6 +301,21 @@ void read_top(Node& root, Scenario& s) {
 
 Scenario read_scenario(Node& root, const std::string& stem) {
   Scenario s;
+  // A regime file among scenarios (a batch of a folder holding both) would otherwise be told
+  // every scenario key it lacks and every regime key it has: one line says what it is instead.
+  // Looked up in a copy, so that the keys a message lists keep the readers' order.
+  if (Node peek = root;
+      !root.walking() && root.is_map() && !peek.has("offers") && !peek.has("companies")) {
+    const std::vector<std::string> found = peek.keys_matching(regime_only_key);
+    if (!found.empty()) {
+      root.error(fmt::format(
+          "this is a tax regime file, not a scenario (it has {} and no offers or companies); "
+          "keep regimes out of the scenarios folder or in a subfolder of it (a folder's batch "
+          "runs only its own files), and name one from an offer as tax: {{regime: PATH}}",
+          join(Keys(found.begin(), found.end()))));
+      return s;
+    }
+  }
   root.map(s, [&](Node& m, Scenario& out) {
     out.name = m.string("name", stem);
     read_top(m, out);

@@ -418,6 +418,28 @@ TEST_CASE("validate_file tells a regime from a scenario", "[regime][loader]") {
   check_reported(set.errors, "--set levies[0].rate: must be a number >= 0 and <= 1", r2, 0);
 }
 
+TEST_CASE("a regime file loaded as a scenario says what it is, once", "[regime][loader]") {
+  // A regime in a folder of scenarios (vestsim run FOLDER) is loaded as a scenario: one problem
+  // naming it a regime, not every scenario key it lacks and every regime key it has.
+  const LoadResult r = load_scenario_text(kRegime, "r.yaml");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].to_string() ==
+        "r.yaml:1: this is a tax regime file, not a scenario (it has description, year, "
+        "long_term_months, qualified, income_taxes, levies, sources, omissions and no offers or "
+        "companies); keep regimes out of the scenarios folder or in a subfolder of it (a "
+        "folder's batch runs only its own files), and name one from an offer as tax: {regime: "
+        "PATH}");
+  const LoadResult none = load_scenario_file(std::string(VESTSIM_SOURCE_DIR) + "/taxes/none.yaml");
+  REQUIRE(none.errors.size() == 1);
+  CHECK_THAT(none.errors[0].message,
+             Catch::StartsWith("this is a tax regime file, not a scenario (it has description, "
+                               "year and no offers or companies)"));
+  // A scenario that has offers is read as one, whatever else it holds.
+  const LoadResult s = load_scenario_text(
+      "currency: EUR\nlevies: []\ncompanies: {}\noffers: {a: {base: 1}}\n", "s.yaml");
+  CHECK_THAT(messages_of(s.errors), Catch::Contains("s.yaml:2: levies: unknown key"));
+}
+
 TEST_CASE("a category given a list or a map names its kind", "[regime]") {
   const LoadRegimeResult r =
       load_regime_text(regime_with("on: [employment]", "on: [[employment]]"), "r.yaml");

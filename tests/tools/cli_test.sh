@@ -156,6 +156,15 @@ check "bad simulation.precision names file and line" contains err.txt "bad.yaml:
 check "bad simulation.precision says why" contains err.txt "its half-width target must be at most 0.5"
 "$vestsim" run prec --paths 500 --quiet --format json --out prec-out >/dev/null 2>err.txt
 check "the batch's good file is still reported" test -s prec-out/good.json
+# A tax regime in a folder of scenarios: one line says what it is; the batch runs the rest and
+# exits 2, as for any invalid file (docs/cli.md, Batches).
+mkdir -p with-regime
+cp "$src"/scenarios/hf-paris-vs-criteo.yaml with-regime/good.yaml
+cp "$src"/taxes/none.yaml with-regime/none.yaml
+check "a regime in a batch folder" expect_exit 2 "$vestsim" run with-regime --paths 200 --quiet --format json --out with-regime-out
+check "the regime is said to be one" contains err.txt "none.yaml:3: this is a tax regime file, not a scenario"
+check "as one problem" contains err.txt "none.yaml: 1 problem; nothing was run"
+check "the batch's scenario still ran" test -s with-regime-out/good.json
 check "--max-paths without a target" expect_exit 0 "$vestsim" run --paths 500 --max-paths 1000
 check "--max-paths without a target is said" contains err.txt "--max-paths has no effect without --precision"
 check "hex precision refused" expect_exit 2 "$vestsim" run --paths 500 --precision mean_diff=0x10
