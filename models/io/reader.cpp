@@ -80,24 +80,6 @@ Reader Reader::walker(std::set<std::string>* keys) {
   return r;
 }
 
-void Reader::error(const YAML::Node& at, const std::string& path, std::string msg) {
-  if (walking_) return;
-  // A value set on the command line is reported as --set, not at the file's line.
-  const bool from_set = overrides_.count(path) != 0;
-  errors_.push_back({file_, from_set ? 0 : line_of(at), path, std::move(msg)});
-}
-
-void Reader::add_override(const std::string& path, const std::string& value) {
-  overrides_[path] = {value, false};
-}
-
-const std::string* Reader::override_at(const std::string& path) {
-  const auto it = overrides_.find(path);
-  if (it == overrides_.end()) return nullptr;
-  it->second.read = true;
-  return &it->second.value;
-}
-
 namespace {
 
 // The key or index right below `base` in `path`, empty when `path` is not below it.
@@ -116,6 +98,35 @@ std::string next_below(const std::string& base, const std::string& path) {
 }
 
 }  // namespace
+
+void Reader::error(const YAML::Node& at, const std::string& path, std::string msg) {
+  if (walking_) return;
+  // A value set on the command line is reported as --set, not at the file's line.
+  const bool from_set = overrides_.count(path) != 0;
+  // A problem of a map found at its line whose values --set changed (outcomes that no longer sum
+  // to at most 1) says so: the file alone has no such problem.
+  std::string set_below;
+  if (!from_set && !path.empty())
+    for (auto it = overrides_.lower_bound(path); it != overrides_.end(); ++it) {
+      if (it->first.compare(0, path.size(), path) != 0) break;
+      if (next_below(path, it->first).empty()) continue;
+      set_below +=
+          fmt::format("{}{}={}", set_below.empty() ? "" : ", ", it->first, it->second.value);
+    }
+  if (!set_below.empty()) msg += fmt::format(" (with --set {})", set_below);
+  errors_.push_back({file_, from_set ? 0 : line_of(at), path, std::move(msg)});
+}
+
+void Reader::add_override(const std::string& path, const std::string& value) {
+  overrides_[path] = {value, false};
+}
+
+const std::string* Reader::override_at(const std::string& path) {
+  const auto it = overrides_.find(path);
+  if (it == overrides_.end()) return nullptr;
+  it->second.read = true;
+  return &it->second.value;
+}
 
 bool Reader::overrides_below(const std::string& path) const {
   for (auto it = overrides_.lower_bound(path); it != overrides_.end(); ++it) {

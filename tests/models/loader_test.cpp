@@ -424,6 +424,17 @@ TEST_CASE("overrides (--set) go through the same validation", "[loader]") {
     CHECK(r.errors[0].line == 7);
     CHECK(r.errors[0].path == "companies.hf.exit.ipo.multiple");
   }
+  SECTION("a map's problem that --set made names the --set, at the map's line") {
+    // The file's outcomes {ipo: 1} are valid; --set adds failure 0.5: 1.5 in all. The sum is
+    // the outcomes map's problem, at its line (8), and the file alone does not have it.
+    const LoadResult r =
+        load_scenario_text(kValid, "s.yaml", {{"companies.hf.exit.outcomes.failure", "0.5"}});
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].line == 8);
+    CHECK(r.errors[0].path == "companies.hf.exit.outcomes");
+    CHECK_THAT(r.errors[0].message,
+               Catch::Matchers::EndsWith("(with --set companies.hf.exit.outcomes.failure=0.5)"));
+  }
   SECTION("a key the file leaves out can be set") {
     const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"simulation.paths", "1e6"}});
     REQUIRE(r.ok());
