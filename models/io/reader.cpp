@@ -279,6 +279,18 @@ long long Node::integer(std::string_view key, std::optional<double> def, const R
   return std::isfinite(x) ? static_cast<long long>(x) : 0;
 }
 
+std::string Node::heading(std::string_view key, const std::string& def) {
+  std::string s = string(key, def);
+  if (Node n = child(key); n.is_scalar() && s.find_first_not_of(" \t") == std::string::npos) {
+    n.error(
+        fmt::format("must not be blank: it heads the reports; leave the key out for the "
+                    "default, '{}'",
+                    def));
+    return def;
+  }
+  return s;
+}
+
 std::string Node::string(std::string_view key, std::optional<std::string> def) {
   const Node n = child(key);
   if (walking()) return def.value_or("");

@@ -154,6 +154,9 @@ class Node {
   // A text, printed in reports as it is: one holding a control character (C0 but tab and new
   // line, DEL, C1: a terminal would act on ESC) is an error, and reads as "".
   std::string string(std::string_view key, std::optional<std::string> def);
+  // string() for a text that heads reports (a scenario's name, an offer's label): given, it must
+  // not be blank (an error, and `def` is used); left out, `def`.
+  std::string heading(std::string_view key, const std::string& def);
   // The same check of this node's own scalar (an item of a list of texts).
   std::string text() const;
   // The file line the node's problems are placed at (1-based); 0 for a --set value or none.

@@ -178,7 +178,7 @@ void read_grants(Node& gs, Offer& o, const Scenario& s, const std::vector<std::s
 
 void read_offer(Node& n, Offer& o, const Scenario& s, const std::vector<std::string>& kindless) {
   n.map(o, [&](Node& m, Offer& out) {
-    out.label = m.string("label", out.id);
+    out.label = m.heading("label", out.id);
     out.currency = s.currency;
     if (Node cur = m.child("currency"); cur.present()) {
       out.currency = cur.currency_code();

@@ -317,7 +317,7 @@ Scenario read_scenario(Node& root, const std::string& stem) {
     }
   }
   root.map(s, [&](Node& m, Scenario& out) {
-    out.name = m.string("name", stem);
+    out.name = m.heading("name", stem);
     read_top(m, out);
   });
   return s;

@@ -424,6 +424,19 @@ TEST_CASE("overrides (--set) go through the same validation", "[loader]") {
     CHECK(r.errors[0].line == 7);
     CHECK(r.errors[0].path == "companies.hf.exit.ipo.multiple");
   }
+  SECTION("a blank name or label is refused, naming the default") {
+    const LoadResult blank = load_scenario_text("name: ''\n" + kValid, "s.yaml");
+    REQUIRE(blank.errors.size() == 1);
+    CHECK(blank.errors[0].line == 1);
+    CHECK(blank.errors[0].message ==
+          "must not be blank: it heads the reports; leave the key out for the default, 's'");
+    std::string labelled = kValid;
+    labelled.replace(labelled.find("    base: 100000"), 16, "    label: \"  \"\n    base: 100000");
+    const LoadResult label = load_scenario_text(labelled, "s.yaml");
+    REQUIRE(label.errors.size() == 1);
+    CHECK(label.errors[0].path == "offers.a.label");
+    CHECK(label.errors[0].message.find("default, 'a'") != std::string::npos);
+  }
   SECTION("a map's problem that --set made names the --set, at the map's line") {
     // The file's outcomes {ipo: 1} are valid; --set adds failure 0.5: 1.5 in all. The sum is
     // the outcomes map's problem, at its line (8), and the file alone does not have it.
