@@ -29,8 +29,17 @@ std::pair<std::uint64_t, std::uint64_t> share_paths(std::uint64_t paths, std::ui
 }
 
 namespace {
-int solo_depth = 0;  // live Solo objects
+int solo_depth = 0;     // live Solo objects
+std::uint64_t met = 0;  // collectives made with other ranks (collectives_made)
+// Counts a collective about to be made with other ranks.
+[[maybe_unused]] void meet() {
+  if (size() > 1) ++met;
+}
 }  // namespace
+
+std::uint64_t collectives_made() {
+  return met;
+}
 
 Solo::Solo() {
   ++solo_depth;
@@ -99,6 +108,7 @@ int size() {
 
 void sum_all(std::span<std::uint64_t> v) {
   if (size() == 1 || v.empty()) return;
+  meet();
   // In chunks: counts are ints.
   for (std::size_t i = 0; i < v.size(); i += INT_MAX / 2) {
     const int n = static_cast<int>(std::min<std::size_t>(INT_MAX / 2, v.size() - i));
@@ -108,6 +118,7 @@ void sum_all(std::span<std::uint64_t> v) {
 
 std::vector<std::byte> gather(std::span<const std::byte> mine) {
   if (size() == 1) return {mine.begin(), mine.end()};
+  meet();
   const int n = size();
   assert(mine.size() <= INT_MAX);
   const int count = static_cast<int>(mine.size());
@@ -130,6 +141,7 @@ std::vector<std::byte> gather(std::span<const std::byte> mine) {
 
 void broadcast(std::vector<std::byte>& bytes) {
   if (size() == 1) return;
+  meet();
   unsigned long long n = bytes.size();
   MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
   bytes.resize(n);
@@ -140,6 +152,7 @@ void broadcast(std::vector<std::byte>& bytes) {
 void gather_ranges(std::span<const std::byte> mine, std::span<std::byte> all, std::size_t elem,
                    std::span<const std::pair<std::uint64_t, std::uint64_t>> ranges) {
   if (size() == 1) return;
+  meet();
   const int n = size();
   assert(ranges.size() == static_cast<std::size_t>(n));
   std::vector<int> counts(n), offsets(n);

@@ -80,11 +80,16 @@ std::uint64_t broadcast_number(std::uint64_t v);
 void gather_ranges(std::span<const std::byte> mine, std::span<std::byte> all, std::size_t elem,
                    std::span<const std::pair<std::uint64_t, std::uint64_t>> ranges);
 
+// The collectives this process has made with other ranks (not inside a Solo): 0 means it has
+// not yet met the others, so a failure now may have left them waiting (agree_on_exit).
+std::uint64_t collectives_made();
+
 // How the job ends (docs/design.md#18-mpi-runs): every rank's exit status, on every rank, in
 // rank order ({status} in a job of one). Every rank calls it once, last, outside any Solo, on a
 // communicator of its own, so that it never matches a collective another rank is still in. A
-// rank that `stopped` early (an exception: an input only it could not read, a variable only its
-// node has) may have skipped collectives the others wait in forever; it waits at most `patience`
+// rank that `stopped` early (an exception, or a failure before its first collective: an input
+// only it could not read, a variable only its node has) may have skipped collectives the others
+// wait in forever; it waits at most `patience`
 // for every rank to come, and if they do not, calls `last_words` and aborts the job with its
 // status (mpirun then exits with it). A rank that ran its command to the end waits as long as
 // the others take.

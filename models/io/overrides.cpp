@@ -17,10 +17,10 @@ std::string parse_override(std::string_view text, Override& out) {
   // empty text, so there is no empty text to point to; ~ (YAML's null) is "no value".
   if (eq + 1 == text.size())
     return fmt::format(
-        "--set '{}': the value after '=' is empty; give one, e.g. {}140000, or ~ for no value "
-        "(a value is a plain scalar as written: --set cannot give an empty text, and '' would "
-        "be two quote characters)",
-        text, text);
+        "--set '{}': the value after '=' is empty; give one (e.g. offers.hf.base=140000), or "
+        "~ for no value (a value is a plain scalar as written: --set cannot give an empty text, "
+        "and '' would be two quote characters)",
+        text);
   out.path = std::string(text.substr(0, eq));
   out.value = std::string(text.substr(eq + 1));
   return {};

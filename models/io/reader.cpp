@@ -281,11 +281,21 @@ long long Node::integer(std::string_view key, std::optional<double> def, const R
 
 std::string Node::heading(std::string_view key, const std::string& def) {
   std::string s = string(key, def);
-  if (Node n = child(key); n.is_scalar() && s.find_first_not_of(" \t") == std::string::npos) {
-    n.error(
-        fmt::format("must not be blank: it heads the reports; leave the key out for the "
-                    "default, '{}'",
-                    def));
+  // Blank: nothing but ASCII white space and no-break spaces (U+00A0, C2 A0 in UTF-8).
+  std::string_view rest = s;
+  while (!rest.empty()) {
+    if (std::string_view(" \t\n\r\f\v").find(rest.front()) != std::string_view::npos)
+      rest.remove_prefix(1);
+    else if (rest.starts_with("\xc2\xa0"))
+      rest.remove_prefix(2);
+    else
+      break;
+  }
+  if (Node n = child(key); n.is_scalar() && rest.empty()) {
+    n.error(n.line() == 0 ? std::string("must not be blank: it heads the reports")
+                          : fmt::format("must not be blank: it heads the reports; leave the key "
+                                        "out for the default, '{}'",
+                                        def));
     return def;
   }
   return s;

@@ -347,8 +347,8 @@ TEST_CASE("range and choice messages state what is valid", "[loader]") {
 TEST_CASE("an empty --set value says so", "[loader]") {
   Override o;
   CHECK(parse_override("offers.x.base=", o) ==
-        "--set 'offers.x.base=': the value after '=' is empty; give one, e.g. "
-        "offers.x.base=140000, or ~ for no value (a value is a plain scalar as written: --set "
+        "--set 'offers.x.base=': the value after '=' is empty; give one (e.g. "
+        "offers.hf.base=140000), or ~ for no value (a value is a plain scalar as written: --set "
         "cannot give an empty text, and '' would be two quote characters)");
   CHECK_THAT(parse_override("=5", o), Catch::Contains("expected PATH=VALUE"));
   // ~ is YAML's null: no value, as in the file.
@@ -436,6 +436,11 @@ TEST_CASE("overrides (--set) go through the same validation", "[loader]") {
     REQUIRE(label.errors.size() == 1);
     CHECK(label.errors[0].path == "offers.a.label");
     CHECK(label.errors[0].message.find("default, 'a'") != std::string::npos);
+    // From --set (no line, and no key to leave out): blank is refused all the same.
+    const LoadResult set = load_scenario_text(kValid, "s.yaml", {{"offers.a.label", " "}});
+    REQUIRE(set.errors.size() == 1);
+    CHECK(set.errors[0].line == 0);
+    CHECK(set.errors[0].message == "must not be blank: it heads the reports");
   }
   SECTION("a map's problem that --set made names the --set, at the map's line") {
     // The file's outcomes {ipo: 1} are valid; --set adds failure 0.5: 1.5 in all. The sum is

@@ -21,7 +21,7 @@ TEST_CASE("file k belongs to rank k mod N", "[batch]") {
 
 TEST_CASE("each file's outcome comes back in place, its errors and messages kept", "[batch]") {
   const auto ran = run_files_on_ranks(
-      4, [](std::size_t k) { return k != 1; },
+      {"a.yaml", "b.yaml", "c.yaml", "d.yaml"}, [](std::size_t k) { return k != 1; },
       [](std::size_t k) {
         std::cerr << "file " << k << " says hello\n";
         if (k == 2) throw RunError("out of memory");

@@ -98,4 +98,19 @@ timeout 60 "${mpi[@]}" -x VESTSIM_SIMD=bogus "$vestsim" run --paths 3000 --quiet
 [ "$status" = 2 ] || fail "alike failures: exit $status, not 2"
 [ "$(grep -c '^vestsim' "$work/alike.err")" = 1 ] || fail "alike failures: not one vestsim line"
 grep -q 'did not end with this one' "$work/alike.err" && fail "alike failures: the job was stopped"
+# A batch whose folder differs between ranks (another working directory): rank 1 runs its
+# file 2 (criteo), which is google-l5 on rank 0. It used to be filed under rank 0's name, or
+# crash rank 0 on a file rank 1 did not run; now rank 0 refuses it, naming the rank.
+mkdir -p "$work/wd0/b" "$work/wd1/b"
+cp scenarios/hf-paris-vs-criteo.yaml scenarios/hf-paris-vs-google-l5.yaml "$work/wd0/b/"
+cp scenarios/hf-nyc-vs-anthropic.yaml scenarios/hf-paris-vs-criteo.yaml \
+  scenarios/hf-remote-vs-meta-e6.yaml "$work/wd1/b/"
+status=0
+timeout 120 "${mpmd[@]}" -np 1 -wdir "$work/wd0" "$vestsim" run b --paths 3000 --quiet \
+  --format json --out "$work/wd-out" : -np 1 -wdir "$work/wd1" "$vestsim" run b --paths 3000 \
+  --quiet --format json --out "$work/wd-out" > /dev/null 2> "$work/wd.err" || status=$?
+[ "$status" = 1 ] || fail "batches that differ: exit $status, not 1"
+grep -q "MPI rank 1 ran 'b/hf-paris-vs-criteo.yaml' as file 2 of the batch, which is \
+'b/hf-paris-vs-google-l5.yaml' here" "$work/wd.err" || fail "batches that differ: not said"
+[ ! -e "$work/wd-out/hf-paris-vs-google-l5.json" ] || fail "batches that differ: a report written"
 echo "mpi: identical"

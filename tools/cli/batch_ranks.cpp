@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "engine/mpi.hpp"
 #include "tools/cli/support.hpp"
 
@@ -64,8 +66,10 @@ class Reader {
   std::size_t at_ = 0;
 };
 
-void write(Writer& w, std::size_t k, const FileOutcome& o) {
+void write(Writer& w, std::size_t k, const std::string& file, const FileOutcome& o) {
+  w.number(static_cast<std::uint64_t>(engine::mpi::rank()));
   w.number(k);
+  w.text(file);
   w.number(static_cast<std::uint64_t>(o.status));
   w.text(o.message);
   w.text(o.said);
@@ -84,8 +88,18 @@ void write(Writer& w, std::size_t k, const FileOutcome& o) {
   }
 }
 
-std::pair<std::size_t, FileOutcome> read(Reader& in) {
+// One outcome as rank `from` sent it: its file k and that file's name there.
+struct Sent {
+  int from = 0;
+  std::size_t k = 0;
+  std::string file;
+  FileOutcome outcome;
+};
+
+Sent read(Reader& in) {
+  const auto from = static_cast<int>(in.number());
   const std::size_t k = in.number();
+  std::string file = in.text();
   FileOutcome o;
   o.status = static_cast<FileOutcome::Status>(in.number());
   o.message = in.text();
@@ -103,7 +117,7 @@ std::pair<std::size_t, FileOutcome> read(Reader& in) {
     r.regimes.resize(in.number());
     for (std::string& g : r.regimes) g = in.text();
   }
-  return {k, std::move(o)};
+  return {from, k, std::move(file), std::move(o)};
 }
 
 // run(k) as a job of one, with what it says on std::cerr kept.
@@ -139,22 +153,39 @@ int file_owner(std::size_t k, int ranks) {
 }
 
 std::vector<std::optional<FileOutcome>> run_files_on_ranks(
-    std::size_t count, const std::function<bool(std::size_t)>& wanted,
+    const std::vector<std::string>& files, const std::function<bool(std::size_t)>& wanted,
     const std::function<FileOutcome(std::size_t)>& run) {
+  const std::size_t count = files.size();
   const int ranks = engine::mpi::size(), me = engine::mpi::rank();
   Writer mine;
   for (std::size_t k = 0; k < count; ++k)
-    if (file_owner(k, ranks) == me && wanted(k)) write(mine, k, run_alone(k, run));
+    if (file_owner(k, ranks) == me && wanted(k)) write(mine, k, files[k], run_alone(k, run));
   const std::vector<std::byte> all = engine::mpi::gather(mine.bytes());
   std::vector<std::optional<FileOutcome>> out;
   if (!engine::mpi::root()) return out;
   out.resize(count);
+  // Every rank is meant to see the same files (docs/cli.md, MPI): where one does not, its
+  // outcomes would land under other files' names.
+  const auto differs = [](int rank, const std::string& what) {
+    return RunError(fmt::format(
+        "MPI rank {} {}: every rank must see the same scenario files (the same folder, the "
+        "same working directory); no report was written for it",
+        rank, what));
+  };
   Reader in(all);
   while (!in.done()) {
-    auto [k, o] = read(in);
-    assert(k < count && !out[k]);
-    out[k] = std::move(o);
+    Sent sent = read(in);
+    if (sent.k >= count || files[sent.k] != sent.file || out[sent.k])
+      throw differs(sent.from,
+                    fmt::format("ran '{}' as file {} of the batch, which is '{}' here", sent.file,
+                                sent.k + 1, sent.k < count ? files[sent.k] : "none"));
+    out[sent.k] = std::move(sent.outcome);
   }
+  for (std::size_t k = 0; k < count; ++k)
+    if (wanted(k) && !out[k])
+      throw differs(
+          file_owner(k, ranks),
+          fmt::format("did not run '{}' (it could not read it, or has other files)", files[k]));
   return out;
 }
 

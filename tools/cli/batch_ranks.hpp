@@ -28,13 +28,16 @@ struct FileOutcome {
 // The owner of file k on a job of `ranks` ranks: k mod ranks.
 int file_owner(std::size_t k, int ranks);
 
-// Runs `run(k)` on this rank for every k < count with wanted(k) that it owns
+// Runs `run(k)` on this rank for every file k (of `files`) with wanted(k) that it owns
 // (file_owner), inside an engine::mpi::Solo and with std::cerr captured into
 // FileOutcome::said; a UsageError, RunError or other std::exception becomes
 // the outcome's status and message. Collective: on rank 0 the outcome of
-// every wanted file, in place (nullopt for the others); empty elsewhere.
+// every wanted file, in place (nullopt for the others); empty elsewhere. Each outcome carries
+// its file's name: a rank whose list of files differs from rank 0's (another folder, another
+// working directory) is a RunError on rank 0, naming the rank and the file, never a report
+// filed under another file's name.
 std::vector<std::optional<FileOutcome>> run_files_on_ranks(
-    std::size_t count, const std::function<bool(std::size_t)>& wanted,
+    const std::vector<std::string>& files, const std::function<bool(std::size_t)>& wanted,
     const std::function<FileOutcome(std::size_t)>& run);
 
 // Says o.said on std::cerr, then throws what stopped the file (the same

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -68,8 +69,8 @@ void apply_simd_environment() {
 
 namespace {
 
-// The command, its failures mapped to exit statuses (README).
-int run_command_line(int argc, char** argv) {
+// The command, its failures mapped to exit statuses (README); `threw`: it ended by an exception.
+int run_command_line(int argc, char** argv, bool& threw) {
   const ParsedCommand parsed = parse_command_line(argc, argv, std::cout, std::cerr);
   try {
     if (!parsed.command) {  // --help, --version or a usage error: whatever VESTSIM_SIMD says
@@ -81,34 +82,32 @@ int run_command_line(int argc, char** argv) {
     check_stdout();  // everything written to stdout reached it, or exit 1
     return status;
   } catch (const UsageError& e) {
+    threw = true;
     std::cerr << "vestsim: " << e.what() << "\n";
     return 2;
   } catch (const RunError& e) {
+    threw = true;
     std::cerr << "vestsim: " << e.what() << "\n";
     return 1;
   } catch (const std::exception& e) {
+    threw = true;
     std::cerr << "vestsim: run failed: " << e.what() << "\n";
     return 1;
   }
 }
 
-// How long a rank that failed waits for the others before it stops the job
-// (engine::mpi::agree_on_exit): ranks that fail alike (the same invalid input) meet within
-// moments of each other, launch skew included; a rank that fails after the job's last collective
-// (a batch with an invalid file) waits only for rank 0's writing, which takes seconds.
+// How long a rank that stopped early (an exception, or a failure before meeting the others)
+// waits for them before it stops the job (engine::mpi::agree_on_exit): ranks that fail alike
+// (the same invalid input) meet within moments of each other, launch skew included.
 constexpr std::chrono::seconds kPatience{30};
 
-// What a rank other than 0 said on stderr (kept in `kept`, a file), each line prefixed with
-// the rank, onto its real stderr `fd`.
-void replay(std::FILE* kept, int fd, int rank) {
-  std::fflush(stderr);
-  std::rewind(kept);
-  std::string text;
-  for (int c; (c = std::fgetc(kept)) != EOF;) text += static_cast<char>(c);
+// What a rank other than 0 said on std::cerr (`said`), each line prefixed with the rank, onto
+// its real stderr `fd`.
+void replay(const std::string& said, int fd, int rank) {
   std::string out;
-  for (std::size_t at = 0; at < text.size();) {
-    const std::size_t end = std::min(text.find('\n', at), text.size());
-    std::string_view line(text.data() + at, end - at);
+  for (std::size_t at = 0; at < said.size();) {
+    const std::size_t end = std::min(said.find('\n', at), said.size());
+    std::string_view line(said.data() + at, end - at);
     if (line.starts_with("vestsim: ")) line.remove_prefix(9);
     out += fmt::format("vestsim (MPI rank {}): {}\n", rank, line);
     at = end + 1;
@@ -121,29 +120,31 @@ void replay(std::FILE* kept, int fd, int rank) {
 int run_cli(int argc, char** argv) {
   install_output_signal_handlers();
   const int rank = engine::mpi::rank();
-  int own_stderr = -1;        // a rank other than 0: its real stderr
-  std::FILE* kept = nullptr;  // and what it says instead
+  int own_stderr = -1;      // a rank other than 0: its real stderr
+  std::ostringstream said;  // and what it says instead
   if (rank != 0) {
     // Ranks other than 0 compute their share and say nothing: rank 0 speaks and writes for the
     // job (its messages are theirs too: every rank reads the same inputs). What they would say
-    // is kept, for the day their inputs differ (below).
+    // is kept, for the day their inputs differ (below). Every message goes through std::cerr;
+    // the C stream (a progress bar, on a terminal only) goes to /dev/null.
     own_stderr = ::dup(STDERR_FILENO);
     static_cast<void>(std::freopen("/dev/null", "w", stdout));
-    kept = std::tmpfile();
-    if (kept != nullptr && own_stderr >= 0)
-      ::dup2(::fileno(kept), STDERR_FILENO);
-    else
-      static_cast<void>(std::freopen("/dev/null", "w", stderr));
+    static_cast<void>(std::freopen("/dev/null", "w", stderr));
   }
-  const int status = run_command_line(argc, argv);
+  std::streambuf* const real_cerr = rank != 0 ? std::cerr.rdbuf(said.rdbuf()) : nullptr;
+  bool threw = false;
+  const int status = run_command_line(argc, argv, threw);
   // Under mpirun the ranks agree on how the job ends (docs/design.md#18-mpi-runs). Inputs that
   // differ between ranks (a file only rank 0's folder has, VESTSIM_SIMD set on some nodes) make
-  // one rank stop where the others go on into a collective and would wait forever: a rank that
-  // fails (any status but 0) stops the job when the others do not come, after saying why.
+  // one rank stop where the others go on into a collective and would wait forever. A rank that
+  // ended by an exception, or failed before meeting the others at all, may have left them
+  // there: it stops the job when they do not come, after saying why. A rank that failed after
+  // the collectives (a batch with an invalid file) waits for rank 0's writing, however long.
+  const bool stopped = threw || (status != 0 && engine::mpi::collectives_made() == 0);
   const auto say_why = [&] {
-    if (kept != nullptr && own_stderr >= 0) replay(kept, own_stderr, rank);
+    if (own_stderr >= 0) replay(said.str(), own_stderr, rank);
   };
-  const std::vector<int> all = engine::mpi::agree_on_exit(status, status != 0, kPatience, [&] {
+  const std::vector<int> all = engine::mpi::agree_on_exit(status, stopped, kPatience, [&] {
     say_why();
     const std::string line = fmt::format(
         "{}: the other ranks of this MPI job did not end with this one within {} s "
@@ -158,6 +159,7 @@ int run_cli(int argc, char** argv) {
   // Every rank came. One whose end differs from rank 0's says why (rank 0 has said its own);
   // the job's status is rank 0's, else the worst of the others'.
   if (rank != 0 && status != all[0]) say_why();
+  if (real_cerr != nullptr) std::cerr.rdbuf(real_cerr);  // `said` ends with this function
   int job = all[0];
   if (job == 0)
     for (int s : all) job = std::max(job, s);

@@ -256,7 +256,7 @@ int run_command(const RunOptions& o) {
   std::vector<std::optional<FileOutcome>> ran;
   if (by_file)
     ran = run_files_on_ranks(
-        files.size(), [&](std::size_t k) { return scenarios[k].has_value(); },
+        files, [&](std::size_t k) { return scenarios[k].has_value(); },
         [&](std::size_t k) {
           RunStudy run = run_one(*scenarios[k], o, html, budget, in_memory_only);
           models::add_market_effects(*scenarios[k], run.result, run.summary);
