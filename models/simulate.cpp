@@ -422,28 +422,32 @@ void run_all(const CompiledScenario& cs, const SimOptions& opt, std::uint64_t fi
       opt.progress);
 }
 
-// Sends this rank's share of every column to rank 0, where they land in path order.
-void gather_columns(SimResult& r, std::uint64_t paths, std::uint64_t block) {
+// Sends this rank's share of every column to rank 0, where they land in path order. Every rank
+// makes the same gathers, one per column that exists (allocate_result), whatever its share: a
+// rank with no paths has empty columns, and skipping them left rank 0 in gathers it made alone
+// (harmless with Open MPI's linear gather of nothing, a deadlock for any other collective).
+void gather_columns(const CompiledScenario& cs, SimResult& r, std::uint64_t paths,
+                    std::uint64_t block) {
   std::vector<std::pair<std::uint64_t, std::uint64_t>> ranges;
   for (int k = 0; k < engine::mpi::size(); ++k)
     ranges.push_back(engine::mpi::share_paths(paths, block, k));
   const auto [first, last] = ranges[engine::mpi::rank()];
+  const auto gather_one = [&](auto& col) {
+    using T = typename std::decay_t<decltype(col)>::value_type;
+    const std::span<const std::byte> mine = std::as_bytes(std::span(col).first(last - first));
+    engine::mpi::gather_ranges(
+        mine, engine::mpi::root() ? std::as_writable_bytes(std::span(col)) : std::span<std::byte>(),
+        sizeof(T), ranges);
+  };
   const auto gather = [&](auto& columns) {
-    for (auto& col : columns) {
-      if (col.empty()) continue;  // a public company's outcome: no column
-      using T = typename std::decay_t<decltype(col)>::value_type;
-      const std::span<const std::byte> mine = std::as_bytes(std::span(col).first(last - first));
-      engine::mpi::gather_ranges(
-          mine,
-          engine::mpi::root() ? std::as_writable_bytes(std::span(col)) : std::span<std::byte>(),
-          sizeof(T), ranges);
-    }
+    for (auto& col : columns) gather_one(col);
   };
   gather(r.cash);
   gather(r.equity);
   gather(r.salary_bonus);
   gather(r.tax);
-  gather(r.outcome);
+  for (std::size_t c = 0; c < r.outcome.size(); ++c)
+    if (!cs.companies[c].is_public) gather_one(r.outcome[c]);  // a public one: no column
   gather(r.timeline);
   gather(r.inputs);
 }
@@ -513,7 +517,7 @@ SimResult simulate(const CompiledScenario& cs, const SimOptions& opt) {
     run_all<true>(cs, opt, first, last, split ? base : 0, r);
   else
     run_all<false>(cs, opt, first, last, split ? base : 0, r);
-  if (split) gather_columns(r, opt.paths, engine::kSumChunk);
+  if (split) gather_columns(cs, r, opt.paths, engine::kSumChunk);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }
