@@ -5,6 +5,9 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <stdexcept>
+#include <string>
 #include <thread>
 
 #ifdef VESTSIM_HAVE_MPI
@@ -31,11 +34,32 @@ std::pair<std::uint64_t, std::uint64_t> share_paths(std::uint64_t paths, std::ui
 namespace {
 int solo_depth = 0;     // live Solo objects
 std::uint64_t met = 0;  // collectives made with other ranks (collectives_made)
-// Counts a collective about to be made with other ranks.
-[[maybe_unused]] void meet() {
-  if (size() > 1) ++met;
+// note_input(): each input's name and the FNV-1a hash of its bytes.
+std::map<std::string, std::uint64_t, std::less<>> inputs;
+
+std::uint64_t fnv1a(std::string_view bytes, std::uint64_t h = 0xcbf29ce484222325ULL) {
+  for (unsigned char c : bytes) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+
+// The inputs read so far, as one number: the same on two ranks that read the same files.
+[[maybe_unused]] std::uint64_t inputs_digest() {
+  std::uint64_t h = fnv1a("");
+  for (const auto& [name, hash] : inputs) {
+    h = fnv1a(name, h);
+    h = fnv1a(std::string_view(reinterpret_cast<const char*>(&hash), sizeof hash), h);
+  }
+  return h;
 }
 }  // namespace
+
+// Before a collective with other ranks: counts it, and compares the ranks' inputs (with MPI:
+// below).
+void meet();
+
+void note_input(std::string_view name, std::string_view bytes) {
+  inputs[std::string(name)] = fnv1a(bytes);
+}
 
 std::uint64_t collectives_made() {
   return met;
@@ -73,6 +97,25 @@ MPI_Datatype item_type(std::size_t elem) {
   return t;
 }
 }  // namespace
+
+void meet() {
+  if (size() == 1) return;
+  ++met;
+  const std::uint64_t mine = inputs_digest();
+  int n = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &n);
+  std::vector<std::uint64_t> all(static_cast<std::size_t>(n));
+  MPI_Allgather(&mine, 1, MPI_UINT64_T, all.data(), 1, MPI_UINT64_T, MPI_COMM_WORLD);
+  std::string differ;
+  for (int r = 1; r < n; ++r)
+    if (all[static_cast<std::size_t>(r)] != all[0])
+      differ += (differ.empty() ? "" : ", ") + std::to_string(r);
+  if (!differ.empty())
+    throw std::runtime_error(
+        "MPI rank" + std::string(differ.find(',') == std::string::npos ? " " : "s ") + differ +
+        " read other input files than rank 0 (other names, or other contents under the same "
+        "name): every rank must see the same scenario and regime files; nothing was merged");
+}
 
 Session::Session(int* argc, char*** argv) {
   // Started by a launcher? OpenMPI's mpirun, PMI/PMIx (srun, MPICH's hydra) say so.
@@ -199,6 +242,8 @@ std::vector<int> agree_on_exit(int status, bool stopped, std::chrono::millisecon
 }
 
 #else  // one process
+
+void meet() {}
 
 std::vector<int> agree_on_exit(int status, bool, std::chrono::milliseconds, FunctionRef<void()>) {
   return {status};

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -79,6 +80,13 @@ std::uint64_t broadcast_number(std::uint64_t v);
 // send `mine` (their range's items) and pass an empty `all`.
 void gather_ranges(std::span<const std::byte> mine, std::span<std::byte> all, std::size_t elem,
                    std::span<const std::pair<std::uint64_t, std::uint64_t>> ranges);
+
+// Records an input this process read (a scenario or regime file: its name as given and its
+// bytes). Every collective first compares the ranks' inputs so far (a digest of the names and
+// bytes, whatever the order or how often each was read): where they differ, every rank throws
+// std::runtime_error alike, naming the ranks that differ from rank 0, instead of simulating
+// different scenarios (docs/design.md#18-mpi-runs).
+void note_input(std::string_view name, std::string_view bytes);
 
 // The collectives this process has made with other ranks (not inside a Solo): 0 means it has
 // not yet met the others, so a failure now may have left them waiting (agree_on_exit).

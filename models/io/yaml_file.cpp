@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/mpi.hpp"
+
 #include "models/io/overrides.hpp"
 #include "models/io/yaml_guard.hpp"
 
@@ -92,6 +94,7 @@ std::string read_small_file(const std::string& path, const FileKind& kind, std::
   ::close(fd);
   text.resize(got);
   if (why.empty() && got > kMaxScenarioBytes) why = too_large(got, kind);  // it grew
+  if (why.empty()) engine::mpi::note_input(path, text);  // every rank must read the same
   return why;
 }
 

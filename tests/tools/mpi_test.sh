@@ -98,9 +98,10 @@ timeout 60 "${mpi[@]}" -x VESTSIM_SIMD=bogus "$vestsim" run --paths 3000 --quiet
 [ "$status" = 2 ] || fail "alike failures: exit $status, not 2"
 [ "$(grep -c '^vestsim' "$work/alike.err")" = 1 ] || fail "alike failures: not one vestsim line"
 grep -q 'did not end with this one' "$work/alike.err" && fail "alike failures: the job was stopped"
-# A batch whose folder differs between ranks (another working directory): rank 1 runs its
+# A batch whose folder differs between ranks (another working directory): rank 1 would run its
 # file 2 (criteo), which is google-l5 on rank 0. It used to be filed under rank 0's name, or
-# crash rank 0 on a file rank 1 did not run; now rank 0 refuses it, naming the rank.
+# crash rank 0 on a file rank 1 did not run; now the ranks' inputs are compared at the first
+# collective and every rank stops alike, naming rank 1.
 mkdir -p "$work/wd0/b" "$work/wd1/b"
 cp scenarios/hf-paris-vs-criteo.yaml scenarios/hf-paris-vs-google-l5.yaml "$work/wd0/b/"
 cp scenarios/hf-nyc-vs-anthropic.yaml scenarios/hf-paris-vs-criteo.yaml \
@@ -110,7 +111,21 @@ timeout 120 "${mpmd[@]}" -np 1 -wdir "$work/wd0" "$vestsim" run b --paths 3000 -
   --format json --out "$work/wd-out" : -np 1 -wdir "$work/wd1" "$vestsim" run b --paths 3000 \
   --quiet --format json --out "$work/wd-out" > /dev/null 2> "$work/wd.err" || status=$?
 [ "$status" = 1 ] || fail "batches that differ: exit $status, not 1"
-grep -q "MPI rank 1 ran 'b/hf-paris-vs-criteo.yaml' as file 2 of the batch, which is \
-'b/hf-paris-vs-google-l5.yaml' here" "$work/wd.err" || fail "batches that differ: not said"
+grep -q "MPI rank 1 read other input files than rank 0" "$work/wd.err" ||
+  fail "batches that differ: not said"
 [ ! -e "$work/wd-out/hf-paris-vs-google-l5.json" ] || fail "batches that differ: a report written"
+# The same name with other contents (another seed on rank 1): nothing failed on either rank, and
+# each simulated its own scenario into one report. Now refused, alike, before anything merges.
+mkdir -p "$work/c0" "$work/c1"
+cp scenarios/hf-paris-vs-criteo.yaml "$work/c0/s.yaml"
+sed 's/seed: 1}/seed: 2}/' scenarios/hf-paris-vs-criteo.yaml > "$work/c1/s.yaml"
+! cmp -s "$work/c0/s.yaml" "$work/c1/s.yaml" || fail "contents that differ: the test's edit did nothing"
+status=0
+timeout 120 "${mpmd[@]}" -np 1 -wdir "$work/c0" "$vestsim" run s.yaml --paths 40000 --quiet \
+  --format json : -np 1 -wdir "$work/c1" "$vestsim" run s.yaml --paths 40000 --quiet \
+  --format json > "$work/c.out" 2> "$work/c.err" || status=$?
+[ "$status" = 1 ] || fail "contents that differ: exit $status, not 1"
+grep -q "MPI rank 1 read other input files than rank 0" "$work/c.err" ||
+  fail "contents that differ: not said"
+[ ! -s "$work/c.out" ] || fail "contents that differ: a report was printed"
 echo "mpi: identical"
