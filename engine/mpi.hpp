@@ -97,10 +97,9 @@ std::uint64_t collectives_made();
 // communicator of its own, so that it never matches a collective another rank is still in. A
 // rank that `stopped` early (an exception, or a failure before its first collective: an input
 // only it could not read, a variable only its node has) may have skipped collectives the others
-// wait in forever; it waits at most `patience`
-// for every rank to come, and if they do not, calls `last_words` and aborts the job with its
-// status (mpirun then exits with it). A rank that ran its command to the end waits as long as
-// the others take.
+// wait in forever; it waits at most `patience` for every rank to come, and if they do not, calls
+// `last_words` and aborts the job with its status (mpirun then exits with it). A rank that ran
+// its command to the end waits as long as the others take.
 std::vector<int> agree_on_exit(int status, bool stopped, std::chrono::milliseconds patience,
                                FunctionRef<void()> last_words);
 
