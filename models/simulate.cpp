@@ -132,7 +132,12 @@ class PathKernel {
         ledger.start(offer.tax, fx_paths_.data());
         price(o, tau_m, buckets, out, ledger);
         if (out.tax_column >= 0) {
-          ledger.defer(static_cast<std::uint32_t>(out.tax_column));
+          // finish_equity() adds this path's equity to the block later, or nothing does.
+          const auto column = static_cast<std::uint32_t>(out.tax_column);
+          if (equity_block_[o])
+            ledger.defer(column);
+          else
+            ledger.defer_closed(column);
         } else {
           const double tax = ledger.finish(out.tax_years ? out.tax_years + o : nullptr);
           if (out.tax) out.tax[o] = tax;

@@ -154,20 +154,23 @@ double TaxLedger::finish(std::vector<Year>* years) {
   return t.moving_fx ? pv : pv * t.to_report;
 }
 
+void TaxLedger::size_block() {
+  const std::size_t years = table_.size() - 1;
+  block_.assign(years * kTaxCategoryCount * kTaxLanes, 0.0);
+  block_rate_.assign(years * kTaxLanes, 1.0);
+  block_last_year_.assign(kTaxLanes, 0);
+  block_salary_month_.assign(kTaxLanes, 0);
+  lane_x_.assign(kTaxCategoryCount * years * kTaxLanes, 0.0);
+  lane_tax_.assign(years * kTaxLanes, 0.0);
+  lane_carry_out_.assign(years * kTaxLanes, 0.0);
+  slot_.assign(years * kTaxLanes, -1);
+  year_columns_.assign(years, {});
+  wages_only_.assign(years, {});
+}
+
 void TaxLedger::defer(std::uint32_t column) {
-  assert(column < kTaxLanes);
-  if (block_last_year_.empty()) {  // the first deferred path: the block, once
-    const std::size_t years = table_.size() - 1;
-    block_.assign(years * kTaxCategoryCount * kTaxLanes, 0.0);
-    block_rate_.assign(years * kTaxLanes, 1.0);
-    block_last_year_.assign(kTaxLanes, 0);
-    block_salary_month_.assign(kTaxLanes, 0);
-    lane_x_.assign(kTaxCategoryCount * years * kTaxLanes, 0.0);
-    lane_tax_.assign(years * kTaxLanes, 0.0);
-    lane_carry_out_.assign(years * kTaxLanes, 0.0);
-    slot_.assign(years * kTaxLanes, -1);
-    year_columns_.assign(years, {});
-  }
+  assert(column < kTaxLanes && closed_columns_ == 0);
+  if (block_last_year_.empty()) size_block();  // the first deferred path: the block, once
   for (int y = 1; y <= last_year_; ++y) {
     double* at = block_year(y);
     for (std::size_t c = 0; c < kTaxCategoryCount; ++c) at[c * kTaxLanes + column] = table_[y][c];
@@ -180,8 +183,56 @@ void TaxLedger::defer(std::uint32_t column) {
   block_salary_month_[column] = last_salary_month_;
 }
 
+// The lanes finish_block() would make of this column's years, made now: the same values, in
+// column order rather than year by year (a lane is a pure function of its inputs, so its place
+// changes no bits), and a wages-only year whose wages have the bits of the year's first
+// wages-only column's takes that column's lane, as there.
+void TaxLedger::defer_closed(std::uint32_t column) {
+  assert(column < kTaxLanes);
+  if (block_last_year_.empty()) size_block();
+  const CompiledOfferTax& t = *t_;
+  const std::size_t capacity = year_columns_.size() * kTaxLanes;
+  const std::uint64_t bit = std::uint64_t{1} << (column % 64);
+  for (int y = 1; y <= last_year_; ++y) {
+    CategoryAmounts& x = table_[y];
+    const auto row = static_cast<std::size_t>(y - 1);
+    std::int32_t& slot = slot_[row * kTaxLanes + column];
+    slot = -1;
+    if (t.moving_fx)
+      block_rate_[row * kTaxLanes + column] = rate(t.regime_fx, t.regime_rate, 12 * y);
+    const bool other = x[kEquityIncome] != 0 || x[kQualified] != 0 || x[kQualifiedExcess] != 0 ||
+                       x[kGainShort] != 0 || x[kGainLong] != 0;
+    if (!other && x[kWages] == 0) continue;  // nothing this year: the table is already 0
+    year_columns_[row][column / 64] |= bit;
+    const int paid = std::clamp(last_salary_month_ - 12 * (y - 1), 0, 12);
+    const double wages = x[kWages] + t.baseline_monthly * (12 - paid);
+    WagesOnly& first = wages_only_[row];
+    if (!other && first.lane >= 0 &&
+        std::bit_cast<std::uint64_t>(wages) == std::bit_cast<std::uint64_t>(first.wages)) {
+      slot = first.lane;
+      x = CategoryAmounts{};
+      continue;
+    }
+    const std::uint32_t k = closed_lanes_++;
+    slot = static_cast<std::int32_t>(k);
+    if (!other && first.lane < 0) first = {slot, wages};
+    double* lane = lane_x_.data() + k;
+    for (std::size_t c = 0; c < kTaxCategoryCount; ++c) lane[c * capacity] = x[c];
+    if (x[kQualified] != 0) {  // finish()'s split
+      const QualifiedSplit q = split_qualified(x[kQualified], 0, t.regime.qualified_cap);
+      lane[kQualified * capacity] = q.qualified;
+      lane[kQualifiedExcess * capacity] = x[kQualifiedExcess] + q.excess;
+    }
+    lane[kWages * capacity] = wages;
+    x = CategoryAmounts{};
+  }
+  block_last_year_[column] = last_year_;
+  block_salary_month_[column] = last_salary_month_;
+  ++closed_columns_;
+}
+
 void TaxLedger::open_block_year(std::uint32_t column, int year) {
-  assert(column < kTaxLanes && !block_last_year_.empty());
+  assert(column < kTaxLanes && !block_last_year_.empty() && closed_columns_ == 0);
   assert(year >= 1 && static_cast<std::size_t>(year) < table_.size());
   assert(!t_->moving_fx);  // a year's rate is the path's, which is gone by now
   for (int y = block_last_year_[column] + 1; y <= year; ++y) {
@@ -224,8 +275,10 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
   // year's first wages-only column's (all employed with no equity: every such column of an offer
   // without a bonus draw) takes that column's lane instead of one of its own: a lane is a pure
   // function of its inputs.
-  std::uint32_t lanes = 0;
-  for (int y = 1; y <= years; ++y) {
+  // Made by defer_closed() already, or here from the block.
+  std::uint32_t lanes = closed_lanes_;
+  assert(closed_columns_ == 0 || closed_columns_ == n);
+  for (int y = 1; y <= years && closed_columns_ == 0; ++y) {
     const double* at = block_year(y);
     std::int32_t* slot = slot_.data() + static_cast<std::size_t>(y - 1) * kTaxLanes;
     alignas(64) std::uint8_t has[kTaxLanes], wages_only[kTaxLanes];
@@ -355,6 +408,12 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
     waiting = still;
   }
   for (std::uint32_t p = 0; p < n; ++p) tax[p] = t.moving_fx ? pv[p] : pv[p] * t.to_report;
+  // Clean for the next block, which defer_closed() marks as it goes.
+  for (int y = 1; y <= years; ++y) {
+    year_columns_[static_cast<std::size_t>(y - 1)] = {};
+    wages_only_[static_cast<std::size_t>(y - 1)] = {};
+  }
+  closed_lanes_ = closed_columns_ = 0;
 }
 
 }  // namespace vestsim::models

@@ -158,6 +158,11 @@ class TaxLedger {
   // CompiledOfferTax. defer() allocates the block at its first call; nothing else allocates.
   void defer(std::uint32_t column);
   void finish_block(std::uint32_t n, double* tax);
+  // defer() of a path nothing is added to afterwards (its equity was recorded path by path): its
+  // years go straight into finish_block()'s lanes while the table is in cache, instead of into
+  // the block for finish_block() to scan year by year over every column. Requires every column
+  // of the block to be deferred the same way (all by defer() or all by defer_closed()).
+  void defer_closed(std::uint32_t column);
 
   // For amounts added to the deferred block after defer() (PublicEquityLanes in
   // models/offer_pricing.hpp), in the order equity() would have added them: open_block_year()
@@ -177,6 +182,8 @@ class TaxLedger {
   static constexpr std::size_t kGainShortSlot = static_cast<std::size_t>(TaxCategory::kGainShort);
   static constexpr std::size_t kGainLongSlot = static_cast<std::size_t>(TaxCategory::kGainLong);
   void equity_moving_fx(const EquityPayout& p);
+  // The deferred block and finish_block()'s lanes, sized at the first defer.
+  void size_block();
 
   // The value of 1 unit of the currency (`fx`, `rate`: CompiledOfferTax) at `month`, in the
   // report currency.
@@ -228,6 +235,14 @@ class TaxLedger {
   std::vector<double> lane_x_, lane_tax_, lane_carry_out_;
   std::vector<std::int32_t> slot_;
   std::vector<std::array<std::uint64_t, kTaxLanes / 64>> year_columns_;
+  // defer_closed()'s lanes so far in the block, and per year the lane of its first wages-only
+  // column (-1: none yet) with those wages.
+  std::uint32_t closed_lanes_ = 0, closed_columns_ = 0;
+  struct WagesOnly {
+    std::int32_t lane = -1;
+    double wages = 0;
+  };
+  std::vector<WagesOnly> wages_only_;
   int last_year_ = 0;
   int last_salary_month_ = 0;
 };

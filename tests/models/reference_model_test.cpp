@@ -1092,7 +1092,8 @@ offers:
 // the wages of one employed all year (6 months of salary + 6 of baseline, 90,000 EUR) but a
 // different baseline tax; and a path with a short loss in year 1 has the wages of the others in
 // year 2 but a loss carried into year 3, where a gain uses it. Each column's tax has the bits
-// finish() gives the same path alone.
+// finish() gives the same path alone. Deferred both ways: into the block (defer(), which
+// finish_block() scans) and straight into the lanes (defer_closed()).
 TEST_CASE("finish_block shares a year's tax only between columns with the same inputs", "[tax]") {
   const Scenario s = load_ok(vestsim::test::edited(
       kOneFrenchOffer, "tax: {regime: fr-2026}", "tax: {regime: fr-2026, baseline_income: 90000}"));
@@ -1113,19 +1114,24 @@ TEST_CASE("finish_block shares a year's tax only between columns with the same i
     ledger.equity(loss);
     ledger.equity(gain);
   };
-  TaxLedger block(6);
-  for (std::uint32_t c = 0; c < paths.size(); ++c) {
-    record(block, paths[c]);
-    block.defer(c);
-  }
   std::vector<double> tax(paths.size());
-  block.finish_block(static_cast<std::uint32_t>(paths.size()), tax.data());
-  for (std::size_t c = 0; c < paths.size(); ++c) {
-    TaxLedger alone(6);
-    record(alone, paths[c]);
-    const double expected = alone.finish();
-    INFO("column " << c);
-    CHECK(std::memcmp(&tax[c], &expected, sizeof expected) == 0);
+  for (const bool closed : {false, true}) {
+    TaxLedger block(6);
+    for (std::uint32_t c = 0; c < paths.size(); ++c) {
+      record(block, paths[c]);
+      if (closed)
+        block.defer_closed(c);
+      else
+        block.defer(c);
+    }
+    block.finish_block(static_cast<std::uint32_t>(paths.size()), tax.data());
+    for (std::size_t c = 0; c < paths.size(); ++c) {
+      TaxLedger alone(6);
+      record(alone, paths[c]);
+      const double expected = alone.finish();
+      INFO("column " << c << (closed ? ", defer_closed" : ", defer"));
+      CHECK(std::memcmp(&tax[c], &expected, sizeof expected) == 0);
+    }
   }
   // The test can fail: the early leaver is charged less than the stayers, and the loss saves tax.
   CHECK(tax[1] < tax[0]);
@@ -1174,6 +1180,8 @@ TEST_CASE("a deferred column's later years are opened empty", "[tax]") {
 // followed by small gains in the next years (the loss carried through several years: one wave a
 // year), random payouts with losses, gains, income and qualified income, and wages alone (the
 // same months of salary in many columns). Each column's tax has the bits finish() gives it alone.
+// One block deferred into the block (defer()), the other straight into the lanes
+// (defer_closed()), in both orders: what one way leaves must not reach the next block.
 TEST_CASE("finish_block carries each column's losses through its years as finish() does", "[tax]") {
   const Scenario s = load_ok(vestsim::test::edited(
       kOneFrenchOffer, "tax: {regime: fr-2026}", "tax: {regime: fr-2026, baseline_income: 90000}"));
@@ -1220,32 +1228,38 @@ TEST_CASE("finish_block carries each column's losses through its years as finish
     ledger.salary(p.salary_months);
     for (const EquityPayout& e : p.payouts) ledger.equity(e);
   };
-  TaxLedger block(kYears);
   int waves_max = 0;  // the most years of one column evaluated again with a loss carried in
-  for (const std::uint32_t n : {128u, 77u}) {
-    std::vector<Path> paths;
-    for (std::uint32_t c = 0; c < n; ++c) {
-      paths.push_back(make_path(c));
-      record(block, paths.back());
-      block.defer(c);
-    }
-    std::vector<double> tax(n);
-    block.finish_block(n, tax.data());
-    for (std::uint32_t c = 0; c < n; ++c) {
-      TaxLedger alone(kYears);
-      record(alone, paths[c]);
-      std::vector<TaxLedger::Year> years;
-      const double expected = alone.finish(&years);
-      INFO("block of " << n << ", column " << c);
-      CHECK(std::memcmp(&tax[c], &expected, sizeof expected) == 0);
-      // The years evaluated again with a loss carried in: one wave each.
-      int waves = 0;
-      for (std::size_t y = 1; y < years.size(); ++y)
-        if (years[y - 1].carry_out < 0 &&
-            std::any_of(years[y].amounts.begin(), years[y].amounts.end(),
-                        [](double a) { return a != 0; }))
-          ++waves;
-      waves_max = std::max(waves_max, waves);
+  for (const bool closed_first : {false, true}) {
+    TaxLedger block(kYears);
+    for (const std::uint32_t n : {128u, 77u}) {
+      const bool closed = closed_first == (n == 128u);
+      std::vector<Path> paths;
+      for (std::uint32_t c = 0; c < n; ++c) {
+        paths.push_back(make_path(c));
+        record(block, paths.back());
+        if (closed)
+          block.defer_closed(c);
+        else
+          block.defer(c);
+      }
+      std::vector<double> tax(n);
+      block.finish_block(n, tax.data());
+      for (std::uint32_t c = 0; c < n; ++c) {
+        TaxLedger alone(kYears);
+        record(alone, paths[c]);
+        std::vector<TaxLedger::Year> years;
+        const double expected = alone.finish(&years);
+        INFO("block of " << n << ", column " << c);
+        CHECK(std::memcmp(&tax[c], &expected, sizeof expected) == 0);
+        // The years evaluated again with a loss carried in: one wave each.
+        int waves = 0;
+        for (std::size_t y = 1; y < years.size(); ++y)
+          if (years[y - 1].carry_out < 0 &&
+              std::any_of(years[y].amounts.begin(), years[y].amounts.end(),
+                          [](double a) { return a != 0; }))
+            ++waves;
+        waves_max = std::max(waves_max, waves);
+      }
     }
   }
   // The test can fail: some column's loss is carried into at least three years with amounts.
