@@ -113,8 +113,9 @@ void meet() {
   if (!differ.empty())
     throw std::runtime_error(
         "MPI rank" + std::string(differ.find(',') == std::string::npos ? " " : "s ") + differ +
-        " read other input files than rank 0 (other names, or other contents under the same "
-        "name): every rank must see the same scenario and regime files; nothing was merged");
+        " read other inputs than rank 0 (other files, other contents under the same name, or "
+        "other values of --set, --paths, --seed or --sampler): every rank must be given the same "
+        "scenario and regime files and the same options; nothing was merged");
 }
 
 Session::Session(int* argc, char*** argv) {

@@ -82,10 +82,11 @@ void gather_ranges(std::span<const std::byte> mine, std::span<std::byte> all, st
                    std::span<const std::pair<std::uint64_t, std::uint64_t>> ranges);
 
 // Records an input this process read (a scenario or regime file: its name as given and its
-// bytes). Every collective first compares the ranks' inputs so far (a digest of the names and
-// bytes, whatever the order or how often each was read): where they differ, every rank throws
-// std::runtime_error alike, naming the ranks that differ from rank 0, instead of simulating
-// different scenarios (docs/design.md#18-mpi-runs).
+// bytes; or a value given on the command line, under a name of its own). Every collective first
+// compares the ranks' inputs so far (a digest of the names and bytes, whatever the order or how
+// often each was read): where they differ, every rank throws std::runtime_error alike, naming the
+// ranks that differ from rank 0, instead of simulating different scenarios
+// (docs/design.md#18-mpi-runs).
 void note_input(std::string_view name, std::string_view bytes);
 
 // The collectives this process has made with other ranks (not inside a Solo): 0 means it has

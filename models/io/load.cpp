@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "engine/mpi.hpp"
 #include "models/io/schema.hpp"
 #include "models/io/yaml_file.hpp"
 
@@ -45,6 +46,11 @@ std::string Diagnostic::to_string() const {
 
 LoadResult load_scenario_text(std::string_view text, const std::string& file,
                               const std::vector<Override>& overrides) {
+  // The ranks of an MPI run must load the same scenario (docs/design.md#18-mpi-runs): the values
+  // given on the command line count with the files read (engine::mpi::note_input), but for the
+  // thread count, which changes no result and may suit each node.
+  for (const Override& o : overrides)
+    if (o.path != "simulation.threads") engine::mpi::note_input("option " + o.path, o.value);
   LoadResult result;
   result.scenario = io::load_document<Scenario>(
       text, file, io::kScenarioKind, overrides,

@@ -111,7 +111,7 @@ timeout 120 "${mpmd[@]}" -np 1 -wdir "$work/wd0" "$vestsim" run b --paths 3000 -
   --format json --out "$work/wd-out" : -np 1 -wdir "$work/wd1" "$vestsim" run b --paths 3000 \
   --quiet --format json --out "$work/wd-out" > /dev/null 2> "$work/wd.err" || status=$?
 [ "$status" = 1 ] || fail "batches that differ: exit $status, not 1"
-grep -q "MPI rank 1 read other input files than rank 0" "$work/wd.err" ||
+grep -q "MPI rank 1 read other inputs than rank 0" "$work/wd.err" ||
   fail "batches that differ: not said"
 [ ! -e "$work/wd-out/hf-paris-vs-google-l5.json" ] || fail "batches that differ: a report written"
 # The same name with other contents (another seed on rank 1): nothing failed on either rank, and
@@ -125,7 +125,25 @@ timeout 120 "${mpmd[@]}" -np 1 -wdir "$work/c0" "$vestsim" run s.yaml --paths 40
   --format json : -np 1 -wdir "$work/c1" "$vestsim" run s.yaml --paths 40000 --quiet \
   --format json > "$work/c.out" 2> "$work/c.err" || status=$?
 [ "$status" = 1 ] || fail "contents that differ: exit $status, not 1"
-grep -q "MPI rank 1 read other input files than rank 0" "$work/c.err" ||
+grep -q "MPI rank 1 read other inputs than rank 0" "$work/c.err" ||
   fail "contents that differ: not said"
 [ ! -s "$work/c.out" ] || fail "contents that differ: a report was printed"
+# Ranks started by commands of their own (MPMD) with another --seed: the same files, but not
+# the same scenario. Refused alike; another --threads, which changes no result, is not.
+status=0
+timeout 120 "${mpmd[@]}" -np 1 "$vestsim" run --paths 40000 --seed 1 --quiet --format json : \
+  -np 1 "$vestsim" run --paths 40000 --seed 2 --quiet --format json > "$work/seed.out" \
+  2> "$work/seed.err" || status=$?
+[ "$status" = 1 ] || fail "another --seed on rank 1: exit $status, not 1"
+grep -q "MPI rank 1 read other inputs than rank 0" "$work/seed.err" ||
+  fail "another --seed on rank 1: not said"
+[ ! -s "$work/seed.out" ] || fail "another --seed on rank 1: a report was printed"
+"$vestsim" run --paths 40000 --threads 1 --quiet --format json > "$work/threads.one.json"
+timeout 120 "${mpmd[@]}" -np 1 "$vestsim" run --paths 40000 --threads 1 --quiet --format json : \
+  -np 1 "$vestsim" run --paths 40000 --threads 2 --quiet --format json \
+  > "$work/threads.two.json" || fail "another --threads on rank 1: the run failed"
+strip_timing "$work/threads.one.json"
+strip_timing "$work/threads.two.json"
+cmp "$work/threads.one.json" "$work/threads.two.json" ||
+  fail "another --threads on rank 1: the report differs"
 echo "mpi: identical"
