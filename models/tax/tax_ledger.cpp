@@ -193,6 +193,8 @@ void TaxLedger::defer_closed(std::uint32_t column) {
   const CompiledOfferTax& t = *t_;
   const std::size_t capacity = year_columns_.size() * kTaxLanes;
   const std::uint64_t bit = std::uint64_t{1} << (column % 64);
+  assert((closed_seen_[column / 64] & bit) == 0);
+  closed_seen_[column / 64] |= bit;
   for (int y = 1; y <= last_year_; ++y) {
     CategoryAmounts& x = table_[y];
     const auto row = static_cast<std::size_t>(y - 1);
@@ -414,6 +416,7 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
     wages_only_[static_cast<std::size_t>(y - 1)] = {};
   }
   closed_lanes_ = closed_columns_ = 0;
+  closed_seen_ = {};
 }
 
 }  // namespace vestsim::models

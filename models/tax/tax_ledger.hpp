@@ -161,7 +161,9 @@ class TaxLedger {
   // defer() of a path nothing is added to afterwards (its equity was recorded path by path): its
   // years go straight into finish_block()'s lanes while the table is in cache, instead of into
   // the block for finish_block() to scan year by year over every column. Requires every column
-  // of the block to be deferred the same way (all by defer() or all by defer_closed()).
+  // of the block to be deferred the same way (all by defer() or all by defer_closed()), and each
+  // column once per block (asserted): a second defer_closed() of a column would leave the first
+  // one's years marked.
   void defer_closed(std::uint32_t column);
 
   // For amounts added to the deferred block after defer() (PublicEquityLanes in
@@ -238,6 +240,7 @@ class TaxLedger {
   // defer_closed()'s lanes so far in the block, and per year the lane of its first wages-only
   // column (-1: none yet) with those wages.
   std::uint32_t closed_lanes_ = 0, closed_columns_ = 0;
+  std::array<std::uint64_t, kTaxLanes / 64> closed_seen_{};  // the columns deferred so (asserts)
   struct WagesOnly {
     std::int32_t lane = -1;
     double wages = 0;
