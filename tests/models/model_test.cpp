@@ -462,7 +462,8 @@ TEST_CASE("an offer's outcome shares are those of its first private grant's comp
             ", type: private_rsu, value: 1000, vesting: {years: 1}}\n",
         "liquidity_horizon_years: 5\nsimulation: {paths: 64, seed: 3}\n");
     const Scenario s = load_ok(text);
-    const OfferSummary& o = run_study(s, compile(s, s.seed)).summary.offers.at(0);
+    const RunStudy run = run_study(s, compile(s, s.seed));
+    const OfferSummary& o = run.summary.offers.at(0);
     REQUIRE(o.has_private);
     return o.outcomes;
   };
