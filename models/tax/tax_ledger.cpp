@@ -34,6 +34,13 @@ std::uint64_t column_bits(const std::uint8_t* flag) {
   return bits;
 }
 
+// The months of tax year y (1..12 of it) paid the offer's salary by a path paid through month
+// `salary_month`; the baseline wages fill the others
+// (docs/tax.md#t5-baseline-income-the-rest-of-the-employees-life).
+int months_paid(int salary_month, int y) {
+  return std::clamp(salary_month - 12 * (y - 1), 0, 12);
+}
+
 bool all_zero(const CategoryAmounts& x) {
   for (double v : x)
     if (v != 0) return false;
@@ -136,7 +143,7 @@ double TaxLedger::finish(std::vector<Year>* years) {
       x[kQualifiedExcess] += q.excess;
     }
     // Baseline wages for the months m >= 1 of year y without this offer's salary.
-    const int paid = std::clamp(last_salary_month_ - 12 * (y - 1), 0, 12);
+    const int paid = months_paid(last_salary_month_, y);
     const double baseline = t.baseline_monthly * (12 - paid);
     CategoryAmounts with = x;
     with[kWages] += baseline;
@@ -206,7 +213,7 @@ void TaxLedger::defer_closed(std::uint32_t column) {
                        x[kGainShort] != 0 || x[kGainLong] != 0;
     if (!other && x[kWages] == 0) continue;  // nothing this year: the table is already 0
     year_columns_[row][column / 64] |= bit;
-    const int paid = std::clamp(last_salary_month_ - 12 * (y - 1), 0, 12);
+    const int paid = months_paid(last_salary_month_, y);
     const double wages = x[kWages] + t.baseline_monthly * (12 - paid);
     WagesOnly& first = wages_only_[row];
     if (!other && first.lane >= 0 &&
@@ -268,7 +275,7 @@ void TaxLedger::finish_block(std::uint32_t n, double* tax) {
   for (std::size_t c = 0; c < kTaxCategoryCount; ++c) lane[c] = lane_x_.data() + c * capacity;
   const int* const salary_month = block_salary_month_.data();
   const auto paid_in = [salary_month](std::uint32_t p, int y) {
-    return std::clamp(salary_month[p] - 12 * (y - 1), 0, 12);
+    return months_paid(salary_month[p], y);
   };
   int years = 0;
   for (std::uint32_t p = 0; p < n; ++p) years = std::max(years, block_last_year_[p]);
