@@ -11,6 +11,7 @@
 
 #include "engine/mpi.hpp"
 #include "models/io/schema.hpp"
+#include "models/io/utf8.hpp"
 #include "models/io/yaml_file.hpp"
 
 namespace vestsim::models {
@@ -25,7 +26,10 @@ std::string stem_of(const std::string& file) {
 
 std::string shown_file_name(const std::string& file, bool always) {
   auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-  auto control = [](unsigned char c) { return c < 0x20 || c == 0x7f; };
+  // A name that is not UTF-8 (Latin-1 "caf\xe9.yaml") shows every byte above 0x7f escaped.
+  std::size_t bad_at = 0;
+  const bool utf8 = io::valid_utf8(file, bad_at);
+  auto control = [utf8](unsigned char c) { return c < 0x20 || c == 0x7f || (!utf8 && c > 0x7f); };
   const bool plain = !always && !file.empty() && !space(file.front()) && !space(file.back()) &&
                      std::none_of(file.begin(), file.end(), control);
   if (plain) return file;
@@ -37,11 +41,37 @@ std::string shown_file_name(const std::string& file, bool always) {
   return shown + "'";
 }
 
+namespace {
+
+// `text` with its control characters as \xNN but for new lines and tabs: a message quotes what
+// the file holds ("got '...'"), and a terminal must not run an escape sequence it holds
+// (ESC ] 0 ; sets the window's title, CSI 2 J clears the screen). C1 controls (U+0080..U+009F,
+// C2 80..C2 9F in UTF-8) too: some terminals run CSI as U+009B.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
+      out += fmt::format("\\u{:04x}", next);
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string Diagnostic::to_string() const {
   const std::string name = shown_file_name(file);
   const std::string where = line > 0 ? fmt::format("{}:{}", name, line) : name;
-  if (path.empty()) return fmt::format("{}: {}", where, message);
-  return fmt::format("{}: {}{}: {}", where, line > 0 ? "" : "--set ", path, message);
+  if (path.empty()) return fmt::format("{}: {}", where, printable(message));
+  return fmt::format("{}: {}{}: {}", where, line > 0 ? "" : "--set ", printable(path),
+                     printable(message));
 }
 
 LoadResult load_scenario_text(std::string_view text, const std::string& file,
@@ -59,6 +89,16 @@ LoadResult load_scenario_text(std::string_view text, const std::string& file,
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides) {
+  // Reports are UTF-8 and carry the file's name (the default `name`, a batch's report files and
+  // their index): a name in another encoding would make them fail to write, after the run.
+  if (std::size_t bad_at = 0;
+      !io::valid_utf8(std::filesystem::path(path).filename().string(), bad_at)) {
+    LoadResult failure;
+    failure.errors.push_back(
+        {path, 0, "",
+         "the file's name is not UTF-8 text; rename the file (its reports carry the name)"});
+    return failure;
+  }
   std::string text;
   const std::string problem = io::read_small_file(path, io::kScenarioKind, text);
   if (problem.empty()) return load_scenario_text(text, path, overrides);

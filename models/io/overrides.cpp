@@ -38,10 +38,14 @@ struct Segment {
   long index = -1;
 };
 
-// Splits "a.b[2].c" into keys and indices; nullopt when malformed.
+// Splits "a.b[2].c" into keys and indices; nullopt when malformed. A dot is followed by a key:
+// "a.", "a.[0]" and "a..b" are malformed.
 std::optional<std::vector<Segment>> split_path(std::string_view path) {
   std::vector<Segment> out;
   std::size_t i = 0;
+  auto after_dot = [&] {
+    return i == path.size() || path[i] == '[' || path[i] == '.';  // no key after it: malformed
+  };
   while (i < path.size()) {
     if (path[i] == '[') {
       const std::size_t close = path.find(']', i);
@@ -51,7 +55,7 @@ std::optional<std::vector<Segment>> split_path(std::string_view path) {
       if (ec != std::errc() || end != path.data() + close || idx < 0) return std::nullopt;
       out.push_back({"", idx});
       i = close + 1;
-      if (i < path.size() && path[i] == '.') ++i;
+      if (i < path.size() && path[i] == '.' && (++i, after_dot())) return std::nullopt;
       continue;
     }
     std::size_t end = path.find_first_of(".[", i);
@@ -59,7 +63,7 @@ std::optional<std::vector<Segment>> split_path(std::string_view path) {
     if (end == i) return std::nullopt;
     out.push_back({std::string(path.substr(i, end - i)), -1});
     i = end;
-    if (i < path.size() && path[i] == '.') ++i;
+    if (i < path.size() && path[i] == '.' && (++i, after_dot())) return std::nullopt;
   }
   if (out.empty()) return std::nullopt;
   return out;

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "models/io/utf8.hpp"
+
 namespace vestsim::models::io {
 
 namespace {
@@ -279,19 +281,28 @@ long long Node::integer(std::string_view key, std::optional<double> def, const R
   return std::isfinite(x) ? static_cast<long long>(x) : 0;
 }
 
-std::string Node::heading(std::string_view key, const std::string& def) {
-  std::string s = string(key, def);
-  // Blank: nothing but ASCII white space and no-break spaces (U+00A0, C2 A0 in UTF-8).
-  std::string_view rest = s;
+namespace {
+
+// Blank: nothing but ASCII white space and no-break spaces (U+00A0, C2 A0 in UTF-8).
+bool blank(std::string_view rest) {
   while (!rest.empty()) {
     if (std::string_view(" \t\n\r\f\v").find(rest.front()) != std::string_view::npos)
       rest.remove_prefix(1);
     else if (rest.starts_with("\xc2\xa0"))
       rest.remove_prefix(2);
     else
-      break;
+      return false;
   }
-  if (Node n = child(key); n.is_scalar() && rest.empty()) {
+  return true;
+}
+
+}  // namespace
+
+std::string Node::heading(std::string_view key, const std::string& def) {
+  std::string s = string(key, def);
+  // The scalar as written: a text() refused (a control character) reads as "" and has been
+  // reported for what it holds; it is not also blank.
+  if (Node n = child(key); n.is_scalar() && blank(s) && blank(n.scalar())) {
     n.error(n.line() == 0 ? std::string("must not be blank: it heads the reports")
                           : fmt::format("must not be blank: it heads the reports; leave the key "
                                         "out for the default, '{}'",
@@ -334,6 +345,13 @@ std::string Node::text() const {
                       c1 ? static_cast<unsigned char>(s[i + 1]) : c, i + 1));
       return {};
     }
+  }
+  // The file's bytes were checked whole (parse_yaml_map()); a --set value was not, and a
+  // report's JSON refuses what is not UTF-8 (docs/scenario-format.md#limits).
+  if (std::size_t bad_at = 0; !valid_utf8(s, bad_at)) {
+    error(fmt::format("is not UTF-8 text: byte {} (\\x{:02x}) starts no character", bad_at + 1,
+                      static_cast<unsigned char>(s[bad_at])));
+    return {};
   }
   return s;
 }

@@ -15,27 +15,20 @@
 #include "engine/mpi.hpp"
 
 #include "models/io/overrides.hpp"
+#include "models/io/utf8.hpp"
 #include "models/io/yaml_guard.hpp"
 
 namespace vestsim::models::io {
 
 namespace {
 
+// The file's text: UTF-8 (valid_utf8()) without a NUL, which no text file holds.
 bool valid_utf8_text(std::string_view s, std::size_t& bad_at) {
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c == 0) return bad_at = i, false;
-    std::size_t len = c < 0x80         ? 1
-                      : (c >> 5) == 6  ? 2
-                      : (c >> 4) == 14 ? 3
-                      : (c >> 3) == 30 ? 4
-                                       : 0;
-    if (len == 0 || i + len > s.size()) return bad_at = i, false;
-    for (std::size_t k = 1; k < len; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return bad_at = i, false;
-    i += len;
+  if (const std::size_t nul = s.find('\0'); nul != std::string_view::npos) {
+    if (!valid_utf8(s.substr(0, nul), bad_at)) return false;
+    return bad_at = nul, false;
   }
-  return true;
+  return valid_utf8(s, bad_at);
 }
 
 }  // namespace
@@ -107,8 +100,16 @@ std::optional<YAML::Node> parse_yaml_map(std::string_view text, const std::strin
   }
   std::size_t bad_at = 0;
   if (!valid_utf8_text(text, bad_at)) {
+    // Bytes count from 1, as in Node::text()'s messages; the line is the bad byte's.
+    failure.line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + bad_at, '\n'));
     failure.message =
-        fmt::format("not a UTF-8 text file (byte {} is binary); a {} is YAML", bad_at, kind.noun);
+        text[bad_at] == '\0'
+            ? fmt::format("not a UTF-8 text file (byte {} is binary); a {} is YAML", bad_at + 1,
+                          kind.noun)
+            : fmt::format(
+                  "not a UTF-8 text file (byte {} starts no UTF-8 character: \\x{:02x}); "
+                  "a {} is UTF-8 YAML",
+                  bad_at + 1, static_cast<unsigned char>(text[bad_at]), kind.noun);
     return std::nullopt;
   }
   const std::string yaml(text);

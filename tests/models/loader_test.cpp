@@ -69,8 +69,16 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"YAML syntax error", edit("base: 100000", "base: [100000"), "YAML syntax error", 0},
       {"empty file", "", "the scenario is empty", 0},
       {"only a comment", "# nothing here\n", "the scenario is empty", 0},
-      {"binary file", std::string("currency: EUR\n\x00\x01\x02\xff", 18), "not a UTF-8 text file",
-       0},
+      {"binary file", std::string("currency: EUR\n\x00\x01\x02\xff", 18),
+       "not a UTF-8 text file (byte 15 is binary)", 2},
+      // 'name: "caf' is 10 bytes: C0 AF (an overlong '/') starts at byte 11; ED A0 80 is the
+      // surrogate U+D800 encoded, F4 90 80 80 would be U+110000. JSON refuses all three.
+      {"an overlong UTF-8 form", "name: \"caf\xc0\xaf\"\n" + kValid,
+       "not a UTF-8 text file (byte 11 starts no UTF-8 character: \\xc0)", 1},
+      {"a UTF-8 surrogate", "currency: EUR\nname: \"\xed\xa0\x80\"\n" + kValid.substr(14),
+       "(byte 22 starts no UTF-8 character: \\xed)", 2},
+      {"beyond U+10FFFF", "name: \"\xf4\x90\x80\x80\"\n" + kValid, "\\xf4", 1},
+      {"a surrogate by a YAML escape", "name: \"\\uD800\"\n" + kValid, "invalid unicode", 1},
       {"huge number", edit("base: 100000", "base: 1e400"), "'1e400' is too large", 17},
       {"number beyond its range", edit("base: 100000", "base: 1e15"),
        "offers.a.base: must be a number >= 0 and <= 1000000000", 17},
@@ -481,6 +489,21 @@ TEST_CASE("overrides (--set) go through the same validation", "[loader]") {
     REQUIRE_FALSE(r.ok());
     CHECK(all_messages(r).find("index out of range (the list has 1 entry)") != std::string::npos);
   }
+  SECTION("a text that is not UTF-8") {  // the command line's bytes, unlike the file's
+    const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"offers.a.label", "caf\xc0\xaf"}});
+    REQUIRE(r.errors.size() == 1);
+    CHECK(r.errors[0].to_string() ==
+          "s.yaml: --set offers.a.label: is not UTF-8 text: byte 4 (\\xc0) starts no character");
+  }
+  SECTION("a dot is followed by a key") {
+    for (const char* path : {"offers.a.base.", "offers.a.", "offers..a.base", "offers.a.grants.[0]",
+                             "offers.a.grants[0]."}) {
+      INFO(path);
+      const LoadResult r = load_scenario_text(kValid, "s.yaml", {{path, "1"}});
+      REQUIRE_FALSE(r.ok());
+      CHECK(all_messages(r).find("is not a key path") != std::string::npos);
+    }
+  }
   SECTION("a malformed PATH=VALUE") {
     Override o;
     CHECK_FALSE(parse_override("offers.a.base", o).empty());
@@ -512,4 +535,34 @@ TEST_CASE("accepted_keys lists the keys the readers look up, and the choices", "
   CHECK_FALSE(has(""));
   CHECK_FALSE(has("p10"));  // percentile keys are a pattern, documented as p1 ... p99
   CHECK(std::is_sorted(keys.begin(), keys.end()));
+}
+
+TEST_CASE("a control character in a text is one problem, and no message prints one raw",
+          "[loader]") {
+  // The label's ESC is its own problem; the label is not also "blank" for having been refused.
+  const LoadResult label = load_scenario_text(kValid, "s.yaml", {{"offers.a.label", "x\x1b[2Jy"}});
+  REQUIRE(label.errors.size() == 1);
+  CHECK(label.errors[0].message.find("holds the control character \\x1b") != std::string::npos);
+  // A currency is quoted back ("got '...'"): its ESC ] 0 ; ... BEL (a terminal's window title)
+  // and CSI U+009B (C2 9B) are shown as escapes, never written to the terminal as they are.
+  std::string s = kValid;
+  s.replace(s.find("currency: EUR"), 13, "currency: \"\\e]0;pwned\\a\\u009b2J\"");
+  const LoadResult currency = load_scenario_text(s, "s.yaml");
+  REQUIRE_FALSE(currency.ok());
+  const std::string said = all_messages(currency);
+  INFO(said);
+  CHECK(said.find("\\x1b]0;pwned\\x07\\u009b2J") != std::string::npos);
+  CHECK(std::none_of(said.begin(), said.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f;
+  }));
+  CHECK(said.find("\xc2\x9b") == std::string::npos);
+}
+
+TEST_CASE("a scenario file whose name is not UTF-8 is refused before it is read", "[loader]") {
+  // Reports carry the name (the default `name`, a batch's files and index); Latin-1 "café".
+  const LoadResult r = load_scenario_file("/nonexistent/caf\xe9.yaml");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].to_string() ==
+        "'/nonexistent/caf\\xe9.yaml': the file's name is not UTF-8 text; rename the file (its "
+        "reports carry the name)");
 }
