@@ -14,7 +14,13 @@ namespace vestsim::models {
 std::vector<double> sweep_values(double from, double to, double step) {
   assert(step > 0 && to >= from);
   std::vector<double> grid;
-  for (int k = 0; from + k * step <= to + 1e-9 * step; ++k) grid.push_back(from + k * step);
+  // x - to, not x <= to + 1e-9 step: near the largest double, to + 1e-9 step is infinite and
+  // would let the grid grow forever; an x past it is infinite and x - to stops the grid too.
+  for (int k = 0;; ++k) {
+    const double x = from + k * step;
+    if (!(x - to <= 1e-9 * step)) break;
+    grid.push_back(x);
+  }
   // A point within rounding of TO is TO: 0.09 + 13 x 0.07 is 1.0000000000000002, which a key
   // bounded by 1 would refuse. Never FROM itself (a STEP far above TO - FROM leaves FROM alone).
   if (grid.size() > 1 && std::fabs(grid.back() - to) <= 1e-9 * step) grid.back() = to;

@@ -21,6 +21,12 @@ TEST_CASE("sweep grids run from FROM to TO by STEP, row-major", "[studies]") {
   CHECK(sweep_values(0, 1, 0.3).back() == Approx(0.9));  // a grid that stops short of TO
   // A STEP above 1e9 x (TO - FROM): FROM is the only point, and stays FROM.
   CHECK(sweep_values(100000, 100001, 1e15) == std::vector<double>{100000});
+  // Near the largest double TO + 1e-9 STEP is infinite: the grid still ends, at its 18 points
+  // 1, 1 + 1e307, ..., 1 + 17e307 (1 + 18e307 > TO = 1.797...e308), none infinite.
+  const std::vector<double> huge = sweep_values(1, 1.7976931348623157e308, 1e307);
+  REQUIRE(huge.size() == 18);
+  CHECK(huge.back() == 1 + 17 * 1e307);
+  CHECK(sweep_values(0, 1.7976931348623157e308, 1.7976931348623157e308).size() == 2);
   const std::vector<SweepAxis> axes{{"x", {1, 2}}, {"y", {10, 20, 30}}};
   const auto points = sweep_points(axes);
   REQUIRE(points.size() == 6);

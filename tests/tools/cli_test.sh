@@ -314,6 +314,8 @@ check "sweep text" expect_exit 0 "$vestsim" sweep --vary "offers.google.tax.base
 check "names a long parameter whole" grep -qE '^offers\.google\.tax\.baseline_income +P\(hf_ask beats google\)' out.txt
 check "its values under it" grep -qE '^ {29}1000 ' out.txt
 check "sweep bad vary" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.base=5:1:1
+check "a STEP of 1e-300 counted, not listed" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.base=1:2:1e-300
+check "a STEP of 1e-300 counted, not listed: said" contains err.txt "over a billion points; at most 400"
 check "sweep bad path" expect_exit 2 "$vestsim" sweep --vary offers.hf_ask.bse=1:2:1
 check "sensitivity" expect_exit 0 "$vestsim" sensitivity --paths 5000
 check "sensitivity names inputs" contains out.txt "huggingface IPO multiple"
@@ -364,8 +366,18 @@ if [ -w /dev/full ]; then
   check "stdout to /dev/full" expect_exit 1 bash -c "'$vestsim' run --paths 500 > /dev/full"
   check "stdout write error said" contains err.txt "write"
 fi
+# A reader that stops early: the write fails (EPIPE) and says so, exit 1, not death by SIGPIPE
+# (141). 20,000 paths of per-path CSV are far more than a pipe holds.
+check "a reader that stops early: exit 1" expect_exit 1 bash -c \
+  "set -o pipefail; '$vestsim' run --paths 20000 --quiet --paths-out /dev/stdout | head -c 10 > /dev/null"
+check "a reader that stops early: said" contains err.txt "Broken pipe"
 check "one path: the standard error is undefined" expect_exit 0 "$vestsim" run --paths 1 --format json
 check "stderr null" contains out.txt '"stderr": null'
+# One path: no half-width, so none on the value either; never "inf" (docs/cli.md#break-even).
+check "breakeven of one path with --precision" expect_exit 0 "$vestsim" breakeven --paths 1 \
+  --max-paths 1 --precision p_win=0.01 --metric mean --format markdown
+check "the value's half-width is undefined" contains out.txt "±undefined on the value"
+check "no inf in it" bash -c "! grep -qiw inf out.txt"
 check "breakeven --scale first is said" expect_exit 0 "$vestsim" breakeven --paths 4000 --metric mean --format json
 check "scales first" contains out.txt '"scales": "first"'
 check "breakeven --scale all" expect_exit 0 "$vestsim" breakeven --paths 4000 --metric mean --scale all

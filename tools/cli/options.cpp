@@ -531,9 +531,10 @@ std::optional<models::SweepAxis> parse_vary(const std::string& text, std::string
         text);
     return std::nullopt;
   }
-  if ((to - from) / step > 1000) {  // too many to list: say so without listing them
-    error = fmt::format("--vary '{}': {:.0f} points; at most 400", text,
-                        std::floor((to - from) / step) + 1);
+  if (const double gaps = (to - from) / step; !(gaps <= 1000)) {  // too many to list them
+    error = fmt::format(
+        "--vary '{}': {} points; at most 400", text,
+        gaps < 1e9 ? fmt::format("{:.0f}", std::floor(gaps) + 1) : std::string("over a billion"));
     return std::nullopt;
   }
   models::SweepAxis axis{text.substr(0, eq), models::sweep_values(from, to, step)};

@@ -194,6 +194,10 @@ void install_output_signal_handlers() {
     sigemptyset(&sa.sa_mask);
     sigaction(sig, &sa, nullptr);
   }
+  // A reader that closes the pipe early (`vestsim run | head`) makes the write fail with EPIPE
+  // instead of killing the process (exit 141): check_stdout() says so and the exit is 1, as for
+  // any failed write to standard output (docs/cli.md, "Exit status").
+  std::signal(SIGPIPE, SIG_IGN);
 }
 
 void check_stdout() {

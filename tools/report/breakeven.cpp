@@ -43,7 +43,10 @@ std::string precision_text(const models::BreakevenResult& br, const std::string&
                                 br.precision_met ? "met" : "NOT met (--max-paths)");
   for (const auto& p : br.precision) {
     out += "; " + precision_reached(p.name, p.half_width, p.target, report_cur);
-    if (!std::isnan(p.value_half_width))
+    // Infinite where the half-width is unmeasurable (one path): undefined, as the half-width.
+    if (std::isinf(p.value_half_width))
+      out += ", ±undefined on the value";
+    else if (!std::isnan(p.value_half_width))
       out += fmt::format(", ±{} on the value", money(p.value_half_width, cur));
   }
   return out;
