@@ -93,6 +93,12 @@ check "several formats to a file" expect_exit 2 "$vestsim" run --paths 1000 --fo
   --format csv --out a_file
 check "several formats to a file says so" contains err.txt "--out a_file: 2 formats write a folder"
 check "the file is left alone" test ! -s a_file
+# A write that fails says which step failed and why: /proc takes no new file, so the temporary
+# file cannot be created beside /proc/version (it exists: not "does it exist?").
+cp "$src"/scenarios/hf-paris-vs-criteo.yaml tiny.yaml
+small=(--paths 2000 --threads 1 --quiet)
+check "--out /proc/version" expect_exit 1 "$vestsim" run tiny.yaml "${small[@]}" --out /proc/version
+check "the failing step is named" contains err.txt "cannot write /proc/version (create its temporary file /proc/.version.vestsim-tmp-"
 # --out through a symlink replaces the file it points to; the link stays a link.
 mkdir -p linked && echo old > linked/real.json && ln -sf linked/real.json link.json
 check "--out a symlink" expect_exit 0 "$vestsim" run --paths 500 --format json --out link.json
@@ -446,7 +452,8 @@ check "validate an odd file name" expect_exit 2 "$vestsim" validate ' '
 check "is quoted in its count" contains err.txt "' ': 1 problem"
 long_name=$(printf 'x%.0s' $(seq 300)).txt
 check "an --out name too long" expect_exit 1 "$vestsim" run flat_pay.yaml --paths 3 --out "$long_name"
-check "says it cannot write it" grep -q "^vestsim: cannot write x*\.txt: File name too long$" err.txt
+check "says it cannot write it, and which step failed" grep -q \
+  "^vestsim: cannot write x*\.txt (create its temporary file \.x*\.txt\.vestsim-tmp-[0-9]*): File name too long$" err.txt
 check "taxes none" expect_exit 0 "$vestsim" taxes none --income 1000
 check "none: no tax" grep -qE '^total tax +0\.00$' out.txt
 

@@ -72,7 +72,63 @@ fs::path through_links(fs::path target) {
   return target;  // a loop: open() says so
 }
 
+// The first of the folders `path` goes through (its prefixes, shortest first: the folder it is
+// in last, `path` itself not) that is not a folder: a file, or a symlink loop. A part that does
+// not exist, or cannot be looked at, ends the look: the write says what it finds there.
+std::optional<OutputProblem> blocked_folder(const fs::path& path) {
+  fs::path prefix;
+  for (const fs::path& part : path.parent_path()) {
+    if (part.empty()) continue;
+    prefix /= part;
+    struct stat st {};
+    if (::stat(prefix.c_str(), &st) != 0)
+      return errno == ELOOP ? std::optional(OutputProblem{OutputProblem::Kind::kLoop, prefix})
+                            : std::nullopt;
+    if (!S_ISDIR(st.st_mode)) return OutputProblem{OutputProblem::Kind::kNotAFolder, prefix};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::string OutputProblem::text() const {
+  const std::string name = models::shown_file_name(where.string());
+  switch (kind) {
+    case Kind::kFolder:
+      return fmt::format("{} is a folder", name);
+    case Kind::kNotAFolder: {
+      std::error_code ec;
+      return fmt::format("{} is {}, not a folder", name,
+                         fs::is_regular_file(where, ec) ? "a file" : "something else");
+    }
+    case Kind::kLoop:
+      return fmt::format("{} is a symlink loop (it never reaches a file)", name);
+    case Kind::kNoFolder:
+      return fmt::format("there is no folder {}", name);
+  }
+  return name;
+}
+
+std::optional<OutputProblem> output_problem(const fs::path& target, bool create_folder) {
+  using Kind = OutputProblem::Kind;
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0)  // through its symlinks: a link to a folder is a folder
+    return S_ISDIR(st.st_mode) ? std::optional(OutputProblem{Kind::kFolder, target}) : std::nullopt;
+  const int err = errno;
+  if (err == ENOTDIR || err == ELOOP) {
+    if (auto problem = blocked_folder(target)) return problem;
+    return err == ELOOP ? std::optional(OutputProblem{Kind::kLoop, target}) : std::nullopt;
+  }
+  if (err != ENOENT) return std::nullopt;  // permissions, a name too long: the write says
+  // Nothing there yet, or a symlink to nothing yet: the file it names is the one created, in its
+  // own folder, which only the link's own folder is made for.
+  const fs::path written = through_links(target);
+  if (auto problem = blocked_folder(written)) return problem;
+  const fs::path folder = written.has_parent_path() ? written.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (fs::is_directory(folder, ec) || (create_folder && written == target)) return std::nullopt;
+  return OutputProblem{Kind::kNoFolder, folder};
+}
 
 void protect_input(const fs::path& file) {
   struct stat st {};
@@ -87,18 +143,28 @@ std::optional<std::string> protected_input(const fs::path& target) {
   return it->second;
 }
 
+std::optional<std::string> over_an_input(const fs::path& target) {
+  const auto input = protected_input(target);
+  if (!input) return std::nullopt;
+  const std::string name = models::shown_file_name(target.string());
+  return *input == target.string()
+             ? fmt::format("{} is an input of this run; choose another name", name)
+             : fmt::format("{} is {}, an input of this run; choose another name", name,
+                           models::shown_file_name(*input));
+}
+
 OutputFile::OutputFile(const fs::path& target, bool create_folder) : target_(target) {
-  if (const auto input = protected_input(target)) {
-    const std::string name = models::shown_file_name(target.string());
-    throw UsageError(*input == target.string()
-                         ? fmt::format("{} is an input of this run; choose another name", name)
-                         : fmt::format("{} is {}, an input of this run; choose another name", name,
-                                       models::shown_file_name(*input)));
-  }
+  if (const auto why = over_an_input(target)) throw UsageError(*why);
   std::error_code ec;
   if (create_folder && target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
+  const std::string name = models::shown_file_name(target_.string());
+  // Said here too, not only before the run: a loop's link would otherwise be replaced by a file.
+  if (const auto problem = output_problem(target, create_folder))
+    throw RunError(fmt::format("cannot write {}: {}", name, problem->text()));
   const fs::file_status st = fs::status(target, ec);
+  std::string step;  // what failed, for the message
   if (!ec && fs::exists(st) && !fs::is_regular_file(st)) {
+    step = "open it to write in place";
     fd_ = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);  // a device or a FIFO: in place
   } else {
     written_ = through_links(target);
@@ -106,14 +172,22 @@ OutputFile::OutputFile(const fs::path& target, bool create_folder) : target_(tar
     temp_ = folder / fmt::format(".{}.vestsim-tmp-{}", written_.filename().string(), getpid());
     slot_ = claim_slot(temp_.string());
     if (slot_ < 0) throw RunError("too many output files open at once");
+    step =
+        "create its temporary file " + models::shown_file_name(temp_.lexically_normal().string());
     fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_EXCL | O_CLOEXEC, 0666);
   }
   if (fd_ < 0) {
     const int err = errno;
     if (slot_ >= 0) g_in_use[slot_] = 0;
     slot_ = -1;
-    throw RunError(fmt::format("cannot write {}: {}", models::shown_file_name(target_.string()),
-                               std::strerror(err)));
+    // ENOENT although the folder exists: a file system that takes no new file (/proc).
+    const fs::path folder = temp_.parent_path();
+    std::error_code folder_ec;
+    const std::string why = err == ENOENT && !temp_.empty() && fs::is_directory(folder, folder_ec)
+                                ? fmt::format(" (the folder {} exists, but takes no new file)",
+                                              models::shown_file_name(folder.string()))
+                                : "";
+    throw RunError(fmt::format("cannot write {} ({}): {}{}", name, step, std::strerror(err), why));
   }
   buffer_.reserve(kBufferBytes);
 }
@@ -126,17 +200,22 @@ OutputFile::~OutputFile() {
   }
 }
 
-void OutputFile::fail(const char* what) {
+void OutputFile::fail(const char* step) {
   const int err = errno;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
+  // The file the step was on: the temporary file, or the target written in place.
+  std::string on =
+      models::shown_file_name((slot_ >= 0 ? temp_ : target_).lexically_normal().string());
+  if (std::strcmp(step, "rename") == 0) on += " to " + models::shown_file_name(written_.string());
   if (slot_ >= 0) {
     ::unlink(temp_.c_str());
     g_in_use[slot_] = 0;
     slot_ = -1;
   }
-  throw RunError(fmt::format("cannot write {} ({}): {}", models::shown_file_name(target_.string()),
-                             what, std::strerror(err)));
+  throw RunError(fmt::format("cannot write {} ({} {}): {}",
+                             models::shown_file_name(target_.string()), step, on,
+                             std::strerror(err)));
 }
 
 void OutputFile::flush() {

@@ -20,8 +20,9 @@ namespace vestsim::tools {
 class OutputFile {
  public:
   // Opens the temporary file; creates the target's folder first when
-  // `create_folder`. Throws RunError naming the target when it cannot, UsageError when the
-  // target is a protect_input() file.
+  // `create_folder`. Throws RunError naming the target, the step that failed and why when it
+  // cannot (a symlink loop is refused, never replaced), UsageError when the target is a
+  // protect_input() file.
   explicit OutputFile(const std::filesystem::path& target, bool create_folder = false);
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
@@ -35,7 +36,8 @@ class OutputFile {
 
  private:
   void flush();
-  void fail(const char* what);
+  // Throws RunError "cannot write TARGET (STEP FILE): REASON" (errno), removing the temporary file.
+  [[noreturn]] void fail(const char* step);
   std::filesystem::path target_, temp_;
   std::filesystem::path written_;  // target_ through its symlinks: what the rename replaces
   std::string buffer_;
@@ -44,12 +46,33 @@ class OutputFile {
   bool committed_ = false;
 };
 
+// What stands in the way of writing a file, found without writing anything (docs/cli.md): the
+// file is a folder, a folder of its path is a file or a symlink loop, or its folder does not
+// exist and would not be created.
+struct OutputProblem {
+  enum class Kind { kFolder, kNotAFolder, kLoop, kNoFolder } kind;
+  std::filesystem::path where;  // the file or folder concerned (a part of the target's path)
+  // "X is a folder", "X is a file, not a folder", "X is a symlink loop", "there is no folder X".
+  std::string text() const;
+};
+
+// The problem writing `target` (as OutputFile does, symlinks followed; the folders made when
+// `create_folder`) would meet; nullopt when none is seen. What only the write itself can tell
+// (permissions, a full disk, a file system such as /proc that takes no new files) is not looked
+// at. Requires: nothing. Throws: nothing (beyond std::bad_alloc).
+std::optional<OutputProblem> output_problem(const std::filesystem::path& target,
+                                            bool create_folder);
+
 // Files this process has read (a scenario, a regime file): an OutputFile whose target is one
 // of them, by device and inode whatever its name, throws UsageError ("--out would write over
 // the input X") instead of replacing it. A file that does not exist is not registered.
 void protect_input(const std::filesystem::path& file);
 // The input `target` is (its name as registered), if it is one.
 std::optional<std::string> protected_input(const std::filesystem::path& target);
+
+// Why `target` must not be written when it is one of the inputs ("NAME is an input of this run;
+// choose another name", "NAME is INPUT, an input of this run; ..."); nullopt when it is none.
+std::optional<std::string> over_an_input(const std::filesystem::path& target);
 
 // Writes `content` whole to `path` (see OutputFile); throws RunError.
 void write_file(const std::filesystem::path& path, const std::string& content,
