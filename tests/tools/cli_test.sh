@@ -93,10 +93,39 @@ check "several formats to a file" expect_exit 2 "$vestsim" run --paths 1000 --fo
   --format csv --out a_file
 check "several formats to a file says so" contains err.txt "--out a_file: 2 formats write a folder"
 check "the file is left alone" test ! -s a_file
-# A write that fails says which step failed and why: /proc takes no new file, so the temporary
-# file cannot be created beside /proc/version (it exists: not "does it exist?").
+# Every file a run writes is looked at before it runs (docs/cli.md): one that cannot be written
+# (a folder, a path through a file, a symlink loop) stops it with exit 2 before any file is
+# written, never after the run with part of the files.
 cp "$src"/scenarios/hf-paris-vs-criteo.yaml tiny.yaml
 small=(--paths 2000 --threads 1 --quiet)
+mkdir -p mf/tiny.json
+check "a format's report that is a folder" expect_exit 2 "$vestsim" run tiny.yaml "${small[@]}" \
+  --format csv --format json --format text --out mf
+check "a format's report that is a folder is named" contains err.txt \
+  "--out mf: it would write mf/tiny.json, but mf/tiny.json is a folder; remove that folder or give --out another folder"
+check "and no other report was written" test ! -e mf/tiny.txt -a ! -e mf/tiny.csv
+mkdir -p q2.npy.columns.txt
+check "--paths-out whose column names are a folder" expect_exit 2 "$vestsim" run tiny.yaml \
+  "${small[@]}" --out q2.txt --paths-out q2.npy
+check "the column names' file is named" contains err.txt \
+  "--paths-out q2.npy: it would write q2.npy.columns.txt (the column names), but q2.npy.columns.txt is a folder"
+check "and neither --out nor the .npy was written" test ! -e q2.txt -a ! -e q2.npy
+mkdir -p one && cp tiny.yaml one/ && mkdir -p one_out/index.html
+check "a batch whose index.html is a folder" expect_exit 2 "$vestsim" run one "${small[@]}" \
+  --format html --out one_out
+check "the batch summary is named" contains err.txt "one_out/index.html (the batch summary), but"
+check "and no report of the batch was written" test ! -e one_out/tiny.html
+ln -sf l3.txt l2.txt && ln -sf l2.txt l3.txt
+check "--out a symlink loop" expect_exit 2 "$vestsim" run tiny.yaml "${small[@]}" --out l2.txt
+check "the loop is said" contains err.txt "--out l2.txt: l2.txt is a symlink loop"
+check "the loop's links stay links" test -L l2.txt -a -L l3.txt
+check "--out through a file" expect_exit 2 "$vestsim" run tiny.yaml "${small[@]}" --out tiny.yaml/r.txt
+check "the file in the way is named" contains err.txt "tiny.yaml is a file, not a folder; give --out a file name in a folder"
+check "a batch --out through a loop" expect_exit 2 "$vestsim" run one "${small[@]}" --out l2.txt/rep
+check "the loop in the way is named" contains err.txt "but l2.txt is a symlink loop"
+check "the scenario is still a file" test -f tiny.yaml
+# A write that fails says which step failed and why: /proc takes no new file, so the temporary
+# file cannot be created beside /proc/version (it exists: not "does it exist?").
 check "--out /proc/version" expect_exit 1 "$vestsim" run tiny.yaml "${small[@]}" --out /proc/version
 check "the failing step is named" contains err.txt "cannot write /proc/version (create its temporary file /proc/.version.vestsim-tmp-"
 # --out through a symlink replaces the file it points to; the link stays a link.

@@ -73,9 +73,9 @@ bool is_folder(const std::string& path) {
   return fs::is_directory(path, ec);
 }
 
-// One file a run will write and what writes it ("--out", "the report of X").
-struct PlannedOutput {
-  fs::path file;
+// One file a run will write (check_output_targets) and what writes it ("--out", "the report of
+// X"), for check_outputs.
+struct PlannedOutput : OutputTarget {
   std::string what;
 };
 
@@ -113,25 +113,6 @@ void check_outputs(const std::vector<PlannedOutput>& outputs,
   }
 }
 
-// Refuses (UsageError) a --paths-out whose folder does not exist, or that is itself a folder
-// (docs/cli.md): said before the run, not after it. Rank 0 writes the file, so rank 0 looks, and
-// every rank of an MPI job stops or goes on with it.
-void check_paths_out_folder(const std::string& paths_out) {
-  const fs::path folder = fs::path(paths_out).parent_path();
-  std::error_code ec;
-  const int problem = static_cast<int>(engine::mpi::broadcast_number(
-      !engine::mpi::root()                                         ? 0
-      : !folder.empty() && !fs::is_directory(folder, ec)           ? 1
-      : paths_out.back() == '/' || fs::is_directory(paths_out, ec) ? 2
-                                                                   : 0));
-  if (problem == 1)
-    throw UsageError(fmt::format("--paths-out {}: there is no folder {}; create it first",
-                                 paths_out, folder.string()));
-  if (problem == 2)
-    throw UsageError(fmt::format(
-        "--paths-out {}: a folder; give a file name in it (paths.csv, or paths.npy)", paths_out));
-}
-
 // Refuses (UsageError) an --out that must be a folder (a batch, or several formats) but names an
 // existing file: said before the run, not when its first report is written.
 void check_out_folder(const Destination& to, std::size_t formats) {
@@ -152,14 +133,19 @@ std::vector<PlannedOutput> planned_outputs(const Destination& to,
   if (!to.out.empty())
     for (const std::string& file : files)
       for (Format format : formats)
-        outputs.push_back({to.file(stem_of(file), format),
+        outputs.push_back({{to.file(stem_of(file), format), "--out", to.out,
+                            to.batch ? "the report of " + file : ""},
                            to.batch ? "the report of " + file : std::string("--out")});
   if (!to.out.empty() && to.batch)
     for (Format format : formats)
-      outputs.push_back({fs::path(to.out) / batch_file_name(format), "the batch summary"});
+      outputs.push_back(
+          {{fs::path(to.out) / batch_file_name(format), "--out", to.out, "the batch summary"},
+           "the batch summary"});
   if (!paths_out.empty()) {
-    outputs.push_back({paths_out, "--paths-out"});
-    if (is_npy(paths_out)) outputs.push_back({paths_out + ".columns.txt", "--paths-out"});
+    outputs.push_back({{paths_out, "--paths-out", paths_out, ""}, "--paths-out"});
+    if (is_npy(paths_out))
+      outputs.push_back({{paths_out + ".columns.txt", "--paths-out", paths_out, "the column names"},
+                         "--paths-out"});
   }
   return outputs;
 }
@@ -213,7 +199,6 @@ int run_command(const RunOptions& o) {
   const std::vector<PlannedOutput> outputs = planned_outputs(to, formats, files, o.paths_out);
   check_outputs(outputs, files);
   check_out_folder(to, formats.size());
-  if (!o.paths_out.empty()) check_paths_out_folder(o.paths_out);
   std::vector<std::optional<Scenario>> scenarios = load_all(files, overrides_of(f));
   // A file's own precision target that its run would refuse (p50 without p50) is that file's
   // problem alone, said at its line, and the batch's other files run. --precision replaces it.
@@ -229,6 +214,9 @@ int run_command(const RunOptions& o) {
                   << fmt::format("{}: 1 problem; not run\n", shown_file_name(files[k]));
       scenarios[k].reset();
     }
+  // After the loads: a collective, and every rank has read its inputs (engine/mpi.hpp compares
+  // them there).
+  if (!outputs.empty()) check_output_targets({outputs.begin(), outputs.end()});
   // The regime files the scenarios read are inputs too (protect_input(), by load_or_throw()):
   // refused before the run rather than when its report is written.
   for (const PlannedOutput& out : outputs)

@@ -387,6 +387,50 @@ RunStudy run_to_precision(Scenario s, const std::vector<PrecisionTarget>& target
   }
 }
 
+void check_output_targets(const std::vector<OutputTarget>& outputs) {
+  const auto problem_of = [](const OutputTarget& out) -> std::optional<OutputProblem> {
+    if (auto problem = output_problem(out.file, /*create_folder=*/out.flag == "--out"))
+      return problem;
+    if (out.flag == "--paths-out" && out.value.back() == '/')  // a folder's name
+      return OutputProblem{OutputProblem::Kind::kFolder, out.file};
+    return std::nullopt;
+  };
+  std::size_t first = 0;  // 1 + the index of the first output with a problem; 0: none
+  if (engine::mpi::root())
+    while (first < outputs.size() && !problem_of(outputs[first])) ++first;
+  first =
+      engine::mpi::broadcast_number(engine::mpi::root() && first < outputs.size() ? first + 1 : 0);
+  if (first == 0) return;
+  const OutputTarget& out = outputs[first - 1];
+  const auto problem = problem_of(out);
+  if (!problem)  // a rank that sees the file otherwise: rank 0 has said what it sees
+    throw UsageError(
+        fmt::format("{} {}: MPI rank 0 cannot write {}", out.flag, out.value, out.file.string()));
+  const bool whole = out.file == fs::path(out.value);  // the option's own file, not one in it
+  using Kind = OutputProblem::Kind;
+  if (out.flag == "--paths-out" && whole && problem->kind == Kind::kFolder)
+    throw UsageError(fmt::format(
+        "--paths-out {}: a folder; give a file name in it (paths.csv, or paths.npy)", out.value));
+  if (problem->kind == Kind::kNoFolder)
+    throw UsageError(
+        fmt::format("{} {}: {}; create it first", out.flag, out.value, problem->text()));
+  // "--out rep/: it would write rep/index.html (the batch summary), but rep/index.html is a
+  // folder"; the option's own file is not said twice.
+  const std::string said =
+      whole ? problem->text()
+            : fmt::format("it would write {}{}, but {}", shown_file_name(out.file.string()),
+                          out.role.empty() ? "" : fmt::format(" ({})", out.role), problem->text());
+  // What would be valid instead.
+  const std::string instead =
+      problem->kind == Kind::kNotAFolder
+          ? fmt::format("give {} a file name in a folder", out.flag)
+          : fmt::format("remove {} or give {} another {}",
+                        problem->kind == Kind::kLoop ? "the loop" : "that folder", out.flag,
+                        out.flag == "--out" && !whole ? "folder" : "name");
+  throw UsageError(
+      fmt::format("{} {}: {}; {}; nothing was run", out.flag, out.value, said, instead));
+}
+
 void emit(const SimulationFlags& f, const std::string& content) {
   if (!engine::mpi::root()) return;  // rank 0 writes for an MPI job
   if (!f.out.empty()) return write_file(f.out, content);

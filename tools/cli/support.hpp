@@ -155,6 +155,23 @@ models::BreakevenStudy breakeven_to_precision(models::Scenario s, models::Breake
 Format supported_format(const SimulationFlags& f, const std::vector<Format>& supported,
                         const char* command);
 
+// A file a command will write, and the option that names it (`flag` `value`: "--out"
+// "report/"); `role` says what the file is when its name alone does not ("the batch summary";
+// empty when it does).
+struct OutputTarget {
+  std::filesystem::path file;
+  std::string flag, value, role;
+};
+
+// Refuses (UsageError, naming the option, the file and what would do instead) a command with a
+// file it could not write, where that can be told before it runs (output_problem(): a file that
+// is a folder, a folder of its path that is a file or a symlink loop, a folder that does not
+// exist and that the option does not make: only --out makes its folders; docs/cli.md), so that a
+// long run is not lost and no run leaves part of its files. Rank 0 writes the files, so rank 0
+// looks, and every rank of an MPI job stops or goes on with it: collective. Call it after the
+// inputs are read.
+void check_output_targets(const std::vector<OutputTarget>& targets);
+
 // Writes `content` whole to --out (see OutputFile), or to stdout without one.
 void emit(const SimulationFlags& f, const std::string& content);
 
