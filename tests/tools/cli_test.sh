@@ -123,6 +123,13 @@ check "--out through a file" expect_exit 2 "$vestsim" run tiny.yaml "${small[@]}
 check "the file in the way is named" contains err.txt "tiny.yaml is a file, not a folder; give --out a file name in a folder"
 check "a batch --out through a loop" expect_exit 2 "$vestsim" run one "${small[@]}" --out l2.txt/rep
 check "the loop in the way is named" contains err.txt "but l2.txt is a symlink loop"
+for cmd in breakeven sensitivity; do
+  check "$cmd --out a symlink loop" expect_exit 2 "$vestsim" "$cmd" tiny.yaml "${small[@]}" --out l2.txt
+  check "$cmd: said before the run" contains err.txt "nothing was run"
+done
+check "sweep --out through a file" expect_exit 2 "$vestsim" sweep tiny.yaml "${small[@]}" \
+  --vary offers.hf_ask.base=100000:110000:10000 --out tiny.yaml/s.txt
+check "sweep: the file in the way is named" contains err.txt "tiny.yaml is a file, not a folder"
 check "the scenario is still a file" test -f tiny.yaml
 # A write that fails says which step failed and why: /proc takes no new file, so the temporary
 # file cannot be created beside /proc/version (it exists: not "does it exist?").

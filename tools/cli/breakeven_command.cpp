@@ -142,6 +142,7 @@ int breakeven_command(const BreakevenOptions& o) {
     overrides.push_back({"report.wealth", fmt::format("{:.17g}", *o.wealth), "--wealth"});
   const Scenario s = load_or_throw(o.scenario, overrides);
   BreakevenRequest req = breakeven_request(s, o);
+  check_out_target(o.sim);  // before the runs, not after them
   std::uint64_t max_paths = o.max_paths;
   req.targets = precision_targets(s, o.precision, &max_paths, o.sim.quiet);
   const BreakevenStudy be =

@@ -75,6 +75,7 @@ int sweep_command(const SweepOptions& o) {
   const Format format = single_format(o.sim);
   const std::vector<Override> base = overrides_of(o.sim);
   const Scenario start = load_or_throw(o.scenario, base);
+  check_out_target(o.sim);  // before the grid runs, not after it
   const Comparison cmp = resolve_comparison(start, o.compare);
   for (const SweepAxis& axis : o.axes) check_numeric_axis(o.scenario, base, axis.path);
   check_sweep_memory(start, cmp, sweep_points(o.axes).size());
@@ -111,6 +112,7 @@ int sensitivity_command(const SensitivityOptions& o) {
   const Format format = single_format(o.sim);
   const Scenario s = load_or_throw(o.scenario, overrides_of(o.sim));
   const Comparison cmp = resolve_comparison(s, o.compare);
+  check_out_target(o.sim);  // before the runs, not after them
   // The base run, with its recorded inputs, kept while one more run at a time is made.
   const CompiledScenario cs = compile(s, s.seed);
   check_memory(s.paths, 2 * column_bytes(cs, false) +

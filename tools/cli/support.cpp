@@ -431,6 +431,12 @@ void check_output_targets(const std::vector<OutputTarget>& outputs) {
       fmt::format("{} {}: {}; {}; nothing was run", out.flag, out.value, said, instead));
 }
 
+void check_out_target(const SimulationFlags& f) {
+  if (f.out.empty()) return;
+  if (const auto why = over_an_input(f.out)) throw UsageError("--out " + *why);
+  check_output_targets({{f.out, "--out", f.out, ""}});
+}
+
 void emit(const SimulationFlags& f, const std::string& content) {
   if (!engine::mpi::root()) return;  // rank 0 writes for an MPI job
   if (!f.out.empty()) return write_file(f.out, content);

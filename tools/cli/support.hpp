@@ -172,6 +172,10 @@ struct OutputTarget {
 // inputs are read.
 void check_output_targets(const std::vector<OutputTarget>& targets);
 
+// The same for --out of a command writing one report (breakeven, sweep, sensitivity), which
+// also refuses (UsageError) an --out that is one of the inputs read so far (protect_input()).
+void check_out_target(const SimulationFlags& f);
+
 // Writes `content` whole to --out (see OutputFile), or to stdout without one.
 void emit(const SimulationFlags& f, const std::string& content);
 
