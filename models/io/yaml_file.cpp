@@ -55,6 +55,20 @@ std::string not_readable(const struct stat& st, const FileKind& kind) {
   return {};
 }
 
+// Why `path` fails with ENOTDIR: the first of the folders it goes through that is not one.
+std::string not_a_folder_in(const std::string& path) {
+  std::string prefix;
+  for (std::size_t slash = path.find('/', 1); slash != std::string::npos;
+       slash = path.find('/', slash + 1)) {
+    prefix = path.substr(0, slash);
+    struct stat st {};
+    if (::stat(prefix.c_str(), &st) == 0 && !S_ISDIR(st.st_mode))
+      return fmt::format("a part of its path is not a folder ({} is {})", shown_file_name(prefix),
+                         S_ISREG(st.st_mode) ? "a file" : "not a folder");
+  }
+  return "a part of its path is not a folder";
+}
+
 }  // namespace
 
 std::string read_small_file(const std::string& path, const FileKind& kind, std::string& text) {
@@ -62,11 +76,17 @@ std::string read_small_file(const std::string& path, const FileKind& kind, std::
   // look again (the path may have been replaced), then read at most one byte
   // past the cap: /dev/zero or a file that grows costs 4 MiB, never all memory.
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0)
+  if (::stat(path.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOTDIR) return "cannot open the file: " + not_a_folder_in(path);
+    if (err == ELOOP)
+      return "cannot open the file: a symlink loop in its path (it never reaches a file)";
+    if (err != ENOENT) return fmt::format("cannot open the file ({})", std::strerror(err));
     // A missing "a.b=1" is most often a second value after one --set, which takes one each time.
     return path.find('=') != std::string::npos
                ? "cannot open the file (does it exist? an override needs its own --set)"
                : "cannot open the file (does it exist?)";
+  }
   if (std::string why = not_readable(st, kind); !why.empty()) return why;
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return fmt::format("cannot open the file ({})", std::strerror(errno));

@@ -30,7 +30,8 @@ inline constexpr FileKind kRegimeKind{"regime", "docs/tax.md#t1a-the-regime-file
 // anything that is not a regular file of at most kMaxScenarioBytes.
 // Requires: nothing. Throws: nothing (beyond std::bad_alloc). Returns what is
 // wrong with the file ("is a folder; give a scenario file (.yaml)", "cannot
-// open the file (does it exist?)", "is too large (N bytes; at most 4 MiB)",
+// open the file (does it exist?)", "cannot open the file: a part of its path
+// is not a folder (X is a file)", "is too large (N bytes; at most 4 MiB)",
 // "not a regular file (a device)"), without the path; empty on success.
 std::string read_small_file(const std::string& path, const FileKind& kind, std::string& text);
 

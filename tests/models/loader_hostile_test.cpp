@@ -81,6 +81,21 @@ TEST_CASE("what is not a regular file is refused unread, at once", "[loader][hos
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a path that cannot lead to a file says why, not 'does it exist?'", "[loader][hostile]") {
+  const auto dir = scratch("enotdir");
+  const std::string file = (dir / "tiny.yaml").string();
+  std::ofstream(file) << "currency: EUR\n";
+  // A file used as a folder (ENOTDIR): the part that is a file is named.
+  require_error(load_scenario_file(file + "/x.yaml"),
+                "cannot open the file: a part of its path is not a folder (" + file + " is a file)",
+                0);
+  // A symlink loop (ELOOP).
+  std::filesystem::create_symlink("l2.yaml", dir / "l3.yaml");
+  std::filesystem::create_symlink("l3.yaml", dir / "l2.yaml");
+  require_error(load_scenario_file((dir / "l2.yaml").string()), "a symlink loop", 0);
+  std::filesystem::remove_all(dir);
+}
+
 TEST_CASE("a file name that would read as nothing is quoted in messages", "[loader][hostile]") {
   require_error(load_scenario_file(" "), "' ': cannot open the file (does it exist?)", 0);
   // `--set a=1 b=2` reads b=2 as a scenario file: the message says what was meant.

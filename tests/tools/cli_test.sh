@@ -135,6 +135,9 @@ check "the scenario is still a file" test -f tiny.yaml
 # file cannot be created beside /proc/version (it exists: not "does it exist?").
 check "--out /proc/version" expect_exit 1 "$vestsim" run tiny.yaml "${small[@]}" --out /proc/version
 check "the failing step is named" contains err.txt "cannot write /proc/version (create its temporary file /proc/.version.vestsim-tmp-"
+# A scenario path through a file: ENOTDIR, said as such, not "does it exist?".
+check "validate a path through a file" expect_exit 2 "$vestsim" validate tiny.yaml/x.yaml
+check "a path through a file is said" contains err.txt "a part of its path is not a folder (tiny.yaml is a file)"
 # --out through a symlink replaces the file it points to; the link stays a link.
 mkdir -p linked && echo old > linked/real.json && ln -sf linked/real.json link.json
 check "--out a symlink" expect_exit 0 "$vestsim" run --paths 500 --format json --out link.json
