@@ -46,7 +46,8 @@ namespace {
 // `text` with its control characters as \xNN but for new lines and tabs: a message quotes what
 // the file holds ("got '...'"), and a terminal must not run an escape sequence it holds
 // (ESC ] 0 ; sets the window's title, CSI 2 J clears the screen). C1 controls (U+0080..U+009F,
-// C2 80..C2 9F in UTF-8) too: some terminals run CSI as U+009B.
+// C2 80..C2 9F in UTF-8) too: some terminals run CSI as U+009B. And U+FEFF, which shows as
+// nothing: a byte-order mark past the file's start would make "currency: unknown key" unreadable.
 std::string printable(const std::string& text) {
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
@@ -57,6 +58,9 @@ std::string printable(const std::string& text) {
     } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
       out += fmt::format("\\u{:04x}", next);
       ++i;
+    } else if (std::string_view(text).substr(i, 3) == "\xef\xbb\xbf") {
+      out += "\\ufeff";  // a byte-order mark past the file's start: invisible, so shown
+      i += 2;
     } else {
       out += static_cast<char>(c);
     }

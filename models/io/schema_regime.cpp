@@ -280,6 +280,18 @@ bool regime_only_key(std::string_view key) {
 
 TaxRegime read_regime(Node& root) {
   TaxRegime r;
+  // A scenario given where a regime goes (`vestsim taxes scenario.yaml`) would be told every
+  // regime key it lacks and every scenario key it has: one line says what it is instead, as
+  // read_scenario() does for a regime among scenarios.
+  if (Node peek = root; !root.walking() && root.is_map() &&
+                        (peek.has("offers") || peek.has("companies")) &&
+                        peek.keys_matching(regime_only_key).empty()) {
+    root.error(
+        "this is a scenario, not a tax regime file (it has offers or companies and none of "
+        "income_taxes, levies); give a regime file (see docs/tax.md#t1a-the-regime-file), or "
+        "run the scenario with vestsim run");
+    return r;
+  }
   root.map(r, read_regime_keys);
   return r;
 }

@@ -17,6 +17,21 @@ namespace vestsim::models::io {
 
 namespace {
 
+// YAML indents with spaces only: a tab in a line's leading white space, on the syntax error's
+// line or before it, is its likely cause, and the message says which line has one (yaml-cpp's
+// own words, "end of map not found", do not).
+std::string tab_hint(const std::string& text, int line) {
+  int n = 1;
+  for (std::size_t at = 0; at < text.size() && (line == 0 || n <= line); ++n) {
+    const std::size_t end = std::min(text.find('\n', at), text.size());
+    for (std::size_t i = at; i < end && (text[i] == ' ' || text[i] == '\t'); ++i)
+      if (text[i] == '\t')
+        return fmt::format(" (line {} is indented with a tab; YAML indents with spaces only)", n);
+    at = end + 1;
+  }
+  return "";
+}
+
 int line_of(const YAML::Mark& m) {
   return m.is_null() ? 0 : m.line + 1;
 }
@@ -262,7 +277,8 @@ std::optional<YamlProblem> check_yaml(const std::string& text) {
   } catch (const YamlProblem& p) {
     return p;
   } catch (const YAML::Exception& e) {
-    return YamlProblem{e.mark.is_null() ? 0 : e.mark.line + 1, "YAML syntax error: " + e.msg};
+    const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
+    return YamlProblem{line, "YAML syntax error: " + e.msg + tab_hint(text, line)};
   } catch (const std::exception& e) {
     return YamlProblem{0, std::string("could not read the YAML: ") + e.what()};
   }

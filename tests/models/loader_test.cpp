@@ -67,6 +67,8 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"unknown company", edit("      - company: hf", "      - company: nope"),
        "unknown company 'nope'; defined companies: hf, goog", 19},
       {"YAML syntax error", edit("base: 100000", "base: [100000"), "YAML syntax error", 0},
+      {"a tab for indentation", edit("    base: 120000", "\tbase: 120000"),
+       "(line 24 is indented with a tab; YAML indents with spaces only)", 0},
       {"empty file", "", "the scenario is empty", 0},
       {"only a comment", "# nothing here\n", "the scenario is empty", 0},
       {"binary file", std::string("currency: EUR\n\x00\x01\x02\xff", 18),
@@ -556,6 +558,10 @@ TEST_CASE("a control character in a text is one problem, and no message prints o
     return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f;
   }));
   CHECK(said.find("\xc2\x9b") == std::string::npos);
+  // A second byte-order mark, before a key: "\ufeffcurrency: unknown key", not "currency: ...".
+  const LoadResult bom = load_scenario_text("\xef\xbb\xbf\xef\xbb\xbf" + kValid, "s.yaml");
+  REQUIRE_FALSE(bom.ok());
+  CHECK(all_messages(bom).find("s.yaml:1: \\ufeffcurrency: unknown key") != std::string::npos);
 }
 
 TEST_CASE("a scenario file whose name is not UTF-8 is refused before it is read", "[loader]") {

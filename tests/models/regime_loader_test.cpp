@@ -440,6 +440,19 @@ TEST_CASE("a regime file loaded as a scenario says what it is, once", "[regime][
   CHECK_THAT(messages_of(s.errors), Catch::Contains("s.yaml:2: levies: unknown key"));
 }
 
+TEST_CASE("a scenario loaded as a regime says what it is, once", "[regime][loader]") {
+  // vestsim taxes scenario.yaml: one problem naming it a scenario, not every key it has.
+  const LoadRegimeResult r = load_regime_text(vestsim::test::small_scenario(), "s.yaml");
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].to_string() ==
+        "s.yaml:1: this is a scenario, not a tax regime file (it has offers or companies and none "
+        "of income_taxes, levies); give a regime file (see docs/tax.md#t1a-the-regime-file), or "
+        "run the scenario with vestsim run");
+  // A regime that has a stray `companies` key is still read as a regime, and told of the key.
+  const LoadRegimeResult stray = load_regime_text("companies: {}\n" + kRegime, "r.yaml");
+  CHECK_THAT(messages_of(stray.errors), Catch::Contains("r.yaml:1: companies: unknown key"));
+}
+
 TEST_CASE("a category given a list or a map names its kind", "[regime]") {
   const LoadRegimeResult r =
       load_regime_text(regime_with("on: [employment]", "on: [[employment]]"), "r.yaml");

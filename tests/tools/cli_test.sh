@@ -431,6 +431,8 @@ check "sweep of the break-even multiplier" expect_exit 0 "$vestsim" sweep --vary
 check "sweep scale rows" test "$(wc -l < out.txt)" = 5
 check "memory is checked first" expect_exit 1 "$vestsim" run --paths 1e9 --memory-budget 1TB
 check "memory message" contains err.txt "not enough memory: 1000000000 paths need about"
+check "one path over the budget" expect_exit 2 "$vestsim" run --paths 1 --format html --memory-budget 1 --out one.html
+check "one path needs, not paths need" contains err.txt "need the paths in memory: 1 path needs about"
 
 # vestsim taxes: the shipped regimes, and one year's tax line by line (docs/cli.md#taxes).
 check "taxes lists" expect_exit 0 "$vestsim" taxes

@@ -21,6 +21,15 @@
 
 namespace vestsim::tools {
 
+namespace {
+
+// "1 path needs", "2 paths need": the start of the memory messages.
+std::string paths_need(unsigned long long paths) {
+  return fmt::format("{} {} {}", paths, paths_noun(paths), paths == 1 ? "needs" : "need");
+}
+
+}  // namespace
+
 namespace fs = std::filesystem;
 using namespace vestsim::models;
 
@@ -240,10 +249,8 @@ void check_memory(std::uint64_t paths, double bytes_per_path) {
   const double need = bytes_per_path * static_cast<double>(paths);
   const double have = available_memory();
   if (have > 0 && need > 0.8 * have)
-    throw RunError(
-        fmt::format("not enough memory: {} path{} need about {}; {} available. Use "
-                    "fewer --paths.",
-                    paths, paths == 1 ? "" : "s", bytes_text(need), bytes_text(have)));
+    throw RunError(fmt::format("not enough memory: {} about {}; {} available. Use fewer --paths.",
+                               paths_need(paths), bytes_text(need), bytes_text(have)));
 }
 
 RunStudy simulate_compiled(const Scenario& s, const CompiledScenario& cs, StudyOptions options,
@@ -284,14 +291,14 @@ RunStudy run_within_budget(const Scenario& s, StudyOptions options, bool quiet, 
   if (budget <= 0 || need <= budget) return simulate_scenario(s, options, quiet);
   const std::string only = needs_paths_in_memory(s, in_memory_only);
   if (!only.empty())
-    throw UsageError(fmt::format(
-        "{} need the paths in memory: {} paths need about {}, above the memory budget of "
-        "{}; raise --memory-budget or use fewer --paths",
-        only, s.paths, bytes_text(need), bytes_text(budget)));
+    throw UsageError(
+        fmt::format("{} need the paths in memory: {} about {}, above the memory budget of "
+                    "{}; raise --memory-budget or use fewer --paths",
+                    only, paths_need(s.paths), bytes_text(need), bytes_text(budget)));
   std::cerr << fmt::format(
-      "vestsim: {} paths need about {} in memory, above the budget of {} "
+      "vestsim: {} about {} in memory, above the budget of {} "
       "(--memory-budget): running in two passes (about twice the time, the same report)\n",
-      s.paths, bytes_text(need), bytes_text(budget));
+      paths_need(s.paths), bytes_text(need), bytes_text(budget));
   Progress progress(2 * s.paths, quiet);
   options.progress = progress.counter();
   try {
