@@ -17,16 +17,19 @@ namespace vestsim::models::io {
 
 namespace {
 
-// YAML indents with spaces only: a tab in a line's leading white space, on the syntax error's
-// line or before it, is its likely cause, and the message says which line has one (yaml-cpp's
-// own words, "end of map not found", do not).
-std::string tab_hint(const std::string& text, int line) {
+// What yaml-cpp's own words ("end of map not found", "illegal map value") leave out, for the
+// two causes a person cannot see: a tab in a line's leading white space (YAML indents with
+// spaces only), on the syntax error's line or before it; and a key longer than YAML's 1024
+// characters on the error's line.
+std::string syntax_hint(const std::string& text, int line) {
   int n = 1;
   for (std::size_t at = 0; at < text.size() && (line == 0 || n <= line); ++n) {
     const std::size_t end = std::min(text.find('\n', at), text.size());
     for (std::size_t i = at; i < end && (text[i] == ' ' || text[i] == '\t'); ++i)
       if (text[i] == '\t')
         return fmt::format(" (line {} is indented with a tab; YAML indents with spaces only)", n);
+    if (n == line && text.find(':', at) < end && text.find(':', at) - at > 1024)
+      return " (a key is at most 1024 characters in YAML)";
     at = end + 1;
   }
   return "";
@@ -278,7 +281,7 @@ std::optional<YamlProblem> check_yaml(const std::string& text) {
     return p;
   } catch (const YAML::Exception& e) {
     const int line = e.mark.is_null() ? 0 : e.mark.line + 1;
-    return YamlProblem{line, "YAML syntax error: " + e.msg + tab_hint(text, line)};
+    return YamlProblem{line, "YAML syntax error: " + e.msg + syntax_hint(text, line)};
   } catch (const std::exception& e) {
     return YamlProblem{0, std::string("could not read the YAML: ") + e.what()};
   }

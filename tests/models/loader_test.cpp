@@ -69,6 +69,8 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       {"YAML syntax error", edit("base: 100000", "base: [100000"), "YAML syntax error", 0},
       {"a tab for indentation", edit("    base: 120000", "\tbase: 120000"),
        "(line 24 is indented with a tab; YAML indents with spaces only)", 0},
+      {"a key of 1100 characters", std::string(1100, 'k') + ": 1\n" + kValid,
+       "(a key is at most 1024 characters in YAML)", 1},
       {"empty file", "", "the scenario is empty", 0},
       {"only a comment", "# nothing here\n", "the scenario is empty", 0},
       {"binary file", std::string("currency: EUR\n\x00\x01\x02\xff", 18),
