@@ -24,42 +24,29 @@ std::string stem_of(const std::string& file) {
 
 }  // namespace
 
-std::string shown_file_name(const std::string& file, bool always) {
-  auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-  // A name that is not UTF-8 (Latin-1 "caf\xe9.yaml") shows every byte above 0x7f escaped.
-  std::size_t bad_at = 0;
-  const bool utf8 = io::valid_utf8(file, bad_at);
-  auto control = [utf8](unsigned char c) { return c < 0x20 || c == 0x7f || (!utf8 && c > 0x7f); };
-  const bool plain = !always && !file.empty() && !space(file.front()) && !space(file.back()) &&
-                     std::none_of(file.begin(), file.end(), control);
-  if (plain) return file;
-  std::string shown = "'";
-  for (const char c : file)
-    shown += control(static_cast<unsigned char>(c))
-                 ? fmt::format("\\x{:02x}", static_cast<unsigned char>(c))
-                 : std::string(1, c);
-  return shown + "'";
-}
-
 namespace {
 
-// `text` with its control characters as \xNN but for new lines and tabs: a message quotes what
-// the file holds ("got '...'"), and a terminal must not run an escape sequence it holds
-// (ESC ] 0 ; sets the window's title, CSI 2 J clears the screen). C1 controls (U+0080..U+009F,
-// C2 80..C2 9F in UTF-8) too: some terminals run CSI as U+009B. And U+FEFF, which shows as
-// nothing: a byte-order mark past the file's start would make "currency: unknown key" unreadable.
-std::string printable(const std::string& text) {
+// `text` as a terminal may show it (docs/cli.md): its control characters as \xNN, but for new
+// lines and tabs when `layout`. A message quotes what a file holds ("got '...'"), and a
+// terminal must not run an escape sequence it holds (ESC ] 0 ; sets the window's title, CSI 2 J
+// clears the screen). C1 controls (U+0080..U+009F, C2 80..C2 9F in UTF-8) as \u00NN: some
+// terminals run CSI as U+009B. U+FEFF as \ufeff: it shows as nothing, and a byte-order mark past
+// the file's start would make "currency: unknown key" unreadable. A text that is not UTF-8
+// (a Latin-1 file name, "caf\xe9.yaml") shows every byte above 0x7f as \xNN.
+std::string printable(const std::string& text, bool layout) {
+  std::size_t bad_at = 0;
+  const bool utf8 = io::valid_utf8(text, bad_at);
   std::string out;
   for (std::size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
-    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+    if ((c < 0x20 && !(layout && (c == '\n' || c == '\t'))) || c == 0x7f || (!utf8 && c > 0x7f)) {
       out += fmt::format("\\x{:02x}", c);
     } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {
       out += fmt::format("\\u{:04x}", next);
       ++i;
     } else if (std::string_view(text).substr(i, 3) == "\xef\xbb\xbf") {
-      out += "\\ufeff";  // a byte-order mark past the file's start: invisible, so shown
+      out += "\\ufeff";
       i += 2;
     } else {
       out += static_cast<char>(c);
@@ -70,12 +57,20 @@ std::string printable(const std::string& text) {
 
 }  // namespace
 
+std::string shown_file_name(const std::string& file, bool always) {
+  auto space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  std::string shown = printable(file, false);
+  if (!always && !file.empty() && !space(file.front()) && !space(file.back()) && shown == file)
+    return file;
+  return "'" + shown + "'";
+}
+
 std::string Diagnostic::to_string() const {
   const std::string name = shown_file_name(file);
   const std::string where = line > 0 ? fmt::format("{}:{}", name, line) : name;
-  if (path.empty()) return fmt::format("{}: {}", where, printable(message));
-  return fmt::format("{}: {}{}: {}", where, line > 0 ? "" : "--set ", printable(path),
-                     printable(message));
+  if (path.empty()) return fmt::format("{}: {}", where, printable(message, true));
+  return fmt::format("{}: {}{}: {}", where, line > 0 ? "" : "--set ", printable(path, true),
+                     printable(message, true));
 }
 
 LoadResult load_scenario_text(std::string_view text, const std::string& file,
@@ -93,16 +88,6 @@ LoadResult load_scenario_text(std::string_view text, const std::string& file,
 }
 
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides) {
-  // Reports are UTF-8 and carry the file's name (the default `name`, a batch's report files and
-  // their index): a name in another encoding would make them fail to write, after the run.
-  if (std::size_t bad_at = 0;
-      !io::valid_utf8(std::filesystem::path(path).filename().string(), bad_at)) {
-    LoadResult failure;
-    failure.errors.push_back(
-        {path, 0, "",
-         "the file's name is not UTF-8 text; rename the file (its reports carry the name)"});
-    return failure;
-  }
   std::string text;
   const std::string problem = io::read_small_file(path, io::kScenarioKind, text);
   if (problem.empty()) return load_scenario_text(text, path, overrides);

@@ -17,7 +17,8 @@ namespace vestsim::models {
 // A file name or argument as messages show it: in single quotes, with control characters as
 // \xNN, when `always` or when it is empty, starts or ends with white space, or holds a control
 // character (" " would otherwise read as nothing in "  : cannot open the file"); else as it is.
-// A name that is not UTF-8 shows each byte above 0x7f as \xNN too.
+// C1 controls show as \u00NN, U+FEFF as \ufeff, and in a name that is not UTF-8 each byte above
+// 0x7f as \xNN.
 std::string shown_file_name(const std::string& file, bool always = false);
 
 struct Diagnostic {

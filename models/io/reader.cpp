@@ -349,8 +349,8 @@ std::string Node::text() const {
   // The file's bytes were checked whole (parse_yaml_map()); a --set value was not, and a
   // report's JSON refuses what is not UTF-8 (docs/scenario-format.md#limits).
   if (std::size_t bad_at = 0; !valid_utf8(s, bad_at)) {
-    error(fmt::format("is not UTF-8 text: byte {} (\\x{:02x}) starts no character", bad_at + 1,
-                      static_cast<unsigned char>(s[bad_at])));
+    error(fmt::format("is not UTF-8 text: the sequence at byte {} (\\x{:02x}) is not UTF-8",
+                      bad_at + 1, static_cast<unsigned char>(s[bad_at])));
     return {};
   }
   return s;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <set>
 #include <tuple>
 
@@ -75,6 +76,11 @@ std::string read_small_file(const std::string& path, const FileKind& kind, std::
   // Look before opening (a FIFO would block in open), open without blocking,
   // look again (the path may have been replaced), then read at most one byte
   // past the cap: /dev/zero or a file that grows costs 4 MiB, never all memory.
+  // First its name: reports are UTF-8 and carry it (a scenario's default `name`, a batch's
+  // report files and their index), so a Latin-1 "caf\xe9.yaml" would fail them after the run;
+  // refused here, `validate` and `run` say the same (docs/scenario-format.md#limits).
+  if (std::size_t bad_at = 0; !valid_utf8(std::filesystem::path(path).filename().string(), bad_at))
+    return "the file's name is not UTF-8 text; rename the file (its reports carry the name)";
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     const int err = errno;
@@ -127,7 +133,7 @@ std::optional<YAML::Node> parse_yaml_map(std::string_view text, const std::strin
             ? fmt::format("not a UTF-8 text file (byte {} is binary); a {} is YAML", bad_at + 1,
                           kind.noun)
             : fmt::format(
-                  "not a UTF-8 text file (byte {} starts no UTF-8 character: \\x{:02x}); "
+                  "not a UTF-8 text file (the sequence at byte {}, \\x{:02x}, is not UTF-8); "
                   "a {} is UTF-8 YAML",
                   bad_at + 1, static_cast<unsigned char>(text[bad_at]), kind.noun);
     return std::nullopt;

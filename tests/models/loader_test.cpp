@@ -78,9 +78,9 @@ TEST_CASE("malformed scenarios are rejected with precise messages", "[loader]") 
       // 'name: "caf' is 10 bytes: C0 AF (an overlong '/') starts at byte 11; ED A0 80 is the
       // surrogate U+D800 encoded, F4 90 80 80 would be U+110000. JSON refuses all three.
       {"an overlong UTF-8 form", "name: \"caf\xc0\xaf\"\n" + kValid,
-       "not a UTF-8 text file (byte 11 starts no UTF-8 character: \\xc0)", 1},
+       "not a UTF-8 text file (the sequence at byte 11, \\xc0, is not UTF-8)", 1},
       {"a UTF-8 surrogate", "currency: EUR\nname: \"\xed\xa0\x80\"\n" + kValid.substr(14),
-       "(byte 22 starts no UTF-8 character: \\xed)", 2},
+       "(the sequence at byte 22, \\xed, is not UTF-8)", 2},
       {"beyond U+10FFFF", "name: \"\xf4\x90\x80\x80\"\n" + kValid, "\\xf4", 1},
       {"a surrogate by a YAML escape", "name: \"\\uD800\"\n" + kValid, "invalid unicode", 1},
       {"huge number", edit("base: 100000", "base: 1e400"), "'1e400' is too large", 17},
@@ -497,7 +497,8 @@ TEST_CASE("overrides (--set) go through the same validation", "[loader]") {
     const LoadResult r = load_scenario_text(kValid, "s.yaml", {{"offers.a.label", "caf\xc0\xaf"}});
     REQUIRE(r.errors.size() == 1);
     CHECK(r.errors[0].to_string() ==
-          "s.yaml: --set offers.a.label: is not UTF-8 text: byte 4 (\\xc0) starts no character");
+          "s.yaml: --set offers.a.label: is not UTF-8 text: the sequence at byte 4 (\\xc0) is not "
+          "UTF-8");
   }
   SECTION("a dot is followed by a key") {
     for (const char* path : {"offers.a.base.", "offers.a.", "offers..a.base", "offers.a.grants.[0]",
@@ -573,4 +574,13 @@ TEST_CASE("a scenario file whose name is not UTF-8 is refused before it is read"
   CHECK(r.errors[0].to_string() ==
         "'/nonexistent/caf\\xe9.yaml': the file's name is not UTF-8 text; rename the file (its "
         "reports carry the name)");
+  // validate says what run says: the check is read_small_file()'s, which both go through.
+  const ValidateResult v = validate_file("/nonexistent/caf\xe9.yaml");
+  REQUIRE(v.errors.size() == 1);
+  CHECK(v.errors[0].message == r.errors[0].message);
+  // A name holding U+009B (CSI to some terminals) or a tab is shown escaped, never raw.
+  CHECK(shown_file_name("a\xc2\x9b"
+                        "2Jb.yaml") == "'a\\u009b2Jb.yaml'");
+  CHECK(shown_file_name("a\tb.yaml") == "'a\\x09b.yaml'");
+  CHECK(shown_file_name("caf\xc3\xa9.yaml") == "caf\xc3\xa9.yaml");  // UTF-8 é: as it is
 }
