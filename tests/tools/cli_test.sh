@@ -120,13 +120,32 @@ check "--out a symlink loop" expect_exit 2 "$vestsim" run tiny.yaml "${small[@]}
 check "the loop is said" contains err.txt "--out l2.txt: l2.txt is a symlink loop"
 check "the loop's links stay links" test -L l2.txt -a -L l3.txt
 check "--out through a file" expect_exit 2 "$vestsim" run tiny.yaml "${small[@]}" --out tiny.yaml/r.txt
-check "the file in the way is named" contains err.txt "tiny.yaml is a file, not a folder; give --out a file name in a folder"
+check "the file in the way is named" contains err.txt "tiny.yaml is a file, not a folder; give --out another path"
 check "a batch --out through a loop" expect_exit 2 "$vestsim" run one "${small[@]}" --out l2.txt/rep
 check "the loop in the way is named" contains err.txt "but l2.txt is a symlink loop"
 for cmd in breakeven sensitivity; do
   check "$cmd --out a symlink loop" expect_exit 2 "$vestsim" "$cmd" tiny.yaml "${small[@]}" --out l2.txt
   check "$cmd: said before the run" contains err.txt "nothing was run"
 done
+# One file's --out that names a folder: "one_file_rep/" (which the write would make, then
+# refuse) and an existing folder ("."), never told to remove it; and a folder in the path that
+# is a symlink to nothing (the write's create_directories cannot replace it).
+for cmd in breakeven sensitivity; do
+  check "$cmd --out one_file_rep/" expect_exit 2 "$vestsim" "$cmd" tiny.yaml "${small[@]}" --out one_file_rep/
+  check "$cmd --out one_file_rep/: said before the run" contains err.txt \
+    "--out one_file_rep/: names a folder; this command writes one file: give a file name (in it, or elsewhere); nothing was run"
+  check "$cmd --out one_file_rep/: no folder made" test ! -e one_file_rep
+  check "$cmd --out ." expect_exit 2 "$vestsim" "$cmd" tiny.yaml "${small[@]}" --out .
+  check "$cmd --out .: a file name asked for" contains err.txt \
+    "--out .: a folder; give a file name (in it, or elsewhere); nothing was run"
+done
+ln -sfn nowhere dangling
+check "--out through a symlink to nothing" expect_exit 2 "$vestsim" breakeven tiny.yaml "${small[@]}" --out dangling/x.txt
+check "the symlink to nothing is named" contains err.txt \
+  "dangling is a symlink to nothing (nowhere); create the folder it names, or give --out another path; nothing was run"
+check "a batch --out through a symlink to nothing" expect_exit 2 "$vestsim" run tiny.yaml "${small[@]}" \
+  --format json --format csv --out dangling
+check "the batch's symlink to nothing is named" contains err.txt "dangling is a symlink to nothing"
 check "sweep --out through a file" expect_exit 2 "$vestsim" sweep tiny.yaml "${small[@]}" \
   --vary offers.hf_ask.base=100000:110000:10000 --out tiny.yaml/s.txt
 check "sweep: the file in the way is named" contains err.txt "tiny.yaml is a file, not a folder"

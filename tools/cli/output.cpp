@@ -81,9 +81,15 @@ std::optional<OutputProblem> blocked_folder(const fs::path& path) {
     if (part.empty()) continue;
     prefix /= part;
     struct stat st {};
-    if (::stat(prefix.c_str(), &st) != 0)
-      return errno == ELOOP ? std::optional(OutputProblem{OutputProblem::Kind::kLoop, prefix})
-                            : std::nullopt;
+    if (::stat(prefix.c_str(), &st) != 0) {
+      const int err = errno;
+      if (err == ELOOP) return OutputProblem{OutputProblem::Kind::kLoop, prefix};
+      // A symlink to nothing: the folders made for the write cannot replace it, and the write
+      // would fail after the run.
+      if (err == ENOENT && ::lstat(prefix.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        return OutputProblem{OutputProblem::Kind::kDangling, prefix};
+      return std::nullopt;
+    }
     if (!S_ISDIR(st.st_mode)) return OutputProblem{OutputProblem::Kind::kNotAFolder, prefix};
   }
   return std::nullopt;
@@ -105,6 +111,11 @@ std::string OutputProblem::text() const {
       return fmt::format("{} is a symlink loop (it never reaches a file)", name);
     case Kind::kNoFolder:
       return fmt::format("there is no folder {}", name);
+    case Kind::kDangling: {
+      std::error_code ec;
+      return fmt::format("{} is a symlink to nothing ({})", name,
+                         models::shown_file_name(fs::read_symlink(where, ec).string()));
+    }
   }
   return name;
 }

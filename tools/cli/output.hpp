@@ -50,9 +50,10 @@ class OutputFile {
 // file is a folder, a folder of its path is a file or a symlink loop, or its folder does not
 // exist and would not be created.
 struct OutputProblem {
-  enum class Kind { kFolder, kNotAFolder, kLoop, kNoFolder } kind;
+  enum class Kind { kFolder, kNotAFolder, kLoop, kNoFolder, kDangling } kind;
   std::filesystem::path where;  // the file or folder concerned (a part of the target's path)
-  // "X is a folder", "X is a file, not a folder", "X is a symlink loop", "there is no folder X".
+  // "X is a folder", "X is a file, not a folder", "X is a symlink loop", "there is no folder X",
+  // "X is a symlink to nothing (Y)".
   std::string text() const;
 };
 

@@ -418,9 +418,15 @@ void check_output_targets(const std::vector<OutputTarget>& outputs) {
   if (out.flag == "--paths-out" && whole && problem->kind == Kind::kFolder)
     throw UsageError(fmt::format(
         "--paths-out {}: a folder; give a file name in it (paths.csv, or paths.npy)", out.value));
-  if (problem->kind == Kind::kNoFolder)
+  // An existing folder (".", "~/Documents") where a file goes: never advise removing it.
+  if (whole && problem->kind == Kind::kFolder)
     throw UsageError(
-        fmt::format("{} {}: {}; create it first", out.flag, out.value, problem->text()));
+        fmt::format("{} {}: a folder; give a file name (in it, or elsewhere); "
+                    "nothing was run",
+                    out.flag, out.value));
+  if (problem->kind == Kind::kNoFolder)
+    throw UsageError(fmt::format("{} {}: {}; create it first; nothing was run", out.flag, out.value,
+                                 problem->text()));
   // "--out rep/: it would write rep/index.html (the batch summary), but rep/index.html is a
   // folder"; the option's own file is not said twice.
   const std::string said =
@@ -429,8 +435,9 @@ void check_output_targets(const std::vector<OutputTarget>& outputs) {
                           out.role.empty() ? "" : fmt::format(" ({})", out.role), problem->text());
   // What would be valid instead.
   const std::string instead =
-      problem->kind == Kind::kNotAFolder
-          ? fmt::format("give {} a file name in a folder", out.flag)
+      problem->kind == Kind::kNotAFolder ? fmt::format("give {} another path", out.flag)
+      : problem->kind == Kind::kDangling
+          ? fmt::format("create the folder it names, or give {} another path", out.flag)
           : fmt::format("remove {} or give {} another {}",
                         problem->kind == Kind::kLoop ? "the loop" : "that folder", out.flag,
                         out.flag == "--out" && !whole ? "folder" : "name");
@@ -441,6 +448,12 @@ void check_output_targets(const std::vector<OutputTarget>& outputs) {
 void check_out_target(const SimulationFlags& f) {
   if (f.out.empty()) return;
   if (const auto why = over_an_input(f.out)) throw UsageError("--out " + *why);
+  // One file: "rep/" names a folder, which the write would make and then refuse, after the run.
+  if (f.out.back() == '/')
+    throw UsageError(fmt::format(
+        "--out {}: names a folder; this command writes one file: give a file name (in it, or "
+        "elsewhere); nothing was run",
+        f.out));
   check_output_targets({{f.out, "--out", f.out, ""}});
 }
 
