@@ -22,10 +22,6 @@ std::string stem_of(const std::string& file) {
   return std::filesystem::path(file).stem().string();
 }
 
-}  // namespace
-
-namespace {
-
 // `text` as a terminal may show it (docs/cli.md): its control characters as \xNN, but for new
 // lines and tabs when `layout`. A message quotes what a file holds ("got '...'"), and a
 // terminal must not run an escape sequence it holds (ESC ] 0 ; sets the window's title, CSI 2 J

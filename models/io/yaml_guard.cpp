@@ -28,7 +28,7 @@ std::string syntax_hint(const std::string& text, int line) {
     for (std::size_t i = at; i < end && (text[i] == ' ' || text[i] == '\t'); ++i)
       if (text[i] == '\t')
         return fmt::format(" (line {} is indented with a tab; YAML indents with spaces only)", n);
-    if (n == line && text.find(':', at) < end && text.find(':', at) - at > 1024)
+    if (const std::size_t colon = text.find(':', at); n == line && colon < end && colon - at > 1024)
       return " (a key is at most 1024 characters in YAML)";
     at = end + 1;
   }
